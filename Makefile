@@ -1,0 +1,30 @@
+# The two commands of the README: `make dev` and `make test`. Everything else is a step of theirs.
+.PHONY: dev test build setup test-setup unit integration bench clean
+
+PORT ?= 8787
+DEV_STATE := .wrangler/state
+
+dev: setup
+	sh scripts/db.sh $(DEV_STATE) --seed
+	. scripts/env.sh && wrangler dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false
+
+setup:
+	sh scripts/setup.sh
+
+test-setup:
+	sh scripts/setup.sh --test
+
+build: setup
+	sh scripts/build.sh
+
+# Unit tests (native), then integration and browser tests against the built worker in workerd.
+test: test-setup
+	sh scripts/build.sh
+	cargo test --workspace --exclude campaign-worker --no-fail-fast
+
+bench: setup
+	sh scripts/build.sh
+	sh bench/run.sh
+
+clean:
+	rm -rf build target .wrangler tests/artifacts

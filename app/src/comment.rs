@@ -1,0 +1,230 @@
+//! Comments and the campaign's replies.
+//!
+//! Visitors' words are kept exactly as typed and only ever reach the page as text (the views
+//! escape them); replies hang two levels deep as on the old page: a reply to a reply joins
+//! its root thread.
+
+/// A comment as the page shows it. `held` ones are shown only to their own author.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub website: Option<String>,
+    pub body: String,
+    pub is_campaign: bool,
+    pub held: bool,
+    pub created_at: i64,
+}
+
+/// A root comment and every reply under it, oldest reply first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thread {
+    pub root: Comment,
+    pub replies: Vec<Comment>,
+}
+
+/// Threads per page: the page stays light on a slow network.
+pub const THREADS_PER_PAGE: i64 = 10;
+
+/// One page of threads, newest thread first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommentPage {
+    pub threads: Vec<Thread>,
+    /// 1-based page number.
+    pub page: i64,
+    pub total_threads: i64,
+    pub total_comments: i64,
+}
+
+impl CommentPage {
+    pub fn has_older(&self) -> bool {
+        self.page * THREADS_PER_PAGE < self.total_threads
+    }
+    pub fn has_newer(&self) -> bool {
+        self.page > 1
+    }
+}
+
+/// Groups roots (given newest first) with their replies (any order, any depth).
+pub fn thread(roots: Vec<Comment>, mut replies: Vec<Comment>) -> Vec<Thread> {
+    replies.sort_by_key(|c| (c.created_at, c.id));
+    let mut threads: Vec<Thread> = roots.into_iter().map(|root| Thread { root, replies: Vec::new() }).collect();
+    // A reply's parent may itself be a reply: follow it up to the root it belongs to.
+    let mut root_of: Vec<(i64, usize)> = threads.iter().enumerate().map(|(i, t)| (t.root.id, i)).collect();
+    for reply in replies {
+        let Some(parent) = reply.parent_id else { continue };
+        if let Some(&(_, i)) = root_of.iter().find(|(id, _)| *id == parent) {
+            root_of.push((reply.id, i));
+            if let Some(t) = threads.get_mut(i) {
+                t.replies.push(reply);
+            }
+        }
+    }
+    threads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: i64, parent: Option<i64>, at: i64) -> Comment {
+        Comment { id, parent_id: parent, name: format!("n{id}"), website: None, body: "b".into(), is_campaign: false, held: false, created_at: at }
+    }
+
+    #[test]
+    fn replies_to_replies_join_their_root_thread_in_time_order() {
+        let roots = vec![c(5, None, 50), c(1, None, 10)];
+        let replies = vec![c(7, Some(6), 70), c(6, Some(1), 60), c(8, Some(5), 80), c(9, Some(404), 90)];
+        let t = thread(roots, replies);
+        assert_eq!(t[0].root.id, 5);
+        assert_eq!(t[0].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![8]);
+        assert_eq!(t[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![6, 7]);
+    }
+
+    #[test]
+    fn pages_know_their_neighbours() {
+        let p = CommentPage { threads: vec![], page: 1, total_threads: 11, total_comments: 20 };
+        assert!(p.has_older() && !p.has_newer());
+        let p = CommentPage { page: 2, ..p };
+        assert!(!p.has_older() && p.has_newer());
+    }
+}
+
+/// The comment form as posted, every field a string as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct CommentForm {
+    pub name: String,
+    pub email: String,
+    pub website: String,
+    pub text: String,
+    pub parent_id: String,
+    pub lang: String,
+    pub token: String,
+    /// The honeypot: hidden from people, filled by bots.
+    pub homepage: String,
+}
+
+pub const NAME_MAX: usize = 80;
+pub const TEXT_MAX: usize = 4000;
+/// More links than this and a comment goes to the bottom of the moderation queue, flagged.
+pub const LINKS_FLAGGED_ABOVE: usize = 2;
+
+/// A valid comment, ready to be held for moderation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewComment {
+    pub name: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    /// The text as typed, with CRLF turned into LF; nothing else changed.
+    pub body: String,
+    pub parent_id: Option<i64>,
+    pub link_count: usize,
+}
+
+impl NewComment {
+    pub fn flagged(&self) -> bool {
+        self.link_count > LINKS_FLAGGED_ABOVE
+    }
+}
+
+/// How many links a text carries (what link spam is made of).
+pub fn count_links(text: &str) -> usize {
+    let lower = text.to_lowercase();
+    lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
+        - lower.matches("://www.").count()
+}
+
+impl CommentForm {
+    /// The honeypot was filled: a bot. Answered with a silent redirect and nothing stored.
+    pub fn is_bot(&self) -> bool {
+        !self.homepage.trim().is_empty()
+    }
+
+    pub fn validate(&self) -> Result<NewComment, crate::form::Problems> {
+        use crate::form::{self, Problem, Problems};
+        let mut problems = Problems::default();
+        let name = form::required(&mut problems, "name", &self.name, NAME_MAX);
+        let email = form::optional_email(&mut problems, "email", &self.email);
+        let website = form::optional_url(&mut problems, "website", &self.website);
+        // Kept exactly as typed (any script, inner and outer spaces), except CRLF -> LF.
+        let body = self.text.replace("\r\n", "\n").replace('\r', "\n");
+        if body.trim().is_empty() {
+            problems.add("text", Problem::Required);
+        } else if body.chars().count() > TEXT_MAX {
+            problems.add("text", Problem::TooLong(TEXT_MAX));
+        }
+        let parent_id = match self.parent_id.trim() {
+            "" => None,
+            p => match p.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    problems.add("parent_id", Problem::Parent);
+                    None
+                }
+            },
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let link_count = count_links(&body) + usize::from(website.is_some());
+        Ok(NewComment { name, email, website, body, parent_id, link_count })
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use crate::form::Problem;
+
+    fn form(name: &str, text: &str) -> CommentForm {
+        CommentForm { name: name.into(), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn khmer_round_trips_and_crlf_becomes_lf() {
+        let text = "  លោកជំទាវជាទីគោរព!\r\nខ្ញុំបាទសូមចូលរួម  ";
+        let c = form("កែវ", text).validate().unwrap();
+        assert_eq!(c.body, "  លោកជំទាវជាទីគោរព!\nខ្ញុំបាទសូមចូលរួម  ");
+        assert_eq!(c.name, "កែវ");
+    }
+
+    #[test]
+    fn limits_are_in_characters_after_crlf() {
+        let at_limit = "ក\r\n".repeat(TEXT_MAX / 2);
+        assert!(form("n", &at_limit).validate().is_ok());
+        let over = format!("{at_limit}x");
+        assert_eq!(form("n", &over).validate().unwrap_err().for_field("text"), Some(&Problem::TooLong(TEXT_MAX)));
+        assert_eq!(form("", " \n ").validate().unwrap_err().0.len(), 2);
+        assert_eq!(form(&"a".repeat(81), "t").validate().unwrap_err().for_field("name"), Some(&Problem::TooLong(80)));
+    }
+
+    #[test]
+    fn websites_must_be_web_links() {
+        let mut f = form("n", "t");
+        f.website = "javascript:alert(1)".into();
+        assert_eq!(f.validate().unwrap_err().for_field("website"), Some(&Problem::Url));
+        f.website = "https://example.org".into();
+        assert_eq!(f.validate().unwrap().website.as_deref(), Some("https://example.org"));
+    }
+
+    #[test]
+    fn links_are_counted_and_many_are_flagged() {
+        assert_eq!(count_links("see https://a.org and http://www.b.org and www.c.org"), 3);
+        assert!(form("n", "https://a https://b https://c").validate().unwrap().flagged());
+        assert!(!form("n", "https://a https://b").validate().unwrap().flagged());
+    }
+
+    #[test]
+    fn parents_and_honeypot() {
+        let mut f = form("n", "t");
+        f.parent_id = "12".into();
+        assert_eq!(f.validate().unwrap().parent_id, Some(12));
+        f.parent_id = "x".into();
+        assert_eq!(f.validate().unwrap_err().for_field("parent_id"), Some(&Problem::Parent));
+        assert!(!f.is_bot());
+        f.homepage = "http://spam".into();
+        assert!(f.is_bot());
+    }
+}

@@ -1,0 +1,185 @@
+//! What every visitor form shares: text normalised the same way, problems named the same way.
+//!
+//! A form with a mistake comes back with every value kept and each problem next to its field,
+//! in the visitor's language, so the types here carry the field and a problem the views can
+//! word, never a pre-rendered English string.
+
+use crate::content::{fill, Text};
+
+/// One thing wrong with one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong(usize),
+    Amount,
+    Choice,
+    Email,
+    Url,
+    Contact,
+    Token,
+    RateLimited,
+    Parent,
+}
+
+impl Problem {
+    pub fn message(&self, t: &Text) -> String {
+        match self {
+            Problem::Required => t.error_required.to_string(),
+            Problem::TooLong(n) => fill(t.error_too_long, &[("n", &n.to_string())]),
+            Problem::Amount => t.error_amount.to_string(),
+            Problem::Choice => t.error_choice.to_string(),
+            Problem::Email => t.error_email.to_string(),
+            Problem::Url => t.error_url.to_string(),
+            Problem::Contact => t.error_contact.to_string(),
+            Problem::Token => t.error_token.to_string(),
+            Problem::RateLimited => t.error_rate_limited.to_string(),
+            Problem::Parent => t.error_parent.to_string(),
+        }
+    }
+}
+
+/// Problems keyed by the form field's name (`"amount"`, `"email"`, `""` for the whole form).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<(&'static str, Problem)>);
+
+impl Problems {
+    pub fn add(&mut self, field: &'static str, problem: Problem) {
+        self.0.push((field, problem));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn for_field(&self, field: &str) -> Option<&Problem> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, p)| p)
+    }
+}
+
+/// CRLF and lone CR become LF (browsers send CRLF from a textarea), then outer white space goes.
+/// Everything else, in any script, is kept byte for byte.
+pub fn normalize(text: &str) -> String {
+    let t = text.trim();
+    if t.contains('\r') {
+        t.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        t.to_string()
+    }
+}
+
+/// A required text of at most `max` characters (Unicode scalar values, not bytes).
+pub fn required(problems: &mut Problems, field: &'static str, value: &str, max: usize) -> String {
+    let v = normalize(value);
+    if v.is_empty() {
+        problems.add(field, Problem::Required);
+    } else if v.chars().count() > max {
+        problems.add(field, Problem::TooLong(max));
+    }
+    v
+}
+
+/// An optional text of at most `max` characters; `None` when blank.
+pub fn optional(problems: &mut Problems, field: &'static str, value: &str, max: usize) -> Option<String> {
+    let v = normalize(value);
+    if v.chars().count() > max {
+        problems.add(field, Problem::TooLong(max));
+    }
+    (!v.is_empty()).then_some(v)
+}
+
+/// An optional email address: plausible shape only (the provider or a reply proves the rest).
+pub fn optional_email(problems: &mut Problems, field: &'static str, value: &str) -> Option<String> {
+    let v = optional(problems, field, value, 254)?;
+    let plausible = match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !v.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !plausible {
+        problems.add(field, Problem::Email);
+    }
+    Some(v)
+}
+
+/// An optional website: only `http://` or `https://` with a host, so it can never become a
+/// `javascript:` link.
+pub fn optional_url(problems: &mut Problems, field: &'static str, value: &str) -> Option<String> {
+    let v = optional(problems, field, value, 300)?;
+    if !is_web_url(&v) {
+        problems.add(field, Problem::Url);
+    }
+    Some(v)
+}
+
+pub fn is_web_url(v: &str) -> bool {
+    let lower = v.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let rest = if lower.starts_with("https://") {
+        &v[8..]
+    } else if lower.starts_with("http://") {
+        &v[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !v.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+}
+
+/// A checkbox: browsers send it only when ticked.
+pub fn ticked(value: Option<&str>) -> bool {
+    matches!(value, Some(v) if !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{EN, KM};
+
+    #[test]
+    fn normalize_keeps_khmer_and_unifies_line_ends() {
+        let khmer = "សូមអរគុណ\r\nលោកជំទាវ";
+        assert_eq!(normalize(khmer), "សូមអរគុណ\nលោកជំទាវ");
+        assert_eq!(normalize("  a\rb  "), "a\nb");
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let mut p = Problems::default();
+        let khmer = "ក".repeat(80); // 240 bytes, 80 characters
+        required(&mut p, "name", &khmer, 80);
+        assert!(p.is_empty());
+        required(&mut p, "name", &"ក".repeat(81), 80);
+        assert_eq!(p.for_field("name"), Some(&Problem::TooLong(80)));
+        required(&mut p, "text", "   ", 10);
+        assert_eq!(p.for_field("text"), Some(&Problem::Required));
+    }
+
+    #[test]
+    fn emails_and_urls() {
+        let mut p = Problems::default();
+        assert_eq!(optional_email(&mut p, "email", ""), None);
+        optional_email(&mut p, "email", "a@b.org");
+        assert!(p.is_empty());
+        for bad in ["a@b", "@b.org", "a b@c.org", "a@.org", "plain"] {
+            let mut p = Problems::default();
+            optional_email(&mut p, "email", bad);
+            assert_eq!(p.for_field("email"), Some(&Problem::Email), "{bad}");
+        }
+        assert!(is_web_url("https://example.org/x"));
+        assert!(is_web_url("HTTP://example.org"));
+        for bad in ["javascript:alert(1)", "https://", "ftp://x.org", "//x.org", "https://x.org/\"onmouseover"] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn problems_are_worded_in_both_languages() {
+        for t in [&EN, &KM] {
+            assert!(Problem::TooLong(500).message(t).contains("500"));
+            assert!(!Problem::Amount.message(t).is_empty());
+        }
+    }
+}

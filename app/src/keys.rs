@@ -1,0 +1,186 @@
+//! One secret, many keys: every purpose gets its own key, derived from `SITE_SECRET` with
+//! HMAC-SHA256 and a label, so no key serves two purposes and maintainers manage one secret.
+//!
+//! Also the two things those keys are for here: keyed hashes of visitors' IPs (the raw IP is
+//! never stored) and signed form tokens (a form posted too fast or too late is refused).
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The purposes keys are derived for. Adding one is adding a label, never reusing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    FormToken,
+    IpHash,
+    HeldCookie,
+    AdminCsrf,
+}
+
+impl Purpose {
+    fn label(self) -> &'static str {
+        match self {
+            Purpose::FormToken => "campaign-site/v1/form-token",
+            Purpose::IpHash => "campaign-site/v1/ip-hash",
+            Purpose::HeldCookie => "campaign-site/v1/held-comments-cookie",
+            Purpose::AdminCsrf => "campaign-site/v1/admin-csrf",
+        }
+    }
+}
+
+/// A key derived for one purpose.
+#[derive(Clone)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    pub fn derive(site_secret: &str, purpose: Purpose) -> Key {
+        Key(mac(site_secret.as_bytes(), &[purpose.label().as_bytes()]))
+    }
+
+    fn sign(&self, parts: &[&[u8]]) -> [u8; 32] {
+        mac(&self.0, parts)
+    }
+
+    fn verify(&self, parts: &[&[u8]], tag_hex: &str) -> bool {
+        let Some(tag) = unhex(tag_hex) else { return false };
+        let mut m = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        for p in parts {
+            m.update(p);
+        }
+        m.verify_slice(&tag).is_ok()
+    }
+}
+
+fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    for p in parts {
+        m.update(p);
+    }
+    m.finalize().into_bytes().into()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect()
+}
+
+/// A visitor's IP as stored: 128 bits of a keyed hash, never the address.
+pub fn ip_hash(key: &Key, ip: &str) -> String {
+    hex(&key.sign(&[ip.as_bytes()])[..16])
+}
+
+/// Forms must be posted at least this long after they were served (bots are faster)...
+pub const TOKEN_MIN_AGE_SECS: i64 = 3;
+/// ...and at most this long after.
+pub const TOKEN_MAX_AGE_SECS: i64 = 24 * 60 * 60;
+
+/// A form token: when the form was served and for which form, signed.
+pub fn form_token(key: &Key, form: &str, issued_at: i64) -> String {
+    let t = issued_at.to_string();
+    format!("{t}.{}", hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes()])))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum TokenProblem {
+    Forged,
+    TooFresh,
+    Expired,
+}
+
+pub fn check_form_token(key: &Key, form: &str, token: &str, now: i64) -> Result<(), TokenProblem> {
+    let (t, tag) = token.split_once('.').ok_or(TokenProblem::Forged)?;
+    if t.len() > 12 || !key.verify(&[form.as_bytes(), b".", t.as_bytes()], tag) {
+        return Err(TokenProblem::Forged);
+    }
+    let issued: i64 = t.parse().map_err(|_| TokenProblem::Forged)?;
+    let age = now - issued;
+    if age < TOKEN_MIN_AGE_SECS {
+        Err(TokenProblem::TooFresh)
+    } else if age > TOKEN_MAX_AGE_SECS {
+        Err(TokenProblem::Expired)
+    } else {
+        Ok(())
+    }
+}
+
+/// A value signed with a key: `value.tag`. For cookies that must not be forged.
+pub fn seal(key: &Key, value: &str) -> String {
+    format!("{value}.{}", hex(&key.sign(&[value.as_bytes()])[..16]))
+}
+
+/// The value of a sealed string, if its tag is right.
+pub fn unseal<'a>(key: &Key, sealed: &'a str) -> Option<&'a str> {
+    let (value, tag) = sealed.rsplit_once('.')?;
+    let expected = hex(&key.sign(&[value.as_bytes()])[..16]);
+    constant_time_eq(expected.as_bytes(), tag.as_bytes()).then_some(value)
+}
+
+/// Compares without leaking where the first difference is.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    // Hashing both sides first makes the comparison independent of the lengths too.
+    let (ha, hb) = (mac(b"cmp", &[a]), mac(b"cmp", &[b]));
+    ha.iter().zip(hb.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purposes_get_different_keys() {
+        let a = Key::derive("s", Purpose::FormToken);
+        let b = Key::derive("s", Purpose::IpHash);
+        assert_ne!(a.0, b.0);
+        assert_ne!(Key::derive("t", Purpose::IpHash).0, b.0);
+    }
+
+    #[test]
+    fn ip_hashes_are_keyed_and_stable() {
+        let k = Key::derive("s", Purpose::IpHash);
+        assert_eq!(ip_hash(&k, "203.0.113.7"), ip_hash(&k, "203.0.113.7"));
+        assert_ne!(ip_hash(&k, "203.0.113.7"), ip_hash(&k, "203.0.113.8"));
+        assert_ne!(ip_hash(&k, "203.0.113.7"), ip_hash(&Key::derive("other", Purpose::IpHash), "203.0.113.7"));
+        assert!(!ip_hash(&k, "203.0.113.7").contains("203"));
+    }
+
+    #[test]
+    fn tokens_have_a_window_and_cannot_be_forged() {
+        let k = Key::derive("s", Purpose::FormToken);
+        let tok = form_token(&k, "comment", 1000);
+        assert_eq!(check_form_token(&k, "comment", &tok, 1002), Err(TokenProblem::TooFresh));
+        assert_eq!(check_form_token(&k, "comment", &tok, 1003), Ok(()));
+        assert_eq!(check_form_token(&k, "comment", &tok, 1000 + TOKEN_MAX_AGE_SECS), Ok(()));
+        assert_eq!(check_form_token(&k, "comment", &tok, 1001 + TOKEN_MAX_AGE_SECS), Err(TokenProblem::Expired));
+        assert_eq!(check_form_token(&k, "volunteer", &tok, 1010), Err(TokenProblem::Forged));
+        assert_eq!(check_form_token(&k, "comment", "999.abcd", 1010), Err(TokenProblem::Forged));
+        assert_eq!(check_form_token(&k, "comment", "", 1010), Err(TokenProblem::Forged));
+        assert_eq!(check_form_token(&k, "comment", "1.é", 1010), Err(TokenProblem::Forged));
+        let other = Key::derive("t", Purpose::FormToken);
+        assert_eq!(check_form_token(&other, "comment", &tok, 1010), Err(TokenProblem::Forged));
+    }
+
+    #[test]
+    fn sealed_values_round_trip_and_reject_tampering() {
+        let k = Key::derive("s", Purpose::HeldCookie);
+        let s = seal(&k, "1-2-3");
+        assert_eq!(unseal(&k, &s), Some("1-2-3"));
+        assert_eq!(unseal(&k, &s.replace("1-2", "1-9")), None);
+        assert_eq!(unseal(&k, "nodot"), None);
+    }
+}

@@ -1,0 +1,275 @@
+//! A pledge: what a visitor promises before the payment provider takes over.
+//!
+//! The form is parsed into [`PledgeForm`] (raw strings, so that a form with a mistake can come
+//! back exactly as typed), then [`PledgeForm::validate`] turns it into a [`NewPledge`] or the
+//! list of problems. Donors are anonymous unless they tick "show my name".
+
+use crate::campaign::Tier;
+use crate::form::{self, Problem, Problems};
+use crate::money::Cents;
+use serde::Deserialize;
+
+pub const MIN_DOLLARS: i64 = 5;
+pub const MAX_DOLLARS: i64 = 100_000;
+pub const NOTE_MAX: usize = 500;
+pub const NAME_MAX: usize = 80;
+/// The `tier` value of the "my own amount" choice.
+pub const OWN_AMOUNT: &str = "own";
+/// The designation "wherever it is needed most".
+pub const GENERAL: &str = "general";
+/// The designation "the purpose of the tier I chose" (the default).
+pub const SAME_AS_TIER: &str = "tier";
+
+/// The pledge form as posted, every field a string as typed.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct PledgeForm {
+    pub tier: String,
+    pub amount: String,
+    pub designation: String,
+    pub name: String,
+    pub email: String,
+    pub show_name: Option<String>,
+    pub note: String,
+    pub lang: String,
+}
+
+/// A valid pledge, ready to be stored as pending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPledge {
+    pub amount: Cents,
+    /// The tier chosen, `None` for an own amount.
+    pub tier: Option<String>,
+    /// A tier id, or [`GENERAL`].
+    pub designation: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub show_name: bool,
+    pub note: Option<String>,
+}
+
+impl PledgeForm {
+    /// The form as first shown: the first tier preselected, its purpose as the designation.
+    pub fn initial(tiers: &[Tier]) -> PledgeForm {
+        PledgeForm {
+            tier: tiers.first().map(|t| t.id.clone()).unwrap_or_else(|| OWN_AMOUNT.to_string()),
+            designation: SAME_AS_TIER.to_string(),
+            ..PledgeForm::default()
+        }
+    }
+
+    pub fn show_name(&self) -> bool {
+        form::ticked(self.show_name.as_deref())
+    }
+
+    pub fn validate(&self, tiers: &[Tier]) -> Result<NewPledge, Problems> {
+        let mut problems = Problems::default();
+        let chosen = tiers.iter().find(|t| t.id == self.tier);
+        let amount = match (chosen, self.tier.as_str()) {
+            (Some(t), _) => Some(t.amount),
+            (None, OWN_AMOUNT) => match parse_dollars(&self.amount) {
+                Some(d) if (MIN_DOLLARS..=MAX_DOLLARS).contains(&d) => Some(Cents::from_dollars(d)),
+                _ => {
+                    problems.add("amount", Problem::Amount);
+                    None
+                }
+            },
+            (None, _) => {
+                problems.add("tier", Problem::Choice);
+                None
+            }
+        };
+        let designation = match self.designation.as_str() {
+            "" | SAME_AS_TIER => chosen.map(|t| t.id.clone()).unwrap_or_else(|| GENERAL.to_string()),
+            GENERAL => GENERAL.to_string(),
+            id if tiers.iter().any(|t| t.id == id) => id.to_string(),
+            _ => {
+                problems.add("designation", Problem::Choice);
+                String::new()
+            }
+        };
+        let name = form::optional(&mut problems, "name", &self.name, NAME_MAX);
+        let email = form::optional_email(&mut problems, "email", &self.email);
+        let note = form::optional(&mut problems, "note", &self.note, NOTE_MAX);
+        match amount {
+            Some(amount) if problems.is_empty() => Ok(NewPledge {
+                amount,
+                tier: chosen.map(|t| t.id.clone()),
+                designation,
+                name,
+                email,
+                show_name: self.show_name(),
+                note,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Whole US dollars: digits, optionally with `,` grouping or a `.00`; nothing else.
+fn parse_dollars(s: &str) -> Option<i64> {
+    let s = s.trim().trim_start_matches("US$").trim_start_matches('$');
+    let s = s.strip_suffix(".00").or_else(|| s.strip_suffix(".0")).unwrap_or(s);
+    let digits: String = s.chars().filter(|c| *c != ',').collect();
+    if digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Where a pledge stands. It only moves forward: pending, then failed or expired, then paid,
+/// then refunded (the ledger enforces this in SQL; see the worker's store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Failed,
+    Expired,
+    Paid,
+    Refunded,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Failed => "failed",
+            Status::Expired => "expired",
+            Status::Paid => "paid",
+            Status::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "pending" => Status::Pending,
+            "failed" => Status::Failed,
+            "expired" => Status::Expired,
+            "paid" => Status::Paid,
+            "refunded" => Status::Refunded,
+            _ => return None,
+        })
+    }
+
+    pub fn words(self, t: &crate::content::Text) -> &'static str {
+        match self {
+            Status::Pending => t.pledge_status_pending,
+            Status::Failed => t.pledge_status_failed,
+            Status::Expired => t.pledge_status_expired,
+            Status::Paid => t.pledge_status_paid,
+            Status::Refunded => t.pledge_status_refunded,
+        }
+    }
+}
+
+/// A stored pledge, as the thank-you page and `/api/pledges/{id}` show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pledge {
+    pub id: String,
+    pub status: Status,
+    pub amount: Cents,
+    pub refunded: Cents,
+    pub currency: String,
+    pub tier: Option<String>,
+    pub designation: String,
+}
+
+/// A pledge id is 32 lowercase hex digits (128 random bits); anything else is not one of ours.
+pub fn is_pledge_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Hex of 16 random bytes from the platform's CSPRNG.
+pub fn pledge_id(random: [u8; 16]) -> String {
+    let mut s = String::with_capacity(32);
+    for b in random {
+        s.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        s.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiers() -> Vec<Tier> {
+        vec![
+            Tier { id: "women-training".into(), amount: Cents(5000), units: 25 },
+            Tier { id: "information-year".into(), amount: Cents(35000), units: 1 },
+        ]
+    }
+
+    fn form(tier: &str, amount: &str) -> PledgeForm {
+        PledgeForm { tier: tier.into(), amount: amount.into(), ..PledgeForm::default() }
+    }
+
+    #[test]
+    fn a_tier_gift_goes_to_its_tier_unless_the_donor_chose_otherwise() {
+        let p = form("information-year", "").validate(&tiers()).unwrap();
+        assert_eq!((p.amount, p.designation.as_str(), p.tier.as_deref()), (Cents(35000), "information-year", Some("information-year")));
+        let mut f = form("information-year", "");
+        f.designation = GENERAL.into();
+        assert_eq!(f.validate(&tiers()).unwrap().designation, GENERAL);
+        f.designation = "women-training".into();
+        assert_eq!(f.validate(&tiers()).unwrap().designation, "women-training");
+    }
+
+    #[test]
+    fn own_amounts_are_whole_dollars_in_range() {
+        for (typed, cents) in [("5", 500), ("100,000", 10_000_000), (" 25.00 ", 2500), ("$60", 6000)] {
+            let p = form(OWN_AMOUNT, typed).validate(&tiers()).unwrap();
+            assert_eq!(p.amount, Cents(cents), "{typed}");
+            assert_eq!(p.designation, GENERAL);
+            assert_eq!(p.tier, None);
+        }
+        for bad in ["4", "100001", "12.5", "-5", "", "abc", "1e3", "99999999999999999999"] {
+            let e = form(OWN_AMOUNT, bad).validate(&tiers()).unwrap_err();
+            assert_eq!(e.for_field("amount"), Some(&Problem::Amount), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_choices_are_named() {
+        let e = form("gold", "").validate(&tiers()).unwrap_err();
+        assert_eq!(e.for_field("tier"), Some(&Problem::Choice));
+        let mut f = form("women-training", "");
+        f.designation = "elsewhere".into();
+        assert_eq!(f.validate(&tiers()).unwrap_err().for_field("designation"), Some(&Problem::Choice));
+    }
+
+    #[test]
+    fn anonymous_by_default_and_limits_apply() {
+        let mut f = form("women-training", "");
+        f.name = "Dara".into();
+        let p = f.validate(&tiers()).unwrap();
+        assert!(!p.show_name);
+        f.show_name = Some("on".into());
+        assert!(f.validate(&tiers()).unwrap().show_name);
+        f.note = "ក".repeat(NOTE_MAX + 1);
+        f.email = "nope".into();
+        let e = f.validate(&tiers()).unwrap_err();
+        assert_eq!(e.for_field("note"), Some(&Problem::TooLong(NOTE_MAX)));
+        assert_eq!(e.for_field("email"), Some(&Problem::Email));
+    }
+
+    #[test]
+    fn form_decodes_from_urlencoded_with_khmer() {
+        let body = "tier=own&amount=20&designation=general&name=%E1%9E%8A%E1%9E%B6&note=a%0D%0Ab&lang=km";
+        let f: PledgeForm = serde_urlencoded::from_str(body).unwrap();
+        assert_eq!(f.name, "ដា");
+        let p = f.validate(&tiers()).unwrap();
+        assert_eq!(p.note.as_deref(), Some("a\nb"));
+    }
+
+    #[test]
+    fn ids_and_statuses() {
+        let id = pledge_id([0xab; 16]);
+        assert_eq!(id.len(), 32);
+        assert!(is_pledge_id(&id));
+        assert!(!is_pledge_id("ABABABABABABABABABABABABABABABAB"));
+        assert!(!is_pledge_id("../etc"));
+        for s in [Status::Pending, Status::Failed, Status::Expired, Status::Paid, Status::Refunded] {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Times are stored as Unix seconds and shown as RFC 3339 (API) or a plain date (pages).
+//! The arithmetic is Howard Hinnant's `civil_from_days`, so no date crate rides in the wasm.
+
+/// `(year, month, day, hour, minute, second)` in UTC.
+fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+}
+
+/// `2026-11-28T10:00:00Z`
+pub fn rfc3339(secs: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(secs);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// `2026-11-28`
+pub fn date(secs: i64) -> String {
+    let (y, mo, d, ..) = civil(secs);
+    format!("{y:04}-{mo:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_861_845), "2026-11-28T10:30:45Z");
+        assert_eq!(date(4_107_542_399), "2100-02-28");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+}

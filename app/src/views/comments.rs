@@ -1,0 +1,155 @@
+//! The comments section: threads, the campaign's replies marked, and the comment form.
+
+use super::{described_by, textarea_text, invalid, ErrorSummary, FieldError, LangField};
+use crate::comment::{Comment, CommentForm, CommentPage, Thread};
+use crate::content::{fill, Text};
+use crate::form::{is_web_url, Problems};
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+/// The comment form as it should be drawn.
+#[derive(Clone, Debug, Default)]
+pub struct CommentFormState {
+    pub form: CommentForm,
+    pub problems: Problems,
+    /// A fresh signed form token.
+    pub token: String,
+    /// The comment being answered, `(id, name)`, when the visitor pressed "Reply".
+    pub reply_to: Option<(i64, String)>,
+}
+
+fn class_of(c: &Comment) -> &'static str {
+    match (c.is_campaign, c.held) {
+        (true, _) => "comment campaign",
+        (false, true) => "comment held",
+        _ => "comment",
+    }
+}
+
+/// One comment's box: who, when, a permalink, its text.
+#[component]
+fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let anchor = format!("#comment-{}", comment.id);
+    let who = match comment.website.filter(|w| is_web_url(w)) {
+        Some(url) => view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> }.into_any(),
+        None => view! { <span class="who">{comment.name}</span> }.into_any(),
+    };
+    // Replies hang two levels deep: only a thread's root offers "Reply".
+    let reply = (comment.parent_id.is_none() && !comment.held).then(|| {
+        let href = format!("{}?reply={}#comment-form", lang.href("/"), comment.id);
+        view! { <a href=href>{t.comment_reply}</a> }
+    });
+    view! {
+        <article>
+            <p class="meta">
+                {who}
+                {comment.is_campaign.then(|| view! { <span class="badge">{t.comment_campaign_badge}</span> })}
+                <time datetime=crate::time::rfc3339(comment.created_at)>{crate::time::date(comment.created_at)}</time>
+                <a href=anchor aria-label=t.comment_permalink>"#"</a>
+                {reply}
+            </p>
+            {comment.held.then(|| view! { <p class="notice">{t.comment_awaiting}</p> })}
+            <p class="body">{comment.body}</p>
+        </article>
+    }
+}
+
+/// A thread: its root comment with the replies listed under it.
+#[component]
+fn ThreadItem(lang: Lang, thread: Thread) -> impl IntoView {
+    let Thread { root, replies } = thread;
+    let replies = (!replies.is_empty()).then(|| {
+        let items = replies
+            .into_iter()
+            .map(|c| {
+                let (class, id) = (class_of(&c), format!("comment-{}", c.id));
+                view! { <li class=class id=id><CommentBody lang=lang comment=c/></li> }
+            })
+            .collect_view();
+        view! { <ol>{items}</ol> }
+    });
+    let (class, id) = (class_of(&root), format!("comment-{}", root.id));
+    view! {
+        <li class=class id=id>
+            <CommentBody lang=lang comment=root/>
+            {replies}
+        </li>
+    }
+}
+
+#[component]
+pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let count = match page.total_comments {
+        1 => t.comments_count_one.to_string(),
+        n => fill(t.comments_count, &[("n", &n.to_string())]),
+    };
+    let older = page.has_older().then(|| {
+        let href = format!("{}?page={}#comments", lang.href("/"), page.page + 1);
+        view! { <a href=href rel="next">{t.comments_older}</a> }
+    });
+    let newer = page.has_newer().then(|| {
+        let href = if page.page == 2 { format!("{}#comments", lang.href("/")) } else { format!("{}?page={}#comments", lang.href("/"), page.page - 1) };
+        view! { <a href=href rel="prev">{t.comments_newer}</a> }
+    });
+    let empty = page.threads.is_empty();
+    let threads = page
+        .threads
+        .into_iter()
+        .map(|thread| view! { <ThreadItem lang=lang thread=thread/> })
+        .collect_view();
+    view! {
+        <section id="comments" aria-labelledby="comments-heading">
+            <h2 id="comments-heading">{t.comments_heading}</h2>
+            <p class="hint">{count}</p>
+            {empty.then(|| view! { <p>{t.comments_none}</p> })}
+            <ol class="comments">{threads}</ol>
+            <nav class="pager" aria-label=t.comments_heading>{newer}{older}</nav>
+            <CommentFormView lang=lang state=form/>
+        </section>
+    }
+}
+
+#[component]
+fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let CommentFormState { form, problems, token, reply_to } = state;
+    let parent = reply_to.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default();
+    let replying = reply_to.map(|(id, name)| {
+        let href = format!("#comment-{id}");
+        view! { <p class="hint"><a href=href>{fill(t.comment_replying_to, &[("name", &name)])}</a></p> }
+    });
+    view! {
+        <form method="post" action=lang.href("/comments") class="card" id="comment-form" novalidate>
+            <h3>{t.comment_form_heading}</h3>
+            {replying}
+            <p class="hint">{t.comment_form_intro}</p>
+            <ErrorSummary t=t problems=problems.clone()/>
+            <LangField lang=lang/>
+            <input type="hidden" name="token" value=token/>
+            <input type="hidden" name="parent_id" value=parent/>
+            <div class="hp" aria-hidden="true">
+                <label for="comment-homepage">{t.honeypot_label}</label>
+                <input type="text" name="homepage" id="comment-homepage" tabindex="-1" autocomplete="off"/>
+            </div>
+            <label for="comment-name">{t.comment_name}</label>
+            <FieldError t=t problems=problems.clone() field="name"/>
+            <input type="text" name="name" id="comment-name" value=form.name.clone() autocomplete="name" maxlength="80" required
+                aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
+            <label for="comment-email">{t.comment_email}</label>
+            <FieldError t=t problems=problems.clone() field="email"/>
+            <input type="email" name="email" id="comment-email" value=form.email.clone() autocomplete="email"
+                aria-invalid=invalid(&problems, "email") aria-describedby=described_by(&problems, "email")/>
+            <label for="comment-website">{t.comment_website}</label>
+            <FieldError t=t problems=problems.clone() field="website"/>
+            <input type="url" name="website" id="comment-website" value=form.website.clone() autocomplete="url"
+                aria-invalid=invalid(&problems, "website") aria-describedby=described_by(&problems, "website")/>
+            <label for="comment-text">{t.comment_text}</label>
+            <FieldError t=t problems=problems.clone() field="text"/>
+            <textarea name="text" id="comment-text" required maxlength="4000"
+                aria-invalid=invalid(&problems, "text") aria-describedby=described_by(&problems, "text")>{textarea_text(&form.text)}</textarea>
+            <button type="submit">{t.comment_submit}</button>
+        </form>
+    }
+}

@@ -1,0 +1,197 @@
+//! The campaign page, `/` and `/km/`: the story, the tiers, progress, giving, comments,
+//! and how to get involved. Everything on it is usable without JavaScript.
+
+use super::comments::{CommentFormState, CommentsSection};
+use super::pledge_form::{PledgeFormState, PledgeFormView};
+use super::{described_by, textarea_text, document, invalid, ErrorSummary, FieldError, LangField, PageMeta};
+use crate::campaign::Campaign;
+use crate::comment::CommentPage;
+use crate::content::{fill, paragraphs, Text};
+use crate::form::Problems;
+use crate::i18n::Lang;
+use crate::money::group;
+use crate::volunteer::{help_label, VolunteerForm, HELP_KINDS};
+use leptos::prelude::*;
+
+/// The volunteer form as it should be drawn.
+#[derive(Clone, Debug, Default)]
+pub struct VolunteerFormState {
+    pub form: VolunteerForm,
+    pub problems: Problems,
+    pub token: String,
+}
+
+/// Everything the campaign page shows, loaded before rendering.
+pub struct HomePage<'a> {
+    pub lang: Lang,
+    pub origin: &'a str,
+    pub campaign: Campaign,
+    pub pledge: PledgeFormState,
+    pub comments: CommentPage,
+    pub comment_form: CommentFormState,
+    pub volunteer: VolunteerFormState,
+}
+
+pub fn home(page: HomePage<'_>) -> String {
+    let HomePage { lang, origin, campaign, pledge, comments, comment_form, volunteer } = page;
+    let t = lang.text();
+    let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
+    let main = view! {
+        <Hero t=t/>
+        <div class="two">
+            <Progress lang=lang campaign=campaign/>
+            <TierList t=t tiers=tiers.clone()/>
+        </div>
+        <section id="give" aria-labelledby="pledge-heading">
+            <PledgeFormView lang=lang tiers=tiers state=pledge/>
+        </section>
+        <Story t=t/>
+        <CommentsSection lang=lang page=comments form=comment_form/>
+        <Involved lang=lang state=volunteer/>
+    };
+    document(PageMeta { lang, origin, path: "/", title: format!("{} | {}", t.page_title, t.site_name), index: true }, main)
+}
+
+#[component]
+fn Hero(t: &'static Text) -> impl IntoView {
+    view! {
+        <h1><span>{t.headline_1}</span><span>{t.headline_2}</span></h1>
+        <p><a class="button" href="#give">{t.hero_cta}</a></p>
+    }
+}
+
+#[component]
+fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let percent = campaign.percent();
+    let raised = fill(t.progress_raised, &[("raised", &campaign.raised.to_string()), ("goal", &campaign.goal.to_string())]);
+    let gifts = match campaign.gifts {
+        1 => t.progress_gifts_one.to_string(),
+        n => fill(t.progress_gifts, &[("n", &group(n))]),
+    };
+    let counters = campaign
+        .tiers
+        .iter()
+        .filter_map(|p| t.tier(&p.tier.id).map(|copy| fill(copy.counter, &[("n", &group(p.impact()))])))
+        .map(|line| view! { <li>{line}</li> })
+        .collect_view();
+    let supporters = if campaign.recent.is_empty() {
+        view! { <p>{t.progress_no_gifts}</p> }.into_any()
+    } else {
+        let items = campaign
+            .recent
+            .into_iter()
+            .map(|s| {
+                let name = s.name.unwrap_or_else(|| t.anonymous.to_string());
+                view! { <li>{name}" · "<time datetime=crate::time::rfc3339(s.at)>{crate::time::date(s.at)}</time></li> }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <section id="progress" class="card" aria-labelledby="progress-heading">
+            <h2 id="progress-heading">{t.progress_heading}</h2>
+            <progress max="100" value=percent.to_string() aria-label=t.progress_label>{format!("{percent}%")}</progress>
+            <p><strong>{raised}</strong></p>
+            <p>{gifts}</p>
+            <h3>{t.progress_impact_heading}</h3>
+            <ul class="stats">{counters}</ul>
+            <h3>{t.progress_supporters_heading}</h3>
+            {supporters}
+        </section>
+    }
+}
+
+#[component]
+fn TierList(t: &'static Text, tiers: Vec<crate::campaign::Tier>) -> impl IntoView {
+    let items = tiers
+        .into_iter()
+        .map(|tier| {
+            let impact = t.tier(&tier.id).map(|c| c.impact).unwrap_or("");
+            view! { <li><span class="amount">{tier.amount.to_string()}</span>": "{impact}</li> }
+        })
+        .collect_view();
+    view! {
+        <section id="tiers" aria-labelledby="tiers-heading">
+            <h2 id="tiers-heading">{t.tiers_heading}</h2>
+            <ol class="tiers">
+                {items}
+                <li><span class="amount">{t.tier_open_amount}</span>": "<a href="#involved">{t.tier_open_impact}</a></li>
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Story(t: &'static Text) -> impl IntoView {
+    let block = |heading: &'static str, id: &'static str, text: &'static str| {
+        let ps = paragraphs(text).map(|p| view! { <p>{p}</p> }).collect_view();
+        view! { <section aria-labelledby=id><h2 id=id>{heading}</h2>{ps}</section> }
+    };
+    view! {
+        <div id="story">
+            {block(t.history_heading, "history", t.history)}
+            {block(t.today_heading, "today", t.today)}
+            {block(t.plan_heading, "plan", t.plan)}
+            {block(t.thanks_heading, "thanks", t.thanks)}
+        </div>
+    }
+}
+
+#[component]
+fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let VolunteerFormState { form, problems, token } = state;
+    let kinds = HELP_KINDS
+        .iter()
+        .map(|kind| {
+            let id = format!("help-{kind}");
+            view! {
+                <div class="choice">
+                    <input type="checkbox" name="help" id=id.clone() value=*kind checked=form.helps(kind)/>
+                    <label for=id>{help_label(t, kind)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="involved" aria-labelledby="involved-heading">
+            <form method="post" action=lang.href("/volunteer") class="card" id="volunteer-form" novalidate>
+                <h2 id="involved-heading">{t.involved_heading}</h2>
+                <p>{t.involved_intro}</p>
+                <ErrorSummary t=t problems=problems.clone()/>
+                <LangField lang=lang/>
+                <input type="hidden" name="token" value=token/>
+                <div class="hp" aria-hidden="true">
+                    <label for="volunteer-homepage">{t.honeypot_label}</label>
+                    <input type="text" name="homepage" id="volunteer-homepage" tabindex="-1" autocomplete="off"/>
+                </div>
+                <label for="volunteer-name">{t.volunteer_name}</label>
+                <FieldError t=t problems=problems.clone() field="name"/>
+                <input type="text" name="name" id="volunteer-name" value=form.name.clone() autocomplete="name" maxlength="80" required
+                    aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
+                <p class="hint">{t.volunteer_contact_hint}</p>
+                <FieldError t=t problems=problems.clone() field="contact"/>
+                <label for="volunteer-email">{t.volunteer_email}</label>
+                <FieldError t=t problems=problems.clone() field="email"/>
+                <input type="email" name="email" id="volunteer-email" value=form.email.clone() autocomplete="email"/>
+                <label for="volunteer-phone">{t.volunteer_phone}</label>
+                <FieldError t=t problems=problems.clone() field="phone"/>
+                <input type="tel" name="phone" id="volunteer-phone" value=form.phone.clone() autocomplete="tel"/>
+                <label for="volunteer-place">{t.volunteer_place}</label>
+                <FieldError t=t problems=problems.clone() field="place"/>
+                <input type="text" name="place" id="volunteer-place" value=form.place.clone() maxlength="120"/>
+                <fieldset>
+                    <legend>{t.volunteer_help}</legend>
+                    <FieldError t=t problems=problems.clone() field="help"/>
+                    {kinds}
+                </fieldset>
+                <label for="volunteer-message">{t.volunteer_message}</label>
+                <FieldError t=t problems=problems.clone() field="message"/>
+                <textarea name="message" id="volunteer-message" maxlength="2000">{textarea_text(&form.message)}</textarea>
+                <button type="submit">{t.volunteer_submit}</button>
+            </form>
+        </section>
+    }
+}
+

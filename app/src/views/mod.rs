@@ -1,0 +1,150 @@
+//! The pages, as pure functions of the data the worker loaded.
+//!
+//! Every visible word comes from [`Text`]; every value a visitor typed goes into `view!` as a
+//! value, so Leptos escapes it. `inner_html` is used only for the site's own stylesheet.
+
+mod comments;
+mod home;
+mod pages;
+mod pledge_form;
+
+pub use comments::CommentFormState;
+pub use home::{home, HomePage, VolunteerFormState};
+pub use pages::{error_page, not_found, pledge_thanks, sandbox_checkout, volunteer_thanks, checkout_failed};
+pub use pledge_form::PledgeFormState;
+
+use crate::content::{Text, CSS};
+use crate::form::Problems;
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+/// Where a page lives, so the shell can link it in both languages.
+pub struct PageMeta<'a> {
+    pub lang: Lang,
+    /// The request's origin (`https://example.org`), for absolute hreflang links.
+    pub origin: &'a str,
+    /// The language-neutral path (`/`, `/pledges/…`).
+    pub path: &'a str,
+    pub title: String,
+    /// `false` for pages that must not be indexed (a pledge's thank-you page, errors).
+    pub index: bool,
+}
+
+/// `<!DOCTYPE html>` and the shell around a page's `<main>`.
+pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
+    let lang = meta.lang;
+    let t = lang.text();
+    let other = lang.other();
+    let here = lang.href(meta.path);
+    let en = format!("{}{}", meta.origin, Lang::En.href(meta.path));
+    let km = format!("{}{}", meta.origin, Lang::Km.href(meta.path));
+    let canonical = format!("{}{}", meta.origin, here);
+    let switch_href = other.href(meta.path);
+    let home = lang.href("/");
+    let robots = if meta.index { "index,follow" } else { "noindex" };
+    let title = meta.title;
+    let html = Owner::new().with(|| {
+        view! {
+            <html lang=lang.code()>
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width,initial-scale=1"/>
+                    <title>{title}</title>
+                    <meta name="description" content=t.meta_description/>
+                    <meta name="robots" content=robots/>
+                    <link rel="canonical" href=canonical/>
+                    <link rel="alternate" hreflang="en" href=en.clone()/>
+                    <link rel="alternate" hreflang="km" href=km/>
+                    <link rel="alternate" hreflang="x-default" href=en/>
+                    <style inner_html=CSS></style>
+                </head>
+                <body>
+                    <a class="skip" href="#main">{t.skip_link}</a>
+                    <header class="site">
+                        <div class="bar">
+                            <a class="brand" href=home.clone()>{t.site_name}</a>
+                            <a class="lang-switch" href=switch_href hreflang=other.code() lang=other.code() title=t.switch_hint>
+                                {t.switch_label}
+                            </a>
+                        </div>
+                        <nav class="bar" aria-label=t.nav_label>
+                            <ul>
+                                <li><a href=format!("{home}#give")>{t.nav_give}</a></li>
+                                <li><a href=format!("{home}#story")>{t.nav_story}</a></li>
+                                <li><a href=format!("{home}#comments")>{t.nav_comments}</a></li>
+                                <li><a href=format!("{home}#involved")>{t.nav_involved}</a></li>
+                            </ul>
+                        </nav>
+                    </header>
+                    <main id="main">{main}</main>
+                    <footer><p>{t.footer}</p></footer>
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    let mut out = String::with_capacity(html.len() + 16);
+    out.push_str("<!DOCTYPE html>");
+    out.push_str(&html);
+    out
+}
+
+/// The hidden field that brings an answer back in the visitor's language.
+#[component]
+fn LangField(lang: Lang) -> impl IntoView {
+    view! { <input type="hidden" name="lang" value=lang.code()/> }
+}
+
+/// The problem with one field, if any, worded in the visitor's language.
+#[component]
+fn FieldError(t: &'static Text, problems: Problems, field: &'static str) -> impl IntoView {
+    problems.for_field(field).map(|p| {
+        let id = format!("{field}-error");
+        view! { <p class="error" id=id>{p.message(t)}</p> }
+    })
+}
+
+/// The summary at the top of a form that came back with mistakes.
+#[component]
+fn ErrorSummary(t: &'static Text, problems: Problems) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        let items = problems.0.iter().map(|(_, p)| view! { <li>{p.message(t)}</li> }).collect_view();
+        view! {
+            <div class="errors" role="alert">
+                <h3>{t.form_errors_heading}</h3>
+                <ul>{items}</ul>
+            </div>
+        }
+    })
+}
+
+/// The text of a `<textarea>`, escaped by us.
+///
+/// Leptos 0.8 (tachys 0.2) marks `<textarea>` as an element whose children are *not* escaped, like
+/// `<style>`, so a visitor's `</textarea><script>` sent back in an error page would break out of
+/// the field. Escaping `&`, `<` and `>` here is exact: a textarea decodes entities, so the
+/// visitor sees precisely what they typed. `views::tests` guards this.
+fn textarea_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `aria-describedby` for a field that has a problem.
+fn described_by(problems: &Problems, field: &str) -> Option<String> {
+    problems.for_field(field).map(|_| format!("{field}-error"))
+}
+
+fn invalid(problems: &Problems, field: &str) -> Option<&'static str> {
+    problems.for_field(field).map(|_| "true")
+}
+
+#[cfg(test)]
+mod tests;

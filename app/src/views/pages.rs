@@ -1,0 +1,122 @@
+//! The small pages: not found, errors, a pledge's thank-you page, the sandbox checkout.
+
+use super::{document, LangField, PageMeta};
+
+use crate::i18n::Lang;
+use crate::pledge::{Pledge, Status, GENERAL};
+use leptos::prelude::*;
+
+/// A 404 page in the language of the path's prefix.
+pub fn not_found(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let main = view! {
+        <h1>{t.not_found_title}</h1>
+        <p>{t.not_found}</p>
+        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+    };
+    document(PageMeta { lang, origin, path: "/", title: t.not_found_title.to_string(), index: false }, main)
+}
+
+/// A 5xx page: says nothing of the cause (that goes to the log), everything about what to do.
+pub fn error_page(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let main = view! {
+        <h1>{t.server_error_title}</h1>
+        <p>{t.server_error}</p>
+        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+    };
+    document(PageMeta { lang, origin, path: "/", title: t.server_error_title.to_string(), index: false }, main)
+}
+
+/// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
+pub fn checkout_failed(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let main = view! {
+        <h1>{t.checkout_failed_heading}</h1>
+        <p>{t.checkout_failed}</p>
+        <p><a class="button" href=format!("{}#give", lang.href("/"))>{t.pledge_back}</a></p>
+    };
+    document(PageMeta { lang, origin, path: "/", title: t.checkout_failed_heading.to_string(), index: false }, main)
+}
+
+/// Where a pledge's money goes, in words.
+fn goes_to(lang: Lang, designation: &str) -> &'static str {
+    let t = lang.text();
+    match designation {
+        GENERAL => t.form_designation_general,
+        id => t.tier(id).map(|c| c.purpose).unwrap_or(t.form_designation_general),
+    }
+}
+
+/// `GET /pledges/{id}`: the thank-you page.
+pub fn pledge_thanks(lang: Lang, origin: &str, pledge: Pledge) -> String {
+    let t = lang.text();
+    let path = format!("/pledges/{}", pledge.id);
+    let status_class = match pledge.status {
+        Status::Paid => "status-paid",
+        Status::Pending => "status-pending",
+        _ => "",
+    };
+    let does = pledge.tier.as_deref().and_then(|id| t.tier(id)).map(|c| {
+        view! {
+            <dt>{t.pledge_does}</dt>
+            <dd>{c.impact}</dd>
+        }
+    });
+    let share = format!("{origin}{}", lang.href("/"));
+    let main = view! {
+        <h1>{t.pledge_heading}</h1>
+        <dl class="facts">
+            <dt>{t.pledge_amount}</dt>
+            <dd>{pledge.amount.to_string()}</dd>
+            <dt>{t.pledge_goes_to}</dt>
+            <dd>{goes_to(lang, &pledge.designation)}</dd>
+            <dt>{t.pledge_status}</dt>
+            <dd class=status_class id="pledge-status" data-status=pledge.status.as_str()>{pledge.status.words(t)}</dd>
+            {does}
+        </dl>
+        <section aria-labelledby="share-heading">
+            <h2 id="share-heading">{t.pledge_share}</h2>
+            <p>{t.pledge_share_text}</p>
+            <p><a href=share.clone()>{share.clone()}</a></p>
+        </section>
+        <p><a class="button" href=lang.href("/")>{t.pledge_back}</a></p>
+    };
+    document(PageMeta { lang, origin, path: &path, title: t.pledge_heading.to_string(), index: false }, main)
+}
+
+/// The local sandbox's stand-in for the provider's checkout page.
+pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
+    let t = lang.text();
+    let path = format!("/sandbox/checkout/{}", pledge.id);
+    let action = lang.href(&path);
+    let main = view! {
+        <h1>{t.sandbox_heading}</h1>
+        <p class="notice">{t.sandbox_intro}</p>
+        <dl class="facts">
+            <dt>{t.pledge_amount}</dt>
+            <dd>{pledge.amount.to_string()}</dd>
+            <dt>{t.pledge_goes_to}</dt>
+            <dd>{goes_to(lang, &pledge.designation)}</dd>
+        </dl>
+        <form method="post" action=action class="card">
+            <LangField lang=lang/>
+            <button type="submit" name="action" value="pay">{t.sandbox_pay}</button>
+            " "
+            <button type="submit" name="action" value="cancel" class="secondary">{t.sandbox_cancel}</button>
+        </form>
+    };
+    document(PageMeta { lang, origin, path: &path, title: t.sandbox_heading.to_string(), index: false }, main)
+}
+
+/// After a volunteer's offer is stored.
+pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let main = view! {
+        <h1>{t.volunteer_thanks_heading}</h1>
+        <p>{t.volunteer_thanks}</p>
+        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+    };
+    document(PageMeta { lang, origin, path: "/volunteer/thanks", title: t.volunteer_thanks_heading.to_string(), index: false }, main)
+}
+

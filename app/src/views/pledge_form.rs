@@ -1,0 +1,96 @@
+//! The pledge form: a tier or an own amount, where it should go, and the donor's choices.
+
+use super::{described_by, textarea_text, invalid, ErrorSummary, FieldError, LangField};
+use crate::campaign::Tier;
+use crate::content::Text;
+use crate::form::Problems;
+use crate::i18n::Lang;
+use crate::pledge::{PledgeForm, GENERAL, OWN_AMOUNT, SAME_AS_TIER};
+use leptos::prelude::*;
+
+/// The form as it should be drawn: blank, or as the visitor sent it with its problems.
+#[derive(Clone, Debug, Default)]
+pub struct PledgeFormState {
+    pub form: PledgeForm,
+    pub problems: Problems,
+    /// Online giving is configured (`CHECKOUT` is set).
+    pub enabled: bool,
+}
+
+#[component]
+pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let PledgeFormState { form, problems, enabled } = state;
+    let choices = tiers
+        .iter()
+        .map(|tier| {
+            let copy = t.tier(&tier.id);
+            let id = format!("tier-{}", tier.id);
+            let label = format!("{}: {}", tier.amount, copy.map(|c| c.name).unwrap_or(""));
+            view! {
+                <div class="choice">
+                    <input type="radio" name="tier" id=id.clone() value=tier.id.clone() checked=form.tier == tier.id/>
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let purposes = tiers
+        .iter()
+        .map(|tier| {
+            let purpose = t.tier(&tier.id).map(|c| c.purpose).unwrap_or("");
+            view! { <option value=tier.id.clone() selected=form.designation == tier.id>{purpose}</option> }
+        })
+        .collect_view();
+    let own = form.tier == OWN_AMOUNT;
+    let same = form.designation.is_empty() || form.designation == SAME_AS_TIER;
+    view! {
+        <form method="post" action=lang.href("/pledges") class="card" id="pledge-form" novalidate>
+            <h2 id="pledge-heading">{t.form_heading}</h2>
+            <p>{t.form_intro}</p>
+            {(!enabled).then(|| view! { <p class="notice" role="status">{t.form_not_configured}</p> })}
+            <ErrorSummary t=t problems=problems.clone()/>
+            <LangField lang=lang/>
+            <fieldset aria-describedby=described_by(&problems, "tier")>
+                <legend>{t.form_choose}</legend>
+                <FieldError t=t problems=problems.clone() field="tier"/>
+                {choices}
+                <div class="choice">
+                    <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own/>
+                    <label for="tier-own">{t.form_own_amount_option}</label>
+                </div>
+                <label for="amount">{t.form_own_amount}</label>
+                <FieldError t=t problems=problems.clone() field="amount"/>
+                <input type="text" inputmode="numeric" name="amount" id="amount" value=form.amount.clone()
+                    autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by(&problems, "amount")/>
+            </fieldset>
+            <label for="designation">{t.form_designation}</label>
+            <FieldError t=t problems=problems.clone() field="designation"/>
+            <select name="designation" id="designation">
+                <option value=SAME_AS_TIER selected=same>{t.form_designation_tier}</option>
+                <option value=GENERAL selected=form.designation == GENERAL>{t.form_designation_general}</option>
+                {purposes}
+            </select>
+            <fieldset>
+                <legend>{t.form_about_you}</legend>
+                <label for="pledge-name">{t.form_name}</label>
+                <FieldError t=t problems=problems.clone() field="name"/>
+                <input type="text" name="name" id="pledge-name" value=form.name.clone() autocomplete="name" maxlength="80"/>
+                <label for="pledge-email">{t.form_email}</label>
+                <FieldError t=t problems=problems.clone() field="email"/>
+                <input type="email" name="email" id="pledge-email" value=form.email.clone() autocomplete="email"
+                    aria-invalid=invalid(&problems, "email") aria-describedby=described_by(&problems, "email")/>
+                <div class="choice">
+                    <input type="checkbox" name="show_name" id="show-name" value="on" checked=form.show_name()/>
+                    <label for="show-name">{t.form_show_name}</label>
+                </div>
+                <p class="hint">{t.form_show_name_hint}</p>
+                <label for="pledge-note">{t.form_note}</label>
+                <FieldError t=t problems=problems.clone() field="note"/>
+                <textarea name="note" id="pledge-note" maxlength="500">{textarea_text(&form.note)}</textarea>
+            </fieldset>
+            <p class="hint">{t.form_privacy}</p>
+            <button type="submit">{t.form_submit}</button>
+        </form>
+    }
+}

@@ -1,0 +1,297 @@
+//! The shared fixture: a real worker in workerd (through `wrangler dev`) with its own fresh
+//! local D1, its own port and its own variables; plain HTTP helpers; a WebDriver client for
+//! Debian's Chromium.
+//!
+//! `make test` builds the worker first; every instance here runs that build (the generated
+//! config has no build command) and never reads the developer's `.dev.vars`: the config lives
+//! in a fresh folder of its own, and every variable is set here.
+
+pub mod browser;
+pub mod signer;
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+pub fn artifacts() -> PathBuf {
+    let dir = root().join("tests/artifacts");
+    std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+    dir
+}
+
+/// The variables every test instance gets; a test overrides or adds with [`Worker::start`].
+pub const TEST_VARS: &[(&str, &str)] = &[
+    ("CHECKOUT", "sandbox"),
+    ("SITE_SECRET", "test-site-secret"),
+    ("STRIPE_WEBHOOK_SECRET", "whsec_test_stripe_secret"),
+    ("STANDARD_WEBHOOK_SECRET", "whsec_dGVzdC1zdGFuZGFyZC1zZWNyZXQtMzItYnl0ZXMhIQ=="),
+    ("STRIPE_SECRET_KEY", "sk_test_fake"),
+    ("ADMIN_PASSWORD", "test-admin-password"),
+    ("CAMPAIGN_GOAL_USD", "50000"),
+];
+
+/// Process groups to end when the test binary exits (shared instances are never dropped).
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+extern "C" fn kill_all() {
+    if let Ok(groups) = GROUPS.lock() {
+        for g in groups.iter() {
+            unsafe { libc::kill(-g, libc::SIGTERM) };
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// PATH with the project's Node 22 and tools first.
+pub fn tool_path() -> String {
+    format!("{}:{}", root().join("node_modules/.bin").display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn wrangler() -> Command {
+    let mut c = Command::new(root().join("node_modules/.bin/wrangler"));
+    c.env("PATH", tool_path())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// A local D1 with the current schema, built once per test binary and copied for each worker.
+fn template_db() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = artifacts().join("db-template");
+        let status = Command::new("sh").arg(root().join("scripts/db.sh")).arg(&dir).status().expect("run scripts/db.sh");
+        assert!(status.success(), "scripts/db.sh failed");
+        dir
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A running worker with its own database.
+pub struct Worker {
+    pub port: u16,
+    pub base: String,
+    pub dir: PathBuf,
+    child: Child,
+}
+
+impl Worker {
+    /// The instance most tests share: the default test variables.
+    pub fn shared() -> &'static Worker {
+        static W: OnceLock<Worker> = OnceLock::new();
+        W.get_or_init(|| Worker::start(&[]))
+    }
+
+    /// Starts a worker with [`TEST_VARS`] overridden by `vars` (a value of `""` removes one).
+    pub fn start(vars: &[(&str, &str)]) -> Worker {
+        static ONCE: OnceLock<()> = OnceLock::new();
+        ONCE.get_or_init(|| unsafe {
+            libc::atexit(kill_all);
+        });
+        let port = free_port();
+        let dir = artifacts().join(format!("worker-{port}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(template_db(), &dir.join("state"));
+
+        // The product's own wrangler.toml, with the build step removed, main made absolute and
+        // the variables of this instance.
+        let text = std::fs::read_to_string(root().join("wrangler.toml")).expect("read wrangler.toml");
+        let mut config: toml::Table = text.parse().expect("parse wrangler.toml");
+        config.remove("build");
+        config.insert("main".into(), root().join("build/index.js").display().to_string().into());
+        let mut merged: Vec<(String, String)> = Vec::new();
+        if let Some(toml::Value::Table(v)) = config.get("vars") {
+            for (k, val) in v {
+                merged.push((k.clone(), val.as_str().unwrap_or_default().to_string()));
+            }
+        }
+        for (k, v) in TEST_VARS.iter().chain(vars.iter()) {
+            merged.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                merged.push((k.to_string(), v.to_string()));
+            }
+        }
+        let mut table = toml::Table::new();
+        for (k, v) in merged {
+            table.insert(k, v.into());
+        }
+        config.insert("vars".into(), toml::Value::Table(table));
+        std::fs::write(dir.join("wrangler.toml"), toml::to_string(&config).expect("config")).expect("write config");
+
+        let log = std::fs::File::create(dir.join("wrangler.log")).expect("log file");
+        let child = wrangler()
+            .current_dir(&dir)
+            .args(["dev", "--config", "wrangler.toml", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--persist-to", "state", "--inspector-port", "0", "--show-interactive-dev-session=false"])
+            .args(["--log-level", "warn"])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("start wrangler dev");
+        if let Ok(mut g) = GROUPS.lock() {
+            g.push(child.id() as i32);
+        }
+        let w = Worker { port, base: format!("http://127.0.0.1:{port}"), dir, child };
+        w.wait_ready();
+        w
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            if let Ok(r) = try_request(&self.base, "GET", "/healthz", &[], None) {
+                if r.status == 200 {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let log = std::fs::read_to_string(self.dir.join("wrangler.log")).unwrap_or_default();
+        panic!("worker on port {} did not answer within 90 s; log:\n{log}", self.port);
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.request("GET", path, &[], None)
+    }
+
+    /// GET with a visitor address of its own (each test case gets its own IP).
+    pub fn get_as(&self, path: &str, ip: &str) -> Resp {
+        self.request("GET", path, &[("CF-Connecting-IP", ip)], None)
+    }
+
+    /// POSTs a form, url-encoded, from the visitor at `ip`.
+    pub fn post_form(&self, path: &str, ip: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = encode_form(fields);
+        self.request(
+            "POST",
+            path,
+            &[("CF-Connecting-IP", ip), ("Content-Type", "application/x-www-form-urlencoded")],
+            Some(body.as_bytes()),
+        )
+    }
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+        try_request(&self.base, method, path, headers, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// Runs SQL against this instance's local D1 and returns the rows of the last statement.
+    pub fn sql(&self, sql: &str) -> Vec<serde_json::Value> {
+        let out = wrangler()
+            .current_dir(&self.dir)
+            .args(["d1", "execute", "DB", "--local", "--config", "wrangler.toml", "--persist-to", "state", "--json", "--command", sql])
+            .output()
+            .expect("run wrangler d1 execute");
+        assert!(out.status.success(), "d1 execute failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("d1 json");
+        v.as_array()
+            .and_then(|a| a.last())
+            .and_then(|r| r["results"].as_array())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+fn agent() -> &'static ureq::Agent {
+    static A: OnceLock<ureq::Agent> = OnceLock::new();
+    A.get_or_init(|| {
+        ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .max_redirects_will_error(false)
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build(),
+        )
+    })
+}
+
+pub fn try_request(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Resp, ureq::Error> {
+    let url = format!("{base}{path}");
+    let mut b = ureq::http::Request::builder().method(method).uri(&url);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    let req = b.body(body.map(<[u8]>::to_vec).unwrap_or_default()).map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+    let resp = agent().run(req)?;
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut body = String::new();
+    resp.into_body().into_reader().read_to_string(&mut body).map_err(ureq::Error::Io)?;
+    Ok(Resp { status, headers, body })
+}
+
+/// `application/x-www-form-urlencoded`, as a browser sends it.
+pub fn encode_form(fields: &[(&str, &str)]) -> String {
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A fresh visitor address per test case, so rate limits never cross tests.
+pub fn ip(case: u32) -> String {
+    format!("198.51.{}.{}", (case >> 8) & 255, case & 255)
+}

@@ -1,0 +1,84 @@
+//! The edge entry point: one router, thin handlers, one place that sets the security headers.
+//!
+//! Handlers read like the HTTP they serve: parse the request into `app` types, ask the
+//! [`store`] (every SQL statement lives there), render with `app::views`, answer. Business
+//! rules live in `app`, never here.
+
+mod api;
+mod checkout;
+mod comments;
+mod config;
+mod error;
+mod http;
+mod pages;
+mod platform;
+mod pledges;
+mod sandbox;
+mod store;
+mod webhooks;
+
+use app::i18n::Lang;
+use error::AppError;
+use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
+
+/// Wraps a handler that returns `Result<Response, AppError>` into one the router takes; the
+/// error becomes a response (in the language of the path) in exactly one place.
+macro_rules! h {
+    ($handler:path) => {
+        |req: Request, ctx: RouteContext<()>| async move {
+            let (lang, _) = Lang::split_path(&req.path());
+            let origin = http::origin(&req);
+            match $handler(req, ctx).await {
+                Ok(resp) => Ok(resp),
+                Err(e) => e.into_response(lang, &origin),
+            }
+        }
+    };
+}
+
+type Handler<T> = fn(Request, RouteContext<()>) -> T;
+
+/// Registers a GET route at `path` and at its Khmer twin under `/km`.
+fn get_both<T>(r: Router<'static, ()>, path: &str, f: Handler<T>) -> Router<'static, ()>
+where
+    T: std::future::Future<Output = Result<Response>> + 'static,
+{
+    r.get_async(path, f).get_async(&Lang::Km.href(path), f)
+}
+
+/// Registers a POST route at `path` and at its Khmer twin under `/km`.
+fn post_both<T>(r: Router<'static, ()>, path: &str, f: Handler<T>) -> Router<'static, ()>
+where
+    T: std::future::Future<Output = Result<Response>> + 'static,
+{
+    r.post_async(path, f).post_async(&Lang::Km.href(path), f)
+}
+
+fn router() -> Router<'static, ()> {
+    let r = Router::new()
+        .get("/healthz", |_, _| Response::ok("ok"))
+        .get_async("/api/campaign", h!(api::campaign))
+        .post_async("/webhooks/stripe", h!(webhooks::stripe))
+        .post_async("/webhooks/standard", h!(webhooks::standard));
+    let r = r.get_async("/api/pledges/:id", h!(pledges::api));
+    let r = get_both(r, "/", h!(pages::home));
+    let r = post_both(r, "/pledges", h!(pledges::create));
+    let r = get_both(r, "/pledges/:id", h!(pledges::thanks));
+    let r = get_both(r, "/sandbox/checkout/:id", h!(sandbox::page));
+    let r = post_both(r, "/sandbox/checkout/:id", h!(sandbox::act));
+    let r = post_both(r, "/comments", h!(comments::create));
+    let r = post_both(r, "/volunteer", h!(comments::volunteer));
+    let r = get_both(r, "/volunteer/thanks", h!(comments::volunteer_thanks));
+    r.get_async("/km", h!(pages::km_root)).or_else_any_method_async("/*path", h!(pages::not_found))
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let (lang, _) = Lang::split_path(&req.path());
+    let origin = http::origin(&req);
+    let resp = match router().run(req, env).await {
+        Ok(resp) => resp,
+        Err(e) => AppError::from(e).into_response(lang, &origin)?,
+    };
+    Ok(http::secure(resp))
+}

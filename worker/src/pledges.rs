@@ -1,0 +1,112 @@
+//! Giving: `POST /pledges` records a pending pledge and sends the visitor to the checkout;
+//! `GET /pledges/{id}` is its thank-you page; `GET /api/pledges/{id}` its status as JSON.
+
+use crate::config::{self, Checkout};
+use crate::pages::{render_home, Overrides};
+use crate::{checkout, error::AppError, http, platform, store};
+use app::form::{Problem, Problems};
+use app::i18n::Lang;
+use app::keys::{self, Purpose};
+use app::pledge::{is_pledge_id, pledge_id, PledgeForm};
+use serde::Serialize;
+use worker::{Request, Response, RouteContext};
+
+/// At most this many pledges per visitor per window: blunts stolen-card testing.
+pub const LIMIT: i64 = 5;
+pub const WINDOW_SECS: i64 = 10 * 60;
+/// Forms are small; anything bigger is not our form.
+pub const MAX_FORM: usize = 16 * 1024;
+
+/// The page again, with the form as the visitor sent it and what is wrong with it.
+async fn form_again(ctx: &RouteContext<()>, origin: &str, lang: Lang, status: u16, form: PledgeForm, problems: Problems) -> Result<Response, AppError> {
+    let ov = Overrides { pledge: Some(form), pledge_problems: problems, ..Default::default() };
+    Ok(http::private(http::html(status, render_home(&ctx.env, origin, lang, ov).await?)?)?)
+}
+
+/// `POST /pledges` and `POST /km/pledges`.
+pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    let (path_lang, _) = Lang::split_path(&req.path());
+    let origin = http::origin(&req);
+    let body = req.bytes().await?;
+    if body.len() > MAX_FORM {
+        return Err(AppError::TooLarge);
+    }
+    // A body that is not a form at all reads as an empty form: every problem gets named.
+    let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let lang = http::form_lang(&form.lang, path_lang);
+    let mode = config::checkout(&ctx.env);
+    if mode == Checkout::Off {
+        return form_again(&ctx, &origin, lang, 503, form, Problems::default()).await;
+    }
+    let db = ctx.env.d1("DB")?;
+    let tiers = store::tiers(&db).await?;
+    let pledge = match form.validate(&tiers) {
+        Ok(p) => p,
+        Err(problems) => return form_again(&ctx, &origin, lang, 422, form, problems).await,
+    };
+    let now = platform::now();
+    let ip_hash = keys::ip_hash(&config::key(&ctx.env, Purpose::IpHash)?, &platform::client_ip(&req));
+    if store::recent_actions(&db, "pledge", &ip_hash, now - WINDOW_SECS).await? >= LIMIT {
+        let mut problems = Problems::default();
+        problems.add("", Problem::RateLimited);
+        return form_again(&ctx, &origin, lang, 429, form, problems).await;
+    }
+    let id = pledge_id(platform::random16());
+    store::create_pledge(&db, &id, &pledge, lang.code(), &ip_hash, now).await?;
+    match mode {
+        Checkout::Sandbox => Ok(http::see_other(&lang.href(&format!("/sandbox/checkout/{id}")))?),
+        Checkout::Stripe => match checkout::stripe_session(&ctx.env, &origin, lang, &id, &pledge).await {
+            Ok(url) => Ok(http::see_other_url(&url)?),
+            // The pledge stays pending and nothing else changes; the visitor can try again.
+            Err(e) => {
+                worker::console_error!("checkout session failed: {e}");
+                Ok(http::html(502, app::views::checkout_failed(lang, &origin))?)
+            }
+        },
+        Checkout::Off => Err(AppError::Config("CHECKOUT")),
+    }
+}
+
+/// `GET /pledges/{id}`: the thank-you page. Its id is the only key to it: never cached, never
+/// sent on as a referrer.
+pub async fn thanks(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    let (lang, _) = Lang::split_path(&req.path());
+    let id = ctx.param("id").cloned().unwrap_or_default();
+    if !is_pledge_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let db = ctx.env.d1("DB")?;
+    let pledge = store::pledge(&db, &id).await?.ok_or(AppError::NotFound)?;
+    Ok(http::private(http::html(200, app::views::pledge_thanks(lang, &http::origin(&req), pledge))?)?)
+}
+
+#[derive(Serialize)]
+struct PledgeApi<'a> {
+    id: &'a str,
+    status: &'static str,
+    amount_cents: i64,
+    refunded_cents: i64,
+    currency: &'a str,
+    tier: Option<&'a str>,
+    designation: &'a str,
+}
+
+/// `GET /api/pledges/{id}`.
+pub async fn api(_req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    let id = ctx.param("id").cloned().unwrap_or_default();
+    let db = ctx.env.d1("DB")?;
+    let found = if is_pledge_id(&id) { store::pledge(&db, &id).await? } else { None };
+    let resp = match &found {
+        Some(p) => Response::from_json(&PledgeApi {
+            id: &p.id,
+            status: p.status.as_str(),
+            amount_cents: p.amount.0,
+            refunded_cents: p.refunded.0,
+            currency: &p.currency,
+            tier: p.tier.as_deref(),
+            designation: &p.designation,
+        })?,
+        None => Response::from_json(&serde_json::json!({"error": "not found"}))?.with_status(404),
+    };
+    Ok(http::private(resp)?)
+}

@@ -1,0 +1,76 @@
+//! `POST /webhooks/stripe` and `POST /webhooks/standard`: verify the raw bytes, then record the
+//! event and its effect in one transaction, and only then answer 2xx.
+//!
+//! Statuses, so that providers retry exactly when they should: 400 for anything wrong with the
+//! request (signature, timestamp, body behind a valid signature), 413 for a body over 256 KiB,
+//! 500 when a secret is missing or storage fails (the provider retries; nothing was written).
+
+use crate::{config, error::AppError, platform, store};
+use app::ledger::{self, Settings};
+use app::webhook::{self, Rejection, Scheme};
+use worker::{console_log, Env, Request, Response, RouteContext};
+
+pub const MAX_BODY: usize = 256 * 1024;
+
+pub async fn stripe(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    receive(Scheme::Stripe, req, &ctx.env).await
+}
+
+pub async fn standard(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    receive(Scheme::Standard, req, &ctx.env).await
+}
+
+fn secret_name(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::Stripe => "STRIPE_WEBHOOK_SECRET",
+        Scheme::Standard => "STANDARD_WEBHOOK_SECRET",
+    }
+}
+
+async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response, AppError> {
+    let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(AppError::TooLarge);
+    }
+    let body = req.bytes().await?;
+    if body.len() > MAX_BODY {
+        return Err(AppError::TooLarge);
+    }
+    let headers = req.headers().clone();
+    let lookup = move |name: &str| headers.get(name).ok().flatten();
+    let outcome = verify_and_apply(scheme, env, &lookup, &body).await?;
+    Ok(Response::ok(outcome)?)
+}
+
+/// Verifies a delivery and applies it. The sandbox checkout calls this too, in process, with
+/// an event it signed itself, so both take exactly the same path.
+pub async fn verify_and_apply(scheme: Scheme, env: &Env, headers: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Result<&'static str, AppError> {
+    let secrets = config::secret(env, secret_name(scheme)).unwrap_or_default();
+    let now = platform::now();
+    let event = match webhook::authenticate(scheme, &secrets, headers, body, now) {
+        Ok(event) => event,
+        Err(r @ (Rejection::NoSecretConfigured | Rejection::BadSecret)) => return Err(AppError::Config(r.as_str())),
+        Err(r) => {
+            console_log!("webhook {} rejected: {}", scheme.as_str(), r.as_str());
+            return Err(AppError::Rejected(r.as_str()));
+        }
+    };
+    let settings = Settings {
+        livemode: config::var(env, "STRIPE_LIVEMODE").is_some_and(|v| v.trim() == "true"),
+        campaign_id: config::var(env, "CAMPAIGN_ID").unwrap_or_default(),
+    };
+    let db = env.d1("DB")?;
+    let exists = match ledger::named_pledge(&event) {
+        Some(id) => store::pledge_exists(&db, id).await?,
+        None => false,
+    };
+    let action = ledger::decide(&event, &settings, exists);
+    let recorded = store::apply_webhook(&db, &event, &action, now).await?;
+    // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
+    let outcome = match recorded {
+        store::Recorded::Now => action.outcome(),
+        store::Recorded::Before => "duplicate",
+    };
+    console_log!("webhook {} {} {}: {}", scheme.as_str(), event.kind, event.id, outcome);
+    Ok(outcome)
+}
