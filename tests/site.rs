@@ -74,8 +74,8 @@ fn khmer_page_mirrors_the_english_one() {
         assert!(r.body.contains("hreflang=\"en\""));
         assert!(r.body.contains("hreflang=\"km\""));
     }
-    assert!(km.body.contains("class=\"lang-switch\" href=\"/\""));
-    assert!(en.body.contains("class=\"lang-switch\" href=\"/km/\""));
+    assert!(km.body.contains("<a href=\"/\" hreflang=\"en\" lang=\"en\""));
+    assert!(en.body.contains("<a href=\"/km/\" hreflang=\"km\" lang=\"km\""));
 }
 
 /// Every visitor path in English, and so in Khmer under /km.
