@@ -4,6 +4,7 @@
 //! [`store`] (every SQL statement lives there), render with `app::views`, answer. Business
 //! rules live in `app`, never here.
 
+mod admin;
 mod api;
 mod checkout;
 mod comments;
@@ -69,6 +70,7 @@ fn router() -> Router<'static, ()> {
     let r = post_both(r, "/comments", h!(comments::create));
     let r = post_both(r, "/volunteer", h!(comments::volunteer));
     let r = get_both(r, "/volunteer/thanks", h!(comments::volunteer_thanks));
+    let r = admin::routes(r);
     r.get_async("/km", h!(pages::km_root)).or_else_any_method_async("/*path", h!(pages::not_found))
 }
 
