@@ -4,6 +4,21 @@
 //! [`store`] (every SQL statement lives there), render with `app::views`, answer. Business
 //! rules live in `app`, never here.
 
+/// Wraps a handler that returns `Result<Response, AppError>` into one the router takes; the
+/// error becomes a response (in the language of the path) in exactly one place.
+macro_rules! h {
+    ($handler:path) => {
+        |req: worker::Request, ctx: worker::RouteContext<()>| async move {
+            let (lang, _) = app::i18n::Lang::split_path(&req.path());
+            let origin = $crate::http::origin(&req);
+            match $handler(req, ctx).await {
+                Ok(resp) => Ok(resp),
+                Err(e) => e.into_response(lang, &origin),
+            }
+        }
+    };
+}
+
 mod admin;
 mod api;
 mod checkout;
@@ -21,21 +36,6 @@ mod webhooks;
 use app::i18n::Lang;
 use error::AppError;
 use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
-
-/// Wraps a handler that returns `Result<Response, AppError>` into one the router takes; the
-/// error becomes a response (in the language of the path) in exactly one place.
-macro_rules! h {
-    ($handler:path) => {
-        |req: Request, ctx: RouteContext<()>| async move {
-            let (lang, _) = Lang::split_path(&req.path());
-            let origin = http::origin(&req);
-            match $handler(req, ctx).await {
-                Ok(resp) => Ok(resp),
-                Err(e) => e.into_response(lang, &origin),
-            }
-        }
-    };
-}
 
 type Handler<T> = fn(Request, RouteContext<()>) -> T;
 
