@@ -49,16 +49,23 @@ impl CommentPage {
 /// Groups roots (given newest first) with their replies (any order, any depth).
 pub fn thread(roots: Vec<Comment>, mut replies: Vec<Comment>) -> Vec<Thread> {
     replies.sort_by_key(|c| (c.created_at, c.id));
+    let parents: Vec<(i64, Option<i64>)> = replies.iter().map(|c| (c.id, c.parent_id)).collect();
     let mut threads: Vec<Thread> = roots.into_iter().map(|root| Thread { root, replies: Vec::new() }).collect();
-    // A reply's parent may itself be a reply: follow it up to the root it belongs to.
-    let mut root_of: Vec<(i64, usize)> = threads.iter().enumerate().map(|(i, t)| (t.root.id, i)).collect();
     for reply in replies {
-        let Some(parent) = reply.parent_id else { continue };
-        if let Some(&(_, i)) = root_of.iter().find(|(id, _)| *id == parent) {
-            root_of.push((reply.id, i));
-            if let Some(t) = threads.get_mut(i) {
-                t.replies.push(reply);
+        // A reply's parent may itself be a reply: follow the parents up to a root. The walk is
+        // bounded, so a cycle in bad data cannot hang the page.
+        let mut parent = reply.parent_id;
+        let mut home = None;
+        for _ in 0..parents.len() + 1 {
+            let Some(p) = parent else { break };
+            if let Some(i) = threads.iter().position(|t| t.root.id == p) {
+                home = Some(i);
+                break;
             }
+            parent = parents.iter().find(|(id, _)| *id == p).and_then(|(_, up)| *up);
+        }
+        if let Some(t) = home.and_then(|i| threads.get_mut(i)) {
+            t.replies.push(reply);
         }
     }
     threads
@@ -75,11 +82,12 @@ mod tests {
     #[test]
     fn replies_to_replies_join_their_root_thread_in_time_order() {
         let roots = vec![c(5, None, 50), c(1, None, 10)];
-        let replies = vec![c(7, Some(6), 70), c(6, Some(1), 60), c(8, Some(5), 80), c(9, Some(404), 90)];
+        // 7 answers 6 but is older than it; 10 and 11 point at each other.
+        let replies = vec![c(7, Some(6), 5), c(6, Some(1), 60), c(8, Some(5), 80), c(9, Some(404), 90), c(10, Some(11), 1), c(11, Some(10), 2)];
         let t = thread(roots, replies);
         assert_eq!(t[0].root.id, 5);
         assert_eq!(t[0].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![8]);
-        assert_eq!(t[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![6, 7]);
+        assert_eq!(t[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![7, 6]);
     }
 
     #[test]

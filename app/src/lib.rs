@@ -17,3 +17,4 @@ pub mod volunteer;
 pub mod keys;
 pub mod webhook;
 pub mod ledger;
+pub mod admin;

@@ -107,6 +107,66 @@ impl Browser {
         self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
     }
 
+    /// Like [`Browser::eval`], but an error (a page still loading, an open dialog) is returned,
+    /// not a panic: for polling across a navigation.
+    pub fn try_eval(&self, script: &str, args: Value) -> Result<Value, String> {
+        let url_path = format!("/session/{}/execute/sync", self.session);
+        let body = json!({"script": script, "args": args}).to_string();
+        let r = super::try_request(&self.base, "POST", &url_path, &[("Content-Type", "application/json")], Some(body.as_bytes()))
+            .map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        if r.status >= 400 {
+            Err(format!("{}: {}", v["value"]["error"].as_str().unwrap_or("error"), v["value"]["message"].as_str().unwrap_or_default()))
+        } else {
+            Ok(v["value"].clone())
+        }
+    }
+
+    /// Polls `script` until it returns something other than `null`/`false` (at most `secs`
+    /// seconds) and returns that value; panics with `what` otherwise.
+    pub fn wait_for(&self, what: &str, secs: u64, script: &str, args: Value) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut last = String::new();
+        loop {
+            match self.try_eval(script, args.clone()) {
+                Ok(v) if !v.is_null() && v != Value::Bool(false) => return v,
+                Ok(v) => last = v.to_string(),
+                Err(e) => last = e,
+            }
+            if Instant::now() > deadline {
+                panic!("timed out after {secs} s waiting for {what} (last: {last}) at {}", self.try_url());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn try_url(&self) -> String {
+        self.try_call("GET", "/url").ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+
+    /// Clicks `css` and waits until the navigation it starts has loaded a new document.
+    pub fn click_and_wait(&self, css: &str) {
+        self.eval("window.__before_nav = true; return true;", json!([]));
+        self.click(css);
+        self.wait_for(
+            &format!("a new page after clicking {css}"),
+            30,
+            "return document.readyState === 'complete' && window.__before_nav !== true;",
+            json!([]),
+        );
+    }
+
+    /// Sends `CF-Connecting-IP: ip` with every request this session makes (through the DevTools
+    /// protocol), as Cloudflare would: rate limits then count each test case on its own.
+    pub fn set_ip(&self, ip: &str) {
+        self.call("POST", "/goog/cdp/execute", Some(json!({"cmd": "Network.enable", "params": {}})));
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Network.setExtraHTTPHeaders", "params": {"headers": {"CF-Connecting-IP": ip}}})),
+        );
+    }
+
     pub fn find(&self, css: &str) -> String {
         let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
         v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()

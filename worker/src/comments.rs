@@ -20,7 +20,8 @@ const LIMITS: [(i64, i64); 2] = [(60, 2), (3600, 10)];
 const HELD_COOKIE: &str = "held";
 /// The newest held comments a visitor's cookie remembers.
 const HELD_MAX: usize = 20;
-const MAX_FORM: usize = 32 * 1024;
+/// 4,000 Khmer characters are 12 KB of UTF-8 and 36 KB percent-encoded.
+const MAX_FORM: usize = 64 * 1024;
 
 /// The ids of the visitor's own held comments, from their signed cookie.
 pub fn own_held(req: &Request, env: &Env) -> Vec<i64> {
@@ -66,7 +67,7 @@ async fn body(req: &mut Request) -> Result<Vec<u8>, AppError> {
 
 async fn comment_again(env: &Env, origin: &str, lang: Lang, status: u16, form: CommentForm, problems: Problems, own_held: Vec<i64>) -> Result<Response, AppError> {
     let reply_to = form.parent_id.parse().ok();
-    let ov = Overrides { comment: Some(CommentFormState { form, problems, ..Default::default() }), own_held, reply_to, ..Default::default() };
+    let ov = Overrides { comment: Some(CommentFormState { form, problems, ..Default::default() }), own_held, reply_to, after_post: true, ..Default::default() };
     Ok(http::private(http::html(status, render_home(env, origin, lang, ov).await?)?)?)
 }
 
@@ -116,7 +117,7 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
 }
 
 async fn volunteer_again(env: &Env, origin: &str, lang: Lang, status: u16, form: VolunteerForm, problems: Problems) -> Result<Response, AppError> {
-    let ov = Overrides { volunteer: Some(VolunteerFormState { form, problems, ..Default::default() }), ..Default::default() };
+    let ov = Overrides { volunteer: Some(VolunteerFormState { form, problems, ..Default::default() }), after_post: true, ..Default::default() };
     Ok(http::private(http::html(status, render_home(env, origin, lang, ov).await?)?)?)
 }
 

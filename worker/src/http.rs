@@ -13,9 +13,12 @@ pub fn origin(req: &Request) -> String {
 pub fn secure(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     for (name, value) in app::security::headers() {
+        // A handler's own choice wins (a pledge's page sets `Referrer-Policy: no-referrer`).
         // A header only fails to set on an immutable response (one fetched from elsewhere);
         // the router never hands us one of those.
-        let _ = h.set(name, value);
+        if !h.has(name).unwrap_or(false) {
+            let _ = h.set(name, value);
+        }
     }
     resp
 }

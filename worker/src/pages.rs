@@ -20,6 +20,9 @@ pub struct Overrides {
     pub volunteer: Option<VolunteerFormState>,
     pub own_held: Vec<i64>,
     pub reply_to: Option<i64>,
+    /// The page answers a form post that had a problem: its fresh tokens are dated back by the
+    /// minimum age, so the visitor can simply press send again.
+    pub after_post: bool,
 }
 
 /// Draws the campaign page.
@@ -30,13 +33,14 @@ pub async fn render_home(env: &Env, origin: &str, lang: Lang, ov: Overrides) -> 
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let token_key = config::key(env, Purpose::FormToken)?;
     let now = platform::now();
+    let issued = if ov.after_post { now - keys::TOKEN_MIN_AGE_SECS } else { now };
     let mut comment_form = ov.comment.unwrap_or_default();
-    comment_form.token = keys::form_token(&token_key, "comment", now);
+    comment_form.token = keys::form_token(&token_key, "comment", issued);
     if let Some(parent) = ov.reply_to {
         comment_form.reply_to = comments.threads.iter().map(|t| &t.root).find(|c| c.id == parent).map(|c| (c.id, c.name.clone()));
     }
     let mut volunteer = ov.volunteer.unwrap_or_default();
-    volunteer.token = keys::form_token(&token_key, "volunteer", now);
+    volunteer.token = keys::form_token(&token_key, "volunteer", issued);
     Ok(views::home(HomePage {
         lang,
         origin,

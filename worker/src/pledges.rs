@@ -19,7 +19,7 @@ pub const MAX_FORM: usize = 16 * 1024;
 
 /// The page again, with the form as the visitor sent it and what is wrong with it.
 async fn form_again(ctx: &RouteContext<()>, origin: &str, lang: Lang, status: u16, form: PledgeForm, problems: Problems) -> Result<Response, AppError> {
-    let ov = Overrides { pledge: Some(form), pledge_problems: problems, ..Default::default() };
+    let ov = Overrides { pledge: Some(form), pledge_problems: problems, after_post: true, ..Default::default() };
     Ok(http::private(http::html(status, render_home(&ctx.env, origin, lang, ov).await?)?)?)
 }
 

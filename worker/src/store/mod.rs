@@ -66,7 +66,7 @@ const TOTALS: &str = "SELECT \
      COALESCE(SUM(CASE WHEN currency = 'usd' THEN MAX(amount_cents - refunded_cents, 0) END), 0) AS raised, \
      COUNT(*) AS gifts FROM pledges WHERE ever_paid = 1";
 const RECENT: &str = "SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at \
-     FROM pledges WHERE ever_paid = 1 ORDER BY paid_at DESC, id LIMIT 5";
+     FROM pledges WHERE ever_paid = 1 ORDER BY paid_at DESC, rowid DESC LIMIT 5";
 
 #[derive(Deserialize)]
 struct TierRow {

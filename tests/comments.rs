@@ -1,0 +1,193 @@
+//! Comments and volunteers through workerd and D1: the form token, the honeypot, the rate
+//! limit, held comments seen only by their author, errors that keep the text, Khmer kept
+//! byte for byte, threaded replies, pagination.
+
+use campaign_tests::{ip, Resp, Worker};
+use std::time::Duration;
+
+/// The comment form's token as served on the page.
+fn token(page: &Resp, form: &str) -> String {
+    let start = page.body.find(&format!("id=\"{form}\"")).unwrap_or_else(|| panic!("no {form}"));
+    let rest = &page.body[start..];
+    let at = rest.find("name=\"token\" value=\"").expect("token field") + "name=\"token\" value=\"".len();
+    rest[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// A token old enough to be accepted (forms posted sooner than 3 s are refused).
+fn aged_token(w: &Worker, form: &str) -> String {
+    let t = token(&w.get("/"), form);
+    std::thread::sleep(Duration::from_millis(3100));
+    t
+}
+
+fn cookie_of(r: &Resp) -> String {
+    r.header("Set-Cookie").unwrap_or_default().split(';').next().unwrap_or_default().to_string()
+}
+
+fn comment(w: &Worker, ip: &str, token: &str, fields: &[(&str, &str)]) -> Resp {
+    let mut all = vec![("token", token), ("lang", "en")];
+    all.extend_from_slice(fields);
+    w.post_form("/comments", ip, &all)
+}
+
+fn id_from(r: &Resp) -> i64 {
+    r.header("Location").unwrap_or_default().rsplit("#comment-").next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no anchor: {:?}", r.header("Location")))
+}
+
+#[test]
+fn a_comment_is_held_seen_only_by_its_author_and_public_once_approved() {
+    let w = Worker::start(&[]);
+    let t = aged_token(&w, "comment-form");
+    let khmer = "លោកជំទាវជាទីគោរព!\r\nខ្ញុំបាទសូមចូលរួម ស្រុក តែ្បងមានជ័យ ។";
+    let r = w.post_form("/km/comments", &ip(201), &[("token", &t), ("lang", "km"), ("name", "កែវ"), ("email", "keo@example.org"), ("text", khmer)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = id_from(&r);
+    assert!(r.header("Location").unwrap_or_default().starts_with("/km/#comment-"));
+    let cookie = cookie_of(&r);
+    assert!(r.header("Set-Cookie").unwrap_or_default().contains("HttpOnly"));
+    // Khmer round-trips byte for byte (CRLF stored as LF), and the email is stored, never shown.
+    let row = &w.sql(&format!("SELECT body, status, email, ip_hash FROM comments WHERE id = {id}"))[0];
+    assert_eq!(row["body"], khmer.replace("\r\n", "\n"));
+    assert_eq!(row["status"], "held");
+    assert!(!row["ip_hash"].as_str().unwrap_or_default().contains("198.51"));
+    // The author sees it, marked; nobody else does.
+    let mine = w.request("GET", "/km/", &[("Cookie", &cookie)], None);
+    assert!(mine.body.contains(&format!("id=\"comment-{id}\"")));
+    assert!(mine.body.contains(&khmer.replace("\r\n", "\n")));
+    let theirs = w.get("/km/");
+    assert!(!theirs.body.contains(&format!("id=\"comment-{id}\"")));
+    // A forged cookie shows nothing.
+    let forged = w.request("GET", "/km/", &[("Cookie", &format!("held={id}.00000000000000000000000000000000"))], None);
+    assert!(!forged.body.contains(&format!("id=\"comment-{id}\"")));
+    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id = {id}"));
+    let public = w.get("/km/");
+    assert!(public.body.contains(&format!("id=\"comment-{id}\"")));
+    assert!(!public.body.contains("keo@example.org"));
+    assert!(public.body.contains(&khmer.replace("\r\n", "\n")));
+}
+
+#[test]
+fn tokens_too_fresh_too_old_or_forged_are_refused_with_the_text_kept() {
+    let w = Worker::shared();
+    let fresh = token(&w.get("/"), "comment-form");
+    let r = comment(&w, &ip(202), &fresh, &[("name", "Quick"), ("text", "too fast to be a person")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("too fast to be a person</textarea>") && r.body.contains("value=\"Quick\""));
+    assert!(r.body.contains("The form expired or was sent too quickly"));
+    // The error page carries a fresh token, so pressing send again at once works.
+    let again = token(&r, "comment-form");
+    assert_ne!(again, fresh);
+    assert_eq!(comment(&w, &ip(202), &again, &[("name", "Quick"), ("text", "now it is fine")]).status, 303);
+    // Older than 24 hours, or signed with another key: refused.
+    let old = format!("{}.{}", 1_000_000, "0".repeat(64));
+    assert_eq!(comment(&w, &ip(203), &old, &[("name", "Old"), ("text", "t")]).status, 422);
+    let forged = format!("{}.{}", campaign_tests::signer::now() - 60, "ab".repeat(32));
+    assert_eq!(comment(&w, &ip(203), &forged, &[("name", "Forged"), ("text", "t")]).status, 422);
+    assert_eq!(comment(&w, &ip(203), "", &[("name", "None"), ("text", "t")]).status, 422);
+}
+
+#[test]
+fn the_honeypot_answers_silently_and_stores_nothing() {
+    let w = Worker::start(&[]);
+    let t = aged_token(&w, "comment-form");
+    let r = comment(&w, &ip(204), &t, &[("name", "Bot"), ("text", "buy now"), ("homepage", "http://spam.example")]);
+    assert_eq!(r.status, 303);
+    assert!(r.header("Set-Cookie").is_none());
+    let v = w.post_form("/volunteer", &ip(204), &[("token", &t), ("name", "Bot"), ("email", "b@x.org"), ("homepage", "x")]);
+    assert_eq!(v.status, 303);
+    assert_eq!(w.sql("SELECT (SELECT COUNT(*) FROM comments) + (SELECT COUNT(*) FROM volunteers) AS n")[0]["n"], 0);
+}
+
+#[test]
+fn bad_input_names_each_problem_and_keeps_every_word() {
+    let w = Worker::shared();
+    let t = aged_token(&w, "comment-form");
+    let long = "ក".repeat(4001);
+    let r = comment(&w, &ip(205), &t, &[("name", ""), ("website", "javascript:alert(1)"), ("email", "nope"), ("text", &long)]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains(&format!("{long}</textarea>")));
+    assert!(r.body.contains("value=\"javascript:alert(1)\""), "kept as a value, never as a link");
+    assert!(!r.body.contains("href=\"javascript:"));
+    for field in ["name", "email", "website", "text"] {
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    // 4,000 characters after CRLF -> LF is fine.
+    let exact = "ក\r\n".repeat(2000);
+    assert_eq!(comment(&w, &ip(206), &t, &[("name", "N"), ("text", &exact)]).status, 303);
+    // A reply to a comment that does not exist (or is not approved).
+    let r = comment(&w, &ip(207), &t, &[("name", "N"), ("text", "reply"), ("parent_id", "999999")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("no longer exists"));
+}
+
+#[test]
+fn two_a_minute_then_429_with_the_text_kept() {
+    let w = Worker::shared();
+    let t = aged_token(&w, "comment-form");
+    for n in 0..2 {
+        assert_eq!(comment(&w, &ip(208), &t, &[("name", "R"), ("text", &format!("comment {n}"))]).status, 303);
+    }
+    let r = comment(&w, &ip(208), &t, &[("name", "R"), ("text", "the third one")]);
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("the third one</textarea>"));
+    assert!(r.body.contains("too often"));
+    assert_eq!(comment(&w, &ip(209), &t, &[("name", "Other"), ("text", "someone else")]).status, 303);
+    // Ten an hour: eight more (spread over fresh minutes) is simulated by back-dating counts.
+    w.sql(&format!("UPDATE rate_events SET at = at - 120 WHERE bucket = 'comment'"));
+    let hash = w.sql("SELECT key_hash FROM rate_events WHERE bucket = 'comment' GROUP BY key_hash HAVING COUNT(*) = 2")[0]["key_hash"].as_str().unwrap_or_default().to_string();
+    let now = campaign_tests::signer::now();
+    let values: Vec<String> = (0..8).map(|i| format!("('comment', '{hash}', {})", now - 300 - i)).collect();
+    w.sql(&format!("INSERT INTO rate_events (bucket, key_hash, at) VALUES {}", values.join(",")));
+    assert_eq!(comment(&w, &ip(208), &t, &[("name", "R"), ("text", "eleventh")]).status, 429);
+}
+
+#[test]
+fn replies_thread_under_their_parent_and_pages_hold_ten_threads() {
+    let w = Worker::start(&[]);
+    let mut values = Vec::new();
+    for i in 1..=23 {
+        values.push(format!("({i}, NULL, NULL, 'Visitor {i}', 'Root comment number {i}', 'approved', 0, {})", 1_700_000_000 + i * 60));
+    }
+    values.push("(100, 3, 3, 'Campaign', 'A reply from the campaign', 'approved', 1, 1800000000)".into());
+    w.sql(&format!("INSERT INTO comments (id, parent_id, thread_id, name, body, status, is_campaign, created_at) VALUES {}", values.join(",")));
+    let t = aged_token(&w, "comment-form");
+    // A visitor replies to a reply: it joins the root thread.
+    let r = comment(&w, &ip(210), &t, &[("name", "Follow-up"), ("text", "a reply to the reply"), ("parent_id", "100")]);
+    assert_eq!(r.status, 303);
+    let reply = id_from(&r);
+    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id = {reply}"));
+    assert_eq!(w.sql(&format!("SELECT thread_id FROM comments WHERE id = {reply}"))[0]["thread_id"], 3);
+    let p1 = w.get("/");
+    assert!(p1.body.contains("Root comment number 23") && !p1.body.contains("Root comment number 13"));
+    assert!(p1.body.contains("href=\"/?page=2#comments\""));
+    let p3 = w.get("/?page=3");
+    for needle in ["Root comment number 3", "A reply from the campaign", "a reply to the reply"] {
+        assert!(p3.body.contains(needle), "{needle}");
+    }
+    // Threaded: the replies come inside the root's list item, the campaign's marked.
+    let root = p3.body.find("id=\"comment-3\"").expect("root 3");
+    let end = p3.body[root..].find("id=\"comment-2\"").map(|e| root + e).expect("the next thread");
+    let thread = &p3.body[root..end];
+    assert!(thread.contains("id=\"comment-100\"") && thread.contains(&format!("id=\"comment-{reply}\"")));
+    assert!(p3.body.contains("class=\"comment campaign\" id=\"comment-100\"") || p3.body.contains("id=\"comment-100\" class=\"comment campaign\""));
+    assert!(p3.body.contains("25 responses") || p3.body.contains("25 "));
+    assert!(!p3.body.contains("rel=\"next\""));
+}
+
+#[test]
+fn volunteers_are_stored_for_maintainers_only() {
+    let w = Worker::start(&[]);
+    let t = aged_token(&w, "volunteer-form");
+    let r = w.post_form("/km/volunteer", &ip(211), &[("token", &t), ("lang", "km"), ("name", "Sokha"), ("place", "Battambang"), ("help", "training"), ("help", "radio"), ("message", "I can help")]);
+    assert_eq!(r.status, 422, "no email or phone");
+    assert!(r.body.contains("value=\"Battambang\"") && r.body.contains("I can help</textarea>"));
+    assert!(r.body.contains("id=\"help-radio\" value=\"radio\" checked"));
+    let r = w.post_form("/km/volunteer", &ip(211), &[("token", &t), ("lang", "km"), ("name", "Sokha"), ("phone", "+855 12 345 678"), ("place", "Battambang"), ("help", "training"), ("help", "radio")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("Location"), Some("/km/volunteer/thanks"));
+    assert_eq!(w.get("/km/volunteer/thanks").status, 200);
+    let row = &w.sql("SELECT name, phone, help, lang FROM volunteers")[0];
+    assert_eq!((row["help"].as_str(), row["lang"].as_str()), (Some("training,radio"), Some("km")));
+    // Nothing of it is public.
+    assert!(!w.get("/").body.contains("+855 12 345 678") && !w.get("/km/").body.contains("Sokha"));
+}
