@@ -151,3 +151,34 @@ fn goal_and_progress_come_from_d1_and_the_goal_variable() {
     let page = w.get("/");
     assert!(page.body.contains("US$0 raised of our US$50,000 goal"));
 }
+
+#[test]
+fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
+    let w = Worker::start(&[("EDGE_CACHE_SECS", "60")]);
+    let first = w.get("/?utm_source=newsletter");
+    assert_eq!(first.status, 200);
+    let etag = first.header("ETag").expect("an ETag").to_string();
+    assert_eq!(first.header("Cache-Control"), Some("no-cache"));
+    // A change behind the worker's back is not seen while the edge holds the page...
+    w.sql("UPDATE tiers SET amount_cents = 7700 WHERE id = 'women-radio'");
+    let cached = w.get("/");
+    assert_eq!(cached.body, first.body, "query strings that do not change the page share its cache entry");
+    assert!(!cached.body.contains("US$77"));
+    // ...but a visitor with a cookie of their own bypasses the cache,
+    let own = w.request("GET", "/", &[("Cookie", "held=1.abc")], None);
+    assert!(own.body.contains("US$77"));
+    // and a page that changes the view (another page of comments) has its own entry.
+    assert_eq!(w.get("/?page=2").status, 200);
+    // Browsers that have the current copy get 304 with no body.
+    let again = w.request("GET", "/", &[("If-None-Match", &etag)], None);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert!(again.header("Content-Security-Policy").is_some());
+    // A payment purges the page at once: the sandbox pays through the webhook path.
+    let r = w.post_form("/pledges", &campaign_tests::ip(301), &[("tier", "women-training")]);
+    let loc = r.header("Location").unwrap_or_default().to_string();
+    assert_eq!(w.post_form(&loc, &campaign_tests::ip(301), &[("action", "pay")]).status, 303);
+    let fresh = w.get("/");
+    assert!(fresh.body.contains("US$77"), "purged after the payment");
+    assert!(fresh.body.contains("1 gift"));
+}

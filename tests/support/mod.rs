@@ -36,6 +36,8 @@ pub const TEST_VARS: &[(&str, &str)] = &[
     ("STRIPE_SECRET_KEY", "sk_test_fake"),
     ("ADMIN_PASSWORD", "test-admin-password"),
     ("CAMPAIGN_GOAL_USD", "50000"),
+    // Tests change D1 behind the worker's back; the cache's own test switches it on.
+    ("EDGE_CACHE_SECS", "0"),
 ];
 
 /// Process groups to end when the test binary exits (shared instances are never dropped).

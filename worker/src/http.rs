@@ -23,9 +23,12 @@ pub fn secure(mut resp: Response) -> Response {
     resp
 }
 
-/// An HTML page with a status.
+/// An HTML page with a status and its ETag.
 pub fn html(status: u16, body: String) -> Result<Response> {
-    Ok(Response::from_html(body)?.with_status(status))
+    let etag = crate::cache::etag(&body);
+    let mut resp = Response::from_html(body)?.with_status(status);
+    resp.headers_mut().set("ETag", &etag)?;
+    Ok(resp)
 }
 
 /// A page that must never be stored by a cache or leak its URL to another site

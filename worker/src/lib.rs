@@ -21,6 +21,7 @@ macro_rules! h {
 
 mod admin;
 mod api;
+mod cache;
 mod checkout;
 mod comments;
 mod config;

@@ -3,7 +3,7 @@
 //! [`render_home`] is the one way the campaign page is drawn: a plain GET, or a form post that
 //! comes back with the visitor's values and problems (pledge, comment, volunteer).
 
-use crate::{config, error::AppError, http, platform, store};
+use crate::{cache, config, error::AppError, http, platform, store};
 use app::i18n::Lang;
 use app::keys::{self, Purpose};
 use app::pledge::{is_pledge_id, PledgeForm};
@@ -56,8 +56,14 @@ pub async fn render_home(env: &Env, origin: &str, lang: Lang, ov: Overrides) -> 
     }))
 }
 
-/// `GET /` and `GET /km/`.
+/// `GET /` and `GET /km/`: from the edge cache when it has the page.
 pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
+    let key = cache::key(&req, &ctx.env);
+    if let Some(key) = &key {
+        if let Some(hit) = cache::lookup(key).await {
+            return Ok(cache::for_browser(&req, hit)?);
+        }
+    }
     let (lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
     let page = http::query(&req, "page").and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
@@ -72,11 +78,18 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
             ov.pledge = Some(form);
         }
     }
-    let resp = http::html(200, render_home(&ctx.env, &origin, lang, ov).await?)?;
+    let html = render_home(&ctx.env, &origin, lang, ov).await?;
+    let mut resp = http::html(200, html)?;
     if resume.is_some() {
         return Ok(http::private(resp)?);
     }
-    Ok(resp)
+    if let Some(key) = &key {
+        // The page is served even if the edge cannot keep it.
+        if let Err(e) = cache::store(key, cache::ttl(&ctx.env), &mut resp).await {
+            worker::console_warn!("edge cache put failed: {e}");
+        }
+    }
+    Ok(cache::for_browser(&req, resp)?)
 }
 
 /// `/km` without its slash: the Khmer home page lives at `/km/`.

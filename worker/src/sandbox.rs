@@ -70,6 +70,6 @@ pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Ap
     let secret = secrets.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or_default();
     let signature = stripe::sign_header(secret, now, event.as_bytes());
     let headers = move |name: &str| name.eq_ignore_ascii_case(stripe::SIGNATURE_HEADER).then(|| signature.clone());
-    webhooks::verify_and_apply(Scheme::Stripe, &ctx.env, &headers, event.as_bytes()).await?;
+    webhooks::verify_and_apply(Scheme::Stripe, &ctx.env, &http::origin(&req), &headers, event.as_bytes()).await?;
     Ok(http::see_other(&lang.href(&format!("/pledges/{}", pledge.id)))?)
 }

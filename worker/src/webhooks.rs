@@ -38,13 +38,13 @@ async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response
     }
     let headers = req.headers().clone();
     let lookup = move |name: &str| headers.get(name).ok().flatten();
-    let outcome = verify_and_apply(scheme, env, &lookup, &body).await?;
+    let outcome = verify_and_apply(scheme, env, &crate::http::origin(&req), &lookup, &body).await?;
     Ok(Response::ok(outcome)?)
 }
 
 /// Verifies a delivery and applies it. The sandbox checkout calls this too, in process, with
 /// an event it signed itself, so both take exactly the same path.
-pub async fn verify_and_apply(scheme: Scheme, env: &Env, headers: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Result<&'static str, AppError> {
+pub async fn verify_and_apply(scheme: Scheme, env: &Env, origin: &str, headers: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Result<&'static str, AppError> {
     let secrets = config::secret(env, secret_name(scheme)).unwrap_or_default();
     let now = platform::now();
     let event = match webhook::authenticate(scheme, &secrets, headers, body, now) {
@@ -66,6 +66,9 @@ pub async fn verify_and_apply(scheme: Scheme, env: &Env, headers: &dyn Fn(&str) 
     };
     let action = ledger::decide(&event, &settings, exists);
     let recorded = store::apply_webhook(&db, &event, &action, now).await?;
+    if matches!(recorded, store::Recorded::Now) && !matches!(action, ledger::Action::Ignore { .. }) {
+        crate::cache::purge_home(origin).await;
+    }
     // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
     let outcome = match recorded {
         store::Recorded::Now => action.outcome(),

@@ -1,0 +1,99 @@
+//! The edge cache for the public campaign page, and ETags for browsers.
+//!
+//! `/` and `/km/` (and their comment pages) are kept in Cloudflare's Cache API for at most
+//! 60 s, keyed by path and the one query parameter that changes the page (`page`); any other
+//! query string is dropped from the key. A visitor carrying any cookie (their own held
+//! comments) bypasses it, and so does a page that sets one. Browsers get `no-cache` with an
+//! `ETag`, so they revalidate every time and get `304` when nothing changed; that way a visitor
+//! never sees a stale copy of a page they just changed. Writes that move the page (a payment,
+//! a moderation) purge it at once.
+//!
+//! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
+//! emulates it.
+
+use app::i18n::Lang;
+use sha2::{Digest, Sha256};
+use worker::{Cache, Env, Headers, Request, Response, Result};
+
+/// How long the edge keeps a page at most.
+pub const EDGE_TTL_SECS: u32 = 60;
+
+/// `EDGE_CACHE_SECS` (0 to 60; 60 when unset): how long the edge keeps a page; 0 switches the
+/// edge cache off (the integration tests that change D1 behind the worker's back do).
+pub fn ttl(env: &Env) -> u32 {
+    crate::config::var(env, "EDGE_CACHE_SECS").and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(EDGE_TTL_SECS).min(EDGE_TTL_SECS)
+}
+
+/// The cache key for a request, or `None` when it must not be served from or stored in the cache.
+pub fn key(req: &Request, env: &Env) -> Option<String> {
+    if ttl(env) == 0 {
+        return None;
+    }
+    if req.headers().get("Cookie").ok().flatten().is_some_and(|c| !c.trim().is_empty()) {
+        return None;
+    }
+    let url = req.url().ok()?;
+    let mut page = None;
+    for (k, v) in url.query_pairs() {
+        match k.as_ref() {
+            "page" => page = v.parse::<u32>().ok().filter(|p| *p > 1),
+            // These change the page for one visitor: never shared.
+            "reply" | "resume" => return None,
+            _ => {}
+        }
+    }
+    let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    Some(match page {
+        Some(p) => format!("{base}?page={p}"),
+        None => base,
+    })
+}
+
+/// A strong ETag of a body.
+pub fn etag(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    format!("\"{}\"", app::keys::hex(&digest[..12]))
+}
+
+/// The cached page, if the edge has one, as a response whose headers we may still set
+/// (the Cache API hands back an immutable one).
+pub async fn lookup(key: &str) -> Option<Response> {
+    let mut hit = Cache::default().get(key, false).await.ok().flatten()?;
+    let headers = Headers::new();
+    for (name, value) in hit.headers().entries() {
+        headers.append(&name, &value).ok()?;
+    }
+    let status = hit.status_code();
+    let body = hit.bytes().await.ok()?;
+    Some(Response::from_bytes(body).ok()?.with_headers(headers).with_status(status))
+}
+
+/// Keeps a copy of `resp` at the edge for `ttl` seconds.
+pub async fn store(key: &str, ttl: u32, resp: &mut Response) -> Result<()> {
+    if resp.headers().has("Set-Cookie")? {
+        return Ok(());
+    }
+    let mut copy = resp.cloned()?;
+    copy.headers_mut().set("Cache-Control", &format!("public, max-age={ttl}"))?;
+    Cache::default().put(key, copy).await
+}
+
+/// What the browser gets: `304` when its copy is current, else the page, to revalidate each time.
+pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
+    let etag = resp.headers().get("ETag")?.unwrap_or_default();
+    let theirs = req.headers().get("If-None-Match")?.unwrap_or_default();
+    resp.headers_mut().set("Cache-Control", "no-cache")?;
+    if !etag.is_empty() && theirs.split(',').any(|t| t.trim().trim_start_matches("W/") == etag) {
+        let headers = resp.headers().clone();
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    Ok(resp)
+}
+
+/// Drops the first page of both languages from the edge, after a write that changes them.
+pub async fn purge_home(origin: &str) {
+    let cache = Cache::default();
+    for lang in Lang::ALL {
+        let _ = cache.delete(format!("{origin}{}", lang.href("/")), false).await;
+    }
+}
