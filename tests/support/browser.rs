@@ -17,7 +17,7 @@ pub struct Browser {
     _profile: std::path::PathBuf,
 }
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Browser {
     /// Starts chromedriver and a headless Chromium window of `width` x `height` CSS pixels.
@@ -126,13 +126,12 @@ impl Browser {
     /// seconds) and returns that value; panics with `what` otherwise.
     pub fn wait_for(&self, what: &str, secs: u64, script: &str, args: Value) -> Value {
         let deadline = Instant::now() + Duration::from_secs(secs);
-        let mut last = String::new();
         loop {
-            match self.try_eval(script, args.clone()) {
+            let last = match self.try_eval(script, args.clone()) {
                 Ok(v) if !v.is_null() && v != Value::Bool(false) => return v,
-                Ok(v) => last = v.to_string(),
-                Err(e) => last = e,
-            }
+                Ok(v) => v.to_string(),
+                Err(e) => e,
+            };
             if Instant::now() > deadline {
                 panic!("timed out after {secs} s waiting for {what} (last: {last}) at {}", self.try_url());
             }
@@ -197,6 +196,16 @@ impl Browser {
     pub fn screenshot(&self, path: &Path) {
         let v = self.call("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default()).expect("png base64");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// A screenshot of the whole page, not just the viewport (through the DevTools protocol).
+    pub fn full_screenshot(&self, path: &Path) {
+        let cdp = |cmd: &str, params: Value| self.call("POST", "/goog/cdp/execute", Some(json!({"cmd": cmd, "params": params})));
+        let size = cdp("Page.getLayoutMetrics", json!({}))["cssContentSize"].clone();
+        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let v = cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
+        let png = base64::engine::general_purpose::STANDARD.decode(v["data"].as_str().unwrap_or_default()).expect("png base64");
         std::fs::write(path, png).expect("write screenshot");
     }
 

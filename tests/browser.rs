@@ -1,0 +1,516 @@
+//! The site in Debian's Chromium through chromedriver: layout and accessibility at phone and
+//! desktop widths, giving through the sandbox checkout, comments and replies, and the OWASP
+//! XSS payloads shown as text. Every visible word expected here is read from app/content/*.toml.
+//!
+//! Screenshots go to tests/artifacts/screenshots/ (git-ignored). Each browser session sends a
+//! `CF-Connecting-IP` of its own, so the rate limits count each test case apart.
+
+use campaign_tests::browser::Browser;
+use campaign_tests::{artifacts, ip, root, Resp, Worker};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn shot(name: &str) -> PathBuf {
+    let dir = artifacts().join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create tests/artifacts/screenshots");
+    dir.join(name)
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64
+}
+
+/// The site's copy in one language (`en`, `km`).
+fn copy(lang: &str) -> toml::Table {
+    let text = std::fs::read_to_string(root().join(format!("app/content/{lang}.toml"))).expect("read content");
+    text.parse().expect("parse content")
+}
+
+fn word(t: &toml::Table, key: &str) -> String {
+    t.get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("no {key} in content")).to_string()
+}
+
+fn tier_word(t: &toml::Table, tier: &str, key: &str) -> String {
+    t["tiers"][tier][key].as_str().unwrap_or_else(|| panic!("no tiers.{tier}.{key}")).to_string()
+}
+
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    pairs.iter().fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+}
+
+/// Whole dollars as the site writes them: `US$50,000`.
+fn usd(cents: i64) -> String {
+    let digits = (cents / 100).to_string();
+    let mut out = String::from("US$");
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A browser session of its own visitor address.
+fn browser(w: u32, h: u32, case: u32) -> Browser {
+    let b = Browser::start(w, h);
+    b.set_ip(&ip(case));
+    b
+}
+
+/// Loads `url` and waits until `css` is in the loaded page.
+fn open(b: &Browser, url: &str, css: &str) {
+    b.goto(url);
+    b.wait_for(
+        &format!("{css} on {url}"),
+        30,
+        "return document.readyState === 'complete' && !!document.querySelector(arguments[0]);",
+        json!([css]),
+    );
+}
+
+fn js_string(b: &Browser, script: &str, args: Value) -> String {
+    b.eval(script, args).as_str().unwrap_or_default().to_string()
+}
+
+/// The `#comment-N` the browser landed on after posting a comment.
+fn comment_id_from_url(url: &str) -> i64 {
+    url.rsplit("#comment-").next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no #comment- anchor in {url}"))
+}
+
+/// Waits so a form token served at `loaded` is old enough (3 s) to be accepted.
+fn let_token_age(loaded: Instant) {
+    let wanted = Duration::from_millis(3300);
+    let waited = loaded.elapsed();
+    if waited < wanted {
+        std::thread::sleep(wanted - waited);
+    }
+}
+
+/// The comment form's token as served in `page`.
+fn comment_token(page: &Resp) -> String {
+    let start = page.body.find("id=\"comment-form\"").expect("comment form on the page");
+    let rest = &page.body[start..];
+    let at = rest.find("name=\"token\" value=\"").expect("token field") + "name=\"token\" value=\"".len();
+    rest[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Layout and accessibility
+
+const OVERFLOW: &str = "const w = window.innerWidth; \
+    const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 0.5) \
+      .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).replace(/ /g, '.') : '') \
+      + ' right=' + Math.round(e.getBoundingClientRect().right)); \
+    return {scroll: document.documentElement.scrollWidth, inner: w, wide: wide};";
+
+#[test]
+fn pages_fit_and_pass_axe() {
+    let started = Instant::now();
+    let w = Worker::shared();
+    // Real content for the screenshots: comments in both scripts, a campaign reply, a paid gift.
+    let t = now();
+    w.sql(&format!(
+        "INSERT INTO comments (id, parent_id, thread_id, name, body, lang, status, is_campaign, created_at) VALUES \
+         (9001, NULL, NULL, 'សុខា ចាន់', 'សូមអរគុណចំពោះការងារដ៏ល្អរបស់ក្រុមការងារ។\nខ្ញុំគាំទ្រស្ត្រីនៅក្នុងសហគមន៍របស់ខ្ញុំ។', 'km', 'approved', 0, {d3}), \
+         (9002, 9001, 9001, 'Women Lead Cambodia', 'Thank you, Sokha! We will share your words with the trainers.', 'en', 'approved', 1, {d2}), \
+         (9003, NULL, NULL, 'Margaret O''Neill', 'Proud to support women leaders in Cambodia. Keep going!', 'en', 'approved', 0, {d1}), \
+         (9004, NULL, NULL, 'ដារ៉ា', 'ការបណ្ដុះបណ្ដាលនេះពិតជាមានប្រយោជន៍ណាស់។', 'km', 'approved', 0, {d0}); \
+         INSERT INTO pledges (id, status, amount_cents, ever_paid, tier, designation, name, show_name, lang, created_at, paid_at) VALUES \
+         ('a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 'paid', 5000, 1, 'women-training', 'women-training', 'ចន្ទា', 1, 'km', {d1}, {d1}), \
+         ('b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', 'paid', 35000, 1, 'information-year', 'information-year', 'Hidden Donor', 0, 'en', {d0}, {d0});",
+        d3 = t - 4 * 86400,
+        d2 = t - 3 * 86400,
+        d1 = t - 2 * 86400,
+        d0 = t - 86400,
+    ));
+
+    let mut problems = Vec::new();
+    for (width, height) in [(390, 844), (1280, 800)] {
+        let b = browser(width, height, 101 + width);
+        for (lang, path) in [("en", "/"), ("km", "/km/")] {
+            open(&b, &format!("{}{path}", w.base), "#comments");
+            assert_eq!(js_string(&b, "return document.documentElement.lang", json!([])), lang);
+            // The seeded content is there, Khmer included.
+            let body = js_string(&b, "return document.body.textContent", json!([]));
+            assert!(body.contains("សុខា ចាន់") && body.contains("Margaret O'Neill") && body.contains("ចន្ទា"), "seeded content missing on {path}");
+            let fit = b.eval(OVERFLOW, json!([]));
+            if fit["scroll"].as_u64() > fit["inner"].as_u64() {
+                problems.push(format!("{path} at {width}px overflows: {fit}"));
+            }
+            let axe = b.axe_serious();
+            if !axe.is_empty() {
+                problems.push(format!("{path} at {width}px, axe:\n  {}", axe.join("\n  ")));
+            }
+            b.screenshot(&shot(&format!("home-{lang}-{width}.png")));
+            b.full_screenshot(&shot(&format!("home-{lang}-{width}-full.png")));
+        }
+    }
+    assert!(problems.is_empty(), "layout/accessibility problems:\n{}", problems.join("\n"));
+
+    // The check can fail: a field without its label is reported.
+    let b = browser(390, 844, 100);
+    open(&b, &format!("{}/", w.base), "#comment-form");
+    b.eval("document.querySelector('label[for=comment-name]').remove(); return true;", json!([]));
+    let axe = b.axe_serious();
+    assert!(axe.iter().any(|v| v.contains("#comment-name")), "axe should report the unlabelled field: {axe:?}");
+    eprintln!("pages_fit_and_pass_axe: {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Giving
+
+const PROGRESS: &str = "const p = document.querySelector('#progress'); const strong = p.querySelector('strong'); \
+    return {raised: strong.textContent, gifts: strong.parentElement.nextElementSibling.textContent, \
+      value: p.querySelector('progress').getAttribute('value'), \
+      counters: [...p.querySelectorAll('ul.stats li')].map(li => li.textContent), \
+      supporters: [...p.querySelectorAll('ul:not(.stats) li')].map(li => li.textContent)};";
+
+fn gifts_text(t: &toml::Table, n: i64) -> String {
+    if n == 1 {
+        word(t, "progress_gifts_one")
+    } else {
+        fill(&word(t, "progress_gifts"), &[("n", &n.to_string())])
+    }
+}
+
+#[test]
+fn giving_in_english_and_khmer() {
+    let started = Instant::now();
+    let w = Worker::start(&[]);
+    let goal = usd(50_000 * 100);
+    let (mut gifts, mut raised) = (0i64, 0i64);
+    // (language, path prefix, tier, its price in cents, units one gift buys, donor's name)
+    let cases = [
+        ("en", "/", "women-training", 5000, 25, "Jane Q. Donor"),
+        ("km", "/km/", "women-radio", 5000, 1, "សុភា ដារ៉ា"),
+    ];
+    for (n, (lang, prefix, tier, cents, units, name)) in cases.into_iter().enumerate() {
+        let t = copy(lang);
+        let b = browser(390, 844, 201 + n as u32);
+        let home = format!("{}{prefix}", w.base);
+        open(&b, &home, "#pledge-form");
+        let before = b.eval(PROGRESS, json!([]));
+        assert_eq!(before["gifts"], gifts_text(&t, gifts), "{lang}: {before}");
+        let counter = |k: i64| fill(&tier_word(&t, tier, "counter"), &[("n", &k.to_string())]);
+        assert!(before["counters"].as_array().unwrap().contains(&json!(counter(0))), "{lang}: {before}");
+
+        b.click(&format!("label[for=tier-{tier}]"));
+        b.type_into("#pledge-name", name);
+        b.type_into("#pledge-email", "donor@example.org");
+        b.click("label[for=show-name]");
+        let ticked = b.eval("return [document.querySelector('#tier-' + arguments[0]).checked, document.querySelector('#show-name').checked]", json!([tier]));
+        assert_eq!(ticked, json!([true, true]), "{lang}: tier and show-name should be ticked");
+        b.eval("document.querySelector('#pledge-form').scrollIntoView(); return true;", json!([]));
+        b.screenshot(&shot(&format!("give-{lang}-1-form.png")));
+
+        b.click_and_wait("#pledge-form button[type=submit]");
+        let checkout = b.url();
+        assert!(checkout.starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)), "{lang}: landed on {checkout}");
+        b.screenshot(&shot(&format!("give-{lang}-2-checkout.png")));
+        b.click_and_wait("button[value=pay]");
+        let thanks = b.url();
+        let id = thanks.rsplit('/').next().unwrap_or_default().to_string();
+        assert_eq!(thanks, format!("{}{prefix}pledges/{id}", w.base), "{lang}: thank-you page");
+        assert_eq!(id.len(), 32);
+        let status = b.wait_for("the pledge paid", 15, "const s = document.querySelector('#pledge-status'); return s && s.dataset.status;", json!([]));
+        assert_eq!(status, "paid", "{lang}");
+        b.screenshot(&shot(&format!("give-{lang}-3-thanks.png")));
+
+        gifts += 1;
+        raised += cents;
+        open(&b, &home, "#progress");
+        let after = b.eval(PROGRESS, json!([]));
+        assert_ne!(after["gifts"], before["gifts"]);
+        assert_ne!(after["raised"], before["raised"]);
+        assert_ne!(after["counters"], before["counters"]);
+        assert_eq!(after["gifts"], gifts_text(&t, gifts), "{lang}: {after}");
+        assert_eq!(after["raised"], fill(&word(&t, "progress_raised"), &[("raised", &usd(raised)), ("goal", &goal)]), "{lang}: {after}");
+        assert_eq!(after["value"], (raised * 100 / (50_000 * 100)).to_string());
+        assert!(after["counters"].as_array().unwrap().contains(&json!(counter(units))), "{lang}: {after}");
+        let supporters = after["supporters"].as_array().unwrap();
+        assert!(supporters[0].as_str().unwrap_or_default().starts_with(&format!("{name} · ")), "{lang}: newest supporter first, named: {after}");
+        b.eval("document.querySelector('#progress').scrollIntoView(); return true;", json!([]));
+        b.screenshot(&shot(&format!("give-{lang}-4-progress.png")));
+    }
+    own_amount_too_small(&w);
+    eprintln!("giving_in_english_and_khmer: {:?}", started.elapsed());
+}
+
+/// An own amount of 3 comes back with the value kept and the problem named in the visitor's
+/// language, at the field and in the summary.
+fn own_amount_too_small(w: &Worker) {
+    for (n, (lang, prefix, name)) in [("en", "/", "Low Amount"), ("km", "/km/", "ចំនួនតិច")].into_iter().enumerate() {
+        let t = copy(lang);
+        let b = browser(390, 844, 211 + n as u32);
+        open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
+        b.click("label[for=tier-own]");
+        b.type_into("#amount", "3");
+        b.type_into("#pledge-name", name);
+        b.click_and_wait("#pledge-form button[type=submit]");
+        assert_eq!(b.url(), format!("{}{prefix}pledges", w.base), "{lang}: stays on the form's answer");
+        let state = b.eval(
+            "const a = document.querySelector('#amount'); const e = document.querySelector('#amount-error'); \
+             const s = document.querySelector('#pledge-form .errors'); \
+             return {lang: document.documentElement.lang, amount: a.value, invalid: a.getAttribute('aria-invalid'), \
+               described: a.getAttribute('aria-describedby'), own: document.querySelector('#tier-own').checked, \
+               name: document.querySelector('#pledge-name').value, error: e && e.textContent, summary: s && s.textContent};",
+            json!([]),
+        );
+        let message = word(&t, "error_amount");
+        assert_eq!(state["lang"], lang);
+        assert_eq!(state["amount"], "3", "{lang}: {state}");
+        assert_eq!(state["own"], true, "{lang}: {state}");
+        assert_eq!(state["name"], name, "{lang}: {state}");
+        assert_eq!(state["invalid"], "true", "{lang}: {state}");
+        assert_eq!(state["described"], "amount-error", "{lang}: {state}");
+        assert_eq!(state["error"], message, "{lang}: {state}");
+        assert!(state["summary"].as_str().unwrap_or_default().contains(&message), "{lang}: {state}");
+        b.eval("document.querySelector('#pledge-form').scrollIntoView(); return true;", json!([]));
+        b.screenshot(&shot(&format!("give-{lang}-amount-error.png")));
+        assert!(b.axe_serious().is_empty(), "{lang}: axe on the error page: {:?}", b.axe_serious());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Comments and replies
+
+/// One comment as the page draws it, or `null`.
+const COMMENT: &str = "const li = document.getElementById('comment-' + arguments[0]); if (!li) return null; \
+    const art = li.querySelector(':scope > article'); const body = art.querySelector('p.body'); \
+    const parent = li.parentElement.closest('li.comment'); \
+    return {classes: li.className, who: art.querySelector('.who').textContent, body: body.textContent, \
+      body_children: body.childElementCount, notice: (art.querySelector('.notice') || {}).textContent || null, \
+      parent: parent ? parent.id : null, white_space: getComputedStyle(body).whiteSpace, \
+      reply: art.querySelector('a[href*=\"?reply=\"]') && art.querySelector('a[href*=\"?reply=\"]').getAttribute('href')};";
+
+/// Types a comment into the page `b` shows (loaded at `loaded`), sends it and returns its id.
+fn post_comment(b: &Browser, loaded: Instant, name: &str, text: &str) -> i64 {
+    b.type_into("#comment-name", name);
+    b.type_into("#comment-email", "reader@example.org");
+    b.type_into("#comment-text", text);
+    let typed = js_string(b, "return document.querySelector('#comment-text').value", json!([]));
+    assert_eq!(typed, text, "the textarea holds exactly what was typed");
+    let_token_age(loaded);
+    b.click_and_wait("#comment-form button[type=submit]");
+    comment_id_from_url(&b.url())
+}
+
+#[test]
+fn comment_and_reply_in_both_languages() {
+    let started = Instant::now();
+    let w = Worker::shared();
+    // (language, path prefix, name, comment, replier's name, reply): the two languages go
+    // through each step side by side, so the 3 s token waits and the SQL calls are shared.
+    let cases = [
+        ("en", "/", "Ellen Reader", "Thank you for all your work!\nA second line, with  two spaces & <angle> brackets.", "Ellen's friend", "Seconded: keep going.\nAll the best."),
+        ("km", "/km/", "សុខា", "សូមអរគុណសម្រាប់ការងាររបស់អ្នក\nបន្ទាត់ទីពីរ", "ដារ៉ា", "ខ្ញុំយល់ស្របទាំងស្រុង។\nសូមបន្តការងារល្អ!"),
+    ];
+    let copies: Vec<toml::Table> = cases.iter().map(|c| copy(c.0)).collect();
+    let homes: Vec<String> = cases.iter().map(|c| format!("{}{}", w.base, c.1)).collect();
+
+    // Each author posts and sees their comment at once, marked as awaiting moderation.
+    let authors: Vec<(Browser, Instant)> = (0..cases.len())
+        .map(|n| {
+            let b = browser(390, 844, 301 + n as u32);
+            open(&b, &homes[n], "#comment-form");
+            (b, Instant::now())
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for (n, (lang, _, name, text, _, _)) in cases.iter().enumerate() {
+        let (author, loaded) = &authors[n];
+        let id = post_comment(author, *loaded, name, text);
+        assert!(author.url().starts_with(&format!("{}#comment-", homes[n])), "{lang}: {}", author.url());
+        let mine = author.wait_for("the held comment", 10, COMMENT, json!([id]));
+        assert_eq!(mine["body"], *text, "{lang}: the text byte for byte: {mine}");
+        assert_eq!(mine["who"], *name);
+        assert_eq!(mine["body_children"], 0);
+        assert_eq!(mine["white_space"], "pre-wrap");
+        assert!(mine["classes"].as_str().unwrap_or_default().contains("held"), "{mine}");
+        assert_eq!(mine["notice"], word(&copies[n], "comment_awaiting"), "{lang}: {mine}");
+        assert_eq!(mine["reply"], Value::Null, "{lang}: a held comment offers no reply");
+        author.eval("document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;", json!([id]));
+        author.screenshot(&shot(&format!("comment-{lang}-1-held.png")));
+        ids.push(id);
+    }
+    drop(authors);
+
+    // Nobody else sees them, in either language, until they are approved.
+    let others: Vec<Browser> = (0..cases.len()).map(|n| browser(1280, 800, 311 + n as u32)).collect();
+    for (n, other) in others.iter().enumerate() {
+        open(other, &homes[n], "#comments");
+        for id in &ids {
+            assert_eq!(other.eval(COMMENT, json!([id])), Value::Null, "{}: held comment {id} is shown to another visitor", cases[n].0);
+        }
+    }
+    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id IN ({}, {})", ids[0], ids[1]));
+
+    // Another visitor answers each through its Reply link.
+    let mut replying = Vec::new();
+    for (n, other) in others.iter().enumerate() {
+        let (lang, prefix, name, text, _, _) = cases[n];
+        let id = ids[n];
+        open(other, &homes[n], "#comments");
+        let public = other.eval(COMMENT, json!([id]));
+        assert_eq!(public["body"], text, "{lang}: {public}");
+        assert_eq!(public["notice"], Value::Null, "{lang}: approved, no notice: {public}");
+        assert_eq!(public["classes"], "comment");
+        let reply_href = public["reply"].as_str().unwrap_or_else(|| panic!("{lang}: no Reply link: {public}")).to_string();
+        assert_eq!(reply_href, format!("{prefix}?reply={id}#comment-form"));
+        other.click_and_wait(&format!("#comment-{id} > article a[href*='?reply=']"));
+        replying.push(Instant::now());
+        assert_eq!(other.url(), format!("{}{reply_href}", w.base));
+        let form = other.eval(
+            "return {parent: document.querySelector('#comment-form input[name=parent_id]').value, \
+              hint: document.querySelector('#comment-form a[href^=\"#comment-\"]').textContent}",
+            json!([]),
+        );
+        assert_eq!(form["parent"], id.to_string(), "{lang}: {form}");
+        assert_eq!(form["hint"], fill(&word(&copies[n], "comment_replying_to"), &[("name", name)]), "{lang}: {form}");
+    }
+    let mut replies = Vec::new();
+    for (n, other) in others.iter().enumerate() {
+        let (lang, _, _, _, reply_name, reply_text) = cases[n];
+        let reply = post_comment(other, replying[n], reply_name, reply_text);
+        let held = other.wait_for("the held reply", 10, COMMENT, json!([reply]));
+        assert_eq!(held["parent"], format!("comment-{}", ids[n]), "{lang}: the held reply sits in its thread: {held}");
+        assert_eq!(held["notice"], word(&copies[n], "comment_awaiting"));
+        replies.push(reply);
+    }
+    drop(others);
+    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id IN ({}, {})", replies[0], replies[1]));
+
+    // A visitor without any cookie sees each thread, the reply inside its parent's item.
+    let fresh = browser(1280, 800, 321);
+    for (n, (lang, _, _, _, reply_name, reply_text)) in cases.iter().enumerate() {
+        let (id, reply) = (ids[n], replies[n]);
+        open(&fresh, &homes[n], "#comments");
+        let shown = fresh.eval(COMMENT, json!([reply]));
+        assert_eq!(shown["parent"], format!("comment-{id}"), "{lang}: threaded under its parent: {shown}");
+        assert_eq!(shown["body"], *reply_text, "{lang}: {shown}");
+        assert_eq!(shown["who"], *reply_name);
+        assert_eq!(shown["body_children"], 0);
+        assert_eq!(shown["notice"], Value::Null);
+        assert_eq!(shown["reply"], Value::Null, "{lang}: replies are not answered in turn");
+        assert_eq!(fresh.eval(COMMENT, json!([id]))["body"], cases[n].3, "{lang}: the root as typed");
+        let nested = fresh.eval(
+            "return !!document.querySelector('li#comment-' + arguments[0] + ' > ol > li#comment-' + arguments[1] + ' > article > p.body')",
+            json!([id, reply]),
+        );
+        assert_eq!(nested, true, "{lang}: the reply is a list item inside its parent's");
+        fresh.eval("document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;", json!([id]));
+        fresh.screenshot(&shot(&format!("comment-{lang}-2-thread.png")));
+    }
+    eprintln!("comment_and_reply_in_both_languages: {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. XSS
+
+fn payloads() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/xss-payloads.txt")).expect("read the payloads");
+    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+}
+
+/// Everything the XSS check looks at on one page.
+const XSS_SCAN: &str = "const on = []; \
+    for (const el of document.querySelectorAll('*')) for (const a of el.attributes) \
+      if (a.name.toLowerCase().startsWith('on')) on.push(el.tagName + '[' + a.name + ']'); \
+    const c = document.querySelector('#comments'); \
+    const banned = [...c.querySelectorAll('script,iframe,frame,frameset,object,embed,svg,math,img,image,video,audio,source,style,link,meta,base,template,noscript,xmp,details,marquee,table,input:not(#comment-form input),form:not(#comment-form),button:not(#comment-form button)')] \
+      .map(e => e.tagName); \
+    const everywhere = [...document.querySelectorAll('script,iframe,frame,object,embed,base,meta[http-equiv]')].map(e => e.tagName); \
+    const js_urls = [...document.querySelectorAll('[href],[src],[action],[formaction],[data],[background]')] \
+      .filter(e => ['href','src','action','formaction','data','background'].some(n => /^\\s*javascript:/i.test(e.getAttribute(n) || ''))).map(e => e.outerHTML); \
+    const allowed = new Set(['LI','OL','ARTICLE','P','SPAN','A','TIME']); \
+    const odd = [...c.querySelectorAll('ol.comments *')].filter(e => !allowed.has(e.tagName)).map(e => e.tagName); \
+    const comments = [...c.querySelectorAll('ol.comments li.comment')].map(li => { \
+      const art = li.querySelector(':scope > article'); const body = art.querySelector('p.body'); const who = art.querySelector('.who'); \
+      return {id: li.id, body: body.textContent, body_children: body.childElementCount, who: who.textContent, who_children: who.childElementCount}; }); \
+    const next = c.querySelector('nav.pager a[rel=next]'); \
+    return {on, banned, everywhere, js_urls, odd, comments, title: document.title, next: next && next.getAttribute('href')};";
+
+#[test]
+fn xss_payloads_are_shown_as_text_and_never_run() {
+    let started = Instant::now();
+    let w = Worker::start(&[]);
+    let payloads = payloads();
+    assert!(payloads.len() >= 30, "a few dozen payloads, got {}", payloads.len());
+
+    // Post every payload over HTTP with one aged token, each from its own address.
+    let token = comment_token(&w.get_as("/", &ip(400)));
+    std::thread::sleep(Duration::from_millis(3500));
+    let mut posted: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    for (i, p) in payloads.iter().enumerate() {
+        // Every third payload is the commenter's name too (names are trimmed and at most 80).
+        let name = if i % 3 == 0 && p.trim().chars().count() <= 80 { p.trim().to_string() } else { format!("Tester {i}") };
+        let r = w.post_form("/comments", &ip(401 + i as u32), &[("token", &token), ("lang", "en"), ("name", &name), ("text", p)]);
+        assert_eq!(r.status, 303, "payload {i} {p:?} was refused: {}", r.body);
+        let id = comment_id_from_url(r.header("Location").unwrap_or_default());
+        posted.insert(id, (name, p.clone()));
+    }
+    w.sql("UPDATE comments SET status = 'approved'");
+
+    // At phone width: the long unbroken payloads must not push the page sideways either.
+    let b = browser(390, 844, 399);
+    for prefix in ["/", "/km/"] {
+        let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut url = format!("{}{prefix}", w.base);
+        let title = {
+            open(&b, &url, "#comments");
+            js_string(&b, "return document.title", json!([]))
+        };
+        for page in 1.. {
+            if page > 1 {
+                b.click_and_wait("#comments nav.pager a[rel=next]");
+                url = b.url();
+                assert!(url.ends_with(&format!("?page={page}#comments")), "pagination link: {url}");
+            }
+            assert_eq!(b.dialog(), None, "a dialog opened on {url}");
+            let scan = b.eval(XSS_SCAN, json!([]));
+            assert_eq!(scan["on"], json!([]), "event handler attributes on {url}");
+            assert_eq!(scan["banned"], json!([]), "active elements inside #comments on {url}");
+            assert_eq!(scan["everywhere"], json!([]), "script-like elements on {url}");
+            assert_eq!(scan["js_urls"], json!([]), "javascript: URLs on {url}");
+            assert_eq!(scan["odd"], json!([]), "unexpected elements in the comment list on {url}");
+            assert_eq!(scan["title"], title, "the title changed on {url}");
+            let fit = b.eval(OVERFLOW, json!([]));
+            assert!(fit["scroll"].as_u64() <= fit["inner"].as_u64(), "{url} overflows at 390 px: {fit}");
+            let comments = scan["comments"].as_array().expect("comments");
+            assert!(!comments.is_empty() && comments.len() <= 10, "{} threads on {url}", comments.len());
+            for c in comments {
+                let id = comment_id_from_url(&format!("#{}", c["id"].as_str().unwrap_or_default()));
+                let (name, payload) = posted.get(&id).unwrap_or_else(|| panic!("unknown comment {id} on {url}"));
+                assert_eq!(c["body_children"], 0, "comment {id} body has elements: {payload:?}");
+                assert_eq!(c["body"].as_str().unwrap_or_default(), payload, "comment {id} body differs from what was posted");
+                assert_eq!(c["who_children"], 0, "comment {id} name has elements: {name:?}");
+                assert_eq!(c["who"].as_str().unwrap_or_default(), name, "comment {id} name differs");
+                *seen.entry(id).or_default() += 1;
+            }
+            if page == 1 {
+                b.eval("document.querySelector('#comments').scrollIntoView(); return true;", json!([]));
+                b.screenshot(&shot(&format!("xss-{}-page1.png", if prefix == "/" { "en" } else { "km" })));
+            }
+            if scan["next"].is_null() {
+                break;
+            }
+        }
+        assert_eq!(seen.keys().copied().collect::<Vec<_>>(), posted.keys().copied().collect::<Vec<_>>(), "every payload shown once on {prefix}");
+        assert!(seen.values().all(|n| *n == 1), "a comment shown on two pages of {prefix}");
+        assert_eq!(b.dialog(), None);
+    }
+
+    // The scan can fail: markup slipped into a comment is caught.
+    b.eval("const p = document.querySelector('#comments p.body'); p.innerHTML = '<img src=x onerror=\"void 0\">' + p.innerHTML; return true;", json!([]));
+    let scan = b.eval(XSS_SCAN, json!([]));
+    assert_ne!(scan["on"], json!([]), "{scan}");
+    assert_ne!(scan["banned"], json!([]), "{scan}");
+    assert_eq!(scan["comments"][0]["body_children"], 1, "{scan}");
+    eprintln!("xss_payloads_are_shown_as_text_and_never_run: {} payloads, {:?}", posted.len(), started.elapsed());
+}
