@@ -20,7 +20,7 @@ build: setup
 # Unit tests (native), then integration and browser tests against the built worker in workerd.
 test: test-setup
 	sh scripts/build.sh
-	cargo test --workspace --exclude campaign-worker --no-fail-fast
+	cargo test --workspace --no-fail-fast
 
 bench: setup
 	sh scripts/build.sh

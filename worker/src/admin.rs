@@ -1,8 +1,362 @@
-//! The maintainers' area under `/admin` (see issue: admin area). Routes are registered by
-//! [`routes`], so the entry point stays one line per area.
+//! The maintainers' area under `/admin`: moderation, the campaign's replies, pledges and
+//! volunteers. Routes are registered by [`routes`], so the entry point stays one line per area.
+//!
+//! Access, in order, for every request:
+//! 1. **A session.** The cookie carries a random id only (`HttpOnly; Secure; SameSite=Strict;
+//!    Path=/admin`, 12 hours); D1 holds its hash, so logging out or expiring really ends it.
+//!    Without a live session an admin page answers `303` to the login and anything else (a
+//!    post, a CSV file) `401` with an empty body: nothing about the data shows.
+//! 2. **A CSRF token** on every post, bound to the session (stored with it, compared in
+//!    constant time). `SameSite=Strict` alone would do in today's browsers; the token makes it
+//!    not depend on that.
+//! 3. Every answer, refusals included, is `no-store` and `noindex`.
+//!
+//! The login compares `ADMIN_PASSWORD` in constant time and counts failures per keyed hash of
+//! `CF-Connecting-IP`: after 5 in 15 minutes, every try is refused for 15 minutes without the
+//! password being looked at (see [`app::admin::locked_until`]).
 
-use worker::Router;
+use crate::{config, error::AppError, http, platform, store::admin as db};
+use app::admin::{
+    cleared_session_cookie, day_of, is_session_id, locked_out, paid_per_day_svg, parse_page, reply_body, session_cookie, session_hash, session_id,
+    ActionForm, CommentList, ListPlace, LoginProblem, Moderation, CHART_DAYS, LOGIN_LOOKBACK_SECS, SESSION_COOKIE, SESSION_SECS,
+};
+use app::i18n::Lang;
+use app::keys::{self, Purpose};
+use app::pledge::Status;
+use app::views::admin::{self as views, CommentsPage, PledgesPage, ReplyDraft};
+use serde::Deserialize;
+use worker::{Env, Request, Response, RouteContext, Router};
 
 pub fn routes(r: Router<'static, ()>) -> Router<'static, ()> {
-    r
+    r.get_async("/admin", h!(index))
+        .post_async("/admin/login", h!(login))
+        .post_async("/admin/logout", h!(logout))
+        .get_async("/admin/comments", h!(comment_list))
+        .post_async("/admin/comments/:id/:action", h!(moderate))
+        .get_async("/admin/waiting", h!(waiting))
+        .get_async("/admin/pledges", h!(pledges))
+        .get_async("/admin/pledges.csv", h!(pledges_csv))
+        .get_async("/admin/volunteers", h!(volunteers))
+        .get_async("/admin/volunteers.csv", h!(volunteers_csv))
+        // Anything else under /admin is refused like the rest before it is a 404, so that no
+        // path tells a visitor without a session what exists.
+        .get_async("/admin/*rest", h!(unknown_page))
+        .post_async("/admin/*rest", h!(unknown_post))
+}
+
+/// The most a form post to `/admin` may carry (a reply is at most 4,000 characters).
+const MAX_FORM: usize = 32 * 1024;
+
+/// Why an admin request is refused before anything is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A page without a session: `303` to the login.
+    SignIn,
+    /// Anything else without a session: `401`, empty.
+    NoSession,
+    /// A post whose CSRF token is missing or not its session's: `403`.
+    Csrf,
+}
+
+/// The admin area's error: a refusal, or any error of the site (answered as the site answers
+/// it, then made private).
+#[derive(Debug)]
+pub enum AdminError {
+    Refused(Refusal),
+    App(AppError),
+}
+
+impl From<AppError> for AdminError {
+    fn from(e: AppError) -> Self {
+        AdminError::App(e)
+    }
+}
+
+impl From<worker::Error> for AdminError {
+    fn from(e: worker::Error) -> Self {
+        AdminError::App(AppError::from(e))
+    }
+}
+
+impl From<Refusal> for AdminError {
+    fn from(r: Refusal) -> Self {
+        AdminError::Refused(r)
+    }
+}
+
+impl AdminError {
+    /// Called by `h!`, like [`AppError::into_response`].
+    pub fn into_response(self, lang: Lang, origin: &str) -> worker::Result<Response> {
+        let resp = match self {
+            AdminError::Refused(Refusal::SignIn) => http::see_other("/admin")?,
+            AdminError::Refused(Refusal::NoSession) => Response::empty()?.with_status(401),
+            AdminError::Refused(Refusal::Csrf) => Response::error("This form is stale or was not sent from the admin pages. Reload the page and try again.", 403)?,
+            AdminError::App(e) => e.into_response(lang, origin)?,
+        };
+        private(resp)
+    }
+}
+
+/// No cache may keep an admin answer, and no search engine index it.
+fn private(resp: Response) -> worker::Result<Response> {
+    let mut resp = http::private(resp)?;
+    resp.headers_mut().set("X-Robots-Tag", "noindex, nofollow")?;
+    Ok(resp)
+}
+
+fn page(status: u16, html: String) -> Result<Response, AdminError> {
+    Ok(private(http::html(status, html)?)?)
+}
+
+fn see_other(location: &str) -> Result<Response, AdminError> {
+    Ok(private(http::see_other(location)?)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/// A live session: the hash it is stored under and its CSRF token.
+struct Session {
+    id_hash: String,
+    csrf: String,
+}
+
+/// The session the request's cookie names, if it is live. A cookie not shaped like an id is
+/// not looked up.
+async fn session(req: &Request, env: &Env) -> Result<Option<Session>, AppError> {
+    let Some(id) = http::cookie(req, SESSION_COOKIE).filter(|id| is_session_id(id)) else { return Ok(None) };
+    let id_hash = session_hash(&id);
+    let db = env.d1("DB")?;
+    Ok(db::session_csrf(&db, &id_hash, platform::now()).await?.map(|csrf| Session { id_hash, csrf }))
+}
+
+/// The session of a GET, or the refusal for its kind.
+async fn require(req: &Request, env: &Env, without: Refusal) -> Result<Session, AdminError> {
+    session(req, env).await?.ok_or(AdminError::Refused(without))
+}
+
+/// The session of a post and its form, once the form's CSRF token is the session's.
+async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionForm), AdminError> {
+    let session = require(req, env, Refusal::NoSession).await?;
+    let body = req.bytes().await?;
+    if body.len() > MAX_FORM {
+        return Err(AppError::TooLarge.into());
+    }
+    let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if form.csrf.is_empty() || !keys::constant_time_eq(form.csrf.as_bytes(), session.csrf.as_bytes()) {
+        return Err(Refusal::Csrf.into());
+    }
+    Ok((session, form))
+}
+
+/// `GET /admin`: the overview, or the login form.
+async fn index(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let Some(s) = session(&req, &ctx.env).await? else { return page(200, views::login(None)) };
+    let d = db::dashboard(&ctx.env.d1("DB")?).await?;
+    page(200, views::dashboard(&s.csrf, d))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct LoginForm {
+    password: String,
+}
+
+/// `POST /admin/login`.
+async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let env = &ctx.env;
+    let db = env.d1("DB")?;
+    let now = platform::now();
+    let visitor = keys::ip_hash(&config::key(env, Purpose::IpHash)?, &platform::client_ip(&req));
+    let failures = db::login_failures(&db, &visitor, now - LOGIN_LOOKBACK_SECS).await?;
+    if locked_out(&failures, now) {
+        // Refused unread and uncounted: the lock ends on time, and guessing gains nothing.
+        return page(429, views::login(Some(LoginProblem::LockedOut)));
+    }
+    let body = req.bytes().await?;
+    if body.len() > MAX_FORM {
+        return Err(AppError::TooLarge.into());
+    }
+    let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let password = config::secret(env, "ADMIN_PASSWORD").ok_or(AppError::Config("ADMIN_PASSWORD"))?;
+    if !keys::constant_time_eq(form.password.as_bytes(), password.as_bytes()) {
+        db::record_login_failure(&db, &visitor, now).await?;
+        let mut failures = failures;
+        failures.push(now);
+        // The failure that starts a lock-out says so at once.
+        return if locked_out(&failures, now) {
+            page(429, views::login(Some(LoginProblem::LockedOut)))
+        } else {
+            page(403, views::login(Some(LoginProblem::WrongPassword)))
+        };
+    }
+    let id = session_id(platform::random16());
+    let csrf = keys::hex(&platform::random16());
+    let replaces = http::cookie(&req, SESSION_COOKIE).filter(|id| is_session_id(id)).map(|id| session_hash(&id));
+    db::create_session(&db, &session_hash(&id), &csrf, now, now + SESSION_SECS, replaces.as_deref()).await?;
+    let mut resp = http::see_other("/admin")?;
+    resp.headers_mut().set("Set-Cookie", &session_cookie(&id))?;
+    Ok(private(resp)?)
+}
+
+/// `POST /admin/logout`: the session ends in D1, and the browser forgets the cookie.
+async fn logout(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let (s, _) = require_post(&mut req, &ctx.env).await?;
+    db::end_session(&ctx.env.d1("DB")?, &s.id_hash).await?;
+    let mut resp = http::see_other("/admin")?;
+    resp.headers_mut().set("Set-Cookie", &cleared_session_cookie())?;
+    Ok(private(resp)?)
+}
+
+async fn unknown_page(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    require(&req, &ctx.env, Refusal::SignIn).await?;
+    Err(AppError::NotFound.into())
+}
+
+async fn unknown_post(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    require(&req, &ctx.env, Refusal::NoSession).await?;
+    Err(AppError::NotFound.into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moderation and replies
+
+/// `GET /admin/comments?status=held|approved|spam&page=n`.
+async fn comment_list(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+    let list = CommentList::parse(&http::query(&req, "status").unwrap_or_default());
+    let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
+    page(200, render_list(&ctx.env, &s, list, page_no, None).await?)
+}
+
+async fn render_list(env: &Env, s: &Session, list: CommentList, page_no: i64, draft: Option<ReplyDraft>) -> Result<String, AdminError> {
+    let (total, comments) = db::comment_list(&env.d1("DB")?, list, page_no).await?;
+    Ok(views::comments(&s.csrf, CommentsPage { list, page: page_no, total, comments, draft }))
+}
+
+/// `GET /admin/waiting`: approved comments still waiting for the campaign's reply.
+async fn waiting(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+    page(200, render_waiting(&ctx.env, &s, None).await?)
+}
+
+async fn render_waiting(env: &Env, s: &Session, draft: Option<ReplyDraft>) -> Result<String, AdminError> {
+    let comments = db::waiting(&env.d1("DB")?).await?;
+    Ok(views::waiting(&s.csrf, comments, platform::now(), draft))
+}
+
+/// `POST /admin/comments/{id}/{approve|spam|delete|reply}`: one click, then back to the same
+/// place in the same list.
+async fn moderate(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let (s, form) = require_post(&mut req, &ctx.env).await?;
+    let origin = http::origin(&req);
+    let id = ctx.param("id").and_then(|id| id.parse::<i64>().ok()).filter(|id| *id > 0).ok_or(AppError::NotFound)?;
+    let action = ctx.param("action").and_then(|a| Moderation::parse(a)).ok_or(AppError::NotFound)?;
+    let db = ctx.env.d1("DB")?;
+    let place = form.place();
+    let done = match action {
+        Moderation::Approve | Moderation::Spam => {
+            let status = action.new_status().ok_or(AppError::Internal("an action without a status"))?;
+            db::set_comment_status(&db, id, status).await?
+        }
+        Moderation::Delete => db::delete_comment(&db, id).await?,
+        Moderation::Reply => return reply(&ctx.env, &origin, &s, id, &form, place).await,
+    };
+    if !done {
+        return Err(AppError::NotFound.into());
+    }
+    // The public page may show (or have shown) this comment: the edge must not keep it.
+    crate::cache::purge_home(&origin).await;
+    see_other(&place.href())
+}
+
+/// A reply as the campaign: public at once, threaded under the comment it answers.
+async fn reply(env: &Env, origin: &str, s: &Session, parent: i64, form: &ActionForm, place: ListPlace) -> Result<Response, AdminError> {
+    let db = env.d1("DB")?;
+    let body = match reply_body(&form.text) {
+        Ok(body) => body,
+        Err(problem) => {
+            let draft = Some(ReplyDraft { parent, text: form.text.clone(), problem });
+            let html = match place.list {
+                Some(list) => render_list(env, s, list, place.page, draft).await?,
+                None => render_waiting(env, s, draft).await?,
+            };
+            return page(422, html);
+        }
+    };
+    let (thread, lang) = db::reply_target(&db, parent).await?.ok_or(AppError::NotFound)?;
+    let name = app::admin::campaign_name(&lang);
+    db::create_reply(&db, &db::NewReply { parent, thread, name, body: &body, lang: &lang, now: platform::now() }).await?;
+    crate::cache::purge_home(origin).await;
+    // In a list the comment stays where it was; in the waiting view it has left.
+    let place = if place.list.is_some() { ListPlace { anchor: Some(parent), ..place } } else { place };
+    see_other(&place.href())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pledges and volunteers
+
+/// The status filter of the pledge pages: a status's name, or `all`.
+fn pledge_filter(req: &Request) -> &'static str {
+    http::query(req, "status").as_deref().and_then(Status::parse).map_or("all", Status::as_str)
+}
+
+/// `GET /admin/pledges?status=…&page=n`.
+async fn pledges(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+    let filter = pledge_filter(&req);
+    let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
+    let today = day_of(platform::now());
+    let since = (today - (CHART_DAYS - 1)) * 86_400;
+    let d = db::pledges_page(&ctx.env.d1("DB")?, filter, page_no, since).await?;
+    let chart_svg = paid_per_day_svg(&d.days, today);
+    let html = views::pledges(
+        &s.csrf,
+        PledgesPage {
+            filter: Status::parse(filter),
+            page: page_no,
+            matching: d.matching,
+            rows: d.rows,
+            totals: d.totals,
+            raised: d.raised,
+            gifts: d.gifts,
+            flagged: d.flagged,
+            waiting_refunds: d.waiting_refunds,
+            chart_svg,
+        },
+    );
+    page(200, html)
+}
+
+/// A CSV file to download, named with what it holds and the day.
+fn csv(name: &str, body: String) -> Result<Response, AdminError> {
+    let mut resp = Response::ok(body)?;
+    let h = resp.headers_mut();
+    h.set("Content-Type", "text/csv; charset=utf-8")?;
+    let day = app::time::date(platform::now());
+    h.set("Content-Disposition", &format!("attachment; filename=\"{name}-{day}.csv\""))?;
+    Ok(private(resp)?)
+}
+
+/// `GET /admin/pledges.csv?status=…`: every pledge the filter matches.
+async fn pledges_csv(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    require(&req, &ctx.env, Refusal::NoSession).await?;
+    let filter = pledge_filter(&req);
+    let rows = db::all_pledges(&ctx.env.d1("DB")?, filter).await?;
+    csv(&format!("pledges-{filter}"), app::admin::pledges_csv(&rows))
+}
+
+/// `GET /admin/volunteers?page=n`.
+async fn volunteers(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+    let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
+    let (total, rows) = db::volunteers_page(&ctx.env.d1("DB")?, page_no).await?;
+    page(200, views::volunteers(&s.csrf, page_no, total, rows))
+}
+
+/// `GET /admin/volunteers.csv`.
+async fn volunteers_csv(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    require(&req, &ctx.env, Refusal::NoSession).await?;
+    let rows = db::all_volunteers(&ctx.env.d1("DB")?).await?;
+    csv("volunteers", app::admin::volunteers_csv(&rows))
 }

@@ -32,17 +32,16 @@ pub fn key(req: &Request, env: &Env) -> Option<String> {
     if req.headers().get("Cookie").ok().flatten().is_some_and(|c| !c.trim().is_empty()) {
         return None;
     }
-    let url = req.url().ok()?;
     let mut page = None;
-    for (k, v) in url.query_pairs() {
-        match k.as_ref() {
+    for (k, v) in crate::http::query_pairs(req) {
+        match k.as_str() {
             "page" => page = v.parse::<u32>().ok().filter(|p| *p > 1),
             // These change the page for one visitor: never shared.
             "reply" | "resume" => return None,
             _ => {}
         }
     }
-    let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    let base = format!("{}{}", crate::http::origin(req), req.path());
     Some(match page {
         Some(p) => format!("{base}?page={p}"),
         None => base,

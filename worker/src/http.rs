@@ -4,9 +4,35 @@
 use app::i18n::Lang;
 use worker::{Headers, Request, Response, Result};
 
+/// The request's URL as the platform serialized it (WHATWG: scheme, `://`, host, path, query).
+///
+/// Read as a string rather than parsed with `url::Url`: parsing would link the IDNA tables
+/// (over 100 KB of wasm) to re-derive what the platform already normalized.
+fn raw_url(req: &Request) -> String {
+    req.inner().url()
+}
+
+/// `scheme://host[:port]` of a serialized URL.
+fn origin_of(url: &str) -> &str {
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[host_start..].find(['/', '?', '#']).map_or(url.len(), |i| host_start + i);
+    &url[..end]
+}
+
+/// The query string of a serialized URL, without `?` and fragment.
+fn query_of(url: &str) -> &str {
+    let q = url.split_once('?').map_or("", |(_, q)| q);
+    q.split('#').next().unwrap_or("")
+}
+
 /// `https://host` of the request, for absolute links (hreflang, share links).
 pub fn origin(req: &Request) -> String {
-    req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default()
+    origin_of(&raw_url(req)).to_string()
+}
+
+/// The decoded query parameters of the request.
+pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(query_of(&raw_url(req))).unwrap_or_default()
 }
 
 /// Adds the headers every response carries.
@@ -63,8 +89,21 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
 
 /// The query parameter `name`, if present.
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    let url = req.url().ok()?;
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_without_parsing() {
+        assert_eq!(origin_of("https://example.org/km/?page=2#c"), "https://example.org");
+        assert_eq!(origin_of("http://127.0.0.1:8787/"), "http://127.0.0.1:8787");
+        assert_eq!(origin_of("http://127.0.0.1:8787?x"), "http://127.0.0.1:8787");
+        assert_eq!(query_of("https://e.org/?page=2&reply=3#comments"), "page=2&reply=3");
+        assert_eq!(query_of("https://e.org/"), "");
+    }
 }
 
 /// The language a form says it came from (`lang` field), else the path's.

@@ -3,6 +3,7 @@
 //! Every visible word comes from [`Text`]; every value a visitor typed goes into `view!` as a
 //! value, so Leptos escapes it. `inner_html` is used only for the site's own stylesheet.
 
+pub mod admin;
 mod comments;
 mod home;
 mod pages;

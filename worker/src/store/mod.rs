@@ -3,6 +3,8 @@
 //! A page is served from one D1 batch where it can be: locally one query costs several times a
 //! whole render, and at the edge every round trip is latency. Values are bound, never spliced.
 
+pub mod admin;
+
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, THREADS_PER_PAGE};

@@ -1,0 +1,582 @@
+//! The maintainers' pages under `/admin`, drawn like the public ones: pure functions of loaded
+//! data, every value passed to `view!` as a value so Leptos escapes it.
+//!
+//! English only (the maintainers read it), in a shell of their own: no hreflang, canonical or
+//! public navigation, `noindex`, the admin navigation and a logout button carrying the
+//! session's CSRF token. Every form that changes something carries that token too. The site's
+//! stylesheet is reused as is, so the CSP hash keeps matching. The one `inner_html` besides it
+//! is the chart, which [`crate::admin::paid_per_day_svg`] builds from numbers and dates only.
+
+use super::textarea_text;
+use crate::admin::{amount, waited, AdminComment, CommentList, LoginProblem, PledgeRow, ReplyProblem, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
+use crate::content::{CSS, EN};
+use crate::money::Cents;
+use crate::pledge::Status;
+use leptos::prelude::*;
+
+/// The part of the admin area a page belongs to, for the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Dashboard,
+    Comments,
+    Waiting,
+    Pledges,
+    Volunteers,
+}
+
+const SECTIONS: [(Section, &str, &str); 5] = [
+    (Section::Dashboard, "/admin", "Overview"),
+    (Section::Comments, "/admin/comments", "Comments"),
+    (Section::Waiting, "/admin/waiting", "Awaiting our reply"),
+    (Section::Pledges, "/admin/pledges", "Pledges"),
+    (Section::Volunteers, "/admin/volunteers", "Volunteers"),
+];
+
+/// A signed-in page's navigation: where we are, and the token the logout form posts.
+struct Nav<'a> {
+    section: Section,
+    csrf: &'a str,
+}
+
+/// `<!DOCTYPE html>` and the admin shell around a page's `<main>`.
+fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'static) -> String {
+    let title = format!("{title} · Admin · {}", EN.site_name);
+    let header_nav = nav.map(|Nav { section, csrf }| {
+        let links = SECTIONS
+            .iter()
+            .map(|(s, href, label)| {
+                let current = (*s == section).then_some("page");
+                view! { <li><a href=*href aria-current=current>{*label}</a></li> }
+            })
+            .collect_view();
+        let csrf = csrf.to_string();
+        view! {
+            <form method="post" action="/admin/logout">
+                <input type="hidden" name="csrf" value=csrf/>
+                <button type="submit" class="secondary">"Log out"</button>
+            </form>
+            <nav class="bar" aria-label="Admin">
+                <ul>{links}</ul>
+            </nav>
+        }
+    });
+    let html = Owner::new().with(|| {
+        view! {
+            <html lang="en">
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width,initial-scale=1"/>
+                    <title>{title}</title>
+                    <meta name="robots" content="noindex, nofollow"/>
+                    <style inner_html=CSS></style>
+                </head>
+                <body>
+                    <a class="skip" href="#main">"Skip to content"</a>
+                    <header class="site">
+                        <div class="bar">
+                            <a class="brand" href="/admin">{EN.site_name}" · Admin"</a>
+                        </div>
+                        {header_nav}
+                    </header>
+                    <main id="main">{main}</main>
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    format!("<!DOCTYPE html>{html}")
+}
+
+/// `GET /admin` without a session, or a login that failed.
+pub fn login(problem: Option<LoginProblem>) -> String {
+    let message = problem.map(|p| {
+        let text = match p {
+            LoginProblem::WrongPassword => "That password is not right.",
+            LoginProblem::LockedOut => "Too many wrong passwords from here. Try again in 15 minutes.",
+        };
+        view! { <div class="errors" role="alert"><p>{text}</p></div> }
+    });
+    let main = view! {
+        <h1>"Maintainers"</h1>
+        <form method="post" action="/admin/login" class="card">
+            {message}
+            <label for="admin-password">"Password"</label>
+            <input type="password" name="password" id="admin-password" autocomplete="current-password" required/>
+            <p><button type="submit">"Log in"</button></p>
+        </form>
+    };
+    shell("Log in", None, main)
+}
+
+/// The numbers on the overview page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dashboard {
+    pub held: i64,
+    pub held_flagged: i64,
+    pub waiting: i64,
+    /// Net of refunds, US dollars only, as on the public page.
+    pub raised: Cents,
+    pub gifts: i64,
+    pub flagged: i64,
+    pub volunteers: i64,
+}
+
+/// `GET /admin` with a session.
+pub fn dashboard(csrf: &str, d: Dashboard) -> String {
+    let held = format!("comments held ({} with many links)", d.held_flagged);
+    let main = view! {
+        <h1>"Overview"</h1>
+        <ul class="stats">
+            <li><a href="/admin/comments?status=held"><strong>{d.held.to_string()}</strong>{held}</a></li>
+            <li><a href="/admin/waiting"><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
+            <li><a href="/admin/pledges?status=paid"><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
+            <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
+            <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
+        </ul>
+    };
+    shell("Overview", Some(Nav { section: Section::Dashboard, csrf }), main)
+}
+
+/// A reply that came back with a problem, to draw again under its comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplyDraft {
+    pub parent: i64,
+    pub text: String,
+    pub problem: ReplyProblem,
+}
+
+/// Where a comment's buttons send the maintainer back to.
+#[derive(Clone, Copy)]
+struct Back {
+    list: Option<CommentList>,
+    page: i64,
+}
+
+impl Back {
+    fn value(self) -> &'static str {
+        self.list.map_or("waiting", CommentList::as_str)
+    }
+}
+
+fn when(secs: i64) -> impl IntoView {
+    let shown = crate::time::rfc3339(secs).replace('T', " ").replace('Z', " UTC");
+    view! { <time datetime=crate::time::rfc3339(secs)>{shown}</time> }
+}
+
+/// One comment with its buttons. `next` is the comment to scroll to once this one has left the
+/// list; `waited_for` is set in the "awaiting our reply" view.
+fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draft: Option<&ReplyDraft>, waited_for: Option<String>) -> impl IntoView {
+    let id = c.id;
+    let class = match (c.is_campaign, c.status.as_str()) {
+        (true, _) => "comment campaign",
+        (false, "approved") => "comment",
+        _ => "comment held",
+    };
+    let action = |what: &str| format!("/admin/comments/{id}/{what}");
+    let hidden = {
+        let (csrf, page, next) = (csrf.to_string(), back.page.to_string(), next.map(|n| n.to_string()).unwrap_or_default());
+        move || {
+            view! {
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <input type="hidden" name="back" value=back.value()/>
+                <input type="hidden" name="page" value=page.clone()/>
+                <input type="hidden" name="next" value=next.clone()/>
+            }
+        }
+    };
+    let approve = (c.status != "approved").then(|| view! { <button type="submit" formaction=action("approve")>"Approve"</button> });
+    let spam = (c.status != "spam").then(|| view! { <button type="submit" formaction=action("spam") class="secondary">"Spam"</button> });
+    // Every button names its own action; the form's own is the gentlest one, never "delete".
+    let default = if c.status == "approved" { action("spam") } else { action("approve") };
+    let buttons = view! {
+        <form method="post" action=default class="actions">
+            {hidden()}
+            {approve}" "{spam}" "
+            <button type="submit" formaction=action("delete") class="secondary">"Delete"</button>
+        </form>
+    };
+    // The campaign answers visitors, so its own replies get no reply form.
+    let reply = (c.status == "approved" && !c.is_campaign).then(|| {
+        let mine = draft.filter(|d| d.parent == id);
+        let problem = mine.map(|d| {
+            let field = format!("reply-{id}-error");
+            view! { <p class="error" id=field role="alert">{d.problem.message()}</p> }
+        });
+        let text = mine.map(|d| textarea_text(&d.text)).unwrap_or_default();
+        let field = format!("reply-{id}");
+        let described = mine.map(|_| format!("reply-{id}-error"));
+        view! {
+            <details open=mine.is_some()>
+                <summary>"Reply as the campaign"</summary>
+                <form method="post" action=action("reply")>
+                    {hidden()}
+                    <label for=field.clone()>{format!("Reply to {}", c.name)}</label>
+                    {problem}
+                    <textarea name="text" id=field required maxlength=crate::comment::TEXT_MAX.to_string() aria-describedby=described>{text}</textarea>
+                    <p><button type="submit">"Post reply"</button></p>
+                </form>
+            </details>
+        }
+    });
+    let contact = [c.email.clone(), c.website.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let in_reply = c.parent_id.map(|p| view! { <span>{format!("reply to #{p}")}</span> });
+    let flagged = c.flagged.then(|| view! { <span class="badge">{format!("{} links", c.link_count)}</span> });
+    let campaign = c.is_campaign.then(|| view! { <span class="badge">{EN.comment_campaign_badge}</span> });
+    let waited = waited_for.map(|w| view! { <strong class="waited">{format!("waiting {w}")}</strong> });
+    view! {
+        <li class=class id=format!("comment-{id}")>
+            <article>
+                <p class="meta">
+                    <span class="who">{c.name.clone()}</span>
+                    {campaign}
+                    {flagged}
+                    {when(c.created_at)}
+                    {waited}
+                    <span>{format!("#{id} · {}", c.lang)}</span>
+                    {in_reply}
+                </p>
+                {(!contact.is_empty()).then(|| view! { <p class="hint">{contact}</p> })}
+                <p class="body">{c.body}</p>
+                {buttons}
+                {reply}
+            </article>
+        </li>
+    }
+}
+
+/// Each comment's neighbour to scroll to once it leaves the list: the next, else the one before.
+fn neighbours(ids: &[i64]) -> Vec<Option<i64>> {
+    (0..ids.len()).map(|i| ids.get(i + 1).or_else(|| i.checked_sub(1).and_then(|j| ids.get(j))).copied()).collect()
+}
+
+fn comment_items(csrf: &str, back: Back, comments: Vec<AdminComment>, draft: Option<&ReplyDraft>, now: Option<i64>) -> impl IntoView {
+    let ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+    comments
+        .into_iter()
+        .zip(neighbours(&ids))
+        .map(|(c, next)| {
+            let waited_for = now.map(|now| waited(now - c.created_at));
+            comment_item(csrf, back, c, next, draft, waited_for)
+        })
+        .collect_view()
+}
+
+/// "Previous page" and "next page" links for a list of `total` rows.
+fn pager(base: &str, page: i64, per_page: i64, total: i64) -> impl IntoView {
+    let join = if base.contains('?') { '&' } else { '?' };
+    let href = |p: i64| if p == 1 { base.to_string() } else { format!("{base}{join}page={p}") };
+    let prev = (page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Previous page"</a> });
+    let next = (page * per_page < total).then(|| view! { <a href=href(page + 1) rel="next">"Next page →"</a> });
+    view! { <nav class="pager" aria-label="Pages">{prev}{next}</nav> }
+}
+
+/// One moderation list.
+pub struct CommentsPage {
+    pub list: CommentList,
+    pub page: i64,
+    /// Comments in the list, all pages.
+    pub total: i64,
+    pub comments: Vec<AdminComment>,
+    pub draft: Option<ReplyDraft>,
+}
+
+/// Comments per page in the moderation lists.
+pub const COMMENTS_PER_PAGE: i64 = 50;
+
+/// `GET /admin/comments?status=…`.
+pub fn comments(csrf: &str, p: CommentsPage) -> String {
+    let CommentsPage { list, page, total, comments, draft } = p;
+    let tabs = CommentList::ALL
+        .iter()
+        .map(|l| {
+            let current = (*l == list).then_some("page");
+            view! { <li><a href=format!("/admin/comments?status={}", l.as_str()) aria-current=current>{l.title()}</a></li> }
+        })
+        .collect_view();
+    let intro = match list {
+        CommentList::Held => "Oldest first; comments with more than two links come last, marked with their number of links.",
+        CommentList::Approved => "On the public page. Newest first.",
+        CommentList::Spam => "Never shown. Newest first.",
+    };
+    let empty = comments.is_empty().then(|| view! { <p>"Nothing here."</p> });
+    let back = Back { list: Some(list), page };
+    let items = comment_items(csrf, back, comments, draft.as_ref(), None);
+    let base = format!("/admin/comments?status={}", list.as_str());
+    let main = view! {
+        <h1>{format!("Comments: {}", list.title())}</h1>
+        <nav aria-label="Lists"><ul>{tabs}</ul></nav>
+        <p class="hint">{format!("{total} in all. {intro}")}</p>
+        {empty}
+        <ol class="comments">{items}</ol>
+        {pager(&base, page, COMMENTS_PER_PAGE, total)}
+    };
+    shell(list.title(), Some(Nav { section: Section::Comments, csrf }), main)
+}
+
+/// `GET /admin/waiting`: approved visitors' comments with no reply from the campaign after them.
+pub fn waiting(csrf: &str, comments: Vec<AdminComment>, now: i64, draft: Option<ReplyDraft>) -> String {
+    let count = match comments.len() {
+        1 => "1 approved comment has".to_string(),
+        n => format!("{n} approved comments have"),
+    };
+    let empty = comments.is_empty().then(|| view! { <p>"Every approved comment has had our reply."</p> });
+    let items = comment_items(csrf, Back { list: None, page: 1 }, comments, draft.as_ref(), Some(now));
+    let main = view! {
+        <h1>"Awaiting our reply"</h1>
+        <p class="hint">{format!("{count} no reply from the campaign after them. Oldest first.")}</p>
+        {empty}
+        <ol class="comments">{items}</ol>
+    };
+    shell("Awaiting our reply", Some(Nav { section: Section::Waiting, csrf }), main)
+}
+
+/// `GET /admin/pledges`: everything the pledges page shows.
+pub struct PledgesPage {
+    /// `None`: every status.
+    pub filter: Option<Status>,
+    pub page: i64,
+    /// Pledges matching the filter, all pages.
+    pub matching: i64,
+    pub rows: Vec<PledgeRow>,
+    /// Per status, every pledge.
+    pub totals: Vec<StatusTotal>,
+    /// As on the public page: US dollars paid, net of refunds, and the gifts counted.
+    pub raised: Cents,
+    pub gifts: i64,
+    /// Pledges with a flag (another currency).
+    pub flagged: Vec<PledgeRow>,
+    pub waiting_refunds: Vec<WaitingRefund>,
+    /// [`crate::admin::paid_per_day_svg`].
+    pub chart_svg: String,
+}
+
+const STATUSES: [Status; 5] = [Status::Paid, Status::Pending, Status::Refunded, Status::Failed, Status::Expired];
+
+/// A status as maintainers name it (the donor-facing words are sentences).
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Paid => "Paid",
+        Status::Pending => "Pending",
+        Status::Refunded => "Refunded",
+        Status::Failed => "Failed",
+        Status::Expired => "Expired",
+    }
+}
+
+/// `1 gift`, `3 gifts`.
+fn plural(n: i64, one: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+}
+
+fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|p| {
+            let goes_to = match &p.tier {
+                Some(t) if *t != p.designation => format!("{t} → {}", p.designation),
+                _ => p.designation.clone(),
+            };
+            let name = match (&p.name, p.show_name) {
+                (Some(n), true) => format!("{n} (shown)"),
+                (Some(n), false) => format!("{n} (hidden)"),
+                (None, _) => "—".to_string(),
+            };
+            let refunded = if p.refunded_cents > 0 { amount(p.refunded_cents, &p.currency) } else { String::new() };
+            view! {
+                <tr>
+                    <td>{when(p.created_at)}</td>
+                    <td>{p.status.clone()}</td>
+                    <td>{amount(p.amount_cents, &p.currency)}</td>
+                    <td>{refunded}</td>
+                    <td>{goes_to}</td>
+                    <td>{name}</td>
+                    <td>{p.email.unwrap_or_default()}</td>
+                    <td>{p.note.unwrap_or_default()}</td>
+                    <td>{p.flag.unwrap_or_default()}</td>
+                    <td><code>{p.id}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table>
+            <thead><tr>
+                <th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col">"Amount"</th><th scope="col">"Refunded"</th>
+                <th scope="col">"For"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Note"</th>
+                <th scope="col">"Flag"</th><th scope="col">"Id"</th>
+            </tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
+pub fn pledges(csrf: &str, p: PledgesPage) -> String {
+    let PledgesPage { filter, page, matching, rows, totals, raised, gifts, flagged, waiting_refunds, chart_svg } = p;
+    let filter_key = filter.map_or("all", Status::as_str);
+    let tabs = std::iter::once(("all", "All".to_string()))
+        .chain(STATUSES.iter().map(|s| (s.as_str(), status_label(*s).to_string())))
+        .map(|(key, label)| {
+            let current = (key == filter_key).then_some("page");
+            view! { <li><a href=format!("/admin/pledges?status={key}") aria-current=current>{label}</a></li> }
+        })
+        .collect_view();
+    let total_rows = totals
+        .into_iter()
+        .map(|t| view! { <tr><td>{t.status}</td><td>{t.pledges.to_string()}</td><td>{Cents(t.cents).to_string()}</td></tr> })
+        .collect_view();
+    let flagged_part = if flagged.is_empty() {
+        view! { <p>"No pledge is flagged."</p> }.into_any()
+    } else {
+        pledge_table(flagged).into_any()
+    };
+    let refunds_part = if waiting_refunds.is_empty() {
+        view! { <p>"No refund is waiting for its payment."</p> }.into_any()
+    } else {
+        let items = waiting_refunds
+            .into_iter()
+            .map(|r| view! { <tr><td>{when(r.updated_at)}</td><td><code>{r.provider_ref}</code></td><td>{amount(r.refunded_cents, &r.currency)}</td></tr> })
+            .collect_view();
+        view! {
+            <table>
+                <thead><tr><th scope="col">"Last update"</th><th scope="col">"Payment reference"</th><th scope="col">"Refunded so far"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let csv = format!("/admin/pledges.csv?status={filter_key}");
+    let base = format!("/admin/pledges?status={filter_key}");
+    let empty = rows.is_empty().then(|| view! { <p>"No pledges."</p> });
+    let main = view! {
+        <h1>"Pledges"</h1>
+        <p><strong>{format!("{raised} raised from {}", plural(gifts, "gift"))}</strong>" (US dollars, net of refunds, as on the public page)"</p>
+        <section aria-labelledby="chart-heading">
+            <h2 id="chart-heading">"Paid gifts per day, last 90 days"</h2>
+            <figure class="card" inner_html=chart_svg></figure>
+        </section>
+        <section aria-labelledby="totals-heading">
+            <h2 id="totals-heading">"Totals by status"</h2>
+            <table>
+                <thead><tr><th scope="col">"Status"</th><th scope="col">"Pledges"</th><th scope="col">"Amount (US$)"</th></tr></thead>
+                <tbody>{total_rows}</tbody>
+            </table>
+        </section>
+        <section id="flagged" aria-labelledby="flagged-heading">
+            <h2 id="flagged-heading">"Flagged: look at these"</h2>
+            <h3>"Gifts in other currencies (not in the totals)"</h3>
+            {flagged_part}
+            <h3>"Refunds waiting for their payment"</h3>
+            {refunds_part}
+        </section>
+        <section aria-labelledby="list-heading">
+            <h2 id="list-heading">"All pledges"</h2>
+            <nav aria-label="Filter by status"><ul>{tabs}</ul></nav>
+            <p class="hint">{format!("{}. ", plural(matching, "pledge"))}<a href=csv>"Download as CSV"</a></p>
+            {empty}
+            {pledge_table(rows)}
+            {pager(&base, page, PAGE_SIZE, matching)}
+        </section>
+    };
+    shell("Pledges", Some(Nav { section: Section::Pledges, csrf }), main)
+}
+
+/// `GET /admin/volunteers`.
+pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) -> String {
+    let body = rows
+        .into_iter()
+        .map(|v| {
+            let help = v.help_words();
+            let contact = [v.email.clone(), v.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            view! {
+                <tr>
+                    <td>{when(v.created_at)}</td>
+                    <td>{v.name}</td>
+                    <td>{help}</td>
+                    <td>{v.place.unwrap_or_default()}</td>
+                    <td>{contact}</td>
+                    <td class="body">{v.message.unwrap_or_default()}</td>
+                    <td>{v.lang}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let main = view! {
+        <h1>"Volunteers"</h1>
+        <p class="hint">{format!("{}, newest first. ", plural(total, "volunteer"))}<a href="/admin/volunteers.csv">"Download as CSV"</a></p>
+        <table>
+            <thead><tr>
+                <th scope="col">"When"</th><th scope="col">"Name"</th><th scope="col">"How they want to help"</th><th scope="col">"Where"</th>
+                <th scope="col">"Contact"</th><th scope="col">"Message"</th><th scope="col">"Language"</th>
+            </tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+        {pager("/admin/volunteers", page, PAGE_SIZE, total)}
+    };
+    shell("Volunteers", Some(Nav { section: Section::Volunteers, csrf }), main)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: i64, status: &str) -> AdminComment {
+        AdminComment {
+            id,
+            parent_id: None,
+            name: "<b>Dara</b>".into(),
+            email: Some("d@example.org".into()),
+            website: None,
+            body: "<script>alert(1)</script>".into(),
+            lang: "km".into(),
+            status: status.into(),
+            is_campaign: false,
+            link_count: 3,
+            flagged: true,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn pages_are_noindex_escaped_and_carry_the_token() {
+        let html = comments("tok123", CommentsPage { list: CommentList::Held, page: 1, total: 2, comments: vec![comment(1, "held"), comment(2, "held")], draft: None });
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+        assert!(html.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<b>Dara"));
+        assert!(!html.contains(" style="));
+        // The logout form and both comments' forms carry the token.
+        assert_eq!(html.matches(r#"name="csrf" value="tok123""#).count(), 3);
+        assert!(html.contains(r#"formaction="/admin/comments/1/approve""#));
+        assert!(html.contains("3 links"));
+        // Each comment points at its neighbour, so the list stays in place after an action.
+        assert!(html.contains(r#"name="next" value="2""#) && html.contains(r#"name="next" value="1""#));
+        // Held comments get no reply form: only approved ones can be answered.
+        assert!(!html.contains("Reply as the campaign"));
+    }
+
+    #[test]
+    fn approved_comments_offer_a_reply_and_drafts_come_back_escaped() {
+        let draft = ReplyDraft { parent: 5, text: "</textarea><script>x</script>".into(), problem: ReplyProblem::TooLong };
+        let html = waiting("t", vec![comment(5, "approved")], 7200, Some(draft));
+        assert!(html.contains("Reply as the campaign"));
+        assert!(html.contains("waiting 2 hours"));
+        assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;"));
+        assert!(html.contains("at most 4000 characters"));
+        assert!(html.contains(r#"name="back" value="waiting""#));
+    }
+
+    #[test]
+    fn login_never_shows_navigation() {
+        let html = login(Some(LoginProblem::LockedOut));
+        assert!(html.contains("Try again in 15 minutes"));
+        assert!(!html.contains("/admin/logout") && !html.contains("/admin/pledges"));
+        assert!(html.contains(r#"type="password""#));
+    }
+
+    #[test]
+    fn neighbours_prefer_the_next_comment() {
+        assert_eq!(neighbours(&[1, 2, 3]), vec![Some(2), Some(3), Some(2)]);
+        assert_eq!(neighbours(&[1]), vec![None]);
+    }
+}
+

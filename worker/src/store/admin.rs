@@ -1,0 +1,366 @@
+//! Every SQL statement of the maintainers' area (`/admin`), and nothing else.
+//!
+//! Sessions live in `admin_sessions` (by a hash of the cookie's id, so a leaked table opens
+//! nothing), login failures in `rate_events` under the `login` bucket. A page is one D1 batch
+//! where it can be. Values are bound, never spliced: where a statement varies (the order of a
+//! moderation list), it is chosen from constants here.
+
+use super::{batch, rows, stmt, TOTALS};
+use crate::error::AppError;
+use app::admin::{AdminComment, CommentList, DayTotal, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, LOGIN_BUCKET, PAGE_SIZE};
+use app::money::Cents;
+use app::views::admin::{Dashboard, COMMENTS_PER_PAGE};
+use serde::Deserialize;
+use worker::{D1Database, D1Result};
+
+#[derive(Deserialize)]
+struct N {
+    n: i64,
+}
+
+fn count(r: &D1Result) -> Result<i64, AppError> {
+    Ok(rows::<N>(r)?.first().map_or(0, |r| r.n))
+}
+
+fn offset(page: i64, per_page: i64) -> i64 {
+    (page - 1).max(0).saturating_mul(per_page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login failures and sessions
+
+/// When this visitor's recent logins failed, oldest first.
+pub async fn login_failures(db: &D1Database, key_hash: &str, since: i64) -> Result<Vec<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct At {
+        at: i64,
+    }
+    let r = stmt(db, "SELECT at FROM rate_events WHERE bucket = ?1 AND key_hash = ?2 AND at > ?3 ORDER BY at", &[LOGIN_BUCKET.into(), key_hash.into(), since.into()])?
+        .all()
+        .await
+        .map_err(AppError::Storage)?;
+    Ok(rows::<At>(&r)?.into_iter().map(|a| a.at).collect())
+}
+
+/// Counts a failed login, and forgets counted actions older than a day (as every bucket does).
+pub async fn record_login_failure(db: &D1Database, key_hash: &str, now: i64) -> Result<(), AppError> {
+    batch(
+        db,
+        vec![
+            stmt(db, "DELETE FROM rate_events WHERE at < ?1", &[(now - 86_400).into()])?,
+            stmt(db, "INSERT INTO rate_events (bucket, key_hash, at) VALUES (?1, ?2, ?3)", &[LOGIN_BUCKET.into(), key_hash.into(), now.into()])?,
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Starts a session; ends the one it replaces (if the browser brought one) and every expired
+/// one, so the table never grows.
+pub async fn create_session(db: &D1Database, id_hash: &str, csrf: &str, now: i64, expires_at: i64, replaces: Option<&str>) -> Result<(), AppError> {
+    batch(
+        db,
+        vec![
+            stmt(db, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR id_hash = ?2", &[now.into(), replaces.into()])?,
+            stmt(
+                db,
+                "INSERT INTO admin_sessions (id_hash, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                &[id_hash.into(), csrf.into(), now.into(), expires_at.into()],
+            )?,
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The CSRF token of a live session, if there is one under this hash.
+pub async fn session_csrf(db: &D1Database, id_hash: &str, now: i64) -> Result<Option<String>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        csrf: String,
+    }
+    let r = stmt(db, "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2", &[id_hash.into(), now.into()])?
+        .first::<Row>(None)
+        .await
+        .map_err(AppError::Storage)?;
+    Ok(r.map(|r| r.csrf))
+}
+
+pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
+    stmt(db, "DELETE FROM admin_sessions WHERE id_hash = ?1", &[id_hash.into()])?.run().await.map_err(AppError::Storage)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments
+
+const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.name, c.email, c.website, c.body, c.lang, c.status, c.is_campaign, c.link_count, c.flagged, c.created_at";
+
+/// Approved visitors' comments with no approved reply from the campaign in their thread after
+/// them (and whose thread is itself still public).
+const WAITING: &str = "c.status = 'approved' AND c.is_campaign = 0 \
+     AND (c.thread_id IS NULL OR c.thread_id = c.id \
+          OR EXISTS (SELECT 1 FROM comments t WHERE t.id = c.thread_id AND t.status = 'approved')) \
+     AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.is_campaign = 1 AND r.status = 'approved' \
+          AND COALESCE(r.thread_id, r.id) = COALESCE(c.thread_id, c.id) \
+          AND (r.created_at > c.created_at OR (r.created_at = c.created_at AND r.id > c.id)))";
+
+/// The most comments the waiting view lists.
+const WAITING_MAX: i64 = 500;
+
+/// One page of a moderation list, and how many the list holds.
+pub async fn comment_list(db: &D1Database, list: CommentList, page: i64) -> Result<(i64, Vec<AdminComment>), AppError> {
+    // Held: oldest first, link-heavy ones at the bottom; the others newest first.
+    let order = match list {
+        CommentList::Held => "c.flagged, c.created_at, c.id",
+        CommentList::Approved | CommentList::Spam => "c.created_at DESC, c.id DESC",
+    };
+    let status = list.as_str();
+    let results = batch(
+        db,
+        vec![
+            stmt(db, "SELECT COUNT(*) AS n FROM comments c WHERE c.status = ?1", &[status.into()])?,
+            stmt(
+                db,
+                &format!("SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.status = ?1 ORDER BY {order} LIMIT ?2 OFFSET ?3"),
+                &[status.into(), COMMENTS_PER_PAGE.into(), offset(page, COMMENTS_PER_PAGE).into()],
+            )?,
+        ],
+    )
+    .await?;
+    let [total, list] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
+    Ok((count(total)?, rows(list)?))
+}
+
+/// The "awaiting our reply" view: oldest first.
+pub async fn waiting(db: &D1Database) -> Result<Vec<AdminComment>, AppError> {
+    let r = stmt(db, &format!("SELECT {COMMENT_COLUMNS} FROM comments c WHERE {WAITING} ORDER BY c.created_at, c.id LIMIT ?1"), &[WAITING_MAX.into()])?
+        .all()
+        .await
+        .map_err(AppError::Storage)?;
+    rows(&r)
+}
+
+/// A row of `RETURNING id`: that a statement touched a row.
+#[derive(Deserialize)]
+struct Touched {}
+
+/// Approves a comment or marks it as spam. `false`: there is no such comment.
+pub async fn set_comment_status(db: &D1Database, id: i64, status: &str) -> Result<bool, AppError> {
+    let r = stmt(db, "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id", &[id.into(), status.into()])?.all().await.map_err(AppError::Storage)?;
+    Ok(!rows::<Touched>(&r)?.is_empty())
+}
+
+/// Deletes a comment and every reply under it (followed down the parent links, so this does not
+/// depend on D1 enforcing `ON DELETE CASCADE`). `false`: there is no such comment.
+pub async fn delete_comment(db: &D1Database, id: i64) -> Result<bool, AppError> {
+    let r = stmt(
+        db,
+        "WITH RECURSIVE doomed(id) AS (SELECT id FROM comments WHERE id = ?1 \
+                                       UNION SELECT c.id FROM comments c JOIN doomed d ON c.parent_id = d.id) \
+         DELETE FROM comments WHERE id IN (SELECT id FROM doomed) RETURNING id",
+        &[id.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(!rows::<Touched>(&r)?.is_empty())
+}
+
+/// What a reply needs of the comment it answers, if that comment is approved: its thread (its
+/// root's id) and its language.
+pub async fn reply_target(db: &D1Database, id: i64) -> Result<Option<(i64, String)>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        thread: i64,
+        lang: String,
+    }
+    let r = stmt(db, "SELECT COALESCE(thread_id, id) AS thread, lang FROM comments WHERE id = ?1 AND status = 'approved'", &[id.into()])?
+        .first::<Row>(None)
+        .await
+        .map_err(AppError::Storage)?;
+    Ok(r.map(|r| (r.thread, r.lang)))
+}
+
+/// The campaign's reply, public at once. Returns its id.
+pub struct NewReply<'a> {
+    pub parent: i64,
+    pub thread: i64,
+    pub name: &'a str,
+    pub body: &'a str,
+    pub lang: &'a str,
+    pub now: i64,
+}
+
+pub async fn create_reply(db: &D1Database, r: &NewReply<'_>) -> Result<i64, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+    }
+    let links = app::comment::count_links(r.body) as i64;
+    let res = stmt(
+        db,
+        "INSERT INTO comments (parent_id, thread_id, name, body, lang, status, is_campaign, link_count, flagged, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'approved', 1, ?6, 0, ?7) RETURNING id",
+        &[r.parent.into(), r.thread.into(), r.name.into(), r.body.into(), r.lang.into(), links.into(), r.now.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    rows::<Row>(&res)?.first().map(|r| r.id).ok_or(AppError::Internal("insert returned no id"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The overview
+
+/// Pledges flagged for a look, plus refunds whose payment never arrived.
+const FLAGGED_COUNT: &str = "(SELECT COUNT(*) FROM pledges WHERE flag IS NOT NULL) \
+     + (SELECT COUNT(*) FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.ever_paid = 1))";
+
+pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
+    #[derive(Deserialize)]
+    struct Counts {
+        held: i64,
+        held_flagged: i64,
+        waiting: i64,
+        flagged: i64,
+        volunteers: i64,
+    }
+    #[derive(Deserialize)]
+    struct Totals {
+        raised: i64,
+        gifts: i64,
+    }
+    let counts = format!(
+        "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'held') AS held, \
+                (SELECT COUNT(*) FROM comments WHERE status = 'held' AND flagged = 1) AS held_flagged, \
+                (SELECT COUNT(*) FROM comments c WHERE {WAITING}) AS waiting, \
+                {FLAGGED_COUNT} AS flagged, \
+                (SELECT COUNT(*) FROM volunteers) AS volunteers"
+    );
+    let results = batch(db, vec![stmt(db, &counts, &[])?, stmt(db, TOTALS, &[])?]).await?;
+    let [counts, totals] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
+    let c = rows::<Counts>(counts)?.into_iter().next().ok_or(AppError::Internal("no counts"))?;
+    let t = rows::<Totals>(totals)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
+    Ok(Dashboard {
+        held: c.held,
+        held_flagged: c.held_flagged,
+        waiting: c.waiting,
+        raised: Cents(t.raised),
+        gifts: t.gifts,
+        flagged: c.flagged,
+        volunteers: c.volunteers,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pledges
+
+const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, lang, origin, \
+     provider_ref, flag, created_at, paid_at";
+/// `?1` is a status, or `all`.
+const FILTER: &str = "(?1 = 'all' OR status = ?1)";
+
+/// What the pledges page shows, loaded in one batch.
+pub struct PledgesData {
+    pub matching: i64,
+    pub rows: Vec<PledgeRow>,
+    pub totals: Vec<StatusTotal>,
+    pub raised: Cents,
+    pub gifts: i64,
+    pub flagged: Vec<PledgeRow>,
+    pub waiting_refunds: Vec<WaitingRefund>,
+    pub days: Vec<DayTotal>,
+}
+
+/// `filter` is a status's name or `all`; `since` the first second the chart covers.
+pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) -> Result<PledgesData, AppError> {
+    #[derive(Deserialize)]
+    struct Totals {
+        raised: i64,
+        gifts: i64,
+    }
+    let stmts = vec![
+        stmt(db, &format!("SELECT COUNT(*) AS n FROM pledges WHERE {FILTER}"), &[filter.into()])?,
+        stmt(
+            db,
+            &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE {FILTER} ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3"),
+            &[filter.into(), PAGE_SIZE.into(), offset(page, PAGE_SIZE).into()],
+        )?,
+        stmt(
+            db,
+            "SELECT status, COUNT(*) AS pledges, COALESCE(SUM(CASE WHEN currency = 'usd' THEN amount_cents END), 0) AS cents \
+             FROM pledges GROUP BY status \
+             ORDER BY CASE status WHEN 'paid' THEN 1 WHEN 'pending' THEN 2 WHEN 'refunded' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END",
+            &[],
+        )?,
+        stmt(db, TOTALS, &[])?,
+        stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE flag IS NOT NULL ORDER BY created_at DESC, id LIMIT 200"), &[])?,
+        stmt(
+            db,
+            "SELECT r.provider_ref, r.refunded_cents, r.currency, r.updated_at FROM refunds r \
+             WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.ever_paid = 1) \
+             ORDER BY r.updated_at LIMIT 200",
+            &[],
+        )?,
+        stmt(
+            db,
+            "SELECT paid_at / 86400 AS day, SUM(amount_cents) AS cents, COUNT(*) AS gifts FROM pledges \
+             WHERE ever_paid = 1 AND currency = 'usd' AND paid_at >= ?1 GROUP BY paid_at / 86400 ORDER BY day",
+            &[since.into()],
+        )?,
+    ];
+    let results = batch(db, stmts).await?;
+    let [matching, list, totals, money, flagged, refunds, days] = results.as_slice() else {
+        return Err(AppError::Internal("unexpected batch shape"));
+    };
+    let money = rows::<Totals>(money)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
+    Ok(PledgesData {
+        matching: count(matching)?,
+        rows: rows(list)?,
+        totals: rows(totals)?,
+        raised: Cents(money.raised),
+        gifts: money.gifts,
+        flagged: rows(flagged)?,
+        waiting_refunds: rows(refunds)?,
+        days: rows(days)?,
+    })
+}
+
+/// Every pledge matching the filter, oldest first, for the CSV file.
+pub async fn all_pledges(db: &D1Database, filter: &str) -> Result<Vec<PledgeRow>, AppError> {
+    let r = stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE {FILTER} ORDER BY created_at, id"), &[filter.into()])?
+        .all()
+        .await
+        .map_err(AppError::Storage)?;
+    rows(&r)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volunteers
+
+const VOLUNTEER_COLUMNS: &str = "id, name, email, phone, place, help, message, lang, created_at";
+
+/// One page of offers of help, newest first, and how many there are.
+pub async fn volunteers_page(db: &D1Database, page: i64) -> Result<(i64, Vec<VolunteerRow>), AppError> {
+    let results = batch(
+        db,
+        vec![
+            stmt(db, "SELECT COUNT(*) AS n FROM volunteers", &[])?,
+            stmt(
+                db,
+                &format!("SELECT {VOLUNTEER_COLUMNS} FROM volunteers ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2"),
+                &[PAGE_SIZE.into(), offset(page, PAGE_SIZE).into()],
+            )?,
+        ],
+    )
+    .await?;
+    let [total, list] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
+    Ok((count(total)?, rows(list)?))
+}
+
+/// Every offer of help, oldest first, for the CSV file.
+pub async fn all_volunteers(db: &D1Database) -> Result<Vec<VolunteerRow>, AppError> {
+    let r = stmt(db, &format!("SELECT {VOLUNTEER_COLUMNS} FROM volunteers ORDER BY created_at, id"), &[])?.all().await.map_err(AppError::Storage)?;
+    rows(&r)
+}
