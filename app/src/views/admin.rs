@@ -12,6 +12,7 @@ use crate::admin::{amount, waited, AdminComment, CommentList, LoginProblem, Pled
 use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The part of the admin area a page belongs to, for the navigation.
@@ -425,24 +426,23 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
         .map(|t| view! { <tr><td>{t.status}</td><td>{t.pledges.to_string()}</td><td>{Cents(t.cents).to_string()}</td></tr> })
         .collect_view();
     let flagged_part = if flagged.is_empty() {
-        view! { <p>"No pledge is flagged."</p> }.into_any()
+        Either::Left(view! { <p>"No pledge is flagged."</p> })
     } else {
-        pledge_table(flagged).into_any()
+        Either::Right(pledge_table(flagged))
     };
     let refunds_part = if waiting_refunds.is_empty() {
-        view! { <p>"No refund is waiting for its payment."</p> }.into_any()
+        Either::Left(view! { <p>"No refund is waiting for its payment."</p> })
     } else {
         let items = waiting_refunds
             .into_iter()
             .map(|r| view! { <tr><td>{when(r.updated_at)}</td><td><code>{r.provider_ref}</code></td><td>{amount(r.refunded_cents, &r.currency)}</td></tr> })
             .collect_view();
-        view! {
+        Either::Right(view! {
             <table>
                 <thead><tr><th scope="col">"Last update"</th><th scope="col">"Payment reference"</th><th scope="col">"Refunded so far"</th></tr></thead>
                 <tbody>{items}</tbody>
             </table>
-        }
-        .into_any()
+        })
     };
     let csv = format!("/admin/pledges.csv?status={filter_key}");
     let base = format!("/admin/pledges?status={filter_key}");

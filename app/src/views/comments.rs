@@ -5,6 +5,7 @@ use crate::comment::{Comment, CommentForm, CommentPage, Thread};
 use crate::content::{fill, Text};
 use crate::form::{is_web_url, Problems};
 use crate::i18n::Lang;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The comment form as it should be drawn.
@@ -32,8 +33,8 @@ fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
     let t: &'static Text = lang.text();
     let anchor = format!("#comment-{}", comment.id);
     let who = match comment.website.filter(|w| is_web_url(w)) {
-        Some(url) => view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> }.into_any(),
-        None => view! { <span class="who">{comment.name}</span> }.into_any(),
+        Some(url) => Either::Left(view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> }),
+        None => Either::Right(view! { <span class="who">{comment.name}</span> }),
     };
     // Replies hang two levels deep: only a thread's root offers "Reply".
     let reply = (comment.parent_id.is_none() && !comment.held).then(|| {

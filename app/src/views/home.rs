@@ -11,6 +11,7 @@ use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::money::group;
 use crate::volunteer::{help_label, VolunteerForm, HELP_KINDS};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The volunteer form as it should be drawn.
@@ -76,7 +77,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
         .map(|line| view! { <li>{line}</li> })
         .collect_view();
     let supporters = if campaign.recent.is_empty() {
-        view! { <p>{t.progress_no_gifts}</p> }.into_any()
+        Either::Left(view! { <p>{t.progress_no_gifts}</p> })
     } else {
         let items = campaign
             .recent
@@ -86,7 +87,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
                 view! { <li>{name}" · "<time datetime=crate::time::rfc3339(s.at)>{crate::time::date(s.at)}</time></li> }
             })
             .collect_view();
-        view! { <ul>{items}</ul> }.into_any()
+        Either::Right(view! { <ul>{items}</ul> })
     };
     view! {
         <section id="progress" class="card" aria-labelledby="progress-heading">
