@@ -2,6 +2,7 @@
 .PHONY: dev test build setup test-setup unit integration bench clean
 
 PORT ?= 8787
+export CAMPAIGN_ROOT := $(CURDIR)
 DEV_STATE := .wrangler/state
 
 dev: setup

@@ -4,10 +4,24 @@
 //! Also the two things those keys are for here: keyed hashes of visitors' IPs (the raw IP is
 //! never stored) and signed form tokens (a form posted too fast or too late is refused).
 
+use hmac::digest::{Key as BlockKey, KeyInit};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// HMAC-SHA256 keyed with any bytes, without a fallible constructor: a key longer than the
+/// block is hashed first and a shorter one zero-padded, exactly as `new_from_slice` does
+/// (HMAC, RFC 2104). Every MAC of the site (keys, tokens, webhook signatures) starts here.
+pub fn hmac_sha256(key: &[u8]) -> HmacSha256 {
+    let mut block = BlockKey::<HmacSha256>::default();
+    if key.len() > block.len() {
+        block.iter_mut().zip(Sha256::digest(key)).for_each(|(b, k)| *b = k);
+    } else {
+        block.iter_mut().zip(key).for_each(|(b, k)| *b = *k);
+    }
+    <HmacSha256 as KeyInit>::new(&block)
+}
 
 /// The purposes keys are derived for. Adding one is adding a label, never reusing one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +58,7 @@ impl Key {
 
     fn verify(&self, parts: &[&[u8]], tag_hex: &str) -> bool {
         let Some(tag) = unhex(tag_hex) else { return false };
-        let mut m = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        let mut m = hmac_sha256(&self.0);
         for p in parts {
             m.update(p);
         }
@@ -53,7 +67,7 @@ impl Key {
 }
 
 fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut m = hmac_sha256(key);
     for p in parts {
         m.update(p);
     }
@@ -71,7 +85,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

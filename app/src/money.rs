@@ -48,7 +48,7 @@ mod tests {
         assert_eq!(Cents(5000).to_string(), "US$50");
         assert_eq!(Cents(35000).to_string(), "US$350");
         assert_eq!(Cents(1250).to_string(), "US$12.50");
-        assert_eq!(Cents(1_000_000_00).to_string(), "US$1,000,000");
+        assert_eq!(Cents(100_000_000).to_string(), "US$1,000,000");
         assert_eq!(Cents(0).to_string(), "US$0");
         assert_eq!(Cents(-105).to_string(), "-US$1.05");
         assert_eq!(Cents::from_dollars(100_000), Cents(10_000_000));

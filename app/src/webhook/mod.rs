@@ -25,9 +25,8 @@
 //! Nothing here does I/O or reads the clock: the worker passes a header lookup, the body and
 //! the current Unix time, and maps a [`Rejection`] to a status with [`Rejection::status`].
 
-use hmac::digest::{Key, KeyInit};
 use hmac::Hmac;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::fmt;
 
 mod event;
@@ -195,16 +194,7 @@ fn secrets(config: &str) -> impl Iterator<Item = &str> {
 /// doing that here gives the same MAC as `Mac::new_from_slice` without its error path, which
 /// HMAC never takes but which would otherwise need an `unwrap`.
 fn keyed(key: &[u8]) -> HmacSha256 {
-    let mut block = Key::<HmacSha256>::default();
-    if key.len() > block.len() {
-        block
-            .iter_mut()
-            .zip(Sha256::digest(key))
-            .for_each(|(b, k)| *b = k);
-    } else {
-        block.iter_mut().zip(key).for_each(|(b, k)| *b = *k);
-    }
-    <HmacSha256 as KeyInit>::new(&block)
+    crate::keys::hmac_sha256(key)
 }
 
 /// A header's value: absent is [`Rejection::MissingHeader`], blank is
