@@ -38,6 +38,9 @@ use app::i18n::Lang;
 use error::AppError;
 use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
 
+/// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
+const ROBOTS: &str = "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /pledges/\nDisallow: /km/pledges/\nDisallow: /sandbox/\nDisallow: /km/sandbox/\n";
+
 type Handler<T> = fn(Request, RouteContext<()>) -> T;
 
 /// Registers a GET route at `path` and at its Khmer twin under `/km`.
@@ -59,6 +62,7 @@ where
 fn router() -> Router<'static, ()> {
     let r = Router::new()
         .get("/healthz", |_, _| Response::ok("ok"))
+        .get("/robots.txt", |_, _| Response::ok(ROBOTS))
         .get_async("/api/campaign", h!(api::campaign))
         .post_async("/webhooks/stripe", h!(webhooks::stripe))
         .post_async("/webhooks/standard", h!(webhooks::standard));

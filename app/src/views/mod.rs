@@ -53,6 +53,8 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                     <title>{title}</title>
                     <meta name="description" content=t.meta_description/>
                     <meta name="robots" content=robots/>
+                    // No icon to fetch: one request less on a slow network, no 404 in the console.
+                    <link rel="icon" href="data:,"/>
                     <link rel="canonical" href=canonical/>
                     <link rel="alternate" hreflang="en" href=en.clone()/>
                     <link rel="alternate" hreflang="km" href=km/>

@@ -58,134 +58,124 @@ async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<D
 }
 
 // ---------------------------------------------------------------------------------------------
-// The campaign's numbers
+// The campaign page: one statement
+//
+// Locally every statement of a batch costs more CPU than rendering the whole page, and at the
+// edge every result set is serialized across the D1 boundary. So the page asks one statement
+// for everything, shaped as one JSON document by SQLite (`json_object`, `json_group_array`),
+// and reads it with serde_json. Order is restored here, not trusted to the aggregates.
 
-const TIERS_WITH_NET: &str = "SELECT t.id, t.amount_cents, t.units, \
-     COALESCE((SELECT SUM(MAX(p.amount_cents - p.refunded_cents, 0)) FROM pledges p \
-               WHERE p.designation = t.id AND p.ever_paid = 1 AND p.currency = 'usd'), 0) AS net \
-     FROM tiers t ORDER BY t.position";
+/// The campaign's numbers: tiers with the net USD designated to each, totals, the latest
+/// supporters (a name only where the donor asked to be shown).
+const CAMPAIGN_FIELDS: &str = "\
+    'tiers', (SELECT json_group_array(json_array(t.id, t.amount_cents, t.units, t.position, \
+        COALESCE((SELECT SUM(MAX(p.amount_cents - p.refunded_cents, 0)) FROM pledges p \
+                  WHERE p.designation = t.id AND p.ever_paid = 1 AND p.currency = 'usd'), 0))) FROM tiers t), \
+    'raised', (SELECT COALESCE(SUM(CASE WHEN currency = 'usd' THEN MAX(amount_cents - refunded_cents, 0) END), 0) \
+               FROM pledges WHERE ever_paid = 1), \
+    'gifts', (SELECT COUNT(*) FROM pledges WHERE ever_paid = 1), \
+    'recent', (SELECT json_group_array(json_array(name, at, seq)) FROM \
+        (SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at, rowid AS seq \
+         FROM pledges WHERE ever_paid = 1 ORDER BY paid_at DESC, rowid DESC LIMIT 5))";
+
+/// Raised (USD, net of refunds) and the number of gifts ever paid, for the admin overview.
 const TOTALS: &str = "SELECT \
      COALESCE(SUM(CASE WHEN currency = 'usd' THEN MAX(amount_cents - refunded_cents, 0) END), 0) AS raised, \
      COUNT(*) AS gifts FROM pledges WHERE ever_paid = 1";
-const RECENT: &str = "SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at \
-     FROM pledges WHERE ever_paid = 1 ORDER BY paid_at DESC, rowid DESC LIMIT 5";
-
-#[derive(Deserialize)]
-struct TierRow {
-    id: String,
-    amount_cents: i64,
-    units: i64,
-    net: i64,
-}
-
-#[derive(Deserialize)]
-struct TotalsRow {
-    raised: i64,
-    gifts: i64,
-}
-
-#[derive(Deserialize)]
-struct RecentRow {
-    name: Option<String>,
-    at: Option<i64>,
-}
-
-fn campaign_statements(db: &D1Database) -> Result<Vec<D1PreparedStatement>, AppError> {
-    Ok(vec![stmt(db, TIERS_WITH_NET, &[])?, stmt(db, TOTALS, &[])?, stmt(db, RECENT, &[])?])
-}
-
-fn campaign_from(goal: Cents, results: &[D1Result]) -> Result<Campaign, AppError> {
-    let [tiers, totals, recent] = results else {
-        return Err(AppError::Internal("unexpected batch shape"));
-    };
-    let tiers = rows::<TierRow>(tiers)?
-        .into_iter()
-        .map(|r| TierProgress { tier: Tier { id: r.id, amount: Cents(r.amount_cents), units: r.units }, net: Cents(r.net) })
-        .collect();
-    let totals = rows::<TotalsRow>(totals)?.into_iter().next().unwrap_or(TotalsRow { raised: 0, gifts: 0 });
-    let recent = rows::<RecentRow>(recent)?
-        .into_iter()
-        .map(|r| Supporter { name: r.name.filter(|n| !n.trim().is_empty()), at: r.at.unwrap_or(0) })
-        .collect();
-    Ok(Campaign { goal, raised: Cents(totals.raised), gifts: totals.gifts, tiers, recent })
-}
-
-/// The campaign's numbers alone (`/api/campaign`, the pledge form's tiers).
-pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError> {
-    let results = batch(db, campaign_statements(db)?).await?;
-    campaign_from(goal, &results)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Comments
 
 /// A comment is public once approved; a held one is visible to its author only (by id, from
-/// their signed cookie).
+/// their signed cookie, bound as a JSON array to `?1`). `?2`/`?3`: threads per page, offset.
 const VISIBLE: &str = "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
 
-fn comment_statements(db: &D1Database, page: i64, own_held: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
-    let counts = format!(
-        "SELECT COALESCE(SUM(CASE WHEN c.parent_id IS NULL THEN 1 ELSE 0 END), 0) AS threads, COUNT(*) AS comments \
-         FROM comments c WHERE {VISIBLE}"
-    );
-    let page_rows = format!(
-        "WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE} \
-                        ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
-         SELECT c.id, c.parent_id, c.name, c.website, c.body, c.is_campaign, c.status = 'held' AS held, c.created_at \
-         FROM comments c WHERE {VISIBLE} AND (c.id IN roots OR c.thread_id IN roots) \
-         ORDER BY c.created_at DESC, c.id DESC"
-    );
-    let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
-    Ok(vec![stmt(db, &counts, &[own_held.into()])?, stmt(db, &page_rows, &[own_held.into(), THREADS_PER_PAGE.into(), offset.into()])?])
+fn comment_fields() -> String {
+    format!(
+        "'threads', (SELECT COUNT(*) FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE}), \
+         'comments', (SELECT COUNT(*) FROM comments c WHERE {VISIBLE}), \
+         'rows', (WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE} \
+                                 ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
+                  SELECT json_group_array(json_array(c.id, c.parent_id, c.name, c.website, c.body, c.is_campaign, \
+                                                     c.status = 'held', c.created_at)) \
+                  FROM comments c WHERE {VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))"
+    )
 }
 
-#[derive(Deserialize)]
-struct CountRow {
+/// The JSON document the page statement returns.
+#[derive(Deserialize, Default)]
+struct PageDoc {
+    #[serde(default)]
+    tiers: Vec<(String, i64, i64, i64, i64)>,
+    #[serde(default)]
+    raised: i64,
+    #[serde(default)]
+    gifts: i64,
+    #[serde(default)]
+    recent: Vec<(Option<String>, Option<i64>, i64)>,
+    #[serde(default)]
     threads: i64,
+    #[serde(default)]
     comments: i64,
+    #[serde(default)]
+    rows: Vec<(i64, Option<i64>, String, Option<String>, String, i64, i64, i64)>,
 }
 
-#[derive(Deserialize)]
-struct CommentRow {
-    id: i64,
-    parent_id: Option<i64>,
-    name: String,
-    website: Option<String>,
-    body: String,
-    is_campaign: i64,
-    held: i64,
-    created_at: i64,
+async fn page_doc(db: &D1Database, fields: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        page: String,
+    }
+    let row = stmt(db, &format!("SELECT json_object({fields}) AS page"), args)?
+        .first::<Row>(None)
+        .await
+        .map_err(AppError::Storage)?
+        .ok_or(AppError::Internal("the page statement returned no row"))?;
+    serde_json::from_str(&row.page).map_err(|_| AppError::Internal("the page statement returned bad JSON"))
 }
 
-fn comments_from(page: i64, results: &[D1Result]) -> Result<CommentPage, AppError> {
-    let [counts, page_rows] = results else {
-        return Err(AppError::Internal("unexpected batch shape"));
-    };
-    let counts = rows::<CountRow>(counts)?.into_iter().next().unwrap_or(CountRow { threads: 0, comments: 0 });
-    let (roots, replies): (Vec<Comment>, Vec<Comment>) = rows::<CommentRow>(page_rows)?
+fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
+    doc.tiers.sort_by_key(|t| t.3);
+    doc.recent.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)));
+    let tiers = std::mem::take(&mut doc.tiers)
         .into_iter()
-        .map(|r| Comment {
-            id: r.id,
-            parent_id: r.parent_id,
-            name: r.name,
-            website: r.website,
-            body: r.body,
-            is_campaign: r.is_campaign != 0,
-            held: r.held != 0,
-            created_at: r.created_at,
+        .map(|(id, amount, units, _, net)| TierProgress { tier: Tier { id, amount: Cents(amount), units }, net: Cents(net) })
+        .collect();
+    let recent = std::mem::take(&mut doc.recent)
+        .into_iter()
+        .map(|(name, at, _)| Supporter { name: name.filter(|n| !n.trim().is_empty()), at: at.unwrap_or(0) })
+        .collect();
+    Campaign { goal, raised: Cents(doc.raised), gifts: doc.gifts, tiers, recent }
+}
+
+fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
+    let (mut roots, replies): (Vec<Comment>, Vec<Comment>) = std::mem::take(&mut doc.rows)
+        .into_iter()
+        .map(|(id, parent_id, name, website, body, is_campaign, held, created_at)| Comment {
+            id,
+            parent_id,
+            name,
+            website,
+            body,
+            is_campaign: is_campaign != 0,
+            held: held != 0,
+            created_at,
         })
         .partition(|c| c.parent_id.is_none());
-    Ok(CommentPage { threads: thread(roots, replies), page, total_threads: counts.threads, total_comments: counts.comments })
+    roots.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+    CommentPage { threads: thread(roots, replies), page, total_threads: doc.threads, total_comments: doc.comments }
 }
 
-/// Everything the campaign page shows, in one round trip.
+/// The campaign's numbers alone (`/api/campaign`).
+pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError> {
+    let mut doc = page_doc(db, CAMPAIGN_FIELDS, &[]).await?;
+    Ok(campaign_from(goal, &mut doc))
+}
+
+/// Everything the campaign page shows, in one statement.
 pub async fn home(db: &D1Database, goal: Cents, page: i64, own_held: &[i64]) -> Result<(Campaign, CommentPage), AppError> {
     let held_json = serde_json::to_string(own_held).unwrap_or_else(|_| "[]".into());
-    let mut stmts = campaign_statements(db)?;
-    stmts.extend(comment_statements(db, page, &held_json)?);
-    let results = batch(db, stmts).await?;
-    let (campaign, comments) = results.split_at(3);
-    Ok((campaign_from(goal, campaign)?, comments_from(page, comments)?))
+    let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
+    let fields = format!("{CAMPAIGN_FIELDS}, {}", comment_fields());
+    let mut doc = page_doc(db, &fields, &[held_json.as_str().into(), THREADS_PER_PAGE.into(), offset.into()]).await?;
+    Ok((campaign_from(goal, &mut doc), comments_from(page, &mut doc)))
 }
 
 // ---------------------------------------------------------------------------------------------
