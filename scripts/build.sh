@@ -3,4 +3,4 @@
 set -eu
 . "$(dirname "$0")/env.sh"
 cd "$ROOT/worker"
-exec worker-build --release --out-dir ../build
+exec "$CARGO_BIN/worker-build" --release --out-dir ../build

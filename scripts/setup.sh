@@ -19,12 +19,12 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
+if [ "$("$CARGO_BIN/worker-build" --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
   step "cargo install worker-build $WORKER_BUILD_VERSION (several minutes, once)"
   cargo install worker-build --version "$WORKER_BUILD_VERSION"
 fi
 
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+if ! "$CARGO_BIN/wasm-bindgen" --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   # Not --locked: one of its locked dependencies is missing from the registry mirror here.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
