@@ -514,3 +514,45 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     assert_eq!(scan["comments"][0]["body_children"], 1, "{scan}");
     eprintln!("xss_payloads_are_shown_as_text_and_never_run: {} payloads, {:?}", posted.len(), started.elapsed());
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. The maintainers' area
+
+#[test]
+fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
+    let w = Worker::start(&[]);
+    w.sql(
+        "INSERT INTO comments (id, parent_id, thread_id, name, body, lang, status, is_campaign, created_at) \
+         VALUES (7, NULL, NULL, 'A young reader', 'Where can I donate? ខ្ញុំចង់ជួយ។', 'en', 'held', 0, 1795000000)",
+    );
+    // The session cookie is `Secure`: Chromium keeps it on http only for `localhost`.
+    let admin_base = w.base.replace("127.0.0.1", "localhost");
+    let b = browser(390, 844, 6100);
+    open(&b, &format!("{admin_base}/admin"), "#admin-password");
+    b.type_into("#admin-password", "test-admin-password");
+    b.click_and_wait("form[action='/admin/login'] button");
+    assert!(b.url().ends_with("/admin"), "after login: {}", b.url());
+    open(&b, &format!("{admin_base}/admin/comments?status=held"), "#comment-7");
+    b.screenshot(&shot("admin-1-held.png"));
+    b.click_and_wait("#comment-7 button[formaction$='/approve']");
+    open(&b, &format!("{admin_base}/admin/comments?status=approved"), "#comment-7");
+    b.eval("document.querySelector('#comment-7 details').open = true; return true;", json!([]));
+    let reply = "You can give on this page: choose a gift under \"Give\".\nអរគុណ!";
+    b.type_into("#reply-7", reply);
+    b.click_and_wait("#comment-7 form[action$='/reply'] button");
+    b.screenshot(&shot("admin-2-replied.png"));
+    // A visitor with no cookie sees both: the comment, and under it the campaign's reply, marked.
+    let v = browser(390, 844, 6101);
+    open(&v, &format!("{}/", w.base), "#comment-7");
+    let found = v.eval(
+        "const root = document.querySelector('#comment-7'); \
+         const r = root.querySelector('ol > li.comment.campaign'); \
+         return {root: root.querySelector('p.body').textContent, reply: r ? r.querySelector('p.body').textContent : null, \
+                 badge: r ? !!r.querySelector('.badge') : false};",
+        json!([]),
+    );
+    assert_eq!(found["root"], "Where can I donate? ខ្ញុំចង់ជួយ។");
+    assert_eq!(found["reply"], reply);
+    assert_eq!(found["badge"], true);
+    v.screenshot(&shot("admin-3-public-thread.png"));
+}
