@@ -10,6 +10,7 @@ DROP TABLE IF EXISTS comments;
 DROP TABLE IF EXISTS volunteers;
 DROP TABLE IF EXISTS rate_events;
 DROP TABLE IF EXISTS admin_sessions;
+DROP TABLE IF EXISTS used_tokens;
 DROP TABLE IF EXISTS schema_version;
 
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -30,7 +31,7 @@ INSERT INTO tiers (id, amount_cents, units, position) VALUES
   ('information-year', 35000,  1, 5);
 
 -- A pledge, from the form to the ledger. Its status only moves forward:
--- pending -> failed | expired -> paid -> refunded (see worker/src/store.rs).
+-- pending -> failed | expired -> paid -> refunded (see worker/src/store/ledger.rs).
 CREATE TABLE pledges (
   id             TEXT PRIMARY KEY,          -- 128 random bits, hex; the only key to its page
   status         TEXT NOT NULL DEFAULT 'pending'
@@ -48,7 +49,8 @@ CREATE TABLE pledges (
   lang           TEXT NOT NULL DEFAULT 'en',
   origin         TEXT NOT NULL DEFAULT 'site', -- 'site', or 'external' for a gift made elsewhere
   provider_ref   TEXT,                      -- Stripe payment_intent / the provider's reference
-  flag           TEXT,                      -- why a maintainer should look (e.g. 'currency')
+  scheme         TEXT,                      -- which webhook scheme reported the payment
+  flag           TEXT,                      -- why a maintainer should look (e.g. 'currency'); never counted
   ip_hash        TEXT,                      -- keyed hash, for the rate limit; never the IP
   created_at     INTEGER NOT NULL,
   paid_at        INTEGER
@@ -57,13 +59,16 @@ CREATE INDEX pledges_provider_ref ON pledges (provider_ref);
 CREATE INDEX pledges_paid ON pledges (ever_paid, paid_at);
 CREATE INDEX pledges_designation ON pledges (designation, ever_paid);
 
--- Refund totals by provider reference, kept whether or not the payment has arrived yet,
--- so a refund that overtakes its payment is applied when the payment lands.
+-- Refund totals by scheme and provider reference, kept whether or not the payment has arrived
+-- yet, so a refund that overtakes its payment is applied when the payment lands (only to a
+-- payment of the same scheme and currency).
 CREATE TABLE refunds (
-  provider_ref   TEXT PRIMARY KEY,
+  scheme         TEXT NOT NULL,
+  provider_ref   TEXT NOT NULL,
   refunded_cents INTEGER NOT NULL,
   currency       TEXT NOT NULL,
-  updated_at     INTEGER NOT NULL
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (scheme, provider_ref)
 );
 
 -- Every webhook event that took effect (or was deliberately ignored), once per (scheme, id).
@@ -72,10 +77,10 @@ CREATE TABLE webhook_events (
   scheme       TEXT NOT NULL,
   event_id     TEXT NOT NULL,
   type         TEXT NOT NULL,
-  outcome      TEXT NOT NULL,   -- applied | ignored | unmatched | flagged
+  outcome      TEXT NOT NULL,   -- app::ledger::Outcome: applied | no-change | flagged:… | ignored:…
   pledge_id    TEXT,
   provider_ref TEXT,
-  amount_cents INTEGER,
+  amount_cents INTEGER,         -- as the event said it; NULL when it does not fit exactly
   currency     TEXT,
   received_at  INTEGER NOT NULL,
   PRIMARY KEY (scheme, event_id)
@@ -125,5 +130,12 @@ CREATE TABLE admin_sessions (
   id_hash    TEXT PRIMARY KEY,  -- hash of the cookie's random id
   csrf       TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+-- Form tokens already presented, by their random nonce, until the token would have expired:
+-- a token is accepted once.
+CREATE TABLE used_tokens (
+  nonce      TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
 );

@@ -459,7 +459,7 @@ fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
          ('{a}', 'paid', 12300, 'usd', 1, 'general', {t}, {t}, NULL, 'pi_5040a'), \
          ('{b}', 'paid', 4500, 'usd', 1, 'general', {old}, {old}, NULL, 'pi_5040b'), \
          ('{c}', 'paid', 9900, 'eur', 1, 'general', {t}, {t}, 'currency', 'pi_5040c'); \
-         INSERT INTO refunds (provider_ref, refunded_cents, currency, updated_at) VALUES ('pi_5040_waiting', 2500, 'usd', {t})",
+         INSERT INTO refunds (scheme, provider_ref, refunded_cents, currency, updated_at) VALUES ('stripe', 'pi_5040_waiting', 2500, 'usd', {t})",
         a = "d5040".repeat(6) + "01",
         b = "d5040".repeat(6) + "02",
         c = "d5040".repeat(6) + "03",

@@ -443,14 +443,15 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     let payloads = payloads();
     assert!(payloads.len() >= 30, "a few dozen payloads, got {}", payloads.len());
 
-    // Post every payload over HTTP with one aged token, each from its own address.
-    let token = comment_token(&w.get_as("/", &ip(400)));
+    // Post every payload over HTTP, each from its own address with a token of its own (a
+    // token is accepted once), all aged together.
+    let tokens: Vec<String> = (0..payloads.len()).map(|i| comment_token(&w.get_as("/", &ip(400 + i as u32)))).collect();
     std::thread::sleep(Duration::from_millis(3500));
     let mut posted: BTreeMap<i64, (String, String)> = BTreeMap::new();
     for (i, p) in payloads.iter().enumerate() {
         // Every third payload is the commenter's name too (names are trimmed and at most 80).
         let name = if i % 3 == 0 && p.trim().chars().count() <= 80 { p.trim().to_string() } else { format!("Tester {i}") };
-        let r = w.post_form("/comments", &ip(401 + i as u32), &[("token", &token), ("lang", "en"), ("name", &name), ("text", p)]);
+        let r = w.post_form("/comments", &ip(401 + i as u32), &[("token", &tokens[i]), ("lang", "en"), ("name", &name), ("text", p)]);
         assert_eq!(r.status, 303, "payload {i} {p:?} was refused: {}", r.body);
         let id = comment_id_from_url(r.header("Location").unwrap_or_default());
         posted.insert(id, (name, p.clone()));

@@ -46,7 +46,7 @@ fn main() {
     }
     time("derive a key + two form tokens", n, || {
         let k = Key::derive("site-secret", Purpose::FormToken);
-        (form_token(&k, "comment", 1), form_token(&k, "volunteer", 1))
+        (form_token(&k, "comment", 1, [1; 16]), form_token(&k, "volunteer", 1, [2; 16]))
     });
     let doc = serde_json::json!({"tiers": [["women-training", 5000, 25, 1, 20000]], "raised": 1, "gifts": 1, "recent": [],
         "threads": 4, "comments": 8, "rows": (0..8).map(|i| serde_json::json!([i, null, "Visitor", null, "I am a simple supporter and want to be an active supporter.", 0, 0, 1_795_000_000])).collect::<Vec<_>>()}).to_string();

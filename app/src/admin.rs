@@ -2,8 +2,8 @@
 //! decided without I/O so they are tested natively.
 //!
 //! * **Sessions and lock-out.** The session cookie carries a random id only; D1 keeps a SHA-256
-//!   of it (a leaked table opens no session). Login failures are counted per keyed IP hash and
-//!   [`locked_until`] says when a visitor may try again.
+//!   of it (a leaked table opens no session). Sign-in tries are limited per keyed IP hash by
+//!   the `Login` bucket of [`crate::limits`].
 //! * **CSV.** Exports are opened by people in spreadsheet programs, so a cell that a
 //!   spreadsheet would run as a formula is defused ([`csv_cell`]) and the file starts with a
 //!   UTF-8 byte order mark, without which Excel reads Khmer names as mojibake.
@@ -26,14 +26,6 @@ use std::fmt::Write;
 pub const SESSION_COOKIE: &str = "admin_session";
 /// A session lasts 12 hours from login, however busy it is.
 pub const SESSION_SECS: i64 = 12 * 60 * 60;
-/// Failures counted against one visitor...
-pub const LOGIN_MAX_FAILURES: usize = 5;
-/// ...within this long...
-pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-/// ...refuse every try for this long after the last of them.
-pub const LOCKOUT_SECS: i64 = 15 * 60;
-/// The `rate_events` bucket login failures are counted in.
-pub const LOGIN_BUCKET: &str = "login";
 
 /// A session id as the cookie carries it: 16 random bytes, lowercase hex.
 pub fn session_id(random: [u8; 16]) -> String {
@@ -62,26 +54,6 @@ pub fn cleared_session_cookie() -> String {
 }
 
 /// Until when (Unix seconds) a visitor with these failed logins is refused, if at all: after
-/// [`LOGIN_MAX_FAILURES`] failures within [`LOGIN_WINDOW_SECS`], for [`LOCKOUT_SECS`] after the
-/// last of them. Tries refused during a lock-out are not counted (nor checked), so the lock
-/// ends on time for a maintainer who keeps trying.
-pub fn locked_until(failures: &[i64]) -> Option<i64> {
-    let mut at = failures.to_vec();
-    at.sort_unstable();
-    at.windows(LOGIN_MAX_FAILURES)
-        .filter(|w| w[LOGIN_MAX_FAILURES - 1] - w[0] < LOGIN_WINDOW_SECS)
-        .map(|w| w[LOGIN_MAX_FAILURES - 1] + LOCKOUT_SECS)
-        .max()
-}
-
-/// Whether a try at `now` is refused.
-pub fn locked_out(failures: &[i64], now: i64) -> bool {
-    locked_until(failures).is_some_and(|until| now < until)
-}
-
-/// How far back failures matter: a window plus the lock-out it can start.
-pub const LOGIN_LOOKBACK_SECS: i64 = LOGIN_WINDOW_SECS + LOCKOUT_SECS;
-
 /// Why the login form came back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginProblem {
@@ -238,7 +210,7 @@ impl ReplyProblem {
 /// The campaign's reply as it will be stored: as typed, CRLF turned into LF, within the limit
 /// visitors have.
 pub fn reply_body(text: &str) -> Result<String, ReplyProblem> {
-    let body = text.replace("\r\n", "\n").replace('\r', "\n");
+    let body = crate::form::clean_text(text);
     if body.trim().is_empty() {
         Err(ReplyProblem::Empty)
     } else if body.chars().count() > crate::comment::TEXT_MAX {
@@ -385,15 +357,79 @@ fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// UTF-8's byte order mark: spreadsheet programs take the file as UTF-8 only with it.
 pub const BOM: &str = "\u{FEFF}";
 
-/// A cell starting with one of these is a formula to a spreadsheet (`=`, `+`, `-`, `@`), or
-/// turns into one once a program strips the leading tab or carriage return.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// What a spreadsheet runs as a formula when a cell starts with it: `=`, `+`, `-`, `@`, and
+/// `|` (DDE in older Excel), plus their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20,
+/// U+FF5C), which some spreadsheet programs and input methods turn into the ASCII ones.
+const FORMULA_START: [char; 10] = ['=', '+', '-', '@', '|', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}'];
 
-/// One cell as written: defused (a leading `'` makes a spreadsheet show a formula-looking
-/// value as text, and is how spreadsheets themselves mark text) and quoted per RFC 4180 when it
-/// holds a quote, a comma or a line break.
+/// Characters that show nothing, so a formula can hide behind them: spreadsheets (or a paste
+/// through another program) may drop them and then see the formula. This is Unicode's general
+/// category Cf (format characters: soft hyphen, Arabic number signs, zero-width space and
+/// joiners, direction marks and isolates, word joiner and invisible operators, BOM /
+/// zero-width no-break space, interlinear annotation, tags...), listed by hand as of Unicode
+/// 15.1 because the standard library has no category lookup, plus a few letters and marks
+/// that are invisible in practice (combining grapheme joiner, Hangul fillers, Khmer's
+/// inherent vowels U+17B4/U+17B5, variation selectors). Controls and white space are skipped
+/// too, see [`looks_like_formula`]. Skipping too much costs no more than a needless `'`.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// C0 controls a cell loses: all but tab, line feed and carriage return (the line breaks
+/// quoting keeps). A NUL cuts the file short in some readers, and none of these has a meaning
+/// in a spreadsheet.
+fn is_dropped_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')
+}
+
+/// Whether a spreadsheet could run `value` as a formula: it starts with a tab or a carriage
+/// return (which programs strip, exposing what follows), or its first character that is not
+/// white space, a control or invisible ([`is_invisible_format`]) starts a formula.
+fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['\t', '\r'])
+        || value
+            .chars()
+            .find(|c| !(c.is_whitespace() || c.is_control() || is_invisible_format(*c)))
+            .is_some_and(|c| FORMULA_START.contains(&c))
+}
+
+/// One cell as written: without C0 controls other than tab and line breaks (so no NUL ever
+/// reaches the file), defused (a leading `'` makes a spreadsheet show a formula-looking value
+/// as text, and is how spreadsheets themselves mark text) and quoted per RFC 4180 when it
+/// holds a quote, a comma or a line break. Borrowed when nothing changes.
 pub fn csv_cell(value: &str) -> Cow<'_, str> {
-    let defused: Cow<'_, str> = if value.starts_with(FORMULA_START) { Cow::Owned(format!("'{value}")) } else { Cow::Borrowed(value) };
+    let clean: Cow<'_, str> = if value.contains(is_dropped_control) { Cow::Owned(value.chars().filter(|c| !is_dropped_control(*c)).collect()) } else { Cow::Borrowed(value) };
+    let defused: Cow<'_, str> = if looks_like_formula(&clean) { Cow::Owned(format!("'{clean}")) } else { clean };
     if defused.contains(['"', ',', '\n', '\r']) {
         Cow::Owned(format!("\"{}\"", defused.replace('"', "\"\"")))
     } else {
@@ -567,11 +603,57 @@ mod tests {
         assert_eq!(csv_cell("-2+3"), "'-2+3");
         assert_eq!(csv_cell("@cmd"), "'@cmd");
         assert_eq!(csv_cell("\t=1"), "'\t=1");
-        // Only the first character matters, and ordinary values pass untouched.
+        // Only the first visible character matters, and ordinary values pass untouched.
         assert_eq!(csv_cell("a=b"), "a=b");
+        assert_eq!(csv_cell("a|b"), "a|b");
+        assert_eq!(csv_cell("x \u{200B}="), "x \u{200B}=");
         assert_eq!(csv_cell("50.00"), "50.00");
         assert!(matches!(csv_cell("plain"), Cow::Borrowed(_)));
         assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn formulas_behind_invisible_characters_are_defused() {
+        // Zero-width space, BOM, word joiner, direction marks: the prefix goes first, the
+        // value stays as it was.
+        assert_eq!(csv_cell("\u{200B}=1+1"), "'\u{200B}=1+1");
+        assert_eq!(csv_cell("\u{FEFF}+1"), "'\u{FEFF}+1");
+        assert_eq!(csv_cell("\u{2060}\u{200F}\u{061C}@x"), "'\u{2060}\u{200F}\u{061C}@x");
+        assert_eq!(csv_cell("\u{180E}-1"), "'\u{180E}-1");
+        // Leading white space, ASCII or not, and C1 controls hide nothing either.
+        assert_eq!(csv_cell("   =1"), "'   =1");
+        assert_eq!(csv_cell("\u{A0}\u{3000}=1"), "'\u{A0}\u{3000}=1");
+        assert_eq!(csv_cell("\u{85}=1"), "'\u{85}=1");
+        assert_eq!(csv_cell("\n=1"), "\"'\n=1\"");
+        // Invisible characters before an ordinary value change nothing.
+        assert!(matches!(csv_cell("\u{200B}abc"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn pipes_and_full_width_formula_signs_are_defused() {
+        assert_eq!(csv_cell("|calc"), "'|calc");
+        for c in ['\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}'] {
+            let cell = format!("{c}SUM(A1)");
+            assert_eq!(csv_cell(&cell), format!("'{cell}"), "{c:?}");
+        }
+        assert_eq!(csv_cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+    }
+
+    #[test]
+    fn cells_never_carry_nul_or_other_c0_controls() {
+        assert_eq!(csv_cell("\0=1"), "'=1");
+        assert_eq!(csv_cell("a\0b\u{7}c\u{1B}[31m"), "abc[31m");
+        assert_eq!(csv_cell("\u{1F}\u{0B}"), "");
+        // Tab and line breaks stay (and line breaks are quoted).
+        assert_eq!(csv_cell("a\tb"), "a\tb");
+        assert_eq!(csv_cell("a\0\r\nb"), "\"a\r\nb\"");
+        // Khmer around a NUL is kept byte for byte.
+        assert_eq!(csv_cell("សុខា\0ចាន់"), "សុខាចាន់");
+        let mut csv = Csv::new(&["name"]);
+        csv.row(["\0\0=cmd"]);
+        let out = csv.finish();
+        assert!(!out.contains('\0'));
+        assert!(out.ends_with("\r\n'=cmd\r\n"), "{out:?}");
     }
 
     #[test]
@@ -666,22 +748,6 @@ mod tests {
         assert_eq!(waited(86_399), "23 hours");
         assert_eq!(waited(86_400), "1 day");
         assert_eq!(waited(10 * 86_400 + 5), "10 days");
-    }
-
-    #[test]
-    fn five_failures_in_fifteen_minutes_lock_for_fifteen_more() {
-        let t = 1_000_000;
-        let four = [t, t + 10, t + 20, t + 30];
-        assert_eq!(locked_until(&four), None);
-        let five = [t + 40, t, t + 10, t + 20, t + 30];
-        assert_eq!(locked_until(&five), Some(t + 40 + LOCKOUT_SECS));
-        assert!(locked_out(&five, t + 41));
-        assert!(locked_out(&five, t + 40 + LOCKOUT_SECS - 1));
-        assert!(!locked_out(&five, t + 40 + LOCKOUT_SECS));
-        // Five failures spread over more than the window lock nothing.
-        let spread = [t, t + 300, t + 600, t + 800, t + LOGIN_WINDOW_SECS];
-        assert_eq!(locked_until(&spread), None);
-        assert!(!locked_out(&[], t));
     }
 
     #[test]

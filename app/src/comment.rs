@@ -156,8 +156,9 @@ impl CommentForm {
         let name = form::required(&mut problems, "name", &self.name, NAME_MAX);
         let email = form::optional_email(&mut problems, "email", &self.email);
         let website = form::optional_url(&mut problems, "website", &self.website);
-        // Kept exactly as typed (any script, inner and outer spaces), except CRLF -> LF.
-        let body = self.text.replace("\r\n", "\n").replace('\r', "\n");
+        // Kept exactly as typed (any script, inner and outer spaces), except CRLF -> LF and
+        // control characters, which nobody types (a NUL would cut SQLite's `length()`).
+        let body = form::clean_text(&self.text);
         if body.trim().is_empty() {
             problems.add("text", Problem::Required);
         } else if body.chars().count() > TEXT_MAX {
@@ -188,6 +189,12 @@ mod form_tests {
 
     fn form(name: &str, text: &str) -> CommentForm {
         CommentForm { name: name.into(), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn control_characters_leave_the_body_and_spaces_stay() {
+        let f = CommentForm { name: "N".into(), text: "  សួស្តី\0 ពិភពលោក\u{7}\r\n\tend  ".into(), ..Default::default() };
+        assert_eq!(f.validate().map(|c| c.body).ok().as_deref(), Some("  សួស្តី ពិភពលោក\n\tend  "));
     }
 
     #[test]

@@ -54,15 +54,50 @@ impl Problems {
     }
 }
 
-/// CRLF and lone CR become LF (browsers send CRLF from a textarea), then outer white space goes.
-/// Everything else, in any script, is kept byte for byte.
+/// CRLF and lone CR become LF (browsers send CRLF from a textarea), then the C0 controls other
+/// than tab and LF (NUL, BEL, ESC...) and DEL go, then outer white space goes. Nobody types a
+/// control character on purpose; kept, a NUL or an ESC would travel on into D1, the CSV
+/// exports and the logs. Everything else, in any script, is kept byte for byte.
 pub fn normalize(text: &str) -> String {
-    let t = text.trim();
-    if t.contains('\r') {
-        t.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        t.to_string()
+    if !needs_cleaning(text) {
+        return text.trim().to_string();
     }
+    let mut out = clean_text(text);
+    let end = out.trim_end().len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start().len();
+    out.drain(..start);
+    out
+}
+
+/// [`normalize`] without the trimming, for a text kept exactly as typed (a comment's body):
+/// line ends unified, control characters gone, every space kept.
+pub fn clean_text(text: &str) -> String {
+    if !needs_cleaning(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            c if is_stripped_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_cleaning(text: &str) -> bool {
+    text.contains(|c: char| c == '\r' || is_stripped_control(c))
+}
+
+/// What [`normalize`] removes once CR is gone: U+0000..U+001F except tab and LF, and U+007F.
+fn is_stripped_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}'..='\u{1F}' | '\u{7F}')
 }
 
 /// A required text of at most `max` characters (Unicode scalar values, not bytes).
@@ -143,6 +178,25 @@ mod tests {
         let khmer = "សូមអរគុណ\r\nលោកជំទាវ";
         assert_eq!(normalize(khmer), "សូមអរគុណ\nលោកជំទាវ");
         assert_eq!(normalize("  a\rb  "), "a\nb");
+    }
+
+    #[test]
+    fn normalize_strips_controls_but_keeps_tab_newline_and_khmer() {
+        let khmer = "សូមអរគុណ\0លោកជំទាវ";
+        let v = normalize(khmer);
+        assert_eq!(v, "សូមអរគុណលោកជំទាវ");
+        assert_eq!(v.as_bytes(), "សូមអរគុណលោកជំទាវ".as_bytes());
+        assert_eq!(normalize("a\tb\nc"), "a\tb\nc");
+        assert_eq!(normalize("ding\u{7}dong"), "dingdong");
+        assert_eq!(normalize("\u{1B}[31mred\u{7F}"), "[31mred");
+        assert_eq!(normalize("a\u{B}\u{C}\u{1F}b"), "ab");
+        // CR first (a CR before a NUL is still a line end), then controls, then the trim, so
+        // no white space hides behind a control at either end.
+        assert_eq!(normalize("a\r\0\nb"), "a\n\nb");
+        assert_eq!(normalize("\0  x \r\n\0"), "x");
+        assert_eq!(normalize("\0\u{7}"), "");
+        // C1 controls and other format characters are not this function's business.
+        assert_eq!(normalize("a\u{85}\u{200B}b"), "a\u{85}\u{200B}b");
     }
 
     #[test]

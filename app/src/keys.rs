@@ -101,13 +101,16 @@ pub fn ip_hash(key: &Key, ip: &str) -> String {
 
 /// Forms must be posted at least this long after they were served (bots are faster)...
 pub const TOKEN_MIN_AGE_SECS: i64 = 3;
-/// ...and at most this long after.
+/// ...and at most this long after. A used token's nonce is remembered this long.
 pub const TOKEN_MAX_AGE_SECS: i64 = 24 * 60 * 60;
 
-/// A form token: when the form was served and for which form, signed.
-pub fn form_token(key: &Key, form: &str, issued_at: i64) -> String {
+/// A form token: when the form was served, a random nonce, and for which form, signed:
+/// `issued.nonce.tag`. The nonce makes each token single-use (the worker records it when a
+/// post presents the token); the signature makes it unforgeable.
+pub fn form_token(key: &Key, form: &str, issued_at: i64, nonce: [u8; 16]) -> String {
     let t = issued_at.to_string();
-    format!("{t}.{}", hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes()])))
+    let n = hex(&nonce);
+    format!("{t}.{n}.{}", hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()])))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -115,22 +118,57 @@ pub enum TokenProblem {
     Forged,
     TooFresh,
     Expired,
+    /// Presented before: a token is accepted once.
+    Used,
 }
 
-pub fn check_form_token(key: &Key, form: &str, token: &str, now: i64) -> Result<(), TokenProblem> {
-    let (t, tag) = token.split_once('.').ok_or(TokenProblem::Forged)?;
-    if t.len() > 12 || !key.verify(&[form.as_bytes(), b".", t.as_bytes()], tag) {
+/// A token whose signature and age are right; its nonce still has to be unused.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GoodToken {
+    pub nonce: String,
+    /// Until when the nonce must be remembered: after that the token is expired anyway.
+    pub remember_until: i64,
+}
+
+pub fn check_form_token(key: &Key, form: &str, token: &str, now: i64) -> Result<GoodToken, TokenProblem> {
+    let mut parts = token.splitn(3, '.');
+    let (Some(t), Some(n), Some(tag)) = (parts.next(), parts.next(), parts.next()) else { return Err(TokenProblem::Forged) };
+    if t.len() > 12 || n.len() != 32 || !key.verify(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()], tag) {
         return Err(TokenProblem::Forged);
     }
     let issued: i64 = t.parse().map_err(|_| TokenProblem::Forged)?;
-    let age = now - issued;
+    let age = now.saturating_sub(issued);
     if age < TOKEN_MIN_AGE_SECS {
         Err(TokenProblem::TooFresh)
     } else if age > TOKEN_MAX_AGE_SECS {
         Err(TokenProblem::Expired)
     } else {
-        Ok(())
+        Ok(GoodToken { nonce: n.to_string(), remember_until: issued.saturating_add(TOKEN_MAX_AGE_SECS) })
     }
+}
+
+/// The forms whose tokens are filled in when a page is served.
+pub const TOKEN_FORMS: [&str; 2] = ["comment", "volunteer"];
+
+/// What a view renders where a form's token goes. Pages are rendered (and edge-cached) with
+/// these slots, and every response fills them with tokens of its own ([`fill_token_slots`]),
+/// so a cached page never hands one visitor's token to the next. A slot is plain ASCII that
+/// HTML escaping leaves as it is.
+pub fn token_slot(form: &str) -> String {
+    format!("@@form-token:{form}@@")
+}
+
+/// Fills every token slot in a rendered page with a fresh token issued at `issued_at`, each
+/// with a nonce from `nonce`.
+pub fn fill_token_slots(html: &str, key: &Key, issued_at: i64, mut nonce: impl FnMut() -> [u8; 16]) -> String {
+    let mut out = html.to_string();
+    for form in TOKEN_FORMS {
+        let slot = token_slot(form);
+        while let Some(at) = out.find(&slot) {
+            out.replace_range(at..at + slot.len(), &form_token(key, form, issued_at, nonce()));
+        }
+    }
+    out
 }
 
 /// A value signed with a key: `value.tag`. For cookies that must not be forged.
@@ -174,19 +212,42 @@ mod tests {
     }
 
     #[test]
-    fn tokens_have_a_window_and_cannot_be_forged() {
+    fn tokens_have_a_window_a_nonce_and_cannot_be_forged() {
         let k = Key::derive("s", Purpose::FormToken);
-        let tok = form_token(&k, "comment", 1000);
+        let tok = form_token(&k, "comment", 1000, [7; 16]);
         assert_eq!(check_form_token(&k, "comment", &tok, 1002), Err(TokenProblem::TooFresh));
-        assert_eq!(check_form_token(&k, "comment", &tok, 1003), Ok(()));
-        assert_eq!(check_form_token(&k, "comment", &tok, 1000 + TOKEN_MAX_AGE_SECS), Ok(()));
+        let good = check_form_token(&k, "comment", &tok, 1003).expect("a good token");
+        assert_eq!(good, GoodToken { nonce: hex(&[7; 16]), remember_until: 1000 + TOKEN_MAX_AGE_SECS });
+        assert!(check_form_token(&k, "comment", &tok, 1000 + TOKEN_MAX_AGE_SECS).is_ok());
         assert_eq!(check_form_token(&k, "comment", &tok, 1001 + TOKEN_MAX_AGE_SECS), Err(TokenProblem::Expired));
         assert_eq!(check_form_token(&k, "volunteer", &tok, 1010), Err(TokenProblem::Forged));
         assert_eq!(check_form_token(&k, "comment", "999.abcd", 1010), Err(TokenProblem::Forged));
         assert_eq!(check_form_token(&k, "comment", "", 1010), Err(TokenProblem::Forged));
         assert_eq!(check_form_token(&k, "comment", "1.é", 1010), Err(TokenProblem::Forged));
+        // Another nonce under the same signature is a forgery.
+        let swapped = tok.replacen(&hex(&[7; 16]), &hex(&[8; 16]), 1);
+        assert_eq!(check_form_token(&k, "comment", &swapped, 1010), Err(TokenProblem::Forged));
+        // Two tokens for the same form and second differ by their nonce.
+        assert_ne!(tok, form_token(&k, "comment", 1000, [8; 16]));
         let other = Key::derive("t", Purpose::FormToken);
         assert_eq!(check_form_token(&other, "comment", &tok, 1010), Err(TokenProblem::Forged));
+        assert_eq!(check_form_token(&k, "comment", &tok, i64::MIN), Err(TokenProblem::TooFresh));
+    }
+
+    #[test]
+    fn token_slots_are_filled_with_a_token_each() {
+        let k = Key::derive("s", Purpose::FormToken);
+        let page = format!("<a>{}</a><b>{}</b><c>{}</c>", token_slot("comment"), token_slot("volunteer"), token_slot("comment"));
+        let mut n = 0u8;
+        let filled = fill_token_slots(&page, &k, 1000, || {
+            n += 1;
+            [n; 16]
+        });
+        assert!(!filled.contains("@@"), "{filled}");
+        assert!(filled.contains(&form_token(&k, "comment", 1000, [1; 16])));
+        assert!(filled.contains(&form_token(&k, "comment", 1000, [2; 16])));
+        assert!(filled.contains(&form_token(&k, "volunteer", 1000, [3; 16])));
+        assert_eq!(fill_token_slots("<p>none</p>", &k, 1, || [0; 16]), "<p>none</p>");
     }
 
     #[test]

@@ -1,12 +1,26 @@
 //! What a verified webhook event does to the pledge ledger, decided without I/O.
 //!
 //! The worker looks up the one fact this needs (does the named pledge exist?), asks
-//! [`decide`], then stores the event record and the [`Action`] in one D1 batch. The SQL behind
-//! each action is written so that applying actions in any order converges on the same state:
-//! statuses only move forward, refunds keep the largest running total, and a refund that
-//! arrives before its payment waits in its own table until the payment lands.
+//! [`decide`], then stores the event record and the [`Action`] in one D1 batch. Two kinds of
+//! decision are made, in two places, each once:
+//!
+//! * **What the event itself says** is decided here: whose it is (livemode, campaign marker),
+//!   and whether its amount can ever be counted ([`countable`]). An event with an amount that
+//!   is not a whole number, does not fit, is not positive or is above [`MAX_GIFT_CENTS`]
+//!   becomes [`Action::Flag`]: recorded for a maintainer, answered 2xx (so the provider does
+//!   not retry it for days), never counted.
+//! * **What it does to the state we hold** (a second payment for a paid pledge, a refund in
+//!   another currency or from another scheme, a payment already applied) can only be known
+//!   against that state, atomically, so the store decides it in SQL, in the statement that
+//!   records the event, and the effect statements follow that recorded [`Outcome`]. The
+//!   store's CASE produces exactly the strings [`Outcome::as_str`] writes.
+//!
+//! The SQL behind each action converges whatever the order: statuses only move forward,
+//! refunds keep the largest running total, and a refund that arrives before its payment waits
+//! in its own table until the payment lands.
 
-use crate::webhook::{Effect, Scheme, WebhookEvent};
+use crate::money::MAX_GIFT_CENTS;
+use crate::webhook::{Amount, Effect, IgnoreReason, Scheme, WebhookEvent};
 
 /// The settings that decide whether an event is ours.
 #[derive(Clone, Debug)]
@@ -20,92 +34,198 @@ pub struct Settings {
 /// The ledger's currency; gifts in any other are stored and flagged, never added to totals.
 pub const CURRENCY: &str = "usd";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// A pledge of ours was paid.
-    Pay { pledge_id: String, amount_cents: i64, currency: String, provider_ref: Option<String>, flag: Option<&'static str> },
-    /// A gift made outside the site (a session carrying our campaign marker, or a provider
-    /// payment without a pledge of ours): recorded as its own paid pledge under `id`.
-    External { id: String, amount_cents: i64, currency: String, provider_ref: Option<String>, flag: Option<&'static str> },
-    /// A pending pledge failed or expired.
-    Close { pledge_id: String, status: &'static str },
-    /// The provider's running refund total for a payment.
-    Refund { provider_ref: String, refunded_total_cents: i64, currency: String },
-    /// Recorded so that a redelivery is recognised, and otherwise nothing.
-    Ignore { reason: &'static str },
+/// Why an event needs a maintainer's eyes. Flagged events are recorded and never counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// Paid in another currency than the ledger's: the pledge is marked paid and flagged.
+    Currency,
+    /// An amount that cannot be counted (see [`countable`]).
+    Amount,
+    /// A payment with another reference for a one-off pledge already paid.
+    SecondPayment,
+    /// A refund in another currency than its payment's.
+    RefundCurrency,
+    /// A refund naming a payment that another scheme reported.
+    RefundScheme,
 }
 
-impl Action {
-    /// The outcome stored with the event (`webhook_events.outcome`).
-    pub fn outcome(&self) -> &'static str {
+/// Why an authenticated event changes nothing, on purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ignored {
+    /// A Stripe event of the other mode (test or live).
+    Livemode,
+    /// Not this campaign's: no pledge of ours, no campaign marker.
+    NotOurs,
+    /// A completed checkout whose money has not arrived yet.
+    NotPaidYet,
+    /// A refunded charge without a payment reference.
+    NoPaymentRef,
+    /// An event type the site does not act on.
+    Type,
+}
+
+/// What an event did, as stored in `webhook_events.outcome` and answered to the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The ledger changed.
+    Applied,
+    /// The event was ours and valid, and the ledger already said so (a repeated payment of
+    /// the same reference, an expiry after the payment, a refund total already known).
+    NoChange,
+    Flagged(Flag),
+    Ignored(Ignored),
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 12] = [
+        Outcome::Applied,
+        Outcome::NoChange,
+        Outcome::Flagged(Flag::Currency),
+        Outcome::Flagged(Flag::Amount),
+        Outcome::Flagged(Flag::SecondPayment),
+        Outcome::Flagged(Flag::RefundCurrency),
+        Outcome::Flagged(Flag::RefundScheme),
+        Outcome::Ignored(Ignored::Livemode),
+        Outcome::Ignored(Ignored::NotOurs),
+        Outcome::Ignored(Ignored::NotPaidYet),
+        Outcome::Ignored(Ignored::NoPaymentRef),
+        Outcome::Ignored(Ignored::Type),
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            Action::Pay { flag: Some(_), .. } | Action::External { flag: Some(_), .. } => "flagged",
-            Action::Pay { .. } | Action::External { .. } | Action::Close { .. } | Action::Refund { .. } => "applied",
-            Action::Ignore { reason } => reason,
+            Outcome::Applied => "applied",
+            Outcome::NoChange => "no-change",
+            Outcome::Flagged(Flag::Currency) => "flagged:currency",
+            Outcome::Flagged(Flag::Amount) => "flagged:amount",
+            Outcome::Flagged(Flag::SecondPayment) => "flagged:second-payment",
+            Outcome::Flagged(Flag::RefundCurrency) => "flagged:refund-currency",
+            Outcome::Flagged(Flag::RefundScheme) => "flagged:refund-scheme",
+            Outcome::Ignored(Ignored::Livemode) => "ignored:livemode",
+            Outcome::Ignored(Ignored::NotOurs) => "ignored:not-ours",
+            Outcome::Ignored(Ignored::NotPaidYet) => "ignored:not-paid-yet",
+            Outcome::Ignored(Ignored::NoPaymentRef) => "ignored:no-payment-ref",
+            Outcome::Ignored(Ignored::Type) => "ignored:type",
         }
+    }
+
+    /// The inverse of [`Outcome::as_str`]; anything else is not an outcome.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    pub fn is_flagged(self) -> bool {
+        matches!(self, Outcome::Flagged(_))
     }
 }
 
-fn currency_flag(currency: &str) -> Option<&'static str> {
-    (currency != CURRENCY).then_some("currency")
+/// Whether a provider's amount may ever be counted: a whole number of cents from 1 to the
+/// largest gift the form takes. Every aggregate the site shows applies the same bounds in SQL.
+pub fn countable(amount: Amount) -> Option<i64> {
+    match amount {
+        Amount::Whole(n) if (1..=MAX_GIFT_CENTS).contains(&n) => Some(n),
+        _ => None,
+    }
+}
+
+/// How a pending pledge was closed without payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closed {
+    Failed,
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A pledge of ours was paid (the store records `applied`, `flagged:currency`,
+    /// `no-change` or `flagged:second-payment` depending on the pledge's state).
+    Pay { pledge_id: String, amount_cents: i64, currency: String, provider_ref: Option<String> },
+    /// A gift made outside the site (a session carrying our campaign marker, or a provider
+    /// payment without a pledge of ours): recorded as its own paid pledge under `id`.
+    External { id: String, amount_cents: i64, currency: String, provider_ref: Option<String> },
+    /// A pending pledge failed or expired.
+    Close { pledge_id: String, status: Closed },
+    /// The provider's running refund total for a payment of this scheme.
+    Refund { provider_ref: String, refunded_total_cents: i64, currency: String },
+    /// Recorded for a maintainer, and otherwise nothing. `amount` is what the event said, when
+    /// it fits exactly.
+    Flag { flag: Flag, pledge_id: Option<String>, provider_ref: Option<String>, amount: Option<i64>, currency: String },
+    /// Recorded so that a redelivery is recognised, and otherwise nothing.
+    Ignore { reason: Ignored },
+}
+
+impl Action {
+    /// The outcome when it does not depend on the ledger's state; `None` when the store must
+    /// decide it against the rows it touches.
+    pub fn fixed_outcome(&self) -> Option<Outcome> {
+        match self {
+            Action::Flag { flag, .. } => Some(Outcome::Flagged(*flag)),
+            Action::Ignore { reason } => Some(Outcome::Ignored(*reason)),
+            _ => None,
+        }
+    }
 }
 
 /// Decides the action. `pledge_exists` says whether the pledge the event names is one of ours.
 pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) -> Action {
     if event.scheme == Scheme::Stripe && event.livemode.is_some_and(|l| l != settings.livemode) {
-        return Action::Ignore { reason: "ignored:livemode" };
+        return Action::Ignore { reason: Ignored::Livemode };
     }
     match &event.effect {
         Effect::Paid { pledge_id, amount_cents, currency, provider_ref, campaign, session_id } => {
-            let flag = currency_flag(currency);
-            match pledge_id {
-                Some(id) if pledge_exists => Action::Pay {
-                    pledge_id: id.clone(),
-                    amount_cents: *amount_cents,
-                    currency: currency.clone(),
+            let ours_pledge = pledge_id.as_ref().filter(|_| pledge_exists);
+            let outside = match event.scheme {
+                // Stripe: only sessions marked with our campaign.
+                Scheme::Stripe => campaign.as_deref() == Some(settings.campaign_id.as_str()),
+                // Standard: the relay is ours; a payment naming no pledge is a gift made
+                // elsewhere, one naming a pledge we do not have is not ours.
+                Scheme::Standard => pledge_id.is_none(),
+            };
+            if ours_pledge.is_none() && !outside {
+                return Action::Ignore { reason: Ignored::NotOurs };
+            }
+            let Some(amount) = countable(*amount_cents) else {
+                return Action::Flag {
+                    flag: Flag::Amount,
+                    pledge_id: ours_pledge.cloned(),
                     provider_ref: provider_ref.clone(),
-                    flag,
-                },
-                _ => {
-                    let ours = match event.scheme {
-                        // Stripe: only sessions marked with our campaign.
-                        Scheme::Stripe => campaign.as_deref() == Some(settings.campaign_id.as_str()),
-                        // Standard: the relay is ours; a payment naming no pledge is a gift
-                        // made elsewhere, one naming a pledge we do not have is not ours.
-                        Scheme::Standard => pledge_id.is_none(),
-                    };
+                    amount: amount_cents.stored(),
+                    currency: currency.clone(),
+                };
+            };
+            match ours_pledge {
+                Some(id) => Action::Pay { pledge_id: id.clone(), amount_cents: amount, currency: currency.clone(), provider_ref: provider_ref.clone() },
+                None => {
                     let key = session_id.as_ref().or(provider_ref.as_ref()).unwrap_or(&event.id);
-                    if ours {
-                        Action::External {
-                            id: format!("ext-{}-{key}", event.scheme.as_str()),
-                            amount_cents: *amount_cents,
-                            currency: currency.clone(),
-                            provider_ref: provider_ref.clone(),
-                            flag,
-                        }
-                    } else {
-                        Action::Ignore { reason: "ignored:not-ours" }
+                    Action::External {
+                        id: format!("ext-{}-{key}", event.scheme.as_str()),
+                        amount_cents: amount,
+                        currency: currency.clone(),
+                        provider_ref: provider_ref.clone(),
                     }
                 }
             }
         }
-        Effect::Failed { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: "failed" },
-        Effect::Expired { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: "expired" },
-        Effect::Failed { .. } | Effect::Expired { .. } => Action::Ignore { reason: "ignored:not-ours" },
-        Effect::Refunded { provider_ref, refunded_total_cents, currency } => Action::Refund {
-            provider_ref: provider_ref.clone(),
-            refunded_total_cents: *refunded_total_cents,
-            currency: currency.clone(),
+        Effect::Failed { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: Closed::Failed },
+        Effect::Expired { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: Closed::Expired },
+        Effect::Failed { .. } | Effect::Expired { .. } => Action::Ignore { reason: Ignored::NotOurs },
+        Effect::Refunded { provider_ref, refunded_total_cents, currency } => match countable(*refunded_total_cents) {
+            Some(total) => Action::Refund { provider_ref: provider_ref.clone(), refunded_total_cents: total, currency: currency.clone() },
+            None => Action::Flag {
+                flag: Flag::Amount,
+                pledge_id: None,
+                provider_ref: Some(provider_ref.clone()),
+                amount: refunded_total_cents.stored(),
+                currency: currency.clone(),
+            },
         },
-        Effect::Ignored { reason } => Action::Ignore { reason: ignore_outcome(reason.as_str()) },
-    }
-}
-
-fn ignore_outcome(reason: &str) -> &'static str {
-    match reason {
-        "not_paid_yet" => "ignored:not-paid-yet",
-        "no_payment_ref" => "ignored:no-payment-ref",
-        _ => "ignored:type",
+        Effect::Ignored { reason } => Action::Ignore {
+            reason: match reason {
+                IgnoreReason::NotPaidYet => Ignored::NotPaidYet,
+                IgnoreReason::NoPaymentRef => Ignored::NoPaymentRef,
+                IgnoreReason::UnhandledType => Ignored::Type,
+            },
+        },
     }
 }
 
@@ -120,6 +240,7 @@ pub fn named_pledge(event: &WebhookEvent) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::webhook::EXACT_LIMIT;
 
     fn settings() -> Settings {
         Settings { livemode: false, campaign_id: "women-lead-cambodia".into() }
@@ -129,10 +250,10 @@ mod tests {
         WebhookEvent { scheme, id: "evt_1".into(), kind: "k".into(), livemode, created: None, effect }
     }
 
-    fn paid(pledge: Option<&str>, currency: &str, campaign: Option<&str>) -> Effect {
+    fn paid_amount(pledge: Option<&str>, currency: &str, campaign: Option<&str>, amount: Amount) -> Effect {
         Effect::Paid {
             pledge_id: pledge.map(Into::into),
-            amount_cents: 5000,
+            amount_cents: amount,
             currency: currency.into(),
             provider_ref: Some("pi_1".into()),
             campaign: campaign.map(Into::into),
@@ -140,24 +261,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_payment_for_our_pledge_pays_it() {
-        let a = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "usd", None)), &settings(), true);
-        assert!(matches!(a, Action::Pay { ref pledge_id, flag: None, .. } if pledge_id == "p1"));
-        assert_eq!(a.outcome(), "applied");
+    fn paid(pledge: Option<&str>, currency: &str, campaign: Option<&str>) -> Effect {
+        paid_amount(pledge, currency, campaign, Amount::Whole(5000))
     }
 
     #[test]
-    fn other_currencies_are_flagged() {
-        let a = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "eur", None)), &settings(), true);
-        assert!(matches!(a, Action::Pay { flag: Some("currency"), .. }));
-        assert_eq!(a.outcome(), "flagged");
+    fn a_payment_for_our_pledge_pays_it_whatever_the_currency() {
+        let a = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "usd", None)), &settings(), true);
+        assert!(matches!(a, Action::Pay { ref pledge_id, amount_cents: 5000, .. } if pledge_id == "p1"));
+        assert_eq!(a.fixed_outcome(), None, "the store decides against the pledge's state");
+        let eur = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "eur", None)), &settings(), true);
+        assert!(matches!(eur, Action::Pay { ref currency, .. } if currency == "eur"));
     }
 
     #[test]
     fn the_other_livemode_is_ignored() {
         let a = decide(&event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)), &settings(), true);
-        assert_eq!(a, Action::Ignore { reason: "ignored:livemode" });
+        assert_eq!(a, Action::Ignore { reason: Ignored::Livemode });
         let live = Settings { livemode: true, ..settings() };
         assert!(matches!(decide(&event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)), &live, true), Action::Pay { .. }));
     }
@@ -170,33 +290,79 @@ mod tests {
         let unknown_pledge = decide(&event(Scheme::Stripe, Some(false), paid(Some("zz"), "usd", Some("women-lead-cambodia"))), &s, false);
         assert!(matches!(unknown_pledge, Action::External { .. }));
         let other = decide(&event(Scheme::Stripe, Some(false), paid(None, "usd", Some("another"))), &s, false);
-        assert_eq!(other, Action::Ignore { reason: "ignored:not-ours" });
+        assert_eq!(other, Action::Ignore { reason: Ignored::NotOurs });
         let none = decide(&event(Scheme::Stripe, Some(false), paid(None, "usd", None)), &s, false);
-        assert_eq!(none, Action::Ignore { reason: "ignored:not-ours" });
+        assert_eq!(none, Action::Ignore { reason: Ignored::NotOurs });
     }
 
     #[test]
     fn standard_payments_without_a_pledge_are_external_and_unknown_pledges_ignored() {
         let s = settings();
         assert!(matches!(decide(&event(Scheme::Standard, None, paid(None, "usd", None)), &s, false), Action::External { .. }));
-        assert_eq!(decide(&event(Scheme::Standard, None, paid(Some("nope"), "usd", None)), &s, false), Action::Ignore { reason: "ignored:not-ours" });
+        assert_eq!(decide(&event(Scheme::Standard, None, paid(Some("nope"), "usd", None)), &s, false), Action::Ignore { reason: Ignored::NotOurs });
+    }
+
+    #[test]
+    fn amounts_that_cannot_be_counted_are_flagged_never_paid() {
+        let s = settings();
+        for (amount, stored) in [
+            (Amount::Whole(0), Some(0)),
+            (Amount::Whole(-5000), Some(-5000)),
+            (Amount::Whole(MAX_GIFT_CENTS + 1), Some(MAX_GIFT_CENTS + 1)),
+            (Amount::Whole(EXACT_LIMIT), Some(EXACT_LIMIT)),
+            (Amount::Unusable, None),
+        ] {
+            for (pledge, exists) in [(Some("p1"), true), (None, false)] {
+                let a = decide(&event(Scheme::Stripe, Some(false), paid_amount(pledge, "usd", Some("women-lead-cambodia"), amount)), &s, exists);
+                assert_eq!(
+                    a,
+                    Action::Flag { flag: Flag::Amount, pledge_id: pledge.map(Into::into), provider_ref: Some("pi_1".into()), amount: stored, currency: "usd".into() },
+                    "{amount:?}"
+                );
+                assert_eq!(a.fixed_outcome(), Some(Outcome::Flagged(Flag::Amount)));
+            }
+        }
+        let max = decide(&event(Scheme::Stripe, Some(false), paid_amount(Some("p1"), "usd", None, Amount::Whole(MAX_GIFT_CENTS))), &s, true);
+        assert!(matches!(max, Action::Pay { amount_cents: MAX_GIFT_CENTS, .. }));
+        // Not ours stays not ours, whatever the amount.
+        let theirs = decide(&event(Scheme::Stripe, Some(false), paid_amount(None, "usd", None, Amount::Unusable)), &s, false);
+        assert_eq!(theirs, Action::Ignore { reason: Ignored::NotOurs });
     }
 
     #[test]
     fn failures_and_expiries_close_only_our_pledges() {
         let s = settings();
         let e = event(Scheme::Stripe, Some(false), Effect::Expired { pledge_id: Some("p1".into()) });
-        assert_eq!(decide(&e, &s, true), Action::Close { pledge_id: "p1".into(), status: "expired" });
-        assert_eq!(decide(&e, &s, false), Action::Ignore { reason: "ignored:not-ours" });
+        assert_eq!(decide(&e, &s, true), Action::Close { pledge_id: "p1".into(), status: Closed::Expired });
+        assert_eq!(decide(&e, &s, false), Action::Ignore { reason: Ignored::NotOurs });
         let f = event(Scheme::Stripe, Some(false), Effect::Failed { pledge_id: Some("p1".into()) });
-        assert_eq!(decide(&f, &s, true), Action::Close { pledge_id: "p1".into(), status: "failed" });
+        assert_eq!(decide(&f, &s, true), Action::Close { pledge_id: "p1".into(), status: Closed::Failed });
         assert_eq!(named_pledge(&f), Some("p1"));
     }
 
     #[test]
-    fn refunds_carry_the_running_total() {
-        let e = event(Scheme::Standard, None, Effect::Refunded { provider_ref: "pi_1".into(), refunded_total_cents: 2500, currency: "usd".into() });
+    fn refunds_carry_the_running_total_and_absurd_ones_are_flagged() {
+        let refund = |amount| event(Scheme::Standard, None, Effect::Refunded { provider_ref: "pi_1".into(), refunded_total_cents: amount, currency: "usd".into() });
+        let e = refund(Amount::Whole(2500));
         assert_eq!(decide(&e, &settings(), false), Action::Refund { provider_ref: "pi_1".into(), refunded_total_cents: 2500, currency: "usd".into() });
         assert_eq!(named_pledge(&e), None);
+        for bad in [Amount::Whole(0), Amount::Whole(-1), Amount::Whole(MAX_GIFT_CENTS + 1), Amount::Unusable] {
+            assert!(matches!(decide(&refund(bad), &settings(), false), Action::Flag { flag: Flag::Amount, .. }), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn outcomes_round_trip_and_nothing_else_parses() {
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        let mut names: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Outcome::ALL.len());
+        for bad in ["", "flagged", "Applied", "applied ", "duplicate"] {
+            assert_eq!(Outcome::parse(bad), None, "{bad}");
+        }
+        assert!(Outcome::Flagged(Flag::Amount).is_flagged() && !Outcome::Applied.is_flagged());
     }
 }

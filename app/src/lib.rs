@@ -18,3 +18,5 @@ pub mod keys;
 pub mod webhook;
 pub mod ledger;
 pub mod admin;
+pub mod limits;
+pub mod log;

@@ -6,6 +6,12 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Cents(pub i64);
 
+/// The largest gift the site takes, in whole dollars: the form's maximum, and the bound every
+/// counted amount and every aggregate keeps to (so no stored row can overflow a `SUM`).
+pub const MAX_GIFT_DOLLARS: i64 = 100_000;
+/// [`MAX_GIFT_DOLLARS`] in cents.
+pub const MAX_GIFT_CENTS: i64 = MAX_GIFT_DOLLARS * 100;
+
 impl Cents {
     pub fn from_dollars(dollars: i64) -> Cents {
         Cents(dollars.saturating_mul(100))

@@ -10,7 +10,7 @@ use crate::money::Cents;
 use serde::Deserialize;
 
 pub const MIN_DOLLARS: i64 = 5;
-pub const MAX_DOLLARS: i64 = 100_000;
+pub const MAX_DOLLARS: i64 = crate::money::MAX_GIFT_DOLLARS;
 pub const NOTE_MAX: usize = 500;
 pub const NAME_MAX: usize = 80;
 /// The `tier` value of the "my own amount" choice.
@@ -173,6 +173,18 @@ pub struct Pledge {
     pub designation: String,
 }
 
+/// How long after it was made a pending pledge's form can be brought back from the checkout's
+/// "back" link (`/?resume={id}`): long enough to change one's mind at the checkout, short
+/// enough that an old link someone saw shows nothing.
+pub const RESUME_SECS: i64 = 60 * 60;
+
+/// Whether `/?resume={id}` may show this pledge's form, with the donor's name, email and note:
+/// only while it is pending and recent. A paid, refunded, failed or expired pledge, or an old
+/// one, shows nothing personal to whoever holds its id.
+pub fn may_resume(status: Status, created_at: i64, now: i64) -> bool {
+    status == Status::Pending && (0..=RESUME_SECS).contains(&now.saturating_sub(created_at))
+}
+
 /// A pledge id is 32 lowercase hex digits (128 random bits); anything else is not one of ours.
 pub fn is_pledge_id(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -191,6 +203,17 @@ pub fn pledge_id(random: [u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_recent_pending_pledge_may_be_resumed() {
+        assert!(may_resume(Status::Pending, 1000, 1000));
+        assert!(may_resume(Status::Pending, 1000, 1000 + RESUME_SECS));
+        assert!(!may_resume(Status::Pending, 1000, 1001 + RESUME_SECS));
+        assert!(!may_resume(Status::Pending, 1000, 999), "not from the future");
+        for s in [Status::Paid, Status::Refunded, Status::Failed, Status::Expired] {
+            assert!(!may_resume(s, 1000, 1000), "{s:?}");
+        }
+    }
 
     fn tiers() -> Vec<Tier> {
         vec![

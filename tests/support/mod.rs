@@ -293,6 +293,23 @@ fn enc(s: &str) -> String {
     out
 }
 
+/// A page with every form token replaced by `TOKEN`: tokens are filled in per response (each
+/// is single-use), so two copies of one cached page differ only there.
+pub fn mask_tokens(body: &str) -> String {
+    const FIELD: &str = "name=\"token\" value=\"";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(FIELD) {
+        let start = at + FIELD.len();
+        out.push_str(&rest[..start]);
+        out.push_str("TOKEN");
+        rest = &rest[start..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A fresh visitor address per test case, so rate limits never cross tests.
 pub fn ip(case: u32) -> String {
     format!("198.51.{}.{}", (case >> 8) & 255, case & 255)

@@ -11,17 +11,19 @@
 //!    not depend on that.
 //! 3. Every answer, refusals included, is `no-store` and `noindex`.
 //!
-//! The login compares `ADMIN_PASSWORD` in constant time and counts failures per keyed hash of
-//! `CF-Connecting-IP`: after 5 in 15 minutes, every try is refused for 15 minutes without the
-//! password being looked at (see [`app::admin::locked_until`]).
+//! The login compares `ADMIN_PASSWORD` in constant time, and only after the try has taken a
+//! place in the visitor's sign-in bucket (keyed hash of `CF-Connecting-IP`, one atomic
+//! statement: `store::limits::take`): at most 5 tries in 15 minutes are ever checked, however
+//! many arrive at once, and a right password gives its place back.
 
-use crate::{config, error::AppError, http, platform, store::admin as db};
+use crate::{config, error::AppError, http, platform, store, store::admin as db};
 use app::admin::{
-    cleared_session_cookie, day_of, is_session_id, locked_out, paid_per_day_svg, parse_page, reply_body, session_cookie, session_hash, session_id,
-    ActionForm, CommentList, ListPlace, LoginProblem, Moderation, CHART_DAYS, LOGIN_LOOKBACK_SECS, SESSION_COOKIE, SESSION_SECS,
+    cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_page, reply_body, session_cookie, session_hash, session_id, ActionForm,
+    CommentList, ListPlace, LoginProblem, Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
 };
 use app::i18n::Lang;
 use app::keys::{self, Purpose};
+use app::limits::{Bucket, LOGIN_TRIES};
 use app::pledge::Status;
 use app::views::admin::{self as views, CommentsPage, PledgesPage, ReplyDraft};
 use serde::Deserialize;
@@ -29,6 +31,7 @@ use worker::{Env, Request, Response, RouteContext, Router};
 
 pub fn routes(r: Router<'static, ()>) -> Router<'static, ()> {
     r.get_async("/admin", h!(index))
+        .get_async("/admin/", h!(index))
         .post_async("/admin/login", h!(login))
         .post_async("/admin/logout", h!(logout))
         .get_async("/admin/comments", h!(comment_list))
@@ -138,10 +141,7 @@ async fn require(req: &Request, env: &Env, without: Refusal) -> Result<Session, 
 /// The session of a post and its form, once the form's CSRF token is the session's.
 async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionForm), AdminError> {
     let session = require(req, env, Refusal::NoSession).await?;
-    let body = req.bytes().await?;
-    if body.len() > MAX_FORM {
-        return Err(AppError::TooLarge.into());
-    }
+    let body = http::body_within(req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
     let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     if form.csrf.is_empty() || !keys::constant_time_eq(form.csrf.as_bytes(), session.csrf.as_bytes()) {
         return Err(Refusal::Csrf.into());
@@ -168,28 +168,23 @@ async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Admi
     let db = env.d1("DB")?;
     let now = platform::now();
     let visitor = keys::ip_hash(&config::key(env, Purpose::IpHash)?, &platform::client_ip(&req));
-    let failures = db::login_failures(&db, &visitor, now - LOGIN_LOOKBACK_SECS).await?;
-    if locked_out(&failures, now) {
-        // Refused unread and uncounted: the lock ends on time, and guessing gains nothing.
+    // The try takes its place first: refused tries are not counted nor checked, so the lock
+    // ends on time for a maintainer who keeps trying.
+    let Some(place) = store::limits::take(&db, Bucket::Login, &visitor, now).await? else {
         return page(429, views::login(Some(LoginProblem::LockedOut)));
-    }
-    let body = req.bytes().await?;
-    if body.len() > MAX_FORM {
-        return Err(AppError::TooLarge.into());
-    }
+    };
+    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
     let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let password = config::secret(env, "ADMIN_PASSWORD").ok_or(AppError::Config("ADMIN_PASSWORD"))?;
     if !keys::constant_time_eq(form.password.as_bytes(), password.as_bytes()) {
-        db::record_login_failure(&db, &visitor, now).await?;
-        let mut failures = failures;
-        failures.push(now);
         // The failure that starts a lock-out says so at once.
-        return if locked_out(&failures, now) {
+        return if store::limits::count(&db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES {
             page(429, views::login(Some(LoginProblem::LockedOut)))
         } else {
             page(403, views::login(Some(LoginProblem::WrongPassword)))
         };
     }
+    store::limits::give_back(&db, place).await?;
     let id = session_id(platform::random16());
     let csrf = keys::hex(&platform::random16());
     let replaces = http::cookie(&req, SESSION_COOKIE).filter(|id| is_session_id(id)).map(|id| session_hash(&id));

@@ -8,6 +8,10 @@
 //! never sees a stale copy of a page they just changed. Writes that move the page (a payment,
 //! a moderation) purge it at once.
 //!
+//! What the edge keeps is the page's *template*: per-visitor values (form tokens) stand in it
+//! as slots (`app::keys::token_slot`) that every response fills anew, after the ETag was
+//! computed, so the ETag names the shared page and no visitor's token is ever shared.
+//!
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
 //! emulates it.
 
@@ -67,26 +71,30 @@ pub fn etag(body: &str) -> String {
     format!("\"{h:016x}\"")
 }
 
-/// The cached page, if the edge has one, as a response whose headers we may still set
-/// (the Cache API hands back an immutable one).
-pub async fn lookup(key: &str) -> Option<Response> {
-    let mut hit = Cache::default().get(key, false).await.ok().flatten()?;
-    let headers = Headers::new();
-    for (name, value) in hit.headers().entries() {
-        headers.append(&name, &value).ok()?;
-    }
-    let status = hit.status_code();
-    let body = hit.bytes().await.ok()?;
-    Some(Response::from_bytes(body).ok()?.with_headers(headers).with_status(status))
+/// A page as the edge keeps it: the rendered template (token slots unfilled) and its ETag.
+pub struct Cached {
+    pub status: u16,
+    pub etag: String,
+    pub template: String,
 }
 
-/// Keeps a copy of `resp` at the edge for `ttl` seconds.
-pub async fn store(key: &str, ttl: u32, resp: &mut Response) -> Result<()> {
-    if resp.headers().has("Set-Cookie")? {
-        return Ok(());
-    }
-    let mut copy = resp.cloned()?;
-    copy.headers_mut().set("Cache-Control", &format!("public, max-age={ttl}"))?;
+/// The cached page, if the edge has one.
+pub async fn lookup(key: &str) -> Option<Cached> {
+    let mut hit = Cache::default().get(key, false).await.ok().flatten()?;
+    let etag = hit.headers().get("ETag").ok().flatten().unwrap_or_default();
+    let status = hit.status_code();
+    let template = hit.text().await.ok()?;
+    Some(Cached { status, etag, template })
+}
+
+/// Keeps a page at the edge for `ttl` seconds, as its template: each response fills in its
+/// own per-visitor values, so a cached copy never carries one visitor's to the next.
+pub async fn store(key: &str, ttl: u32, page: &Cached) -> Result<()> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "text/html; charset=utf-8")?;
+    headers.set("ETag", &page.etag)?;
+    headers.set("Cache-Control", &format!("public, max-age={ttl}"))?;
+    let copy = Response::ok(page.template.clone())?.with_status(page.status).with_headers(headers);
     Cache::default().put(key, copy).await
 }
 

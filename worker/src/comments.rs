@@ -1,22 +1,22 @@
 //! `POST /comments` and `POST /volunteer`: visitors' words, kept whatever goes wrong.
 //!
 //! Checks, in order: the honeypot (a bot gets a silent 303 and nothing is stored), the signed
-//! form token (3 s to 24 h old), the fields, the visitor's rate (by keyed IP hash). Any problem
-//! brings the page back with everything typed and a fresh token. Comments are held for
+//! form token (3 s to 24 h old, accepted once), the fields, the visitor's rate (by keyed IP
+//! hash, counted atomically). Any problem brings the page back with everything typed and a
+//! fresh token. Comments are held for
 //! moderation; their author sees them at once through a signed cookie naming their own.
 
-use crate::pages::{render_home, Overrides};
+use crate::pages::{again, Overrides, Tokens};
 use crate::{config, error::AppError, http, platform, store};
 use app::comment::CommentForm;
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
-use app::keys::{self, Key, Purpose, TokenProblem};
+use app::keys::{self, Key, Purpose};
+use app::limits::Bucket;
 use app::views::{CommentFormState, VolunteerFormState};
 use app::volunteer::VolunteerForm;
 use worker::{Env, Request, Response, RouteContext};
 
-/// Per visitor: at most 2 a minute and 10 an hour (comments and volunteer offers alike).
-const LIMITS: [(i64, i64); 2] = [(60, 2), (3600, 10)];
 const HELD_COOKIE: &str = "held";
 /// The newest held comments a visitor's cookie remembers.
 const HELD_MAX: usize = 20;
@@ -36,64 +36,66 @@ fn held_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
     format!("{HELD_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}", keys::seal(key, &value))
 }
 
-/// The checks every visitor form shares. `Err` carries the problem to show.
-async fn screen(env: &Env, req: &Request, form: &str, token: &str, bucket: &str) -> Result<Result<String, Problem>, AppError> {
-    let now = platform::now();
-    match keys::check_form_token(&config::key(env, Purpose::FormToken)?, form, token, now) {
-        Ok(()) => {}
-        Err(TokenProblem::Forged | TokenProblem::TooFresh | TokenProblem::Expired) => return Ok(Err(Problem::Token)),
+/// A post refused before anything was stored: what to tell the visitor, and how old the
+/// fresh tokens of the page that says so may be.
+type Refusal = (Problem, Tokens);
+
+/// The form token: signed, of the right age, and never presented before (its nonce is
+/// recorded now, so a scraped token posts once). A bad token gets fresh tokens back, never
+/// pre-aged ones, so the minimum age cannot be skipped.
+async fn check_token(env: &Env, form: &str, token: &str, now: i64) -> Result<Result<(), Refusal>, AppError> {
+    let Ok(good) = keys::check_form_token(&config::key(env, Purpose::FormToken)?, form, token, now) else {
+        return Ok(Err((Problem::Token, Tokens::Fresh)));
+    };
+    if !store::limits::use_nonce(&env.d1("DB")?, &good.nonce, good.remember_until, now).await? {
+        return Ok(Err((Problem::Token, Tokens::Fresh)));
     }
+    Ok(Ok(()))
+}
+
+/// Counts the action against the visitor's limits, atomically; the keyed IP hash to store.
+async fn check_rate(env: &Env, req: &Request, bucket: Bucket, now: i64) -> Result<Result<String, Refusal>, AppError> {
     let ip_hash = keys::ip_hash(&config::key(env, Purpose::IpHash)?, &platform::client_ip(req));
-    let db = env.d1("DB")?;
-    for (window, limit) in LIMITS {
-        if store::recent_actions(&db, bucket, &ip_hash, now - window).await? >= limit {
-            return Ok(Err(Problem::RateLimited));
-        }
+    match store::limits::take(&env.d1("DB")?, bucket, &ip_hash, now).await? {
+        Some(_) => Ok(Ok(ip_hash)),
+        None => Ok(Err((Problem::RateLimited, Tokens::Aged))),
     }
-    Ok(Ok(ip_hash))
 }
 
 fn status_of(p: &Problem) -> u16 {
     if *p == Problem::RateLimited { 429 } else { 422 }
 }
 
-async fn body(req: &mut Request) -> Result<Vec<u8>, AppError> {
-    let body = req.bytes().await?;
-    if body.len() > MAX_FORM {
-        return Err(AppError::TooLarge);
-    }
-    Ok(body)
+fn one(p: Problem) -> Problems {
+    let mut problems = Problems::default();
+    problems.add("", p);
+    problems
 }
 
-async fn comment_again(env: &Env, origin: &str, lang: Lang, status: u16, form: CommentForm, problems: Problems, own_held: Vec<i64>) -> Result<Response, AppError> {
+async fn comment_again(req: &Request, env: &Env, lang: Lang, status: u16, form: CommentForm, problems: Problems, own_held: Vec<i64>, tokens: Tokens) -> Result<Response, AppError> {
     let reply_to = form.parent_id.parse().ok();
-    let ov = Overrides { comment: Some(CommentFormState { form, problems, ..Default::default() }), own_held, reply_to, after_post: true, ..Default::default() };
-    Ok(http::private(http::html(status, render_home(env, origin, lang, ov).await?)?)?)
+    let ov = Overrides { comment: Some(CommentFormState { form, problems, ..Default::default() }), own_held, reply_to, ..Default::default() };
+    again(req, env, lang, status, ov, tokens).await
 }
 
 /// `POST /comments` and `POST /km/comments`.
 pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
-    let body = body(&mut req).await?;
+    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
     let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = http::form_lang(&form.lang, path_lang);
     let held = own_held(&req, &ctx.env);
     if form.is_bot() {
         return Ok(http::see_other(&format!("{}#comments", lang.href("/")))?);
     }
-    let ip_hash = match screen(&ctx.env, &req, "comment", &form.token, "comment").await? {
-        Ok(h) => h,
-        Err(p) => {
-            let status = status_of(&p);
-            let mut problems = Problems::default();
-            problems.add("", p);
-            return comment_again(&ctx.env, &origin, lang, status, form, problems, held).await;
-        }
-    };
+    let now = platform::now();
+    if let Err((p, tokens)) = check_token(&ctx.env, "comment", &form.token, now).await? {
+        return comment_again(&req, &ctx.env, lang, status_of(&p), form, one(p), held, tokens).await;
+    }
     let comment = match form.validate() {
         Ok(c) => c,
-        Err(problems) => return comment_again(&ctx.env, &origin, lang, 422, form, problems, held).await,
+        Err(problems) => return comment_again(&req, &ctx.env, lang, 422, form, problems, held, Tokens::Aged).await,
     };
     let db = ctx.env.d1("DB")?;
     let thread_id = match comment.parent_id {
@@ -103,11 +105,15 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
             None => {
                 let mut problems = Problems::default();
                 problems.add("parent_id", Problem::Parent);
-                return comment_again(&ctx.env, &origin, lang, 422, form, problems, held).await;
+                return comment_again(&req, &ctx.env, lang, 422, form, problems, held, Tokens::Aged).await;
             }
         },
     };
-    let id = store::create_comment(&db, &comment, thread_id, lang.code(), &ip_hash, platform::now()).await?;
+    let ip_hash = match check_rate(&ctx.env, &req, Bucket::Comment, now).await? {
+        Ok(h) => h,
+        Err((p, tokens)) => return comment_again(&req, &ctx.env, lang, status_of(&p), form, one(p), held, tokens).await,
+    };
+    let id = store::create_comment(&db, &comment, thread_id, lang.code(), &ip_hash, now).await?;
     let mut ids = vec![id];
     ids.extend(held.into_iter().filter(|h| *h != id).take(HELD_MAX - 1));
     let cookie = held_cookie(&config::key(&ctx.env, Purpose::HeldCookie)?, &ids, origin.starts_with("https://"));
@@ -116,36 +122,33 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
     Ok(resp)
 }
 
-async fn volunteer_again(env: &Env, origin: &str, lang: Lang, status: u16, form: VolunteerForm, problems: Problems) -> Result<Response, AppError> {
-    let ov = Overrides { volunteer: Some(VolunteerFormState { form, problems, ..Default::default() }), after_post: true, ..Default::default() };
-    Ok(http::private(http::html(status, render_home(env, origin, lang, ov).await?)?)?)
+async fn volunteer_again(req: &Request, env: &Env, lang: Lang, status: u16, form: VolunteerForm, problems: Problems, tokens: Tokens) -> Result<Response, AppError> {
+    let ov = Overrides { volunteer: Some(VolunteerFormState { form, problems, ..Default::default() }), ..Default::default() };
+    again(req, env, lang, status, ov, tokens).await
 }
 
 /// `POST /volunteer` and `POST /km/volunteer`.
 pub async fn volunteer(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
-    let origin = http::origin(&req);
-    let body = body(&mut req).await?;
+    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
     let form = VolunteerForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
     let lang = http::form_lang(&form.lang, path_lang);
     if form.is_bot() {
         return Ok(http::see_other(&lang.href("/volunteer/thanks"))?);
     }
-    let ip_hash = match screen(&ctx.env, &req, "volunteer", &form.token, "volunteer").await? {
-        Ok(h) => h,
-        Err(p) => {
-            let status = status_of(&p);
-            let mut problems = Problems::default();
-            problems.add("", p);
-            return volunteer_again(&ctx.env, &origin, lang, status, form, problems).await;
-        }
-    };
+    let now = platform::now();
+    if let Err((p, tokens)) = check_token(&ctx.env, "volunteer", &form.token, now).await? {
+        return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await;
+    }
     let offer = match form.validate() {
         Ok(v) => v,
-        Err(problems) => return volunteer_again(&ctx.env, &origin, lang, 422, form, problems).await,
+        Err(problems) => return volunteer_again(&req, &ctx.env, lang, 422, form, problems, Tokens::Aged).await,
     };
-    let db = ctx.env.d1("DB")?;
-    store::create_volunteer(&db, &offer, lang.code(), &ip_hash, platform::now()).await?;
+    let ip_hash = match check_rate(&ctx.env, &req, Bucket::Volunteer, now).await? {
+        Ok(h) => h,
+        Err((p, tokens)) => return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await,
+    };
+    store::create_volunteer(&ctx.env.d1("DB")?, &offer, lang.code(), &ip_hash, now).await?;
     Ok(http::see_other(&lang.href("/volunteer/thanks"))?)
 }
 

@@ -2,7 +2,7 @@
 //! Internal details go to the log (without personal data), never to the visitor.
 
 use app::i18n::Lang;
-use worker::{console_error, Response, Result};
+use worker::{Response, Result};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -12,6 +12,8 @@ pub enum AppError {
     Rejected(&'static str),
     /// A body over the size we accept.
     TooLarge,
+    /// A form posted from another site's page: 403, with a page that says why.
+    CrossSite,
     /// A setting or secret is missing: the maintainers must fix the deployment.
     Config(&'static str),
     /// A broken assumption of ours (say, a batch answered with the wrong shape): 500.
@@ -34,20 +36,21 @@ impl AppError {
             AppError::NotFound => crate::http::html(404, app::views::not_found(lang, origin)),
             AppError::Rejected(why) => Response::error(why, 400),
             AppError::TooLarge => Response::error("payload too large", 413),
+            AppError::CrossSite => crate::http::private(crate::http::html(403, app::views::cross_site(lang, origin))?),
             AppError::Config(what) => {
-                console_error!("configuration missing: {what}");
+                crate::log::event("config_missing", &[("what", what)]);
                 crate::http::html(500, app::views::error_page(lang, origin))
             }
             AppError::Internal(what) => {
-                console_error!("internal error: {what}");
+                crate::log::event("internal_error", &[("what", what)]);
                 crate::http::html(500, app::views::error_page(lang, origin))
             }
             AppError::Storage(e) => {
-                console_error!("storage error: {e}");
+                crate::log::event("storage_error", &[("error", &e.to_string())]);
                 crate::http::html(500, app::views::error_page(lang, origin))
             }
             AppError::Platform(e) => {
-                console_error!("platform error: {e}");
+                crate::log::event("platform_error", &[("error", &e.to_string())]);
                 crate::http::html(500, app::views::error_page(lang, origin))
             }
         }

@@ -2,6 +2,7 @@
 //! in one place and no handler can forget them.
 
 use app::i18n::Lang;
+use futures_util::StreamExt;
 use worker::{Headers, Request, Response, Result};
 
 /// The request's URL as the platform serialized it (WHATWG: scheme, `://`, host, path, query).
@@ -23,6 +24,64 @@ fn origin_of(url: &str) -> &str {
 fn query_of(url: &str) -> &str {
     let q = url.split_once('?').map_or("", |(_, q)| q);
     q.split('#').next().unwrap_or("")
+}
+
+/// The host of a serialized URL, without port (`[::1]` keeps its brackets).
+fn host_of(url: &str) -> &str {
+    let authority = &origin_of(url)[url.find("://").map_or(0, |i| i + 3)..];
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.starts_with('[') {
+        return authority.find(']').map_or(authority, |i| &authority[..=i]);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// Whether the request was made to this machine itself (`localhost`, `127.0.0.1`, `[::1]`):
+/// the sandbox checkout and other development aids exist only there, whatever a variable
+/// says, so a deployed worker can never run them.
+pub fn is_loopback(req: &Request) -> bool {
+    matches!(host_of(&raw_url(req)), "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// Whether a form post comes from a page of another site, by the browser's own word.
+///
+/// `Sec-Fetch-Site` decides when present (`same-origin` and `none` pass). Without it, an
+/// `Origin` that is not ours is refused; `Origin: null` counts as absent, since our private
+/// pages send `Referrer-Policy: no-referrer` and browsers then post from them with `null`. A
+/// post with neither header (an old client) is let through: the rest of the checks still apply.
+pub fn is_cross_site(req: &Request) -> bool {
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    if let Some(site) = header("Sec-Fetch-Site") {
+        return !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none");
+    }
+    match header("Origin") {
+        Some(o) if o.trim() != "null" && !o.trim().is_empty() => o.trim() != origin(req),
+        _ => false,
+    }
+}
+
+/// The request's body, read only while it stays within `max` bytes: a declared
+/// `Content-Length` over the limit is refused unread, and reading stops as soon as more
+/// arrives than allowed. `None`: too large.
+pub async fn body_within(req: &mut Request, max: usize) -> Result<Option<Vec<u8>>> {
+    let declared = req.headers().get("Content-Length")?.and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    let mut stream = match req.stream() {
+        Ok(s) => s,
+        // No body at all.
+        Err(_) => return Ok(Some(body)),
+    };
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > max {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// `https://host` of the request, for absolute links (hreflang, share links).
@@ -73,11 +132,6 @@ pub fn see_other(location: &str) -> Result<Response> {
     Ok(Response::empty()?.with_status(303).with_headers(headers))
 }
 
-/// `303` to an absolute URL elsewhere (the payment provider's checkout).
-pub fn see_other_url(url: &str) -> Result<Response> {
-    see_other(url)
-}
-
 /// The value of one cookie from the request's `Cookie` header.
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("Cookie").ok().flatten()?;
@@ -103,6 +157,16 @@ mod tests {
         assert_eq!(origin_of("http://127.0.0.1:8787?x"), "http://127.0.0.1:8787");
         assert_eq!(query_of("https://e.org/?page=2&reply=3#comments"), "page=2&reply=3");
         assert_eq!(query_of("https://e.org/"), "");
+    }
+
+    #[test]
+    fn hosts_without_port() {
+        assert_eq!(host_of("http://127.0.0.1:8787/x"), "127.0.0.1");
+        assert_eq!(host_of("http://localhost/"), "localhost");
+        assert_eq!(host_of("http://[::1]:8787/"), "[::1]");
+        assert_eq!(host_of("https://example.org/?a=b"), "example.org");
+        assert_eq!(host_of("https://localhost.example.org/"), "localhost.example.org");
+        assert_eq!(host_of("https://127.0.0.1.nip.io:8787/"), "127.0.0.1.nip.io");
     }
 }
 

@@ -27,6 +27,7 @@ mod comments;
 mod config;
 mod error;
 mod http;
+mod log;
 mod pages;
 mod platform;
 mod pledges;
@@ -36,7 +37,7 @@ mod webhooks;
 
 use app::i18n::Lang;
 use error::AppError;
-use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
+use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result, RouteContext, Router};
 
 /// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
 const ROBOTS: &str = "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /pledges/\nDisallow: /km/pledges/\nDisallow: /sandbox/\nDisallow: /km/sandbox/\n";
@@ -79,13 +80,33 @@ fn router() -> Router<'static, ()> {
     r.get_async("/km", h!(pages::km_root)).or_else_any_method_async("/*path", h!(pages::not_found))
 }
 
+/// Whether a POST to `path` is a browser form of ours, which must come from our own pages.
+/// Providers' webhooks come from servers and prove themselves by signature instead.
+fn is_form_post(req: &Request) -> bool {
+    req.method() == Method::Post && !req.path().starts_with("/webhooks/")
+}
+
+/// `HEAD` is answered as `GET` without the body (monitors, link previews and crawlers use it):
+/// the same route, the same status and headers.
+fn as_get(req: &Request) -> Result<Request> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(req.headers().clone());
+    Request::new_with_init(&req.inner().url(), &init)
+}
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let (lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
+    if is_form_post(&req) && http::is_cross_site(&req) {
+        return Ok(http::secure(AppError::CrossSite.into_response(lang, &origin)?));
+    }
+    let head = req.method() == Method::Head;
+    let req = if head { as_get(&req)? } else { req };
     let resp = match router().run(req, env).await {
         Ok(resp) => resp,
         Err(e) => AppError::from(e).into_response(lang, &origin)?,
     };
+    let resp = if head { Response::empty()?.with_status(resp.status_code()).with_headers(resp.headers().clone()) } else { resp };
     Ok(http::secure(resp))
 }

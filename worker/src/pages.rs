@@ -1,14 +1,29 @@
 //! The visitor pages: the campaign page in both languages, and 404s.
 //!
 //! [`render_home`] is the one way the campaign page is drawn: a plain GET, or a form post that
-//! comes back with the visitor's values and problems (pledge, comment, volunteer).
+//! comes back with the visitor's values and problems (pledge, comment, volunteer). It draws a
+//! *template*: form tokens stand in it as slots, and [`serve`] fills them for each response,
+//! so the template can be kept at the edge and shared.
 
-use crate::{cache, config, error::AppError, http, platform, store};
+use crate::cache::{self, Cached};
+use crate::{config, error::AppError, http, platform, store};
 use app::i18n::Lang;
 use app::keys::{self, Purpose};
 use app::pledge::{is_pledge_id, PledgeForm};
 use app::views::{self, CommentFormState, HomePage, PledgeFormState, VolunteerFormState};
 use worker::{Env, Request, Response, RouteContext};
+
+/// How old the tokens of a served page say they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tokens {
+    /// Issued now: the form can be sent in [`keys::TOKEN_MIN_AGE_SECS`].
+    #[default]
+    Fresh,
+    /// Dated back by the minimum age, so the visitor can press send again at once. Only for
+    /// the answer to a post whose own token was good (it proved the wait already); a post
+    /// whose token was missing, forged or used gets fresh ones.
+    Aged,
+}
 
 /// What a form post puts back on the page; `None` draws that form blank.
 #[derive(Default)]
@@ -20,34 +35,28 @@ pub struct Overrides {
     pub volunteer: Option<VolunteerFormState>,
     pub own_held: Vec<i64>,
     pub reply_to: Option<i64>,
-    /// The page answers a form post that had a problem: its fresh tokens are dated back by the
-    /// minimum age, so the visitor can simply press send again.
-    pub after_post: bool,
 }
 
-/// Draws the campaign page.
-pub async fn render_home(env: &Env, origin: &str, lang: Lang, ov: Overrides) -> Result<String, AppError> {
+/// Draws the campaign page, with token slots where the forms' tokens go.
+pub async fn render_home(env: &Env, origin: &str, lang: Lang, loopback: bool, ov: Overrides) -> Result<String, AppError> {
     let db = env.d1("DB")?;
     let page = ov.page.max(1);
     let (campaign, comments) = store::home(&db, config::goal(env), page, &ov.own_held).await?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
-    let token_key = config::key(env, Purpose::FormToken)?;
-    let now = platform::now();
-    let issued = if ov.after_post { now - keys::TOKEN_MIN_AGE_SECS } else { now };
     let mut comment_form = ov.comment.unwrap_or_default();
-    comment_form.token = keys::form_token(&token_key, "comment", issued);
+    comment_form.token = keys::token_slot("comment");
     if let Some(parent) = ov.reply_to {
         comment_form.reply_to = comments.threads.iter().map(|t| &t.root).find(|c| c.id == parent).map(|c| (c.id, c.name.clone()));
     }
     let mut volunteer = ov.volunteer.unwrap_or_default();
-    volunteer.token = keys::form_token(&token_key, "volunteer", issued);
+    volunteer.token = keys::token_slot("volunteer");
     Ok(views::home(HomePage {
         lang,
         origin,
         pledge: PledgeFormState {
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,
-            enabled: config::checkout(env) != config::Checkout::Off,
+            enabled: config::checkout(env, loopback) != config::Checkout::Off,
         },
         campaign,
         comments,
@@ -56,12 +65,34 @@ pub async fn render_home(env: &Env, origin: &str, lang: Lang, ov: Overrides) -> 
     }))
 }
 
+/// A rendered page as this response sends it: its token slots filled with tokens of its own.
+pub fn serve(env: &Env, page: &Cached, tokens: Tokens) -> Result<Response, AppError> {
+    let key = config::key(env, Purpose::FormToken)?;
+    let now = platform::now();
+    let issued = match tokens {
+        Tokens::Fresh => now,
+        Tokens::Aged => now - keys::TOKEN_MIN_AGE_SECS,
+    };
+    let body = keys::fill_token_slots(&page.template, &key, issued, platform::random16);
+    let mut resp = Response::from_html(body)?.with_status(page.status);
+    resp.headers_mut().set("ETag", &page.etag)?;
+    Ok(resp)
+}
+
+/// The page again after a form post, with what the visitor sent and what is wrong with it:
+/// private (it carries their words), never cached.
+pub async fn again(req: &Request, env: &Env, lang: Lang, status: u16, ov: Overrides, tokens: Tokens) -> Result<Response, AppError> {
+    let template = render_home(env, &http::origin(req), lang, http::is_loopback(req), ov).await?;
+    let page = Cached { status, etag: cache::etag(&template), template };
+    Ok(http::private(serve(env, &page, tokens)?)?)
+}
+
 /// `GET /` and `GET /km/`: from the edge cache when it has the page.
 pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let key = cache::key(&req, &ctx.env);
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup(key).await {
-            return Ok(cache::for_browser(&req, hit)?);
+            return Ok(cache::for_browser(&req, serve(&ctx.env, &hit, Tokens::Fresh)?)?);
         }
     }
     let (lang, _) = Lang::split_path(&req.path());
@@ -69,27 +100,28 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
     let page = http::query(&req, "page").and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
     let reply_to = http::query(&req, "reply").and_then(|p| p.parse::<i64>().ok());
     let mut ov = Overrides { page, reply_to, own_held: crate::comments::own_held(&req, &ctx.env), ..Default::default() };
-    // Back from the checkout without paying: the form as the visitor left it. The pledge id is
-    // the only key to those values, so this page is private.
+    // Back from the checkout without paying: the form as the visitor left it, while the
+    // pledge is pending and recent. The pledge id is the only key to those values, so this
+    // page is private.
     let resume = http::query(&req, "resume").filter(|id| is_pledge_id(id));
     if let Some(id) = &resume {
         let db = ctx.env.d1("DB")?;
-        if let Some((form, _)) = store::pledge_form(&db, id).await? {
+        if let Some(form) = store::resumable_form(&db, id, platform::now()).await? {
             ov.pledge = Some(form);
         }
     }
-    let html = render_home(&ctx.env, &origin, lang, ov).await?;
-    let mut resp = http::html(200, html)?;
+    let template = render_home(&ctx.env, &origin, lang, http::is_loopback(&req), ov).await?;
+    let page = Cached { status: 200, etag: cache::etag(&template), template };
     if resume.is_some() {
-        return Ok(http::private(resp)?);
+        return Ok(http::private(serve(&ctx.env, &page, Tokens::Fresh)?)?);
     }
     if let Some(key) = &key {
         // The page is served even if the edge cannot keep it.
-        if let Err(e) = cache::store(key, cache::ttl(&ctx.env), &mut resp).await {
-            worker::console_warn!("edge cache put failed: {e}");
+        if let Err(e) = cache::store(key, cache::ttl(&ctx.env), &page).await {
+            crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
         }
     }
-    Ok(cache::for_browser(&req, resp)?)
+    Ok(cache::for_browser(&req, serve(&ctx.env, &page, Tokens::Fresh)?)?)
 }
 
 /// `/km` without its slash: the Khmer home page lives at `/km/`.

@@ -23,6 +23,13 @@ pub fn now() -> i64 {
 }
 
 /// The visitor's address as Cloudflare reports it. Only ever hashed, never stored or logged.
+/// Cloudflare always sets it; without it (a local tool that leaves it out) every such request
+/// is the one visitor [`app::limits::UNKNOWN_VISITOR`], so leaving it out escapes no limit.
 pub fn client_ip(req: &Request) -> String {
-    req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_default()
+    req.headers()
+        .get("CF-Connecting-IP")
+        .ok()
+        .flatten()
+        .filter(|ip| !ip.trim().is_empty())
+        .unwrap_or_else(|| app::limits::UNKNOWN_VISITOR.to_string())
 }

@@ -2,64 +2,59 @@
 //! `GET /pledges/{id}` is its thank-you page; `GET /api/pledges/{id}` its status as JSON.
 
 use crate::config::{self, Checkout};
-use crate::pages::{render_home, Overrides};
+use crate::pages::{again, Overrides, Tokens};
 use crate::{checkout, error::AppError, http, platform, store};
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
 use app::keys::{self, Purpose};
+use app::limits::Bucket;
 use app::pledge::{is_pledge_id, pledge_id, PledgeForm};
 use serde::Serialize;
 use worker::{Request, Response, RouteContext};
 
-/// At most this many pledges per visitor per window: blunts stolen-card testing.
-pub const LIMIT: i64 = 5;
-pub const WINDOW_SECS: i64 = 10 * 60;
 /// Forms are small; anything bigger is not our form.
 pub const MAX_FORM: usize = 16 * 1024;
 
 /// The page again, with the form as the visitor sent it and what is wrong with it.
-async fn form_again(ctx: &RouteContext<()>, origin: &str, lang: Lang, status: u16, form: PledgeForm, problems: Problems) -> Result<Response, AppError> {
-    let ov = Overrides { pledge: Some(form), pledge_problems: problems, after_post: true, ..Default::default() };
-    Ok(http::private(http::html(status, render_home(&ctx.env, origin, lang, ov).await?)?)?)
+async fn form_again(req: &Request, ctx: &RouteContext<()>, lang: Lang, status: u16, form: PledgeForm, problems: Problems) -> Result<Response, AppError> {
+    let ov = Overrides { pledge: Some(form), pledge_problems: problems, ..Default::default() };
+    again(req, &ctx.env, lang, status, ov, Tokens::Fresh).await
 }
 
 /// `POST /pledges` and `POST /km/pledges`.
 pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
-    let body = req.bytes().await?;
-    if body.len() > MAX_FORM {
-        return Err(AppError::TooLarge);
-    }
+    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
     // A body that is not a form at all reads as an empty form: every problem gets named.
     let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = http::form_lang(&form.lang, path_lang);
-    let mode = config::checkout(&ctx.env);
+    let mode = config::checkout(&ctx.env, http::is_loopback(&req));
     if mode == Checkout::Off {
-        return form_again(&ctx, &origin, lang, 503, form, Problems::default()).await;
+        return form_again(&req, &ctx, lang, 503, form, Problems::default()).await;
     }
     let db = ctx.env.d1("DB")?;
     let tiers = store::tiers(&db).await?;
     let pledge = match form.validate(&tiers) {
         Ok(p) => p,
-        Err(problems) => return form_again(&ctx, &origin, lang, 422, form, problems).await,
+        Err(problems) => return form_again(&req, &ctx, lang, 422, form, problems).await,
     };
     let now = platform::now();
     let ip_hash = keys::ip_hash(&config::key(&ctx.env, Purpose::IpHash)?, &platform::client_ip(&req));
-    if store::recent_actions(&db, "pledge", &ip_hash, now - WINDOW_SECS).await? >= LIMIT {
+    if store::limits::take(&db, Bucket::Pledge, &ip_hash, now).await?.is_none() {
         let mut problems = Problems::default();
         problems.add("", Problem::RateLimited);
-        return form_again(&ctx, &origin, lang, 429, form, problems).await;
+        return form_again(&req, &ctx, lang, 429, form, problems).await;
     }
     let id = pledge_id(platform::random16());
     store::create_pledge(&db, &id, &pledge, lang.code(), &ip_hash, now).await?;
     match mode {
         Checkout::Sandbox => Ok(http::see_other(&lang.href(&format!("/sandbox/checkout/{id}")))?),
         Checkout::Stripe => match checkout::stripe_session(&ctx.env, &origin, lang, &id, &pledge).await {
-            Ok(url) => Ok(http::see_other_url(&url)?),
+            Ok(url) => Ok(http::see_other(&url)?),
             // The pledge stays pending and nothing else changes; the visitor can try again.
             Err(e) => {
-                worker::console_error!("checkout session failed: {e}");
+                crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);
                 Ok(http::html(502, app::views::checkout_failed(lang, &origin))?)
             }
         },

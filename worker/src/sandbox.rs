@@ -2,7 +2,9 @@
 //!
 //! Pay builds a Stripe-format `checkout.session.completed` event, signs it with
 //! `STRIPE_WEBHOOK_SECRET` and hands it to the same verify-and-apply code as
-//! `POST /webhooks/stripe`, in process. Every sandbox route is a 404 unless `CHECKOUT=sandbox`.
+//! `POST /webhooks/stripe`, in process. Every sandbox route is a 404 unless `CHECKOUT=sandbox`
+//! *and* the request was made to a loopback host (`localhost`, `127.0.0.1`, `[::1]`): if the
+//! variable ever reaches a deployed worker, nobody can mark a pledge paid through it.
 
 use crate::config::{self, Checkout};
 use crate::{error::AppError, http, platform, store, webhooks};
@@ -12,8 +14,8 @@ use app::pledge::{is_pledge_id, Pledge, Status};
 use app::webhook::{stripe, Scheme};
 use worker::{Request, Response, RouteContext};
 
-async fn pending_pledge(ctx: &RouteContext<()>) -> Result<Pledge, AppError> {
-    if config::checkout(&ctx.env) != Checkout::Sandbox {
+async fn pending_pledge(req: &Request, ctx: &RouteContext<()>) -> Result<Pledge, AppError> {
+    if config::checkout(&ctx.env, http::is_loopback(req)) != Checkout::Sandbox {
         return Err(AppError::NotFound);
     }
     let id = ctx.param("id").cloned().unwrap_or_default();
@@ -27,7 +29,7 @@ async fn pending_pledge(ctx: &RouteContext<()>) -> Result<Pledge, AppError> {
 /// `GET /sandbox/checkout/{id}`.
 pub async fn page(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (lang, _) = Lang::split_path(&req.path());
-    let pledge = pending_pledge(&ctx).await?;
+    let pledge = pending_pledge(&req, &ctx).await?;
     Ok(http::private(http::html(200, app::views::sandbox_checkout(lang, &http::origin(&req), pledge))?)?)
 }
 
@@ -56,9 +58,9 @@ fn completed_event(pledge: &Pledge, campaign_id: &str, now: i64) -> String {
 /// `POST /sandbox/checkout/{id}`: Pay or Cancel.
 pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
-    let pledge = pending_pledge(&ctx).await?;
-    let body = req.text().await?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let pledge = pending_pledge(&req, &ctx).await?;
+    let body = http::body_within(&mut req, 4 * 1024).await?.ok_or(AppError::TooLarge)?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
     let lang = http::form_lang(field("lang"), path_lang);
     if field("action") != "pay" || pledge.status != Status::Pending {

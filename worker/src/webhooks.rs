@@ -6,9 +6,9 @@
 //! 500 when a secret is missing or storage fails (the provider retries; nothing was written).
 
 use crate::{config, error::AppError, platform, store};
-use app::ledger::{self, Settings};
+use app::ledger::{self, Outcome, Settings};
 use app::webhook::{self, Rejection, Scheme};
-use worker::{console_log, Env, Request, Response, RouteContext};
+use worker::{Env, Request, Response, RouteContext};
 
 pub const MAX_BODY: usize = 256 * 1024;
 
@@ -28,14 +28,7 @@ fn secret_name(scheme: Scheme) -> &'static str {
 }
 
 async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response, AppError> {
-    let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
-        return Err(AppError::TooLarge);
-    }
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY {
-        return Err(AppError::TooLarge);
-    }
+    let body = crate::http::body_within(&mut req, MAX_BODY).await?.ok_or(AppError::TooLarge)?;
     let headers = req.headers().clone();
     let lookup = move |name: &str| headers.get(name).ok().flatten();
     let outcome = verify_and_apply(scheme, env, &crate::http::origin(&req), &lookup, &body).await?;
@@ -51,7 +44,7 @@ pub async fn verify_and_apply(scheme: Scheme, env: &Env, origin: &str, headers: 
         Ok(event) => event,
         Err(r @ (Rejection::NoSecretConfigured | Rejection::BadSecret)) => return Err(AppError::Config(r.as_str())),
         Err(r) => {
-            console_log!("webhook {} rejected: {}", scheme.as_str(), r.as_str());
+            crate::log::event("webhook_rejected", &[("scheme", scheme.as_str()), ("why", r.as_str())]);
             return Err(AppError::Rejected(r.as_str()));
         }
     };
@@ -61,19 +54,20 @@ pub async fn verify_and_apply(scheme: Scheme, env: &Env, origin: &str, headers: 
     };
     let db = env.d1("DB")?;
     let exists = match ledger::named_pledge(&event) {
-        Some(id) => store::pledge_exists(&db, id).await?,
+        Some(id) => store::ledger::pledge_exists(&db, id).await?,
         None => false,
     };
     let action = ledger::decide(&event, &settings, exists);
-    let recorded = store::apply_webhook(&db, &event, &action, now).await?;
-    if matches!(recorded, store::Recorded::Now) && !matches!(action, ledger::Action::Ignore { .. }) {
-        crate::cache::purge_home(origin).await;
-    }
-    // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
-    let outcome = match recorded {
-        store::Recorded::Now => action.outcome(),
-        store::Recorded::Before => "duplicate",
+    let outcome = match store::ledger::apply_webhook(&db, &event, &action, now).await? {
+        store::ledger::Recorded::Now(outcome) => {
+            if outcome == Outcome::Applied {
+                crate::cache::purge_home(origin).await;
+            }
+            outcome.as_str()
+        }
+        store::ledger::Recorded::Before => "duplicate",
     };
-    console_log!("webhook {} {} {}: {}", scheme.as_str(), event.kind, event.id, outcome);
+    // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
+    crate::log::event("webhook", &[("scheme", scheme.as_str()), ("type", &event.kind), ("id", &event.id), ("outcome", outcome)]);
     Ok(outcome)
 }

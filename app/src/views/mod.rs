@@ -11,7 +11,7 @@ mod pledge_form;
 
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
-pub use pages::{error_page, not_found, pledge_thanks, sandbox_checkout, volunteer_thanks, checkout_failed};
+pub use pages::{checkout_failed, cross_site, error_page, not_found, pledge_thanks, sandbox_checkout, volunteer_thanks};
 pub use pledge_form::PledgeFormState;
 
 use crate::content::{Text, CSS};

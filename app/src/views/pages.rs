@@ -28,6 +28,17 @@ pub fn error_page(lang: Lang, origin: &str) -> String {
     document(PageMeta { lang, origin, path: "/", title: t.server_error_title.to_string(), index: false }, main)
 }
 
+/// A form posted from another site (or a page that is not ours): refused, and why.
+pub fn cross_site(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let main = view! {
+        <h1>{t.cross_site_title}</h1>
+        <p>{t.cross_site}</p>
+        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+    };
+    document(PageMeta { lang, origin, path: "/", title: t.cross_site_title.to_string(), index: false }, main)
+}
+
 /// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
 pub fn checkout_failed(lang: Lang, origin: &str) -> String {
     let t = lang.text();

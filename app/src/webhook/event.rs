@@ -21,15 +21,16 @@ pub struct WebhookEvent {
     pub effect: Effect,
 }
 
-/// What the event asks the site to do. Amounts are whole minor units (cents), never negative;
-/// currencies are three lowercase ASCII letters (`usd`, `eur`).
+/// What the event asks the site to do. Amounts are [`Amount`]s, as the provider wrote them
+/// (the ledger decides whether one can be counted); currencies are three lowercase ASCII
+/// letters (`usd`, `eur`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// The payment for a pledge went through.
     Paid {
         /// The site's pledge id, as sent to the provider (Stripe: `client_reference_id`).
         pledge_id: Option<String>,
-        amount_cents: i64,
+        amount_cents: Amount,
         currency: String,
         /// The provider's payment id (Stripe: the PaymentIntent), which refunds refer to.
         provider_ref: Option<String>,
@@ -46,7 +47,7 @@ pub enum Effect {
     /// far, not this refund alone, so the latest event wins and redelivery is harmless.
     Refunded {
         provider_ref: String,
-        refunded_total_cents: i64,
+        refunded_total_cents: Amount,
         currency: String,
     },
     /// Nothing to do; the reason is for logs. Answer 2xx so the provider stops retrying.
@@ -89,12 +90,49 @@ pub(super) fn opt_id(s: Option<String>) -> Result<Option<String>, Rejection> {
     s.map(id).transpose()
 }
 
-/// A non-negative amount in minor units.
-pub(super) fn amount(n: i64) -> Result<i64, Rejection> {
-    if n < 0 {
-        return Err(Rejection::MalformedBody);
+/// The largest magnitude an amount may have to be stored and summed exactly: D1 hands numbers
+/// to JavaScript as `f64`, which is exact up to 2^53.
+pub const EXACT_LIMIT: i64 = 1 << 53;
+
+/// A money amount exactly as a provider's JSON wrote it, in minor units.
+///
+/// `Whole(n)` is a whole number within ±2^53 (so it can be stored exactly); anything else a
+/// JSON number can say (a fraction, an exponent, a number beyond ±2^53) is `Unusable`. A
+/// signed event with such an amount is still *an event*: it is recorded and flagged for a
+/// maintainer, and answered 2xx so the provider does not retry it for days. Whether a whole
+/// amount may be counted (positive, at most the maximum gift) is the ledger's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    Whole(i64),
+    Unusable,
+}
+
+impl Amount {
+    /// The amount to store with the event: `None` when it does not fit exactly.
+    pub fn stored(self) -> Option<i64> {
+        match self {
+            Amount::Whole(n) => Some(n),
+            Amount::Unusable => None,
+        }
     }
-    Ok(n)
+}
+
+impl From<&serde_json::Number> for Amount {
+    fn from(n: &serde_json::Number) -> Amount {
+        match n.as_i64() {
+            Some(v) if (-EXACT_LIMIT..=EXACT_LIMIT).contains(&v) => Amount::Whole(v),
+            _ => Amount::Unusable,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Amount {
+    /// Any JSON number is an amount (perhaps an unusable one); a string, `null` or anything
+    /// else is not, and leaves the body malformed.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        Ok(Amount::from(&n))
+    }
 }
 
 /// A three-letter ISO 4217 code, lowercased.
@@ -136,10 +174,21 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_not_negative() {
-        assert_eq!(amount(0), Ok(0));
-        assert_eq!(amount(i64::MAX), Ok(i64::MAX));
-        assert_eq!(amount(-1), Err(Rejection::MalformedBody));
+    fn amounts_are_whole_numbers_within_two_to_the_53() {
+        let parse = |s: &str| serde_json::from_str::<Amount>(s);
+        assert_eq!(parse("5000").ok(), Some(Amount::Whole(5000)));
+        assert_eq!(parse("-1").ok(), Some(Amount::Whole(-1)));
+        assert_eq!(parse("0").ok(), Some(Amount::Whole(0)));
+        assert_eq!(parse("9007199254740992").ok(), Some(Amount::Whole(EXACT_LIMIT)));
+        assert_eq!(parse("-9007199254740992").ok(), Some(Amount::Whole(-EXACT_LIMIT)));
+        for unusable in ["9007199254740993", "-9007199254740993", "5000000000000000000", "18446744073709551615", "1e20", "50.5", "5000.0", "1e3"] {
+            assert_eq!(parse(unusable).ok(), Some(Amount::Unusable), "{unusable}");
+        }
+        for not_a_number in ["\"5000\"", "null", "[]", "{}", "true"] {
+            assert!(parse(not_a_number).is_err(), "{not_a_number}");
+        }
+        assert_eq!(Amount::Whole(7).stored(), Some(7));
+        assert_eq!(Amount::Unusable.stored(), None);
     }
 
     #[test]

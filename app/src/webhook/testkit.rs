@@ -91,7 +91,7 @@ fn describe(e: &WebhookEvent) -> Value {
             campaign,
             session_id,
         } => json!({
-            "effect": "paid", "pledge_id": pledge_id, "amount_cents": amount_cents, "currency": currency,
+            "effect": "paid", "pledge_id": pledge_id, "amount_cents": amount_cents.stored(), "currency": currency,
             "provider_ref": provider_ref, "campaign": campaign, "session_id": session_id,
         }),
         Effect::Failed { pledge_id } => json!({ "effect": "failed", "pledge_id": pledge_id }),
@@ -102,7 +102,7 @@ fn describe(e: &WebhookEvent) -> Value {
             currency,
         } => json!({
             "effect": "refunded", "provider_ref": provider_ref,
-            "refunded_total_cents": refunded_total_cents, "currency": currency,
+            "refunded_total_cents": refunded_total_cents.stored(), "currency": currency,
         }),
         Effect::Ignored { reason } => json!({ "effect": "ignored", "reason": reason.as_str() }),
     };

@@ -5,9 +5,9 @@
 //! where it can be. Values are bound, never spliced: where a statement varies (the order of a
 //! moderation list), it is chosen from constants here.
 
-use super::{batch, rows, stmt, TOTALS};
+use super::{batch, first, rows, stmt, totals, COUNTED};
 use crate::error::AppError;
-use app::admin::{AdminComment, CommentList, DayTotal, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, LOGIN_BUCKET, PAGE_SIZE};
+use app::admin::{AdminComment, CommentList, DayTotal, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
 use app::money::Cents;
 use app::views::admin::{Dashboard, COMMENTS_PER_PAGE};
 use serde::Deserialize;
@@ -27,33 +27,7 @@ fn offset(page: i64, per_page: i64) -> i64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Login failures and sessions
-
-/// When this visitor's recent logins failed, oldest first.
-pub async fn login_failures(db: &D1Database, key_hash: &str, since: i64) -> Result<Vec<i64>, AppError> {
-    #[derive(Deserialize)]
-    struct At {
-        at: i64,
-    }
-    let r = stmt(db, "SELECT at FROM rate_events WHERE bucket = ?1 AND key_hash = ?2 AND at > ?3 ORDER BY at", &[LOGIN_BUCKET.into(), key_hash.into(), since.into()])?
-        .all()
-        .await
-        .map_err(AppError::Storage)?;
-    Ok(rows::<At>(&r)?.into_iter().map(|a| a.at).collect())
-}
-
-/// Counts a failed login, and forgets counted actions older than a day (as every bucket does).
-pub async fn record_login_failure(db: &D1Database, key_hash: &str, now: i64) -> Result<(), AppError> {
-    batch(
-        db,
-        vec![
-            stmt(db, "DELETE FROM rate_events WHERE at < ?1", &[(now - 86_400).into()])?,
-            stmt(db, "INSERT INTO rate_events (bucket, key_hash, at) VALUES (?1, ?2, ?3)", &[LOGIN_BUCKET.into(), key_hash.into(), now.into()])?,
-        ],
-    )
-    .await
-    .map(|_| ())
-}
+// Sessions
 
 /// Starts a session; ends the one it replaces (if the browser brought one) and every expired
 /// one, so the table never grows.
@@ -79,11 +53,8 @@ pub async fn session_csrf(db: &D1Database, id_hash: &str, now: i64) -> Result<Op
     struct Row {
         csrf: String,
     }
-    let r = stmt(db, "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2", &[id_hash.into(), now.into()])?
-        .first::<Row>(None)
-        .await
-        .map_err(AppError::Storage)?;
-    Ok(r.map(|r| r.csrf))
+    let s = stmt(db, "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2", &[id_hash.into(), now.into()])?;
+    Ok(first::<Row>(s).await?.map(|r| r.csrf))
 }
 
 pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
@@ -175,11 +146,8 @@ pub async fn reply_target(db: &D1Database, id: i64) -> Result<Option<(i64, Strin
         thread: i64,
         lang: String,
     }
-    let r = stmt(db, "SELECT COALESCE(thread_id, id) AS thread, lang FROM comments WHERE id = ?1 AND status = 'approved'", &[id.into()])?
-        .first::<Row>(None)
-        .await
-        .map_err(AppError::Storage)?;
-    Ok(r.map(|r| (r.thread, r.lang)))
+    let s = stmt(db, "SELECT COALESCE(thread_id, id) AS thread, lang FROM comments WHERE id = ?1 AND status = 'approved'", &[id.into()])?;
+    Ok(first::<Row>(s).await?.map(|r| (r.thread, r.lang)))
 }
 
 /// The campaign's reply, public at once. Returns its id.
@@ -213,9 +181,10 @@ pub async fn create_reply(db: &D1Database, r: &NewReply<'_>) -> Result<i64, AppE
 // ---------------------------------------------------------------------------------------------
 // The overview
 
-/// Pledges flagged for a look, plus refunds whose payment never arrived.
+/// Pledges flagged for a look, flagged events, plus refunds whose payment never arrived.
 const FLAGGED_COUNT: &str = "(SELECT COUNT(*) FROM pledges WHERE flag IS NOT NULL) \
-     + (SELECT COUNT(*) FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.ever_paid = 1))";
+     + (SELECT COUNT(*) FROM webhook_events WHERE outcome LIKE 'flagged:%' AND outcome <> 'flagged:currency') \
+     + (SELECT COUNT(*) FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.scheme = r.scheme AND p.ever_paid = 1))";
 
 pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
     #[derive(Deserialize)]
@@ -238,7 +207,7 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
                 {FLAGGED_COUNT} AS flagged, \
                 (SELECT COUNT(*) FROM volunteers) AS volunteers"
     );
-    let results = batch(db, vec![stmt(db, &counts, &[])?, stmt(db, TOTALS, &[])?]).await?;
+    let results = batch(db, vec![stmt(db, &counts, &[])?, stmt(db, &totals(), &[])?]).await?;
     let [counts, totals] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
     let c = rows::<Counts>(counts)?.into_iter().next().ok_or(AppError::Internal("no counts"))?;
     let t = rows::<Totals>(totals)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
@@ -289,24 +258,28 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
         )?,
         stmt(
             db,
-            "SELECT status, COUNT(*) AS pledges, COALESCE(SUM(CASE WHEN currency = 'usd' THEN amount_cents END), 0) AS cents \
+            "SELECT status, COUNT(*) AS pledges, \
+                    COALESCE(SUM(CASE WHEN currency = 'usd' AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
+                                      THEN amount_cents END), 0) AS cents \
              FROM pledges GROUP BY status \
              ORDER BY CASE status WHEN 'paid' THEN 1 WHEN 'pending' THEN 2 WHEN 'refunded' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END",
             &[],
         )?,
-        stmt(db, TOTALS, &[])?,
+        stmt(db, &totals(), &[])?,
         stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE flag IS NOT NULL ORDER BY created_at DESC, id LIMIT 200"), &[])?,
         stmt(
             db,
             "SELECT r.provider_ref, r.refunded_cents, r.currency, r.updated_at FROM refunds r \
-             WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.ever_paid = 1) \
+             WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.scheme = r.scheme AND p.ever_paid = 1) \
              ORDER BY r.updated_at LIMIT 200",
             &[],
         )?,
         stmt(
             db,
-            "SELECT paid_at / 86400 AS day, SUM(amount_cents) AS cents, COUNT(*) AS gifts FROM pledges \
-             WHERE ever_paid = 1 AND currency = 'usd' AND paid_at >= ?1 GROUP BY paid_at / 86400 ORDER BY day",
+            &format!(
+                "SELECT paid_at / 86400 AS day, SUM(amount_cents) AS cents, COUNT(*) AS gifts FROM pledges \
+                 WHERE {COUNTED} AND paid_at >= ?1 GROUP BY paid_at / 86400 ORDER BY day"
+            ),
             &[since.into()],
         )?,
     ];
