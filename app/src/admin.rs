@@ -317,6 +317,35 @@ pub struct VolunteerRow {
     pub created_at: i64,
 }
 
+/// A webhook event recorded as flagged (a second payment, a refund in another currency or
+/// from another scheme, an amount that cannot be counted): for a maintainer to look at.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct FlaggedEvent {
+    pub scheme: String,
+    pub event_id: String,
+    pub outcome: String,
+    pub pledge_id: Option<String>,
+    pub provider_ref: Option<String>,
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub received_at: i64,
+}
+
+impl FlaggedEvent {
+    /// Why it was flagged, in words.
+    pub fn why(&self) -> &'static str {
+        use crate::ledger::{Flag, Outcome};
+        match Outcome::parse(&self.outcome) {
+            Some(Outcome::Flagged(Flag::Amount)) => "an amount that cannot be counted",
+            Some(Outcome::Flagged(Flag::SecondPayment)) => "a second payment for a pledge already paid",
+            Some(Outcome::Flagged(Flag::RefundCurrency)) => "a refund in another currency than its payment",
+            Some(Outcome::Flagged(Flag::RefundScheme)) => "a refund naming another provider's payment",
+            Some(Outcome::Flagged(Flag::Currency)) => "a gift in another currency",
+            _ => "flagged",
+        }
+    }
+}
+
 impl VolunteerRow {
     /// How they want to help, in words.
     pub fn help_words(&self) -> String {

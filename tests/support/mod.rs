@@ -110,6 +110,15 @@ impl Worker {
 
     /// Starts a worker with [`TEST_VARS`] overridden by `vars` (a value of `""` removes one).
     pub fn start(vars: &[(&str, &str)]) -> Worker {
+        Worker::start_at(vars, "warn")
+    }
+
+    /// A worker whose own log lines (`console.log`) reach `wrangler.log`, for tests of them.
+    pub fn start_logged(vars: &[(&str, &str)]) -> Worker {
+        Worker::start_at(vars, "log")
+    }
+
+    fn start_at(vars: &[(&str, &str)], log_level: &str) -> Worker {
         static ONCE: OnceLock<()> = OnceLock::new();
         ONCE.get_or_init(|| unsafe {
             libc::atexit(kill_all);
@@ -149,7 +158,7 @@ impl Worker {
             .current_dir(&dir)
             .args(["dev", "--config", "wrangler.toml", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--persist-to", "state", "--inspector-port", "0", "--show-interactive-dev-session=false"])
-            .args(["--log-level", "warn"])
+            .args(["--log-level", log_level])
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)

@@ -41,10 +41,9 @@ pub fn routes(r: Router<'static, ()>) -> Router<'static, ()> {
         .get_async("/admin/pledges.csv", h!(pledges_csv))
         .get_async("/admin/volunteers", h!(volunteers))
         .get_async("/admin/volunteers.csv", h!(volunteers_csv))
-        // Anything else under /admin is refused like the rest before it is a 404, so that no
-        // path tells a visitor without a session what exists.
-        .get_async("/admin/*rest", h!(unknown_page))
-        .post_async("/admin/*rest", h!(unknown_post))
+        // Anything else under /admin, whatever the method, is refused like the rest before it
+        // is a 404 (the entry point sends it to `unknown`), so that no path tells a visitor
+        // without a session what exists.
 }
 
 /// The most a form post to `/admin` may carry (a reply is at most 4,000 characters).
@@ -208,6 +207,15 @@ async fn unknown_page(req: Request, ctx: RouteContext<()>) -> Result<Response, A
     Err(AppError::NotFound.into())
 }
 
+/// Any other method or path under `/admin` the routes above do not take.
+pub async fn unknown(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+    if req.method() == worker::Method::Get {
+        unknown_page(req, ctx).await
+    } else {
+        unknown_post(req, ctx).await
+    }
+}
+
 async fn unknown_post(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
     require(&req, &ctx.env, Refusal::NoSession).await?;
     Err(AppError::NotFound.into())
@@ -316,6 +324,7 @@ async fn pledges(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminE
             raised: d.raised,
             gifts: d.gifts,
             flagged: d.flagged,
+            flagged_events: d.flagged_events,
             waiting_refunds: d.waiting_refunds,
             chart_svg,
         },

@@ -77,6 +77,9 @@ fn router() -> Router<'static, ()> {
     let r = post_both(r, "/volunteer", h!(comments::volunteer));
     let r = get_both(r, "/volunteer/thanks", h!(comments::volunteer_thanks));
     let r = admin::routes(r);
+    // A path under /admin that no admin route matches (`/admin/pledges.csv/` slips past the
+    // router's catch-all) is still refused like the rest of the area, never a public answer.
+    let r = r.or_else_any_method_async("/admin/*rest", h!(admin::unknown));
     r.get_async("/km", h!(pages::km_root)).or_else_any_method_async("/*path", h!(pages::not_found))
 }
 

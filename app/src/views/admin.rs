@@ -8,7 +8,7 @@
 //! is the chart, which [`crate::admin::paid_per_day_svg`] builds from numbers and dates only.
 
 use super::textarea_text;
-use crate::admin::{amount, waited, AdminComment, CommentList, LoginProblem, PledgeRow, ReplyProblem, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
+use crate::admin::{amount, waited, AdminComment, CommentList, FlaggedEvent, LoginProblem, PledgeRow, ReplyProblem, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
 use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
@@ -346,6 +346,7 @@ pub struct PledgesPage {
     pub gifts: i64,
     /// Pledges with a flag (another currency).
     pub flagged: Vec<PledgeRow>,
+    pub flagged_events: Vec<FlaggedEvent>,
     pub waiting_refunds: Vec<WaitingRefund>,
     /// [`crate::admin::paid_per_day_svg`].
     pub chart_svg: String,
@@ -412,7 +413,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
 }
 
 pub fn pledges(csrf: &str, p: PledgesPage) -> String {
-    let PledgesPage { filter, page, matching, rows, totals, raised, gifts, flagged, waiting_refunds, chart_svg } = p;
+    let PledgesPage { filter, page, matching, rows, totals, raised, gifts, flagged, flagged_events, waiting_refunds, chart_svg } = p;
     let filter_key = filter.map_or("all", Status::as_str);
     let tabs = std::iter::once(("all", "All".to_string()))
         .chain(STATUSES.iter().map(|s| (s.as_str(), status_label(*s).to_string())))
@@ -429,6 +430,31 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
         Either::Left(view! { <p>"No pledge is flagged."</p> })
     } else {
         Either::Right(pledge_table(flagged))
+    };
+    let events_part = if flagged_events.is_empty() {
+        Either::Left(view! { <p>"No payment event is flagged."</p> })
+    } else {
+        let items = flagged_events
+            .into_iter()
+            .map(|e| {
+                let money = e.amount_cents.map_or_else(|| "not a countable number".to_string(), |c| amount(c, e.currency.as_deref().unwrap_or("")));
+                view! {
+                    <tr>
+                        <td>{when(e.received_at)}</td>
+                        <td>{e.why()}</td>
+                        <td><code>{format!("{} {}", e.scheme, e.event_id)}</code></td>
+                        <td><code>{e.pledge_id.unwrap_or_default()}</code>" "<code>{e.provider_ref.unwrap_or_default()}</code></td>
+                        <td>{money}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Either::Right(view! {
+            <table>
+                <thead><tr><th scope="col">"Received"</th><th scope="col">"Why"</th><th scope="col">"Event"</th><th scope="col">"Pledge, payment"</th><th scope="col">"Amount"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+        })
     };
     let refunds_part = if waiting_refunds.is_empty() {
         Either::Left(view! { <p>"No refund is waiting for its payment."</p> })
@@ -465,6 +491,8 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
             <h2 id="flagged-heading">"Flagged: look at these"</h2>
             <h3>"Gifts in other currencies (not in the totals)"</h3>
             {flagged_part}
+            <h3>"Payment events that changed nothing (not in the totals)"</h3>
+            {events_part}
             <h3>"Refunds waiting for their payment"</h3>
             {refunds_part}
         </section>

@@ -7,7 +7,7 @@
 
 use super::{batch, first, rows, stmt, totals, COUNTED};
 use crate::error::AppError;
-use app::admin::{AdminComment, CommentList, DayTotal, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
+use app::admin::{AdminComment, CommentList, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
 use app::money::Cents;
 use app::views::admin::{Dashboard, COMMENTS_PER_PAGE};
 use serde::Deserialize;
@@ -238,6 +238,7 @@ pub struct PledgesData {
     pub raised: Cents,
     pub gifts: i64,
     pub flagged: Vec<PledgeRow>,
+    pub flagged_events: Vec<FlaggedEvent>,
     pub waiting_refunds: Vec<WaitingRefund>,
     pub days: Vec<DayTotal>,
 }
@@ -269,6 +270,12 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
         stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE flag IS NOT NULL ORDER BY created_at DESC, id LIMIT 200"), &[])?,
         stmt(
             db,
+            "SELECT scheme, event_id, outcome, pledge_id, provider_ref, amount_cents, currency, received_at FROM webhook_events \
+             WHERE outcome LIKE 'flagged:%' AND outcome <> 'flagged:currency' ORDER BY received_at DESC LIMIT 200",
+            &[],
+        )?,
+        stmt(
+            db,
             "SELECT r.provider_ref, r.refunded_cents, r.currency, r.updated_at FROM refunds r \
              WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.scheme = r.scheme AND p.ever_paid = 1) \
              ORDER BY r.updated_at LIMIT 200",
@@ -284,7 +291,7 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
         )?,
     ];
     let results = batch(db, stmts).await?;
-    let [matching, list, totals, money, flagged, refunds, days] = results.as_slice() else {
+    let [matching, list, totals, money, flagged, flagged_events, refunds, days] = results.as_slice() else {
         return Err(AppError::Internal("unexpected batch shape"));
     };
     let money = rows::<Totals>(money)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
@@ -295,6 +302,7 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
         raised: Cents(money.raised),
         gifts: money.gifts,
         flagged: rows(flagged)?,
+        flagged_events: rows(flagged_events)?,
         waiting_refunds: rows(refunds)?,
         days: rows(days)?,
     })
