@@ -51,15 +51,27 @@ fn main() {
     for (name, path, table) in &parsed {
         writeln!(code, "pub static {name}: Text = Text {{").ok();
         for k in &keys {
-            writeln!(code, "    {k}: {:?},", clean(table[k.as_str()].as_str().unwrap_or_default())).ok();
+            writeln!(
+                code,
+                "    {k}: {:?},",
+                clean(table[k.as_str()].as_str().unwrap_or_default())
+            )
+            .ok();
         }
         code.push_str("    tiers: &[\n");
-        let tier_table = table["tiers"].as_table().unwrap_or_else(|| panic!("{path}: [tiers] must be tables"));
+        let tier_table = table["tiers"]
+            .as_table()
+            .unwrap_or_else(|| panic!("{path}: [tiers] must be tables"));
         for id in &tiers {
-            let t = tier_table[id.as_str()].as_table().unwrap_or_else(|| panic!("{path}: tiers.{id}"));
+            let t = tier_table[id.as_str()]
+                .as_table()
+                .unwrap_or_else(|| panic!("{path}: tiers.{id}"));
             write!(code, "        TierText {{ id: {id:?}").ok();
             for f in TIER_FIELDS {
-                let v = t.get(f).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{path}: tiers.{id}.{f} missing"));
+                let v = t
+                    .get(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_else(|| panic!("{path}: tiers.{id}.{f} missing"));
                 write!(code, ", {f}: {:?}", clean(v)).ok();
             }
             code.push_str(" },\n");
@@ -85,7 +97,10 @@ fn string_keys(path: &str, t: &toml::Table) -> Vec<String> {
             toml::Value::Table(_) if k == "tiers" => {}
             _ => panic!("{path}: `{k}` must be a string (or the [tiers.<id>] tables)"),
         }
-        if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !k
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             panic!("{path}: key `{k}` must be snake_case");
         }
     }
@@ -94,7 +109,10 @@ fn string_keys(path: &str, t: &toml::Table) -> Vec<String> {
 }
 
 fn tier_ids(path: &str, t: &toml::Table) -> Vec<String> {
-    let tiers = t.get("tiers").and_then(|v| v.as_table()).unwrap_or_else(|| panic!("{path}: no [tiers.<id>] tables"));
+    let tiers = t
+        .get("tiers")
+        .and_then(|v| v.as_table())
+        .unwrap_or_else(|| panic!("{path}: no [tiers.<id>] tables"));
     let map: BTreeMap<_, _> = tiers.iter().collect();
     map.keys().map(|k| k.to_string()).collect()
 }

@@ -22,9 +22,16 @@ fn login_as<'w>(w: &'w Worker, visitor: &str) -> Admin<'w> {
     let r = w.post_form("/admin/login", visitor, &[("password", PASSWORD)]);
     assert_eq!(r.status, 303, "login: {}", r.body);
     assert_eq!(r.header("Location"), Some("/admin"));
-    let set = r.header("Set-Cookie").unwrap_or_else(|| panic!("no session cookie: {:?}", r.headers));
+    let set = r
+        .header("Set-Cookie")
+        .unwrap_or_else(|| panic!("no session cookie: {:?}", r.headers));
     let cookie = set.split(';').next().unwrap_or_default().to_string();
-    let mut admin = Admin { w, ip: visitor.to_string(), cookie, csrf: String::new() };
+    let mut admin = Admin {
+        w,
+        ip: visitor.to_string(),
+        cookie,
+        csrf: String::new(),
+    };
     let overview = admin.get("/admin");
     assert_eq!(overview.status, 200);
     admin.csrf = csrf_of(&overview.body);
@@ -33,8 +40,15 @@ fn login_as<'w>(w: &'w Worker, visitor: &str) -> Admin<'w> {
 
 /// The token in a page's forms.
 fn csrf_of(html: &str) -> String {
-    let start = html.find(r#"name="csrf" value=""#).map(|i| i + r#"name="csrf" value=""#.len()).unwrap_or_else(|| panic!("no csrf field: {html}"));
-    html[start..].split('"').next().unwrap_or_default().to_string()
+    let start = html
+        .find(r#"name="csrf" value=""#)
+        .map(|i| i + r#"name="csrf" value=""#.len())
+        .unwrap_or_else(|| panic!("no csrf field: {html}"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 impl Admin<'_> {
@@ -51,18 +65,36 @@ impl Admin<'_> {
 }
 
 fn get_with(w: &Worker, path: &str, visitor: &str, cookie: &str) -> Resp {
-    w.request("GET", path, &[("CF-Connecting-IP", visitor), ("Cookie", cookie)], None)
+    w.request(
+        "GET",
+        path,
+        &[("CF-Connecting-IP", visitor), ("Cookie", cookie)],
+        None,
+    )
 }
 
 fn post_with(w: &Worker, path: &str, visitor: &str, cookie: &str, fields: &[(&str, &str)]) -> Resp {
     let body = encode_form(fields);
-    let headers = [("CF-Connecting-IP", visitor), ("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded")];
+    let headers = [
+        ("CF-Connecting-IP", visitor),
+        ("Cookie", cookie),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
     w.request("POST", path, &headers, Some(body.as_bytes()))
 }
 
 fn assert_private(r: &Resp, what: &str) {
-    assert_eq!(r.header("Cache-Control"), Some("no-store"), "{what}: {:?}", r.headers);
-    assert_eq!(r.header("X-Robots-Tag"), Some("noindex, nofollow"), "{what}");
+    assert_eq!(
+        r.header("Cache-Control"),
+        Some("no-store"),
+        "{what}: {:?}",
+        r.headers
+    );
+    assert_eq!(
+        r.header("X-Robots-Tag"),
+        Some("noindex, nofollow"),
+        "{what}"
+    );
 }
 
 /// A comment to insert: `name` (unique), `body`, `status`, `parent`, age in seconds, `flagged`.
@@ -75,7 +107,10 @@ fn comments(w: &Worker, rows: &[Row<'_>]) -> Vec<i64> {
     let mut sql = String::new();
     for (name, body, status, parent, age, flagged) in rows {
         let (parent_sql, thread_sql) = match parent {
-            Some(p) => (p.to_string(), format!("(SELECT COALESCE(thread_id, id) FROM comments WHERE id = {p})")),
+            Some(p) => (
+                p.to_string(),
+                format!("(SELECT COALESCE(thread_id, id) FROM comments WHERE id = {p})"),
+            ),
             None => ("NULL".to_string(), "NULL".to_string()),
         };
         let links = if *flagged { 3 } else { 0 };
@@ -87,17 +122,26 @@ fn comments(w: &Worker, rows: &[Row<'_>]) -> Vec<i64> {
         ));
     }
     let names: Vec<String> = rows.iter().map(|r| format!("'{}'", r.0)).collect();
-    sql.push_str(&format!("SELECT id, name FROM comments WHERE name IN ({})", names.join(",")));
+    sql.push_str(&format!(
+        "SELECT id, name FROM comments WHERE name IN ({})",
+        names.join(",")
+    ));
     let found = w.sql(&sql);
     rows.iter()
         .map(|r| {
-            found.iter().find(|f| f["name"] == r.0).and_then(|f| f["id"].as_i64()).unwrap_or_else(|| panic!("{} not inserted", r.0))
+            found
+                .iter()
+                .find(|f| f["name"] == r.0)
+                .and_then(|f| f["id"].as_i64())
+                .unwrap_or_else(|| panic!("{} not inserted", r.0))
         })
         .collect()
 }
 
 fn status_of(w: &Worker, id: i64) -> Option<String> {
-    w.sql(&format!("SELECT status FROM comments WHERE id = {id}")).first().and_then(|r| r["status"].as_str().map(str::to_string))
+    w.sql(&format!("SELECT status FROM comments WHERE id = {id}"))
+        .first()
+        .and_then(|r| r["status"].as_str().map(str::to_string))
 }
 
 #[test]
@@ -106,9 +150,16 @@ fn login_gives_a_strict_session_cookie_and_private_pages() {
     let me = ip(5000);
     let form = w.get_as("/admin", &me);
     assert_eq!(form.status, 200);
-    assert!(form.body.contains(r#"type="password""#) && form.body.contains(r#"action="/admin/login""#));
-    assert!(form.body.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
-    assert!(!form.body.contains("/admin/pledges"), "the login page shows nothing else");
+    assert!(
+        form.body.contains(r#"type="password""#) && form.body.contains(r#"action="/admin/login""#)
+    );
+    assert!(form
+        .body
+        .contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+    assert!(
+        !form.body.contains("/admin/pledges"),
+        "the login page shows nothing else"
+    );
     assert_private(&form, "login form");
 
     let wrong = w.post_form("/admin/login", &me, &[("password", "test-admin-passwor")]);
@@ -122,28 +173,60 @@ fn login_gives_a_strict_session_cookie_and_private_pages() {
     assert_private(&r, "login");
     let set = r.header("Set-Cookie").unwrap_or_default();
     let mut parts = set.split("; ");
-    let (name, value) = parts.next().and_then(|p| p.split_once('=')).unwrap_or_default();
+    let (name, value) = parts
+        .next()
+        .and_then(|p| p.split_once('='))
+        .unwrap_or_default();
     assert_eq!(name, "admin_session");
-    assert!(value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()), "{value}");
+    assert!(
+        value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{value}"
+    );
     let attrs: Vec<&str> = parts.collect();
-    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/admin", "Max-Age=43200"] {
+    for attr in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/admin",
+        "Max-Age=43200",
+    ] {
         assert!(attrs.contains(&attr), "{set} lacks {attr}");
     }
     // D1 holds a hash of the id, never the id itself.
     let stored = serde_json::to_string(&w.sql("SELECT * FROM admin_sessions")).unwrap_or_default();
-    assert!(!stored.contains(value) && stored.contains("id_hash"), "{stored}");
+    assert!(
+        !stored.contains(value) && stored.contains("id_hash"),
+        "{stored}"
+    );
 
     let admin = login_as(w, &me);
     let overview = admin.get("/admin");
-    assert!(overview.body.contains("Overview") && overview.body.contains(r#"action="/admin/logout""#));
-    for path in ["/admin", "/admin/comments", "/admin/comments?status=spam", "/admin/waiting", "/admin/pledges", "/admin/pledges?status=paid", "/admin/volunteers"] {
+    assert!(
+        overview.body.contains("Overview") && overview.body.contains(r#"action="/admin/logout""#)
+    );
+    for path in [
+        "/admin",
+        "/admin/comments",
+        "/admin/comments?status=spam",
+        "/admin/waiting",
+        "/admin/pledges",
+        "/admin/pledges?status=paid",
+        "/admin/volunteers",
+    ] {
         let r = admin.get(path);
         assert_eq!(r.status, 200, "{path}");
         assert_private(&r, path);
         assert!(r.body.contains(r#"content="noindex, nofollow""#), "{path}");
         // The CSP allows the one hashed stylesheet and no script: nothing inline may slip in.
-        assert!(!r.body.contains(" style=") && !r.body.contains("<script"), "{path}");
-        assert!(r.header("Content-Security-Policy").is_some_and(|c| c.contains("style-src 'sha256-")), "{path}");
+        assert!(
+            !r.body.contains(" style=") && !r.body.contains("<script"),
+            "{path}"
+        );
+        assert!(
+            r.header("Content-Security-Policy")
+                .is_some_and(|c| c.contains("style-src 'sha256-")),
+            "{path}"
+        );
     }
     assert_eq!(admin.get("/admin/no-such-page").status, 404);
 }
@@ -153,20 +236,46 @@ fn without_a_session_pages_redirect_to_the_login_and_the_rest_is_401() {
     let w = Worker::shared();
     let me = ip(5001);
     let forged = format!("admin_session={}", "0123456789abcdef".repeat(2));
-    for cookie in ["", forged.as_str(), "admin_session=../../etc/passwd", "admin_session="] {
-        for path in ["/admin/comments", "/admin/comments?status=approved", "/admin/waiting", "/admin/pledges", "/admin/volunteers", "/admin/anything"] {
+    for cookie in [
+        "",
+        forged.as_str(),
+        "admin_session=../../etc/passwd",
+        "admin_session=",
+    ] {
+        for path in [
+            "/admin/comments",
+            "/admin/comments?status=approved",
+            "/admin/waiting",
+            "/admin/pledges",
+            "/admin/volunteers",
+            "/admin/anything",
+        ] {
             let r = get_with(w, path, &me, cookie);
-            assert_eq!((r.status, r.header("Location")), (303, Some("/admin")), "GET {path} with {cookie:?}");
+            assert_eq!(
+                (r.status, r.header("Location")),
+                (303, Some("/admin")),
+                "GET {path} with {cookie:?}"
+            );
             assert!(r.body.is_empty());
             assert_private(&r, path);
         }
-        for path in ["/admin/pledges.csv", "/admin/volunteers.csv", "/admin/pledges.csv?status=paid"] {
+        for path in [
+            "/admin/pledges.csv",
+            "/admin/volunteers.csv",
+            "/admin/pledges.csv?status=paid",
+        ] {
             let r = get_with(w, path, &me, cookie);
             assert_eq!(r.status, 401, "GET {path} with {cookie:?}");
             assert!(r.body.is_empty(), "{}", r.body);
             assert_private(&r, path);
         }
-        for path in ["/admin/logout", "/admin/comments/1/approve", "/admin/comments/1/reply", "/admin/comments/1/delete", "/admin/other"] {
+        for path in [
+            "/admin/logout",
+            "/admin/comments/1/approve",
+            "/admin/comments/1/reply",
+            "/admin/comments/1/delete",
+            "/admin/other",
+        ] {
             let r = post_with(w, path, &me, cookie, &[("csrf", "x"), ("text", "hello")]);
             assert_eq!(r.status, 401, "POST {path} with {cookie:?}");
             assert!(r.body.is_empty());
@@ -174,7 +283,11 @@ fn without_a_session_pages_redirect_to_the_login_and_the_rest_is_401() {
         }
         // The login form itself, showing nothing else.
         let r = get_with(w, "/admin", &me, cookie);
-        assert!(r.status == 200 && r.body.contains(r#"type="password""#) && !r.body.contains("Overview"));
+        assert!(
+            r.status == 200
+                && r.body.contains(r#"type="password""#)
+                && !r.body.contains("Overview")
+        );
     }
     // The rest of the site is as it was.
     assert_eq!(w.get("/about").status, 404);
@@ -186,7 +299,11 @@ fn an_expired_session_is_over() {
     let w = Worker::shared();
     let admin = login_as(w, &ip(5002));
     assert_eq!(admin.get("/admin/pledges").status, 200);
-    w.sql(&format!("UPDATE admin_sessions SET expires_at = {} WHERE csrf = '{}'", now() - 1, admin.csrf));
+    w.sql(&format!(
+        "UPDATE admin_sessions SET expires_at = {} WHERE csrf = '{}'",
+        now() - 1,
+        admin.csrf
+    ));
     assert_eq!(admin.get("/admin/pledges").status, 303);
     assert_eq!(admin.get("/admin/pledges.csv").status, 401);
     assert!(admin.get("/admin").body.contains(r#"type="password""#));
@@ -232,8 +349,18 @@ fn logout_ends_the_session_in_d1() {
     let r = admin.post("/admin/logout", &[]);
     assert_eq!((r.status, r.header("Location")), (303, Some("/admin")));
     let set = r.header("Set-Cookie").unwrap_or_default();
-    assert!(set.starts_with("admin_session=;") && set.contains("Max-Age=0") && set.contains("Path=/admin"), "{set}");
-    assert!(w.sql(&format!("SELECT 1 FROM admin_sessions WHERE csrf = '{}'", admin.csrf)).is_empty());
+    assert!(
+        set.starts_with("admin_session=;")
+            && set.contains("Max-Age=0")
+            && set.contains("Path=/admin"),
+        "{set}"
+    );
+    assert!(w
+        .sql(&format!(
+            "SELECT 1 FROM admin_sessions WHERE csrf = '{}'",
+            admin.csrf
+        ))
+        .is_empty());
     // A copy of the cookie kept elsewhere opens nothing now.
     assert_eq!(admin.get("/admin/waiting").status, 303);
     assert_eq!(admin.get("/admin/volunteers.csv").status, 401);
@@ -246,19 +373,38 @@ fn every_post_needs_its_own_sessions_csrf_token() {
     let a = login_as(w, &ip(5006));
     let b = login_as(w, &ip(5007));
     assert_ne!(a.csrf, b.csrf);
-    let [held] = comments(w, &[("Csrf target 5006", "please approve me", "held", None, 10, false)])[..] else { panic!() };
+    let [held] = comments(
+        w,
+        &[(
+            "Csrf target 5006",
+            "please approve me",
+            "held",
+            None,
+            10,
+            false,
+        )],
+    )[..] else {
+        panic!()
+    };
     let path = format!("/admin/comments/{held}/approve");
     let zeros = "0".repeat(32);
     for (what, fields) in [
         ("missing", vec![("back", "held")]),
         ("empty", vec![("csrf", ""), ("back", "held")]),
         ("wrong", vec![("csrf", zeros.as_str()), ("back", "held")]),
-        ("another session's", vec![("csrf", b.csrf.as_str()), ("back", "held")]),
+        (
+            "another session's",
+            vec![("csrf", b.csrf.as_str()), ("back", "held")],
+        ),
     ] {
         let r = post_with(w, &path, &a.ip, &a.cookie, &fields);
         assert_eq!(r.status, 403, "{what} token");
         assert_private(&r, what);
-        assert_eq!(status_of(w, held).as_deref(), Some("held"), "{what} token changed the comment");
+        assert_eq!(
+            status_of(w, held).as_deref(),
+            Some("held"),
+            "{what} token changed the comment"
+        );
     }
     let r = a.post(&path, &[("back", "held")]);
     assert_eq!(r.status, 303);
@@ -273,61 +419,159 @@ fn moderation_moves_comments_on_and_off_the_public_page() {
     let ids = comments(
         &w,
         &[
-            ("Linky Lim", "https://a https://b https://c", "held", None, 400, true),
+            (
+                "Linky Lim",
+                "https://a https://b https://c",
+                "held",
+                None,
+                400,
+                true,
+            ),
             ("Old Sophea", "First in the queue", "held", None, 300, false),
             ("Doomed Dara", "Delete me", "held", None, 200, false),
             ("New Nary", "Newest of the held", "held", None, 100, false),
         ],
     );
-    let [linky, old, doomed, new] = ids[..] else { panic!() };
+    let [linky, old, doomed, new] = ids[..] else {
+        panic!()
+    };
 
     // Held: oldest first, the link-heavy one last and flagged.
     let held = admin.get("/admin/comments?status=held");
-    let pos = |id: i64| held.body.find(&format!(r#"id="comment-{id}""#)).unwrap_or_else(|| panic!("{id} not listed"));
+    let pos = |id: i64| {
+        held.body
+            .find(&format!(r#"id="comment-{id}""#))
+            .unwrap_or_else(|| panic!("{id} not listed"))
+    };
     assert!(pos(old) < pos(doomed) && pos(doomed) < pos(new) && pos(new) < pos(linky));
     assert!(held.body.contains("3 links"));
-    assert!(held.body.contains(&format!(r#"formaction="/admin/comments/{old}/approve""#)));
+    assert!(held
+        .body
+        .contains(&format!(r#"formaction="/admin/comments/{old}/approve""#)));
 
     let public = w.get("/");
-    assert!(!public.body.contains("First in the queue"), "held comments are not public");
+    assert!(
+        !public.body.contains("First in the queue"),
+        "held comments are not public"
+    );
     // The edge keeps that page: a comment approved behind the worker's back does not show...
-    comments(&w, &[("Behind the back", "Approved in SQL", "approved", None, 250, false)]);
-    assert!(!w.get("/").body.contains("Approved in SQL"), "the edge cache is not on, so this test proves nothing");
+    comments(
+        &w,
+        &[(
+            "Behind the back",
+            "Approved in SQL",
+            "approved",
+            None,
+            250,
+            false,
+        )],
+    );
+    assert!(
+        !w.get("/").body.contains("Approved in SQL"),
+        "the edge cache is not on, so this test proves nothing"
+    );
 
     // Approve: one click, back to the same list at the comment that took its place.
-    let r = admin.post(&format!("/admin/comments/{old}/approve"), &[("back", "held"), ("page", "1"), ("next", &doomed.to_string())]);
-    assert_eq!((r.status, r.header("Location")), (303, Some(format!("/admin/comments?status=held#comment-{doomed}").as_str())));
+    let r = admin.post(
+        &format!("/admin/comments/{old}/approve"),
+        &[
+            ("back", "held"),
+            ("page", "1"),
+            ("next", &doomed.to_string()),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.header("Location")),
+        (
+            303,
+            Some(format!("/admin/comments?status=held#comment-{doomed}").as_str())
+        )
+    );
     assert_private(&r, "approve");
     let public = w.get("/");
-    assert!(public.body.contains("First in the queue") && public.body.contains("Old Sophea"), "approved comment not on the public page");
+    assert!(
+        public.body.contains("First in the queue") && public.body.contains("Old Sophea"),
+        "approved comment not on the public page"
+    );
     // ...until an action purges it.
     assert!(public.body.contains("Approved in SQL"));
-    assert!(admin.get("/admin/comments?status=approved").body.contains("First in the queue"));
-    assert!(!admin.get("/admin/comments?status=held").body.contains("First in the queue"));
+    assert!(admin
+        .get("/admin/comments?status=approved")
+        .body
+        .contains("First in the queue"));
+    assert!(!admin
+        .get("/admin/comments?status=held")
+        .body
+        .contains("First in the queue"));
 
     // Spam: off the public page at once, into the spam list.
-    let r = admin.post(&format!("/admin/comments/{old}/spam"), &[("back", "approved"), ("page", "2")]);
-    assert_eq!(r.header("Location"), Some("/admin/comments?status=approved&page=2"));
+    let r = admin.post(
+        &format!("/admin/comments/{old}/spam"),
+        &[("back", "approved"), ("page", "2")],
+    );
+    assert_eq!(
+        r.header("Location"),
+        Some("/admin/comments?status=approved&page=2")
+    );
     assert_eq!(status_of(&w, old).as_deref(), Some("spam"));
-    assert!(!w.get("/").body.contains("First in the queue"), "spam still public");
-    assert!(admin.get("/admin/comments?status=spam").body.contains("First in the queue"));
+    assert!(
+        !w.get("/").body.contains("First in the queue"),
+        "spam still public"
+    );
+    assert!(admin
+        .get("/admin/comments?status=spam")
+        .body
+        .contains("First in the queue"));
 
     // Spam can be approved after all.
     admin.post(&format!("/admin/comments/{new}/spam"), &[("back", "held")]);
-    let r = admin.post(&format!("/admin/comments/{new}/approve"), &[("back", "spam")]);
+    let r = admin.post(
+        &format!("/admin/comments/{new}/approve"),
+        &[("back", "spam")],
+    );
     assert_eq!(r.header("Location"), Some("/admin/comments?status=spam"));
     assert!(w.get("/").body.contains("Newest of the held"));
 
     // Delete: gone for good, with the replies under it.
-    let [reply] = comments(&w, &[("Reply to doomed", "under it", "approved", Some(doomed), 50, false)])[..] else { panic!() };
-    let r = admin.post(&format!("/admin/comments/{doomed}/delete"), &[("back", "held")]);
+    let [reply] = comments(
+        &w,
+        &[(
+            "Reply to doomed",
+            "under it",
+            "approved",
+            Some(doomed),
+            50,
+            false,
+        )],
+    )[..] else {
+        panic!()
+    };
+    let r = admin.post(
+        &format!("/admin/comments/{doomed}/delete"),
+        &[("back", "held")],
+    );
     assert_eq!(r.status, 303);
-    assert!(w.sql(&format!("SELECT id FROM comments WHERE id IN ({doomed}, {reply})")).is_empty());
-    assert!(!admin.get("/admin/comments?status=held").body.contains("Delete me"));
+    assert!(w
+        .sql(&format!(
+            "SELECT id FROM comments WHERE id IN ({doomed}, {reply})"
+        ))
+        .is_empty());
+    assert!(!admin
+        .get("/admin/comments?status=held")
+        .body
+        .contains("Delete me"));
 
     // Unknown comments and actions are 404s; nothing changes.
-    assert_eq!(admin.post("/admin/comments/99999999/approve", &[]).status, 404);
-    assert_eq!(admin.post(&format!("/admin/comments/{linky}/burn"), &[]).status, 404);
+    assert_eq!(
+        admin.post("/admin/comments/99999999/approve", &[]).status,
+        404
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/admin/comments/{linky}/burn"), &[])
+            .status,
+        404
+    );
     assert_eq!(admin.post("/admin/comments/x/approve", &[]).status, 404);
     assert_eq!(status_of(&w, linky).as_deref(), Some("held"));
 }
@@ -339,68 +583,171 @@ fn a_reply_appears_threaded_and_marked_as_the_campaigns() {
     let [root, answer_me, held] = comments(
         w,
         &[
-            ("Sokha 5020", "When is the next training?", "approved", None, 7200, false),
-            ("Chenda 5020", "And in Battambang?", "approved", None, 3600, false),
+            (
+                "Sokha 5020",
+                "When is the next training?",
+                "approved",
+                None,
+                7200,
+                false,
+            ),
+            (
+                "Chenda 5020",
+                "And in Battambang?",
+                "approved",
+                None,
+                3600,
+                false,
+            ),
             ("Held 5020", "not yet approved", "held", None, 60, false),
         ],
     )[..] else {
         panic!()
     };
-    w.sql(&format!("UPDATE comments SET parent_id = {root}, thread_id = {root} WHERE id = {answer_me}"));
+    w.sql(&format!(
+        "UPDATE comments SET parent_id = {root}, thread_id = {root} WHERE id = {answer_me}"
+    ));
 
     // Both wait, oldest first, with how long they have waited.
     let waiting = admin.get("/admin/waiting");
     assert_private(&waiting, "waiting");
-    let (a, b) = (waiting.body.find("When is the next training?"), waiting.body.find("And in Battambang?"));
+    let (a, b) = (
+        waiting.body.find("When is the next training?"),
+        waiting.body.find("And in Battambang?"),
+    );
     assert!(a.is_some() && b.is_some() && a < b, "{}", waiting.body);
-    assert!(waiting.body.contains("waiting 2 hours") && waiting.body.contains("waiting 1 hour<"), "{}", waiting.body);
+    assert!(
+        waiting.body.contains("waiting 2 hours") && waiting.body.contains("waiting 1 hour<"),
+        "{}",
+        waiting.body
+    );
 
     // A reply with nothing in it comes back with the problem and the list.
-    let r = admin.post(&format!("/admin/comments/{root}/reply"), &[("back", "waiting"), ("text", "  ")]);
+    let r = admin.post(
+        &format!("/admin/comments/{root}/reply"),
+        &[("back", "waiting"), ("text", "  ")],
+    );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("Write the reply first") && r.body.contains("When is the next training?"));
+    assert!(
+        r.body.contains("Write the reply first") && r.body.contains("When is the next training?")
+    );
 
     let text = "Thank you, Sokha! Saturday. <b>Not bold</b>";
-    let r = admin.post(&format!("/admin/comments/{root}/reply"), &[("back", "waiting"), ("next", &answer_me.to_string()), ("text", text)]);
-    assert_eq!((r.status, r.header("Location")), (303, Some(format!("/admin/waiting#comment-{answer_me}").as_str())));
+    let r = admin.post(
+        &format!("/admin/comments/{root}/reply"),
+        &[
+            ("back", "waiting"),
+            ("next", &answer_me.to_string()),
+            ("text", text),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.header("Location")),
+        (
+            303,
+            Some(format!("/admin/waiting#comment-{answer_me}").as_str())
+        )
+    );
     let row = w.sql(&format!("SELECT id, parent_id, thread_id, is_campaign, status, name FROM comments WHERE parent_id = {root} AND is_campaign = 1"));
     let reply: &Value = row.first().unwrap_or_else(|| panic!("no reply stored"));
-    assert_eq!((reply["thread_id"].as_i64(), reply["status"].as_str(), reply["name"].as_str()), (Some(root), Some("approved"), Some("Women Lead Cambodia")));
+    assert_eq!(
+        (
+            reply["thread_id"].as_i64(),
+            reply["status"].as_str(),
+            reply["name"].as_str()
+        ),
+        (Some(root), Some("approved"), Some("Women Lead Cambodia"))
+    );
     let reply_id = reply["id"].as_i64().unwrap_or_default();
 
     // On the public page: inside the root's thread, marked as the campaign's, escaped.
     let page = w.get("/").body;
-    let root_at = page.find(&format!(r#"id="comment-{root}""#)).unwrap_or_else(|| panic!("root not public"));
+    let root_at = page
+        .find(&format!(r#"id="comment-{root}""#))
+        .unwrap_or_else(|| panic!("root not public"));
     let reply_id_attr = format!(r#"id="comment-{reply_id}""#);
-    let id_at = page.find(&reply_id_attr).unwrap_or_else(|| panic!("reply not public: {page}"));
+    let id_at = page
+        .find(&reply_id_attr)
+        .unwrap_or_else(|| panic!("reply not public: {page}"));
     let reply_at = page[..id_at].rfind("<li").unwrap_or(0);
     let tag = &page[reply_at..reply_at + page[reply_at..].find('>').unwrap_or(0)];
-    assert!(tag.contains(r#"class="comment campaign""#), "reply not marked: {tag}");
+    assert!(
+        tag.contains(r#"class="comment campaign""#),
+        "reply not marked: {tag}"
+    );
     assert!(root_at < reply_at);
     let thread = &page[root_at..];
     let thread = &thread[..thread.find("</ol>").unwrap_or(thread.len())];
-    assert!(thread.contains(&reply_id_attr), "the reply is not inside the root's thread");
+    assert!(
+        thread.contains(&reply_id_attr),
+        "the reply is not inside the root's thread"
+    );
     let reply_html = &page[reply_at..];
     let reply_html = &reply_html[..reply_html.find("</li>").unwrap_or(reply_html.len())];
-    assert!(reply_html.contains("Women Lead Cambodia") && reply_html.contains(r#"<span class="badge">The campaign</span>"#), "{reply_html}");
+    assert!(
+        reply_html.contains("Women Lead Cambodia")
+            && reply_html.contains(r#"<span class="badge">The campaign</span>"#),
+        "{reply_html}"
+    );
     assert!(reply_html.contains("&lt;b&gt;Not bold&lt;/b&gt;"));
 
     // Answered: the thread has the campaign's reply after both comments.
     let waiting = admin.get("/admin/waiting").body;
-    assert!(!waiting.contains("When is the next training?") && !waiting.contains("And in Battambang?"));
+    assert!(
+        !waiting.contains("When is the next training?") && !waiting.contains("And in Battambang?")
+    );
     // A visitor who writes again afterwards waits again.
-    let [later] = comments(w, &[("Later 5020", "One more question", "approved", Some(root), 0, false)])[..] else { panic!() };
-    assert!(admin.get("/admin/waiting").body.contains("One more question"));
+    let [later] = comments(
+        w,
+        &[(
+            "Later 5020",
+            "One more question",
+            "approved",
+            Some(root),
+            0,
+            false,
+        )],
+    )[..] else {
+        panic!()
+    };
+    assert!(admin
+        .get("/admin/waiting")
+        .body
+        .contains("One more question"));
     // A reply to a reply joins the root's thread; from a list, the list stays at that comment.
-    let r = admin.post(&format!("/admin/comments/{later}/reply"), &[("back", "approved"), ("text", "Yes, there too.")]);
-    assert_eq!(r.header("Location"), Some(format!("/admin/comments?status=approved#comment-{later}").as_str()));
-    let rows = w.sql(&format!("SELECT thread_id FROM comments WHERE parent_id = {later} AND is_campaign = 1"));
-    assert_eq!(rows.first().and_then(|r| r["thread_id"].as_i64()), Some(root));
-    assert!(!admin.get("/admin/waiting").body.contains("One more question"));
+    let r = admin.post(
+        &format!("/admin/comments/{later}/reply"),
+        &[("back", "approved"), ("text", "Yes, there too.")],
+    );
+    assert_eq!(
+        r.header("Location"),
+        Some(format!("/admin/comments?status=approved#comment-{later}").as_str())
+    );
+    let rows = w.sql(&format!(
+        "SELECT thread_id FROM comments WHERE parent_id = {later} AND is_campaign = 1"
+    ));
+    assert_eq!(
+        rows.first().and_then(|r| r["thread_id"].as_i64()),
+        Some(root)
+    );
+    assert!(!admin
+        .get("/admin/waiting")
+        .body
+        .contains("One more question"));
 
     // Only approved comments can be answered.
-    assert_eq!(admin.post(&format!("/admin/comments/{held}/reply"), &[("text", "hello")]).status, 404);
-    assert!(w.sql(&format!("SELECT id FROM comments WHERE parent_id = {held}")).is_empty());
+    assert_eq!(
+        admin
+            .post(
+                &format!("/admin/comments/{held}/reply"),
+                &[("text", "hello")]
+            )
+            .status,
+        404
+    );
+    assert!(w
+        .sql(&format!("SELECT id FROM comments WHERE parent_id = {held}"))
+        .is_empty());
 }
 
 #[test]
@@ -424,27 +771,52 @@ fn csv_exports_open_safely_in_spreadsheets() {
     assert_eq!(r.status, 200);
     assert_private(&r, "pledges.csv");
     assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
-    assert!(r.header("Content-Disposition").is_some_and(|d| d.starts_with("attachment; filename=\"pledges-all-")));
-    assert!(r.body.starts_with("\u{FEFF}id,status,created,paid,amount,"), "no BOM or header");
+    assert!(r
+        .header("Content-Disposition")
+        .is_some_and(|d| d.starts_with("attachment; filename=\"pledges-all-")));
+    assert!(
+        r.body.starts_with("\u{FEFF}id,status,created,paid,amount,"),
+        "no BOM or header"
+    );
     assert!(r.body.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",no,x@example.org,\"a, b\nc\",en,"), "{}", r.body);
-    assert!(r.body.contains(",350.00,0.00,usd,,information-year,សុខា ចាន់,yes,"), "Khmer name lost: {}", r.body);
+    assert!(
+        r.body
+            .contains(",350.00,0.00,usd,,information-year,សុខា ចាន់,yes,"),
+        "Khmer name lost: {}",
+        r.body
+    );
     assert!(r.body.contains("Pending 5030"));
     assert!(r.body.contains("\r\n") && r.body.ends_with("\r\n"));
     // The status filter applies to the file too.
     let paid = admin.get("/admin/pledges.csv?status=paid");
     assert!(paid.body.contains("សុខា ចាន់") && !paid.body.contains("Pending 5030"));
-    assert!(paid.header("Content-Disposition").is_some_and(|d| d.contains("pledges-paid-")));
+    assert!(paid
+        .header("Content-Disposition")
+        .is_some_and(|d| d.contains("pledges-paid-")));
 
     let v = admin.get("/admin/volunteers.csv");
     assert_eq!(v.status, 200);
-    assert!(v.body.starts_with("\u{FEFF}id,created,name,email,phone,place,help,message,lang\r\n"));
-    assert!(v.body.contains(",ស្រីមុំ 5030,,'+855 12 345 678,'@home,Radio; Training,'-1+1,km\r\n"), "{}", v.body);
+    assert!(v
+        .body
+        .starts_with("\u{FEFF}id,created,name,email,phone,place,help,message,lang\r\n"));
+    assert!(
+        v.body
+            .contains(",ស្រីមុំ 5030,,'+855 12 345 678,'@home,Radio; Training,'-1+1,km\r\n"),
+        "{}",
+        v.body
+    );
 
     // The same people on the pages, escaped and with how they want to help.
     let page = admin.get("/admin/volunteers").body;
-    assert!(page.contains("ស្រីមុំ 5030") && page.contains("Radio; Training") && page.contains("@home"));
+    assert!(
+        page.contains("ស្រីមុំ 5030") && page.contains("Radio; Training") && page.contains("@home")
+    );
     let pledges = admin.get("/admin/pledges?status=paid").body;
-    assert!(pledges.contains("សុខា ចាន់ (shown)") && pledges.contains("=HYPERLINK(") && !pledges.contains("<script"));
+    assert!(
+        pledges.contains("សុខា ចាន់ (shown)")
+            && pledges.contains("=HYPERLINK(")
+            && !pledges.contains("<script")
+    );
     assert!(!pledges.contains("Pending 5030"));
 }
 
@@ -469,24 +841,45 @@ fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
     assert_eq!(r.status, 200);
     let body = r.body;
     // The chart: inline SVG, a titled bar for each day with gifts, no inline style.
-    let svg = &body[body.find("<svg").unwrap_or_else(|| panic!("no chart"))..body.find("</svg>").unwrap_or(0)];
-    let dates = w.sql(&format!("SELECT date({t}, 'unixepoch') AS a, date({}, 'unixepoch') AS b", t - 10 * day));
-    let date = |k: &str| dates.first().and_then(|r| r[k].as_str().map(str::to_string)).unwrap_or_default();
+    let svg = &body
+        [body.find("<svg").unwrap_or_else(|| panic!("no chart"))..body.find("</svg>").unwrap_or(0)];
+    let dates = w.sql(&format!(
+        "SELECT date({t}, 'unixepoch') AS a, date({}, 'unixepoch') AS b",
+        t - 10 * day
+    ));
+    let date = |k: &str| {
+        dates
+            .first()
+            .and_then(|r| r[k].as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
     let (today, ten_days_ago) = (date("a"), date("b"));
-    assert!(svg.contains("<rect") && svg.contains(&format!("<title>{today}: ")), "{svg}");
+    assert!(
+        svg.contains("<rect") && svg.contains(&format!("<title>{today}: ")),
+        "{svg}"
+    );
     assert!(svg.contains(&format!("<title>{ten_days_ago}: ")), "{svg}");
     assert!(!svg.contains("style") && !svg.contains("EUR"));
     // Totals, and the flagged events apart: another currency, a refund waiting for its payment.
     assert!(body.contains("Totals by status"));
     let flagged = &body[body.find(r#"id="flagged""#).unwrap_or(0)..];
     let flagged = &flagged[..flagged.find("</section>").unwrap_or(flagged.len())];
-    assert!(flagged.contains("99.00 EUR") && flagged.contains("currency"), "{flagged}");
-    assert!(flagged.contains("pi_5040_waiting") && flagged.contains("US$25"), "{flagged}");
+    assert!(
+        flagged.contains("99.00 EUR") && flagged.contains("currency"),
+        "{flagged}"
+    );
+    assert!(
+        flagged.contains("pi_5040_waiting") && flagged.contains("US$25"),
+        "{flagged}"
+    );
     assert!(!flagged.contains("pi_5040a"));
     // The filter.
     let pending = admin.get("/admin/pledges?status=pending").body;
     let list = &pending[pending.find(r#"id="list-heading""#).unwrap_or(0)..];
     assert!(!list.contains(&("d5040".repeat(6) + "01")));
-    assert!(admin.get("/admin/pledges?status=paid").body.contains(&("d5040".repeat(6) + "01")));
+    assert!(admin
+        .get("/admin/pledges?status=paid")
+        .body
+        .contains(&("d5040".repeat(6) + "01")));
     assert!(body.contains(r#"href="/admin/pledges.csv?status=all""#));
 }

@@ -22,25 +22,37 @@ fn shot(name: &str) -> PathBuf {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
 }
 
 /// The site's copy in one language (`en`, `km`).
 fn copy(lang: &str) -> toml::Table {
-    let text = std::fs::read_to_string(root().join(format!("app/content/{lang}.toml"))).expect("read content");
+    let text = std::fs::read_to_string(root().join(format!("app/content/{lang}.toml")))
+        .expect("read content");
     text.parse().expect("parse content")
 }
 
 fn word(t: &toml::Table, key: &str) -> String {
-    t.get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("no {key} in content")).to_string()
+    t.get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("no {key} in content"))
+        .to_string()
 }
 
 fn tier_word(t: &toml::Table, tier: &str, key: &str) -> String {
-    t["tiers"][tier][key].as_str().unwrap_or_else(|| panic!("no tiers.{tier}.{key}")).to_string()
+    t["tiers"][tier][key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no tiers.{tier}.{key}"))
+        .to_string()
 }
 
 fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    pairs.iter().fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    pairs.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 /// Whole dollars as the site writes them: `US$50,000`.
@@ -75,12 +87,18 @@ fn open(b: &Browser, url: &str, css: &str) {
 }
 
 fn js_string(b: &Browser, script: &str, args: Value) -> String {
-    b.eval(script, args).as_str().unwrap_or_default().to_string()
+    b.eval(script, args)
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The `#comment-N` the browser landed on after posting a comment.
 fn comment_id_from_url(url: &str) -> i64 {
-    url.rsplit("#comment-").next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no #comment- anchor in {url}"))
+    url.rsplit("#comment-")
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no #comment- anchor in {url}"))
 }
 
 /// Waits so a form token served at `loaded` is old enough (3 s) to be accepted.
@@ -94,9 +112,13 @@ fn let_token_age(loaded: Instant) {
 
 /// The comment form's token as served in `page`.
 fn comment_token(page: &Resp) -> String {
-    let start = page.body.find("id=\"comment-form\"").expect("comment form on the page");
+    let start = page
+        .body
+        .find("id=\"comment-form\"")
+        .expect("comment form on the page");
     let rest = &page.body[start..];
-    let at = rest.find("name=\"token\" value=\"").expect("token field") + "name=\"token\" value=\"".len();
+    let at = rest.find("name=\"token\" value=\"").expect("token field")
+        + "name=\"token\" value=\"".len();
     rest[at..].split('"').next().unwrap_or_default().to_string()
 }
 
@@ -135,10 +157,18 @@ fn pages_fit_and_pass_axe() {
         let b = browser(width, height, 101 + width);
         for (lang, path) in [("en", "/"), ("km", "/km/")] {
             open(&b, &format!("{}{path}", w.base), "#comments");
-            assert_eq!(js_string(&b, "return document.documentElement.lang", json!([])), lang);
+            assert_eq!(
+                js_string(&b, "return document.documentElement.lang", json!([])),
+                lang
+            );
             // The seeded content is there, Khmer included.
             let body = js_string(&b, "return document.body.textContent", json!([]));
-            assert!(body.contains("សុខា ចាន់") && body.contains("Margaret O'Neill") && body.contains("ចន្ទា"), "seeded content missing on {path}");
+            assert!(
+                body.contains("សុខា ចាន់")
+                    && body.contains("Margaret O'Neill")
+                    && body.contains("ចន្ទា"),
+                "seeded content missing on {path}"
+            );
             let fit = b.eval(OVERFLOW, json!([]));
             if fit["scroll"].as_u64() > fit["inner"].as_u64() {
                 problems.push(format!("{path} at {width}px overflows: {fit}"));
@@ -151,14 +181,24 @@ fn pages_fit_and_pass_axe() {
             b.full_screenshot(&shot(&format!("home-{lang}-{width}-full.png")));
         }
     }
-    assert!(problems.is_empty(), "layout/accessibility problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "layout/accessibility problems:\n{}",
+        problems.join("\n")
+    );
 
     // The check can fail: a field without its label is reported.
     let b = browser(390, 844, 100);
     open(&b, &format!("{}/", w.base), "#comment-form");
-    b.eval("document.querySelector('label[for=comment-name]').remove(); return true;", json!([]));
+    b.eval(
+        "document.querySelector('label[for=comment-name]').remove(); return true;",
+        json!([]),
+    );
     let axe = b.axe_serious();
-    assert!(axe.iter().any(|v| v.contains("#comment-name")), "axe should report the unlabelled field: {axe:?}");
+    assert!(
+        axe.iter().any(|v| v.contains("#comment-name")),
+        "axe should report the unlabelled field: {axe:?}"
+    );
     eprintln!("pages_fit_and_pass_axe: {:?}", started.elapsed());
 }
 
@@ -198,27 +238,52 @@ fn giving_in_english_and_khmer() {
         let before = b.eval(PROGRESS, json!([]));
         assert_eq!(before["gifts"], gifts_text(&t, gifts), "{lang}: {before}");
         let counter = |k: i64| fill(&tier_word(&t, tier, "counter"), &[("n", &k.to_string())]);
-        assert!(before["counters"].as_array().unwrap().contains(&json!(counter(0))), "{lang}: {before}");
+        assert!(
+            before["counters"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(counter(0))),
+            "{lang}: {before}"
+        );
 
         b.click(&format!("label[for=tier-{tier}]"));
         b.type_into("#pledge-name", name);
         b.type_into("#pledge-email", "donor@example.org");
         b.click("label[for=show-name]");
         let ticked = b.eval("return [document.querySelector('#tier-' + arguments[0]).checked, document.querySelector('#show-name').checked]", json!([tier]));
-        assert_eq!(ticked, json!([true, true]), "{lang}: tier and show-name should be ticked");
-        b.eval("document.querySelector('#pledge-form').scrollIntoView(); return true;", json!([]));
+        assert_eq!(
+            ticked,
+            json!([true, true]),
+            "{lang}: tier and show-name should be ticked"
+        );
+        b.eval(
+            "document.querySelector('#pledge-form').scrollIntoView(); return true;",
+            json!([]),
+        );
         b.screenshot(&shot(&format!("give-{lang}-1-form.png")));
 
         b.click_and_wait("#pledge-form button[type=submit]");
         let checkout = b.url();
-        assert!(checkout.starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)), "{lang}: landed on {checkout}");
+        assert!(
+            checkout.starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
+            "{lang}: landed on {checkout}"
+        );
         b.screenshot(&shot(&format!("give-{lang}-2-checkout.png")));
         b.click_and_wait("button[value=pay]");
         let thanks = b.url();
         let id = thanks.rsplit('/').next().unwrap_or_default().to_string();
-        assert_eq!(thanks, format!("{}{prefix}pledges/{id}", w.base), "{lang}: thank-you page");
+        assert_eq!(
+            thanks,
+            format!("{}{prefix}pledges/{id}", w.base),
+            "{lang}: thank-you page"
+        );
         assert_eq!(id.len(), 32);
-        let status = b.wait_for("the pledge paid", 15, "const s = document.querySelector('#pledge-status'); return s && s.dataset.status;", json!([]));
+        let status = b.wait_for(
+            "the pledge paid",
+            15,
+            "const s = document.querySelector('#pledge-status'); return s && s.dataset.status;",
+            json!([]),
+        );
         assert_eq!(status, "paid", "{lang}");
         b.screenshot(&shot(&format!("give-{lang}-3-thanks.png")));
 
@@ -230,12 +295,34 @@ fn giving_in_english_and_khmer() {
         assert_ne!(after["raised"], before["raised"]);
         assert_ne!(after["counters"], before["counters"]);
         assert_eq!(after["gifts"], gifts_text(&t, gifts), "{lang}: {after}");
-        assert_eq!(after["raised"], fill(&word(&t, "progress_raised"), &[("raised", &usd(raised)), ("goal", &goal)]), "{lang}: {after}");
+        assert_eq!(
+            after["raised"],
+            fill(
+                &word(&t, "progress_raised"),
+                &[("raised", &usd(raised)), ("goal", &goal)]
+            ),
+            "{lang}: {after}"
+        );
         assert_eq!(after["value"], (raised * 100 / (50_000 * 100)).to_string());
-        assert!(after["counters"].as_array().unwrap().contains(&json!(counter(units))), "{lang}: {after}");
+        assert!(
+            after["counters"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(counter(units))),
+            "{lang}: {after}"
+        );
         let supporters = after["supporters"].as_array().unwrap();
-        assert!(supporters[0].as_str().unwrap_or_default().starts_with(&format!("{name} · ")), "{lang}: newest supporter first, named: {after}");
-        b.eval("document.querySelector('#progress').scrollIntoView(); return true;", json!([]));
+        assert!(
+            supporters[0]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(&format!("{name} · ")),
+            "{lang}: newest supporter first, named: {after}"
+        );
+        b.eval(
+            "document.querySelector('#progress').scrollIntoView(); return true;",
+            json!([]),
+        );
         b.screenshot(&shot(&format!("give-{lang}-4-progress.png")));
     }
     own_amount_too_small(&w);
@@ -245,7 +332,10 @@ fn giving_in_english_and_khmer() {
 /// An own amount of 3 comes back with the value kept and the problem named in the visitor's
 /// language, at the field and in the summary.
 fn own_amount_too_small(w: &Worker) {
-    for (n, (lang, prefix, name)) in [("en", "/", "Low Amount"), ("km", "/km/", "ចំនួនតិច")].into_iter().enumerate() {
+    for (n, (lang, prefix, name)) in [("en", "/", "Low Amount"), ("km", "/km/", "ចំនួនតិច")]
+        .into_iter()
+        .enumerate()
+    {
         let t = copy(lang);
         let b = browser(390, 844, 211 + n as u32);
         open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
@@ -253,7 +343,11 @@ fn own_amount_too_small(w: &Worker) {
         b.type_into("#amount", "3");
         b.type_into("#pledge-name", name);
         b.click_and_wait("#pledge-form button[type=submit]");
-        assert_eq!(b.url(), format!("{}{prefix}pledges", w.base), "{lang}: stays on the form's answer");
+        assert_eq!(
+            b.url(),
+            format!("{}{prefix}pledges", w.base),
+            "{lang}: stays on the form's answer"
+        );
         let state = b.eval(
             "const a = document.querySelector('#amount'); const e = document.querySelector('#amount-error'); \
              const s = document.querySelector('#pledge-form .errors'); \
@@ -270,16 +364,37 @@ fn own_amount_too_small(w: &Worker) {
         assert_eq!(state["invalid"], "true", "{lang}: {state}");
         assert_eq!(state["described"], "amount-error", "{lang}: {state}");
         assert_eq!(state["error"], message, "{lang}: {state}");
-        assert!(state["summary"].as_str().unwrap_or_default().contains(&message), "{lang}: {state}");
-        b.eval("document.querySelector('#pledge-form').scrollIntoView(); return true;", json!([]));
+        assert!(
+            state["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&message),
+            "{lang}: {state}"
+        );
+        b.eval(
+            "document.querySelector('#pledge-form').scrollIntoView(); return true;",
+            json!([]),
+        );
         b.screenshot(&shot(&format!("give-{lang}-amount-error.png")));
-        assert!(b.axe_serious().is_empty(), "{lang}: axe on the error page: {:?}", b.axe_serious());
+        assert!(
+            b.axe_serious().is_empty(),
+            "{lang}: axe on the error page: {:?}",
+            b.axe_serious()
+        );
         // The answer page is private (`Referrer-Policy: no-referrer`, so the browser posts from
         // it with `Origin: null`): its form still posts, past the cross-site check.
-        b.eval("const a = document.querySelector('#amount'); a.value = ''; return true;", json!([]));
+        b.eval(
+            "const a = document.querySelector('#amount'); a.value = ''; return true;",
+            json!([]),
+        );
         b.type_into("#amount", "5");
         b.click_and_wait("#pledge-form button[type=submit]");
-        assert!(b.url().starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)), "{lang}: posted from the 422 page: {}", b.url());
+        assert!(
+            b.url()
+                .starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
+            "{lang}: posted from the 422 page: {}",
+            b.url()
+        );
     }
 }
 
@@ -300,7 +415,11 @@ fn post_comment(b: &Browser, loaded: Instant, name: &str, text: &str) -> i64 {
     b.type_into("#comment-name", name);
     b.type_into("#comment-email", "reader@example.org");
     b.type_into("#comment-text", text);
-    let typed = js_string(b, "return document.querySelector('#comment-text').value", json!([]));
+    let typed = js_string(
+        b,
+        "return document.querySelector('#comment-text').value",
+        json!([]),
+    );
     assert_eq!(typed, text, "the textarea holds exactly what was typed");
     let_token_age(loaded);
     b.click_and_wait("#comment-form button[type=submit]");
@@ -314,8 +433,22 @@ fn comment_and_reply_in_both_languages() {
     // (language, path prefix, name, comment, replier's name, reply): the two languages go
     // through each step side by side, so the 3 s token waits and the SQL calls are shared.
     let cases = [
-        ("en", "/", "Ellen Reader", "Thank you for all your work!\nA second line, with  two spaces & <angle> brackets.", "Ellen's friend", "Seconded: keep going.\nAll the best."),
-        ("km", "/km/", "សុខា", "សូមអរគុណសម្រាប់ការងាររបស់អ្នក\nបន្ទាត់ទីពីរ", "ដារ៉ា", "ខ្ញុំយល់ស្របទាំងស្រុង។\nសូមបន្តការងារល្អ!"),
+        (
+            "en",
+            "/",
+            "Ellen Reader",
+            "Thank you for all your work!\nA second line, with  two spaces & <angle> brackets.",
+            "Ellen's friend",
+            "Seconded: keep going.\nAll the best.",
+        ),
+        (
+            "km",
+            "/km/",
+            "សុខា",
+            "សូមអរគុណសម្រាប់ការងាររបស់អ្នក\nបន្ទាត់ទីពីរ",
+            "ដារ៉ា",
+            "ខ្ញុំយល់ស្របទាំងស្រុង។\nសូមបន្តការងារល្អ!",
+        ),
     ];
     let copies: Vec<toml::Table> = cases.iter().map(|c| copy(c.0)).collect();
     let homes: Vec<String> = cases.iter().map(|c| format!("{}{}", w.base, c.1)).collect();
@@ -332,30 +465,64 @@ fn comment_and_reply_in_both_languages() {
     for (n, (lang, _, name, text, _, _)) in cases.iter().enumerate() {
         let (author, loaded) = &authors[n];
         let id = post_comment(author, *loaded, name, text);
-        assert!(author.url().starts_with(&format!("{}#comment-", homes[n])), "{lang}: {}", author.url());
+        assert!(
+            author.url().starts_with(&format!("{}#comment-", homes[n])),
+            "{lang}: {}",
+            author.url()
+        );
         let mine = author.wait_for("the held comment", 10, COMMENT, json!([id]));
-        assert_eq!(mine["body"], *text, "{lang}: the text byte for byte: {mine}");
+        assert_eq!(
+            mine["body"], *text,
+            "{lang}: the text byte for byte: {mine}"
+        );
         assert_eq!(mine["who"], *name);
         assert_eq!(mine["body_children"], 0);
         assert_eq!(mine["white_space"], "pre-wrap");
-        assert!(mine["classes"].as_str().unwrap_or_default().contains("held"), "{mine}");
-        assert_eq!(mine["notice"], word(&copies[n], "comment_awaiting"), "{lang}: {mine}");
-        assert_eq!(mine["reply"], Value::Null, "{lang}: a held comment offers no reply");
-        author.eval("document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;", json!([id]));
+        assert!(
+            mine["classes"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("held"),
+            "{mine}"
+        );
+        assert_eq!(
+            mine["notice"],
+            word(&copies[n], "comment_awaiting"),
+            "{lang}: {mine}"
+        );
+        assert_eq!(
+            mine["reply"],
+            Value::Null,
+            "{lang}: a held comment offers no reply"
+        );
+        author.eval(
+            "document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;",
+            json!([id]),
+        );
         author.screenshot(&shot(&format!("comment-{lang}-1-held.png")));
         ids.push(id);
     }
     drop(authors);
 
     // Nobody else sees them, in either language, until they are approved.
-    let others: Vec<Browser> = (0..cases.len()).map(|n| browser(1280, 800, 311 + n as u32)).collect();
+    let others: Vec<Browser> = (0..cases.len())
+        .map(|n| browser(1280, 800, 311 + n as u32))
+        .collect();
     for (n, other) in others.iter().enumerate() {
         open(other, &homes[n], "#comments");
         for id in &ids {
-            assert_eq!(other.eval(COMMENT, json!([id])), Value::Null, "{}: held comment {id} is shown to another visitor", cases[n].0);
+            assert_eq!(
+                other.eval(COMMENT, json!([id])),
+                Value::Null,
+                "{}: held comment {id} is shown to another visitor",
+                cases[n].0
+            );
         }
     }
-    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id IN ({}, {})", ids[0], ids[1]));
+    w.sql(&format!(
+        "UPDATE comments SET status = 'approved' WHERE id IN ({}, {})",
+        ids[0], ids[1]
+    ));
 
     // Another visitor answers each through its Reply link.
     let mut replying = Vec::new();
@@ -365,9 +532,16 @@ fn comment_and_reply_in_both_languages() {
         open(other, &homes[n], "#comments");
         let public = other.eval(COMMENT, json!([id]));
         assert_eq!(public["body"], text, "{lang}: {public}");
-        assert_eq!(public["notice"], Value::Null, "{lang}: approved, no notice: {public}");
+        assert_eq!(
+            public["notice"],
+            Value::Null,
+            "{lang}: approved, no notice: {public}"
+        );
         assert_eq!(public["classes"], "comment");
-        let reply_href = public["reply"].as_str().unwrap_or_else(|| panic!("{lang}: no Reply link: {public}")).to_string();
+        let reply_href = public["reply"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{lang}: no Reply link: {public}"))
+            .to_string();
         assert_eq!(reply_href, format!("{prefix}?reply={id}#comment-form"));
         other.click_and_wait(&format!("#comment-{id} > article a[href*='?reply=']"));
         replying.push(Instant::now());
@@ -378,19 +552,30 @@ fn comment_and_reply_in_both_languages() {
             json!([]),
         );
         assert_eq!(form["parent"], id.to_string(), "{lang}: {form}");
-        assert_eq!(form["hint"], fill(&word(&copies[n], "comment_replying_to"), &[("name", name)]), "{lang}: {form}");
+        assert_eq!(
+            form["hint"],
+            fill(&word(&copies[n], "comment_replying_to"), &[("name", name)]),
+            "{lang}: {form}"
+        );
     }
     let mut replies = Vec::new();
     for (n, other) in others.iter().enumerate() {
         let (lang, _, _, _, reply_name, reply_text) = cases[n];
         let reply = post_comment(other, replying[n], reply_name, reply_text);
         let held = other.wait_for("the held reply", 10, COMMENT, json!([reply]));
-        assert_eq!(held["parent"], format!("comment-{}", ids[n]), "{lang}: the held reply sits in its thread: {held}");
+        assert_eq!(
+            held["parent"],
+            format!("comment-{}", ids[n]),
+            "{lang}: the held reply sits in its thread: {held}"
+        );
         assert_eq!(held["notice"], word(&copies[n], "comment_awaiting"));
         replies.push(reply);
     }
     drop(others);
-    w.sql(&format!("UPDATE comments SET status = 'approved' WHERE id IN ({}, {})", replies[0], replies[1]));
+    w.sql(&format!(
+        "UPDATE comments SET status = 'approved' WHERE id IN ({}, {})",
+        replies[0], replies[1]
+    ));
 
     // A visitor without any cookie sees each thread, the reply inside its parent's item.
     let fresh = browser(1280, 800, 321);
@@ -398,30 +583,55 @@ fn comment_and_reply_in_both_languages() {
         let (id, reply) = (ids[n], replies[n]);
         open(&fresh, &homes[n], "#comments");
         let shown = fresh.eval(COMMENT, json!([reply]));
-        assert_eq!(shown["parent"], format!("comment-{id}"), "{lang}: threaded under its parent: {shown}");
+        assert_eq!(
+            shown["parent"],
+            format!("comment-{id}"),
+            "{lang}: threaded under its parent: {shown}"
+        );
         assert_eq!(shown["body"], *reply_text, "{lang}: {shown}");
         assert_eq!(shown["who"], *reply_name);
         assert_eq!(shown["body_children"], 0);
         assert_eq!(shown["notice"], Value::Null);
-        assert_eq!(shown["reply"], Value::Null, "{lang}: replies are not answered in turn");
-        assert_eq!(fresh.eval(COMMENT, json!([id]))["body"], cases[n].3, "{lang}: the root as typed");
+        assert_eq!(
+            shown["reply"],
+            Value::Null,
+            "{lang}: replies are not answered in turn"
+        );
+        assert_eq!(
+            fresh.eval(COMMENT, json!([id]))["body"],
+            cases[n].3,
+            "{lang}: the root as typed"
+        );
         let nested = fresh.eval(
             "return !!document.querySelector('li#comment-' + arguments[0] + ' > ol > li#comment-' + arguments[1] + ' > article > p.body')",
             json!([id, reply]),
         );
-        assert_eq!(nested, true, "{lang}: the reply is a list item inside its parent's");
-        fresh.eval("document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;", json!([id]));
+        assert_eq!(
+            nested, true,
+            "{lang}: the reply is a list item inside its parent's"
+        );
+        fresh.eval(
+            "document.getElementById('comment-' + arguments[0]).scrollIntoView(); return true;",
+            json!([id]),
+        );
         fresh.screenshot(&shot(&format!("comment-{lang}-2-thread.png")));
     }
-    eprintln!("comment_and_reply_in_both_languages: {:?}", started.elapsed());
+    eprintln!(
+        "comment_and_reply_in_both_languages: {:?}",
+        started.elapsed()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // 4. XSS
 
 fn payloads() -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/xss-payloads.txt")).expect("read the payloads");
-    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+    let text = std::fs::read_to_string(root().join("tests/fixtures/xss-payloads.txt"))
+        .expect("read the payloads");
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Everything the XSS check looks at on one page.
@@ -447,17 +657,36 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     let started = Instant::now();
     let w = Worker::start(&[]);
     let payloads = payloads();
-    assert!(payloads.len() >= 30, "a few dozen payloads, got {}", payloads.len());
+    assert!(
+        payloads.len() >= 30,
+        "a few dozen payloads, got {}",
+        payloads.len()
+    );
 
     // Post every payload over HTTP, each from its own address with a token of its own (a
     // token is accepted once), all aged together.
-    let tokens: Vec<String> = (0..payloads.len()).map(|i| comment_token(&w.get_as("/", &ip(400 + i as u32)))).collect();
+    let tokens: Vec<String> = (0..payloads.len())
+        .map(|i| comment_token(&w.get_as("/", &ip(400 + i as u32))))
+        .collect();
     std::thread::sleep(Duration::from_millis(3500));
     let mut posted: BTreeMap<i64, (String, String)> = BTreeMap::new();
     for (i, p) in payloads.iter().enumerate() {
         // Every third payload is the commenter's name too (names are trimmed and at most 80).
-        let name = if i % 3 == 0 && p.trim().chars().count() <= 80 { p.trim().to_string() } else { format!("Tester {i}") };
-        let r = w.post_form("/comments", &ip(401 + i as u32), &[("token", &tokens[i]), ("lang", "en"), ("name", &name), ("text", p)]);
+        let name = if i % 3 == 0 && p.trim().chars().count() <= 80 {
+            p.trim().to_string()
+        } else {
+            format!("Tester {i}")
+        };
+        let r = w.post_form(
+            "/comments",
+            &ip(401 + i as u32),
+            &[
+                ("token", &tokens[i]),
+                ("lang", "en"),
+                ("name", &name),
+                ("text", p),
+            ],
+        );
         assert_eq!(r.status, 303, "payload {i} {p:?} was refused: {}", r.body);
         let id = comment_id_from_url(r.header("Location").unwrap_or_default());
         posted.insert(id, (name, p.clone()));
@@ -477,39 +706,90 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
             if page > 1 {
                 b.click_and_wait("#comments nav.pager a[rel=next]");
                 url = b.url();
-                assert!(url.ends_with(&format!("?page={page}#comments")), "pagination link: {url}");
+                assert!(
+                    url.ends_with(&format!("?page={page}#comments")),
+                    "pagination link: {url}"
+                );
             }
             assert_eq!(b.dialog(), None, "a dialog opened on {url}");
             let scan = b.eval(XSS_SCAN, json!([]));
             assert_eq!(scan["on"], json!([]), "event handler attributes on {url}");
-            assert_eq!(scan["banned"], json!([]), "active elements inside #comments on {url}");
-            assert_eq!(scan["everywhere"], json!([]), "script-like elements on {url}");
+            assert_eq!(
+                scan["banned"],
+                json!([]),
+                "active elements inside #comments on {url}"
+            );
+            assert_eq!(
+                scan["everywhere"],
+                json!([]),
+                "script-like elements on {url}"
+            );
             assert_eq!(scan["js_urls"], json!([]), "javascript: URLs on {url}");
-            assert_eq!(scan["odd"], json!([]), "unexpected elements in the comment list on {url}");
+            assert_eq!(
+                scan["odd"],
+                json!([]),
+                "unexpected elements in the comment list on {url}"
+            );
             assert_eq!(scan["title"], title, "the title changed on {url}");
             let fit = b.eval(OVERFLOW, json!([]));
-            assert!(fit["scroll"].as_u64() <= fit["inner"].as_u64(), "{url} overflows at 390 px: {fit}");
+            assert!(
+                fit["scroll"].as_u64() <= fit["inner"].as_u64(),
+                "{url} overflows at 390 px: {fit}"
+            );
             let comments = scan["comments"].as_array().expect("comments");
-            assert!(!comments.is_empty() && comments.len() <= 10, "{} threads on {url}", comments.len());
+            assert!(
+                !comments.is_empty() && comments.len() <= 10,
+                "{} threads on {url}",
+                comments.len()
+            );
             for c in comments {
                 let id = comment_id_from_url(&format!("#{}", c["id"].as_str().unwrap_or_default()));
-                let (name, payload) = posted.get(&id).unwrap_or_else(|| panic!("unknown comment {id} on {url}"));
-                assert_eq!(c["body_children"], 0, "comment {id} body has elements: {payload:?}");
-                assert_eq!(c["body"].as_str().unwrap_or_default(), payload, "comment {id} body differs from what was posted");
-                assert_eq!(c["who_children"], 0, "comment {id} name has elements: {name:?}");
-                assert_eq!(c["who"].as_str().unwrap_or_default(), name, "comment {id} name differs");
+                let (name, payload) = posted
+                    .get(&id)
+                    .unwrap_or_else(|| panic!("unknown comment {id} on {url}"));
+                assert_eq!(
+                    c["body_children"], 0,
+                    "comment {id} body has elements: {payload:?}"
+                );
+                assert_eq!(
+                    c["body"].as_str().unwrap_or_default(),
+                    payload,
+                    "comment {id} body differs from what was posted"
+                );
+                assert_eq!(
+                    c["who_children"], 0,
+                    "comment {id} name has elements: {name:?}"
+                );
+                assert_eq!(
+                    c["who"].as_str().unwrap_or_default(),
+                    name,
+                    "comment {id} name differs"
+                );
                 *seen.entry(id).or_default() += 1;
             }
             if page == 1 {
-                b.eval("document.querySelector('#comments').scrollIntoView(); return true;", json!([]));
-                b.screenshot(&shot(&format!("xss-{}-page1.png", if prefix == "/" { "en" } else { "km" })));
+                b.eval(
+                    "document.querySelector('#comments').scrollIntoView(); return true;",
+                    json!([]),
+                );
+                b.screenshot(&shot(&format!(
+                    "xss-{}-page1.png",
+                    if prefix == "/" { "en" } else { "km" }
+                )));
             }
             if scan["next"].is_null() {
                 break;
             }
         }
-        assert_eq!(seen.keys().copied().collect::<Vec<_>>(), posted.keys().copied().collect::<Vec<_>>(), "every payload shown once on {prefix}");
-        assert!(seen.values().all(|n| *n == 1), "a comment shown on two pages of {prefix}");
+        assert_eq!(
+            seen.keys().copied().collect::<Vec<_>>(),
+            posted.keys().copied().collect::<Vec<_>>(),
+            "every payload shown once on {prefix}"
+        );
+        assert!(
+            seen.values().all(|n| *n == 1),
+            "a comment shown on two pages of {prefix}"
+        );
         assert_eq!(b.dialog(), None);
     }
 
@@ -519,7 +799,11 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     assert_ne!(scan["on"], json!([]), "{scan}");
     assert_ne!(scan["banned"], json!([]), "{scan}");
     assert_eq!(scan["comments"][0]["body_children"], 1, "{scan}");
-    eprintln!("xss_payloads_are_shown_as_text_and_never_run: {} payloads, {:?}", posted.len(), started.elapsed());
+    eprintln!(
+        "xss_payloads_are_shown_as_text_and_never_run: {} payloads, {:?}",
+        posted.len(),
+        started.elapsed()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,11 +823,22 @@ fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
     b.type_into("#admin-password", "test-admin-password");
     b.click_and_wait("form[action='/admin/login'] button");
     assert!(b.url().ends_with("/admin"), "after login: {}", b.url());
-    open(&b, &format!("{admin_base}/admin/comments?status=held"), "#comment-7");
+    open(
+        &b,
+        &format!("{admin_base}/admin/comments?status=held"),
+        "#comment-7",
+    );
     b.screenshot(&shot("admin-1-held.png"));
     b.click_and_wait("#comment-7 button[formaction$='/approve']");
-    open(&b, &format!("{admin_base}/admin/comments?status=approved"), "#comment-7");
-    b.eval("document.querySelector('#comment-7 details').open = true; return true;", json!([]));
+    open(
+        &b,
+        &format!("{admin_base}/admin/comments?status=approved"),
+        "#comment-7",
+    );
+    b.eval(
+        "document.querySelector('#comment-7 details').open = true; return true;",
+        json!([]),
+    );
     let reply = "You can give on this page: choose a gift under \"Give\".\nអរគុណ!";
     b.type_into("#reply-7", reply);
     b.click_and_wait("#comment-7 form[action$='/reply'] button");

@@ -12,7 +12,11 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 fn var(name: &str) -> &'static str {
-    TEST_VARS.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).unwrap_or_default()
+    TEST_VARS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_default()
 }
 
 fn pid(n: u32) -> String {
@@ -29,18 +33,33 @@ fn pledge(w: &Worker, id: &str, cents: i64, age: i64) {
 }
 
 fn post_json(w: &Worker, path: &str, headers: &[(String, String)], body: &str) -> Resp {
-    let mut h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut h: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     h.push(("Content-Type", "application/json"));
     w.request("POST", path, &h, Some(body.as_bytes()))
 }
 
 fn send_stripe(w: &Worker, body: &str) -> Resp {
-    let headers = &sign(&[Delivery { scheme: "stripe", secret: var("STRIPE_WEBHOOK_SECRET"), body, timestamp: now(), id: "" }])[0];
+    let headers = &sign(&[Delivery {
+        scheme: "stripe",
+        secret: var("STRIPE_WEBHOOK_SECRET"),
+        body,
+        timestamp: now(),
+        id: "",
+    }])[0];
     post_json(w, "/webhooks/stripe", headers, body)
 }
 
 fn send_standard(w: &Worker, id: &str, body: &str) -> Resp {
-    let headers = &sign(&[Delivery { scheme: "standard", secret: var("STANDARD_WEBHOOK_SECRET"), body, timestamp: now(), id }])[0];
+    let headers = &sign(&[Delivery {
+        scheme: "standard",
+        secret: var("STANDARD_WEBHOOK_SECRET"),
+        body,
+        timestamp: now(),
+        id,
+    }])[0];
     post_json(w, "/webhooks/standard", headers, body)
 }
 
@@ -66,18 +85,33 @@ fn campaign(w: &Worker) -> Value {
 
 fn totals(w: &Worker) -> (i64, i64) {
     let c = campaign(w);
-    (c["raised_cents"].as_i64().unwrap_or(-1), c["gifts"].as_i64().unwrap_or(-1))
+    (
+        c["raised_cents"].as_i64().unwrap_or(-1),
+        c["gifts"].as_i64().unwrap_or(-1),
+    )
 }
 
 fn status(w: &Worker, pledge: &str) -> String {
-    w.get(&format!("/api/pledges/{pledge}")).json()["status"].as_str().unwrap_or_default().to_string()
+    w.get(&format!("/api/pledges/{pledge}")).json()["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Signs in as the maintainers and returns the session cookie.
 fn admin_cookie(w: &Worker, visitor: &str) -> String {
-    let r = w.post_form("/admin/login", visitor, &[("password", var("ADMIN_PASSWORD"))]);
+    let r = w.post_form(
+        "/admin/login",
+        visitor,
+        &[("password", var("ADMIN_PASSWORD"))],
+    );
     assert_eq!(r.status, 303, "login: {}", r.body);
-    r.header("Set-Cookie").unwrap_or_default().split(';').next().unwrap_or_default().to_string()
+    r.header("Set-Cookie")
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Every page that shows money answers 200, for the public and for the maintainers.
@@ -87,8 +121,18 @@ fn every_money_page_renders(w: &Worker, visitor: &str) {
         assert_eq!(r.status, 200, "{path}: {}", r.body);
     }
     let cookie = admin_cookie(w, visitor);
-    for path in ["/admin", "/admin/pledges", "/admin/pledges?status=paid", "/admin/pledges.csv"] {
-        let r = w.request("GET", path, &[("CF-Connecting-IP", visitor), ("Cookie", &cookie)], None);
+    for path in [
+        "/admin",
+        "/admin/pledges",
+        "/admin/pledges?status=paid",
+        "/admin/pledges.csv",
+    ] {
+        let r = w.request(
+            "GET",
+            path,
+            &[("CF-Connecting-IP", visitor), ("Cookie", &cookie)],
+            None,
+        );
         assert_eq!(r.status, 200, "{path}: {}", r.body);
     }
 }
@@ -101,7 +145,10 @@ fn signed_events_with_absurd_amounts_are_flagged_answered_200_and_never_counted(
     let p = pid(7001);
     pledge(&w, &p, 5000, 0);
     // A real gift first, so the totals have something to keep.
-    assert_eq!(send_stripe(&w, &completed("evt_real", &p, "5000", "usd", "pi_real")).body, "applied");
+    assert_eq!(
+        send_stripe(&w, &completed("evt_real", &p, "5000", "usd", "pi_real")).body,
+        "applied"
+    );
     assert_eq!(totals(&w), (5000, 1));
     let q = pid(7002);
     pledge(&w, &q, 5000, 0);
@@ -118,17 +165,31 @@ fn signed_events_with_absurd_amounts_are_flagged_answered_200_and_never_counted(
         ("evt_2_53", "9007199254740992", Some(9_007_199_254_740_992)),
     ];
     for (event, amount, stored) in cases {
-        let r = send_stripe(&w, &completed(event, &q, amount, "usd", &format!("pi_{event}")));
-        assert_eq!((r.status, r.body.as_str()), (200, "flagged:amount"), "{event}");
+        let r = send_stripe(
+            &w,
+            &completed(event, &q, amount, "usd", &format!("pi_{event}")),
+        );
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "flagged:amount"),
+            "{event}"
+        );
         let row = &w.sql(&format!("SELECT outcome, amount_cents, typeof(amount_cents) AS t FROM webhook_events WHERE event_id = '{event}'"))[0];
         assert_eq!(row["amount_cents"].as_i64(), stored, "{event}: {row}");
-        assert!(row["t"] == "integer" || row["t"] == "null", "{event} stored as {}", row["t"]);
+        assert!(
+            row["t"] == "integer" || row["t"] == "null",
+            "{event} stored as {}",
+            row["t"]
+        );
     }
     // The same through Standard Webhooks: a payment from elsewhere with an absurd amount.
     let body = r#"{"type":"pledge.paid","data":{"amount_cents":5000000000000000000,"currency":"usd","provider_ref":"pay_huge"}}"#;
     assert_eq!(send_standard(&w, "msg_huge", body).body, "flagged:amount");
     let body = r#"{"type":"pledge.refunded","data":{"amount_cents":9007199254740993,"currency":"usd","provider_ref":"pi_real"}}"#;
-    assert_eq!(send_standard(&w, "msg_huge_refund", body).body, "flagged:amount");
+    assert_eq!(
+        send_standard(&w, "msg_huge_refund", body).body,
+        "flagged:amount"
+    );
     // Nothing moved: the pledge is still pending, the totals are the real gift's.
     assert_eq!(status(&w, &q), "pending");
     assert_eq!(totals(&w), (5000, 1));
@@ -159,7 +220,10 @@ fn rows_no_code_would_write_still_leave_every_page_rendering() {
     assert_eq!(totals(&w), (7500, 2), "only the two sound rows count");
     every_money_page_renders(&w, &ip(7104));
     let home = w.get("/");
-    assert!(home.body.contains("US$75 raised"), "the page shows the sound total");
+    assert!(
+        home.body.contains("US$75 raised"),
+        "the page shows the sound total"
+    );
 }
 
 // ---- 2. resuming a pledge ---------------------------------------------------------------------
@@ -171,9 +235,19 @@ fn resume_shows_the_form_only_for_a_recent_pending_pledge() {
     pledge(&w, &pending, 5000, 60);
     pledge(&w, &old, 5000, 2 * 60 * 60);
     pledge(&w, &paid, 5000, 60);
-    assert_eq!(send_stripe(&w, &completed("evt_resume_paid", &paid, "5000", "usd", "pi_resume")).body, "applied");
+    assert_eq!(
+        send_stripe(
+            &w,
+            &completed("evt_resume_paid", &paid, "5000", "usd", "pi_resume")
+        )
+        .body,
+        "applied"
+    );
     let r = w.get(&format!("/?resume={pending}"));
-    assert!(r.body.contains("dara@example.org") && r.body.contains("a private note"), "the donor's own form comes back");
+    assert!(
+        r.body.contains("dara@example.org") && r.body.contains("a private note"),
+        "the donor's own form comes back"
+    );
     assert_eq!(r.header("Cache-Control"), Some("no-store"));
     for (id, why) in [(&old, "two hours old"), (&paid, "paid")] {
         let r = w.get(&format!("/?resume={id}"));
@@ -184,8 +258,15 @@ fn resume_shows_the_form_only_for_a_recent_pending_pledge() {
     }
     // Refunded, failed, expired: nothing personal either.
     for s in ["refunded", "failed", "expired"] {
-        w.sql(&format!("UPDATE pledges SET status = '{s}' WHERE id = '{pending}'"));
-        assert!(!w.get(&format!("/?resume={pending}")).body.contains("dara@example.org"), "{s}");
+        w.sql(&format!(
+            "UPDATE pledges SET status = '{s}' WHERE id = '{pending}'"
+        ));
+        assert!(
+            !w.get(&format!("/?resume={pending}"))
+                .body
+                .contains("dara@example.org"),
+            "{s}"
+        );
     }
 }
 
@@ -212,11 +293,20 @@ fn parallel_pledges_from_one_visitor_store_exactly_the_limit() {
     let w = Worker::start(&[]);
     let me = ip(7301);
     // 40 at once: the limit is 5 in 10 minutes.
-    let statuses = at_once(40, |_| w.post_form("/pledges", &me, &[("tier", "women-training"), ("lang", "en")]));
+    let statuses = at_once(40, |_| {
+        w.post_form(
+            "/pledges",
+            &me,
+            &[("tier", "women-training"), ("lang", "en")],
+        )
+    });
     assert_eq!(count(&statuses, 303), 5, "{statuses:?}");
     assert_eq!(count(&statuses, 429), 35, "{statuses:?}");
     assert_eq!(w.sql("SELECT COUNT(*) AS n FROM pledges")[0]["n"], 5);
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = 'pledge'")[0]["n"], 5);
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = 'pledge'")[0]["n"],
+        5
+    );
 }
 
 /// Comment tokens from `n` pages of their own (each token is accepted once), aged together.
@@ -226,7 +316,10 @@ fn comment_tokens(w: &Worker, n: usize) -> Vec<String> {
             let page = w.get("/");
             let start = page.body.find("id=\"comment-form\"").unwrap_or(0);
             let rest = &page.body[start..];
-            let at = rest.find("name=\"token\" value=\"").map(|i| i + 20).unwrap_or(0);
+            let at = rest
+                .find("name=\"token\" value=\"")
+                .map(|i| i + 20)
+                .unwrap_or(0);
             rest[at..].split('"').next().unwrap_or_default().to_string()
         })
         .collect();
@@ -240,7 +333,16 @@ fn parallel_comments_from_one_visitor_store_exactly_the_limit() {
     let me = ip(7302);
     let tokens = comment_tokens(&w, 30);
     let statuses = at_once(30, |i| {
-        w.post_form("/comments", &me, &[("token", &tokens[i]), ("lang", "en"), ("name", "Parallel"), ("text", &format!("comment {i}"))])
+        w.post_form(
+            "/comments",
+            &me,
+            &[
+                ("token", &tokens[i]),
+                ("lang", "en"),
+                ("name", "Parallel"),
+                ("text", &format!("comment {i}")),
+            ],
+        )
     });
     assert_eq!(count(&statuses, 303), 2, "two a minute: {statuses:?}");
     assert_eq!(count(&statuses, 429), 28, "{statuses:?}");
@@ -251,7 +353,18 @@ fn parallel_comments_from_one_visitor_store_exactly_the_limit() {
 fn one_scraped_token_posts_once_whatever_the_number_of_addresses() {
     let w = Worker::start(&[]);
     let token = comment_tokens(&w, 1).remove(0);
-    let statuses = at_once(12, |i| w.post_form("/comments", &ip(7310 + i as u32), &[("token", &token), ("lang", "en"), ("name", "Scraper"), ("text", "spam")]));
+    let statuses = at_once(12, |i| {
+        w.post_form(
+            "/comments",
+            &ip(7310 + i as u32),
+            &[
+                ("token", &token),
+                ("lang", "en"),
+                ("name", "Scraper"),
+                ("text", "spam"),
+            ],
+        )
+    });
     assert_eq!(count(&statuses, 303), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 422), 11, "{statuses:?}");
     assert_eq!(w.sql("SELECT COUNT(*) AS n FROM comments")[0]["n"], 1);
@@ -261,14 +374,27 @@ fn one_scraped_token_posts_once_whatever_the_number_of_addresses() {
 fn parallel_wrong_passwords_get_exactly_five_checks() {
     let w = Worker::start(&[]);
     let me = ip(7303);
-    let statuses = at_once(30, |i| w.post_form("/admin/login", &me, &[("password", &format!("guess {i}"))]));
+    let statuses = at_once(30, |i| {
+        w.post_form("/admin/login", &me, &[("password", &format!("guess {i}"))])
+    });
     // Five tries were checked (403, or 429 for the one that started the lock-out); the rest were
     // refused unread.
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = 'login'")[0]["n"], 5);
-    assert_eq!(count(&statuses, 403) + count(&statuses, 429), 30, "{statuses:?}");
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = 'login'")[0]["n"],
+        5
+    );
+    assert_eq!(
+        count(&statuses, 403) + count(&statuses, 429),
+        30,
+        "{statuses:?}"
+    );
     assert!(count(&statuses, 403) <= 5, "{statuses:?}");
     // Even the right password is refused now.
-    assert_eq!(w.post_form("/admin/login", &me, &[("password", var("ADMIN_PASSWORD"))]).status, 429);
+    assert_eq!(
+        w.post_form("/admin/login", &me, &[("password", var("ADMIN_PASSWORD"))])
+            .status,
+        429
+    );
 }
 
 // ---- 4. refunds across currencies and schemes -------------------------------------------------
@@ -278,33 +404,67 @@ fn a_refund_applies_only_to_a_payment_of_its_scheme_and_currency() {
     let w = Worker::start(&[]);
     let p = pid(7401);
     pledge(&w, &p, 5000, 0);
-    assert_eq!(send_stripe(&w, &completed("evt_r_pay", &p, "5000", "usd", "pi_7401")).body, "applied");
+    assert_eq!(
+        send_stripe(&w, &completed("evt_r_pay", &p, "5000", "usd", "pi_7401")).body,
+        "applied"
+    );
     // In euros: flagged, the pledge untouched.
-    assert_eq!(send_stripe(&w, &refund("evt_r_eur", "pi_7401", 5000, "eur")).body, "flagged:refund-currency");
+    assert_eq!(
+        send_stripe(&w, &refund("evt_r_eur", "pi_7401", 5000, "eur")).body,
+        "flagged:refund-currency"
+    );
     assert_eq!(status(&w, &p), "paid");
     // A Standard Webhooks refund naming a Stripe payment: flagged, untouched.
     let body = r#"{"type":"pledge.refunded","data":{"amount_cents":5000,"currency":"usd","provider_ref":"pi_7401"}}"#;
-    assert_eq!(send_standard(&w, "msg_r_scheme", body).body, "flagged:refund-scheme");
+    assert_eq!(
+        send_standard(&w, "msg_r_scheme", body).body,
+        "flagged:refund-scheme"
+    );
     assert_eq!(status(&w, &p), "paid");
     assert_eq!(totals(&w), (5000, 1));
     // The real refund still works, and once applied the same total changes nothing.
-    assert_eq!(send_stripe(&w, &refund("evt_r_usd", "pi_7401", 2000, "usd")).body, "applied");
-    assert_eq!(send_stripe(&w, &refund("evt_r_usd_again", "pi_7401", 2000, "usd")).body, "no-change");
+    assert_eq!(
+        send_stripe(&w, &refund("evt_r_usd", "pi_7401", 2000, "usd")).body,
+        "applied"
+    );
+    assert_eq!(
+        send_stripe(&w, &refund("evt_r_usd_again", "pi_7401", 2000, "usd")).body,
+        "no-change"
+    );
     assert_eq!(totals(&w), (3000, 1));
     // A refund in another currency that overtakes its payment waits, and never applies to it.
     let q = pid(7402);
     pledge(&w, &q, 5000, 0);
-    assert_eq!(send_stripe(&w, &refund("evt_r_early", "pi_7402", 5000, "eur")).body, "applied");
-    assert_eq!(send_stripe(&w, &completed("evt_r_late_pay", &q, "5000", "usd", "pi_7402")).body, "applied");
+    assert_eq!(
+        send_stripe(&w, &refund("evt_r_early", "pi_7402", 5000, "eur")).body,
+        "applied"
+    );
+    assert_eq!(
+        send_stripe(
+            &w,
+            &completed("evt_r_late_pay", &q, "5000", "usd", "pi_7402")
+        )
+        .body,
+        "applied"
+    );
     assert_eq!(status(&w, &q), "paid");
     assert_eq!(totals(&w), (8000, 2));
 }
 
 // ---- 5. forms from other sites, tokens at serve time ------------------------------------------
 
-fn post_with_headers(w: &Worker, path: &str, visitor: &str, extra: &[(&str, &str)], fields: &[(&str, &str)]) -> Resp {
+fn post_with_headers(
+    w: &Worker,
+    path: &str,
+    visitor: &str,
+    extra: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> Resp {
     let body = encode_form(fields);
-    let mut headers = vec![("CF-Connecting-IP", visitor), ("Content-Type", "application/x-www-form-urlencoded")];
+    let mut headers = vec![
+        ("CF-Connecting-IP", visitor),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
     headers.extend_from_slice(extra);
     w.request("POST", path, &headers, Some(body.as_bytes()))
 }
@@ -319,18 +479,43 @@ fn forms_posted_from_other_sites_are_refused_with_a_page_that_says_why() {
         &[("Sec-Fetch-Site", "cross-site"), ("Origin", ours.as_str())],
         &[("Origin", "https://evil.example")],
     ];
-    let paths = ["/pledges", "/km/pledges", "/comments", "/volunteer", "/admin/login", &format!("/sandbox/checkout/{}", pid(7501))];
+    let paths = [
+        "/pledges",
+        "/km/pledges",
+        "/comments",
+        "/volunteer",
+        "/admin/login",
+        &format!("/sandbox/checkout/{}", pid(7501)),
+    ];
     for (n, headers) in refused.iter().enumerate() {
         for path in paths {
-            let r = post_with_headers(&w, path, &ip(7500 + n as u32), headers, &[("tier", "women-training"), ("password", "x")]);
+            let r = post_with_headers(
+                &w,
+                path,
+                &ip(7500 + n as u32),
+                headers,
+                &[("tier", "women-training"), ("password", "x")],
+            );
             assert_eq!(r.status, 403, "{path} with {headers:?}");
             assert_eq!(r.header("Cache-Control"), Some("no-store"));
-            let want = if path.starts_with("/km/") { "ទម្រង់នេះមិនបានមកពីគេហទំព័ររបស់យើងទេ" } else { "This form did not come from our site" };
+            let want = if path.starts_with("/km/") {
+                "ទម្រង់នេះមិនបានមកពីគេហទំព័ររបស់យើងទេ"
+            } else {
+                "This form did not come from our site"
+            };
             assert!(r.body.contains(want), "{path}: {}", r.body);
         }
     }
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM pledges")[0]["n"], 0, "nothing refused was stored");
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM rate_events")[0]["n"], 0, "nor counted");
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM pledges")[0]["n"],
+        0,
+        "nothing refused was stored"
+    );
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM rate_events")[0]["n"],
+        0,
+        "nor counted"
+    );
     // Our own pages, the browser's own navigation, a private page (Origin: null) and an old
     // client that sends neither header all pass.
     let passing: [&[(&str, &str)]; 5] = [
@@ -341,12 +526,27 @@ fn forms_posted_from_other_sites_are_refused_with_a_page_that_says_why() {
         &[],
     ];
     for (n, headers) in passing.iter().enumerate() {
-        let r = post_with_headers(&w, "/pledges", &ip(7510 + n as u32), headers, &[("tier", "women-training"), ("lang", "en")]);
+        let r = post_with_headers(
+            &w,
+            "/pledges",
+            &ip(7510 + n as u32),
+            headers,
+            &[("tier", "women-training"), ("lang", "en")],
+        );
         assert_eq!(r.status, 303, "{headers:?}: {}", r.body);
     }
     // Webhooks come from servers and prove themselves by signature, whatever the headers say.
-    let r = post_with_headers(&w, "/webhooks/stripe", &ip(7520), &[("Sec-Fetch-Site", "cross-site")], &[]);
-    assert_eq!(r.status, 400, "judged by its (missing) signature, not by the origin");
+    let r = post_with_headers(
+        &w,
+        "/webhooks/stripe",
+        &ip(7520),
+        &[("Sec-Fetch-Site", "cross-site")],
+        &[],
+    );
+    assert_eq!(
+        r.status, 400,
+        "judged by its (missing) signature, not by the origin"
+    );
 }
 
 #[test]
@@ -355,17 +555,39 @@ fn the_cached_page_never_shares_a_token_and_its_etag_is_the_templates() {
     let pages: Vec<Resp> = (0..4).map(|_| w.get("/")).collect();
     let tokens: Vec<Vec<String>> = pages
         .iter()
-        .map(|p| p.body.match_indices("name=\"token\" value=\"").map(|(i, _)| p.body[i + 20..].split('"').next().unwrap_or_default().to_string()).collect())
+        .map(|p| {
+            p.body
+                .match_indices("name=\"token\" value=\"")
+                .map(|(i, _)| {
+                    p.body[i + 20..]
+                        .split('"')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect()
+        })
         .collect();
     let mut all: Vec<&String> = tokens.iter().flatten().collect();
     assert_eq!(all.len(), 8, "two forms a page: {tokens:?}");
     all.sort();
     all.dedup();
     assert_eq!(all.len(), 8, "every response has tokens of its own");
-    assert!(!pages[0].body.contains("@@form-token"), "no slot reaches a visitor");
-    let masked: Vec<String> = pages.iter().map(|p| campaign_tests::mask_tokens(&p.body)).collect();
-    assert!(masked.iter().all(|m| *m == masked[0]), "the same cached page under the tokens");
-    assert!(pages.iter().all(|p| p.header("ETag") == pages[0].header("ETag")));
+    assert!(
+        !pages[0].body.contains("@@form-token"),
+        "no slot reaches a visitor"
+    );
+    let masked: Vec<String> = pages
+        .iter()
+        .map(|p| campaign_tests::mask_tokens(&p.body))
+        .collect();
+    assert!(
+        masked.iter().all(|m| *m == masked[0]),
+        "the same cached page under the tokens"
+    );
+    assert!(pages
+        .iter()
+        .all(|p| p.header("ETag") == pages[0].header("ETag")));
 }
 
 // ---- 6. what a webhook record says happened ---------------------------------------------------
@@ -375,11 +597,24 @@ fn records_say_what_really_happened_and_gifts_count_only_counted_gifts() {
     let w = Worker::start(&[]);
     let p = pid(7601);
     pledge(&w, &p, 5000, 0);
-    assert_eq!(send_stripe(&w, &completed("evt_o_pay", &p, "5000", "usd", "pi_7601")).body, "applied");
+    assert_eq!(
+        send_stripe(&w, &completed("evt_o_pay", &p, "5000", "usd", "pi_7601")).body,
+        "applied"
+    );
     // The same payment reported by another event: nothing changes.
-    assert_eq!(send_stripe(&w, &completed("evt_o_again", &p, "5000", "usd", "pi_7601")).body, "no-change");
+    assert_eq!(
+        send_stripe(&w, &completed("evt_o_again", &p, "5000", "usd", "pi_7601")).body,
+        "no-change"
+    );
     // Another payment for a one-off pledge already paid: for a maintainer, not the totals.
-    assert_eq!(send_stripe(&w, &completed("evt_o_second", &p, "7000", "usd", "pi_7601_other")).body, "flagged:second-payment");
+    assert_eq!(
+        send_stripe(
+            &w,
+            &completed("evt_o_second", &p, "7000", "usd", "pi_7601_other")
+        )
+        .body,
+        "flagged:second-payment"
+    );
     // An expiry after the payment: nothing changes.
     let expired = json!({"id": "evt_o_expired", "object": "event", "type": "checkout.session.expired", "livemode": false, "created": now(),
         "data": {"object": {"id": "cs_x", "object": "checkout.session", "client_reference_id": p}}});
@@ -389,15 +624,40 @@ fn records_say_what_really_happened_and_gifts_count_only_counted_gifts() {
     // A gift in another currency is recorded and flagged, and is not a gift in the totals.
     let q = pid(7602);
     pledge(&w, &q, 5000, 0);
-    assert_eq!(send_stripe(&w, &completed("evt_o_eur", &q, "4500", "eur", "pi_7602")).body, "flagged:currency");
+    assert_eq!(
+        send_stripe(&w, &completed("evt_o_eur", &q, "4500", "eur", "pi_7602")).body,
+        "flagged:currency"
+    );
     assert_eq!(totals(&w), (5000, 1));
-    let outcomes: Vec<String> = w.sql("SELECT outcome FROM webhook_events ORDER BY received_at, rowid").iter().map(|r| r["outcome"].as_str().unwrap_or_default().to_string()).collect();
-    assert_eq!(outcomes, ["applied", "no-change", "flagged:second-payment", "no-change", "flagged:currency"]);
+    let outcomes: Vec<String> = w
+        .sql("SELECT outcome FROM webhook_events ORDER BY received_at, rowid")
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "applied",
+            "no-change",
+            "flagged:second-payment",
+            "no-change",
+            "flagged:currency"
+        ]
+    );
     // The maintainers see the second payment among the flagged.
     let cookie = admin_cookie(&w, &ip(7603));
-    let page = w.request("GET", "/admin/pledges", &[("CF-Connecting-IP", &ip(7603)), ("Cookie", &cookie)], None);
+    let page = w.request(
+        "GET",
+        "/admin/pledges",
+        &[("CF-Connecting-IP", &ip(7603)), ("Cookie", &cookie)],
+        None,
+    );
     let flagged = &page.body[page.body.find(r#"id="flagged""#).unwrap_or(0)..];
-    assert!(flagged.contains("a second payment for a pledge already paid") && flagged.contains("evt_o_second"), "{flagged}");
+    assert!(
+        flagged.contains("a second payment for a pledge already paid")
+            && flagged.contains("evt_o_second"),
+        "{flagged}"
+    );
 }
 
 // ---- 7. forged log lines ----------------------------------------------------------------------
@@ -418,9 +678,16 @@ fn provider_strings_are_capped_and_cannot_forge_a_log_line() {
     std::thread::sleep(Duration::from_millis(500));
     let log = std::fs::read_to_string(w.dir.join("wrangler.log")).unwrap_or_default();
     // The worker's own line about the event is there (so this test reads real log lines)...
-    assert!(log.contains("evt_forge"), "the worker's log line is missing:\n{log}");
+    assert!(
+        log.contains("evt_forge"),
+        "the worker's log line is missing:\n{log}"
+    );
     // ...and nothing in it starts a line of its own.
-    assert!(!log.lines().any(|l| l.contains("FAKE") && !l.contains("evt_forge")), "a forged line in the log:\n{log}");
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("FAKE") && !l.contains("evt_forge")),
+        "a forged line in the log:\n{log}"
+    );
 }
 
 // ---- 8. control characters from visitors ------------------------------------------------------
@@ -429,11 +696,27 @@ fn provider_strings_are_capped_and_cannot_forge_a_log_line() {
 fn nul_and_other_controls_never_reach_d1() {
     let w = Worker::start(&[]);
     let token = comment_tokens(&w, 1).remove(0);
-    let r = w.post_form("/comments", &ip(7801), &[("token", &token), ("lang", "en"), ("name", "Nu\u{0}ll"), ("text", "be\u{0}fore\u{7} after\tend")]);
+    let r = w.post_form(
+        "/comments",
+        &ip(7801),
+        &[
+            ("token", &token),
+            ("lang", "en"),
+            ("name", "Nu\u{0}ll"),
+            ("text", "be\u{0}fore\u{7} after\tend"),
+        ],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
-    let row = &w.sql("SELECT name, body, length(body) AS n, instr(body, char(0)) AS nul FROM comments")[0];
-    assert_eq!((row["name"].as_str(), row["body"].as_str()), (Some("Null"), Some("before after\tend")));
-    assert_eq!((row["n"].as_i64(), row["nul"].as_i64()), (Some(16), Some(0)));
+    let row = &w
+        .sql("SELECT name, body, length(body) AS n, instr(body, char(0)) AS nul FROM comments")[0];
+    assert_eq!(
+        (row["name"].as_str(), row["body"].as_str()),
+        (Some("Null"), Some("before after\tend"))
+    );
+    assert_eq!(
+        (row["n"].as_i64(), row["nul"].as_i64()),
+        (Some(16), Some(0))
+    );
 }
 
 // ---- 9. the sandbox on a real host ------------------------------------------------------------
@@ -443,13 +726,24 @@ fn the_sandbox_exists_only_on_a_loopback_host() {
     let w = Worker::start(&[]);
     let p = pid(7901);
     pledge(&w, &p, 5000, 0);
-    let deployed = [("Host", "campaign.example"), ("CF-Connecting-IP", "203.0.113.9")];
+    let deployed = [
+        ("Host", "campaign.example"),
+        ("CF-Connecting-IP", "203.0.113.9"),
+    ];
     let page = w.request("GET", &format!("/sandbox/checkout/{p}"), &deployed, None);
-    assert_eq!(page.status, 404, "CHECKOUT=sandbox on a real host is no sandbox");
+    assert_eq!(
+        page.status, 404,
+        "CHECKOUT=sandbox on a real host is no sandbox"
+    );
     let body = encode_form(&[("action", "pay")]);
     let mut headers = deployed.to_vec();
     headers.push(("Content-Type", "application/x-www-form-urlencoded"));
-    let pay = w.request("POST", &format!("/sandbox/checkout/{p}"), &headers, Some(body.as_bytes()));
+    let pay = w.request(
+        "POST",
+        &format!("/sandbox/checkout/{p}"),
+        &headers,
+        Some(body.as_bytes()),
+    );
     assert_eq!(pay.status, 404);
     assert_eq!(status(&w, &p), "pending");
     let form = encode_form(&[("tier", "women-training"), ("lang", "en")]);
@@ -457,7 +751,12 @@ fn the_sandbox_exists_only_on_a_loopback_host() {
     assert_eq!(give.status, 503, "giving is off there: {}", give.body);
     // On loopback (this machine), the sandbox works as before.
     for host in ["localhost", "127.0.0.1"] {
-        let r = w.request("GET", &format!("/sandbox/checkout/{p}"), &[("Host", host)], None);
+        let r = w.request(
+            "GET",
+            &format!("/sandbox/checkout/{p}"),
+            &[("Host", host)],
+            None,
+        );
         assert_eq!(r.status, 200, "{host}");
     }
 }
@@ -467,12 +766,24 @@ fn the_sandbox_exists_only_on_a_loopback_host() {
 #[test]
 fn head_answers_like_get_without_a_body() {
     let w = Worker::shared();
-    for path in ["/", "/km/", "/healthz", "/robots.txt", "/api/campaign", "/no-such-page", "/admin"] {
+    for path in [
+        "/",
+        "/km/",
+        "/healthz",
+        "/robots.txt",
+        "/api/campaign",
+        "/no-such-page",
+        "/admin",
+    ] {
         let get = w.get(path);
         let head = w.request("HEAD", path, &[], None);
         assert_eq!(head.status, get.status, "{path}");
         assert!(head.body.is_empty(), "{path}");
-        assert_eq!(head.header("Content-Type"), get.header("Content-Type"), "{path}");
+        assert_eq!(
+            head.header("Content-Type"),
+            get.header("Content-Type"),
+            "{path}"
+        );
         assert!(head.header("Content-Security-Policy").is_some(), "{path}");
     }
 }
@@ -480,11 +791,20 @@ fn head_answers_like_get_without_a_body() {
 #[test]
 fn every_path_under_admin_is_private() {
     let w = Worker::shared();
-    for path in ["/admin/", "/admin/pledges.csv/", "/admin/nope", "/admin/volunteers/"] {
+    for path in [
+        "/admin/",
+        "/admin/pledges.csv/",
+        "/admin/nope",
+        "/admin/volunteers/",
+    ] {
         let r = w.get(path);
         assert!(r.status == 303 || r.status == 200, "{path}: {}", r.status);
         assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
-        assert_eq!(r.header("X-Robots-Tag"), Some("noindex, nofollow"), "{path}");
+        assert_eq!(
+            r.header("X-Robots-Tag"),
+            Some("noindex, nofollow"),
+            "{path}"
+        );
     }
     let r = w.request("POST", "/admin/pledges.csv/", &[], Some(b""));
     assert_eq!(r.status, 401);
@@ -497,12 +817,30 @@ fn bodies_over_their_limit_are_refused_before_they_are_read() {
     // Declared too large: refused on the header alone.
     let big = vec![b'a'; 70 * 1024];
     for path in ["/comments", "/volunteer", "/pledges", "/admin/login"] {
-        let r = w.request("POST", path, &[("CF-Connecting-IP", &ip(7950)), ("Content-Type", "application/x-www-form-urlencoded")], Some(&big));
+        let r = w.request(
+            "POST",
+            path,
+            &[
+                ("CF-Connecting-IP", &ip(7950)),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&big),
+        );
         assert_eq!(r.status, 413, "{path}");
     }
     // A body that says nothing of its length still stops at the limit (chunked upload).
     let out = std::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: application/x-www-form-urlencoded"])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "Transfer-Encoding: chunked",
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+        ])
         .args(["--data-binary", "@-", &format!("{}/pledges", w.base)])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -11,7 +11,13 @@ fn location(r: &Resp) -> String {
 }
 
 fn pledge_id_from(loc: &str) -> String {
-    loc.rsplit('/').next().unwrap_or_default().split(['?', '#']).next().unwrap_or_default().to_string()
+    loc.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -20,7 +26,14 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     let r = w.post_form(
         "/pledges",
         &ip(101),
-        &[("tier", "women-radio"), ("designation", "tier"), ("name", "Dara"), ("email", "dara@example.org"), ("note", "for the radio"), ("lang", "en")],
+        &[
+            ("tier", "women-radio"),
+            ("designation", "tier"),
+            ("name", "Dara"),
+            ("email", "dara@example.org"),
+            ("note", "for the radio"),
+            ("lang", "en"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let loc = location(&r);
@@ -32,11 +45,23 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     assert_eq!(api.header("Cache-Control"), Some("no-store"));
     assert_eq!(api.header("Referrer-Policy"), Some("no-referrer"));
     let j = api.json();
-    assert_eq!((j["status"].as_str(), j["amount_cents"].as_i64(), j["designation"].as_str()), (Some("pending"), Some(5000), Some("women-radio")));
+    assert_eq!(
+        (
+            j["status"].as_str(),
+            j["amount_cents"].as_i64(),
+            j["designation"].as_str()
+        ),
+        (Some("pending"), Some(5000), Some("women-radio"))
+    );
     // Show my name was not ticked: stored as anonymous.
-    let row = &w.sql(&format!("SELECT show_name, ip_hash FROM pledges WHERE id = '{id}'"))[0];
+    let row = &w.sql(&format!(
+        "SELECT show_name, ip_hash FROM pledges WHERE id = '{id}'"
+    ))[0];
     assert_eq!(row["show_name"], 0);
-    assert!(!row["ip_hash"].as_str().unwrap_or_default().contains("198.51"));
+    assert!(!row["ip_hash"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("198.51"));
     // The thank-you page says it waits for the payment provider, in English and in Khmer.
     let thanks = w.get(&format!("/pledges/{id}"));
     assert_eq!(thanks.status, 200);
@@ -44,7 +69,9 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     assert_eq!(thanks.header("Cache-Control"), Some("no-store"));
     assert_eq!(thanks.header("Referrer-Policy"), Some("no-referrer"));
     let km = w.get(&format!("/km/pledges/{id}"));
-    assert!(km.body.contains("lang=\"km\"") && !km.body.contains("Waiting for the payment provider"));
+    assert!(
+        km.body.contains("lang=\"km\"") && !km.body.contains("Waiting for the payment provider")
+    );
     // Ids are the only key: unknown and malformed ids are 404s.
     assert_eq!(w.get(&format!("/pledges/{}", "0".repeat(32))).status, 404);
     assert_eq!(w.get("/pledges/../../etc").status, 404);
@@ -54,7 +81,18 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
 #[test]
 fn sandbox_pay_marks_paid_and_moves_the_totals() {
     let w = Worker::start(&[]);
-    let r = w.post_form("/km/pledges", &ip(102), &[("tier", "own"), ("amount", "120"), ("designation", "trainer-month"), ("name", "សុខា"), ("show_name", "on"), ("lang", "km")]);
+    let r = w.post_form(
+        "/km/pledges",
+        &ip(102),
+        &[
+            ("tier", "own"),
+            ("amount", "120"),
+            ("designation", "trainer-month"),
+            ("name", "សុខា"),
+            ("show_name", "on"),
+            ("lang", "km"),
+        ],
+    );
     assert_eq!(r.status, 303);
     let loc = location(&r);
     assert!(loc.starts_with("/km/sandbox/checkout/"), "{loc}");
@@ -65,23 +103,46 @@ fn sandbox_pay_marks_paid_and_moves_the_totals() {
     let paid = w.post_form(&loc, &ip(102), &[("action", "pay"), ("lang", "km")]);
     assert_eq!(paid.status, 303);
     assert_eq!(location(&paid), format!("/km/pledges/{id}"));
-    assert!(w.get(&location(&paid)).body.contains("data-status=\"paid\""));
+    assert!(w
+        .get(&location(&paid))
+        .body
+        .contains("data-status=\"paid\""));
     let c = w.get("/api/campaign").json();
-    assert_eq!((c["raised_cents"].as_i64(), c["gifts"].as_i64()), (Some(12000), Some(1)));
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["gifts"].as_i64()),
+        (Some(12000), Some(1))
+    );
     assert_eq!(c["tiers"][2]["funded"], 2);
     assert_eq!(c["recent"][0]["name"], "សុខា");
     let home = w.get("/km/");
     assert!(home.body.contains("សុខា"));
     // Paying twice changes nothing; cancelling goes back to the form with its values.
-    assert_eq!(w.post_form(&loc, &ip(102), &[("action", "pay")]).status, 303);
+    assert_eq!(
+        w.post_form(&loc, &ip(102), &[("action", "pay")]).status,
+        303
+    );
     assert_eq!(w.get("/api/campaign").json()["gifts"], 1);
-    let r = w.post_form("/pledges", &ip(103), &[("tier", "own"), ("amount", "75"), ("name", "Vanna"), ("note", "later"), ("lang", "en")]);
+    let r = w.post_form(
+        "/pledges",
+        &ip(103),
+        &[
+            ("tier", "own"),
+            ("amount", "75"),
+            ("name", "Vanna"),
+            ("note", "later"),
+            ("lang", "en"),
+        ],
+    );
     let loc = location(&r);
     let cancel = w.post_form(&loc, &ip(103), &[("action", "cancel"), ("lang", "en")]);
     let back = location(&cancel);
     assert!(back.starts_with("/?resume="), "{back}");
     let form = w.get(&back);
-    assert!(form.body.contains("value=\"75\"") && form.body.contains("value=\"Vanna\"") && form.body.contains(">later</textarea>"));
+    assert!(
+        form.body.contains("value=\"75\"")
+            && form.body.contains("value=\"Vanna\"")
+            && form.body.contains(">later</textarea>")
+    );
     assert_eq!(form.header("Cache-Control"), Some("no-store"));
     // The anonymous donor is "Anonymous" among the supporters.
     let _ = w.post_form(&loc, &ip(103), &[("action", "pay")]);
@@ -92,40 +153,95 @@ fn sandbox_pay_marks_paid_and_moves_the_totals() {
 #[test]
 fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
     let w = Worker::shared();
-    let fields = [("tier", "own"), ("amount", "3"), ("designation", "general"), ("name", "Sreymom <b>"), ("email", "not-an-email"), ("note", "ចំណាំ\r\nline two"), ("lang", "km")];
+    let fields = [
+        ("tier", "own"),
+        ("amount", "3"),
+        ("designation", "general"),
+        ("name", "Sreymom <b>"),
+        ("email", "not-an-email"),
+        ("note", "ចំណាំ\r\nline two"),
+        ("lang", "km"),
+    ];
     let r = w.post_form("/pledges", &ip(104), &fields);
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("lang=\"km\""), "answered in the form's language");
+    assert!(
+        r.body.contains("lang=\"km\""),
+        "answered in the form's language"
+    );
     assert!(r.body.contains("value=\"3\""));
     assert!(r.body.contains("value=\"Sreymom &lt;b&gt;\""));
     assert!(r.body.contains("value=\"not-an-email\""));
-    assert!(r.body.contains("ចំណាំ\r\nline two</textarea>") || r.body.contains("ចំណាំ\nline two</textarea>"));
+    assert!(
+        r.body.contains("ចំណាំ\r\nline two</textarea>")
+            || r.body.contains("ចំណាំ\nline two</textarea>")
+    );
     assert!(r.body.contains("id=\"tier-own\" value=\"own\" checked"));
     // Each problem named, in Khmer: the amount and the email.
     assert!(r.body.contains("id=\"amount-error\"") && r.body.contains("id=\"email-error\""));
     assert!(!r.body.contains("Enter a whole amount"));
-    let en = w.post_form("/pledges", &ip(105), &[("tier", "gold"), ("lang", "en"), ("note", &"x".repeat(501))]);
+    let en = w.post_form(
+        "/pledges",
+        &ip(105),
+        &[("tier", "gold"), ("lang", "en"), ("note", &"x".repeat(501))],
+    );
     assert_eq!(en.status, 422);
-    assert!(en.body.contains("Please choose one of the options.") && en.body.contains("at most 500 characters"));
+    assert!(
+        en.body.contains("Please choose one of the options.")
+            && en.body.contains("at most 500 characters")
+    );
     for amount in ["100001", "12.5", "abc", ""] {
-        assert_eq!(w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", amount)]).status, 422, "{amount}");
+        assert_eq!(
+            w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", amount)])
+                .status,
+            422,
+            "{amount}"
+        );
     }
-    assert_eq!(w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", "100000")]).status, 303);
-    assert_eq!(w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", "5")]).status, 303);
+    assert_eq!(
+        w.post_form(
+            "/pledges",
+            &ip(106),
+            &[("tier", "own"), ("amount", "100000")]
+        )
+        .status,
+        303
+    );
+    assert_eq!(
+        w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", "5")])
+            .status,
+        303
+    );
 }
 
 #[test]
 fn six_pledges_in_ten_minutes_from_one_visitor_get_429_with_the_form_kept() {
     let w = Worker::shared();
     for _ in 0..5 {
-        assert_eq!(w.post_form("/pledges", &ip(107), &[("tier", "women-training")]).status, 303);
+        assert_eq!(
+            w.post_form("/pledges", &ip(107), &[("tier", "women-training")])
+                .status,
+            303
+        );
     }
-    let r = w.post_form("/pledges", &ip(107), &[("tier", "own"), ("amount", "40"), ("name", "Kept"), ("lang", "en")]);
+    let r = w.post_form(
+        "/pledges",
+        &ip(107),
+        &[
+            ("tier", "own"),
+            ("amount", "40"),
+            ("name", "Kept"),
+            ("lang", "en"),
+        ],
+    );
     assert_eq!(r.status, 429);
     assert!(r.body.contains("value=\"40\"") && r.body.contains("value=\"Kept\""));
     assert!(r.body.contains("too often"));
     // Another visitor is not affected.
-    assert_eq!(w.post_form("/pledges", &ip(108), &[("tier", "women-training")]).status, 303);
+    assert_eq!(
+        w.post_form("/pledges", &ip(108), &[("tier", "women-training")])
+            .status,
+        303
+    );
 }
 
 #[test]
@@ -133,12 +249,20 @@ fn giving_switched_off_says_so_and_posts_answer_503() {
     let w = Worker::start(&[("CHECKOUT", "")]);
     let page = w.get("/");
     assert!(page.body.contains("Online giving is not configured yet"));
-    let r = w.post_form("/pledges", &ip(109), &[("tier", "women-training"), ("name", "Kept")]);
+    let r = w.post_form(
+        "/pledges",
+        &ip(109),
+        &[("tier", "women-training"), ("name", "Kept")],
+    );
     assert_eq!(r.status, 503);
     assert!(r.body.contains("value=\"Kept\""));
     assert_eq!(w.sql("SELECT COUNT(*) AS n FROM pledges")[0]["n"], 0);
     // The sandbox exists only with CHECKOUT=sandbox.
-    assert_eq!(w.get(&format!("/sandbox/checkout/{}", "a".repeat(32))).status, 404);
+    assert_eq!(
+        w.get(&format!("/sandbox/checkout/{}", "a".repeat(32)))
+            .status,
+        404
+    );
 }
 
 /// A fake Stripe API: records each request and answers with `answer`.
@@ -172,7 +296,11 @@ fn fake_stripe(answer: &'static str, status: u16, delay_ms: u64) -> FakeStripe {
             }
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
-            log.lock().expect("log").push((first.trim().to_string(), auth, String::from_utf8_lossy(&body).into_owned()));
+            log.lock().expect("log").push((
+                first.trim().to_string(),
+                auth,
+                String::from_utf8_lossy(&body).into_owned(),
+            ));
             std::thread::sleep(std::time::Duration::from_millis(delay_ms));
             let mut s = stream;
             let _ = write!(s, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
@@ -208,10 +336,23 @@ fn unescape(s: &str) -> String {
 
 #[test]
 fn stripe_checkout_sessions_carry_every_parameter() {
-    let fake = fake_stripe(r#"{"id":"cs_test_1","url":"https://checkout.stripe.com/c/pay/cs_test_1"}"#, 200, 0);
+    let fake = fake_stripe(
+        r#"{"id":"cs_test_1","url":"https://checkout.stripe.com/c/pay/cs_test_1"}"#,
+        200,
+        0,
+    );
     let base = format!("http://127.0.0.1:{}", fake.port);
     let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &base)]);
-    let r = w.post_form("/km/pledges", &ip(110), &[("tier", "information-year"), ("designation", "general"), ("email", "donor@example.org"), ("lang", "km")]);
+    let r = w.post_form(
+        "/km/pledges",
+        &ip(110),
+        &[
+            ("tier", "information-year"),
+            ("designation", "general"),
+            ("email", "donor@example.org"),
+            ("lang", "km"),
+        ],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(location(&r), "https://checkout.stripe.com/c/pay/cs_test_1");
     let seen = fake.seen.lock().expect("seen").clone();
@@ -220,7 +361,12 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     assert!(line.starts_with("POST /v1/checkout/sessions "), "{line}");
     assert_eq!(auth, "Bearer sk_test_fake");
     let p = decode(body);
-    let get = |k: &str| p.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).unwrap_or_else(|| panic!("missing {k} in {body}"));
+    let get = |k: &str| {
+        p.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("missing {k} in {body}"))
+    };
     let id = get("client_reference_id").to_string();
     assert_eq!(id.len(), 32);
     assert_eq!(get("mode"), "payment");
@@ -234,7 +380,14 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     assert!(get("success_url").ends_with(&format!("/km/pledges/{id}")));
     assert!(get("cancel_url").contains(&format!("/km/?resume={id}")));
     let j = w.get(&format!("/api/pledges/{id}")).json();
-    assert_eq!((j["status"].as_str(), j["designation"].as_str(), j["tier"].as_str()), (Some("pending"), Some("general"), Some("information-year")));
+    assert_eq!(
+        (
+            j["status"].as_str(),
+            j["designation"].as_str(),
+            j["tier"].as_str()
+        ),
+        (Some("pending"), Some("general"), Some("information-year"))
+    );
 }
 
 #[test]
@@ -242,24 +395,45 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
     let fake = fake_stripe(r#"{"error":{"message":"boom"}}"#, 500, 0);
     let base = format!("http://127.0.0.1:{}", fake.port);
     let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &base)]);
-    let r = w.post_form("/pledges", &ip(111), &[("tier", "women-training"), ("lang", "en")]);
+    let r = w.post_form(
+        "/pledges",
+        &ip(111),
+        &[("tier", "women-training"), ("lang", "en")],
+    );
     assert_eq!(r.status, 502);
     assert!(r.body.contains("The payment page could not be opened"));
     let rows = w.sql("SELECT status FROM pledges");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["status"], "pending");
     // Nothing listens: unreachable.
-    let dead = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let w2 = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &format!("http://127.0.0.1:{dead}"))]);
+    let dead = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let w2 = Worker::start(&[
+        ("CHECKOUT", "stripe"),
+        ("STRIPE_API_BASE", &format!("http://127.0.0.1:{dead}")),
+    ]);
     let r = w2.post_form("/pledges", &ip(112), &[("tier", "women-training")]);
     assert_eq!(r.status, 502);
     assert_eq!(w2.sql("SELECT status FROM pledges")[0]["status"], "pending");
     // A provider that never answers: the worker gives up after its timeout (10 s).
     let silent = fake_stripe(r#"{"url":"https://checkout.stripe.com/late"}"#, 200, 15_000);
-    let w3 = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &format!("http://127.0.0.1:{}", silent.port))]);
+    let w3 = Worker::start(&[
+        ("CHECKOUT", "stripe"),
+        (
+            "STRIPE_API_BASE",
+            &format!("http://127.0.0.1:{}", silent.port),
+        ),
+    ]);
     let started = std::time::Instant::now();
     let r = w3.post_form("/pledges", &ip(113), &[("tier", "women-training")]);
     assert_eq!(r.status, 502);
-    assert!(started.elapsed().as_secs() < 14, "gave up after {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 14,
+        "gave up after {:?}",
+        started.elapsed()
+    );
     assert_eq!(w3.sql("SELECT status FROM pledges")[0]["status"], "pending");
 }

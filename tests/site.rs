@@ -37,7 +37,10 @@ fn english_page_carries_the_seed_copy_and_tier_amounts() {
     for line in SEED_LINES {
         // Every line we check is really on the seed page (unescaped).
         if !seed.is_empty() {
-            assert!(seed.contains(&line.replace("&amp;", "&")), "not a seed line: {line}");
+            assert!(
+                seed.contains(&line.replace("&amp;", "&")),
+                "not a seed line: {line}"
+            );
         }
         assert!(r.body.contains(line), "/ lacks {line:?}");
     }
@@ -58,14 +61,30 @@ fn khmer_page_mirrors_the_english_one() {
     assert_eq!(km.status, 200);
     assert!(km.body.starts_with("<!DOCTYPE html><html lang=\"km\">"));
     // Khmer copy, not English: the headline and the section headings are translated.
-    assert!(!km.body.contains("We are increasing the number of candidates."));
-    assert!(km.body.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)));
+    assert!(!km
+        .body
+        .contains("We are increasing the number of candidates."));
+    assert!(km
+        .body
+        .chars()
+        .any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)));
     for amount in ["US$50", "US$350"] {
         assert!(km.body.contains(amount));
     }
     // Same structure: the same forms, tiers and sections.
-    for needle in ["name=\"tier\"", "id=\"progress\"", "id=\"give\"", "id=\"story\"", "id=\"comments\"", "id=\"involved\""] {
-        assert_eq!(en.body.matches(needle).count(), km.body.matches(needle).count(), "{needle}");
+    for needle in [
+        "name=\"tier\"",
+        "id=\"progress\"",
+        "id=\"give\"",
+        "id=\"story\"",
+        "id=\"comments\"",
+        "id=\"involved\"",
+    ] {
+        assert_eq!(
+            en.body.matches(needle).count(),
+            km.body.matches(needle).count(),
+            "{needle}"
+        );
     }
     assert!(km.body.contains("action=\"/km/pledges\""));
     assert!(km.body.contains("name=\"lang\" value=\"km\""));
@@ -74,8 +93,12 @@ fn khmer_page_mirrors_the_english_one() {
         assert!(r.body.contains("hreflang=\"en\""));
         assert!(r.body.contains("hreflang=\"km\""));
     }
-    assert!(km.body.contains("<a href=\"/\" hreflang=\"en\" lang=\"en\""));
-    assert!(en.body.contains("<a href=\"/km/\" hreflang=\"km\" lang=\"km\""));
+    assert!(km
+        .body
+        .contains("<a href=\"/\" hreflang=\"en\" lang=\"en\""));
+    assert!(en
+        .body
+        .contains("<a href=\"/km/\" hreflang=\"km\" lang=\"km\""));
 }
 
 /// Every visitor path in English, and so in Khmer under /km.
@@ -86,7 +109,11 @@ fn every_english_visitor_path_has_its_khmer_twin() {
     let w = Worker::shared();
     for path in VISITOR_PATHS {
         let en = w.get(path);
-        let km_path = if *path == "/" { "/km/".to_string() } else { format!("/km{path}") };
+        let km_path = if *path == "/" {
+            "/km/".to_string()
+        } else {
+            format!("/km{path}")
+        };
         let km = w.get(&km_path);
         assert_eq!(en.status, km.status, "{path} vs {km_path}");
         assert_eq!(en.status, 200, "{path}");
@@ -104,24 +131,43 @@ fn unknown_paths_get_a_real_404_in_the_prefix_language() {
     let km = w.get("/km/no-such-page");
     assert_eq!(km.status, 404);
     assert!(km.body.contains("lang=\"km\"") && !km.body.contains("Page not found"));
-    assert!(km.header("Content-Type").unwrap_or_default().starts_with("text/html"));
+    assert!(km
+        .header("Content-Type")
+        .unwrap_or_default()
+        .starts_with("text/html"));
 }
 
 fn assert_security_headers(r: &Resp, what: &str) {
-    let csp = r.header("Content-Security-Policy").unwrap_or_else(|| panic!("{what}: no CSP"));
+    let csp = r
+        .header("Content-Security-Policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"));
     assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
     assert!(!csp.contains('*'), "{what}: {csp}");
     assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
-    assert!(csp.contains("form-action 'self' https://checkout.stripe.com"), "{what}: {csp}");
-    assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"), "{what}");
+    assert!(
+        csp.contains("form-action 'self' https://checkout.stripe.com"),
+        "{what}: {csp}"
+    );
+    assert_eq!(
+        r.header("X-Content-Type-Options"),
+        Some("nosniff"),
+        "{what}"
+    );
     assert!(r.header("Referrer-Policy").is_some(), "{what}");
 }
 
 #[test]
 fn every_response_carries_the_security_headers() {
     let w = Worker::shared();
-    for path in ["/", "/km/", "/healthz", "/no-such-page", "/km/nope", "/api/campaign"] {
+    for path in [
+        "/",
+        "/km/",
+        "/healthz",
+        "/no-such-page",
+        "/km/nope",
+        "/api/campaign",
+    ] {
         assert_security_headers(&w.get(path), path);
     }
     assert_security_headers(&w.request("DELETE", "/", &[], None), "DELETE /");
@@ -162,9 +208,20 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
     // A change behind the worker's back is not seen while the edge holds the page...
     w.sql("UPDATE tiers SET amount_cents = 7700 WHERE id = 'women-radio'");
     let cached = w.get("/");
-    assert_eq!(campaign_tests::mask_tokens(&cached.body), campaign_tests::mask_tokens(&first.body), "query strings that do not change the page share its cache entry");
-    assert_ne!(cached.body, first.body, "each response carries form tokens of its own, never the cached ones");
-    assert_eq!(cached.header("ETag"), Some(etag.as_str()), "the ETag names the shared page, before tokens are filled");
+    assert_eq!(
+        campaign_tests::mask_tokens(&cached.body),
+        campaign_tests::mask_tokens(&first.body),
+        "query strings that do not change the page share its cache entry"
+    );
+    assert_ne!(
+        cached.body, first.body,
+        "each response carries form tokens of its own, never the cached ones"
+    );
+    assert_eq!(
+        cached.header("ETag"),
+        Some(etag.as_str()),
+        "the ETag names the shared page, before tokens are filled"
+    );
     assert!(!cached.body.contains("US$77"));
     // ...but a visitor with a cookie of their own bypasses the cache,
     let own = w.request("GET", "/", &[("Cookie", "held=1.abc")], None);
@@ -177,9 +234,17 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
     assert!(again.body.is_empty());
     assert!(again.header("Content-Security-Policy").is_some());
     // A payment purges the page at once: the sandbox pays through the webhook path.
-    let r = w.post_form("/pledges", &campaign_tests::ip(301), &[("tier", "women-training")]);
+    let r = w.post_form(
+        "/pledges",
+        &campaign_tests::ip(301),
+        &[("tier", "women-training")],
+    );
     let loc = r.header("Location").unwrap_or_default().to_string();
-    assert_eq!(w.post_form(&loc, &campaign_tests::ip(301), &[("action", "pay")]).status, 303);
+    assert_eq!(
+        w.post_form(&loc, &campaign_tests::ip(301), &[("action", "pay")])
+            .status,
+        303
+    );
     let fresh = w.get("/");
     assert!(fresh.body.contains("US$77"), "purged after the payment");
     assert!(fresh.body.contains("1 gift"));

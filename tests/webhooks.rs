@@ -7,7 +7,11 @@ use campaign_tests::{Resp, Worker, TEST_VARS};
 use serde_json::{json, Value};
 
 fn var(name: &str) -> &'static str {
-    TEST_VARS.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).unwrap_or_default()
+    TEST_VARS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_default()
 }
 
 /// A pledge as the form would have stored it, pending.
@@ -39,16 +43,29 @@ fn completed(event_id: &str, pledge: &str, cents: i64, currency: &str) -> String
 }
 
 fn refunded(event_id: &str, pledge: &str, total: i64) -> String {
-    session(event_id, "charge.refunded", json!({"id": format!("ch_{pledge}"), "object": "charge", "payment_intent": format!("pi_{pledge}"), "amount_refunded": total, "currency": "usd"}))
+    session(
+        event_id,
+        "charge.refunded",
+        json!({"id": format!("ch_{pledge}"), "object": "charge", "payment_intent": format!("pi_{pledge}"), "amount_refunded": total, "currency": "usd"}),
+    )
 }
 
 fn send_stripe(w: &Worker, body: &str) -> Resp {
-    let headers = &sign(&[Delivery { scheme: "stripe", secret: var("STRIPE_WEBHOOK_SECRET"), body, timestamp: now(), id: "" }])[0];
+    let headers = &sign(&[Delivery {
+        scheme: "stripe",
+        secret: var("STRIPE_WEBHOOK_SECRET"),
+        body,
+        timestamp: now(),
+        id: "",
+    }])[0];
     post(w, "/webhooks/stripe", headers, body)
 }
 
 fn post(w: &Worker, path: &str, headers: &[(String, String)], body: &str) -> Resp {
-    let mut h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut h: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     h.push(("Content-Type", "application/json"));
     w.request("POST", path, &h, Some(body.as_bytes()))
 }
@@ -77,7 +94,10 @@ fn a_paid_checkout_is_counted_once_however_often_it_arrives() {
     assert_eq!(s["status"], "paid");
     assert_eq!(s["amount_cents"], 5000);
     let c = campaign(&w);
-    assert_eq!((c["raised_cents"].as_i64(), c["gifts"].as_i64()), (Some(5000), Some(1)));
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["gifts"].as_i64()),
+        (Some(5000), Some(1))
+    );
     assert_eq!(c["tiers"][0]["id"], "women-training");
     assert_eq!(c["tiers"][0]["funded"], 1);
     // The page shows the same numbers: 25 women trained.
@@ -85,8 +105,13 @@ fn a_paid_checkout_is_counted_once_however_often_it_arrives() {
     // Only what the ledger needs was stored: no email or address from the event.
     let stored = w.sql("SELECT * FROM webhook_events");
     let dump = serde_json::to_string(&stored).unwrap_or_default();
-    assert!(!dump.contains("donor@example.org") && !dump.contains("KH"), "{dump}");
-    let pledge_row = serde_json::to_string(&w.sql(&format!("SELECT * FROM pledges WHERE id = '{p}'"))).unwrap_or_default();
+    assert!(
+        !dump.contains("donor@example.org") && !dump.contains("KH"),
+        "{dump}"
+    );
+    let pledge_row =
+        serde_json::to_string(&w.sql(&format!("SELECT * FROM pledges WHERE id = '{p}'")))
+            .unwrap_or_default();
     assert!(!pledge_row.contains("donor@example.org"));
 }
 
@@ -97,28 +122,56 @@ fn refunds_before_payment_partial_and_full_and_late_payments_never_unrefund() {
     pledge(&w, &a, 35000, Some("information-year"));
     pledge(&w, &b, 5000, None);
     // A refund that overtakes its payment waits, then applies.
-    assert_eq!(send_stripe(&w, &refunded("evt_r_a1", &a, 10000)).status, 200);
+    assert_eq!(
+        send_stripe(&w, &refunded("evt_r_a1", &a, 10000)).status,
+        200
+    );
     assert_eq!(status(&w, &a)["status"], "pending");
-    assert_eq!(send_stripe(&w, &completed("evt_p_a", &a, 35000, "usd")).status, 200);
+    assert_eq!(
+        send_stripe(&w, &completed("evt_p_a", &a, 35000, "usd")).status,
+        200
+    );
     let s = status(&w, &a);
-    assert_eq!((s["status"].as_str(), s["refunded_cents"].as_i64()), (Some("paid"), Some(10000)));
+    assert_eq!(
+        (s["status"].as_str(), s["refunded_cents"].as_i64()),
+        (Some("paid"), Some(10000))
+    );
     // Refund totals are running totals: an older, smaller one changes nothing.
-    assert_eq!(send_stripe(&w, &refunded("evt_r_a2", &a, 20000)).status, 200);
+    assert_eq!(
+        send_stripe(&w, &refunded("evt_r_a2", &a, 20000)).status,
+        200
+    );
     assert_eq!(send_stripe(&w, &refunded("evt_r_a0", &a, 5000)).status, 200);
     assert_eq!(status(&w, &a)["refunded_cents"], 20000);
     assert_eq!(campaign(&w)["raised_cents"], 15000);
     // In full: refunded; a late copy of the payment (a new event id) never un-refunds.
-    assert_eq!(send_stripe(&w, &refunded("evt_r_a3", &a, 35000)).status, 200);
+    assert_eq!(
+        send_stripe(&w, &refunded("evt_r_a3", &a, 35000)).status,
+        200
+    );
     assert_eq!(status(&w, &a)["status"], "refunded");
-    assert_eq!(send_stripe(&w, &completed("evt_p_a_late", &a, 35000, "usd")).status, 200);
+    assert_eq!(
+        send_stripe(&w, &completed("evt_p_a_late", &a, 35000, "usd")).status,
+        200
+    );
     assert_eq!(status(&w, &a)["status"], "refunded");
     // Expiry only moves a pending pledge.
-    assert_eq!(send_stripe(&w, &completed("evt_p_b", &b, 5000, "usd")).status, 200);
-    let expired = session("evt_x_b", "checkout.session.expired", json!({"id": format!("cs_{b}"), "client_reference_id": b}));
+    assert_eq!(
+        send_stripe(&w, &completed("evt_p_b", &b, 5000, "usd")).status,
+        200
+    );
+    let expired = session(
+        "evt_x_b",
+        "checkout.session.expired",
+        json!({"id": format!("cs_{b}"), "client_reference_id": b}),
+    );
     assert_eq!(send_stripe(&w, &expired).status, 200);
     assert_eq!(status(&w, &b)["status"], "paid");
     let c = campaign(&w);
-    assert_eq!((c["raised_cents"].as_i64(), c["gifts"].as_i64()), (Some(5000), Some(2)));
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["gifts"].as_i64()),
+        (Some(5000), Some(2))
+    );
     assert_eq!(c["tiers"][4]["funded"], 0);
 }
 
@@ -128,8 +181,16 @@ fn failed_and_expired_checkouts_close_pending_pledges_and_payment_still_wins() {
     let (a, b) = (pid(4), pid(5));
     pledge(&w, &a, 5000, None);
     pledge(&w, &b, 5000, None);
-    let failed = session("evt_f_a", "checkout.session.async_payment_failed", json!({"id": "cs_a", "client_reference_id": a}));
-    let expired = session("evt_x_b", "checkout.session.expired", json!({"id": "cs_b", "client_reference_id": b}));
+    let failed = session(
+        "evt_f_a",
+        "checkout.session.async_payment_failed",
+        json!({"id": "cs_a", "client_reference_id": a}),
+    );
+    let expired = session(
+        "evt_x_b",
+        "checkout.session.expired",
+        json!({"id": "cs_b", "client_reference_id": b}),
+    );
     assert_eq!(send_stripe(&w, &failed).status, 200);
     assert_eq!(send_stripe(&w, &expired).status, 200);
     assert_eq!(status(&w, &a)["status"], "failed");
@@ -151,7 +212,8 @@ fn livemode_currency_and_campaign_marker_rules() {
     pledge(&w, &a, 5000, None);
     pledge(&w, &b, 5000, None);
     // The other mode: recorded as ignored, the pledge untouched.
-    let mut live: Value = serde_json::from_str(&completed("evt_live", &a, 5000, "usd")).unwrap_or_default();
+    let mut live: Value =
+        serde_json::from_str(&completed("evt_live", &a, 5000, "usd")).unwrap_or_default();
     live["livemode"] = json!(true);
     let r = send_stripe(&w, &live.to_string());
     assert_eq!((r.status, r.body.as_str()), (200, "ignored:livemode"));
@@ -160,26 +222,57 @@ fn livemode_currency_and_campaign_marker_rules() {
     let r = send_stripe(&w, &completed("evt_eur", &b, 4500, "eur"));
     assert_eq!((r.status, r.body.as_str()), (200, "flagged:currency"));
     let s = status(&w, &b);
-    assert_eq!((s["status"].as_str(), s["currency"].as_str()), (Some("paid"), Some("eur")));
+    assert_eq!(
+        (s["status"].as_str(), s["currency"].as_str()),
+        (Some("paid"), Some("eur"))
+    );
     assert_eq!(campaign(&w)["raised_cents"], 0);
-    assert_eq!(w.sql(&format!("SELECT flag FROM pledges WHERE id = '{b}'"))[0]["flag"], "currency");
+    assert_eq!(
+        w.sql(&format!("SELECT flag FROM pledges WHERE id = '{b}'"))[0]["flag"],
+        "currency"
+    );
     // A session made outside the site counts only with our campaign marker.
     let outside = |id: &str, marker: &str| {
-        session(id, "checkout.session.completed", json!({"id": format!("cs_{id}"), "payment_status": "paid", "amount_total": 2500, "currency": "usd",
-            "client_reference_id": null, "payment_intent": format!("pi_{id}"), "metadata": {"campaign": marker}}))
+        session(
+            id,
+            "checkout.session.completed",
+            json!({"id": format!("cs_{id}"), "payment_status": "paid", "amount_total": 2500, "currency": "usd",
+            "client_reference_id": null, "payment_intent": format!("pi_{id}"), "metadata": {"campaign": marker}}),
+        )
     };
-    assert_eq!(send_stripe(&w, &outside("evt_ours", "women-lead-cambodia")).body, "applied");
-    assert_eq!(send_stripe(&w, &outside("evt_theirs", "another-campaign")).body, "ignored:not-ours");
+    assert_eq!(
+        send_stripe(&w, &outside("evt_ours", "women-lead-cambodia")).body,
+        "applied"
+    );
+    assert_eq!(
+        send_stripe(&w, &outside("evt_theirs", "another-campaign")).body,
+        "ignored:not-ours"
+    );
     assert_eq!(campaign(&w)["raised_cents"], 2500);
     // Any other type: 200, recorded as ignored.
-    let other = session("evt_other", "customer.created", json!({"id": "cus_1", "email": "x@example.org"}));
+    let other = session(
+        "evt_other",
+        "customer.created",
+        json!({"id": "cus_1", "email": "x@example.org"}),
+    );
     assert_eq!(send_stripe(&w, &other).body, "ignored:type");
     let outcomes: Vec<(String, String)> = w
         .sql("SELECT event_id, outcome FROM webhook_events ORDER BY event_id")
         .iter()
-        .map(|r| (r["event_id"].as_str().unwrap_or_default().to_string(), r["outcome"].as_str().unwrap_or_default().to_string()))
+        .map(|r| {
+            (
+                r["event_id"].as_str().unwrap_or_default().to_string(),
+                r["outcome"].as_str().unwrap_or_default().to_string(),
+            )
+        })
         .collect();
-    let want = [("evt_eur", "flagged:currency"), ("evt_live", "ignored:livemode"), ("evt_other", "ignored:type"), ("evt_ours", "applied"), ("evt_theirs", "ignored:not-ours")];
+    let want = [
+        ("evt_eur", "flagged:currency"),
+        ("evt_live", "ignored:livemode"),
+        ("evt_other", "ignored:type"),
+        ("evt_ours", "applied"),
+        ("evt_theirs", "ignored:not-ours"),
+    ];
     assert_eq!(outcomes, want.map(|(a, b)| (a.to_string(), b.to_string())));
 }
 
@@ -192,22 +285,52 @@ fn standard_webhooks_pay_and_refund() {
     let paid = json!({"type": "pledge.paid", "data": {"pledge_id": a, "amount_cents": 5000, "currency": "usd", "provider_ref": "ref-a"}}).to_string();
     let refund = json!({"type": "pledge.refunded", "data": {"amount_cents": 5000, "currency": "usd", "provider_ref": "ref-a"}}).to_string();
     let signed = sign(&[
-        Delivery { scheme: "standard", secret, body: &paid, timestamp: now(), id: "msg_paid" },
-        Delivery { scheme: "standard", secret, body: &refund, timestamp: now(), id: "msg_refund" },
+        Delivery {
+            scheme: "standard",
+            secret,
+            body: &paid,
+            timestamp: now(),
+            id: "msg_paid",
+        },
+        Delivery {
+            scheme: "standard",
+            secret,
+            body: &refund,
+            timestamp: now(),
+            id: "msg_refund",
+        },
     ]);
     let r = post(&w, "/webhooks/standard", &signed[0], &paid);
     assert_eq!((r.status, r.body.as_str()), (200, "applied"));
-    assert_eq!(post(&w, "/webhooks/standard", &signed[0], &paid).body, "duplicate");
+    assert_eq!(
+        post(&w, "/webhooks/standard", &signed[0], &paid).body,
+        "duplicate"
+    );
     assert_eq!(campaign(&w)["tiers"][1]["funded"], 1);
-    assert_eq!(post(&w, "/webhooks/standard", &signed[1], &refund).status, 200);
+    assert_eq!(
+        post(&w, "/webhooks/standard", &signed[1], &refund).status,
+        200
+    );
     assert_eq!(status(&w, &a)["status"], "refunded");
     assert_eq!(campaign(&w)["raised_cents"], 0);
     assert_eq!(campaign(&w)["gifts"], 1);
 }
 
 fn all_tables(w: &Worker) -> String {
-    let tables = ["pledges", "refunds", "webhook_events", "comments", "volunteers", "rate_events", "tiers"];
-    tables.iter().map(|t| serde_json::to_string(&w.sql(&format!("SELECT * FROM {t}"))).unwrap_or_default()).collect::<Vec<_>>().join("\n")
+    let tables = [
+        "pledges",
+        "refunds",
+        "webhook_events",
+        "comments",
+        "volunteers",
+        "rate_events",
+        "tiers",
+    ];
+    tables
+        .iter()
+        .map(|t| serde_json::to_string(&w.sql(&format!("SELECT * FROM {t}"))).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -220,29 +343,88 @@ fn rejected_deliveries_get_4xx_and_write_nothing() {
     let secret = var("STRIPE_WEBHOOK_SECRET");
     let t = now();
     let signed = sign(&[
-        Delivery { scheme: "stripe", secret, body: &body, timestamp: t, id: "" },
-        Delivery { scheme: "stripe", secret: "whsec_wrong", body: &body, timestamp: t, id: "" },
-        Delivery { scheme: "stripe", secret, body: &body, timestamp: t - 301, id: "" },
-        Delivery { scheme: "stripe", secret, body: &body, timestamp: t + 400, id: "" },
-        Delivery { scheme: "stripe", secret, body: "{not json", timestamp: t, id: "" },
+        Delivery {
+            scheme: "stripe",
+            secret,
+            body: &body,
+            timestamp: t,
+            id: "",
+        },
+        Delivery {
+            scheme: "stripe",
+            secret: "whsec_wrong",
+            body: &body,
+            timestamp: t,
+            id: "",
+        },
+        Delivery {
+            scheme: "stripe",
+            secret,
+            body: &body,
+            timestamp: t - 301,
+            id: "",
+        },
+        Delivery {
+            scheme: "stripe",
+            secret,
+            body: &body,
+            timestamp: t + 400,
+            id: "",
+        },
+        Delivery {
+            scheme: "stripe",
+            secret,
+            body: "{not json",
+            timestamp: t,
+            id: "",
+        },
     ]);
     let cases: Vec<(&str, Vec<(String, String)>, String, u16)> = vec![
-        ("tampered body", signed[0].clone(), body.replace("5000", "500000"), 400),
+        (
+            "tampered body",
+            signed[0].clone(),
+            body.replace("5000", "500000"),
+            400,
+        ),
         ("wrong secret", signed[1].clone(), body.clone(), 400),
         ("stale timestamp", signed[2].clone(), body.clone(), 400),
         ("future timestamp", signed[3].clone(), body.clone(), 400),
-        ("malformed body behind a valid signature", signed[4].clone(), "{not json".into(), 400),
+        (
+            "malformed body behind a valid signature",
+            signed[4].clone(),
+            "{not json".into(),
+            400,
+        ),
         ("no signature", vec![], body.clone(), 400),
-        ("garbage header", vec![("Stripe-Signature".into(), "nonsense".into())], body.clone(), 400),
-        ("too large", signed[0].clone(), format!("{}{}", body, " ".repeat(300 * 1024)), 413),
+        (
+            "garbage header",
+            vec![("Stripe-Signature".into(), "nonsense".into())],
+            body.clone(),
+            400,
+        ),
+        (
+            "too large",
+            signed[0].clone(),
+            format!("{}{}", body, " ".repeat(300 * 1024)),
+            413,
+        ),
     ];
     for (what, headers, body, want) in cases {
         let r = post(&w, "/webhooks/stripe", &headers, &body);
         assert_eq!(r.status, want, "{what}: {}", r.body);
     }
-    let r = post(&w, "/webhooks/standard", &[("webhook-id".into(), "m".into())], "{}");
+    let r = post(
+        &w,
+        "/webhooks/standard",
+        &[("webhook-id".into(), "m".into())],
+        "{}",
+    );
     assert_eq!(r.status, 400);
-    assert_eq!(all_tables(&w), before, "a rejected delivery wrote something");
+    assert_eq!(
+        all_tables(&w),
+        before,
+        "a rejected delivery wrote something"
+    );
     assert_eq!(status(&w, &a)["status"], "pending");
 }
 
@@ -269,14 +451,22 @@ fn a_thousand_deliveries_a_third_duplicates_32_at_a_time_leave_exact_totals() {
     let w = Worker::start(&[]);
     // 200 pledges across the five tiers; each is paid; every fourth is refunded in part (two
     // running totals) and every tenth in full. Some refunds are sent before their payments.
-    let tiers = [("women-training", 5000), ("women-radio", 5000), ("trainer-month", 5000), ("community-meeting", 5000), ("information-year", 35000)];
+    let tiers = [
+        ("women-training", 5000),
+        ("women-radio", 5000),
+        ("trainer-month", 5000),
+        ("community-meeting", 5000),
+        ("information-year", 35000),
+    ];
     let mut inserts = Vec::new();
     let mut events: Vec<String> = Vec::new();
     let (mut raised, mut per_tier) = (0i64, [0i64; 5]);
     for n in 0..200u32 {
         let (tier, cents) = tiers[(n % 5) as usize];
         let id = pid(1000 + n);
-        inserts.push(format!("('{id}', 'pending', {cents}, '{tier}', '{tier}', 0)"));
+        inserts.push(format!(
+            "('{id}', 'pending', {cents}, '{tier}', '{tier}', 0)"
+        ));
         let mut refund = 0;
         let mut mine = vec![completed(&format!("evt_pay_{n}"), &id, cents, "usd")];
         if n % 10 == 0 {
@@ -291,11 +481,18 @@ fn a_thousand_deliveries_a_third_duplicates_32_at_a_time_leave_exact_totals() {
         per_tier[(n % 5) as usize] += cents - refund;
         events.extend(mine);
     }
-    w.sql(&format!("INSERT INTO pledges (id, status, amount_cents, tier, designation, created_at) VALUES {}", inserts.join(",")));
+    w.sql(&format!(
+        "INSERT INTO pledges (id, status, amount_cents, tier, designation, created_at) VALUES {}",
+        inserts.join(",")
+    ));
     // Pad to 667 distinct events with events that change nothing, then a third more as copies.
     let mut k = 0;
     while events.len() < 667 {
-        events.push(session(&format!("evt_noise_{k}"), "customer.updated", json!({"id": format!("cus_{k}")})));
+        events.push(session(
+            &format!("evt_noise_{k}"),
+            "customer.updated",
+            json!({"id": format!("cus_{k}")}),
+        ));
         k += 1;
     }
     let mut deliveries: Vec<String> = events.clone();
@@ -313,18 +510,50 @@ fn a_thousand_deliveries_a_third_duplicates_32_at_a_time_leave_exact_totals() {
     assert_eq!(deliveries.len(), 1000);
     let secret = var("STRIPE_WEBHOOK_SECRET");
     let t = now();
-    let signed = sign(&deliveries.iter().map(|b| Delivery { scheme: "stripe", secret, body: b, timestamp: t, id: "" }).collect::<Vec<_>>());
+    let signed = sign(
+        &deliveries
+            .iter()
+            .map(|b| Delivery {
+                scheme: "stripe",
+                secret,
+                body: b,
+                timestamp: t,
+                id: "",
+            })
+            .collect::<Vec<_>>(),
+    );
     let work: Vec<(String, Vec<(String, String)>)> = deliveries.into_iter().zip(signed).collect();
     let started = std::time::Instant::now();
     let results: Vec<u16> = std::thread::scope(|s| {
         let chunks: Vec<_> = work.chunks(work.len().div_ceil(32)).collect();
-        let handles: Vec<_> = chunks.into_iter().map(|chunk| s.spawn(|| chunk.iter().map(|(b, h)| post(&w, "/webhooks/stripe", h, b).status).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(|| {
+                    chunk
+                        .iter()
+                        .map(|(b, h)| post(&w, "/webhooks/stripe", h, b).status)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let took = started.elapsed();
-    println!("1000 deliveries, 32 at a time: {:.1} s, {:.0} deliveries/s (through wrangler dev)", took.as_secs_f64(), 1000.0 / took.as_secs_f64());
+    println!(
+        "1000 deliveries, 32 at a time: {:.1} s, {:.0} deliveries/s (through wrangler dev)",
+        took.as_secs_f64(),
+        1000.0 / took.as_secs_f64()
+    );
     assert_eq!(results.len(), 1000);
-    assert!(results.iter().all(|s| *s == 200), "non-200: {:?}", results.iter().filter(|s| **s != 200).collect::<Vec<_>>());
+    assert!(
+        results.iter().all(|s| *s == 200),
+        "non-200: {:?}",
+        results.iter().filter(|s| **s != 200).collect::<Vec<_>>()
+    );
     let c = campaign(&w);
     assert_eq!(c["raised_cents"], raised);
     assert_eq!(c["gifts"], 200);
@@ -332,6 +561,12 @@ fn a_thousand_deliveries_a_third_duplicates_32_at_a_time_leave_exact_totals() {
         assert_eq!(c["tiers"][i]["id"], *tier);
         assert_eq!(c["tiers"][i]["funded"], per_tier[i] / cents, "{tier}");
     }
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM webhook_events")[0]["n"], 667);
-    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM pledges WHERE status = 'refunded'")[0]["n"], 20);
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM webhook_events")[0]["n"],
+        667
+    );
+    assert_eq!(
+        w.sql("SELECT COUNT(*) AS n FROM pledges WHERE status = 'refunded'")[0]["n"],
+        20
+    );
 }

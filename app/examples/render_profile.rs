@@ -11,12 +11,70 @@ use app::views::{home, CommentFormState, HomePage, PledgeFormState};
 use std::time::Instant;
 
 fn data() -> (Campaign, CommentPage) {
-    let ids = [("women-training", 5000, 25), ("women-radio", 5000, 1), ("trainer-month", 5000, 1), ("community-meeting", 5000, 1), ("information-year", 35000, 1)];
-    let tiers = ids.iter().map(|(id, c, u)| TierProgress { tier: Tier { id: id.to_string(), amount: Cents(*c), units: *u }, net: Cents(20_000) }).collect();
-    let campaign = Campaign { goal: Cents(5_000_000), raised: Cents(40_000), gifts: 4, tiers, recent: vec![Supporter { name: Some("Dara".into()), at: 1_795_000_000 }; 4] };
-    let c = |id: i64, parent: Option<i64>, body: &str| Comment { id, parent_id: parent, name: format!("Visitor {id}"), website: None, body: body.into(), is_campaign: parent.is_some(), held: false, created_at: 1_795_000_000 + id };
-    let threads = (1..=4).map(|i| Thread { root: c(i, None, "I am a simple supporter and want to be an active supporter. How can I help?"), replies: vec![c(100 + i, Some(i), "If you are in Phnom Penh, we can meet and discuss.")] }).collect();
-    (campaign, CommentPage { threads, page: 1, total_threads: 4, total_comments: 8 })
+    let ids = [
+        ("women-training", 5000, 25),
+        ("women-radio", 5000, 1),
+        ("trainer-month", 5000, 1),
+        ("community-meeting", 5000, 1),
+        ("information-year", 35000, 1),
+    ];
+    let tiers = ids
+        .iter()
+        .map(|(id, c, u)| TierProgress {
+            tier: Tier {
+                id: id.to_string(),
+                amount: Cents(*c),
+                units: *u,
+            },
+            net: Cents(20_000),
+        })
+        .collect();
+    let campaign = Campaign {
+        goal: Cents(5_000_000),
+        raised: Cents(40_000),
+        gifts: 4,
+        tiers,
+        recent: vec![
+            Supporter {
+                name: Some("Dara".into()),
+                at: 1_795_000_000
+            };
+            4
+        ],
+    };
+    let c = |id: i64, parent: Option<i64>, body: &str| Comment {
+        id,
+        parent_id: parent,
+        name: format!("Visitor {id}"),
+        website: None,
+        body: body.into(),
+        is_campaign: parent.is_some(),
+        held: false,
+        created_at: 1_795_000_000 + id,
+    };
+    let threads = (1..=4)
+        .map(|i| Thread {
+            root: c(
+                i,
+                None,
+                "I am a simple supporter and want to be an active supporter. How can I help?",
+            ),
+            replies: vec![c(
+                100 + i,
+                Some(i),
+                "If you are in Phnom Penh, we can meet and discuss.",
+            )],
+        })
+        .collect();
+    (
+        campaign,
+        CommentPage {
+            threads,
+            page: 1,
+            total_threads: 4,
+            total_comments: 8,
+        },
+    )
 }
 
 fn time<T>(label: &str, n: u32, mut f: impl FnMut() -> T) {
@@ -24,7 +82,10 @@ fn time<T>(label: &str, n: u32, mut f: impl FnMut() -> T) {
     for _ in 0..n {
         std::hint::black_box(f());
     }
-    println!("{label:<40} {:>8.1} µs", start.elapsed().as_secs_f64() * 1e6 / f64::from(n));
+    println!(
+        "{label:<40} {:>8.1} µs",
+        start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    );
 }
 
 fn main() {
@@ -36,7 +97,11 @@ fn main() {
             home(HomePage {
                 lang,
                 origin: "https://example.org",
-                pledge: PledgeFormState { form: PledgeForm::initial(&tiers), problems: Default::default(), enabled: true },
+                pledge: PledgeFormState {
+                    form: PledgeForm::initial(&tiers),
+                    problems: Default::default(),
+                    enabled: true,
+                },
                 campaign,
                 comments,
                 comment_form: CommentFormState::default(),
@@ -46,9 +111,14 @@ fn main() {
     }
     time("derive a key + two form tokens", n, || {
         let k = Key::derive("site-secret", Purpose::FormToken);
-        (form_token(&k, "comment", 1, [1; 16]), form_token(&k, "volunteer", 1, [2; 16]))
+        (
+            form_token(&k, "comment", 1, [1; 16]),
+            form_token(&k, "volunteer", 1, [2; 16]),
+        )
     });
     let doc = serde_json::json!({"tiers": [["women-training", 5000, 25, 1, 20000]], "raised": 1, "gifts": 1, "recent": [],
         "threads": 4, "comments": 8, "rows": (0..8).map(|i| serde_json::json!([i, null, "Visitor", null, "I am a simple supporter and want to be an active supporter.", 0, 0, 1_795_000_000])).collect::<Vec<_>>()}).to_string();
-    time("serde_json: the page document", n, || serde_json::from_str::<serde_json::Value>(&doc).map(|v| v.is_object()));
+    time("serde_json: the page document", n, || {
+        serde_json::from_str::<serde_json::Value>(&doc).map(|v| v.is_object())
+    });
 }

@@ -188,7 +188,11 @@ impl ListPlace {
 
 /// A 1-based page number from a query or form value; anything odd is page 1.
 pub fn parse_page(s: &str) -> i64 {
-    s.trim().parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)).unwrap_or(1)
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
 }
 
 /// Why a reply was not posted.
@@ -202,7 +206,10 @@ impl ReplyProblem {
     pub fn message(self) -> String {
         match self {
             ReplyProblem::Empty => "Write the reply first.".to_string(),
-            ReplyProblem::TooLong => format!("A reply can be at most {} characters.", crate::comment::TEXT_MAX),
+            ReplyProblem::TooLong => format!(
+                "A reply can be at most {} characters.",
+                crate::comment::TEXT_MAX
+            ),
         }
     }
 }
@@ -223,7 +230,10 @@ pub fn reply_body(text: &str) -> Result<String, ReplyProblem> {
 /// The name the campaign's replies carry: the site's name in the language of the comment
 /// answered.
 pub fn campaign_name(lang: &str) -> &'static str {
-    crate::i18n::Lang::from_code(lang).unwrap_or(crate::i18n::Lang::En).text().site_name
+    crate::i18n::Lang::from_code(lang)
+        .unwrap_or(crate::i18n::Lang::En)
+        .text()
+        .site_name
 }
 
 /// A comment as maintainers see it: everything but the IP hash.
@@ -253,7 +263,11 @@ pub fn waited(secs: i64) -> String {
         s if s < 86_400 => (s / 3600, "hour"),
         s => (s / 86_400, "day"),
     };
-    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,9 +351,15 @@ impl FlaggedEvent {
         use crate::ledger::{Flag, Outcome};
         match Outcome::parse(&self.outcome) {
             Some(Outcome::Flagged(Flag::Amount)) => "an amount that cannot be counted",
-            Some(Outcome::Flagged(Flag::SecondPayment)) => "a second payment for a pledge already paid",
-            Some(Outcome::Flagged(Flag::RefundCurrency)) => "a refund in another currency than its payment",
-            Some(Outcome::Flagged(Flag::RefundScheme)) => "a refund naming another provider's payment",
+            Some(Outcome::Flagged(Flag::SecondPayment)) => {
+                "a second payment for a pledge already paid"
+            }
+            Some(Outcome::Flagged(Flag::RefundCurrency)) => {
+                "a refund in another currency than its payment"
+            }
+            Some(Outcome::Flagged(Flag::RefundScheme)) => {
+                "a refund naming another provider's payment"
+            }
             Some(Outcome::Flagged(Flag::Currency)) => "a gift in another currency",
             _ => "flagged",
         }
@@ -389,7 +409,9 @@ pub const BOM: &str = "\u{FEFF}";
 /// What a spreadsheet runs as a formula when a cell starts with it: `=`, `+`, `-`, `@`, and
 /// `|` (DDE in older Excel), plus their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20,
 /// U+FF5C), which some spreadsheet programs and input methods turn into the ASCII ones.
-const FORMULA_START: [char; 10] = ['=', '+', '-', '@', '|', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}'];
+const FORMULA_START: [char; 10] = [
+    '=', '+', '-', '@', '|', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}',
+];
 
 /// Characters that show nothing, so a formula can hide behind them: spreadsheets (or a paste
 /// through another program) may drop them and then see the formula. This is Unicode's general
@@ -457,8 +479,16 @@ fn looks_like_formula(value: &str) -> bool {
 /// as text, and is how spreadsheets themselves mark text) and quoted per RFC 4180 when it
 /// holds a quote, a comma or a line break. Borrowed when nothing changes.
 pub fn csv_cell(value: &str) -> Cow<'_, str> {
-    let clean: Cow<'_, str> = if value.contains(is_dropped_control) { Cow::Owned(value.chars().filter(|c| !is_dropped_control(*c)).collect()) } else { Cow::Borrowed(value) };
-    let defused: Cow<'_, str> = if looks_like_formula(&clean) { Cow::Owned(format!("'{clean}")) } else { clean };
+    let clean: Cow<'_, str> = if value.contains(is_dropped_control) {
+        Cow::Owned(value.chars().filter(|c| !is_dropped_control(*c)).collect())
+    } else {
+        Cow::Borrowed(value)
+    };
+    let defused: Cow<'_, str> = if looks_like_formula(&clean) {
+        Cow::Owned(format!("'{clean}"))
+    } else {
+        clean
+    };
     if defused.contains(['"', ',', '\n', '\r']) {
         Cow::Owned(format!("\"{}\"", defused.replace('"', "\"\"")))
     } else {
@@ -498,8 +528,23 @@ fn opt(s: &Option<String>) -> &str {
 /// Every pledge column a maintainer may need, in a spreadsheet.
 pub fn pledges_csv(rows: &[PledgeRow]) -> String {
     let mut csv = Csv::new(&[
-        "id", "status", "created", "paid", "amount", "refunded", "currency", "tier", "designation", "name", "show_name", "email",
-        "note", "lang", "origin", "provider_ref", "flag",
+        "id",
+        "status",
+        "created",
+        "paid",
+        "amount",
+        "refunded",
+        "currency",
+        "tier",
+        "designation",
+        "name",
+        "show_name",
+        "email",
+        "note",
+        "lang",
+        "origin",
+        "provider_ref",
+        "flag",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
@@ -530,10 +575,26 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
 
 /// The offers of help, in a spreadsheet.
 pub fn volunteers_csv(rows: &[VolunteerRow]) -> String {
-    let mut csv = Csv::new(&["id", "created", "name", "email", "phone", "place", "help", "message", "lang"]);
+    let mut csv = Csv::new(&[
+        "id", "created", "name", "email", "phone", "place", "help", "message", "lang",
+    ]);
     for v in rows {
-        let (id, created, help) = (v.id.to_string(), crate::time::rfc3339(v.created_at), v.help_words());
-        csv.row([id.as_str(), &created, &v.name, opt(&v.email), opt(&v.phone), opt(&v.place), &help, opt(&v.message), &v.lang]);
+        let (id, created, help) = (
+            v.id.to_string(),
+            crate::time::rfc3339(v.created_at),
+            v.help_words(),
+        );
+        csv.row([
+            id.as_str(),
+            &created,
+            &v.name,
+            opt(&v.email),
+            opt(&v.phone),
+            opt(&v.place),
+            &help,
+            opt(&v.message),
+            &v.lang,
+        ]);
     }
     csv.finish()
 }
@@ -566,7 +627,10 @@ const HEIGHT: i64 = TOP + PLOT + 24;
 
 /// `&`, `<`, `>` and `"` escaped, for SVG text and attribute values.
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The paid gifts of the [`CHART_DAYS`] days up to `today` (a day number) as an inline `<svg>`:
@@ -583,7 +647,10 @@ pub fn paid_per_day_svg(rows: &[DayTotal], today: i64) -> String {
     }
     let max = days.iter().map(|d| d.0).max().unwrap_or(0);
     let total: i64 = days.iter().map(|d| d.0).sum();
-    let label = format!("Paid gifts per day, last {CHART_DAYS} days: {} in all", Cents(total));
+    let label = format!(
+        "Paid gifts per day, last {CHART_DAYS} days: {} in all",
+        Cents(total)
+    );
     let mut svg = String::with_capacity(256 + 160 * days.len());
     let _ = write!(
         svg,
@@ -591,18 +658,35 @@ pub fn paid_per_day_svg(rows: &[DayTotal], today: i64) -> String {
         xml(&label)
     );
     let base = TOP + PLOT;
-    let _ = write!(svg, r##"<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#ddd5cc" stroke-width="1"/>"##);
+    let _ = write!(
+        svg,
+        r##"<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#ddd5cc" stroke-width="1"/>"##
+    );
     if max == 0 {
-        let _ = write!(svg, r##"<text x="{}" y="{}" text-anchor="middle" font-size="14" fill="#56506a">No paid gifts in these {CHART_DAYS} days</text>"##, WIDTH / 2, TOP + PLOT / 2);
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="middle" font-size="14" fill="#56506a">No paid gifts in these {CHART_DAYS} days</text>"##,
+            WIDTH / 2,
+            TOP + PLOT / 2
+        );
     } else {
-        let _ = write!(svg, r##"<text x="0" y="14" font-size="12" fill="#56506a">{}</text>"##, xml(&Cents(max).to_string()));
+        let _ = write!(
+            svg,
+            r##"<text x="0" y="14" font-size="12" fill="#56506a">{}</text>"##,
+            xml(&Cents(max).to_string())
+        );
     }
     for (i, (cents, gifts)) in days.iter().enumerate().filter(|(_, d)| d.0 > 0) {
         // Rounded to the nearest pixel, but never so small that a gift disappears.
-        let h = ((i128::from(*cents) * i128::from(PLOT) + i128::from(max) / 2) / i128::from(max)).max(1) as i64;
+        let h = ((i128::from(*cents) * i128::from(PLOT) + i128::from(max) / 2) / i128::from(max))
+            .max(1) as i64;
         let x = i as i64 * BAR + GAP / 2;
         let date = crate::time::date((first + i as i64) * 86_400);
-        let what = if *gifts == 1 { "1 gift".to_string() } else { format!("{gifts} gifts") };
+        let what = if *gifts == 1 {
+            "1 gift".to_string()
+        } else {
+            format!("{gifts} gifts")
+        };
         let _ = write!(
             svg,
             r##"<rect x="{x}" y="{}" width="{}" height="{h}" fill="#8a1c4a"><title>{}</title></rect>"##,
@@ -647,7 +731,10 @@ mod tests {
         // value stays as it was.
         assert_eq!(csv_cell("\u{200B}=1+1"), "'\u{200B}=1+1");
         assert_eq!(csv_cell("\u{FEFF}+1"), "'\u{FEFF}+1");
-        assert_eq!(csv_cell("\u{2060}\u{200F}\u{061C}@x"), "'\u{2060}\u{200F}\u{061C}@x");
+        assert_eq!(
+            csv_cell("\u{2060}\u{200F}\u{061C}@x"),
+            "'\u{2060}\u{200F}\u{061C}@x"
+        );
         assert_eq!(csv_cell("\u{180E}-1"), "'\u{180E}-1");
         // Leading white space, ASCII or not, and C1 controls hide nothing either.
         assert_eq!(csv_cell("   =1"), "'   =1");
@@ -692,7 +779,10 @@ mod tests {
         assert_eq!(csv_cell("line 1\nline 2"), "\"line 1\nline 2\"");
         assert_eq!(csv_cell("a\r\nb"), "\"a\r\nb\"");
         // Defused first, then quoted: the prefix sits inside the quotes.
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
         assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
     }
 
@@ -737,7 +827,13 @@ mod tests {
             Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag")
         );
         let row = lines.next().unwrap_or_default();
-        assert!(row.starts_with(&format!("{},paid,2026-11-28T10:30:45Z,,50.50,0.00,usd,,general,'=cmd|' /C calc'!A0,yes,", "ab".repeat(16))), "{row}");
+        assert!(
+            row.starts_with(&format!(
+                "{},paid,2026-11-28T10:30:45Z,,50.50,0.00,usd,,general,'=cmd|' /C calc'!A0,yes,",
+                "ab".repeat(16)
+            )),
+            "{row}"
+        );
         assert!(out.contains(",\"two\nlines\",km,site,pi_1,\r\n"), "{out}");
     }
 
@@ -755,8 +851,17 @@ mod tests {
             created_at: 0,
         };
         let out = volunteers_csv(&[v]);
-        let help = format!("{}; {}", crate::content::EN.volunteer_help_radio, crate::content::EN.volunteer_help_training);
-        assert!(out.ends_with(&format!("\r\n7,1970-01-01T00:00:00Z,ស្រីមុំ,,'+855 12 345 678,Siem Reap,{help},,km\r\n")), "{out}");
+        let help = format!(
+            "{}; {}",
+            crate::content::EN.volunteer_help_radio,
+            crate::content::EN.volunteer_help_training
+        );
+        assert!(
+            out.ends_with(&format!(
+                "\r\n7,1970-01-01T00:00:00Z,ស្រីមុំ,,'+855 12 345 678,Siem Reap,{help},,km\r\n"
+            )),
+            "{out}"
+        );
     }
 
     #[test]
@@ -791,7 +896,13 @@ mod tests {
         assert!(!h.contains(&id));
         assert_ne!(h, session_hash(&session_id([0xac; 16])));
         let c = session_cookie(&id);
-        for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/admin", "Max-Age=43200"] {
+        for part in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/admin",
+            "Max-Age=43200",
+        ] {
             assert!(c.split("; ").any(|p| p == part), "{c} lacks {part}");
         }
         assert!(cleared_session_cookie().contains("Max-Age=0"));
@@ -799,24 +910,55 @@ mod tests {
 
     #[test]
     fn actions_lists_and_the_way_back() {
-        assert_eq!(Moderation::parse("approve").and_then(Moderation::new_status), Some("approved"));
-        assert_eq!(Moderation::parse("spam").and_then(Moderation::new_status), Some("spam"));
-        assert_eq!(Moderation::parse("delete").map(Moderation::new_status), Some(None));
+        assert_eq!(
+            Moderation::parse("approve").and_then(Moderation::new_status),
+            Some("approved")
+        );
+        assert_eq!(
+            Moderation::parse("spam").and_then(Moderation::new_status),
+            Some("spam")
+        );
+        assert_eq!(
+            Moderation::parse("delete").map(Moderation::new_status),
+            Some(None)
+        );
         assert_eq!(Moderation::parse("drop"), None);
         assert_eq!(CommentList::parse("<x>"), CommentList::Held);
-        let form = ActionForm { back: "approved".into(), page: "3".into(), next: "42".into(), ..Default::default() };
-        assert_eq!(form.place().href(), "/admin/comments?status=approved&page=3#comment-42");
-        let form = ActionForm { back: "waiting".into(), next: "x\"><script>".into(), ..Default::default() };
+        let form = ActionForm {
+            back: "approved".into(),
+            page: "3".into(),
+            next: "42".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            form.place().href(),
+            "/admin/comments?status=approved&page=3#comment-42"
+        );
+        let form = ActionForm {
+            back: "waiting".into(),
+            next: "x\"><script>".into(),
+            ..Default::default()
+        };
         assert_eq!(form.place().href(), "/admin/waiting");
-        let form = ActionForm { back: "javascript:alert(1)".into(), page: "-1".into(), ..Default::default() };
+        let form = ActionForm {
+            back: "javascript:alert(1)".into(),
+            page: "-1".into(),
+            ..Default::default()
+        };
         assert_eq!(form.place().href(), "/admin/comments?status=held");
     }
 
     #[test]
     fn replies_are_kept_as_typed_within_the_limit() {
-        assert_eq!(reply_body("Thank you!\r\nសូមអរគុណ"), Ok("Thank you!\nសូមអរគុណ".to_string()));
+        assert_eq!(
+            reply_body("Thank you!\r\nសូមអរគុណ"),
+            Ok("Thank you!\nសូមអរគុណ".to_string())
+        );
         assert_eq!(reply_body(" \n "), Err(ReplyProblem::Empty));
-        assert_eq!(reply_body(&"ក".repeat(crate::comment::TEXT_MAX + 1)), Err(ReplyProblem::TooLong));
+        assert_eq!(
+            reply_body(&"ក".repeat(crate::comment::TEXT_MAX + 1)),
+            Err(ReplyProblem::TooLong)
+        );
         assert_eq!(campaign_name("km"), crate::content::KM.site_name);
         assert_eq!(campaign_name("??"), crate::content::EN.site_name);
     }
@@ -829,21 +971,50 @@ mod tests {
     fn the_chart_draws_one_titled_bar_per_day_with_gifts() {
         let today = day_of(1_795_861_845);
         let rows = [
-            DayTotal { day: today, cents: 10_000, gifts: 2 },
-            DayTotal { day: today - 1, cents: 2_500, gifts: 1 },
-            DayTotal { day: today - 1, cents: 2_500, gifts: 1 },
-            DayTotal { day: today - CHART_DAYS, cents: 99_999, gifts: 9 }, // outside the window
-            DayTotal { day: today + 1, cents: 99_999, gifts: 9 },          // the future, ignored
+            DayTotal {
+                day: today,
+                cents: 10_000,
+                gifts: 2,
+            },
+            DayTotal {
+                day: today - 1,
+                cents: 2_500,
+                gifts: 1,
+            },
+            DayTotal {
+                day: today - 1,
+                cents: 2_500,
+                gifts: 1,
+            },
+            DayTotal {
+                day: today - CHART_DAYS,
+                cents: 99_999,
+                gifts: 9,
+            }, // outside the window
+            DayTotal {
+                day: today + 1,
+                cents: 99_999,
+                gifts: 9,
+            }, // the future, ignored
         ];
         let svg = paid_per_day_svg(&rows, today);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(count(&svg, "<rect"), 2);
         assert_eq!(count(&svg, "<title"), 2 + 1);
-        assert!(svg.contains("<title>2026-11-28: US$100 from 2 gifts</title>"), "{svg}");
+        assert!(
+            svg.contains("<title>2026-11-28: US$100 from 2 gifts</title>"),
+            "{svg}"
+        );
         assert!(svg.contains("<title>2026-11-27: US$50 from 2 gifts</title>"));
         assert!(svg.contains("US$150 in all"));
         // The best day fills the plot; half of it, half the height. Today is the last bar.
-        assert!(svg.contains(&format!(r#"<rect x="{}" y="{TOP}" width="6" height="{PLOT}""#, (CHART_DAYS - 1) * BAR + 1)), "{svg}");
+        assert!(
+            svg.contains(&format!(
+                r#"<rect x="{}" y="{TOP}" width="6" height="{PLOT}""#,
+                (CHART_DAYS - 1) * BAR + 1
+            )),
+            "{svg}"
+        );
         assert!(svg.contains(&format!(r#"height="{}""#, PLOT / 2)));
         // Presentation attributes only: the CSP forbids inline styles.
         assert!(!svg.contains("style"));
@@ -853,7 +1024,21 @@ mod tests {
     #[test]
     fn small_days_stay_visible_and_an_empty_chart_says_so() {
         let today = 20_000;
-        let svg = paid_per_day_svg(&[DayTotal { day: today, cents: 10_000_000, gifts: 1 }, DayTotal { day: today - 3, cents: 1, gifts: 1 }], today);
+        let svg = paid_per_day_svg(
+            &[
+                DayTotal {
+                    day: today,
+                    cents: 10_000_000,
+                    gifts: 1,
+                },
+                DayTotal {
+                    day: today - 3,
+                    cents: 1,
+                    gifts: 1,
+                },
+            ],
+            today,
+        );
         assert!(svg.contains(r#"height="1" fill"#));
         let empty = paid_per_day_svg(&[], today);
         assert_eq!(count(&empty, "<rect"), 0);

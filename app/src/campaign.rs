@@ -77,12 +77,19 @@ impl Campaign {
             tiers: self
                 .tiers
                 .iter()
-                .map(|p| TierApi { id: &p.tier.id, amount_cents: p.tier.amount.0, funded: p.funded() })
+                .map(|p| TierApi {
+                    id: &p.tier.id,
+                    amount_cents: p.tier.amount.0,
+                    funded: p.funded(),
+                })
                 .collect(),
             recent: self
                 .recent
                 .iter()
-                .map(|s| RecentApi { name: s.name.as_deref().unwrap_or(anonymous), at: crate::time::rfc3339(s.at) })
+                .map(|s| RecentApi {
+                    name: s.name.as_deref().unwrap_or(anonymous),
+                    at: crate::time::rfc3339(s.at),
+                })
                 .collect(),
         }
     }
@@ -116,21 +123,37 @@ mod tests {
     use super::*;
 
     fn tier(id: &str, dollars: i64, units: i64) -> Tier {
-        Tier { id: id.into(), amount: Cents::from_dollars(dollars), units }
+        Tier {
+            id: id.into(),
+            amount: Cents::from_dollars(dollars),
+            units,
+        }
     }
 
     #[test]
     fn funded_is_floor_of_net_over_amount() {
-        let p = TierProgress { tier: tier("women-training", 50, 25), net: Cents(14_999) };
+        let p = TierProgress {
+            tier: tier("women-training", 50, 25),
+            net: Cents(14_999),
+        };
         assert_eq!(p.funded(), 2);
         assert_eq!(p.impact(), 50);
-        let none = TierProgress { tier: tier("x", 50, 1), net: Cents(-100) };
+        let none = TierProgress {
+            tier: tier("x", 50, 1),
+            net: Cents(-100),
+        };
         assert_eq!(none.funded(), 0);
     }
 
     #[test]
     fn percent_is_clamped() {
-        let mut c = Campaign { goal: Cents(10_000), raised: Cents(2_500), gifts: 1, tiers: vec![], recent: vec![] };
+        let mut c = Campaign {
+            goal: Cents(10_000),
+            raised: Cents(2_500),
+            gifts: 1,
+            tiers: vec![],
+            recent: vec![],
+        };
         assert_eq!(c.percent(), 25);
         c.raised = Cents(50_000);
         assert_eq!(c.percent(), 100);
@@ -144,8 +167,17 @@ mod tests {
             goal: Cents(100),
             raised: Cents(50),
             gifts: 2,
-            tiers: vec![TierProgress { tier: tier("women-radio", 50, 1), net: Cents(10_000) }],
-            recent: vec![Supporter { name: None, at: 0 }, Supporter { name: Some("Dara".into()), at: 60 }],
+            tiers: vec![TierProgress {
+                tier: tier("women-radio", 50, 1),
+                net: Cents(10_000),
+            }],
+            recent: vec![
+                Supporter { name: None, at: 0 },
+                Supporter {
+                    name: Some("Dara".into()),
+                    at: 60,
+                },
+            ],
         };
         let json = serde_json::to_value(c.api("Anonymous")).unwrap();
         assert_eq!(json["recent"][0]["name"], "Anonymous");

@@ -50,7 +50,13 @@ impl CommentPage {
 pub fn thread(roots: Vec<Comment>, mut replies: Vec<Comment>) -> Vec<Thread> {
     replies.sort_by_key(|c| (c.created_at, c.id));
     let parents: Vec<(i64, Option<i64>)> = replies.iter().map(|c| (c.id, c.parent_id)).collect();
-    let mut threads: Vec<Thread> = roots.into_iter().map(|root| Thread { root, replies: Vec::new() }).collect();
+    let mut threads: Vec<Thread> = roots
+        .into_iter()
+        .map(|root| Thread {
+            root,
+            replies: Vec::new(),
+        })
+        .collect();
     for reply in replies {
         // A reply's parent may itself be a reply: follow the parents up to a root. The walk is
         // bounded, so a cycle in bad data cannot hang the page.
@@ -62,7 +68,10 @@ pub fn thread(roots: Vec<Comment>, mut replies: Vec<Comment>) -> Vec<Thread> {
                 home = Some(i);
                 break;
             }
-            parent = parents.iter().find(|(id, _)| *id == p).and_then(|(_, up)| *up);
+            parent = parents
+                .iter()
+                .find(|(id, _)| *id == p)
+                .and_then(|(_, up)| *up);
         }
         if let Some(t) = home.and_then(|i| threads.get_mut(i)) {
             t.replies.push(reply);
@@ -76,23 +85,50 @@ mod tests {
     use super::*;
 
     fn c(id: i64, parent: Option<i64>, at: i64) -> Comment {
-        Comment { id, parent_id: parent, name: format!("n{id}"), website: None, body: "b".into(), is_campaign: false, held: false, created_at: at }
+        Comment {
+            id,
+            parent_id: parent,
+            name: format!("n{id}"),
+            website: None,
+            body: "b".into(),
+            is_campaign: false,
+            held: false,
+            created_at: at,
+        }
     }
 
     #[test]
     fn replies_to_replies_join_their_root_thread_in_time_order() {
         let roots = vec![c(5, None, 50), c(1, None, 10)];
         // 7 answers 6 but is older than it; 10 and 11 point at each other.
-        let replies = vec![c(7, Some(6), 5), c(6, Some(1), 60), c(8, Some(5), 80), c(9, Some(404), 90), c(10, Some(11), 1), c(11, Some(10), 2)];
+        let replies = vec![
+            c(7, Some(6), 5),
+            c(6, Some(1), 60),
+            c(8, Some(5), 80),
+            c(9, Some(404), 90),
+            c(10, Some(11), 1),
+            c(11, Some(10), 2),
+        ];
         let t = thread(roots, replies);
         assert_eq!(t[0].root.id, 5);
-        assert_eq!(t[0].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![8]);
-        assert_eq!(t[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![7, 6]);
+        assert_eq!(
+            t[0].replies.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![8]
+        );
+        assert_eq!(
+            t[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![7, 6]
+        );
     }
 
     #[test]
     fn pages_know_their_neighbours() {
-        let p = CommentPage { threads: vec![], page: 1, total_threads: 11, total_comments: 20 };
+        let p = CommentPage {
+            threads: vec![],
+            page: 1,
+            total_threads: 11,
+            total_comments: 20,
+        };
         assert!(p.has_older() && !p.has_newer());
         let p = CommentPage { page: 2, ..p };
         assert!(!p.has_older() && p.has_newer());
@@ -140,7 +176,9 @@ impl NewComment {
 /// How many links a text carries (what link spam is made of).
 pub fn count_links(text: &str) -> usize {
     let lower = text.to_lowercase();
-    lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
+    lower.matches("http://").count()
+        + lower.matches("https://").count()
+        + lower.matches("www.").count()
         - lower.matches("://www.").count()
 }
 
@@ -178,7 +216,14 @@ impl CommentForm {
             return Err(problems);
         }
         let link_count = count_links(&body) + usize::from(website.is_some());
-        Ok(NewComment { name, email, website, body, parent_id, link_count })
+        Ok(NewComment {
+            name,
+            email,
+            website,
+            body,
+            parent_id,
+            link_count,
+        })
     }
 }
 
@@ -188,13 +233,24 @@ mod form_tests {
     use crate::form::Problem;
 
     fn form(name: &str, text: &str) -> CommentForm {
-        CommentForm { name: name.into(), text: text.into(), ..Default::default() }
+        CommentForm {
+            name: name.into(),
+            text: text.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn control_characters_leave_the_body_and_spaces_stay() {
-        let f = CommentForm { name: "N".into(), text: "  សួស្តី\0 ពិភពលោក\u{7}\r\n\tend  ".into(), ..Default::default() };
-        assert_eq!(f.validate().map(|c| c.body).ok().as_deref(), Some("  សួស្តី ពិភពលោក\n\tend  "));
+        let f = CommentForm {
+            name: "N".into(),
+            text: "  សួស្តី\0 ពិភពលោក\u{7}\r\n\tend  ".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.validate().map(|c| c.body).ok().as_deref(),
+            Some("  សួស្តី ពិភពលោក\n\tend  ")
+        );
     }
 
     #[test]
@@ -210,25 +266,49 @@ mod form_tests {
         let at_limit = "ក\r\n".repeat(TEXT_MAX / 2);
         assert!(form("n", &at_limit).validate().is_ok());
         let over = format!("{at_limit}x");
-        assert_eq!(form("n", &over).validate().unwrap_err().for_field("text"), Some(&Problem::TooLong(TEXT_MAX)));
+        assert_eq!(
+            form("n", &over).validate().unwrap_err().for_field("text"),
+            Some(&Problem::TooLong(TEXT_MAX))
+        );
         assert_eq!(form("", " \n ").validate().unwrap_err().0.len(), 2);
-        assert_eq!(form(&"a".repeat(81), "t").validate().unwrap_err().for_field("name"), Some(&Problem::TooLong(80)));
+        assert_eq!(
+            form(&"a".repeat(81), "t")
+                .validate()
+                .unwrap_err()
+                .for_field("name"),
+            Some(&Problem::TooLong(80))
+        );
     }
 
     #[test]
     fn websites_must_be_web_links() {
         let mut f = form("n", "t");
         f.website = "javascript:alert(1)".into();
-        assert_eq!(f.validate().unwrap_err().for_field("website"), Some(&Problem::Url));
+        assert_eq!(
+            f.validate().unwrap_err().for_field("website"),
+            Some(&Problem::Url)
+        );
         f.website = "https://example.org".into();
-        assert_eq!(f.validate().unwrap().website.as_deref(), Some("https://example.org"));
+        assert_eq!(
+            f.validate().unwrap().website.as_deref(),
+            Some("https://example.org")
+        );
     }
 
     #[test]
     fn links_are_counted_and_many_are_flagged() {
-        assert_eq!(count_links("see https://a.org and http://www.b.org and www.c.org"), 3);
-        assert!(form("n", "https://a https://b https://c").validate().unwrap().flagged());
-        assert!(!form("n", "https://a https://b").validate().unwrap().flagged());
+        assert_eq!(
+            count_links("see https://a.org and http://www.b.org and www.c.org"),
+            3
+        );
+        assert!(form("n", "https://a https://b https://c")
+            .validate()
+            .unwrap()
+            .flagged());
+        assert!(!form("n", "https://a https://b")
+            .validate()
+            .unwrap()
+            .flagged());
     }
 
     #[test]
@@ -237,7 +317,10 @@ mod form_tests {
         f.parent_id = "12".into();
         assert_eq!(f.validate().unwrap().parent_id, Some(12));
         f.parent_id = "x".into();
-        assert_eq!(f.validate().unwrap_err().for_field("parent_id"), Some(&Problem::Parent));
+        assert_eq!(
+            f.validate().unwrap_err().for_field("parent_id"),
+            Some(&Problem::Parent)
+        );
         assert!(!f.is_bot());
         f.homepage = "http://spam".into();
         assert!(f.is_bot());

@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_and_keeps_unknown() {
-        assert_eq!(fill("{n} women trained", &[("n", "25")]), "25 women trained");
+        assert_eq!(
+            fill("{n} women trained", &[("n", "25")]),
+            "25 women trained"
+        );
         assert_eq!(fill("{a} and {b}", &[("a", "x")]), "x and {b}");
         assert_eq!(fill("no close {", &[]), "no close {");
     }
@@ -73,7 +76,11 @@ mod tests {
     fn both_languages_have_every_tier_and_placeholder() {
         for (en, km) in EN.tiers.iter().zip(KM.tiers.iter()) {
             assert_eq!(en.id, km.id);
-            assert!(en.counter.contains("{n}") && km.counter.contains("{n}"), "{}", en.id);
+            assert!(
+                en.counter.contains("{n}") && km.counter.contains("{n}"),
+                "{}",
+                en.id
+            );
         }
         for t in [&EN, &KM] {
             assert!(t.progress_raised.contains("{raised}") && t.progress_raised.contains("{goal}"));

@@ -112,7 +112,12 @@ pub fn required(problems: &mut Problems, field: &'static str, value: &str, max: 
 }
 
 /// An optional text of at most `max` characters; `None` when blank.
-pub fn optional(problems: &mut Problems, field: &'static str, value: &str, max: usize) -> Option<String> {
+pub fn optional(
+    problems: &mut Problems,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
     let v = normalize(value);
     if v.chars().count() > max {
         problems.add(field, Problem::TooLong(max));
@@ -160,7 +165,10 @@ pub fn is_web_url(v: &str) -> bool {
         return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty() && !v.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    !host.is_empty()
+        && !v
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
 }
 
 /// A checkbox: browsers send it only when ticked.
@@ -224,7 +232,13 @@ mod tests {
         }
         assert!(is_web_url("https://example.org/x"));
         assert!(is_web_url("HTTP://example.org"));
-        for bad in ["javascript:alert(1)", "https://", "ftp://x.org", "//x.org", "https://x.org/\"onmouseover"] {
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "ftp://x.org",
+            "//x.org",
+            "https://x.org/\"onmouseover",
+        ] {
             assert!(!is_web_url(bad), "{bad}");
         }
     }

@@ -77,7 +77,10 @@ mod tests {
         assert_eq!(Lang::split_path("/"), (Lang::En, "/"));
         assert_eq!(Lang::split_path("/km/"), (Lang::Km, "/"));
         assert_eq!(Lang::split_path("/km"), (Lang::Km, "/"));
-        assert_eq!(Lang::split_path("/km/pledges/abc"), (Lang::Km, "/pledges/abc"));
+        assert_eq!(
+            Lang::split_path("/km/pledges/abc"),
+            (Lang::Km, "/pledges/abc")
+        );
         assert_eq!(Lang::split_path("/kmx"), (Lang::En, "/kmx"));
         for lang in Lang::ALL {
             for p in ["/", "/pledges/abc"] {

@@ -16,7 +16,10 @@ type HmacSha256 = Hmac<Sha256>;
 pub fn hmac_sha256(key: &[u8]) -> HmacSha256 {
     let mut block = BlockKey::<HmacSha256>::default();
     if key.len() > block.len() {
-        block.iter_mut().zip(Sha256::digest(key)).for_each(|(b, k)| *b = k);
+        block
+            .iter_mut()
+            .zip(Sha256::digest(key))
+            .for_each(|(b, k)| *b = k);
     } else {
         block.iter_mut().zip(key).for_each(|(b, k)| *b = *k);
     }
@@ -57,7 +60,9 @@ impl Key {
     }
 
     fn verify(&self, parts: &[&[u8]], tag_hex: &str) -> bool {
-        let Some(tag) = unhex(tag_hex) else { return false };
+        let Some(tag) = unhex(tag_hex) else {
+            return false;
+        };
         let mut m = hmac_sha256(&self.0);
         for p in parts {
             m.update(p);
@@ -90,7 +95,10 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     }
     (0..s.len())
         .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
         .collect()
 }
 
@@ -110,7 +118,10 @@ pub const TOKEN_MAX_AGE_SECS: i64 = 24 * 60 * 60;
 pub fn form_token(key: &Key, form: &str, issued_at: i64, nonce: [u8; 16]) -> String {
     let t = issued_at.to_string();
     let n = hex(&nonce);
-    format!("{t}.{n}.{}", hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()])))
+    format!(
+        "{t}.{n}.{}",
+        hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()]))
+    )
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -130,10 +141,23 @@ pub struct GoodToken {
     pub remember_until: i64,
 }
 
-pub fn check_form_token(key: &Key, form: &str, token: &str, now: i64) -> Result<GoodToken, TokenProblem> {
+pub fn check_form_token(
+    key: &Key,
+    form: &str,
+    token: &str,
+    now: i64,
+) -> Result<GoodToken, TokenProblem> {
     let mut parts = token.splitn(3, '.');
-    let (Some(t), Some(n), Some(tag)) = (parts.next(), parts.next(), parts.next()) else { return Err(TokenProblem::Forged) };
-    if t.len() > 12 || n.len() != 32 || !key.verify(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()], tag) {
+    let (Some(t), Some(n), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(TokenProblem::Forged);
+    };
+    if t.len() > 12
+        || n.len() != 32
+        || !key.verify(
+            &[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()],
+            tag,
+        )
+    {
         return Err(TokenProblem::Forged);
     }
     let issued: i64 = t.parse().map_err(|_| TokenProblem::Forged)?;
@@ -143,7 +167,10 @@ pub fn check_form_token(key: &Key, form: &str, token: &str, now: i64) -> Result<
     } else if age > TOKEN_MAX_AGE_SECS {
         Err(TokenProblem::Expired)
     } else {
-        Ok(GoodToken { nonce: n.to_string(), remember_until: issued.saturating_add(TOKEN_MAX_AGE_SECS) })
+        Ok(GoodToken {
+            nonce: n.to_string(),
+            remember_until: issued.saturating_add(TOKEN_MAX_AGE_SECS),
+        })
     }
 }
 
@@ -160,12 +187,20 @@ pub fn token_slot(form: &str) -> String {
 
 /// Fills every token slot in a rendered page with a fresh token issued at `issued_at`, each
 /// with a nonce from `nonce`.
-pub fn fill_token_slots(html: &str, key: &Key, issued_at: i64, mut nonce: impl FnMut() -> [u8; 16]) -> String {
+pub fn fill_token_slots(
+    html: &str,
+    key: &Key,
+    issued_at: i64,
+    mut nonce: impl FnMut() -> [u8; 16],
+) -> String {
     let mut out = html.to_string();
     for form in TOKEN_FORMS {
         let slot = token_slot(form);
         while let Some(at) = out.find(&slot) {
-            out.replace_range(at..at + slot.len(), &form_token(key, form, issued_at, nonce()));
+            out.replace_range(
+                at..at + slot.len(),
+                &form_token(key, form, issued_at, nonce()),
+            );
         }
     }
     out
@@ -187,7 +222,10 @@ pub fn unseal<'a>(key: &Key, sealed: &'a str) -> Option<&'a str> {
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     // Hashing both sides first makes the comparison independent of the lengths too.
     let (ha, hb) = (mac(b"cmp", &[a]), mac(b"cmp", &[b]));
-    ha.iter().zip(hb.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    ha.iter()
+        .zip(hb.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 #[cfg(test)]
@@ -207,7 +245,10 @@ mod tests {
         let k = Key::derive("s", Purpose::IpHash);
         assert_eq!(ip_hash(&k, "203.0.113.7"), ip_hash(&k, "203.0.113.7"));
         assert_ne!(ip_hash(&k, "203.0.113.7"), ip_hash(&k, "203.0.113.8"));
-        assert_ne!(ip_hash(&k, "203.0.113.7"), ip_hash(&Key::derive("other", Purpose::IpHash), "203.0.113.7"));
+        assert_ne!(
+            ip_hash(&k, "203.0.113.7"),
+            ip_hash(&Key::derive("other", Purpose::IpHash), "203.0.113.7")
+        );
         assert!(!ip_hash(&k, "203.0.113.7").contains("203"));
     }
 
@@ -215,29 +256,67 @@ mod tests {
     fn tokens_have_a_window_a_nonce_and_cannot_be_forged() {
         let k = Key::derive("s", Purpose::FormToken);
         let tok = form_token(&k, "comment", 1000, [7; 16]);
-        assert_eq!(check_form_token(&k, "comment", &tok, 1002), Err(TokenProblem::TooFresh));
+        assert_eq!(
+            check_form_token(&k, "comment", &tok, 1002),
+            Err(TokenProblem::TooFresh)
+        );
         let good = check_form_token(&k, "comment", &tok, 1003).expect("a good token");
-        assert_eq!(good, GoodToken { nonce: hex(&[7; 16]), remember_until: 1000 + TOKEN_MAX_AGE_SECS });
+        assert_eq!(
+            good,
+            GoodToken {
+                nonce: hex(&[7; 16]),
+                remember_until: 1000 + TOKEN_MAX_AGE_SECS
+            }
+        );
         assert!(check_form_token(&k, "comment", &tok, 1000 + TOKEN_MAX_AGE_SECS).is_ok());
-        assert_eq!(check_form_token(&k, "comment", &tok, 1001 + TOKEN_MAX_AGE_SECS), Err(TokenProblem::Expired));
-        assert_eq!(check_form_token(&k, "volunteer", &tok, 1010), Err(TokenProblem::Forged));
-        assert_eq!(check_form_token(&k, "comment", "999.abcd", 1010), Err(TokenProblem::Forged));
-        assert_eq!(check_form_token(&k, "comment", "", 1010), Err(TokenProblem::Forged));
-        assert_eq!(check_form_token(&k, "comment", "1.é", 1010), Err(TokenProblem::Forged));
+        assert_eq!(
+            check_form_token(&k, "comment", &tok, 1001 + TOKEN_MAX_AGE_SECS),
+            Err(TokenProblem::Expired)
+        );
+        assert_eq!(
+            check_form_token(&k, "volunteer", &tok, 1010),
+            Err(TokenProblem::Forged)
+        );
+        assert_eq!(
+            check_form_token(&k, "comment", "999.abcd", 1010),
+            Err(TokenProblem::Forged)
+        );
+        assert_eq!(
+            check_form_token(&k, "comment", "", 1010),
+            Err(TokenProblem::Forged)
+        );
+        assert_eq!(
+            check_form_token(&k, "comment", "1.é", 1010),
+            Err(TokenProblem::Forged)
+        );
         // Another nonce under the same signature is a forgery.
         let swapped = tok.replacen(&hex(&[7; 16]), &hex(&[8; 16]), 1);
-        assert_eq!(check_form_token(&k, "comment", &swapped, 1010), Err(TokenProblem::Forged));
+        assert_eq!(
+            check_form_token(&k, "comment", &swapped, 1010),
+            Err(TokenProblem::Forged)
+        );
         // Two tokens for the same form and second differ by their nonce.
         assert_ne!(tok, form_token(&k, "comment", 1000, [8; 16]));
         let other = Key::derive("t", Purpose::FormToken);
-        assert_eq!(check_form_token(&other, "comment", &tok, 1010), Err(TokenProblem::Forged));
-        assert_eq!(check_form_token(&k, "comment", &tok, i64::MIN), Err(TokenProblem::TooFresh));
+        assert_eq!(
+            check_form_token(&other, "comment", &tok, 1010),
+            Err(TokenProblem::Forged)
+        );
+        assert_eq!(
+            check_form_token(&k, "comment", &tok, i64::MIN),
+            Err(TokenProblem::TooFresh)
+        );
     }
 
     #[test]
     fn token_slots_are_filled_with_a_token_each() {
         let k = Key::derive("s", Purpose::FormToken);
-        let page = format!("<a>{}</a><b>{}</b><c>{}</c>", token_slot("comment"), token_slot("volunteer"), token_slot("comment"));
+        let page = format!(
+            "<a>{}</a><b>{}</b><c>{}</c>",
+            token_slot("comment"),
+            token_slot("volunteer"),
+            token_slot("comment")
+        );
         let mut n = 0u8;
         let filled = fill_token_slots(&page, &k, 1000, || {
             n += 1;
@@ -247,7 +326,10 @@ mod tests {
         assert!(filled.contains(&form_token(&k, "comment", 1000, [1; 16])));
         assert!(filled.contains(&form_token(&k, "comment", 1000, [2; 16])));
         assert!(filled.contains(&form_token(&k, "volunteer", 1000, [3; 16])));
-        assert_eq!(fill_token_slots("<p>none</p>", &k, 1, || [0; 16]), "<p>none</p>");
+        assert_eq!(
+            fill_token_slots("<p>none</p>", &k, 1, || [0; 16]),
+            "<p>none</p>"
+        );
     }
 
     #[test]

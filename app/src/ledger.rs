@@ -139,17 +139,37 @@ pub enum Closed {
 pub enum Action {
     /// A pledge of ours was paid (the store records `applied`, `flagged:currency`,
     /// `no-change` or `flagged:second-payment` depending on the pledge's state).
-    Pay { pledge_id: String, amount_cents: i64, currency: String, provider_ref: Option<String> },
+    Pay {
+        pledge_id: String,
+        amount_cents: i64,
+        currency: String,
+        provider_ref: Option<String>,
+    },
     /// A gift made outside the site (a session carrying our campaign marker, or a provider
     /// payment without a pledge of ours): recorded as its own paid pledge under `id`.
-    External { id: String, amount_cents: i64, currency: String, provider_ref: Option<String> },
+    External {
+        id: String,
+        amount_cents: i64,
+        currency: String,
+        provider_ref: Option<String>,
+    },
     /// A pending pledge failed or expired.
     Close { pledge_id: String, status: Closed },
     /// The provider's running refund total for a payment of this scheme.
-    Refund { provider_ref: String, refunded_total_cents: i64, currency: String },
+    Refund {
+        provider_ref: String,
+        refunded_total_cents: i64,
+        currency: String,
+    },
     /// Recorded for a maintainer, and otherwise nothing. `amount` is what the event said, when
     /// it fits exactly.
-    Flag { flag: Flag, pledge_id: Option<String>, provider_ref: Option<String>, amount: Option<i64>, currency: String },
+    Flag {
+        flag: Flag,
+        pledge_id: Option<String>,
+        provider_ref: Option<String>,
+        amount: Option<i64>,
+        currency: String,
+    },
     /// Recorded so that a redelivery is recognised, and otherwise nothing.
     Ignore { reason: Ignored },
 }
@@ -169,10 +189,19 @@ impl Action {
 /// Decides the action. `pledge_exists` says whether the pledge the event names is one of ours.
 pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) -> Action {
     if event.scheme == Scheme::Stripe && event.livemode.is_some_and(|l| l != settings.livemode) {
-        return Action::Ignore { reason: Ignored::Livemode };
+        return Action::Ignore {
+            reason: Ignored::Livemode,
+        };
     }
     match &event.effect {
-        Effect::Paid { pledge_id, amount_cents, currency, provider_ref, campaign, session_id } => {
+        Effect::Paid {
+            pledge_id,
+            amount_cents,
+            currency,
+            provider_ref,
+            campaign,
+            session_id,
+        } => {
             let ours_pledge = pledge_id.as_ref().filter(|_| pledge_exists);
             let outside = match event.scheme {
                 // Stripe: only sessions marked with our campaign.
@@ -182,7 +211,9 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 Scheme::Standard => pledge_id.is_none(),
             };
             if ours_pledge.is_none() && !outside {
-                return Action::Ignore { reason: Ignored::NotOurs };
+                return Action::Ignore {
+                    reason: Ignored::NotOurs,
+                };
             }
             let Some(amount) = countable(*amount_cents) else {
                 return Action::Flag {
@@ -194,9 +225,17 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 };
             };
             match ours_pledge {
-                Some(id) => Action::Pay { pledge_id: id.clone(), amount_cents: amount, currency: currency.clone(), provider_ref: provider_ref.clone() },
+                Some(id) => Action::Pay {
+                    pledge_id: id.clone(),
+                    amount_cents: amount,
+                    currency: currency.clone(),
+                    provider_ref: provider_ref.clone(),
+                },
                 None => {
-                    let key = session_id.as_ref().or(provider_ref.as_ref()).unwrap_or(&event.id);
+                    let key = session_id
+                        .as_ref()
+                        .or(provider_ref.as_ref())
+                        .unwrap_or(&event.id);
                     Action::External {
                         id: format!("ext-{}-{key}", event.scheme.as_str()),
                         amount_cents: amount,
@@ -206,11 +245,31 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 }
             }
         }
-        Effect::Failed { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: Closed::Failed },
-        Effect::Expired { pledge_id: Some(id) } if pledge_exists => Action::Close { pledge_id: id.clone(), status: Closed::Expired },
-        Effect::Failed { .. } | Effect::Expired { .. } => Action::Ignore { reason: Ignored::NotOurs },
-        Effect::Refunded { provider_ref, refunded_total_cents, currency } => match countable(*refunded_total_cents) {
-            Some(total) => Action::Refund { provider_ref: provider_ref.clone(), refunded_total_cents: total, currency: currency.clone() },
+        Effect::Failed {
+            pledge_id: Some(id),
+        } if pledge_exists => Action::Close {
+            pledge_id: id.clone(),
+            status: Closed::Failed,
+        },
+        Effect::Expired {
+            pledge_id: Some(id),
+        } if pledge_exists => Action::Close {
+            pledge_id: id.clone(),
+            status: Closed::Expired,
+        },
+        Effect::Failed { .. } | Effect::Expired { .. } => Action::Ignore {
+            reason: Ignored::NotOurs,
+        },
+        Effect::Refunded {
+            provider_ref,
+            refunded_total_cents,
+            currency,
+        } => match countable(*refunded_total_cents) {
+            Some(total) => Action::Refund {
+                provider_ref: provider_ref.clone(),
+                refunded_total_cents: total,
+                currency: currency.clone(),
+            },
             None => Action::Flag {
                 flag: Flag::Amount,
                 pledge_id: None,
@@ -232,7 +291,9 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
 /// The pledge id an event names, for the worker's one look-up.
 pub fn named_pledge(event: &WebhookEvent) -> Option<&str> {
     match &event.effect {
-        Effect::Paid { pledge_id, .. } | Effect::Failed { pledge_id } | Effect::Expired { pledge_id } => pledge_id.as_deref(),
+        Effect::Paid { pledge_id, .. }
+        | Effect::Failed { pledge_id }
+        | Effect::Expired { pledge_id } => pledge_id.as_deref(),
         _ => None,
     }
 }
@@ -243,14 +304,29 @@ mod tests {
     use crate::webhook::EXACT_LIMIT;
 
     fn settings() -> Settings {
-        Settings { livemode: false, campaign_id: "women-lead-cambodia".into() }
+        Settings {
+            livemode: false,
+            campaign_id: "women-lead-cambodia".into(),
+        }
     }
 
     fn event(scheme: Scheme, livemode: Option<bool>, effect: Effect) -> WebhookEvent {
-        WebhookEvent { scheme, id: "evt_1".into(), kind: "k".into(), livemode, created: None, effect }
+        WebhookEvent {
+            scheme,
+            id: "evt_1".into(),
+            kind: "k".into(),
+            livemode,
+            created: None,
+            effect,
+        }
     }
 
-    fn paid_amount(pledge: Option<&str>, currency: &str, campaign: Option<&str>, amount: Amount) -> Effect {
+    fn paid_amount(
+        pledge: Option<&str>,
+        currency: &str,
+        campaign: Option<&str>,
+        amount: Amount,
+    ) -> Effect {
         Effect::Paid {
             pledge_id: pledge.map(Into::into),
             amount_cents: amount,
@@ -267,39 +343,126 @@ mod tests {
 
     #[test]
     fn a_payment_for_our_pledge_pays_it_whatever_the_currency() {
-        let a = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "usd", None)), &settings(), true);
-        assert!(matches!(a, Action::Pay { ref pledge_id, amount_cents: 5000, .. } if pledge_id == "p1"));
-        assert_eq!(a.fixed_outcome(), None, "the store decides against the pledge's state");
-        let eur = decide(&event(Scheme::Stripe, Some(false), paid(Some("p1"), "eur", None)), &settings(), true);
+        let a = decide(
+            &event(Scheme::Stripe, Some(false), paid(Some("p1"), "usd", None)),
+            &settings(),
+            true,
+        );
+        assert!(
+            matches!(a, Action::Pay { ref pledge_id, amount_cents: 5000, .. } if pledge_id == "p1")
+        );
+        assert_eq!(
+            a.fixed_outcome(),
+            None,
+            "the store decides against the pledge's state"
+        );
+        let eur = decide(
+            &event(Scheme::Stripe, Some(false), paid(Some("p1"), "eur", None)),
+            &settings(),
+            true,
+        );
         assert!(matches!(eur, Action::Pay { ref currency, .. } if currency == "eur"));
     }
 
     #[test]
     fn the_other_livemode_is_ignored() {
-        let a = decide(&event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)), &settings(), true);
-        assert_eq!(a, Action::Ignore { reason: Ignored::Livemode });
-        let live = Settings { livemode: true, ..settings() };
-        assert!(matches!(decide(&event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)), &live, true), Action::Pay { .. }));
+        let a = decide(
+            &event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)),
+            &settings(),
+            true,
+        );
+        assert_eq!(
+            a,
+            Action::Ignore {
+                reason: Ignored::Livemode
+            }
+        );
+        let live = Settings {
+            livemode: true,
+            ..settings()
+        };
+        assert!(matches!(
+            decide(
+                &event(Scheme::Stripe, Some(true), paid(Some("p1"), "usd", None)),
+                &live,
+                true
+            ),
+            Action::Pay { .. }
+        ));
     }
 
     #[test]
     fn sessions_without_our_pledge_count_only_with_our_campaign_marker() {
         let s = settings();
-        let marked = decide(&event(Scheme::Stripe, Some(false), paid(None, "usd", Some("women-lead-cambodia"))), &s, false);
+        let marked = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                paid(None, "usd", Some("women-lead-cambodia")),
+            ),
+            &s,
+            false,
+        );
         assert!(matches!(marked, Action::External { ref id, .. } if id == "ext-stripe-cs_1"));
-        let unknown_pledge = decide(&event(Scheme::Stripe, Some(false), paid(Some("zz"), "usd", Some("women-lead-cambodia"))), &s, false);
+        let unknown_pledge = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                paid(Some("zz"), "usd", Some("women-lead-cambodia")),
+            ),
+            &s,
+            false,
+        );
         assert!(matches!(unknown_pledge, Action::External { .. }));
-        let other = decide(&event(Scheme::Stripe, Some(false), paid(None, "usd", Some("another"))), &s, false);
-        assert_eq!(other, Action::Ignore { reason: Ignored::NotOurs });
-        let none = decide(&event(Scheme::Stripe, Some(false), paid(None, "usd", None)), &s, false);
-        assert_eq!(none, Action::Ignore { reason: Ignored::NotOurs });
+        let other = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                paid(None, "usd", Some("another")),
+            ),
+            &s,
+            false,
+        );
+        assert_eq!(
+            other,
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
+        let none = decide(
+            &event(Scheme::Stripe, Some(false), paid(None, "usd", None)),
+            &s,
+            false,
+        );
+        assert_eq!(
+            none,
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
     }
 
     #[test]
     fn standard_payments_without_a_pledge_are_external_and_unknown_pledges_ignored() {
         let s = settings();
-        assert!(matches!(decide(&event(Scheme::Standard, None, paid(None, "usd", None)), &s, false), Action::External { .. }));
-        assert_eq!(decide(&event(Scheme::Standard, None, paid(Some("nope"), "usd", None)), &s, false), Action::Ignore { reason: Ignored::NotOurs });
+        assert!(matches!(
+            decide(
+                &event(Scheme::Standard, None, paid(None, "usd", None)),
+                &s,
+                false
+            ),
+            Action::External { .. }
+        ));
+        assert_eq!(
+            decide(
+                &event(Scheme::Standard, None, paid(Some("nope"), "usd", None)),
+                &s,
+                false
+            ),
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
     }
 
     #[test]
@@ -313,41 +476,142 @@ mod tests {
             (Amount::Unusable, None),
         ] {
             for (pledge, exists) in [(Some("p1"), true), (None, false)] {
-                let a = decide(&event(Scheme::Stripe, Some(false), paid_amount(pledge, "usd", Some("women-lead-cambodia"), amount)), &s, exists);
+                let a = decide(
+                    &event(
+                        Scheme::Stripe,
+                        Some(false),
+                        paid_amount(pledge, "usd", Some("women-lead-cambodia"), amount),
+                    ),
+                    &s,
+                    exists,
+                );
                 assert_eq!(
                     a,
-                    Action::Flag { flag: Flag::Amount, pledge_id: pledge.map(Into::into), provider_ref: Some("pi_1".into()), amount: stored, currency: "usd".into() },
+                    Action::Flag {
+                        flag: Flag::Amount,
+                        pledge_id: pledge.map(Into::into),
+                        provider_ref: Some("pi_1".into()),
+                        amount: stored,
+                        currency: "usd".into()
+                    },
                     "{amount:?}"
                 );
                 assert_eq!(a.fixed_outcome(), Some(Outcome::Flagged(Flag::Amount)));
             }
         }
-        let max = decide(&event(Scheme::Stripe, Some(false), paid_amount(Some("p1"), "usd", None, Amount::Whole(MAX_GIFT_CENTS))), &s, true);
-        assert!(matches!(max, Action::Pay { amount_cents: MAX_GIFT_CENTS, .. }));
+        let max = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                paid_amount(Some("p1"), "usd", None, Amount::Whole(MAX_GIFT_CENTS)),
+            ),
+            &s,
+            true,
+        );
+        assert!(matches!(
+            max,
+            Action::Pay {
+                amount_cents: MAX_GIFT_CENTS,
+                ..
+            }
+        ));
         // Not ours stays not ours, whatever the amount.
-        let theirs = decide(&event(Scheme::Stripe, Some(false), paid_amount(None, "usd", None, Amount::Unusable)), &s, false);
-        assert_eq!(theirs, Action::Ignore { reason: Ignored::NotOurs });
+        let theirs = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                paid_amount(None, "usd", None, Amount::Unusable),
+            ),
+            &s,
+            false,
+        );
+        assert_eq!(
+            theirs,
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
     }
 
     #[test]
     fn failures_and_expiries_close_only_our_pledges() {
         let s = settings();
-        let e = event(Scheme::Stripe, Some(false), Effect::Expired { pledge_id: Some("p1".into()) });
-        assert_eq!(decide(&e, &s, true), Action::Close { pledge_id: "p1".into(), status: Closed::Expired });
-        assert_eq!(decide(&e, &s, false), Action::Ignore { reason: Ignored::NotOurs });
-        let f = event(Scheme::Stripe, Some(false), Effect::Failed { pledge_id: Some("p1".into()) });
-        assert_eq!(decide(&f, &s, true), Action::Close { pledge_id: "p1".into(), status: Closed::Failed });
+        let e = event(
+            Scheme::Stripe,
+            Some(false),
+            Effect::Expired {
+                pledge_id: Some("p1".into()),
+            },
+        );
+        assert_eq!(
+            decide(&e, &s, true),
+            Action::Close {
+                pledge_id: "p1".into(),
+                status: Closed::Expired
+            }
+        );
+        assert_eq!(
+            decide(&e, &s, false),
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
+        let f = event(
+            Scheme::Stripe,
+            Some(false),
+            Effect::Failed {
+                pledge_id: Some("p1".into()),
+            },
+        );
+        assert_eq!(
+            decide(&f, &s, true),
+            Action::Close {
+                pledge_id: "p1".into(),
+                status: Closed::Failed
+            }
+        );
         assert_eq!(named_pledge(&f), Some("p1"));
     }
 
     #[test]
     fn refunds_carry_the_running_total_and_absurd_ones_are_flagged() {
-        let refund = |amount| event(Scheme::Standard, None, Effect::Refunded { provider_ref: "pi_1".into(), refunded_total_cents: amount, currency: "usd".into() });
+        let refund = |amount| {
+            event(
+                Scheme::Standard,
+                None,
+                Effect::Refunded {
+                    provider_ref: "pi_1".into(),
+                    refunded_total_cents: amount,
+                    currency: "usd".into(),
+                },
+            )
+        };
         let e = refund(Amount::Whole(2500));
-        assert_eq!(decide(&e, &settings(), false), Action::Refund { provider_ref: "pi_1".into(), refunded_total_cents: 2500, currency: "usd".into() });
+        assert_eq!(
+            decide(&e, &settings(), false),
+            Action::Refund {
+                provider_ref: "pi_1".into(),
+                refunded_total_cents: 2500,
+                currency: "usd".into()
+            }
+        );
         assert_eq!(named_pledge(&e), None);
-        for bad in [Amount::Whole(0), Amount::Whole(-1), Amount::Whole(MAX_GIFT_CENTS + 1), Amount::Unusable] {
-            assert!(matches!(decide(&refund(bad), &settings(), false), Action::Flag { flag: Flag::Amount, .. }), "{bad:?}");
+        for bad in [
+            Amount::Whole(0),
+            Amount::Whole(-1),
+            Amount::Whole(MAX_GIFT_CENTS + 1),
+            Amount::Unusable,
+        ] {
+            assert!(
+                matches!(
+                    decide(&refund(bad), &settings(), false),
+                    Action::Flag {
+                        flag: Flag::Amount,
+                        ..
+                    }
+                ),
+                "{bad:?}"
+            );
         }
     }
 

@@ -3,20 +3,20 @@
 //! in what it read, and this crate answers with typed values or HTML. That keeps the rules
 //! testable natively (`cargo test -p app`) and the worker thin.
 
+pub mod admin;
+pub mod campaign;
+pub mod comment;
 pub mod content;
+pub mod form;
 pub mod i18n;
+pub mod keys;
+pub mod ledger;
+pub mod limits;
+pub mod log;
 pub mod money;
 pub mod pledge;
 pub mod security;
-pub mod campaign;
-pub mod views;
-pub mod comment;
-pub mod form;
 pub mod time;
+pub mod views;
 pub mod volunteer;
-pub mod keys;
 pub mod webhook;
-pub mod ledger;
-pub mod admin;
-pub mod limits;
-pub mod log;

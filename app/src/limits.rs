@@ -38,7 +38,12 @@ pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
 pub const KEEP_SECS: i64 = 24 * 60 * 60;
 
 impl Bucket {
-    pub const ALL: [Bucket; 4] = [Bucket::Pledge, Bucket::Comment, Bucket::Volunteer, Bucket::Login];
+    pub const ALL: [Bucket; 4] = [
+        Bucket::Pledge,
+        Bucket::Comment,
+        Bucket::Volunteer,
+        Bucket::Login,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,9 +57,21 @@ impl Bucket {
     /// Every window an action must be under; one statement checks them all.
     pub fn windows(self) -> &'static [Window] {
         match self {
-            Bucket::Pledge => &[Window { secs: 10 * 60, max: 5 }],
-            Bucket::Comment | Bucket::Volunteer => &[Window { secs: 60, max: 2 }, Window { secs: 60 * 60, max: 10 }],
-            Bucket::Login => &[Window { secs: LOGIN_WINDOW_SECS, max: LOGIN_TRIES }],
+            Bucket::Pledge => &[Window {
+                secs: 10 * 60,
+                max: 5,
+            }],
+            Bucket::Comment | Bucket::Volunteer => &[
+                Window { secs: 60, max: 2 },
+                Window {
+                    secs: 60 * 60,
+                    max: 10,
+                },
+            ],
+            Bucket::Login => &[Window {
+                secs: LOGIN_WINDOW_SECS,
+                max: LOGIN_TRIES,
+            }],
         }
     }
 }

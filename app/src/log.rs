@@ -79,8 +79,14 @@ mod tests {
         assert_eq!(out, "x\\u{a}[wrangler:info] FAKE");
         assert!(!out.contains('\n'));
         assert_eq!(out.lines().count(), 1);
-        assert_eq!(clean("a\r\nb\u{0}c\u{1b}[31m\u{7f}", 100), "a\\u{d}\\u{a}b\\u{0}c\\u{1b}[31m\\u{7f}");
-        assert_eq!(clean("a\u{85}b\u{2028}c\u{2029}d", 100), "a\\u{85}b\\u{2028}c\\u{2029}d");
+        assert_eq!(
+            clean("a\r\nb\u{0}c\u{1b}[31m\u{7f}", 100),
+            "a\\u{d}\\u{a}b\\u{0}c\\u{1b}[31m\\u{7f}"
+        );
+        assert_eq!(
+            clean("a\u{85}b\u{2028}c\u{2029}d", 100),
+            "a\\u{85}b\\u{2028}c\\u{2029}d"
+        );
         assert_eq!(clean("tab\there", 100), "tab\\u{9}here");
     }
 
@@ -95,7 +101,12 @@ mod tests {
         let khmer = "ក".repeat(10_000);
         assert_eq!(clean(&khmer, 5), "កកកក…");
         // Exactly at the cap nothing is cut.
-        assert_eq!(clean(&"e".repeat(MAX_PROVIDER_STR), MAX_PROVIDER_STR).chars().count(), MAX_PROVIDER_STR);
+        assert_eq!(
+            clean(&"e".repeat(MAX_PROVIDER_STR), MAX_PROVIDER_STR)
+                .chars()
+                .count(),
+            MAX_PROVIDER_STR
+        );
         assert!(!clean(&"e".repeat(MAX_PROVIDER_STR), MAX_PROVIDER_STR).ends_with('…'));
     }
 
@@ -112,10 +123,19 @@ mod tests {
 
     #[test]
     fn clean_input_is_borrowed() {
-        assert!(matches!(clean("checkout.session.completed", MAX_PROVIDER_STR), Cow::Borrowed("checkout.session.completed")));
-        assert!(matches!(clean("ជំរាបសួរ", MAX_PROVIDER_STR), Cow::Borrowed(_)));
+        assert!(matches!(
+            clean("checkout.session.completed", MAX_PROVIDER_STR),
+            Cow::Borrowed("checkout.session.completed")
+        ));
+        assert!(matches!(
+            clean("ជំរាបសួរ", MAX_PROVIDER_STR),
+            Cow::Borrowed(_)
+        ));
         assert!(matches!(clean("", MAX_PROVIDER_STR), Cow::Borrowed("")));
         assert!(matches!(clean("a\nb", MAX_PROVIDER_STR), Cow::Owned(_)));
-        assert!(matches!(clean(&"e".repeat(101), MAX_PROVIDER_STR), Cow::Owned(_)));
+        assert!(matches!(
+            clean(&"e".repeat(101), MAX_PROVIDER_STR),
+            Cow::Owned(_)
+        ));
     }
 }

@@ -52,7 +52,10 @@ impl PledgeForm {
     /// The form as first shown: the first tier preselected, its purpose as the designation.
     pub fn initial(tiers: &[Tier]) -> PledgeForm {
         PledgeForm {
-            tier: tiers.first().map(|t| t.id.clone()).unwrap_or_else(|| OWN_AMOUNT.to_string()),
+            tier: tiers
+                .first()
+                .map(|t| t.id.clone())
+                .unwrap_or_else(|| OWN_AMOUNT.to_string()),
             designation: SAME_AS_TIER.to_string(),
             ..PledgeForm::default()
         }
@@ -80,7 +83,9 @@ impl PledgeForm {
             }
         };
         let designation = match self.designation.as_str() {
-            "" | SAME_AS_TIER => chosen.map(|t| t.id.clone()).unwrap_or_else(|| GENERAL.to_string()),
+            "" | SAME_AS_TIER => chosen
+                .map(|t| t.id.clone())
+                .unwrap_or_else(|| GENERAL.to_string()),
             GENERAL => GENERAL.to_string(),
             id if tiers.iter().any(|t| t.id == id) => id.to_string(),
             _ => {
@@ -109,7 +114,10 @@ impl PledgeForm {
 /// Whole US dollars: digits, optionally with `,` grouping or a `.00`; nothing else.
 fn parse_dollars(s: &str) -> Option<i64> {
     let s = s.trim().trim_start_matches("US$").trim_start_matches('$');
-    let s = s.strip_suffix(".00").or_else(|| s.strip_suffix(".0")).unwrap_or(s);
+    let s = s
+        .strip_suffix(".00")
+        .or_else(|| s.strip_suffix(".0"))
+        .unwrap_or(s);
     let digits: String = s.chars().filter(|c| *c != ',').collect();
     if digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -187,7 +195,9 @@ pub fn may_resume(status: Status, created_at: i64, now: i64) -> bool {
 
 /// A pledge id is 32 lowercase hex digits (128 random bits); anything else is not one of ours.
 pub fn is_pledge_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Hex of 16 random bytes from the platform's CSPRNG.
@@ -209,27 +219,50 @@ mod tests {
         assert!(may_resume(Status::Pending, 1000, 1000));
         assert!(may_resume(Status::Pending, 1000, 1000 + RESUME_SECS));
         assert!(!may_resume(Status::Pending, 1000, 1001 + RESUME_SECS));
-        assert!(!may_resume(Status::Pending, 1000, 999), "not from the future");
-        for s in [Status::Paid, Status::Refunded, Status::Failed, Status::Expired] {
+        assert!(
+            !may_resume(Status::Pending, 1000, 999),
+            "not from the future"
+        );
+        for s in [
+            Status::Paid,
+            Status::Refunded,
+            Status::Failed,
+            Status::Expired,
+        ] {
             assert!(!may_resume(s, 1000, 1000), "{s:?}");
         }
     }
 
     fn tiers() -> Vec<Tier> {
         vec![
-            Tier { id: "women-training".into(), amount: Cents(5000), units: 25 },
-            Tier { id: "information-year".into(), amount: Cents(35000), units: 1 },
+            Tier {
+                id: "women-training".into(),
+                amount: Cents(5000),
+                units: 25,
+            },
+            Tier {
+                id: "information-year".into(),
+                amount: Cents(35000),
+                units: 1,
+            },
         ]
     }
 
     fn form(tier: &str, amount: &str) -> PledgeForm {
-        PledgeForm { tier: tier.into(), amount: amount.into(), ..PledgeForm::default() }
+        PledgeForm {
+            tier: tier.into(),
+            amount: amount.into(),
+            ..PledgeForm::default()
+        }
     }
 
     #[test]
     fn a_tier_gift_goes_to_its_tier_unless_the_donor_chose_otherwise() {
         let p = form("information-year", "").validate(&tiers()).unwrap();
-        assert_eq!((p.amount, p.designation.as_str(), p.tier.as_deref()), (Cents(35000), "information-year", Some("information-year")));
+        assert_eq!(
+            (p.amount, p.designation.as_str(), p.tier.as_deref()),
+            (Cents(35000), "information-year", Some("information-year"))
+        );
         let mut f = form("information-year", "");
         f.designation = GENERAL.into();
         assert_eq!(f.validate(&tiers()).unwrap().designation, GENERAL);
@@ -239,13 +272,27 @@ mod tests {
 
     #[test]
     fn own_amounts_are_whole_dollars_in_range() {
-        for (typed, cents) in [("5", 500), ("100,000", 10_000_000), (" 25.00 ", 2500), ("$60", 6000)] {
+        for (typed, cents) in [
+            ("5", 500),
+            ("100,000", 10_000_000),
+            (" 25.00 ", 2500),
+            ("$60", 6000),
+        ] {
             let p = form(OWN_AMOUNT, typed).validate(&tiers()).unwrap();
             assert_eq!(p.amount, Cents(cents), "{typed}");
             assert_eq!(p.designation, GENERAL);
             assert_eq!(p.tier, None);
         }
-        for bad in ["4", "100001", "12.5", "-5", "", "abc", "1e3", "99999999999999999999"] {
+        for bad in [
+            "4",
+            "100001",
+            "12.5",
+            "-5",
+            "",
+            "abc",
+            "1e3",
+            "99999999999999999999",
+        ] {
             let e = form(OWN_AMOUNT, bad).validate(&tiers()).unwrap_err();
             assert_eq!(e.for_field("amount"), Some(&Problem::Amount), "{bad}");
         }
@@ -257,7 +304,10 @@ mod tests {
         assert_eq!(e.for_field("tier"), Some(&Problem::Choice));
         let mut f = form("women-training", "");
         f.designation = "elsewhere".into();
-        assert_eq!(f.validate(&tiers()).unwrap_err().for_field("designation"), Some(&Problem::Choice));
+        assert_eq!(
+            f.validate(&tiers()).unwrap_err().for_field("designation"),
+            Some(&Problem::Choice)
+        );
     }
 
     #[test]
@@ -277,7 +327,8 @@ mod tests {
 
     #[test]
     fn form_decodes_from_urlencoded_with_khmer() {
-        let body = "tier=own&amount=20&designation=general&name=%E1%9E%8A%E1%9E%B6&note=a%0D%0Ab&lang=km";
+        let body =
+            "tier=own&amount=20&designation=general&name=%E1%9E%8A%E1%9E%B6&note=a%0D%0Ab&lang=km";
         let f: PledgeForm = serde_urlencoded::from_str(body).unwrap();
         assert_eq!(f.name, "ដា");
         let p = f.validate(&tiers()).unwrap();
@@ -291,7 +342,13 @@ mod tests {
         assert!(is_pledge_id(&id));
         assert!(!is_pledge_id("ABABABABABABABABABABABABABABABAB"));
         assert!(!is_pledge_id("../etc"));
-        for s in [Status::Pending, Status::Failed, Status::Expired, Status::Paid, Status::Refunded] {
+        for s in [
+            Status::Pending,
+            Status::Failed,
+            Status::Expired,
+            Status::Paid,
+            Status::Refunded,
+        ] {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
     }

@@ -27,7 +27,10 @@ pub fn headers() -> [(&'static str, &'static str); 5] {
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("X-Frame-Options", "DENY"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        (
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
     ]
 }
 

@@ -83,7 +83,11 @@ impl VolunteerForm {
         let phone = form::optional(&mut problems, "phone", &self.phone, 40);
         if let Some(p) = &phone {
             let digits = p.chars().filter(char::is_ascii_digit).count();
-            if digits < 6 || !p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+            if digits < 6
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            {
                 problems.add("phone", Problem::Contact);
             }
         }
@@ -103,7 +107,14 @@ impl VolunteerForm {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(NewVolunteer { name, email, phone, place, help, message })
+        Ok(NewVolunteer {
+            name,
+            email,
+            phone,
+            place,
+            help,
+            message,
+        })
     }
 }
 
@@ -113,25 +124,47 @@ mod tests {
     use crate::form::Problem;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn needs_a_name_and_a_way_to_reach() {
         let f = VolunteerForm::from_pairs(pairs(&[("name", "Sokha")]));
-        assert_eq!(f.validate().unwrap_err().for_field("contact"), Some(&Problem::Contact));
-        let f = VolunteerForm::from_pairs(pairs(&[("name", "Sokha"), ("phone", "+855 12 345 678")]));
+        assert_eq!(
+            f.validate().unwrap_err().for_field("contact"),
+            Some(&Problem::Contact)
+        );
+        let f =
+            VolunteerForm::from_pairs(pairs(&[("name", "Sokha"), ("phone", "+855 12 345 678")]));
         assert!(f.validate().is_ok());
         let f = VolunteerForm::from_pairs(pairs(&[("name", "Sokha"), ("phone", "call me")]));
-        assert_eq!(f.validate().unwrap_err().for_field("phone"), Some(&Problem::Contact));
+        assert_eq!(
+            f.validate().unwrap_err().for_field("phone"),
+            Some(&Problem::Contact)
+        );
     }
 
     #[test]
     fn help_kinds_repeat_and_unknown_ones_are_named() {
-        let f = VolunteerForm::from_pairs(pairs(&[("name", "S"), ("email", "s@x.org"), ("help", "radio"), ("help", "training"), ("help", "radio")]));
+        let f = VolunteerForm::from_pairs(pairs(&[
+            ("name", "S"),
+            ("email", "s@x.org"),
+            ("help", "radio"),
+            ("help", "training"),
+            ("help", "radio"),
+        ]));
         assert_eq!(f.validate().unwrap().help, vec!["radio", "training"]);
         assert!(f.helps("training"));
-        let f = VolunteerForm::from_pairs(pairs(&[("name", "S"), ("email", "s@x.org"), ("help", "<script>")]));
-        assert_eq!(f.validate().unwrap_err().for_field("help"), Some(&Problem::Choice));
+        let f = VolunteerForm::from_pairs(pairs(&[
+            ("name", "S"),
+            ("email", "s@x.org"),
+            ("help", "<script>"),
+        ]));
+        assert_eq!(
+            f.validate().unwrap_err().for_field("help"),
+            Some(&Problem::Choice)
+        );
     }
 }

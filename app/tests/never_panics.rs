@@ -39,7 +39,11 @@ use std::sync::OnceLock;
 
 fn config() -> ProptestConfig {
     // No regression files written into the source tree; a failure prints its minimal input.
-    ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,7 +62,8 @@ struct Fixture {
 fn fixtures() -> &'static [Fixture] {
     static FIXTURES: OnceLock<Vec<Fixture>> = OnceLock::new();
     FIXTURES.get_or_init(|| {
-        let all: Vec<Value> = serde_json::from_str(include_str!("../src/webhook/fixtures.json")).expect("fixtures.json is JSON");
+        let all: Vec<Value> = serde_json::from_str(include_str!("../src/webhook/fixtures.json"))
+            .expect("fixtures.json is JSON");
         all.iter()
             .map(|c| {
                 let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
@@ -68,7 +73,13 @@ fn fixtures() -> &'static [Fixture] {
                     secrets: text("secrets"),
                     headers: c["headers"]
                         .as_object()
-                        .map(|h| h.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+                        .map(|h| {
+                            h.iter()
+                                .map(|(k, v)| {
+                                    (k.clone(), v.as_str().unwrap_or_default().to_string())
+                                })
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     body: text("body"),
                     now: c["now"].as_i64().unwrap_or_default(),
@@ -79,7 +90,10 @@ fn fixtures() -> &'static [Fixture] {
 }
 
 fn fixture(name: &str) -> &'static Fixture {
-    fixtures().iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no fixture {name}"))
+    fixtures()
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
 }
 
 fn fixtures_of(scheme: Scheme) -> Vec<&'static Fixture> {
@@ -96,12 +110,19 @@ fn secret(scheme: Scheme) -> &'static str {
 
 /// A case-insensitive header lookup, as `Headers.get` is in the worker.
 fn lookup(headers: &[(String, String)]) -> impl Fn(&str) -> Option<String> + '_ {
-    move |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+    move |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
 }
 
 /// A Standard Webhooks signature computed here, independently of `app::webhook::standard`.
 fn standard_signature(secret: &str, id: &str, timestamp: &str, body: &[u8]) -> String {
-    let key = BASE64.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).expect("the fixture secret is base64");
+    let key = BASE64
+        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
+        .expect("the fixture secret is base64");
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
     for part in [id.as_bytes(), b".", timestamp.as_bytes(), b".", body] {
         mac.update(part);
@@ -112,7 +133,10 @@ fn standard_signature(secret: &str, id: &str, timestamp: &str, body: &[u8]) -> S
 /// Everything the worker does with an authenticated event that is decided in this crate.
 fn act_on(event: &WebhookEvent) {
     for (livemode, exists) in [(false, false), (false, true), (true, false), (true, true)] {
-        let settings = Settings { livemode, campaign_id: "spring-2026".to_string() };
+        let settings = Settings {
+            livemode,
+            campaign_id: "spring-2026".to_string(),
+        };
         let _ = ledger::decide(event, &settings, exists);
     }
     let _ = ledger::named_pledge(event);
@@ -123,7 +147,10 @@ fn act_on(event: &WebhookEvent) {
 fn past_the_signature(r: &Result<WebhookEvent, Rejection>) -> bool {
     !matches!(
         r,
-        Err(Rejection::MissingHeader | Rejection::MalformedHeader | Rejection::TimestampOutOfTolerance | Rejection::NoMatchingSignature)
+        Err(Rejection::MissingHeader
+            | Rejection::MalformedHeader
+            | Rejection::TimestampOutOfTolerance
+            | Rejection::NoMatchingSignature)
     )
 }
 
@@ -141,8 +168,33 @@ enum Mutation {
 /// Snippets that make JSON, headers and forms interesting when dropped anywhere.
 fn snippet() -> impl Strategy<Value = Vec<u8>> {
     select(vec![
-        "\"", "\\", "{", "}", "[", "]", ",", ":", "-", "null", "1e999", "-1", "99999999999999999999", "0.5", "\\u0000", "\\ud800",
-        "\u{0}", "\r\n", "%", "%00", "&", "=", ".", " ", "é", "ក", "\u{FEFF}",
+        "\"",
+        "\\",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "-",
+        "null",
+        "1e999",
+        "-1",
+        "99999999999999999999",
+        "0.5",
+        "\\u0000",
+        "\\ud800",
+        "\u{0}",
+        "\r\n",
+        "%",
+        "%00",
+        "&",
+        "=",
+        ".",
+        " ",
+        "é",
+        "ក",
+        "\u{FEFF}",
     ])
     .prop_map(|s| s.as_bytes().to_vec())
 }
@@ -151,7 +203,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 0u8..8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
         (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Mutation::Set { at, byte }),
-        (any::<usize>(), prop_oneof![prop::collection::vec(any::<u8>(), 1..8), snippet()]).prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
+        (
+            any::<usize>(),
+            prop_oneof![prop::collection::vec(any::<u8>(), 1..8), snippet()]
+        )
+            .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
         (any::<usize>(), 1usize..32).prop_map(|(at, len)| Mutation::Delete { at, len }),
     ]
 }
@@ -188,7 +244,8 @@ fn mutated(base: impl Strategy<Value = Vec<u8>>) -> impl Strategy<Value = Vec<u8
 }
 
 fn mutated_text(base: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
-    mutated(base.prop_map(String::into_bytes)).prop_map(|b| String::from_utf8_lossy(&b).into_owned())
+    mutated(base.prop_map(String::into_bytes))
+        .prop_map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,13 +256,31 @@ fn raw_number() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<i64>().prop_map(|n| n.to_string()),
         any::<u64>().prop_map(|n| n.to_string()),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| f.to_string()),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:e}")),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| f.to_string()),
         "-?[0-9]{1,60}",
         "-?[0-9]{1,4}\\.[0-9]{1,30}([eE][+-]?[0-9]{1,5})?",
         select(vec![
-            "0", "-0", "-1", "5000", "5000.0", "5e3", "1e999", "-1e999", "9007199254740992", "9007199254740993", "9223372036854775807",
-            "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551616", "0.000000001",
+            "0",
+            "-0",
+            "-1",
+            "5000",
+            "5000.0",
+            "5e3",
+            "1e999",
+            "-1e999",
+            "9007199254740992",
+            "9007199254740993",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "0.000000001",
         ])
         .prop_map(String::from),
     ]
@@ -230,8 +305,13 @@ fn raw_json() -> BoxedStrategy<String> {
     let nested = leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(|v| format!("[{}]", v.join(","))),
-            prop::collection::vec((raw_string(), inner), 0..6)
-                .prop_map(|kv| format!("{{{}}}", kv.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(","))),
+            prop::collection::vec((raw_string(), inner), 0..6).prop_map(|kv| format!(
+                "{{{}}}",
+                kv.iter()
+                    .map(|(k, v)| format!("{k}:{v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
         ]
     });
     prop_oneof![
@@ -288,14 +368,18 @@ const STANDARD_PATHS: &[&[&str]] = &[
 
 /// Puts `value` at `path` (making the objects on the way), or removes the key for `None`.
 fn set_path(v: &mut Value, path: &[&str], value: Option<Value>) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut cur = v;
     for p in parents {
         if !cur.is_object() {
             *cur = Value::Object(Default::default());
         }
         let Value::Object(map) = cur else { return };
-        cur = map.entry(p.to_string()).or_insert_with(|| Value::Object(Default::default()));
+        cur = map
+            .entry(p.to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
     }
     if !cur.is_object() {
         *cur = Value::Object(Default::default());
@@ -317,15 +401,31 @@ fn plausible_json() -> impl Strategy<Value = String> {
     prop_oneof![
         (-10_000_000_000_000i64..10_000_000_000_000).prop_map(|n| n.to_string()),
         "[a-z_]{0,12}".prop_map(|s| Value::String(s).to_string()),
-        select(vec!["\"usd\"", "\"EUR\"", "\"paid\"", "\"unpaid\"", "\"pi_1\"", "\"pl_1\"", "true", "false", "null", "{}", "{\"campaign\":\"spring-2026\"}"])
-            .prop_map(String::from),
+        select(vec![
+            "\"usd\"",
+            "\"EUR\"",
+            "\"paid\"",
+            "\"unpaid\"",
+            "\"pi_1\"",
+            "\"pl_1\"",
+            "true",
+            "false",
+            "null",
+            "{}",
+            "{\"campaign\":\"spring-2026\"}"
+        ])
+        .prop_map(String::from),
     ]
 }
 
 /// A body shaped like one of the scheme's events (a fixture's, mostly with its own type, else
 /// another type the site acts on), with up to four fields replaced by other JSON, or removed.
 fn event_body(scheme: Scheme) -> impl Strategy<Value = Vec<u8>> {
-    let bases: Vec<Value> = fixtures_of(scheme).iter().filter_map(|f| serde_json::from_str::<Value>(&f.body).ok()).filter(Value::is_object).collect();
+    let bases: Vec<Value> = fixtures_of(scheme)
+        .iter()
+        .filter_map(|f| serde_json::from_str::<Value>(&f.body).ok())
+        .filter(Value::is_object)
+        .collect();
     let (kinds, paths) = match scheme {
         Scheme::Stripe => (STRIPE_KINDS.to_vec(), STRIPE_PATHS.to_vec()),
         Scheme::Standard => (STANDARD_KINDS.to_vec(), STANDARD_PATHS.to_vec()),
@@ -333,31 +433,47 @@ fn event_body(scheme: Scheme) -> impl Strategy<Value = Vec<u8>> {
     let kind = prop_oneof![12 => Just(None), 3 => select(kinds).prop_map(|k| Some(k.to_string())), 1 => any::<String>().prop_map(Some)];
     let value = prop_oneof![2 => raw_json(), 1 => plausible_json().boxed()];
     let edit = (select(paths), prop::option::weighted(0.85, value));
-    (select(bases), kind, prop::collection::vec(edit, 0..4), any::<bool>()).prop_map(|(mut v, kind, edits, pretty)| {
-        if let Some(kind) = kind {
-            set_path(&mut v, &["type"], Some(Value::String(kind)));
-        }
-        let mut holes = Vec::new();
-        for (i, (path, raw)) in edits.into_iter().enumerate() {
-            match raw {
-                Some(raw) => {
-                    let hole = format!("@@hole{i}@@");
-                    set_path(&mut v, path, Some(Value::String(hole.clone())));
-                    holes.push((format!("\"{hole}\""), raw));
-                }
-                None => set_path(&mut v, path, None),
+    (
+        select(bases),
+        kind,
+        prop::collection::vec(edit, 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(mut v, kind, edits, pretty)| {
+            if let Some(kind) = kind {
+                set_path(&mut v, &["type"], Some(Value::String(kind)));
             }
-        }
-        let mut text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.unwrap_or_default();
-        for (hole, raw) in holes {
-            text = text.replace(&hole, &raw);
-        }
-        text.into_bytes()
-    })
+            let mut holes = Vec::new();
+            for (i, (path, raw)) in edits.into_iter().enumerate() {
+                match raw {
+                    Some(raw) => {
+                        let hole = format!("@@hole{i}@@");
+                        set_path(&mut v, path, Some(Value::String(hole.clone())));
+                        holes.push((format!("\"{hole}\""), raw));
+                    }
+                    None => set_path(&mut v, path, None),
+                }
+            }
+            let mut text = if pretty {
+                serde_json::to_string_pretty(&v)
+            } else {
+                serde_json::to_string(&v)
+            }
+            .unwrap_or_default();
+            for (hole, raw) in holes {
+                text = text.replace(&hole, &raw);
+            }
+            text.into_bytes()
+        })
 }
 
 fn fixture_body(scheme: Scheme) -> impl Strategy<Value = Vec<u8>> {
-    select(fixtures_of(scheme).iter().map(|f| f.body.clone().into_bytes()).collect::<Vec<_>>())
+    select(
+        fixtures_of(scheme)
+            .iter()
+            .map(|f| f.body.clone().into_bytes())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Bodies for a correctly signed delivery.
@@ -373,7 +489,11 @@ fn signed_body(scheme: Scheme) -> impl Strategy<Value = Vec<u8>> {
 
 /// Bodies for deliveries with random headers.
 fn any_body(scheme: Scheme) -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![fixture_body(scheme), mutated(fixture_body(scheme)), prop::collection::vec(any::<u8>(), 0..1024)]
+    prop_oneof![
+        fixture_body(scheme),
+        mutated(fixture_body(scheme)),
+        prop::collection::vec(any::<u8>(), 0..1024)
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,9 +518,16 @@ fn stripe_signature_header() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         any::<String>(),
     ];
-    let fixture_headers: Vec<String> = fixtures_of(Scheme::Stripe).iter().flat_map(|f| f.headers.iter().map(|(_, v)| v.clone())).collect();
+    let fixture_headers: Vec<String> = fixtures_of(Scheme::Stripe)
+        .iter()
+        .flat_map(|f| f.headers.iter().map(|(_, v)| v.clone()))
+        .collect();
     prop_oneof![
-        (prop::collection::vec(item, 0..6), select(vec![",", ", ", " , "])).prop_map(|(items, sep)| items.join(sep)),
+        (
+            prop::collection::vec(item, 0..6),
+            select(vec![",", ", ", " , "])
+        )
+            .prop_map(|(items, sep)| items.join(sep)),
         any::<String>(),
         mutated_text(select(fixture_headers)),
     ]
@@ -414,17 +541,31 @@ fn standard_signature_header() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         any::<String>(),
     ];
-    let fixture_headers: Vec<String> =
-        fixtures_of(Scheme::Standard).iter().flat_map(|f| f.headers.iter().filter(|(k, _)| k == "webhook-signature").map(|(_, v)| v.clone())).collect();
+    let fixture_headers: Vec<String> = fixtures_of(Scheme::Standard)
+        .iter()
+        .flat_map(|f| {
+            f.headers
+                .iter()
+                .filter(|(k, _)| k == "webhook-signature")
+                .map(|(_, v)| v.clone())
+        })
+        .collect();
     prop_oneof![
-        (prop::collection::vec(entry, 0..5), select(vec![" ", "  ", "\t"])).prop_map(|(entries, sep)| entries.join(sep)),
+        (
+            prop::collection::vec(entry, 0..5),
+            select(vec![" ", "  ", "\t"])
+        )
+            .prop_map(|(entries, sep)| entries.join(sep)),
         any::<String>(),
         mutated_text(select(fixture_headers)),
     ]
 }
 
 fn secrets_setting(scheme: Scheme) -> impl Strategy<Value = String> {
-    let from_fixtures: Vec<String> = fixtures_of(scheme).iter().map(|f| f.secrets.clone()).collect();
+    let from_fixtures: Vec<String> = fixtures_of(scheme)
+        .iter()
+        .map(|f| f.secrets.clone())
+        .collect();
     prop_oneof![
         3 => select(from_fixtures.clone()),
         1 => mutated_text(select(from_fixtures)),
@@ -434,7 +575,12 @@ fn secrets_setting(scheme: Scheme) -> impl Strategy<Value = String> {
 }
 
 fn header_value() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[ -~]{0,300}", Just(String::new()), Just("   ".to_string())]
+    prop_oneof![
+        any::<String>(),
+        "[ -~]{0,300}",
+        Just(String::new()),
+        Just("   ".to_string())
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +602,13 @@ fn form_value() -> impl Strategy<Value = String> {
 /// A urlencoded form body as a browser (or a bot) would post it.
 fn form_body(keys: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
     let key = prop_oneof![8 => select(keys.to_vec()).prop_map(String::from), 1 => any::<String>()];
-    let encoded = prop::collection::vec((key, form_value()), 0..14).prop_map(|pairs| serde_urlencoded::to_string(pairs).unwrap_or_default().into_bytes()).boxed();
+    let encoded = prop::collection::vec((key, form_value()), 0..14)
+        .prop_map(|pairs| {
+            serde_urlencoded::to_string(pairs)
+                .unwrap_or_default()
+                .into_bytes()
+        })
+        .boxed();
     prop_oneof![
         4 => encoded.clone(),
         2 => mutated(encoded),
@@ -465,15 +617,43 @@ fn form_body(keys: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-const PLEDGE_KEYS: &[&str] = &["tier", "amount", "designation", "name", "email", "show_name", "note", "lang"];
-const COMMENT_KEYS: &[&str] = &["name", "email", "website", "text", "parent_id", "lang", "token", "homepage"];
-const VOLUNTEER_KEYS: &[&str] = &["name", "email", "phone", "place", "help", "message", "lang", "token", "homepage"];
+const PLEDGE_KEYS: &[&str] = &[
+    "tier",
+    "amount",
+    "designation",
+    "name",
+    "email",
+    "show_name",
+    "note",
+    "lang",
+];
+const COMMENT_KEYS: &[&str] = &[
+    "name",
+    "email",
+    "website",
+    "text",
+    "parent_id",
+    "lang",
+    "token",
+    "homepage",
+];
+const VOLUNTEER_KEYS: &[&str] = &[
+    "name", "email", "phone", "place", "help", "message", "lang", "token", "homepage",
+];
 const ACTION_KEYS: &[&str] = &["csrf", "back", "page", "next", "text"];
 
 fn tiers() -> Vec<Tier> {
     vec![
-        Tier { id: "women-training".into(), amount: Cents(5000), units: 25 },
-        Tier { id: "information-year".into(), amount: Cents(35000), units: 1 },
+        Tier {
+            id: "women-training".into(),
+            amount: Cents(5000),
+            units: 25,
+        },
+        Tier {
+            id: "information-year".into(),
+            amount: Cents(35000),
+            units: 1,
+        },
     ]
 }
 
@@ -495,7 +675,13 @@ fn unix_time() -> impl Strategy<Value = i64> {
 }
 
 fn form_token() -> impl Strategy<Value = String> {
-    let valid = (unix_time(), any::<[u8; 16]>(), select(vec!["comment", "volunteer"])).prop_map(|(t, nonce, form)| keys::form_token(&token_key(), form, t, nonce)).boxed();
+    let valid = (
+        unix_time(),
+        any::<[u8; 16]>(),
+        select(vec!["comment", "volunteer"]),
+    )
+        .prop_map(|(t, nonce, form)| keys::form_token(&token_key(), form, t, nonce))
+        .boxed();
     prop_oneof![
         2 => valid.clone(),
         3 => mutated_text(valid),
@@ -505,8 +691,15 @@ fn form_token() -> impl Strategy<Value = String> {
 }
 
 fn sealed() -> impl Strategy<Value = String> {
-    let valid = prop_oneof![any::<String>(), "[0-9-]{0,40}"].prop_map(|v| keys::seal(&cookie_key(), &v)).boxed();
-    prop_oneof![valid.clone(), mutated_text(valid), any::<String>(), "[0-9a-f.\\-]{0,60}"]
+    let valid = prop_oneof![any::<String>(), "[0-9-]{0,40}"]
+        .prop_map(|v| keys::seal(&cookie_key(), &v))
+        .boxed();
+    prop_oneof![
+        valid.clone(),
+        mutated_text(valid),
+        any::<String>(),
+        "[0-9a-f.\\-]{0,60}"
+    ]
 }
 
 /// Short strings of the kind query values, path segments and cookies are.
@@ -516,8 +709,11 @@ fn short() -> impl Strategy<Value = String> {
         "[-+ 0-9]{0,25}",
         "[0-9a-fA-F]{30,34}",
         "/(km)?(/[a-z0-9.%]{0,8}){0,4}",
-        select(vec!["held", "approved", "spam", "waiting", "approve", "delete", "reply", "en", "km", "stripe", "standard", "paid", "1", "100000", "100001"])
-            .prop_map(String::from),
+        select(vec![
+            "held", "approved", "spam", "waiting", "approve", "delete", "reply", "en", "km",
+            "stripe", "standard", "paid", "1", "100000", "100001"
+        ])
+        .prop_map(String::from),
     ]
 }
 
@@ -553,7 +749,12 @@ fn invisible(c: char) -> bool {
 fn signed_fixture_bodies_get_past_the_signature() {
     let paid = fixture("standard/paid");
     let id = &lookup(&paid.headers)("webhook-id").unwrap_or_default();
-    let signature = standard_signature(&paid.secrets, id, &paid.now.to_string(), paid.body.as_bytes());
+    let signature = standard_signature(
+        &paid.secrets,
+        id,
+        &paid.now.to_string(),
+        paid.body.as_bytes(),
+    );
     assert_eq!(Some(signature), lookup(&paid.headers)("webhook-signature"));
     for scheme in [Scheme::Stripe, Scheme::Standard] {
         for f in fixtures_of(scheme) {
@@ -565,16 +766,27 @@ fn signed_fixture_bodies_get_past_the_signature() {
 }
 
 /// `body`, correctly signed at `now`, through [`authenticate`].
-fn deliver_signed(scheme: Scheme, body: &[u8], now: i64, id: &str) -> Result<WebhookEvent, Rejection> {
+fn deliver_signed(
+    scheme: Scheme,
+    body: &[u8],
+    now: i64,
+    id: &str,
+) -> Result<WebhookEvent, Rejection> {
     let secrets = secret(scheme);
     let headers: Vec<(String, String)> = match scheme {
-        Scheme::Stripe => vec![(webhook::stripe::SIGNATURE_HEADER.to_string(), webhook::stripe::sign_header(secrets, now, body))],
+        Scheme::Stripe => vec![(
+            webhook::stripe::SIGNATURE_HEADER.to_string(),
+            webhook::stripe::sign_header(secrets, now, body),
+        )],
         Scheme::Standard => {
             let t = now.to_string();
             vec![
                 (webhook::standard::ID_HEADER.to_string(), id.to_string()),
                 (webhook::standard::TIMESTAMP_HEADER.to_string(), t.clone()),
-                (webhook::standard::SIGNATURE_HEADER.to_string(), standard_signature(secrets, id, &t, body)),
+                (
+                    webhook::standard::SIGNATURE_HEADER.to_string(),
+                    standard_signature(secrets, id, &t, body),
+                ),
             ]
         }
     };
@@ -582,7 +794,13 @@ fn deliver_signed(scheme: Scheme, body: &[u8], now: i64, id: &str) -> Result<Web
 }
 
 /// One delivery through [`authenticate`], as the worker makes it.
-fn deliver(scheme: Scheme, secrets: &str, headers: &[(String, String)], body: &[u8], now: i64) -> Result<WebhookEvent, Rejection> {
+fn deliver(
+    scheme: Scheme,
+    secrets: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    now: i64,
+) -> Result<WebhookEvent, Rejection> {
     let get = lookup(headers);
     authenticate(scheme, secrets, &get, body, now)
 }

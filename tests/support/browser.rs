@@ -34,7 +34,10 @@ impl Browser {
             .expect("start chromedriver (apt-get install chromium-driver)");
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while super::try_request(&base, "GET", "/status", &[], None).map(|r| r.status != 200).unwrap_or(true) {
+        while super::try_request(&base, "GET", "/status", &[], None)
+            .map(|r| r.status != 200)
+            .unwrap_or(true)
+        {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -53,7 +56,12 @@ impl Browser {
                 ]
             }
         }}});
-        let mut b = Browser { driver, base, session: String::new(), _profile: profile };
+        let mut b = Browser {
+            driver,
+            base,
+            session: String::new(),
+            _profile: profile,
+        };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"].as_str().expect("session id").to_string();
         b.set_viewport(width, height);
@@ -61,11 +69,25 @@ impl Browser {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url_path = if path == "/session" { path.to_string() } else { format!("/session/{}{}", self.session, path) };
+        let url_path = if path == "/session" {
+            path.to_string()
+        } else {
+            format!("/session/{}{}", self.session, path)
+        };
         let body = body.unwrap_or(json!({})).to_string();
         let headers = [("Content-Type", "application/json")];
-        let r = super::try_request(&self.base, method, &url_path, &headers, if method == "GET" { None } else { Some(body.as_bytes()) })
-            .unwrap_or_else(|e| panic!("webdriver {method} {url_path}: {e}"));
+        let r = super::try_request(
+            &self.base,
+            method,
+            &url_path,
+            &headers,
+            if method == "GET" {
+                None
+            } else {
+                Some(body.as_bytes())
+            },
+        )
+        .unwrap_or_else(|e| panic!("webdriver {method} {url_path}: {e}"));
         let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
         if r.status >= 400 {
             panic!("webdriver {method} {url_path} -> {}: {}", r.status, r.body);
@@ -75,7 +97,8 @@ impl Browser {
 
     fn try_call(&self, method: &str, path: &str) -> Result<Value, String> {
         let url_path = format!("/session/{}{}", self.session, path);
-        let r = super::try_request(&self.base, method, &url_path, &[], None).map_err(|e| e.to_string())?;
+        let r = super::try_request(&self.base, method, &url_path, &[], None)
+            .map_err(|e| e.to_string())?;
         let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
         if r.status >= 400 {
             Err(v["value"]["error"].as_str().unwrap_or("error").to_string())
@@ -86,11 +109,22 @@ impl Browser {
 
     /// Makes the page's layout viewport exactly `width` x `height`.
     pub fn set_viewport(&self, width: u32, height: u32) {
-        self.call("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
         let inner: Value = self.eval("return [window.innerWidth, window.innerHeight]", json!([]));
-        let (iw, ih) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
+        let (iw, ih) = (
+            inner[0].as_u64().unwrap_or(0) as u32,
+            inner[1].as_u64().unwrap_or(0) as u32,
+        );
         if iw != width || ih != height {
-            self.call("POST", "/window/rect", Some(json!({"width": 2 * width - iw, "height": 2 * height - ih})));
+            self.call(
+                "POST",
+                "/window/rect",
+                Some(json!({"width": 2 * width - iw, "height": 2 * height - ih})),
+            );
         }
     }
 
@@ -99,12 +133,19 @@ impl Browser {
     }
 
     pub fn url(&self) -> String {
-        self.call("GET", "/url", None).as_str().unwrap_or_default().to_string()
+        self.call("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
     pub fn eval(&self, script: &str, args: Value) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
     }
 
     /// Like [`Browser::eval`], but an error (a page still loading, an open dialog) is returned,
@@ -112,11 +153,21 @@ impl Browser {
     pub fn try_eval(&self, script: &str, args: Value) -> Result<Value, String> {
         let url_path = format!("/session/{}/execute/sync", self.session);
         let body = json!({"script": script, "args": args}).to_string();
-        let r = super::try_request(&self.base, "POST", &url_path, &[("Content-Type", "application/json")], Some(body.as_bytes()))
-            .map_err(|e| e.to_string())?;
+        let r = super::try_request(
+            &self.base,
+            "POST",
+            &url_path,
+            &[("Content-Type", "application/json")],
+            Some(body.as_bytes()),
+        )
+        .map_err(|e| e.to_string())?;
         let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
         if r.status >= 400 {
-            Err(format!("{}: {}", v["value"]["error"].as_str().unwrap_or("error"), v["value"]["message"].as_str().unwrap_or_default()))
+            Err(format!(
+                "{}: {}",
+                v["value"]["error"].as_str().unwrap_or("error"),
+                v["value"]["message"].as_str().unwrap_or_default()
+            ))
         } else {
             Ok(v["value"].clone())
         }
@@ -133,14 +184,20 @@ impl Browser {
                 Err(e) => e,
             };
             if Instant::now() > deadline {
-                panic!("timed out after {secs} s waiting for {what} (last: {last}) at {}", self.try_url());
+                panic!(
+                    "timed out after {secs} s waiting for {what} (last: {last}) at {}",
+                    self.try_url()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     fn try_url(&self) -> String {
-        self.try_call("GET", "/url").ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        self.try_call("GET", "/url")
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// Clicks `css` and waits until the navigation it starts has loaded a new document.
@@ -158,7 +215,11 @@ impl Browser {
     /// Sends `CF-Connecting-IP: ip` with every request this session makes (through the DevTools
     /// protocol), as Cloudflare would: rate limits then count each test case on its own.
     pub fn set_ip(&self, ip: &str) {
-        self.call("POST", "/goog/cdp/execute", Some(json!({"cmd": "Network.enable", "params": {}})));
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Network.enable", "params": {}})),
+        );
         self.call(
             "POST",
             "/goog/cdp/execute",
@@ -167,8 +228,15 @@ impl Browser {
     }
 
     pub fn find(&self, css: &str) -> String {
-        let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
-        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
     }
 
     pub fn click(&self, css: &str) {
@@ -180,44 +248,72 @@ impl Browser {
     pub fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/clear"), Some(json!({})));
-        self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     pub fn text(&self, css: &str) -> String {
         let id = self.find(css);
-        self.call("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_string()
+        self.call("GET", &format!("/element/{id}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The text of an open alert/confirm/prompt dialog, if any.
     pub fn dialog(&self) -> Option<String> {
-        self.try_call("GET", "/alert/text").ok().map(|v| v.as_str().unwrap_or_default().to_string())
+        self.try_call("GET", "/alert/text")
+            .ok()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
     }
 
     pub fn screenshot(&self, path: &Path) {
         let v = self.call("GET", "/screenshot", None);
-        let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default()).expect("png base64");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or_default())
+            .expect("png base64");
         std::fs::write(path, png).expect("write screenshot");
     }
 
     /// A screenshot of the whole page, not just the viewport (through the DevTools protocol).
     pub fn full_screenshot(&self, path: &Path) {
-        let cdp = |cmd: &str, params: Value| self.call("POST", "/goog/cdp/execute", Some(json!({"cmd": cmd, "params": params})));
+        let cdp = |cmd: &str, params: Value| {
+            self.call(
+                "POST",
+                "/goog/cdp/execute",
+                Some(json!({"cmd": cmd, "params": params})),
+            )
+        };
         let size = cdp("Page.getLayoutMetrics", json!({}))["cssContentSize"].clone();
-        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
-        let v = cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
-        let png = base64::engine::general_purpose::STANDARD.decode(v["data"].as_str().unwrap_or_default()).expect("png base64");
+        let clip =
+            json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let v = cdp(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true, "clip": clip}),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v["data"].as_str().unwrap_or_default())
+            .expect("png base64");
         std::fs::write(path, png).expect("write screenshot");
     }
 
     /// Injects axe-core (from node_modules) and returns its violations of impact serious or
     /// critical, as `(id, impact, help, first target)` lines.
     pub fn axe_serious(&self) -> Vec<String> {
-        let axe = std::fs::read_to_string(super::root().join("node_modules/axe-core/axe.min.js")).expect("axe-core in node_modules");
+        let axe = std::fs::read_to_string(super::root().join("node_modules/axe-core/axe.min.js"))
+            .expect("axe-core in node_modules");
         self.eval(&format!("{axe}\n;return true;"), json!([]));
         let script = "const done = arguments[arguments.length - 1];\
             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => \
               [v.id, v.impact, v.help, (v.nodes[0] && v.nodes[0].target.join(' ')) || ''])), e => done([['axe-error', 'critical', String(e), '']]));";
-        let v = self.call("POST", "/execute/async", Some(json!({"script": script, "args": []})));
+        let v = self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        );
         v.as_array()
             .cloned()
             .unwrap_or_default()
@@ -230,7 +326,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = super::try_request(&self.base, "DELETE", &format!("/session/{}", self.session), &[], None);
+        let _ = super::try_request(
+            &self.base,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            &[],
+            None,
+        );
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

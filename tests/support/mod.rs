@@ -10,15 +10,18 @@ pub mod browser;
 pub mod signer;
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 pub fn artifacts() -> PathBuf {
@@ -32,7 +35,10 @@ pub const TEST_VARS: &[(&str, &str)] = &[
     ("CHECKOUT", "sandbox"),
     ("SITE_SECRET", "test-site-secret"),
     ("STRIPE_WEBHOOK_SECRET", "whsec_test_stripe_secret"),
-    ("STANDARD_WEBHOOK_SECRET", "whsec_dGVzdC1zdGFuZGFyZC1zZWNyZXQtMzItYnl0ZXMhIQ=="),
+    (
+        "STANDARD_WEBHOOK_SECRET",
+        "whsec_dGVzdC1zdGFuZGFyZC1zZWNyZXQtMzItYnl0ZXMhIQ==",
+    ),
     ("STRIPE_SECRET_KEY", "sk_test_fake"),
     ("ADMIN_PASSWORD", "test-admin-password"),
     ("CAMPAIGN_GOAL_USD", "50000"),
@@ -52,12 +58,19 @@ extern "C" fn kill_all() {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// PATH with the project's Node 22 and tools first.
 pub fn tool_path() -> String {
-    format!("{}:{}", root().join("node_modules/.bin").display(), std::env::var("PATH").unwrap_or_default())
+    format!(
+        "{}:{}",
+        root().join("node_modules/.bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 fn wrangler() -> Command {
@@ -74,7 +87,11 @@ fn template_db() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = artifacts().join("db-template");
-        let status = Command::new("sh").arg(root().join("scripts/db.sh")).arg(&dir).status().expect("run scripts/db.sh");
+        let status = Command::new("sh")
+            .arg(root().join("scripts/db.sh"))
+            .arg(&dir)
+            .status()
+            .expect("run scripts/db.sh");
         assert!(status.success(), "scripts/db.sh failed");
         dir
     })
@@ -130,10 +147,14 @@ impl Worker {
 
         // The product's own wrangler.toml, with the build step removed, main made absolute and
         // the variables of this instance.
-        let text = std::fs::read_to_string(root().join("wrangler.toml")).expect("read wrangler.toml");
+        let text =
+            std::fs::read_to_string(root().join("wrangler.toml")).expect("read wrangler.toml");
         let mut config: toml::Table = text.parse().expect("parse wrangler.toml");
         config.remove("build");
-        config.insert("main".into(), root().join("build/index.js").display().to_string().into());
+        config.insert(
+            "main".into(),
+            root().join("build/index.js").display().to_string().into(),
+        );
         let mut merged: Vec<(String, String)> = Vec::new();
         if let Some(toml::Value::Table(v)) = config.get("vars") {
             for (k, val) in v {
@@ -151,13 +172,31 @@ impl Worker {
             table.insert(k, v.into());
         }
         config.insert("vars".into(), toml::Value::Table(table));
-        std::fs::write(dir.join("wrangler.toml"), toml::to_string(&config).expect("config")).expect("write config");
+        std::fs::write(
+            dir.join("wrangler.toml"),
+            toml::to_string(&config).expect("config"),
+        )
+        .expect("write config");
 
         let log = std::fs::File::create(dir.join("wrangler.log")).expect("log file");
         let child = wrangler()
             .current_dir(&dir)
-            .args(["dev", "--config", "wrangler.toml", "--ip", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--persist-to", "state", "--inspector-port", "0", "--show-interactive-dev-session=false"])
+            .args([
+                "dev",
+                "--config",
+                "wrangler.toml",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .args([
+                "--persist-to",
+                "state",
+                "--inspector-port",
+                "0",
+                "--show-interactive-dev-session=false",
+            ])
             .args(["--log-level", log_level])
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
@@ -168,7 +207,12 @@ impl Worker {
         if let Ok(mut g) = GROUPS.lock() {
             g.push(child.id() as i32);
         }
-        let w = Worker { port, base: format!("http://127.0.0.1:{port}"), dir, child };
+        let w = Worker {
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            dir,
+            child,
+        };
         w.wait_ready();
         w
     }
@@ -184,7 +228,10 @@ impl Worker {
             std::thread::sleep(Duration::from_millis(200));
         }
         let log = std::fs::read_to_string(self.dir.join("wrangler.log")).unwrap_or_default();
-        panic!("worker on port {} did not answer within 90 s; log:\n{log}", self.port);
+        panic!(
+            "worker on port {} did not answer within 90 s; log:\n{log}",
+            self.port
+        );
     }
 
     pub fn get(&self, path: &str) -> Resp {
@@ -202,23 +249,50 @@ impl Worker {
         self.request(
             "POST",
             path,
-            &[("CF-Connecting-IP", ip), ("Content-Type", "application/x-www-form-urlencoded")],
+            &[
+                ("CF-Connecting-IP", ip),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
             Some(body.as_bytes()),
         )
     }
 
-    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
-        try_request(&self.base, method, path, headers, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Resp {
+        try_request(&self.base, method, path, headers, body)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
     /// Runs SQL against this instance's local D1 and returns the rows of the last statement.
     pub fn sql(&self, sql: &str) -> Vec<serde_json::Value> {
         let out = wrangler()
             .current_dir(&self.dir)
-            .args(["d1", "execute", "DB", "--local", "--config", "wrangler.toml", "--persist-to", "state", "--json", "--command", sql])
+            .args([
+                "d1",
+                "execute",
+                "DB",
+                "--local",
+                "--config",
+                "wrangler.toml",
+                "--persist-to",
+                "state",
+                "--json",
+                "--command",
+                sql,
+            ])
             .output()
             .expect("run wrangler d1 execute");
-        assert!(out.status.success(), "d1 execute failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "d1 execute failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("d1 json");
         v.as_array()
             .and_then(|a| a.last())
@@ -245,7 +319,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -266,35 +343,61 @@ fn agent() -> &'static ureq::Agent {
     })
 }
 
-pub fn try_request(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Resp, ureq::Error> {
+pub fn try_request(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Result<Resp, ureq::Error> {
     let url = format!("{base}{path}");
     let mut b = ureq::http::Request::builder().method(method).uri(&url);
     for (k, v) in headers {
         b = b.header(*k, *v);
     }
-    let req = b.body(body.map(<[u8]>::to_vec).unwrap_or_default()).map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+    let req = b
+        .body(body.map(<[u8]>::to_vec).unwrap_or_default())
+        .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
     let resp = agent().run(req)?;
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let mut body = String::new();
-    resp.into_body().into_reader().read_to_string(&mut body).map_err(ureq::Error::Io)?;
-    Ok(Resp { status, headers, body })
+    resp.into_body()
+        .into_reader()
+        .read_to_string(&mut body)
+        .map_err(ureq::Error::Io)?;
+    Ok(Resp {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// `application/x-www-form-urlencoded`, as a browser sends it.
 pub fn encode_form(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

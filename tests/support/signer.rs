@@ -37,11 +37,18 @@ pub fn sign(deliveries: &[Delivery<'_>]) -> Vec<Vec<(String, String)>> {
         .map(|line| {
             let v: Value = serde_json::from_str(line).expect("signer json");
             assert!(v.get("error").is_none(), "signer: {line}");
-            v.as_object().expect("headers object").iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
+            v.as_object()
+                .expect("headers object")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
         })
         .collect()
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

@@ -18,8 +18,9 @@
 
 use crate::{config, error::AppError, http, platform, store, store::admin as db};
 use app::admin::{
-    cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_page, reply_body, session_cookie, session_hash, session_id, ActionForm,
-    CommentList, ListPlace, LoginProblem, Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
+    cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_page, reply_body,
+    session_cookie, session_hash, session_id, ActionForm, CommentList, ListPlace, LoginProblem,
+    Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
 };
 use app::i18n::Lang;
 use app::keys::{self, Purpose};
@@ -41,9 +42,9 @@ pub fn routes(r: Router<'static, ()>) -> Router<'static, ()> {
         .get_async("/admin/pledges.csv", h!(pledges_csv))
         .get_async("/admin/volunteers", h!(volunteers))
         .get_async("/admin/volunteers.csv", h!(volunteers_csv))
-        // Anything else under /admin, whatever the method, is refused like the rest before it
-        // is a 404 (the entry point sends it to `unknown`), so that no path tells a visitor
-        // without a session what exists.
+    // Anything else under /admin, whatever the method, is refused like the rest before it
+    // is a 404 (the entry point sends it to `unknown`), so that no path tells a visitor
+    // without a session what exists.
 }
 
 /// The most a form post to `/admin` may carry (a reply is at most 4,000 characters).
@@ -102,7 +103,8 @@ impl AdminError {
 /// No cache may keep an admin answer, and no search engine index it.
 fn private(resp: Response) -> worker::Result<Response> {
     let mut resp = http::private(resp)?;
-    resp.headers_mut().set("X-Robots-Tag", "noindex, nofollow")?;
+    resp.headers_mut()
+        .set("X-Robots-Tag", "noindex, nofollow")?;
     Ok(resp)
 }
 
@@ -126,10 +128,14 @@ struct Session {
 /// The session the request's cookie names, if it is live. A cookie not shaped like an id is
 /// not looked up.
 async fn session(req: &Request, env: &Env) -> Result<Option<Session>, AppError> {
-    let Some(id) = http::cookie(req, SESSION_COOKIE).filter(|id| is_session_id(id)) else { return Ok(None) };
+    let Some(id) = http::cookie(req, SESSION_COOKIE).filter(|id| is_session_id(id)) else {
+        return Ok(None);
+    };
     let id_hash = session_hash(&id);
     let db = env.d1("DB")?;
-    Ok(db::session_csrf(&db, &id_hash, platform::now()).await?.map(|csrf| Session { id_hash, csrf }))
+    Ok(db::session_csrf(&db, &id_hash, platform::now())
+        .await?
+        .map(|csrf| Session { id_hash, csrf }))
 }
 
 /// The session of a GET, or the refusal for its kind.
@@ -140,9 +146,13 @@ async fn require(req: &Request, env: &Env, without: Refusal) -> Result<Session, 
 /// The session of a post and its form, once the form's CSRF token is the session's.
 async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionForm), AdminError> {
     let session = require(req, env, Refusal::NoSession).await?;
-    let body = http::body_within(req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    if form.csrf.is_empty() || !keys::constant_time_eq(form.csrf.as_bytes(), session.csrf.as_bytes()) {
+    if form.csrf.is_empty()
+        || !keys::constant_time_eq(form.csrf.as_bytes(), session.csrf.as_bytes())
+    {
         return Err(Refusal::Csrf.into());
     }
     Ok((session, form))
@@ -150,7 +160,9 @@ async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionFo
 
 /// `GET /admin`: the overview, or the login form.
 async fn index(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let Some(s) = session(&req, &ctx.env).await? else { return page(200, views::login(None)) };
+    let Some(s) = session(&req, &ctx.env).await? else {
+        return page(200, views::login(None));
+    };
     let d = db::dashboard(&ctx.env.d1("DB")?).await?;
     page(200, views::dashboard(&s.csrf, d))
 }
@@ -166,15 +178,21 @@ async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Admi
     let env = &ctx.env;
     let db = env.d1("DB")?;
     let now = platform::now();
-    let visitor = keys::ip_hash(&config::key(env, Purpose::IpHash)?, &platform::client_ip(&req));
+    let visitor = keys::ip_hash(
+        &config::key(env, Purpose::IpHash)?,
+        &platform::client_ip(&req),
+    );
     // The try takes its place first: refused tries are not counted nor checked, so the lock
     // ends on time for a maintainer who keeps trying.
     let Some(place) = store::limits::take(&db, Bucket::Login, &visitor, now).await? else {
         return page(429, views::login(Some(LoginProblem::LockedOut)));
     };
-    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(&mut req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let password = config::secret(env, "ADMIN_PASSWORD").ok_or(AppError::Config("ADMIN_PASSWORD"))?;
+    let password =
+        config::secret(env, "ADMIN_PASSWORD").ok_or(AppError::Config("ADMIN_PASSWORD"))?;
     if !keys::constant_time_eq(form.password.as_bytes(), password.as_bytes()) {
         // The failure that starts a lock-out says so at once.
         return if store::limits::count(&db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES {
@@ -186,8 +204,18 @@ async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Admi
     store::limits::give_back(&db, place).await?;
     let id = session_id(platform::random16());
     let csrf = keys::hex(&platform::random16());
-    let replaces = http::cookie(&req, SESSION_COOKIE).filter(|id| is_session_id(id)).map(|id| session_hash(&id));
-    db::create_session(&db, &session_hash(&id), &csrf, now, now + SESSION_SECS, replaces.as_deref()).await?;
+    let replaces = http::cookie(&req, SESSION_COOKIE)
+        .filter(|id| is_session_id(id))
+        .map(|id| session_hash(&id));
+    db::create_session(
+        &db,
+        &session_hash(&id),
+        &csrf,
+        now,
+        now + SESSION_SECS,
+        replaces.as_deref(),
+    )
+    .await?;
     let mut resp = http::see_other("/admin")?;
     resp.headers_mut().set("Set-Cookie", &session_cookie(&id))?;
     Ok(private(resp)?)
@@ -198,7 +226,8 @@ async fn logout(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Adm
     let (s, _) = require_post(&mut req, &ctx.env).await?;
     db::end_session(&ctx.env.d1("DB")?, &s.id_hash).await?;
     let mut resp = http::see_other("/admin")?;
-    resp.headers_mut().set("Set-Cookie", &cleared_session_cookie())?;
+    resp.headers_mut()
+        .set("Set-Cookie", &cleared_session_cookie())?;
     Ok(private(resp)?)
 }
 
@@ -232,9 +261,24 @@ async fn comment_list(req: Request, ctx: RouteContext<()>) -> Result<Response, A
     page(200, render_list(&ctx.env, &s, list, page_no, None).await?)
 }
 
-async fn render_list(env: &Env, s: &Session, list: CommentList, page_no: i64, draft: Option<ReplyDraft>) -> Result<String, AdminError> {
+async fn render_list(
+    env: &Env,
+    s: &Session,
+    list: CommentList,
+    page_no: i64,
+    draft: Option<ReplyDraft>,
+) -> Result<String, AdminError> {
     let (total, comments) = db::comment_list(&env.d1("DB")?, list, page_no).await?;
-    Ok(views::comments(&s.csrf, CommentsPage { list, page: page_no, total, comments, draft }))
+    Ok(views::comments(
+        &s.csrf,
+        CommentsPage {
+            list,
+            page: page_no,
+            total,
+            comments,
+            draft,
+        },
+    ))
 }
 
 /// `GET /admin/waiting`: approved comments still waiting for the campaign's reply.
@@ -243,7 +287,11 @@ async fn waiting(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminE
     page(200, render_waiting(&ctx.env, &s, None).await?)
 }
 
-async fn render_waiting(env: &Env, s: &Session, draft: Option<ReplyDraft>) -> Result<String, AdminError> {
+async fn render_waiting(
+    env: &Env,
+    s: &Session,
+    draft: Option<ReplyDraft>,
+) -> Result<String, AdminError> {
     let comments = db::waiting(&env.d1("DB")?).await?;
     Ok(views::waiting(&s.csrf, comments, platform::now(), draft))
 }
@@ -253,13 +301,22 @@ async fn render_waiting(env: &Env, s: &Session, draft: Option<ReplyDraft>) -> Re
 async fn moderate(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
     let (s, form) = require_post(&mut req, &ctx.env).await?;
     let origin = http::origin(&req);
-    let id = ctx.param("id").and_then(|id| id.parse::<i64>().ok()).filter(|id| *id > 0).ok_or(AppError::NotFound)?;
-    let action = ctx.param("action").and_then(|a| Moderation::parse(a)).ok_or(AppError::NotFound)?;
+    let id = ctx
+        .param("id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)?;
+    let action = ctx
+        .param("action")
+        .and_then(|a| Moderation::parse(a))
+        .ok_or(AppError::NotFound)?;
     let db = ctx.env.d1("DB")?;
     let place = form.place();
     let done = match action {
         Moderation::Approve | Moderation::Spam => {
-            let status = action.new_status().ok_or(AppError::Internal("an action without a status"))?;
+            let status = action
+                .new_status()
+                .ok_or(AppError::Internal("an action without a status"))?;
             db::set_comment_status(&db, id, status).await?
         }
         Moderation::Delete => db::delete_comment(&db, id).await?,
@@ -274,12 +331,23 @@ async fn moderate(mut req: Request, ctx: RouteContext<()>) -> Result<Response, A
 }
 
 /// A reply as the campaign: public at once, threaded under the comment it answers.
-async fn reply(env: &Env, origin: &str, s: &Session, parent: i64, form: &ActionForm, place: ListPlace) -> Result<Response, AdminError> {
+async fn reply(
+    env: &Env,
+    origin: &str,
+    s: &Session,
+    parent: i64,
+    form: &ActionForm,
+    place: ListPlace,
+) -> Result<Response, AdminError> {
     let db = env.d1("DB")?;
     let body = match reply_body(&form.text) {
         Ok(body) => body,
         Err(problem) => {
-            let draft = Some(ReplyDraft { parent, text: form.text.clone(), problem });
+            let draft = Some(ReplyDraft {
+                parent,
+                text: form.text.clone(),
+                problem,
+            });
             let html = match place.list {
                 Some(list) => render_list(env, s, list, place.page, draft).await?,
                 None => render_waiting(env, s, draft).await?,
@@ -287,12 +355,32 @@ async fn reply(env: &Env, origin: &str, s: &Session, parent: i64, form: &ActionF
             return page(422, html);
         }
     };
-    let (thread, lang) = db::reply_target(&db, parent).await?.ok_or(AppError::NotFound)?;
+    let (thread, lang) = db::reply_target(&db, parent)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let name = app::admin::campaign_name(&lang);
-    db::create_reply(&db, &db::NewReply { parent, thread, name, body: &body, lang: &lang, now: platform::now() }).await?;
+    db::create_reply(
+        &db,
+        &db::NewReply {
+            parent,
+            thread,
+            name,
+            body: &body,
+            lang: &lang,
+            now: platform::now(),
+        },
+    )
+    .await?;
     crate::cache::purge_home(origin).await;
     // In a list the comment stays where it was; in the waiting view it has left.
-    let place = if place.list.is_some() { ListPlace { anchor: Some(parent), ..place } } else { place };
+    let place = if place.list.is_some() {
+        ListPlace {
+            anchor: Some(parent),
+            ..place
+        }
+    } else {
+        place
+    };
     see_other(&place.href())
 }
 
@@ -301,7 +389,10 @@ async fn reply(env: &Env, origin: &str, s: &Session, parent: i64, form: &ActionF
 
 /// The status filter of the pledge pages: a status's name, or `all`.
 fn pledge_filter(req: &Request) -> &'static str {
-    http::query(req, "status").as_deref().and_then(Status::parse).map_or("all", Status::as_str)
+    http::query(req, "status")
+        .as_deref()
+        .and_then(Status::parse)
+        .map_or("all", Status::as_str)
 }
 
 /// `GET /admin/pledges?status=…&page=n`.
@@ -338,7 +429,10 @@ fn csv(name: &str, body: String) -> Result<Response, AdminError> {
     let h = resp.headers_mut();
     h.set("Content-Type", "text/csv; charset=utf-8")?;
     let day = app::time::date(platform::now());
-    h.set("Content-Disposition", &format!("attachment; filename=\"{name}-{day}.csv\""))?;
+    h.set(
+        "Content-Disposition",
+        &format!("attachment; filename=\"{name}-{day}.csv\""),
+    )?;
     Ok(private(resp)?)
 }
 

@@ -24,7 +24,10 @@ pub const EDGE_TTL_SECS: u32 = 60;
 /// `EDGE_CACHE_SECS` (0 to 60; 60 when unset): how long the edge keeps a page; 0 switches the
 /// edge cache off (the integration tests that change D1 behind the worker's back do).
 pub fn ttl(env: &Env) -> u32 {
-    crate::config::var(env, "EDGE_CACHE_SECS").and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(EDGE_TTL_SECS).min(EDGE_TTL_SECS)
+    crate::config::var(env, "EDGE_CACHE_SECS")
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .unwrap_or(EDGE_TTL_SECS)
+        .min(EDGE_TTL_SECS)
 }
 
 /// The cache key for a request, or `None` when it must not be served from or stored in the cache.
@@ -32,7 +35,13 @@ pub fn key(req: &Request, env: &Env) -> Option<String> {
     if ttl(env) == 0 {
         return None;
     }
-    if req.headers().get("Cookie").ok().flatten().is_some_and(|c| !c.trim().is_empty()) {
+    if req
+        .headers()
+        .get("Cookie")
+        .ok()
+        .flatten()
+        .is_some_and(|c| !c.trim().is_empty())
+    {
         return None;
     }
     let mut page = None;
@@ -84,7 +93,11 @@ pub async fn lookup(key: &str) -> Option<Cached> {
     let etag = hit.headers().get("ETag").ok().flatten().unwrap_or_default();
     let status = hit.status_code();
     let template = hit.text().await.ok()?;
-    Some(Cached { status, etag, template })
+    Some(Cached {
+        status,
+        etag,
+        template,
+    })
 }
 
 /// Keeps a page at the edge for `ttl` seconds, as its template: each response fills in its
@@ -94,7 +107,9 @@ pub async fn store(key: &str, ttl: u32, page: &Cached) -> Result<()> {
     headers.set("Content-Type", "text/html; charset=utf-8")?;
     headers.set("ETag", &page.etag)?;
     headers.set("Cache-Control", &format!("public, max-age={ttl}"))?;
-    let copy = Response::ok(page.template.clone())?.with_status(page.status).with_headers(headers);
+    let copy = Response::ok(page.template.clone())?
+        .with_status(page.status)
+        .with_headers(headers);
     Cache::default().put(key, copy).await
 }
 
@@ -103,7 +118,11 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
     let etag = resp.headers().get("ETag")?.unwrap_or_default();
     let theirs = req.headers().get("If-None-Match")?.unwrap_or_default();
     resp.headers_mut().set("Cache-Control", "no-cache")?;
-    if !etag.is_empty() && theirs.split(',').any(|t| t.trim().trim_start_matches("W/") == etag) {
+    if !etag.is_empty()
+        && theirs
+            .split(',')
+            .any(|t| t.trim().trim_start_matches("W/") == etag)
+    {
         let headers = resp.headers().clone();
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
     }
@@ -114,7 +133,9 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
 pub async fn purge_home(origin: &str) {
     let cache = Cache::default();
     for lang in Lang::ALL {
-        let _ = cache.delete(format!("{origin}{}", lang.href("/")), false).await;
+        let _ = cache
+            .delete(format!("{origin}{}", lang.href("/")), false)
+            .await;
     }
 }
 

@@ -33,21 +33,46 @@ impl fmt::Display for CheckoutError {
 }
 
 /// The session's form fields, in Stripe's bracket notation.
-pub fn session_fields(origin: &str, lang: Lang, id: &str, pledge: &NewPledge, campaign_id: &str) -> Vec<(String, String)> {
+pub fn session_fields(
+    origin: &str,
+    lang: Lang,
+    id: &str,
+    pledge: &NewPledge,
+    campaign_id: &str,
+) -> Vec<(String, String)> {
     let t = lang.text();
-    let product = pledge.tier.as_deref().and_then(|tier| t.tier(tier)).map_or(t.site_name, |c| c.name);
+    let product = pledge
+        .tier
+        .as_deref()
+        .and_then(|tier| t.tier(tier))
+        .map_or(t.site_name, |c| c.name);
     let mut fields: Vec<(String, String)> = vec![
         ("mode".into(), "payment".into()),
         ("line_items[0][quantity]".into(), "1".into()),
         ("line_items[0][price_data][currency]".into(), "usd".into()),
-        ("line_items[0][price_data][unit_amount]".into(), pledge.amount.0.to_string()),
-        ("line_items[0][price_data][product_data][name]".into(), product.to_string()),
+        (
+            "line_items[0][price_data][unit_amount]".into(),
+            pledge.amount.0.to_string(),
+        ),
+        (
+            "line_items[0][price_data][product_data][name]".into(),
+            product.to_string(),
+        ),
         ("client_reference_id".into(), id.to_string()),
         ("metadata[pledge_id]".into(), id.to_string()),
         ("metadata[campaign]".into(), campaign_id.to_string()),
-        ("payment_intent_data[metadata][pledge_id]".into(), id.to_string()),
-        ("success_url".into(), format!("{origin}{}", lang.href(&format!("/pledges/{id}")))),
-        ("cancel_url".into(), format!("{origin}{}?resume={id}#give", lang.href("/"))),
+        (
+            "payment_intent_data[metadata][pledge_id]".into(),
+            id.to_string(),
+        ),
+        (
+            "success_url".into(),
+            format!("{origin}{}", lang.href(&format!("/pledges/{id}"))),
+        ),
+        (
+            "cancel_url".into(),
+            format!("{origin}{}?resume={id}#give", lang.href("/")),
+        ),
     ];
     if let Some(email) = &pledge.email {
         fields.push(("customer_email".into(), email.clone()));
@@ -56,21 +81,36 @@ pub fn session_fields(origin: &str, lang: Lang, id: &str, pledge: &NewPledge, ca
 }
 
 /// Creates the session and returns the checkout URL to send the visitor to.
-pub async fn stripe_session(env: &Env, origin: &str, lang: Lang, id: &str, pledge: &NewPledge) -> Result<String, CheckoutError> {
+pub async fn stripe_session(
+    env: &Env,
+    origin: &str,
+    lang: Lang,
+    id: &str,
+    pledge: &NewPledge,
+) -> Result<String, CheckoutError> {
     let key = config::secret(env, "STRIPE_SECRET_KEY").ok_or(CheckoutError::NoKey)?;
-    let base = config::var(env, "STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into());
+    let base =
+        config::var(env, "STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into());
     let campaign_id = config::var(env, "CAMPAIGN_ID").unwrap_or_default();
-    let body = serde_urlencoded::to_string(session_fields(origin, lang, id, pledge, &campaign_id)).map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    let body = serde_urlencoded::to_string(session_fields(origin, lang, id, pledge, &campaign_id))
+        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
     let headers = Headers::new();
-    let set = |k: &str, v: &str| headers.set(k, v).map_err(|e| CheckoutError::Unreachable(e.to_string()));
+    let set = |k: &str, v: &str| {
+        headers
+            .set(k, v)
+            .map_err(|e| CheckoutError::Unreachable(e.to_string()))
+    };
     set("Authorization", &format!("Bearer {key}"))?;
     set("Content-Type", "application/x-www-form-urlencoded")?;
     // Stripe treats a retried POST with the same key as the same request.
     set("Idempotency-Key", &format!("pledge-{id}"))?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers.clone()).with_body(Some(body.into()));
+    init.with_method(Method::Post)
+        .with_headers(headers.clone())
+        .with_body(Some(body.into()));
     let url = format!("{}/v1/checkout/sessions", base.trim_end_matches('/'));
-    let request = Request::new_with_init(&url, &init).map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    let request = Request::new_with_init(&url, &init)
+        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
 
     let controller = AbortController::default();
     let signal = controller.signal();
@@ -78,10 +118,20 @@ pub async fn stripe_session(env: &Env, origin: &str, lang: Lang, id: &str, pledg
         Delay::from(TIMEOUT).await;
         controller.abort();
     });
-    let mut resp = Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    let mut resp = Fetch::Request(request)
+        .send_with_signal(&signal)
+        .await
+        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
     if !(200..300).contains(&resp.status_code()) {
         return Err(CheckoutError::Status(resp.status_code()));
     }
-    let session: serde_json::Value = resp.json().await.map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
-    session["url"].as_str().filter(|u| u.starts_with("https://") || u.starts_with("http://")).map(str::to_string).ok_or(CheckoutError::NoUrl)
+    let session: serde_json::Value = resp
+        .json()
+        .await
+        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    session["url"]
+        .as_str()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string)
+        .ok_or(CheckoutError::NoUrl)
 }

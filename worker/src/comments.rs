@@ -25,15 +25,29 @@ const MAX_FORM: usize = 64 * 1024;
 
 /// The ids of the visitor's own held comments, from their signed cookie.
 pub fn own_held(req: &Request, env: &Env) -> Vec<i64> {
-    let Some(raw) = http::cookie(req, HELD_COOKIE) else { return Vec::new() };
-    let Ok(key) = config::key(env, Purpose::HeldCookie) else { return Vec::new() };
-    keys::unseal(&key, &raw).map(|v| v.split('-').filter_map(|id| id.parse().ok()).take(HELD_MAX).collect()).unwrap_or_default()
+    let Some(raw) = http::cookie(req, HELD_COOKIE) else {
+        return Vec::new();
+    };
+    let Ok(key) = config::key(env, Purpose::HeldCookie) else {
+        return Vec::new();
+    };
+    keys::unseal(&key, &raw)
+        .map(|v| {
+            v.split('-')
+                .filter_map(|id| id.parse().ok())
+                .take(HELD_MAX)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn held_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
     let value = ids.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
     let secure = if secure { "; Secure" } else { "" };
-    format!("{HELD_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}", keys::seal(key, &value))
+    format!(
+        "{HELD_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}",
+        keys::seal(key, &value)
+    )
 }
 
 /// A post refused before anything was stored: what to tell the visitor, and how old the
@@ -43,8 +57,14 @@ type Refusal = (Problem, Tokens);
 /// The form token: signed, of the right age, and never presented before (its nonce is
 /// recorded now, so a scraped token posts once). A bad token gets fresh tokens back, never
 /// pre-aged ones, so the minimum age cannot be skipped.
-async fn check_token(env: &Env, form: &str, token: &str, now: i64) -> Result<Result<(), Refusal>, AppError> {
-    let Ok(good) = keys::check_form_token(&config::key(env, Purpose::FormToken)?, form, token, now) else {
+async fn check_token(
+    env: &Env,
+    form: &str,
+    token: &str,
+    now: i64,
+) -> Result<Result<(), Refusal>, AppError> {
+    let Ok(good) = keys::check_form_token(&config::key(env, Purpose::FormToken)?, form, token, now)
+    else {
         return Ok(Err((Problem::Token, Tokens::Fresh)));
     };
     if !store::limits::use_nonce(&env.d1("DB")?, &good.nonce, good.remember_until, now).await? {
@@ -54,8 +74,16 @@ async fn check_token(env: &Env, form: &str, token: &str, now: i64) -> Result<Res
 }
 
 /// Counts the action against the visitor's limits, atomically; the keyed IP hash to store.
-async fn check_rate(env: &Env, req: &Request, bucket: Bucket, now: i64) -> Result<Result<String, Refusal>, AppError> {
-    let ip_hash = keys::ip_hash(&config::key(env, Purpose::IpHash)?, &platform::client_ip(req));
+async fn check_rate(
+    env: &Env,
+    req: &Request,
+    bucket: Bucket,
+    now: i64,
+) -> Result<Result<String, Refusal>, AppError> {
+    let ip_hash = keys::ip_hash(
+        &config::key(env, Purpose::IpHash)?,
+        &platform::client_ip(req),
+    );
     match store::limits::take(&env.d1("DB")?, bucket, &ip_hash, now).await? {
         Some(_) => Ok(Ok(ip_hash)),
         None => Ok(Err((Problem::RateLimited, Tokens::Aged))),
@@ -63,7 +91,11 @@ async fn check_rate(env: &Env, req: &Request, bucket: Bucket, now: i64) -> Resul
 }
 
 fn status_of(p: &Problem) -> u16 {
-    if *p == Problem::RateLimited { 429 } else { 422 }
+    if *p == Problem::RateLimited {
+        429
+    } else {
+        422
+    }
 }
 
 fn one(p: Problem) -> Problems {
@@ -72,9 +104,27 @@ fn one(p: Problem) -> Problems {
     problems
 }
 
-async fn comment_again(req: &Request, env: &Env, lang: Lang, status: u16, form: CommentForm, problems: Problems, own_held: Vec<i64>, tokens: Tokens) -> Result<Response, AppError> {
+async fn comment_again(
+    req: &Request,
+    env: &Env,
+    lang: Lang,
+    status: u16,
+    form: CommentForm,
+    problems: Problems,
+    own_held: Vec<i64>,
+    tokens: Tokens,
+) -> Result<Response, AppError> {
     let reply_to = form.parent_id.parse().ok();
-    let ov = Overrides { comment: Some(CommentFormState { form, problems, ..Default::default() }), own_held, reply_to, ..Default::default() };
+    let ov = Overrides {
+        comment: Some(CommentFormState {
+            form,
+            problems,
+            ..Default::default()
+        }),
+        own_held,
+        reply_to,
+        ..Default::default()
+    };
     again(req, env, lang, status, ov, tokens).await
 }
 
@@ -82,7 +132,9 @@ async fn comment_again(req: &Request, env: &Env, lang: Lang, status: u16, form: 
 pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
-    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(&mut req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = http::form_lang(&form.lang, path_lang);
     let held = own_held(&req, &ctx.env);
@@ -91,11 +143,33 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
     }
     let now = platform::now();
     if let Err((p, tokens)) = check_token(&ctx.env, "comment", &form.token, now).await? {
-        return comment_again(&req, &ctx.env, lang, status_of(&p), form, one(p), held, tokens).await;
+        return comment_again(
+            &req,
+            &ctx.env,
+            lang,
+            status_of(&p),
+            form,
+            one(p),
+            held,
+            tokens,
+        )
+        .await;
     }
     let comment = match form.validate() {
         Ok(c) => c,
-        Err(problems) => return comment_again(&req, &ctx.env, lang, 422, form, problems, held, Tokens::Aged).await,
+        Err(problems) => {
+            return comment_again(
+                &req,
+                &ctx.env,
+                lang,
+                422,
+                form,
+                problems,
+                held,
+                Tokens::Aged,
+            )
+            .await
+        }
     };
     let db = ctx.env.d1("DB")?;
     let thread_id = match comment.parent_id {
@@ -105,32 +179,75 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
             None => {
                 let mut problems = Problems::default();
                 problems.add("parent_id", Problem::Parent);
-                return comment_again(&req, &ctx.env, lang, 422, form, problems, held, Tokens::Aged).await;
+                return comment_again(
+                    &req,
+                    &ctx.env,
+                    lang,
+                    422,
+                    form,
+                    problems,
+                    held,
+                    Tokens::Aged,
+                )
+                .await;
             }
         },
     };
     let ip_hash = match check_rate(&ctx.env, &req, Bucket::Comment, now).await? {
         Ok(h) => h,
-        Err((p, tokens)) => return comment_again(&req, &ctx.env, lang, status_of(&p), form, one(p), held, tokens).await,
+        Err((p, tokens)) => {
+            return comment_again(
+                &req,
+                &ctx.env,
+                lang,
+                status_of(&p),
+                form,
+                one(p),
+                held,
+                tokens,
+            )
+            .await
+        }
     };
     let id = store::create_comment(&db, &comment, thread_id, lang.code(), &ip_hash, now).await?;
     let mut ids = vec![id];
     ids.extend(held.into_iter().filter(|h| *h != id).take(HELD_MAX - 1));
-    let cookie = held_cookie(&config::key(&ctx.env, Purpose::HeldCookie)?, &ids, origin.starts_with("https://"));
+    let cookie = held_cookie(
+        &config::key(&ctx.env, Purpose::HeldCookie)?,
+        &ids,
+        origin.starts_with("https://"),
+    );
     let mut resp = http::see_other(&format!("{}#comment-{id}", lang.href("/")))?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
     Ok(resp)
 }
 
-async fn volunteer_again(req: &Request, env: &Env, lang: Lang, status: u16, form: VolunteerForm, problems: Problems, tokens: Tokens) -> Result<Response, AppError> {
-    let ov = Overrides { volunteer: Some(VolunteerFormState { form, problems, ..Default::default() }), ..Default::default() };
+async fn volunteer_again(
+    req: &Request,
+    env: &Env,
+    lang: Lang,
+    status: u16,
+    form: VolunteerForm,
+    problems: Problems,
+    tokens: Tokens,
+) -> Result<Response, AppError> {
+    let ov = Overrides {
+        volunteer: Some(VolunteerFormState {
+            form,
+            problems,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     again(req, env, lang, status, ov, tokens).await
 }
 
 /// `POST /volunteer` and `POST /km/volunteer`.
 pub async fn volunteer(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
-    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(&mut req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let form = VolunteerForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
     let lang = http::form_lang(&form.lang, path_lang);
     if form.is_bot() {
@@ -142,11 +259,15 @@ pub async fn volunteer(mut req: Request, ctx: RouteContext<()>) -> Result<Respon
     }
     let offer = match form.validate() {
         Ok(v) => v,
-        Err(problems) => return volunteer_again(&req, &ctx.env, lang, 422, form, problems, Tokens::Aged).await,
+        Err(problems) => {
+            return volunteer_again(&req, &ctx.env, lang, 422, form, problems, Tokens::Aged).await
+        }
     };
     let ip_hash = match check_rate(&ctx.env, &req, Bucket::Volunteer, now).await? {
         Ok(h) => h,
-        Err((p, tokens)) => return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await,
+        Err((p, tokens)) => {
+            return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await
+        }
     };
     store::create_volunteer(&ctx.env.d1("DB")?, &offer, lang.code(), &ip_hash, now).await?;
     Ok(http::see_other(&lang.href("/volunteer/thanks"))?)
@@ -155,5 +276,8 @@ pub async fn volunteer(mut req: Request, ctx: RouteContext<()>) -> Result<Respon
 /// `GET /volunteer/thanks`.
 pub async fn volunteer_thanks(req: Request, _ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (lang, _) = Lang::split_path(&req.path());
-    Ok(http::html(200, app::views::volunteer_thanks(lang, &http::origin(&req)))?)
+    Ok(http::html(
+        200,
+        app::views::volunteer_thanks(lang, &http::origin(&req)),
+    )?)
 }

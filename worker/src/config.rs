@@ -6,16 +6,25 @@ use app::money::Cents;
 use worker::Env;
 
 pub fn var(env: &Env, name: &str) -> Option<String> {
-    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
 }
 
 pub fn secret(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
 }
 
 /// The goal from `CAMPAIGN_GOAL_USD` (whole dollars); zero when unset or not a number.
 pub fn goal(env: &Env) -> Cents {
-    var(env, "CAMPAIGN_GOAL_USD").and_then(|v| v.trim().parse::<i64>().ok()).map(Cents::from_dollars).unwrap_or_default()
+    var(env, "CAMPAIGN_GOAL_USD")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map(Cents::from_dollars)
+        .unwrap_or_default()
 }
 
 /// The key for one purpose, derived from `SITE_SECRET`.

@@ -36,7 +36,10 @@ impl AppError {
             AppError::NotFound => crate::http::html(404, app::views::not_found(lang, origin)),
             AppError::Rejected(why) => Response::error(why, 400),
             AppError::TooLarge => Response::error("payload too large", 413),
-            AppError::CrossSite => crate::http::private(crate::http::html(403, app::views::cross_site(lang, origin))?),
+            AppError::CrossSite => crate::http::private(crate::http::html(
+                403,
+                app::views::cross_site(lang, origin),
+            )?),
             AppError::Config(what) => {
                 crate::log::event("config_missing", &[("what", what)]);
                 crate::http::html(500, app::views::error_page(lang, origin))

@@ -16,7 +16,9 @@ fn raw_url(req: &Request) -> String {
 /// `scheme://host[:port]` of a serialized URL.
 fn origin_of(url: &str) -> &str {
     let host_start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[host_start..].find(['/', '?', '#']).map_or(url.len(), |i| host_start + i);
+    let end = url[host_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| host_start + i);
     &url[..end]
 }
 
@@ -52,7 +54,10 @@ pub fn is_loopback(req: &Request) -> bool {
 pub fn is_cross_site(req: &Request) -> bool {
     let header = |name: &str| req.headers().get(name).ok().flatten();
     if let Some(site) = header("Sec-Fetch-Site") {
-        return !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none");
+        return !matches!(
+            site.trim().to_ascii_lowercase().as_str(),
+            "same-origin" | "none"
+        );
     }
     match header("Origin") {
         Some(o) if o.trim() != "null" && !o.trim().is_empty() => o.trim() != origin(req),
@@ -64,7 +69,10 @@ pub fn is_cross_site(req: &Request) -> bool {
 /// `Content-Length` over the limit is refused unread, and reading stops as soon as more
 /// arrives than allowed. `None`: too large.
 pub async fn body_within(req: &mut Request, max: usize) -> Result<Option<Vec<u8>>> {
-    let declared = req.headers().get("Content-Length")?.and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
         return Ok(None);
     }
@@ -143,7 +151,10 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
 
 /// The query parameter `name`, if present.
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    query_pairs(req)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -152,10 +163,19 @@ mod tests {
 
     #[test]
     fn urls_split_without_parsing() {
-        assert_eq!(origin_of("https://example.org/km/?page=2#c"), "https://example.org");
+        assert_eq!(
+            origin_of("https://example.org/km/?page=2#c"),
+            "https://example.org"
+        );
         assert_eq!(origin_of("http://127.0.0.1:8787/"), "http://127.0.0.1:8787");
-        assert_eq!(origin_of("http://127.0.0.1:8787?x"), "http://127.0.0.1:8787");
-        assert_eq!(query_of("https://e.org/?page=2&reply=3#comments"), "page=2&reply=3");
+        assert_eq!(
+            origin_of("http://127.0.0.1:8787?x"),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            query_of("https://e.org/?page=2&reply=3#comments"),
+            "page=2&reply=3"
+        );
         assert_eq!(query_of("https://e.org/"), "");
     }
 
@@ -165,8 +185,14 @@ mod tests {
         assert_eq!(host_of("http://localhost/"), "localhost");
         assert_eq!(host_of("http://[::1]:8787/"), "[::1]");
         assert_eq!(host_of("https://example.org/?a=b"), "example.org");
-        assert_eq!(host_of("https://localhost.example.org/"), "localhost.example.org");
-        assert_eq!(host_of("https://127.0.0.1.nip.io:8787/"), "127.0.0.1.nip.io");
+        assert_eq!(
+            host_of("https://localhost.example.org/"),
+            "localhost.example.org"
+        );
+        assert_eq!(
+            host_of("https://127.0.0.1.nip.io:8787/"),
+            "127.0.0.1.nip.io"
+        );
     }
 }
 

@@ -37,7 +37,9 @@ mod webhooks;
 
 use app::i18n::Lang;
 use error::AppError;
-use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result, RouteContext, Router};
+use worker::{
+    event, Context, Env, Method, Request, RequestInit, Response, Result, RouteContext, Router,
+};
 
 /// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
 const ROBOTS: &str = "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /pledges/\nDisallow: /km/pledges/\nDisallow: /sandbox/\nDisallow: /km/sandbox/\n";
@@ -80,7 +82,8 @@ fn router() -> Router<'static, ()> {
     // A path under /admin that no admin route matches (`/admin/pledges.csv/` slips past the
     // router's catch-all) is still refused like the rest of the area, never a public answer.
     let r = r.or_else_any_method_async("/admin/*rest", h!(admin::unknown));
-    r.get_async("/km", h!(pages::km_root)).or_else_any_method_async("/*path", h!(pages::not_found))
+    r.get_async("/km", h!(pages::km_root))
+        .or_else_any_method_async("/*path", h!(pages::not_found))
 }
 
 /// Whether a POST to `path` is a browser form of ours, which must come from our own pages.
@@ -93,7 +96,8 @@ fn is_form_post(req: &Request) -> bool {
 /// the same route, the same status and headers.
 fn as_get(req: &Request) -> Result<Request> {
     let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(req.headers().clone());
+    init.with_method(Method::Get)
+        .with_headers(req.headers().clone());
     Request::new_with_init(&req.inner().url(), &init)
 }
 
@@ -102,7 +106,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let (lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
     if is_form_post(&req) && http::is_cross_site(&req) {
-        return Ok(http::secure(AppError::CrossSite.into_response(lang, &origin)?));
+        return Ok(http::secure(
+            AppError::CrossSite.into_response(lang, &origin)?,
+        ));
     }
     let head = req.method() == Method::Head;
     let req = if head { as_get(&req)? } else { req };
@@ -110,6 +116,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(resp) => resp,
         Err(e) => AppError::from(e).into_response(lang, &origin)?,
     };
-    let resp = if head { Response::empty()?.with_status(resp.status_code()).with_headers(resp.headers().clone()) } else { resp };
+    let resp = if head {
+        Response::empty()?
+            .with_status(resp.status_code())
+            .with_headers(resp.headers().clone())
+    } else {
+        resp
+    };
     Ok(http::secure(resp))
 }

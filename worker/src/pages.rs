@@ -38,7 +38,13 @@ pub struct Overrides {
 }
 
 /// Draws the campaign page, with token slots where the forms' tokens go.
-pub async fn render_home(env: &Env, origin: &str, lang: Lang, loopback: bool, ov: Overrides) -> Result<String, AppError> {
+pub async fn render_home(
+    env: &Env,
+    origin: &str,
+    lang: Lang,
+    loopback: bool,
+    ov: Overrides,
+) -> Result<String, AppError> {
     let db = env.d1("DB")?;
     let page = ov.page.max(1);
     let (campaign, comments) = store::home(&db, config::goal(env), page, &ov.own_held).await?;
@@ -46,7 +52,12 @@ pub async fn render_home(env: &Env, origin: &str, lang: Lang, loopback: bool, ov
     let mut comment_form = ov.comment.unwrap_or_default();
     comment_form.token = keys::token_slot("comment");
     if let Some(parent) = ov.reply_to {
-        comment_form.reply_to = comments.threads.iter().map(|t| &t.root).find(|c| c.id == parent).map(|c| (c.id, c.name.clone()));
+        comment_form.reply_to = comments
+            .threads
+            .iter()
+            .map(|t| &t.root)
+            .find(|c| c.id == parent)
+            .map(|c| (c.id, c.name.clone()));
     }
     let mut volunteer = ov.volunteer.unwrap_or_default();
     volunteer.token = keys::token_slot("volunteer");
@@ -81,9 +92,20 @@ pub fn serve(env: &Env, page: &Cached, tokens: Tokens) -> Result<Response, AppEr
 
 /// The page again after a form post, with what the visitor sent and what is wrong with it:
 /// private (it carries their words), never cached.
-pub async fn again(req: &Request, env: &Env, lang: Lang, status: u16, ov: Overrides, tokens: Tokens) -> Result<Response, AppError> {
+pub async fn again(
+    req: &Request,
+    env: &Env,
+    lang: Lang,
+    status: u16,
+    ov: Overrides,
+    tokens: Tokens,
+) -> Result<Response, AppError> {
     let template = render_home(env, &http::origin(req), lang, http::is_loopback(req), ov).await?;
-    let page = Cached { status, etag: cache::etag(&template), template };
+    let page = Cached {
+        status,
+        etag: cache::etag(&template),
+        template,
+    };
     Ok(http::private(serve(env, &page, tokens)?)?)
 }
 
@@ -92,14 +114,25 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
     let key = cache::key(&req, &ctx.env);
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup(key).await {
-            return Ok(cache::for_browser(&req, serve(&ctx.env, &hit, Tokens::Fresh)?)?);
+            return Ok(cache::for_browser(
+                &req,
+                serve(&ctx.env, &hit, Tokens::Fresh)?,
+            )?);
         }
     }
     let (lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
-    let page = http::query(&req, "page").and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
+    let page = http::query(&req, "page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
     let reply_to = http::query(&req, "reply").and_then(|p| p.parse::<i64>().ok());
-    let mut ov = Overrides { page, reply_to, own_held: crate::comments::own_held(&req, &ctx.env), ..Default::default() };
+    let mut ov = Overrides {
+        page,
+        reply_to,
+        own_held: crate::comments::own_held(&req, &ctx.env),
+        ..Default::default()
+    };
     // Back from the checkout without paying: the form as the visitor left it, while the
     // pledge is pending and recent. The pledge id is the only key to those values, so this
     // page is private.
@@ -111,7 +144,11 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
         }
     }
     let template = render_home(&ctx.env, &origin, lang, http::is_loopback(&req), ov).await?;
-    let page = Cached { status: 200, etag: cache::etag(&template), template };
+    let page = Cached {
+        status: 200,
+        etag: cache::etag(&template),
+        template,
+    };
     if resume.is_some() {
         return Ok(http::private(serve(&ctx.env, &page, Tokens::Fresh)?)?);
     }
@@ -121,7 +158,10 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
             crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
         }
     }
-    Ok(cache::for_browser(&req, serve(&ctx.env, &page, Tokens::Fresh)?)?)
+    Ok(cache::for_browser(
+        &req,
+        serve(&ctx.env, &page, Tokens::Fresh)?,
+    )?)
 }
 
 /// `/km` without its slash: the Khmer home page lives at `/km/`.

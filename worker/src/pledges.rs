@@ -16,8 +16,19 @@ use worker::{Request, Response, RouteContext};
 pub const MAX_FORM: usize = 16 * 1024;
 
 /// The page again, with the form as the visitor sent it and what is wrong with it.
-async fn form_again(req: &Request, ctx: &RouteContext<()>, lang: Lang, status: u16, form: PledgeForm, problems: Problems) -> Result<Response, AppError> {
-    let ov = Overrides { pledge: Some(form), pledge_problems: problems, ..Default::default() };
+async fn form_again(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    lang: Lang,
+    status: u16,
+    form: PledgeForm,
+    problems: Problems,
+) -> Result<Response, AppError> {
+    let ov = Overrides {
+        pledge: Some(form),
+        pledge_problems: problems,
+        ..Default::default()
+    };
     again(req, &ctx.env, lang, status, ov, Tokens::Fresh).await
 }
 
@@ -25,7 +36,9 @@ async fn form_again(req: &Request, ctx: &RouteContext<()>, lang: Lang, status: u
 pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
     let origin = http::origin(&req);
-    let body = http::body_within(&mut req, MAX_FORM).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(&mut req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     // A body that is not a form at all reads as an empty form: every problem gets named.
     let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = http::form_lang(&form.lang, path_lang);
@@ -40,8 +53,14 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
         Err(problems) => return form_again(&req, &ctx, lang, 422, form, problems).await,
     };
     let now = platform::now();
-    let ip_hash = keys::ip_hash(&config::key(&ctx.env, Purpose::IpHash)?, &platform::client_ip(&req));
-    if store::limits::take(&db, Bucket::Pledge, &ip_hash, now).await?.is_none() {
+    let ip_hash = keys::ip_hash(
+        &config::key(&ctx.env, Purpose::IpHash)?,
+        &platform::client_ip(&req),
+    );
+    if store::limits::take(&db, Bucket::Pledge, &ip_hash, now)
+        .await?
+        .is_none()
+    {
         let mut problems = Problems::default();
         problems.add("", Problem::RateLimited);
         return form_again(&req, &ctx, lang, 429, form, problems).await;
@@ -49,15 +68,19 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
     let id = pledge_id(platform::random16());
     store::create_pledge(&db, &id, &pledge, lang.code(), &ip_hash, now).await?;
     match mode {
-        Checkout::Sandbox => Ok(http::see_other(&lang.href(&format!("/sandbox/checkout/{id}")))?),
-        Checkout::Stripe => match checkout::stripe_session(&ctx.env, &origin, lang, &id, &pledge).await {
-            Ok(url) => Ok(http::see_other(&url)?),
-            // The pledge stays pending and nothing else changes; the visitor can try again.
-            Err(e) => {
-                crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);
-                Ok(http::html(502, app::views::checkout_failed(lang, &origin))?)
+        Checkout::Sandbox => Ok(http::see_other(
+            &lang.href(&format!("/sandbox/checkout/{id}")),
+        )?),
+        Checkout::Stripe => {
+            match checkout::stripe_session(&ctx.env, &origin, lang, &id, &pledge).await {
+                Ok(url) => Ok(http::see_other(&url)?),
+                // The pledge stays pending and nothing else changes; the visitor can try again.
+                Err(e) => {
+                    crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);
+                    Ok(http::html(502, app::views::checkout_failed(lang, &origin))?)
+                }
             }
-        },
+        }
         Checkout::Off => Err(AppError::Config("CHECKOUT")),
     }
 }
@@ -72,7 +95,10 @@ pub async fn thanks(req: Request, ctx: RouteContext<()>) -> Result<Response, App
     }
     let db = ctx.env.d1("DB")?;
     let pledge = store::pledge(&db, &id).await?.ok_or(AppError::NotFound)?;
-    Ok(http::private(http::html(200, app::views::pledge_thanks(lang, &http::origin(&req), pledge))?)?)
+    Ok(http::private(http::html(
+        200,
+        app::views::pledge_thanks(lang, &http::origin(&req), pledge),
+    )?)?)
 }
 
 #[derive(Serialize)]
@@ -90,7 +116,11 @@ struct PledgeApi<'a> {
 pub async fn api(_req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let id = ctx.param("id").cloned().unwrap_or_default();
     let db = ctx.env.d1("DB")?;
-    let found = if is_pledge_id(&id) { store::pledge(&db, &id).await? } else { None };
+    let found = if is_pledge_id(&id) {
+        store::pledge(&db, &id).await?
+    } else {
+        None
+    };
     let resp = match &found {
         Some(p) => Response::from_json(&PledgeApi {
             id: &p.id,

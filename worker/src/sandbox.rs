@@ -30,7 +30,10 @@ async fn pending_pledge(req: &Request, ctx: &RouteContext<()>) -> Result<Pledge,
 pub async fn page(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (lang, _) = Lang::split_path(&req.path());
     let pledge = pending_pledge(&req, &ctx).await?;
-    Ok(http::private(http::html(200, app::views::sandbox_checkout(lang, &http::origin(&req), pledge))?)?)
+    Ok(http::private(http::html(
+        200,
+        app::views::sandbox_checkout(lang, &http::origin(&req), pledge),
+    )?)?)
 }
 
 /// The event Stripe would send for this pledge's completed checkout.
@@ -59,19 +62,52 @@ fn completed_event(pledge: &Pledge, campaign_id: &str, now: i64) -> String {
 pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
     let (path_lang, _) = Lang::split_path(&req.path());
     let pledge = pending_pledge(&req, &ctx).await?;
-    let body = http::body_within(&mut req, 4 * 1024).await?.ok_or(AppError::TooLarge)?;
+    let body = http::body_within(&mut req, 4 * 1024)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
     let lang = http::form_lang(field("lang"), path_lang);
     if field("action") != "pay" || pledge.status != Status::Pending {
-        return Ok(http::see_other(&format!("{}?resume={}#give", lang.href("/"), pledge.id))?);
+        return Ok(http::see_other(&format!(
+            "{}?resume={}#give",
+            lang.href("/"),
+            pledge.id
+        ))?);
     }
     let now = platform::now();
-    let event = completed_event(&pledge, &config::var(&ctx.env, "CAMPAIGN_ID").unwrap_or_default(), now);
-    let secrets = config::secret(&ctx.env, "STRIPE_WEBHOOK_SECRET").ok_or(AppError::Config("STRIPE_WEBHOOK_SECRET"))?;
-    let secret = secrets.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or_default();
+    let event = completed_event(
+        &pledge,
+        &config::var(&ctx.env, "CAMPAIGN_ID").unwrap_or_default(),
+        now,
+    );
+    let secrets = config::secret(&ctx.env, "STRIPE_WEBHOOK_SECRET")
+        .ok_or(AppError::Config("STRIPE_WEBHOOK_SECRET"))?;
+    let secret = secrets
+        .split(',')
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
     let signature = stripe::sign_header(secret, now, event.as_bytes());
-    let headers = move |name: &str| name.eq_ignore_ascii_case(stripe::SIGNATURE_HEADER).then(|| signature.clone());
-    webhooks::verify_and_apply(Scheme::Stripe, &ctx.env, &http::origin(&req), &headers, event.as_bytes()).await?;
-    Ok(http::see_other(&lang.href(&format!("/pledges/{}", pledge.id)))?)
+    let headers = move |name: &str| {
+        name.eq_ignore_ascii_case(stripe::SIGNATURE_HEADER)
+            .then(|| signature.clone())
+    };
+    webhooks::verify_and_apply(
+        Scheme::Stripe,
+        &ctx.env,
+        &http::origin(&req),
+        &headers,
+        event.as_bytes(),
+    )
+    .await?;
+    Ok(http::see_other(
+        &lang.href(&format!("/pledges/{}", pledge.id)),
+    )?)
 }

@@ -28,7 +28,9 @@ fn secret_name(scheme: Scheme) -> &'static str {
 }
 
 async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response, AppError> {
-    let body = crate::http::body_within(&mut req, MAX_BODY).await?.ok_or(AppError::TooLarge)?;
+    let body = crate::http::body_within(&mut req, MAX_BODY)
+        .await?
+        .ok_or(AppError::TooLarge)?;
     let headers = req.headers().clone();
     let lookup = move |name: &str| headers.get(name).ok().flatten();
     let outcome = verify_and_apply(scheme, env, &crate::http::origin(&req), &lookup, &body).await?;
@@ -37,14 +39,25 @@ async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response
 
 /// Verifies a delivery and applies it. The sandbox checkout calls this too, in process, with
 /// an event it signed itself, so both take exactly the same path.
-pub async fn verify_and_apply(scheme: Scheme, env: &Env, origin: &str, headers: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Result<&'static str, AppError> {
+pub async fn verify_and_apply(
+    scheme: Scheme,
+    env: &Env,
+    origin: &str,
+    headers: &dyn Fn(&str) -> Option<String>,
+    body: &[u8],
+) -> Result<&'static str, AppError> {
     let secrets = config::secret(env, secret_name(scheme)).unwrap_or_default();
     let now = platform::now();
     let event = match webhook::authenticate(scheme, &secrets, headers, body, now) {
         Ok(event) => event,
-        Err(r @ (Rejection::NoSecretConfigured | Rejection::BadSecret)) => return Err(AppError::Config(r.as_str())),
+        Err(r @ (Rejection::NoSecretConfigured | Rejection::BadSecret)) => {
+            return Err(AppError::Config(r.as_str()))
+        }
         Err(r) => {
-            crate::log::event("webhook_rejected", &[("scheme", scheme.as_str()), ("why", r.as_str())]);
+            crate::log::event(
+                "webhook_rejected",
+                &[("scheme", scheme.as_str()), ("why", r.as_str())],
+            );
             return Err(AppError::Rejected(r.as_str()));
         }
     };
@@ -68,6 +81,14 @@ pub async fn verify_and_apply(scheme: Scheme, env: &Env, origin: &str, headers: 
         store::ledger::Recorded::Before => "duplicate",
     };
     // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
-    crate::log::event("webhook", &[("scheme", scheme.as_str()), ("type", &event.kind), ("id", &event.id), ("outcome", outcome)]);
+    crate::log::event(
+        "webhook",
+        &[
+            ("scheme", scheme.as_str()),
+            ("type", &event.kind),
+            ("id", &event.id),
+            ("outcome", outcome),
+        ],
+    );
     Ok(outcome)
 }

@@ -8,7 +8,10 @@
 //! is the chart, which [`crate::admin::paid_per_day_svg`] builds from numbers and dates only.
 
 use super::textarea_text;
-use crate::admin::{amount, waited, AdminComment, CommentList, FlaggedEvent, LoginProblem, PledgeRow, ReplyProblem, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
+use crate::admin::{
+    amount, waited, AdminComment, CommentList, FlaggedEvent, LoginProblem, PledgeRow, ReplyProblem,
+    StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE,
+};
 use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
@@ -93,7 +96,9 @@ pub fn login(problem: Option<LoginProblem>) -> String {
     let message = problem.map(|p| {
         let text = match p {
             LoginProblem::WrongPassword => "That password is not right.",
-            LoginProblem::LockedOut => "Too many wrong passwords from here. Try again in 15 minutes.",
+            LoginProblem::LockedOut => {
+                "Too many wrong passwords from here. Try again in 15 minutes."
+            }
         };
         view! { <div class="errors" role="alert"><p>{text}</p></div> }
     });
@@ -135,7 +140,14 @@ pub fn dashboard(csrf: &str, d: Dashboard) -> String {
             <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
         </ul>
     };
-    shell("Overview", Some(Nav { section: Section::Dashboard, csrf }), main)
+    shell(
+        "Overview",
+        Some(Nav {
+            section: Section::Dashboard,
+            csrf,
+        }),
+        main,
+    )
 }
 
 /// A reply that came back with a problem, to draw again under its comment.
@@ -160,13 +172,22 @@ impl Back {
 }
 
 fn when(secs: i64) -> impl IntoView {
-    let shown = crate::time::rfc3339(secs).replace('T', " ").replace('Z', " UTC");
+    let shown = crate::time::rfc3339(secs)
+        .replace('T', " ")
+        .replace('Z', " UTC");
     view! { <time datetime=crate::time::rfc3339(secs)>{shown}</time> }
 }
 
 /// One comment with its buttons. `next` is the comment to scroll to once this one has left the
 /// list; `waited_for` is set in the "awaiting our reply" view.
-fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draft: Option<&ReplyDraft>, waited_for: Option<String>) -> impl IntoView {
+fn comment_item(
+    csrf: &str,
+    back: Back,
+    c: AdminComment,
+    next: Option<i64>,
+    draft: Option<&ReplyDraft>,
+    waited_for: Option<String>,
+) -> impl IntoView {
     let id = c.id;
     let class = match (c.is_campaign, c.status.as_str()) {
         (true, _) => "comment campaign",
@@ -175,7 +196,11 @@ fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draf
     };
     let action = |what: &str| format!("/admin/comments/{id}/{what}");
     let hidden = {
-        let (csrf, page, next) = (csrf.to_string(), back.page.to_string(), next.map(|n| n.to_string()).unwrap_or_default());
+        let (csrf, page, next) = (
+            csrf.to_string(),
+            back.page.to_string(),
+            next.map(|n| n.to_string()).unwrap_or_default(),
+        );
         move || {
             view! {
                 <input type="hidden" name="csrf" value=csrf.clone()/>
@@ -185,10 +210,15 @@ fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draf
             }
         }
     };
-    let approve = (c.status != "approved").then(|| view! { <button type="submit" formaction=action("approve")>"Approve"</button> });
+    let approve = (c.status != "approved")
+        .then(|| view! { <button type="submit" formaction=action("approve")>"Approve"</button> });
     let spam = (c.status != "spam").then(|| view! { <button type="submit" formaction=action("spam") class="secondary">"Spam"</button> });
     // Every button names its own action; the form's own is the gentlest one, never "delete".
-    let default = if c.status == "approved" { action("spam") } else { action("approve") };
+    let default = if c.status == "approved" {
+        action("spam")
+    } else {
+        action("approve")
+    };
     let buttons = view! {
         <form method="post" action=default class="actions">
             {hidden()}
@@ -219,11 +249,22 @@ fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draf
             </details>
         }
     });
-    let contact = [c.email.clone(), c.website.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-    let in_reply = c.parent_id.map(|p| view! { <span>{format!("reply to #{p}")}</span> });
-    let flagged = c.flagged.then(|| view! { <span class="badge">{format!("{} links", c.link_count)}</span> });
-    let campaign = c.is_campaign.then(|| view! { <span class="badge">{EN.comment_campaign_badge}</span> });
-    let waited = waited_for.map(|w| view! { <strong class="waited">{format!("waiting {w}")}</strong> });
+    let contact = [c.email.clone(), c.website.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let in_reply = c
+        .parent_id
+        .map(|p| view! { <span>{format!("reply to #{p}")}</span> });
+    let flagged = c
+        .flagged
+        .then(|| view! { <span class="badge">{format!("{} links", c.link_count)}</span> });
+    let campaign = c
+        .is_campaign
+        .then(|| view! { <span class="badge">{EN.comment_campaign_badge}</span> });
+    let waited =
+        waited_for.map(|w| view! { <strong class="waited">{format!("waiting {w}")}</strong> });
     view! {
         <li class=class id=format!("comment-{id}")>
             <article>
@@ -247,10 +288,22 @@ fn comment_item(csrf: &str, back: Back, c: AdminComment, next: Option<i64>, draf
 
 /// Each comment's neighbour to scroll to once it leaves the list: the next, else the one before.
 fn neighbours(ids: &[i64]) -> Vec<Option<i64>> {
-    (0..ids.len()).map(|i| ids.get(i + 1).or_else(|| i.checked_sub(1).and_then(|j| ids.get(j))).copied()).collect()
+    (0..ids.len())
+        .map(|i| {
+            ids.get(i + 1)
+                .or_else(|| i.checked_sub(1).and_then(|j| ids.get(j)))
+                .copied()
+        })
+        .collect()
 }
 
-fn comment_items(csrf: &str, back: Back, comments: Vec<AdminComment>, draft: Option<&ReplyDraft>, now: Option<i64>) -> impl IntoView {
+fn comment_items(
+    csrf: &str,
+    back: Back,
+    comments: Vec<AdminComment>,
+    draft: Option<&ReplyDraft>,
+    now: Option<i64>,
+) -> impl IntoView {
     let ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
     comments
         .into_iter()
@@ -265,9 +318,17 @@ fn comment_items(csrf: &str, back: Back, comments: Vec<AdminComment>, draft: Opt
 /// "Previous page" and "next page" links for a list of `total` rows.
 fn pager(base: &str, page: i64, per_page: i64, total: i64) -> impl IntoView {
     let join = if base.contains('?') { '&' } else { '?' };
-    let href = |p: i64| if p == 1 { base.to_string() } else { format!("{base}{join}page={p}") };
-    let prev = (page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Previous page"</a> });
-    let next = (page * per_page < total).then(|| view! { <a href=href(page + 1) rel="next">"Next page →"</a> });
+    let href = |p: i64| {
+        if p == 1 {
+            base.to_string()
+        } else {
+            format!("{base}{join}page={p}")
+        }
+    };
+    let prev =
+        (page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Previous page"</a> });
+    let next = (page * per_page < total)
+        .then(|| view! { <a href=href(page + 1) rel="next">"Next page →"</a> });
     view! { <nav class="pager" aria-label="Pages">{prev}{next}</nav> }
 }
 
@@ -286,7 +347,13 @@ pub const COMMENTS_PER_PAGE: i64 = 50;
 
 /// `GET /admin/comments?status=…`.
 pub fn comments(csrf: &str, p: CommentsPage) -> String {
-    let CommentsPage { list, page, total, comments, draft } = p;
+    let CommentsPage {
+        list,
+        page,
+        total,
+        comments,
+        draft,
+    } = p;
     let tabs = CommentList::ALL
         .iter()
         .map(|l| {
@@ -299,8 +366,13 @@ pub fn comments(csrf: &str, p: CommentsPage) -> String {
         CommentList::Approved => "On the public page. Newest first.",
         CommentList::Spam => "Never shown. Newest first.",
     };
-    let empty = comments.is_empty().then(|| view! { <p>"Nothing here."</p> });
-    let back = Back { list: Some(list), page };
+    let empty = comments
+        .is_empty()
+        .then(|| view! { <p>"Nothing here."</p> });
+    let back = Back {
+        list: Some(list),
+        page,
+    };
     let items = comment_items(csrf, back, comments, draft.as_ref(), None);
     let base = format!("/admin/comments?status={}", list.as_str());
     let main = view! {
@@ -311,24 +383,54 @@ pub fn comments(csrf: &str, p: CommentsPage) -> String {
         <ol class="comments">{items}</ol>
         {pager(&base, page, COMMENTS_PER_PAGE, total)}
     };
-    shell(list.title(), Some(Nav { section: Section::Comments, csrf }), main)
+    shell(
+        list.title(),
+        Some(Nav {
+            section: Section::Comments,
+            csrf,
+        }),
+        main,
+    )
 }
 
 /// `GET /admin/waiting`: approved visitors' comments with no reply from the campaign after them.
-pub fn waiting(csrf: &str, comments: Vec<AdminComment>, now: i64, draft: Option<ReplyDraft>) -> String {
+pub fn waiting(
+    csrf: &str,
+    comments: Vec<AdminComment>,
+    now: i64,
+    draft: Option<ReplyDraft>,
+) -> String {
     let count = match comments.len() {
         1 => "1 approved comment has".to_string(),
         n => format!("{n} approved comments have"),
     };
-    let empty = comments.is_empty().then(|| view! { <p>"Every approved comment has had our reply."</p> });
-    let items = comment_items(csrf, Back { list: None, page: 1 }, comments, draft.as_ref(), Some(now));
+    let empty = comments
+        .is_empty()
+        .then(|| view! { <p>"Every approved comment has had our reply."</p> });
+    let items = comment_items(
+        csrf,
+        Back {
+            list: None,
+            page: 1,
+        },
+        comments,
+        draft.as_ref(),
+        Some(now),
+    );
     let main = view! {
         <h1>"Awaiting our reply"</h1>
         <p class="hint">{format!("{count} no reply from the campaign after them. Oldest first.")}</p>
         {empty}
         <ol class="comments">{items}</ol>
     };
-    shell("Awaiting our reply", Some(Nav { section: Section::Waiting, csrf }), main)
+    shell(
+        "Awaiting our reply",
+        Some(Nav {
+            section: Section::Waiting,
+            csrf,
+        }),
+        main,
+    )
 }
 
 /// `GET /admin/pledges`: everything the pledges page shows.
@@ -352,7 +454,13 @@ pub struct PledgesPage {
     pub chart_svg: String,
 }
 
-const STATUSES: [Status; 5] = [Status::Paid, Status::Pending, Status::Refunded, Status::Failed, Status::Expired];
+const STATUSES: [Status; 5] = [
+    Status::Paid,
+    Status::Pending,
+    Status::Refunded,
+    Status::Failed,
+    Status::Expired,
+];
 
 /// A status as maintainers name it (the donor-facing words are sentences).
 fn status_label(s: Status) -> &'static str {
@@ -367,7 +475,11 @@ fn status_label(s: Status) -> &'static str {
 
 /// `1 gift`, `3 gifts`.
 fn plural(n: i64, one: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
 }
 
 fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
@@ -383,7 +495,11 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
                 (Some(n), false) => format!("{n} (hidden)"),
                 (None, _) => "—".to_string(),
             };
-            let refunded = if p.refunded_cents > 0 { amount(p.refunded_cents, &p.currency) } else { String::new() };
+            let refunded = if p.refunded_cents > 0 {
+                amount(p.refunded_cents, &p.currency)
+            } else {
+                String::new()
+            };
             view! {
                 <tr>
                     <td>{when(p.created_at)}</td>
@@ -413,7 +529,19 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
 }
 
 pub fn pledges(csrf: &str, p: PledgesPage) -> String {
-    let PledgesPage { filter, page, matching, rows, totals, raised, gifts, flagged, flagged_events, waiting_refunds, chart_svg } = p;
+    let PledgesPage {
+        filter,
+        page,
+        matching,
+        rows,
+        totals,
+        raised,
+        gifts,
+        flagged,
+        flagged_events,
+        waiting_refunds,
+        chart_svg,
+    } = p;
     let filter_key = filter.map_or("all", Status::as_str);
     let tabs = std::iter::once(("all", "All".to_string()))
         .chain(STATUSES.iter().map(|s| (s.as_str(), status_label(*s).to_string())))
@@ -505,7 +633,14 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
             {pager(&base, page, PAGE_SIZE, matching)}
         </section>
     };
-    shell("Pledges", Some(Nav { section: Section::Pledges, csrf }), main)
+    shell(
+        "Pledges",
+        Some(Nav {
+            section: Section::Pledges,
+            csrf,
+        }),
+        main,
+    )
 }
 
 /// `GET /admin/volunteers`.
@@ -514,7 +649,11 @@ pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) ->
         .into_iter()
         .map(|v| {
             let help = v.help_words();
-            let contact = [v.email.clone(), v.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            let contact = [v.email.clone(), v.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
             view! {
                 <tr>
                     <td>{when(v.created_at)}</td>
@@ -540,7 +679,14 @@ pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) ->
         </table>
         {pager("/admin/volunteers", page, PAGE_SIZE, total)}
     };
-    shell("Volunteers", Some(Nav { section: Section::Volunteers, csrf }), main)
+    shell(
+        "Volunteers",
+        Some(Nav {
+            section: Section::Volunteers,
+            csrf,
+        }),
+        main,
+    )
 }
 
 #[cfg(test)]
@@ -566,7 +712,16 @@ mod tests {
 
     #[test]
     fn pages_are_noindex_escaped_and_carry_the_token() {
-        let html = comments("tok123", CommentsPage { list: CommentList::Held, page: 1, total: 2, comments: vec![comment(1, "held"), comment(2, "held")], draft: None });
+        let html = comments(
+            "tok123",
+            CommentsPage {
+                list: CommentList::Held,
+                page: 1,
+                total: 2,
+                comments: vec![comment(1, "held"), comment(2, "held")],
+                draft: None,
+            },
+        );
         assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
         assert!(html.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
@@ -577,14 +732,20 @@ mod tests {
         assert!(html.contains(r#"formaction="/admin/comments/1/approve""#));
         assert!(html.contains("3 links"));
         // Each comment points at its neighbour, so the list stays in place after an action.
-        assert!(html.contains(r#"name="next" value="2""#) && html.contains(r#"name="next" value="1""#));
+        assert!(
+            html.contains(r#"name="next" value="2""#) && html.contains(r#"name="next" value="1""#)
+        );
         // Held comments get no reply form: only approved ones can be answered.
         assert!(!html.contains("Reply as the campaign"));
     }
 
     #[test]
     fn approved_comments_offer_a_reply_and_drafts_come_back_escaped() {
-        let draft = ReplyDraft { parent: 5, text: "</textarea><script>x</script>".into(), problem: ReplyProblem::TooLong };
+        let draft = ReplyDraft {
+            parent: 5,
+            text: "</textarea><script>x</script>".into(),
+            problem: ReplyProblem::TooLong,
+        };
         let html = waiting("t", vec![comment(5, "approved")], 7200, Some(draft));
         assert!(html.contains("Reply as the campaign"));
         assert!(html.contains("waiting 2 hours"));
@@ -607,4 +768,3 @@ mod tests {
         assert_eq!(neighbours(&[1]), vec![None]);
     }
 }
-

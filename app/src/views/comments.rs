@@ -1,6 +1,6 @@
 //! The comments section: threads, the campaign's replies marked, and the comment form.
 
-use super::{described_by, textarea_text, invalid, ErrorSummary, FieldError, LangField};
+use super::{described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField};
 use crate::comment::{Comment, CommentForm, CommentPage, Thread};
 use crate::content::{fill, Text};
 use crate::form::{is_web_url, Problems};
@@ -33,7 +33,9 @@ fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
     let t: &'static Text = lang.text();
     let anchor = format!("#comment-{}", comment.id);
     let who = match comment.website.filter(|w| is_web_url(w)) {
-        Some(url) => Either::Left(view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> }),
+        Some(url) => {
+            Either::Left(view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> })
+        }
         None => Either::Right(view! { <span class="who">{comment.name}</span> }),
     };
     // Replies hang two levels deep: only a thread's root offers "Reply".
@@ -91,7 +93,11 @@ pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) ->
         view! { <a href=href rel="next">{t.comments_older}</a> }
     });
     let newer = page.has_newer().then(|| {
-        let href = if page.page == 2 { format!("{}#comments", lang.href("/")) } else { format!("{}?page={}#comments", lang.href("/"), page.page - 1) };
+        let href = if page.page == 2 {
+            format!("{}#comments", lang.href("/"))
+        } else {
+            format!("{}?page={}#comments", lang.href("/"), page.page - 1)
+        };
         view! { <a href=href rel="prev">{t.comments_newer}</a> }
     });
     let empty = page.threads.is_empty();
@@ -115,8 +121,16 @@ pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) ->
 #[component]
 fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
-    let CommentFormState { form, problems, token, reply_to } = state;
-    let parent = reply_to.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default();
+    let CommentFormState {
+        form,
+        problems,
+        token,
+        reply_to,
+    } = state;
+    let parent = reply_to
+        .as_ref()
+        .map(|(id, _)| id.to_string())
+        .unwrap_or_default();
     let replying = reply_to.map(|(id, name)| {
         let href = format!("#comment-{id}");
         view! { <p class="hint"><a href=href>{fill(t.comment_replying_to, &[("name", &name)])}</a></p> }

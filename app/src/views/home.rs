@@ -3,7 +3,9 @@
 
 use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
-use super::{described_by, textarea_text, document, invalid, ErrorSummary, FieldError, LangField, PageMeta};
+use super::{
+    described_by, document, invalid, textarea_text, ErrorSummary, FieldError, LangField, PageMeta,
+};
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
 use crate::content::{fill, paragraphs, Text};
@@ -34,7 +36,15 @@ pub struct HomePage<'a> {
 }
 
 pub fn home(page: HomePage<'_>) -> String {
-    let HomePage { lang, origin, campaign, pledge, comments, comment_form, volunteer } = page;
+    let HomePage {
+        lang,
+        origin,
+        campaign,
+        pledge,
+        comments,
+        comment_form,
+        volunteer,
+    } = page;
     let t = lang.text();
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let main = view! {
@@ -50,7 +60,16 @@ pub fn home(page: HomePage<'_>) -> String {
         <CommentsSection lang=lang page=comments form=comment_form/>
         <Involved lang=lang state=volunteer/>
     };
-    document(PageMeta { lang, origin, path: "/", title: format!("{} | {}", t.page_title, t.site_name), index: true }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: format!("{} | {}", t.page_title, t.site_name),
+            index: true,
+        },
+        main,
+    )
 }
 
 #[component]
@@ -65,7 +84,13 @@ fn Hero(t: &'static Text) -> impl IntoView {
 fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
     let t: &'static Text = lang.text();
     let percent = campaign.percent();
-    let raised = fill(t.progress_raised, &[("raised", &campaign.raised.to_string()), ("goal", &campaign.goal.to_string())]);
+    let raised = fill(
+        t.progress_raised,
+        &[
+            ("raised", &campaign.raised.to_string()),
+            ("goal", &campaign.goal.to_string()),
+        ],
+    );
     let gifts = match campaign.gifts {
         1 => t.progress_gifts_one.to_string(),
         n => fill(t.progress_gifts, &[("n", &group(n))]),
@@ -73,7 +98,10 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
     let counters = campaign
         .tiers
         .iter()
-        .filter_map(|p| t.tier(&p.tier.id).map(|copy| fill(copy.counter, &[("n", &group(p.impact()))])))
+        .filter_map(|p| {
+            t.tier(&p.tier.id)
+                .map(|copy| fill(copy.counter, &[("n", &group(p.impact()))]))
+        })
         .map(|line| view! { <li>{line}</li> })
         .collect_view();
     let supporters = if campaign.recent.is_empty() {
@@ -126,7 +154,9 @@ fn TierList(t: &'static Text, tiers: Vec<crate::campaign::Tier>) -> impl IntoVie
 #[component]
 fn Story(t: &'static Text) -> impl IntoView {
     let block = |heading: &'static str, id: &'static str, text: &'static str| {
-        let ps = paragraphs(text).map(|p| view! { <p>{p}</p> }).collect_view();
+        let ps = paragraphs(text)
+            .map(|p| view! { <p>{p}</p> })
+            .collect_view();
         view! { <section aria-labelledby=id><h2 id=id>{heading}</h2>{ps}</section> }
     };
     view! {
@@ -142,7 +172,11 @@ fn Story(t: &'static Text) -> impl IntoView {
 #[component]
 fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
-    let VolunteerFormState { form, problems, token } = state;
+    let VolunteerFormState {
+        form,
+        problems,
+        token,
+    } = state;
     let kinds = HELP_KINDS
         .iter()
         .map(|kind| {
@@ -195,4 +229,3 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
         </section>
     }
 }
-

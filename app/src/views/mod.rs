@@ -11,7 +11,10 @@ mod pledge_form;
 
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
-pub use pages::{checkout_failed, cross_site, error_page, not_found, pledge_thanks, sandbox_checkout, volunteer_thanks};
+pub use pages::{
+    checkout_failed, cross_site, error_page, not_found, pledge_thanks, sandbox_checkout,
+    volunteer_thanks,
+};
 pub use pledge_form::PledgeFormState;
 
 use crate::content::{Text, CSS};
@@ -42,7 +45,11 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
     let canonical = format!("{}{}", meta.origin, here);
     let switch_href = other.href(meta.path);
     let home = lang.href("/");
-    let robots = if meta.index { "index,follow" } else { "noindex" };
+    let robots = if meta.index {
+        "index,follow"
+    } else {
+        "noindex"
+    };
     let title = meta.title;
     let html = Owner::new().with(|| {
         view! {
@@ -111,7 +118,11 @@ fn FieldError(t: &'static Text, problems: Problems, field: &'static str) -> impl
 #[component]
 fn ErrorSummary(t: &'static Text, problems: Problems) -> impl IntoView {
     (!problems.is_empty()).then(|| {
-        let items = problems.0.iter().map(|(_, p)| view! { <li>{p.message(t)}</li> }).collect_view();
+        let items = problems
+            .0
+            .iter()
+            .map(|(_, p)| view! { <li>{p.message(t)}</li> })
+            .collect_view();
         view! {
             <div class="errors" role="alert">
                 <h3>{t.form_errors_heading}</h3>

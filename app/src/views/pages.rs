@@ -14,7 +14,16 @@ pub fn not_found(lang: Lang, origin: &str) -> String {
         <p>{t.not_found}</p>
         <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
     };
-    document(PageMeta { lang, origin, path: "/", title: t.not_found_title.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: t.not_found_title.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// A 5xx page: says nothing of the cause (that goes to the log), everything about what to do.
@@ -25,7 +34,16 @@ pub fn error_page(lang: Lang, origin: &str) -> String {
         <p>{t.server_error}</p>
         <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
     };
-    document(PageMeta { lang, origin, path: "/", title: t.server_error_title.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: t.server_error_title.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// A form posted from another site (or a page that is not ours): refused, and why.
@@ -36,7 +54,16 @@ pub fn cross_site(lang: Lang, origin: &str) -> String {
         <p>{t.cross_site}</p>
         <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
     };
-    document(PageMeta { lang, origin, path: "/", title: t.cross_site_title.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: t.cross_site_title.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
@@ -47,7 +74,16 @@ pub fn checkout_failed(lang: Lang, origin: &str) -> String {
         <p>{t.checkout_failed}</p>
         <p><a class="button" href=format!("{}#give", lang.href("/"))>{t.pledge_back}</a></p>
     };
-    document(PageMeta { lang, origin, path: "/", title: t.checkout_failed_heading.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: t.checkout_failed_heading.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// Where a pledge's money goes, in words.
@@ -55,7 +91,10 @@ fn goes_to(lang: Lang, designation: &str) -> &'static str {
     let t = lang.text();
     match designation {
         GENERAL => t.form_designation_general,
-        id => t.tier(id).map(|c| c.purpose).unwrap_or(t.form_designation_general),
+        id => t
+            .tier(id)
+            .map(|c| c.purpose)
+            .unwrap_or(t.form_designation_general),
     }
 }
 
@@ -93,7 +132,16 @@ pub fn pledge_thanks(lang: Lang, origin: &str, pledge: Pledge) -> String {
         </section>
         <p><a class="button" href=lang.href("/")>{t.pledge_back}</a></p>
     };
-    document(PageMeta { lang, origin, path: &path, title: t.pledge_heading.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: &path,
+            title: t.pledge_heading.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// The local sandbox's stand-in for the provider's checkout page.
@@ -117,7 +165,16 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
             <button type="submit" name="action" value="cancel" class="secondary">{t.sandbox_cancel}</button>
         </form>
     };
-    document(PageMeta { lang, origin, path: &path, title: t.sandbox_heading.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: &path,
+            title: t.sandbox_heading.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
 
 /// After a volunteer's offer is stored.
@@ -128,6 +185,14 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
         <p>{t.volunteer_thanks}</p>
         <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
     };
-    document(PageMeta { lang, origin, path: "/volunteer/thanks", title: t.volunteer_thanks_heading.to_string(), index: false }, main)
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/volunteer/thanks",
+            title: t.volunteer_thanks_heading.to_string(),
+            index: false,
+        },
+        main,
+    )
 }
-

@@ -1,6 +1,6 @@
 //! The pledge form: a tier or an own amount, where it should go, and the donor's choices.
 
-use super::{described_by, textarea_text, invalid, ErrorSummary, FieldError, LangField};
+use super::{described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField};
 use crate::campaign::Tier;
 use crate::content::Text;
 use crate::form::Problems;
@@ -20,7 +20,11 @@ pub struct PledgeFormState {
 #[component]
 pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
-    let PledgeFormState { form, problems, enabled } = state;
+    let PledgeFormState {
+        form,
+        problems,
+        enabled,
+    } = state;
     let choices = tiers
         .iter()
         .map(|tier| {

@@ -7,21 +7,49 @@ use crate::money::Cents;
 use crate::pledge::PledgeForm;
 
 fn campaign() -> Campaign {
-    let tiers = [("women-training", 5000, 25), ("women-radio", 5000, 1), ("trainer-month", 5000, 1), ("community-meeting", 5000, 1), ("information-year", 35000, 1)];
+    let tiers = [
+        ("women-training", 5000, 25),
+        ("women-radio", 5000, 1),
+        ("trainer-month", 5000, 1),
+        ("community-meeting", 5000, 1),
+        ("information-year", 35000, 1),
+    ];
     Campaign {
         goal: Cents(5_000_000),
         raised: Cents(12_500),
         gifts: 3,
         tiers: tiers
             .iter()
-            .map(|(id, c, u)| TierProgress { tier: Tier { id: id.to_string(), amount: Cents(*c), units: *u }, net: Cents(10_000) })
+            .map(|(id, c, u)| TierProgress {
+                tier: Tier {
+                    id: id.to_string(),
+                    amount: Cents(*c),
+                    units: *u,
+                },
+                net: Cents(10_000),
+            })
             .collect(),
-        recent: vec![Supporter { name: None, at: 0 }, Supporter { name: Some("<b>Dara</b>".into()), at: 0 }],
+        recent: vec![
+            Supporter { name: None, at: 0 },
+            Supporter {
+                name: Some("<b>Dara</b>".into()),
+                at: 0,
+            },
+        ],
     }
 }
 
 fn comment(id: i64, parent: Option<i64>, body: &str) -> Comment {
-    Comment { id, parent_id: parent, name: "Dan".into(), website: Some("javascript:alert(1)".into()), body: body.into(), is_campaign: parent.is_some(), held: false, created_at: 0 }
+    Comment {
+        id,
+        parent_id: parent,
+        name: "Dan".into(),
+        website: Some("javascript:alert(1)".into()),
+        body: body.into(),
+        is_campaign: parent.is_some(),
+        held: false,
+        created_at: 0,
+    }
 }
 
 fn render(lang: Lang) -> String {
@@ -31,14 +59,24 @@ fn render(lang: Lang) -> String {
         lang,
         origin: "https://example.org",
         campaign: c,
-        pledge: PledgeFormState { form: PledgeForm::initial(&tiers), problems: Default::default(), enabled: true },
+        pledge: PledgeFormState {
+            form: PledgeForm::initial(&tiers),
+            problems: Default::default(),
+            enabled: true,
+        },
         comments: CommentPage {
-            threads: vec![Thread { root: comment(1, None, "<script>alert(1)</script>\nline two"), replies: vec![comment(2, Some(1), "thanks")] }],
+            threads: vec![Thread {
+                root: comment(1, None, "<script>alert(1)</script>\nline two"),
+                replies: vec![comment(2, Some(1), "thanks")],
+            }],
             page: 1,
             total_threads: 1,
             total_comments: 2,
         },
-        comment_form: CommentFormState { token: "tok".into(), ..Default::default() },
+        comment_form: CommentFormState {
+            token: "tok".into(),
+            ..Default::default()
+        },
         volunteer: Default::default(),
     })
 }
@@ -96,13 +134,22 @@ fn khmer_page_is_khmer() {
 fn a_form_with_mistakes_keeps_values_and_names_problems() {
     let c = campaign();
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
-    let form = PledgeForm { tier: "own".into(), amount: "3".into(), note: "keep <me>".into(), ..Default::default() };
+    let form = PledgeForm {
+        tier: "own".into(),
+        amount: "3".into(),
+        note: "keep <me>".into(),
+        ..Default::default()
+    };
     let problems = form.validate(&tiers).unwrap_err();
     let html = home(HomePage {
         lang: Lang::Km,
         origin: "",
         campaign: c,
-        pledge: PledgeFormState { form, problems, enabled: true },
+        pledge: PledgeFormState {
+            form,
+            problems,
+            enabled: true,
+        },
         comments: Default::default(),
         comment_form: Default::default(),
         volunteer: Default::default(),
@@ -124,17 +171,27 @@ fn textarea_values_cannot_break_out_of_the_field() {
     let c = campaign();
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     let note = "</textarea><script>alert(1)</script> & more";
-    let form = PledgeForm { tier: "own".into(), amount: "3".into(), note: note.into(), ..Default::default() };
+    let form = PledgeForm {
+        tier: "own".into(),
+        amount: "3".into(),
+        note: note.into(),
+        ..Default::default()
+    };
     let problems = form.validate(&tiers).unwrap_err();
     let html = home(HomePage {
         lang: Lang::En,
         origin: "",
         campaign: c,
-        pledge: PledgeFormState { form, problems, enabled: true },
+        pledge: PledgeFormState {
+            form,
+            problems,
+            enabled: true,
+        },
         comments: Default::default(),
         comment_form: Default::default(),
         volunteer: Default::default(),
     });
     assert!(!html.contains("<script>"));
-    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>"));
+    assert!(html
+        .contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>"));
 }

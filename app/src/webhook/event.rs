@@ -179,9 +179,24 @@ mod tests {
         assert_eq!(parse("5000").ok(), Some(Amount::Whole(5000)));
         assert_eq!(parse("-1").ok(), Some(Amount::Whole(-1)));
         assert_eq!(parse("0").ok(), Some(Amount::Whole(0)));
-        assert_eq!(parse("9007199254740992").ok(), Some(Amount::Whole(EXACT_LIMIT)));
-        assert_eq!(parse("-9007199254740992").ok(), Some(Amount::Whole(-EXACT_LIMIT)));
-        for unusable in ["9007199254740993", "-9007199254740993", "5000000000000000000", "18446744073709551615", "1e20", "50.5", "5000.0", "1e3"] {
+        assert_eq!(
+            parse("9007199254740992").ok(),
+            Some(Amount::Whole(EXACT_LIMIT))
+        );
+        assert_eq!(
+            parse("-9007199254740992").ok(),
+            Some(Amount::Whole(-EXACT_LIMIT))
+        );
+        for unusable in [
+            "9007199254740993",
+            "-9007199254740993",
+            "5000000000000000000",
+            "18446744073709551615",
+            "1e20",
+            "50.5",
+            "5000.0",
+            "1e3",
+        ] {
             assert_eq!(parse(unusable).ok(), Some(Amount::Unusable), "{unusable}");
         }
         for not_a_number in ["\"5000\"", "null", "[]", "{}", "true"] {

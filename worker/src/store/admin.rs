@@ -7,7 +7,10 @@
 
 use super::{batch, first, rows, stmt, totals, COUNTED};
 use crate::error::AppError;
-use app::admin::{AdminComment, CommentList, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE};
+use app::admin::{
+    AdminComment, CommentList, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow,
+    WaitingRefund, PAGE_SIZE,
+};
 use app::money::Cents;
 use app::views::admin::{Dashboard, COMMENTS_PER_PAGE};
 use serde::Deserialize;
@@ -31,7 +34,14 @@ fn offset(page: i64, per_page: i64) -> i64 {
 
 /// Starts a session; ends the one it replaces (if the browser brought one) and every expired
 /// one, so the table never grows.
-pub async fn create_session(db: &D1Database, id_hash: &str, csrf: &str, now: i64, expires_at: i64, replaces: Option<&str>) -> Result<(), AppError> {
+pub async fn create_session(
+    db: &D1Database,
+    id_hash: &str,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+    replaces: Option<&str>,
+) -> Result<(), AppError> {
     batch(
         db,
         vec![
@@ -48,17 +58,32 @@ pub async fn create_session(db: &D1Database, id_hash: &str, csrf: &str, now: i64
 }
 
 /// The CSRF token of a live session, if there is one under this hash.
-pub async fn session_csrf(db: &D1Database, id_hash: &str, now: i64) -> Result<Option<String>, AppError> {
+pub async fn session_csrf(
+    db: &D1Database,
+    id_hash: &str,
+    now: i64,
+) -> Result<Option<String>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         csrf: String,
     }
-    let s = stmt(db, "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2", &[id_hash.into(), now.into()])?;
+    let s = stmt(
+        db,
+        "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2",
+        &[id_hash.into(), now.into()],
+    )?;
     Ok(first::<Row>(s).await?.map(|r| r.csrf))
 }
 
 pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
-    stmt(db, "DELETE FROM admin_sessions WHERE id_hash = ?1", &[id_hash.into()])?.run().await.map_err(AppError::Storage)?;
+    stmt(
+        db,
+        "DELETE FROM admin_sessions WHERE id_hash = ?1",
+        &[id_hash.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
     Ok(())
 }
 
@@ -80,7 +105,11 @@ const WAITING: &str = "c.status = 'approved' AND c.is_campaign = 0 \
 const WAITING_MAX: i64 = 500;
 
 /// One page of a moderation list, and how many the list holds.
-pub async fn comment_list(db: &D1Database, list: CommentList, page: i64) -> Result<(i64, Vec<AdminComment>), AppError> {
+pub async fn comment_list(
+    db: &D1Database,
+    list: CommentList,
+    page: i64,
+) -> Result<(i64, Vec<AdminComment>), AppError> {
     // Held: oldest first, link-heavy ones at the bottom; the others newest first.
     let order = match list {
         CommentList::Held => "c.flagged, c.created_at, c.id",
@@ -99,7 +128,9 @@ pub async fn comment_list(db: &D1Database, list: CommentList, page: i64) -> Resu
         ],
     )
     .await?;
-    let [total, list] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
+    let [total, list] = results.as_slice() else {
+        return Err(AppError::Internal("unexpected batch shape"));
+    };
     Ok((count(total)?, rows(list)?))
 }
 
@@ -118,7 +149,14 @@ struct Touched {}
 
 /// Approves a comment or marks it as spam. `false`: there is no such comment.
 pub async fn set_comment_status(db: &D1Database, id: i64, status: &str) -> Result<bool, AppError> {
-    let r = stmt(db, "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id", &[id.into(), status.into()])?.all().await.map_err(AppError::Storage)?;
+    let r = stmt(
+        db,
+        "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id",
+        &[id.into(), status.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
     Ok(!rows::<Touched>(&r)?.is_empty())
 }
 
@@ -175,7 +213,10 @@ pub async fn create_reply(db: &D1Database, r: &NewReply<'_>) -> Result<i64, AppE
     .all()
     .await
     .map_err(AppError::Storage)?;
-    rows::<Row>(&res)?.first().map(|r| r.id).ok_or(AppError::Internal("insert returned no id"))
+    rows::<Row>(&res)?
+        .first()
+        .map(|r| r.id)
+        .ok_or(AppError::Internal("insert returned no id"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,9 +249,20 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
                 (SELECT COUNT(*) FROM volunteers) AS volunteers"
     );
     let results = batch(db, vec![stmt(db, &counts, &[])?, stmt(db, &totals(), &[])?]).await?;
-    let [counts, totals] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
-    let c = rows::<Counts>(counts)?.into_iter().next().ok_or(AppError::Internal("no counts"))?;
-    let t = rows::<Totals>(totals)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
+    let [counts, totals] = results.as_slice() else {
+        return Err(AppError::Internal("unexpected batch shape"));
+    };
+    let c = rows::<Counts>(counts)?
+        .into_iter()
+        .next()
+        .ok_or(AppError::Internal("no counts"))?;
+    let t = rows::<Totals>(totals)?
+        .into_iter()
+        .next()
+        .unwrap_or(Totals {
+            raised: 0,
+            gifts: 0,
+        });
     Ok(Dashboard {
         held: c.held,
         held_flagged: c.held_flagged,
@@ -244,7 +296,12 @@ pub struct PledgesData {
 }
 
 /// `filter` is a status's name or `all`; `since` the first second the chart covers.
-pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) -> Result<PledgesData, AppError> {
+pub async fn pledges_page(
+    db: &D1Database,
+    filter: &str,
+    page: i64,
+    since: i64,
+) -> Result<PledgesData, AppError> {
     #[derive(Deserialize)]
     struct Totals {
         raised: i64,
@@ -291,10 +348,15 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
         )?,
     ];
     let results = batch(db, stmts).await?;
-    let [matching, list, totals, money, flagged, flagged_events, refunds, days] = results.as_slice() else {
+    let [matching, list, totals, money, flagged, flagged_events, refunds, days] =
+        results.as_slice()
+    else {
         return Err(AppError::Internal("unexpected batch shape"));
     };
-    let money = rows::<Totals>(money)?.into_iter().next().unwrap_or(Totals { raised: 0, gifts: 0 });
+    let money = rows::<Totals>(money)?.into_iter().next().unwrap_or(Totals {
+        raised: 0,
+        gifts: 0,
+    });
     Ok(PledgesData {
         matching: count(matching)?,
         rows: rows(list)?,
@@ -310,10 +372,14 @@ pub async fn pledges_page(db: &D1Database, filter: &str, page: i64, since: i64) 
 
 /// Every pledge matching the filter, oldest first, for the CSV file.
 pub async fn all_pledges(db: &D1Database, filter: &str) -> Result<Vec<PledgeRow>, AppError> {
-    let r = stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE {FILTER} ORDER BY created_at, id"), &[filter.into()])?
-        .all()
-        .await
-        .map_err(AppError::Storage)?;
+    let r = stmt(
+        db,
+        &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE {FILTER} ORDER BY created_at, id"),
+        &[filter.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
     rows(&r)
 }
 
@@ -323,7 +389,10 @@ pub async fn all_pledges(db: &D1Database, filter: &str) -> Result<Vec<PledgeRow>
 const VOLUNTEER_COLUMNS: &str = "id, name, email, phone, place, help, message, lang, created_at";
 
 /// One page of offers of help, newest first, and how many there are.
-pub async fn volunteers_page(db: &D1Database, page: i64) -> Result<(i64, Vec<VolunteerRow>), AppError> {
+pub async fn volunteers_page(
+    db: &D1Database,
+    page: i64,
+) -> Result<(i64, Vec<VolunteerRow>), AppError> {
     let results = batch(
         db,
         vec![
@@ -336,12 +405,21 @@ pub async fn volunteers_page(db: &D1Database, page: i64) -> Result<(i64, Vec<Vol
         ],
     )
     .await?;
-    let [total, list] = results.as_slice() else { return Err(AppError::Internal("unexpected batch shape")) };
+    let [total, list] = results.as_slice() else {
+        return Err(AppError::Internal("unexpected batch shape"));
+    };
     Ok((count(total)?, rows(list)?))
 }
 
 /// Every offer of help, oldest first, for the CSV file.
 pub async fn all_volunteers(db: &D1Database) -> Result<Vec<VolunteerRow>, AppError> {
-    let r = stmt(db, &format!("SELECT {VOLUNTEER_COLUMNS} FROM volunteers ORDER BY created_at, id"), &[])?.all().await.map_err(AppError::Storage)?;
+    let r = stmt(
+        db,
+        &format!("SELECT {VOLUNTEER_COLUMNS} FROM volunteers ORDER BY created_at, id"),
+        &[],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
     rows(&r)
 }

@@ -26,13 +26,23 @@ pub enum Recorded {
 pub async fn pledge_exists(db: &D1Database, id: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
-    Ok(super::first::<One>(stmt(db, "SELECT 1 AS one FROM pledges WHERE id = ?1", &[id.into()])?).await?.is_some())
+    Ok(super::first::<One>(stmt(
+        db,
+        "SELECT 1 AS one FROM pledges WHERE id = ?1",
+        &[id.into()],
+    )?)
+    .await?
+    .is_some())
 }
 
 async fn event_recorded(db: &D1Database, scheme: &str, id: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
-    let s = stmt(db, "SELECT 1 AS one FROM webhook_events WHERE scheme = ?1 AND event_id = ?2", &[scheme.into(), id.into()])?;
+    let s = stmt(
+        db,
+        "SELECT 1 AS one FROM webhook_events WHERE scheme = ?1 AND event_id = ?2",
+        &[scheme.into(), id.into()],
+    )?;
     Ok(super::first::<One>(s).await?.is_some())
 }
 
@@ -83,7 +93,12 @@ fn outcome_sql(action: &Action) -> &'static str {
 }
 
 /// The statements that carry out an action, each guarded by the recorded outcome.
-fn effects(db: &D1Database, event: &WebhookEvent, action: &Action, now: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
+fn effects(
+    db: &D1Database,
+    event: &WebhookEvent,
+    action: &Action,
+    now: i64,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
     let (scheme, id) = (event.scheme.as_str(), event.id.as_str());
     Ok(match action {
         Action::Pay { pledge_id, amount_cents, currency, provider_ref } => vec![stmt(
@@ -148,17 +163,62 @@ fn effects(db: &D1Database, event: &WebhookEvent, action: &Action, now: i64) -> 
 /// What the event row stores besides its outcome: only what the ledger needs.
 fn recorded_fields(action: &Action) -> (Option<&str>, Option<&str>, Option<i64>, Option<&str>) {
     match action {
-        Action::Pay { pledge_id, amount_cents, currency, provider_ref } => (Some(pledge_id), provider_ref.as_deref(), Some(*amount_cents), Some(currency)),
-        Action::External { id, amount_cents, currency, provider_ref } => (Some(id), provider_ref.as_deref(), Some(*amount_cents), Some(currency)),
+        Action::Pay {
+            pledge_id,
+            amount_cents,
+            currency,
+            provider_ref,
+        } => (
+            Some(pledge_id),
+            provider_ref.as_deref(),
+            Some(*amount_cents),
+            Some(currency),
+        ),
+        Action::External {
+            id,
+            amount_cents,
+            currency,
+            provider_ref,
+        } => (
+            Some(id),
+            provider_ref.as_deref(),
+            Some(*amount_cents),
+            Some(currency),
+        ),
         Action::Close { pledge_id, .. } => (Some(pledge_id), None, None, None),
-        Action::Refund { provider_ref, refunded_total_cents, currency } => (None, Some(provider_ref), Some(*refunded_total_cents), Some(currency)),
-        Action::Flag { pledge_id, provider_ref, amount, currency, .. } => (pledge_id.as_deref(), provider_ref.as_deref(), *amount, Some(currency)),
+        Action::Refund {
+            provider_ref,
+            refunded_total_cents,
+            currency,
+        } => (
+            None,
+            Some(provider_ref),
+            Some(*refunded_total_cents),
+            Some(currency),
+        ),
+        Action::Flag {
+            pledge_id,
+            provider_ref,
+            amount,
+            currency,
+            ..
+        } => (
+            pledge_id.as_deref(),
+            provider_ref.as_deref(),
+            *amount,
+            Some(currency),
+        ),
         Action::Ignore { .. } => (None, None, None, None),
     }
 }
 
 /// Records the event and applies its action in one D1 batch, and says what it did.
-pub async fn apply_webhook(db: &D1Database, event: &WebhookEvent, action: &Action, now: i64) -> Result<Recorded, AppError> {
+pub async fn apply_webhook(
+    db: &D1Database,
+    event: &WebhookEvent,
+    action: &Action,
+    now: i64,
+) -> Result<Recorded, AppError> {
     #[derive(Deserialize)]
     struct Row {
         outcome: String,
@@ -190,12 +250,16 @@ pub async fn apply_webhook(db: &D1Database, event: &WebhookEvent, action: &Actio
     stmts.extend(effects(db, event, action, now)?);
     match batch(db, stmts).await {
         Ok(results) => {
-            let first = results.first().ok_or(AppError::Internal("the ledger batch returned nothing"))?;
+            let first = results
+                .first()
+                .ok_or(AppError::Internal("the ledger batch returned nothing"))?;
             let outcome = rows::<Row>(first)?
                 .into_iter()
                 .next()
                 .and_then(|r| Outcome::parse(&r.outcome))
-                .ok_or(AppError::Internal("the ledger recorded an outcome it cannot name"))?;
+                .ok_or(AppError::Internal(
+                    "the ledger recorded an outcome it cannot name",
+                ))?;
             Ok(Recorded::Now(outcome))
         }
         // The batch is all or nothing: if the event is on record now, this copy was a

@@ -17,7 +17,12 @@ struct Id {
 
 /// Records one action of `bucket` for this visitor if they are under every window of it, and
 /// forgets actions older than a day. `Some(id)` of the recorded action, or `None`: over a limit.
-pub async fn take(db: &D1Database, bucket: Bucket, key_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
+pub async fn take(
+    db: &D1Database,
+    bucket: Bucket,
+    key_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
     let mut under = String::new();
     let mut args: Vec<Arg<'_>> = vec![bucket.as_str().into(), key_hash.into(), now.into()];
     for w in bucket.windows() {
@@ -38,18 +43,28 @@ pub async fn take(db: &D1Database, bucket: Bucket, key_hash: &str, now: i64) -> 
         ],
     )
     .await?;
-    let inserted = results.get(1).ok_or(AppError::Internal("unexpected batch shape"))?;
+    let inserted = results
+        .get(1)
+        .ok_or(AppError::Internal("unexpected batch shape"))?;
     Ok(rows::<Id>(inserted)?.into_iter().next().map(|r| r.id))
 }
 
 /// Gives back an action taken with [`take`] (a sign-in whose password was right).
 pub async fn give_back(db: &D1Database, id: i64) -> Result<(), AppError> {
-    stmt(db, "DELETE FROM rate_events WHERE rowid = ?1", &[id.into()])?.run().await.map_err(AppError::Storage)?;
+    stmt(db, "DELETE FROM rate_events WHERE rowid = ?1", &[id.into()])?
+        .run()
+        .await
+        .map_err(AppError::Storage)?;
     Ok(())
 }
 
 /// How many actions of `bucket` this visitor has within its first window.
-pub async fn count(db: &D1Database, bucket: Bucket, key_hash: &str, now: i64) -> Result<i64, AppError> {
+pub async fn count(
+    db: &D1Database,
+    bucket: Bucket,
+    key_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct N {
         n: i64,
@@ -64,7 +79,12 @@ pub async fn count(db: &D1Database, bucket: Bucket, key_hash: &str, now: i64) ->
 }
 
 /// Marks a form token's nonce as used, until `expires_at`. `false`: it was used before.
-pub async fn use_nonce(db: &D1Database, nonce: &str, expires_at: i64, now: i64) -> Result<bool, AppError> {
+pub async fn use_nonce(
+    db: &D1Database,
+    nonce: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     let results = batch(
@@ -79,6 +99,8 @@ pub async fn use_nonce(db: &D1Database, nonce: &str, expires_at: i64, now: i64) 
         ],
     )
     .await?;
-    let inserted = results.get(1).ok_or(AppError::Internal("unexpected batch shape"))?;
+    let inserted = results
+        .get(1)
+        .ok_or(AppError::Internal("unexpected batch shape"))?;
     Ok(!rows::<One>(inserted)?.is_empty())
 }

@@ -57,7 +57,9 @@ impl From<Option<i64>> for Arg<'_> {
 
 /// An integer as D1 can take it exactly, or `None` beyond ±2^53.
 pub fn exact(n: i64) -> Option<f64> {
-    (-EXACT_LIMIT..=EXACT_LIMIT).contains(&n).then_some(n as f64)
+    (-EXACT_LIMIT..=EXACT_LIMIT)
+        .contains(&n)
+        .then_some(n as f64)
 }
 
 fn stmt(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, AppError> {
@@ -65,7 +67,9 @@ fn stmt(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatem
     for a in args {
         values.push(match a {
             Arg::Text(s) => JsValue::from_str(s),
-            Arg::Int(n) => JsValue::from_f64(exact(*n).ok_or(AppError::Internal("an integer beyond 2^53 was not bound"))?),
+            Arg::Int(n) => JsValue::from_f64(
+                exact(*n).ok_or(AppError::Internal("an integer beyond 2^53 was not bound"))?,
+            ),
             Arg::Null => JsValue::NULL,
         });
     }
@@ -76,7 +80,9 @@ fn stmt(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatem
 /// never hold) is skipped and logged by its position only, so one bad row never takes a page
 /// down for everyone.
 fn rows<T: DeserializeOwned>(r: &D1Result) -> Result<Vec<T>, AppError> {
-    let raw = r.results::<serde_json::Value>().map_err(AppError::Storage)?;
+    let raw = r
+        .results::<serde_json::Value>()
+        .map_err(AppError::Storage)?;
     Ok(decode_each(raw, std::any::type_name::<T>()))
 }
 
@@ -86,7 +92,9 @@ fn decode_each<T: DeserializeOwned>(raw: Vec<serde_json::Value>, what: &str) -> 
     for (i, v) in raw.into_iter().enumerate() {
         match serde_json::from_value(v) {
             Ok(t) => out.push(t),
-            Err(_) => crate::log::event("row_skipped", &[("type", what), ("index", &i.to_string())]),
+            Err(_) => {
+                crate::log::event("row_skipped", &[("type", what), ("index", &i.to_string())])
+            }
         }
     }
     out
@@ -98,7 +106,10 @@ async fn first<T: DeserializeOwned>(s: D1PreparedStatement) -> Result<Option<T>,
     Ok(rows::<T>(&r)?.into_iter().next())
 }
 
-async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, AppError> {
+async fn batch(
+    db: &D1Database,
+    stmts: Vec<D1PreparedStatement>,
+) -> Result<Vec<D1Result>, AppError> {
     db.batch(stmts).await.map_err(AppError::Storage)
 }
 
@@ -140,7 +151,8 @@ fn totals() -> String {
 
 /// A comment is public once approved; a held one is visible to its author only (by id, from
 /// their signed cookie, bound as a JSON array to `?1`). `?2`/`?3`: threads per page, offset.
-const VISIBLE: &str = "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
+const VISIBLE: &str =
+    "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
 
 fn comment_fields() -> String {
     format!(
@@ -208,10 +220,15 @@ async fn page_doc(db: &D1Database, fields: &str, args: &[Arg<'_>]) -> Result<Pag
     struct Row {
         page: String,
     }
-    let row = first::<Row>(stmt(db, &format!("SELECT json_object({fields}) AS page"), args)?)
-        .await?
-        .ok_or(AppError::Internal("the page statement returned no row"))?;
-    serde_json::from_str(&row.page).map_err(|_| AppError::Internal("the page statement returned bad JSON"))
+    let row = first::<Row>(stmt(
+        db,
+        &format!("SELECT json_object({fields}) AS page"),
+        args,
+    )?)
+    .await?
+    .ok_or(AppError::Internal("the page statement returned no row"))?;
+    serde_json::from_str(&row.page)
+        .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
 }
 
 fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
@@ -223,27 +240,49 @@ fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
         goal,
         raised: Cents(doc.raised),
         gifts: doc.gifts,
-        tiers: tiers.into_iter().map(|t| TierProgress { tier: Tier { id: t.id, amount: Cents(t.amount_cents), units: t.units }, net: Cents(t.net) }).collect(),
-        recent: recent.into_iter().map(|r| Supporter { name: r.name.filter(|n| !n.trim().is_empty()), at: r.at.unwrap_or(0) }).collect(),
+        tiers: tiers
+            .into_iter()
+            .map(|t| TierProgress {
+                tier: Tier {
+                    id: t.id,
+                    amount: Cents(t.amount_cents),
+                    units: t.units,
+                },
+                net: Cents(t.net),
+            })
+            .collect(),
+        recent: recent
+            .into_iter()
+            .map(|r| Supporter {
+                name: r.name.filter(|n| !n.trim().is_empty()),
+                at: r.at.unwrap_or(0),
+            })
+            .collect(),
     }
 }
 
 fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
-    let (mut roots, replies): (Vec<Comment>, Vec<Comment>) = decode_each::<CommentDoc>(std::mem::take(&mut doc.rows), "comment")
-        .into_iter()
-        .map(|c| Comment {
-            id: c.id,
-            parent_id: c.parent_id,
-            name: c.name,
-            website: c.website,
-            body: c.body,
-            is_campaign: c.is_campaign != 0,
-            held: c.held != 0,
-            created_at: c.created_at,
-        })
-        .partition(|c| c.parent_id.is_none());
+    let (mut roots, replies): (Vec<Comment>, Vec<Comment>) =
+        decode_each::<CommentDoc>(std::mem::take(&mut doc.rows), "comment")
+            .into_iter()
+            .map(|c| Comment {
+                id: c.id,
+                parent_id: c.parent_id,
+                name: c.name,
+                website: c.website,
+                body: c.body,
+                is_campaign: c.is_campaign != 0,
+                held: c.held != 0,
+                created_at: c.created_at,
+            })
+            .partition(|c| c.parent_id.is_none());
     roots.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
-    CommentPage { threads: thread(roots, replies), page, total_threads: doc.threads, total_comments: doc.comments }
+    CommentPage {
+        threads: thread(roots, replies),
+        page,
+        total_threads: doc.threads,
+        total_comments: doc.comments,
+    }
 }
 
 /// The campaign's numbers alone (`/api/campaign`).
@@ -253,11 +292,25 @@ pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError
 }
 
 /// Everything the campaign page shows, in one statement.
-pub async fn home(db: &D1Database, goal: Cents, page: i64, own_held: &[i64]) -> Result<(Campaign, CommentPage), AppError> {
+pub async fn home(
+    db: &D1Database,
+    goal: Cents,
+    page: i64,
+    own_held: &[i64],
+) -> Result<(Campaign, CommentPage), AppError> {
     let held_json = serde_json::to_string(own_held).unwrap_or_else(|_| "[]".into());
     let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
     let fields = format!("{}, {}", campaign_fields(), comment_fields());
-    let mut doc = page_doc(db, &fields, &[held_json.as_str().into(), THREADS_PER_PAGE.into(), offset.into()]).await?;
+    let mut doc = page_doc(
+        db,
+        &fields,
+        &[
+            held_json.as_str().into(),
+            THREADS_PER_PAGE.into(),
+            offset.into(),
+        ],
+    )
+    .await?;
     Ok((campaign_from(goal, &mut doc), comments_from(page, &mut doc)))
 }
 
@@ -267,7 +320,14 @@ pub async fn home(db: &D1Database, goal: Cents, page: i64, own_held: &[i64]) -> 
 use app::pledge::{NewPledge, Pledge, PledgeForm, Status};
 
 /// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`).
-pub async fn create_pledge(db: &D1Database, id: &str, p: &NewPledge, lang: &str, ip_hash: &str, now: i64) -> Result<(), AppError> {
+pub async fn create_pledge(
+    db: &D1Database,
+    id: &str,
+    p: &NewPledge,
+    lang: &str,
+    ip_hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
     stmt(
         db,
         "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, ip_hash, created_at) \
@@ -311,7 +371,12 @@ struct PledgeRow {
 const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, created_at";
 
 async fn pledge_row(db: &D1Database, id: &str) -> Result<Option<PledgeRow>, AppError> {
-    first(stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE id = ?1"), &[id.into()])?).await
+    first(stmt(
+        db,
+        &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE id = ?1"),
+        &[id.into()],
+    )?)
+    .await
 }
 
 impl PledgeRow {
@@ -341,16 +406,35 @@ pub async fn pledge(db: &D1Database, id: &str) -> Result<Option<Pledge>, AppErro
 /// A pending, recent pledge as the form that made it, for "back to the form" from the
 /// checkout (`app::pledge::may_resume`); `None` for any other pledge, whose name, email and
 /// note are then shown to nobody.
-pub async fn resumable_form(db: &D1Database, id: &str, now: i64) -> Result<Option<PledgeForm>, AppError> {
-    let Some(r) = pledge_row(db, id).await? else { return Ok(None) };
-    let Some(pledge) = r.pledge() else { return Ok(None) };
+pub async fn resumable_form(
+    db: &D1Database,
+    id: &str,
+    now: i64,
+) -> Result<Option<PledgeForm>, AppError> {
+    let Some(r) = pledge_row(db, id).await? else {
+        return Ok(None);
+    };
+    let Some(pledge) = r.pledge() else {
+        return Ok(None);
+    };
     if !app::pledge::may_resume(pledge.status, r.created_at, now) {
         return Ok(None);
     }
     Ok(Some(PledgeForm {
-        tier: r.tier.clone().unwrap_or_else(|| app::pledge::OWN_AMOUNT.to_string()),
-        amount: if r.tier.is_none() { (r.amount_cents / 100).to_string() } else { String::new() },
-        designation: if r.tier.as_deref() == Some(r.designation.as_str()) { app::pledge::SAME_AS_TIER.to_string() } else { r.designation.clone() },
+        tier: r
+            .tier
+            .clone()
+            .unwrap_or_else(|| app::pledge::OWN_AMOUNT.to_string()),
+        amount: if r.tier.is_none() {
+            (r.amount_cents / 100).to_string()
+        } else {
+            String::new()
+        },
+        designation: if r.tier.as_deref() == Some(r.designation.as_str()) {
+            app::pledge::SAME_AS_TIER.to_string()
+        } else {
+            r.designation.clone()
+        },
         name: r.name.unwrap_or_default(),
         email: r.email.unwrap_or_default(),
         show_name: (r.show_name != 0).then(|| "on".to_string()),
@@ -367,8 +451,22 @@ pub async fn tiers(db: &D1Database) -> Result<Vec<Tier>, AppError> {
         amount_cents: i64,
         units: i64,
     }
-    let r = stmt(db, "SELECT id, amount_cents, units FROM tiers ORDER BY position", &[])?.all().await.map_err(AppError::Storage)?;
-    Ok(rows::<Row>(&r)?.into_iter().map(|r| Tier { id: r.id, amount: Cents(r.amount_cents), units: r.units }).collect())
+    let r = stmt(
+        db,
+        "SELECT id, amount_cents, units FROM tiers ORDER BY position",
+        &[],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(rows::<Row>(&r)?
+        .into_iter()
+        .map(|r| Tier {
+            id: r.id,
+            amount: Cents(r.amount_cents),
+            units: r.units,
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +486,14 @@ pub async fn approved_thread_of(db: &D1Database, id: i64) -> Result<Option<i64>,
 }
 
 /// Holds a visitor's comment for moderation (their rate was counted before); returns its id.
-pub async fn create_comment(db: &D1Database, c: &NewComment, thread_id: Option<i64>, lang: &str, ip_hash: &str, now: i64) -> Result<i64, AppError> {
+pub async fn create_comment(
+    db: &D1Database,
+    c: &NewComment,
+    thread_id: Option<i64>,
+    lang: &str,
+    ip_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct Row {
         id: i64,
@@ -411,10 +516,19 @@ pub async fn create_comment(db: &D1Database, c: &NewComment, thread_id: Option<i
             now.into(),
         ],
     )?;
-    first::<Row>(s).await?.map(|r| r.id).ok_or(AppError::Internal("insert returned no id"))
+    first::<Row>(s)
+        .await?
+        .map(|r| r.id)
+        .ok_or(AppError::Internal("insert returned no id"))
 }
 
-pub async fn create_volunteer(db: &D1Database, v: &NewVolunteer, lang: &str, ip_hash: &str, now: i64) -> Result<(), AppError> {
+pub async fn create_volunteer(
+    db: &D1Database,
+    v: &NewVolunteer,
+    lang: &str,
+    ip_hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let help = v.help.join(",");
     stmt(
         db,
