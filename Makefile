@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`. Everything else is a step of theirs.
-.PHONY: dev test build setup test-setup unit integration bench clean
+.PHONY: dev test build setup test-setup lint unit integration bench clean
 
 PORT ?= 8787
 export CAMPAIGN_ROOT := $(CURDIR)
@@ -18,10 +18,18 @@ test-setup:
 build: setup
 	sh scripts/build.sh
 
-# Unit tests (native), then integration and browser tests against the built worker in workerd.
-test: test-setup
+# The lint gate first (seconds, before anything slow), then unit tests (native), then
+# integration and browser tests against the built worker in workerd.
+test: test-setup lint
 	sh scripts/build.sh
 	cargo test --workspace --no-fail-fast
+
+# Formatting and clippy with warnings as errors, natively and for the worker's wasm target.
+# The few lints allowed are listed once, in the workspace Cargo.toml ([workspace.lints]).
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p campaign-worker --target wasm32-unknown-unknown -- -D warnings
 
 bench: setup
 	sh scripts/build.sh

@@ -6,11 +6,12 @@
 //! `CF-Connecting-IP` of its own, so the rate limits count each test case apart.
 
 use campaign_tests::browser::Browser;
-use campaign_tests::{artifacts, ip, root, Resp, Worker};
+use campaign_tests::content::{copy, fill, gifts_text, raised_text, tier_word, word};
+use campaign_tests::{artifacts, comment_id, form_token, ip, now, root, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -19,53 +20,6 @@ fn shot(name: &str) -> PathBuf {
     let dir = artifacts().join("screenshots");
     std::fs::create_dir_all(&dir).expect("create tests/artifacts/screenshots");
     dir.join(name)
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_secs() as i64
-}
-
-/// The site's copy in one language (`en`, `km`).
-fn copy(lang: &str) -> toml::Table {
-    let text = std::fs::read_to_string(root().join(format!("app/content/{lang}.toml")))
-        .expect("read content");
-    text.parse().expect("parse content")
-}
-
-fn word(t: &toml::Table, key: &str) -> String {
-    t.get(key)
-        .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("no {key} in content"))
-        .to_string()
-}
-
-fn tier_word(t: &toml::Table, tier: &str, key: &str) -> String {
-    t["tiers"][tier][key]
-        .as_str()
-        .unwrap_or_else(|| panic!("no tiers.{tier}.{key}"))
-        .to_string()
-}
-
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    pairs.iter().fold(template.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
-
-/// Whole dollars as the site writes them: `US$50,000`.
-fn usd(cents: i64) -> String {
-    let digits = (cents / 100).to_string();
-    let mut out = String::from("US$");
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A browser session of its own visitor address.
@@ -93,14 +47,6 @@ fn js_string(b: &Browser, script: &str, args: Value) -> String {
         .to_string()
 }
 
-/// The `#comment-N` the browser landed on after posting a comment.
-fn comment_id_from_url(url: &str) -> i64 {
-    url.rsplit("#comment-")
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no #comment- anchor in {url}"))
-}
-
 /// Waits so a form token served at `loaded` is old enough (3 s) to be accepted.
 fn let_token_age(loaded: Instant) {
     let wanted = Duration::from_millis(3300);
@@ -108,18 +54,6 @@ fn let_token_age(loaded: Instant) {
     if waited < wanted {
         std::thread::sleep(wanted - waited);
     }
-}
-
-/// The comment form's token as served in `page`.
-fn comment_token(page: &Resp) -> String {
-    let start = page
-        .body
-        .find("id=\"comment-form\"")
-        .expect("comment form on the page");
-    let rest = &page.body[start..];
-    let at = rest.find("name=\"token\" value=\"").expect("token field")
-        + "name=\"token\" value=\"".len();
-    rest[at..].split('"').next().unwrap_or_default().to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,19 +145,11 @@ const PROGRESS: &str = "const p = document.querySelector('#progress'); const str
       counters: [...p.querySelectorAll('ul.stats li')].map(li => li.textContent), \
       supporters: [...p.querySelectorAll('ul:not(.stats) li')].map(li => li.textContent)};";
 
-fn gifts_text(t: &toml::Table, n: i64) -> String {
-    if n == 1 {
-        word(t, "progress_gifts_one")
-    } else {
-        fill(&word(t, "progress_gifts"), &[("n", &n.to_string())])
-    }
-}
-
 #[test]
 fn giving_in_english_and_khmer() {
     let started = Instant::now();
     let w = Worker::start(&[]);
-    let goal = usd(50_000 * 100);
+    let goal = 50_000 * 100;
     let (mut gifts, mut raised) = (0i64, 0i64);
     // (language, path prefix, tier, its price in cents, units one gift buys, donor's name)
     let cases = [
@@ -297,10 +223,7 @@ fn giving_in_english_and_khmer() {
         assert_eq!(after["gifts"], gifts_text(&t, gifts), "{lang}: {after}");
         assert_eq!(
             after["raised"],
-            fill(
-                &word(&t, "progress_raised"),
-                &[("raised", &usd(raised)), ("goal", &goal)]
-            ),
+            raised_text(&t, raised, goal),
             "{lang}: {after}"
         );
         assert_eq!(after["value"], (raised * 100 / (50_000 * 100)).to_string());
@@ -423,7 +346,7 @@ fn post_comment(b: &Browser, loaded: Instant, name: &str, text: &str) -> i64 {
     assert_eq!(typed, text, "the textarea holds exactly what was typed");
     let_token_age(loaded);
     b.click_and_wait("#comment-form button[type=submit]");
-    comment_id_from_url(&b.url())
+    comment_id(&b.url())
 }
 
 #[test]
@@ -666,7 +589,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     // Post every payload over HTTP, each from its own address with a token of its own (a
     // token is accepted once), all aged together.
     let tokens: Vec<String> = (0..payloads.len())
-        .map(|i| comment_token(&w.get_as("/", &ip(400 + i as u32))))
+        .map(|i| form_token(&w.get_as("/", &ip(400 + i as u32)), "comment-form"))
         .collect();
     std::thread::sleep(Duration::from_millis(3500));
     let mut posted: BTreeMap<i64, (String, String)> = BTreeMap::new();
@@ -688,7 +611,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
             ],
         );
         assert_eq!(r.status, 303, "payload {i} {p:?} was refused: {}", r.body);
-        let id = comment_id_from_url(r.header("Location").unwrap_or_default());
+        let id = comment_id(r.header("Location").unwrap_or_default());
         posted.insert(id, (name, p.clone()));
     }
     w.sql("UPDATE comments SET status = 'approved'");
@@ -743,7 +666,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
                 comments.len()
             );
             for c in comments {
-                let id = comment_id_from_url(&format!("#{}", c["id"].as_str().unwrap_or_default()));
+                let id = comment_id(&format!("#{}", c["id"].as_str().unwrap_or_default()));
                 let (name, payload) = posted
                     .get(&id)
                     .unwrap_or_else(|| panic!("unknown comment {id} on {url}"));

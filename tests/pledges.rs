@@ -1,7 +1,8 @@
 //! Giving through workerd and D1: the pledge form's rules, the sandbox checkout, Stripe
 //! Checkout against a fake Stripe API on localhost, giving switched off, the thank-you page.
 
-use campaign_tests::{ip, Resp, Worker};
+use campaign_tests::content::{copy, en, fill, word};
+use campaign_tests::{decode_form, ip, Resp, Worker};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -65,13 +66,15 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     // The thank-you page says it waits for the payment provider, in English and in Khmer.
     let thanks = w.get(&format!("/pledges/{id}"));
     assert_eq!(thanks.status, 200);
-    assert!(thanks.body.contains("Waiting for the payment provider"));
+    let pending = en("pledge_status_pending");
+    assert!(thanks.text().contains(&pending), "{}", thanks.body);
     assert_eq!(thanks.header("Cache-Control"), Some("no-store"));
     assert_eq!(thanks.header("Referrer-Policy"), Some("no-referrer"));
     let km = w.get(&format!("/km/pledges/{id}"));
-    assert!(
-        km.body.contains("lang=\"km\"") && !km.body.contains("Waiting for the payment provider")
-    );
+    assert!(km.body.contains("lang=\"km\"") && !km.text().contains(&pending));
+    assert!(km
+        .text()
+        .contains(&word(&copy("km"), "pledge_status_pending")));
     // Ids are the only key: unknown and malformed ids are 404s.
     assert_eq!(w.get(&format!("/pledges/{}", "0".repeat(32))).status, 404);
     assert_eq!(w.get("/pledges/../../etc").status, 404);
@@ -147,7 +150,7 @@ fn sandbox_pay_marks_paid_and_moves_the_totals() {
     // The anonymous donor is "Anonymous" among the supporters.
     let _ = w.post_form(&loc, &ip(103), &[("action", "pay")]);
     let recent = &w.get("/api/campaign").json()["recent"];
-    assert_eq!(recent[0]["name"], "Anonymous");
+    assert_eq!(recent[0]["name"], en("anonymous"));
 }
 
 #[test]
@@ -178,16 +181,23 @@ fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
     assert!(r.body.contains("id=\"tier-own\" value=\"own\" checked"));
     // Each problem named, in Khmer: the amount and the email.
     assert!(r.body.contains("id=\"amount-error\"") && r.body.contains("id=\"email-error\""));
-    assert!(!r.body.contains("Enter a whole amount"));
+    let (en_copy, km_copy) = (copy("en"), copy("km"));
+    let text = r.text();
+    for key in ["error_amount", "error_email"] {
+        assert!(text.contains(&word(&km_copy, key)), "{key} in Khmer");
+        assert!(!text.contains(&word(&en_copy, key)), "{key} in English");
+    }
     let en = w.post_form(
         "/pledges",
         &ip(105),
         &[("tier", "gold"), ("lang", "en"), ("note", &"x".repeat(501))],
     );
     assert_eq!(en.status, 422);
+    let text = en.text();
+    assert!(text.contains(&word(&en_copy, "error_choice")), "{text}");
     assert!(
-        en.body.contains("Please choose one of the options.")
-            && en.body.contains("at most 500 characters")
+        text.contains(&fill(&word(&en_copy, "error_too_long"), &[("n", "500")])),
+        "{text}"
     );
     for amount in ["100001", "12.5", "abc", ""] {
         assert_eq!(
@@ -235,7 +245,7 @@ fn six_pledges_in_ten_minutes_from_one_visitor_get_429_with_the_form_kept() {
     );
     assert_eq!(r.status, 429);
     assert!(r.body.contains("value=\"40\"") && r.body.contains("value=\"Kept\""));
-    assert!(r.body.contains("too often"));
+    assert!(r.text().contains(&en("error_rate_limited")), "{}", r.body);
     // Another visitor is not affected.
     assert_eq!(
         w.post_form("/pledges", &ip(108), &[("tier", "women-training")])
@@ -248,7 +258,7 @@ fn six_pledges_in_ten_minutes_from_one_visitor_get_429_with_the_form_kept() {
 fn giving_switched_off_says_so_and_posts_answer_503() {
     let w = Worker::start(&[("CHECKOUT", "")]);
     let page = w.get("/");
-    assert!(page.body.contains("Online giving is not configured yet"));
+    assert!(page.text().contains(&en("form_not_configured")));
     let r = w.post_form(
         "/pledges",
         &ip(109),
@@ -309,31 +319,6 @@ fn fake_stripe(answer: &'static str, status: u16, delay_ms: u64) -> FakeStripe {
     FakeStripe { port, seen }
 }
 
-fn decode(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (unescape(k), unescape(v)))
-        .collect()
-}
-
-fn unescape(s: &str) -> String {
-    let bytes = s.replace('+', " ").into_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[test]
 fn stripe_checkout_sessions_carry_every_parameter() {
     let fake = fake_stripe(
@@ -360,7 +345,7 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     let (line, auth, body) = &seen[0];
     assert!(line.starts_with("POST /v1/checkout/sessions "), "{line}");
     assert_eq!(auth, "Bearer sk_test_fake");
-    let p = decode(body);
+    let p = decode_form(body);
     let get = |k: &str| {
         p.iter()
             .find(|(key, _)| key == k)
@@ -401,7 +386,7 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
         &[("tier", "women-training"), ("lang", "en")],
     );
     assert_eq!(r.status, 502);
-    assert!(r.body.contains("The payment page could not be opened"));
+    assert!(r.text().contains(&en("checkout_failed_heading")));
     let rows = w.sql("SELECT status FROM pledges");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["status"], "pending");

@@ -63,10 +63,6 @@ impl Campaign {
         (self.raised.0.max(0).saturating_mul(100) / self.goal.0).min(100)
     }
 
-    pub fn tier(&self, id: &str) -> Option<&Tier> {
-        self.tiers.iter().map(|p| &p.tier).find(|t| t.id == id)
-    }
-
     /// The body of `GET /api/campaign`.
     pub fn api(&self, anonymous: &'static str) -> CampaignApi<'_> {
         CampaignApi {

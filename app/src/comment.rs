@@ -3,6 +3,75 @@
 //! Visitors' words are kept exactly as typed and only ever reach the page as text (the views
 //! escape them); replies hang two levels deep as on the old page: a reply to a reply joins
 //! its root thread.
+//!
+//! A comment's moderation state is a [`CommentStatus`], read strictly: a stored status this
+//! site does not know is an error, never guessed, so a bad row is skipped (and logged) by the
+//! worker instead of being shown as held or approved.
+
+use crate::form::Problem;
+use std::fmt;
+
+/// Where a comment stands in moderation, as D1 stores it (`comments.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub enum CommentStatus {
+    /// Waiting for a maintainer; shown only to its author.
+    Held,
+    /// Public.
+    Approved,
+    /// Kept out of sight (and available for a change of mind).
+    Spam,
+}
+
+impl CommentStatus {
+    pub const ALL: [CommentStatus; 3] = [
+        CommentStatus::Held,
+        CommentStatus::Approved,
+        CommentStatus::Spam,
+    ];
+
+    /// The stored name, as D1 and the admin query strings spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Held => "held",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+        }
+    }
+}
+
+/// A comment status this site does not know (the value is kept for the error message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCommentStatus(pub String);
+
+impl fmt::Display for UnknownCommentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown comment status {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCommentStatus {}
+
+/// Exactly the stored names: no default, no case folding.
+impl TryFrom<&str> for CommentStatus {
+    type Error = UnknownCommentStatus;
+
+    fn try_from(s: &str) -> Result<CommentStatus, UnknownCommentStatus> {
+        CommentStatus::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownCommentStatus(s.to_string()))
+    }
+}
+
+/// For serde (`try_from = "String"`): a row with an unknown status does not decode.
+impl TryFrom<String> for CommentStatus {
+    type Error = UnknownCommentStatus;
+
+    fn try_from(s: String) -> Result<CommentStatus, UnknownCommentStatus> {
+        CommentStatus::try_from(s.as_str())
+    }
+}
 
 /// A comment as the page shows it. `held` ones are shown only to their own author.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +224,21 @@ pub const TEXT_MAX: usize = 4000;
 /// More links than this and a comment goes to the bottom of the moderation queue, flagged.
 pub const LINKS_FLAGGED_ABOVE: usize = 2;
 
+/// The rule for the text of a comment, a visitor's or the campaign's reply alike: kept exactly
+/// as typed (any script, inner and outer spaces), except CRLF -> LF and control characters,
+/// which nobody types (a NUL would cut SQLite's `length()`); not blank; at most [`TEXT_MAX`]
+/// characters. The problem is [`Problem::Required`] or [`Problem::TooLong`], nothing else.
+pub fn body_rule(text: &str) -> Result<String, Problem> {
+    let body = crate::form::clean_text(text);
+    if body.trim().is_empty() {
+        Err(Problem::Required)
+    } else if body.chars().count() > TEXT_MAX {
+        Err(Problem::TooLong(TEXT_MAX))
+    } else {
+        Ok(body)
+    }
+}
+
 /// A valid comment, ready to be held for moderation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewComment {
@@ -189,19 +273,16 @@ impl CommentForm {
     }
 
     pub fn validate(&self) -> Result<NewComment, crate::form::Problems> {
-        use crate::form::{self, Problem, Problems};
+        use crate::form::{self, Problems};
         let mut problems = Problems::default();
         let name = form::required(&mut problems, "name", &self.name, NAME_MAX);
         let email = form::optional_email(&mut problems, "email", &self.email);
         let website = form::optional_url(&mut problems, "website", &self.website);
-        // Kept exactly as typed (any script, inner and outer spaces), except CRLF -> LF and
-        // control characters, which nobody types (a NUL would cut SQLite's `length()`).
-        let body = form::clean_text(&self.text);
-        if body.trim().is_empty() {
-            problems.add("text", Problem::Required);
-        } else if body.chars().count() > TEXT_MAX {
-            problems.add("text", Problem::TooLong(TEXT_MAX));
-        }
+        // An empty body only stands in while a problem is recorded: it is never returned.
+        let body = body_rule(&self.text).unwrap_or_else(|p| {
+            problems.add("text", p);
+            String::new()
+        });
         let parent_id = match self.parent_id.trim() {
             "" => None,
             p => match p.parse::<i64>() {
@@ -230,7 +311,6 @@ impl CommentForm {
 #[cfg(test)]
 mod form_tests {
     use super::*;
-    use crate::form::Problem;
 
     fn form(name: &str, text: &str) -> CommentForm {
         CommentForm {
@@ -324,5 +404,52 @@ mod form_tests {
         assert!(!f.is_bot());
         f.homepage = "http://spam".into();
         assert!(f.is_bot());
+    }
+
+    #[test]
+    fn one_body_rule_for_comments_and_replies() {
+        assert_eq!(body_rule("a\r\nb "), Ok("a\nb ".to_string()));
+        assert_eq!(body_rule(" \n\0 "), Err(Problem::Required));
+        assert_eq!(
+            body_rule(&"ក".repeat(TEXT_MAX + 1)),
+            Err(Problem::TooLong(TEXT_MAX))
+        );
+        assert_eq!(
+            body_rule(&"ក".repeat(TEXT_MAX)).map(|b| b.len()),
+            Ok(3 * TEXT_MAX)
+        );
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_unknown_ones_are_errors() {
+        for s in CommentStatus::ALL {
+            assert_eq!(CommentStatus::try_from(s.as_str()), Ok(s));
+        }
+        for bad in ["", "Held", "APPROVED", " spam", "deleted"] {
+            assert_eq!(
+                CommentStatus::try_from(bad),
+                Err(UnknownCommentStatus(bad.to_string()))
+            );
+        }
+    }
+
+    #[test]
+    fn rows_with_an_unknown_status_do_not_decode() {
+        let ok: Result<CommentStatus, _> = serde_json::from_value(serde_json::json!("spam"));
+        assert_eq!(ok.ok(), Some(CommentStatus::Spam));
+        for bad in [
+            serde_json::json!("pending"),
+            serde_json::json!("Held"),
+            serde_json::json!(1),
+            serde_json::json!(null),
+        ] {
+            let got: Result<CommentStatus, _> = serde_json::from_value(bad.clone());
+            assert!(got.is_err(), "{bad}");
+        }
     }
 }

@@ -3,16 +3,22 @@
 //!
 //! Also the two things those keys are for here: keyed hashes of visitors' IPs (the raw IP is
 //! never stored) and signed form tokens (a form posted too fast or too late is refused).
+//!
+//! This is also where the site's two primitives live, so there is one of each: the HMAC-SHA256
+//! constructor every MAC starts from ([`hmac_sha256`], webhook signatures included) and the
+//! lowercase hex every id, token and tag is written in ([`hex`]).
 
 use hmac::digest::{Key as BlockKey, KeyInit};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-type HmacSha256 = Hmac<Sha256>;
+/// HMAC with SHA-256, the site's one MAC.
+pub type HmacSha256 = Hmac<Sha256>;
 
 /// HMAC-SHA256 keyed with any bytes, without a fallible constructor: a key longer than the
 /// block is hashed first and a shorter one zero-padded, exactly as `new_from_slice` does
-/// (HMAC, RFC 2104). Every MAC of the site (keys, tokens, webhook signatures) starts here.
+/// (HMAC, RFC 2104 §2), whose error path HMAC never takes but which would otherwise need an
+/// `unwrap`. Every MAC of the site (keys, tokens, webhook signatures) starts here.
 pub fn hmac_sha256(key: &[u8]) -> HmacSha256 {
     let mut block = BlockKey::<HmacSha256>::default();
     if key.len() > block.len() {
@@ -26,13 +32,14 @@ pub fn hmac_sha256(key: &[u8]) -> HmacSha256 {
     <HmacSha256 as KeyInit>::new(&block)
 }
 
-/// The purposes keys are derived for. Adding one is adding a label, never reusing one.
+/// The purposes keys are derived for. Adding one is adding a label, never reusing one; a
+/// label, once used, never changes (every stored IP hash and sealed cookie depends on it).
+/// The admin area's CSRF token needs no key: it is random and stored with the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
     FormToken,
     IpHash,
     HeldCookie,
-    AdminCsrf,
 }
 
 impl Purpose {
@@ -41,7 +48,6 @@ impl Purpose {
             Purpose::FormToken => "campaign-site/v1/form-token",
             Purpose::IpHash => "campaign-site/v1/ip-hash",
             Purpose::HeldCookie => "campaign-site/v1/held-comments-cookie",
-            Purpose::AdminCsrf => "campaign-site/v1/admin-csrf",
         }
     }
 }
@@ -60,7 +66,7 @@ impl Key {
     }
 
     fn verify(&self, parts: &[&[u8]], tag_hex: &str) -> bool {
-        let Some(tag) = unhex(tag_hex) else {
+        let Ok(tag) = ::hex::decode(tag_hex) else {
             return false;
         };
         let mut m = hmac_sha256(&self.0);
@@ -79,27 +85,9 @@ fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     m.finalize().into_bytes().into()
 }
 
+/// Lowercase hex, two digits a byte: how every id, nonce, hash and tag of the site is written.
 pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| {
-            s.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-        })
-        .collect()
+    ::hex::encode(bytes)
 }
 
 /// A visitor's IP as stored: 128 bits of a keyed hash, never the address.
@@ -231,6 +219,106 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_never_change() {
+        // Changing one would orphan every IP hash, token and cookie made with the old key.
+        assert_eq!(Purpose::FormToken.label(), "campaign-site/v1/form-token");
+        assert_eq!(Purpose::IpHash.label(), "campaign-site/v1/ip-hash");
+        assert_eq!(
+            Purpose::HeldCookie.label(),
+            "campaign-site/v1/held-comments-cookie"
+        );
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+    }
+
+    #[test]
+    fn tags_in_any_other_shape_are_forged() {
+        let k = Key::derive("s", Purpose::FormToken);
+        let tag = hex(&k.sign(&[b"x"]));
+        assert!(k.verify(&[b"x"], &tag));
+        assert!(!k.verify(&[b"x"], &tag[1..]));
+        assert!(!k.verify(&[b"x"], &format!("{tag}0")));
+        assert!(!k.verify(&[b"x"], "é"));
+        // The hand-written decoder used `from_str_radix`, which takes a sign: "+f" read as
+        // 0x0f, so a tag starting with "0" had a twin. Only hex digits are hex now.
+        let (msg, tag) = (0u8..=255)
+            .map(|i| ([i], hex(&k.sign(&[&[i]]))))
+            .find(|(_, t)| t.starts_with('0'))
+            .unwrap();
+        assert!(k.verify(&[&msg], &tag));
+        assert!(!k.verify(&[&msg], &format!("+{}", &tag[1..])));
+    }
+
+    /// RFC 4231 §4.2-4.8, every HMAC-SHA-256 test case: key, data and expected MAC in hex.
+    /// Case 5's MAC is truncated to its first 128 bits, as the RFC gives it.
+    #[test]
+    fn hmac_sha256_passes_rfc_4231() {
+        let cases: [(&str, &str, &str); 7] = [
+            (
+                "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
+                "4869205468657265",
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+            ),
+            (
+                "4a656665",
+                "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+                "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+            ),
+            (
+                "0102030405060708090a0b0c0d0e0f10111213141516171819",
+                "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+                "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+            ),
+            (
+                "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
+                "546573742057697468205472756e636174696f6e",
+                "a3b6167473100ee06e0c796c2955552b",
+            ),
+            (
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+            (
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "5468697320697320612074657374207573696e672061206c6172676572207468616e20626c6f636b2d73697a65206b657920616e642061206c6172676572207468616e20626c6f636b2d73697a6520646174612e20546865206b6579206e6565647320746f20626520686173686564206265666f7265206265696e6720757365642062792074686520484d414320616c676f726974686d2e",
+                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+            ),
+        ];
+        for (i, (key, data, want)) in cases.iter().enumerate() {
+            let mut m = hmac_sha256(&::hex::decode(key).unwrap());
+            m.update(&::hex::decode(data).unwrap());
+            let full = hex(&m.finalize().into_bytes());
+            assert_eq!(&full[..want.len()], *want, "RFC 4231 test case {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn hmac_sha256_matches_new_from_slice_for_every_key_length() {
+        for len in [0usize, 1, 31, 32, 63, 64, 65, 100, 200] {
+            let key: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            let mut ours = hmac_sha256(&key);
+            let mut theirs = <HmacSha256 as Mac>::new_from_slice(&key).unwrap();
+            ours.update(b"message");
+            theirs.update(b"message");
+            assert_eq!(
+                ours.finalize().into_bytes(),
+                theirs.finalize().into_bytes(),
+                "key length {len}"
+            );
+        }
+    }
 
     #[test]
     fn purposes_get_different_keys() {

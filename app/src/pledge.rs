@@ -3,11 +3,15 @@
 //! The form is parsed into [`PledgeForm`] (raw strings, so that a form with a mistake can come
 //! back exactly as typed), then [`PledgeForm::validate`] turns it into a [`NewPledge`] or the
 //! list of problems. Donors are anonymous unless they tick "show my name".
+//!
+//! A pledge's [`Status`] is read strictly, from D1 as from a query: a status this site does
+//! not know is an error, so a row holding one is skipped and logged, never counted as another.
 
 use crate::campaign::Tier;
 use crate::form::{self, Problem, Problems};
 use crate::money::Cents;
 use serde::Deserialize;
+use std::fmt;
 
 pub const MIN_DOLLARS: i64 = 5;
 pub const MAX_DOLLARS: i64 = crate::money::MAX_GIFT_DOLLARS;
@@ -34,6 +38,19 @@ pub struct PledgeForm {
     pub lang: String,
 }
 
+/// What D1 keeps of a pledge's form ([`PledgeForm::from_stored`] turns it back into one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredPledgeForm {
+    /// `None` for an own amount.
+    pub tier: Option<String>,
+    pub amount_cents: i64,
+    pub designation: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub show_name: bool,
+    pub note: Option<String>,
+}
+
 /// A valid pledge, ready to be stored as pending.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPledge {
@@ -58,6 +75,31 @@ impl PledgeForm {
                 .unwrap_or_else(|| OWN_AMOUNT.to_string()),
             designation: SAME_AS_TIER.to_string(),
             ..PledgeForm::default()
+        }
+    }
+
+    /// The form that made a stored pledge, as its donor filled it in, for "back to the form"
+    /// from the checkout: a tier gift names its tier and no amount, an own amount names
+    /// [`OWN_AMOUNT`] and whole dollars, a designation equal to the tier is
+    /// [`SAME_AS_TIER`]. The language is left for the page to set.
+    pub fn from_stored(p: StoredPledgeForm) -> PledgeForm {
+        PledgeForm {
+            tier: p.tier.clone().unwrap_or_else(|| OWN_AMOUNT.to_string()),
+            amount: if p.tier.is_none() {
+                (p.amount_cents / 100).to_string()
+            } else {
+                String::new()
+            },
+            designation: if p.tier.as_deref() == Some(p.designation.as_str()) {
+                SAME_AS_TIER.to_string()
+            } else {
+                p.designation
+            },
+            name: p.name.unwrap_or_default(),
+            email: p.email.unwrap_or_default(),
+            show_name: p.show_name.then(|| "on".to_string()),
+            note: p.note.unwrap_or_default(),
+            lang: String::new(),
         }
     }
 
@@ -127,7 +169,8 @@ fn parse_dollars(s: &str) -> Option<i64> {
 
 /// Where a pledge stands. It only moves forward: pending, then failed or expired, then paid,
 /// then refunded (the ledger enforces this in SQL; see the worker's store).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub enum Status {
     Pending,
     Failed,
@@ -147,15 +190,17 @@ impl Status {
         }
     }
 
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Failed,
+        Status::Expired,
+        Status::Paid,
+        Status::Refunded,
+    ];
+
+    /// [`Status::try_from`], for a query value where an unknown one simply means none.
     pub fn parse(s: &str) -> Option<Status> {
-        Some(match s {
-            "pending" => Status::Pending,
-            "failed" => Status::Failed,
-            "expired" => Status::Expired,
-            "paid" => Status::Paid,
-            "refunded" => Status::Refunded,
-            _ => return None,
-        })
+        Status::try_from(s).ok()
     }
 
     pub fn words(self, t: &crate::content::Text) -> &'static str {
@@ -166,6 +211,39 @@ impl Status {
             Status::Paid => t.pledge_status_paid,
             Status::Refunded => t.pledge_status_refunded,
         }
+    }
+}
+
+/// A pledge status this site does not know (the value is kept for the error message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownStatus(pub String);
+
+impl fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown pledge status {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownStatus {}
+
+/// Exactly the stored names: no default, no case folding.
+impl TryFrom<&str> for Status {
+    type Error = UnknownStatus;
+
+    fn try_from(s: &str) -> Result<Status, UnknownStatus> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| UnknownStatus(s.to_string()))
+    }
+}
+
+/// For serde (`try_from = "String"`): a row with an unknown status does not decode.
+impl TryFrom<String> for Status {
+    type Error = UnknownStatus;
+
+    fn try_from(s: String) -> Result<Status, UnknownStatus> {
+        Status::try_from(s.as_str())
     }
 }
 
@@ -200,14 +278,9 @@ pub fn is_pledge_id(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Hex of 16 random bytes from the platform's CSPRNG.
+/// Lowercase hex of 16 random bytes from the platform's CSPRNG.
 pub fn pledge_id(random: [u8; 16]) -> String {
-    let mut s = String::with_capacity(32);
-    for b in random {
-        s.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-        s.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-    }
-    s
+    crate::keys::hex(&random)
 }
 
 #[cfg(test)]
@@ -351,5 +424,78 @@ mod tests {
         ] {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
+        assert_eq!(
+            pledge_id(*b"\x00\x01\x0a\xff0123456789ab"),
+            "00010aff303132333435363738396162"
+        );
+    }
+
+    #[test]
+    fn statuses_decode_strictly() {
+        for s in Status::ALL {
+            let got: Result<Status, _> = serde_json::from_value(serde_json::json!(s.as_str()));
+            assert_eq!(got.ok(), Some(s));
+        }
+        for bad in ["", "Paid", "PENDING", "paid ", "cancelled"] {
+            assert_eq!(Status::try_from(bad), Err(UnknownStatus(bad.to_string())));
+            assert_eq!(Status::parse(bad), None);
+            let got: Result<Status, _> = serde_json::from_value(serde_json::json!(bad));
+            assert!(got.is_err(), "{bad:?}");
+        }
+        let number: Result<Status, _> = serde_json::from_value(serde_json::json!(3));
+        assert!(number.is_err());
+    }
+
+    fn stored(tier: Option<&str>, designation: &str) -> StoredPledgeForm {
+        StoredPledgeForm {
+            tier: tier.map(str::to_string),
+            amount_cents: 2599,
+            designation: designation.into(),
+            ..StoredPledgeForm::default()
+        }
+    }
+
+    #[test]
+    fn a_stored_pledge_comes_back_as_its_form() {
+        // A tier gift to its own tier: the tier, no amount, "same as the tier".
+        let f = PledgeForm::from_stored(StoredPledgeForm {
+            name: Some("ដា".into()),
+            email: Some("d@example.org".into()),
+            show_name: true,
+            note: Some("a\nb".into()),
+            ..stored(Some("women-training"), "women-training")
+        });
+        assert_eq!(
+            f,
+            PledgeForm {
+                tier: "women-training".into(),
+                amount: String::new(),
+                designation: SAME_AS_TIER.into(),
+                name: "ដា".into(),
+                email: "d@example.org".into(),
+                show_name: Some("on".into()),
+                note: "a\nb".into(),
+                lang: String::new(),
+            }
+        );
+        assert_eq!(
+            f.validate(&tiers()).map(|p| p.designation).ok().as_deref(),
+            Some("women-training")
+        );
+        // A tier gift sent elsewhere keeps its designation.
+        let f = PledgeForm::from_stored(stored(Some("women-training"), GENERAL));
+        assert_eq!((f.designation.as_str(), f.amount.as_str()), (GENERAL, ""));
+        // An own amount: whole dollars (cents dropped), nothing personal, not shown.
+        let f = PledgeForm::from_stored(stored(None, GENERAL));
+        assert_eq!(
+            f,
+            PledgeForm {
+                tier: OWN_AMOUNT.into(),
+                amount: "25".into(),
+                designation: GENERAL.into(),
+                ..PledgeForm::default()
+            }
+        );
+        assert_eq!(f.validate(&tiers()).map(|p| p.amount), Ok(Cents(2500)));
     }
 }

@@ -7,6 +7,7 @@
 //! in a fresh folder of its own, and every variable is set here.
 
 pub mod browser;
+pub mod content;
 pub mod signer;
 
 use std::io::Read;
@@ -245,16 +246,34 @@ impl Worker {
 
     /// POSTs a form, url-encoded, from the visitor at `ip`.
     pub fn post_form(&self, path: &str, ip: &str, fields: &[(&str, &str)]) -> Resp {
+        self.post_form_with(path, ip, &[], fields)
+    }
+
+    /// [`Worker::post_form`] with more headers (a cookie, `Sec-Fetch-Site`, `Origin`...).
+    pub fn post_form_with(
+        &self,
+        path: &str,
+        ip: &str,
+        extra: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Resp {
         let body = encode_form(fields);
-        self.request(
-            "POST",
-            path,
-            &[
-                ("CF-Connecting-IP", ip),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            Some(body.as_bytes()),
-        )
+        let mut headers = vec![
+            ("CF-Connecting-IP", ip),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        headers.extend_from_slice(extra);
+        self.request("POST", path, &headers, Some(body.as_bytes()))
+    }
+
+    /// POSTs a JSON body with `headers` (a webhook delivery and its signature headers).
+    pub fn post_json(&self, path: &str, headers: &[(String, String)], body: &str) -> Resp {
+        let mut h: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        h.push(("Content-Type", "application/json"));
+        self.request("POST", path, &h, Some(body.as_bytes()))
     }
 
     pub fn request(
@@ -327,6 +346,19 @@ impl Resp {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
+    /// The body as a reader sees it: tags dropped, entities decoded ([`content::page_text`]).
+    pub fn text(&self) -> String {
+        content::page_text(&self.body)
+    }
+    /// The `name=value` of the cookie this response sets (empty if none).
+    pub fn cookie(&self) -> String {
+        self.header("Set-Cookie")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 fn agent() -> &'static ureq::Agent {
@@ -384,35 +416,75 @@ pub fn try_request(
 
 /// `application/x-www-form-urlencoded`, as a browser sends it.
 pub fn encode_form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    serde_urlencoded::to_string(fields).expect("form fields encode")
 }
 
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+/// The fields of an `application/x-www-form-urlencoded` body, in order.
+pub fn decode_form(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(body).unwrap_or_else(|e| panic!("not a form ({e}): {body}"))
+}
+
+/// Where a form's token sits in a page: `name="token" value="…"`.
+const TOKEN_FIELD: &str = "name=\"token\" value=\"";
+
+/// Every form token on a page, in order.
+pub fn tokens(body: &str) -> Vec<String> {
+    body.match_indices(TOKEN_FIELD)
+        .map(|(at, _)| {
+            body[at + TOKEN_FIELD.len()..]
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The token of the form `id="{form}"` (`comment-form`, `volunteer-form`) as served in `page`.
+pub fn form_token(page: &Resp, form: &str) -> String {
+    let start = page
+        .body
+        .find(&format!("id=\"{form}\""))
+        .unwrap_or_else(|| panic!("no {form} on the page"));
+    tokens(&page.body[start..])
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no token field in {form}"))
+}
+
+/// The header that moves the worker's clock by whole seconds, honoured on loopback hosts only
+/// (the worker's `site::TEST_CLOCK_HEADER`).
+pub const CLOCK: &str = "X-Test-Clock-Offset";
+
+/// `n` tokens of the form `form`, each from a page of its own (a token is accepted once), old
+/// enough already: the pages are served with the worker's clock 5 s behind, so the tokens say
+/// they were issued 5 s ago and no test sleeps the 3 s minimum away.
+pub fn aged_tokens(w: &Worker, form: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| form_token(&w.request("GET", "/", &[(CLOCK, "-5")], None), form))
+        .collect()
+}
+
+/// One aged token of the form `form` ([`aged_tokens`]).
+pub fn aged_token(w: &Worker, form: &str) -> String {
+    aged_tokens(w, form, 1).remove(0)
+}
+
+/// The comment id in a `…#comment-N` URL or `Location`.
+pub fn comment_id(url: &str) -> i64 {
+    url.rsplit("#comment-")
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no #comment- anchor in {url:?}"))
 }
 
 /// A page with every form token replaced by `TOKEN`: tokens are filled in per response (each
 /// is single-use), so two copies of one cached page differ only there.
 pub fn mask_tokens(body: &str) -> String {
-    const FIELD: &str = "name=\"token\" value=\"";
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
-    while let Some(at) = rest.find(FIELD) {
-        let start = at + FIELD.len();
+    while let Some(at) = rest.find(TOKEN_FIELD) {
+        let start = at + TOKEN_FIELD.len();
         out.push_str(&rest[..start]);
         out.push_str("TOKEN");
         rest = &rest[start..];
@@ -425,4 +497,26 @@ pub fn mask_tokens(body: &str) -> String {
 /// A fresh visitor address per test case, so rate limits never cross tests.
 pub fn ip(case: u32) -> String {
     format!("198.51.{}.{}", (case >> 8) & 255, case & 255)
+}
+
+/// The value every test instance has for the variable `name` ([`TEST_VARS`]).
+pub fn test_var(name: &str) -> &'static str {
+    TEST_VARS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no {name} in TEST_VARS"))
+}
+
+/// A pledge id (32 hex digits) made from a number, for rows a test inserts itself.
+pub fn pid(n: u32) -> String {
+    format!("{n:032x}")
+}
+
+/// Unix time in seconds, as the worker's clock reads it.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .expect("a clock after 1970")
 }

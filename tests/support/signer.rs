@@ -1,6 +1,7 @@
 //! Webhook signatures made by an independent implementation: the providers' own npm packages
 //! (`stripe` and `standardwebhooks`), through `tests/sign/sign.mjs`, never the worker's code.
 
+use super::{now, test_var, Resp, Worker};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -46,9 +47,27 @@ pub fn sign(deliveries: &[Delivery<'_>]) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// Delivers `body` to `/webhooks/stripe`, signed now with the test instance's Stripe secret.
+pub fn send_stripe(w: &Worker, body: &str) -> Resp {
+    let headers = &sign(&[Delivery {
+        scheme: "stripe",
+        secret: test_var("STRIPE_WEBHOOK_SECRET"),
+        body,
+        timestamp: now(),
+        id: "",
+    }])[0];
+    w.post_json("/webhooks/stripe", headers, body)
+}
+
+/// Delivers `body` to `/webhooks/standard` as message `id`, signed now with the test
+/// instance's Standard Webhooks secret.
+pub fn send_standard(w: &Worker, id: &str, body: &str) -> Resp {
+    let headers = &sign(&[Delivery {
+        scheme: "standard",
+        secret: test_var("STANDARD_WEBHOOK_SECRET"),
+        body,
+        timestamp: now(),
+        id,
+    }])[0];
+    w.post_json("/webhooks/standard", headers, body)
 }

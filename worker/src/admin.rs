@@ -16,35 +16,48 @@
 //! statement: `store::limits::take`): at most 5 tries in 15 minutes are ever checked, however
 //! many arrive at once, and a right password gives its place back.
 
-use crate::{config, error::AppError, http, platform, store, store::admin as db};
+use crate::site::Site;
+use crate::{error::AppError, http, platform, store, store::admin as db};
 use app::admin::{
     cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_page, reply_body,
     session_cookie, session_hash, session_id, ActionForm, CommentList, ListPlace, LoginProblem,
     Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
 };
-use app::i18n::Lang;
-use app::keys::{self, Purpose};
+use app::comment::CommentStatus;
+use app::keys;
 use app::limits::{Bucket, LOGIN_TRIES};
 use app::pledge::Status;
+use app::routes::Route;
 use app::views::admin::{self as views, CommentsPage, PledgesPage, ReplyDraft};
 use serde::Deserialize;
-use worker::{Env, Request, Response, RouteContext, Router};
+use worker::{Request, Response};
 
-pub fn routes(r: Router<'static, ()>) -> Router<'static, ()> {
-    r.get_async("/admin", h!(index))
-        .get_async("/admin/", h!(index))
-        .post_async("/admin/login", h!(login))
-        .post_async("/admin/logout", h!(logout))
-        .get_async("/admin/comments", h!(comment_list))
-        .post_async("/admin/comments/:id/:action", h!(moderate))
-        .get_async("/admin/waiting", h!(waiting))
-        .get_async("/admin/pledges", h!(pledges))
-        .get_async("/admin/pledges.csv", h!(pledges_csv))
-        .get_async("/admin/volunteers", h!(volunteers))
-        .get_async("/admin/volunteers.csv", h!(volunteers_csv))
-    // Anything else under /admin, whatever the method, is refused like the rest before it
-    // is a 404 (the entry point sends it to `unknown`), so that no path tells a visitor
-    // without a session what exists.
+/// Answers a request for a route of the admin area; every answer, refusals included, private.
+pub async fn handle(
+    route: Route,
+    params: &[String],
+    req: Request,
+    site: &Site,
+) -> worker::Result<Response> {
+    let answer = match route {
+        Route::AdminIndex => index(req, site).await,
+        Route::AdminLogin => login(req, site).await,
+        Route::AdminLogout => logout(req, site).await,
+        Route::AdminComments => comment_list(req, site).await,
+        Route::AdminModerate => moderate(req, site, params).await,
+        Route::AdminWaiting => waiting(req, site).await,
+        Route::AdminPledges => pledges(req, site).await,
+        Route::AdminPledgesCsv => pledges_csv(req, site).await,
+        Route::AdminVolunteers => volunteers(req, site).await,
+        Route::AdminVolunteersCsv => volunteers_csv(req, site).await,
+        // Anything else under /admin, whatever the method, is refused like the rest before
+        // it is a 404, so that no path tells a visitor without a session what exists.
+        _ => unknown(req, site).await,
+    };
+    match answer {
+        Ok(resp) => Ok(resp),
+        Err(e) => e.into_response(site),
+    }
 }
 
 /// The most a form post to `/admin` may carry (a reply is at most 4,000 characters).
@@ -88,13 +101,13 @@ impl From<Refusal> for AdminError {
 }
 
 impl AdminError {
-    /// Called by `h!`, like [`AppError::into_response`].
-    pub fn into_response(self, lang: Lang, origin: &str) -> worker::Result<Response> {
+    /// Like [`AppError::into_response`], and private.
+    pub fn into_response(self, site: &Site) -> worker::Result<Response> {
         let resp = match self {
             AdminError::Refused(Refusal::SignIn) => http::see_other("/admin")?,
             AdminError::Refused(Refusal::NoSession) => Response::empty()?.with_status(401),
             AdminError::Refused(Refusal::Csrf) => Response::error("This form is stale or was not sent from the admin pages. Reload the page and try again.", 403)?,
-            AdminError::App(e) => e.into_response(lang, origin)?,
+            AdminError::App(e) => e.into_response(site)?,
         };
         private(resp)
     }
@@ -127,25 +140,27 @@ struct Session {
 
 /// The session the request's cookie names, if it is live. A cookie not shaped like an id is
 /// not looked up.
-async fn session(req: &Request, env: &Env) -> Result<Option<Session>, AppError> {
+async fn session(req: &Request, site: &Site) -> Result<Option<Session>, AppError> {
     let Some(id) = http::cookie(req, SESSION_COOKIE).filter(|id| is_session_id(id)) else {
         return Ok(None);
     };
     let id_hash = session_hash(&id);
-    let db = env.d1("DB")?;
-    Ok(db::session_csrf(&db, &id_hash, platform::now())
+    let db = site.db()?;
+    Ok(db::session_csrf(db, &id_hash, site.now)
         .await?
         .map(|csrf| Session { id_hash, csrf }))
 }
 
 /// The session of a GET, or the refusal for its kind.
-async fn require(req: &Request, env: &Env, without: Refusal) -> Result<Session, AdminError> {
-    session(req, env).await?.ok_or(AdminError::Refused(without))
+async fn require(req: &Request, site: &Site, without: Refusal) -> Result<Session, AdminError> {
+    session(req, site)
+        .await?
+        .ok_or(AdminError::Refused(without))
 }
 
 /// The session of a post and its form, once the form's CSRF token is the session's.
-async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionForm), AdminError> {
-    let session = require(req, env, Refusal::NoSession).await?;
+async fn require_post(req: &mut Request, site: &Site) -> Result<(Session, ActionForm), AdminError> {
+    let session = require(req, site, Refusal::NoSession).await?;
     let body = http::body_within(req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
@@ -159,11 +174,11 @@ async fn require_post(req: &mut Request, env: &Env) -> Result<(Session, ActionFo
 }
 
 /// `GET /admin`: the overview, or the login form.
-async fn index(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let Some(s) = session(&req, &ctx.env).await? else {
+async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let Some(s) = session(&req, site).await? else {
         return page(200, views::login(None));
     };
-    let d = db::dashboard(&ctx.env.d1("DB")?).await?;
+    let d = db::dashboard(site.db()?).await?;
     page(200, views::dashboard(&s.csrf, d))
 }
 
@@ -174,41 +189,40 @@ struct LoginForm {
 }
 
 /// `POST /admin/login`.
-async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let env = &ctx.env;
-    let db = env.d1("DB")?;
-    let now = platform::now();
-    let visitor = keys::ip_hash(
-        &config::key(env, Purpose::IpHash)?,
-        &platform::client_ip(&req),
-    );
+async fn login(mut req: Request, site: &Site) -> Result<Response, AdminError> {
+    let db = site.db()?;
+    let now = site.now;
+    let visitor = site.visitor(&req)?;
     // The try takes its place first: refused tries are not counted nor checked, so the lock
     // ends on time for a maintainer who keeps trying.
-    let Some(place) = store::limits::take(&db, Bucket::Login, &visitor, now).await? else {
+    let Some(place) = store::limits::take(db, Bucket::Login, &visitor, now).await? else {
         return page(429, views::login(Some(LoginProblem::LockedOut)));
     };
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
     let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let password =
-        config::secret(env, "ADMIN_PASSWORD").ok_or(AppError::Config("ADMIN_PASSWORD"))?;
+    let password = site
+        .config
+        .admin_password
+        .as_deref()
+        .ok_or(AppError::Config("ADMIN_PASSWORD"))?;
     if !keys::constant_time_eq(form.password.as_bytes(), password.as_bytes()) {
         // The failure that starts a lock-out says so at once.
-        return if store::limits::count(&db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES {
+        return if store::limits::count(db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES {
             page(429, views::login(Some(LoginProblem::LockedOut)))
         } else {
             page(403, views::login(Some(LoginProblem::WrongPassword)))
         };
     }
-    store::limits::give_back(&db, place).await?;
+    store::limits::give_back(db, place).await?;
     let id = session_id(platform::random16());
     let csrf = keys::hex(&platform::random16());
     let replaces = http::cookie(&req, SESSION_COOKIE)
         .filter(|id| is_session_id(id))
         .map(|id| session_hash(&id));
     db::create_session(
-        &db,
+        db,
         &session_hash(&id),
         &csrf,
         now,
@@ -222,31 +236,31 @@ async fn login(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Admi
 }
 
 /// `POST /admin/logout`: the session ends in D1, and the browser forgets the cookie.
-async fn logout(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let (s, _) = require_post(&mut req, &ctx.env).await?;
-    db::end_session(&ctx.env.d1("DB")?, &s.id_hash).await?;
+async fn logout(mut req: Request, site: &Site) -> Result<Response, AdminError> {
+    let (s, _) = require_post(&mut req, site).await?;
+    db::end_session(site.db()?, &s.id_hash).await?;
     let mut resp = http::see_other("/admin")?;
     resp.headers_mut()
         .set("Set-Cookie", &cleared_session_cookie())?;
     Ok(private(resp)?)
 }
 
-async fn unknown_page(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    require(&req, &ctx.env, Refusal::SignIn).await?;
+async fn unknown_page(req: Request, site: &Site) -> Result<Response, AdminError> {
+    require(&req, site, Refusal::SignIn).await?;
     Err(AppError::NotFound.into())
 }
 
 /// Any other method or path under `/admin` the routes above do not take.
-pub async fn unknown(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
+async fn unknown(req: Request, site: &Site) -> Result<Response, AdminError> {
     if req.method() == worker::Method::Get {
-        unknown_page(req, ctx).await
+        unknown_page(req, site).await
     } else {
-        unknown_post(req, ctx).await
+        unknown_post(req, site).await
     }
 }
 
-async fn unknown_post(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    require(&req, &ctx.env, Refusal::NoSession).await?;
+async fn unknown_post(req: Request, site: &Site) -> Result<Response, AdminError> {
+    require(&req, site, Refusal::NoSession).await?;
     Err(AppError::NotFound.into())
 }
 
@@ -254,21 +268,21 @@ async fn unknown_post(req: Request, ctx: RouteContext<()>) -> Result<Response, A
 // Moderation and replies
 
 /// `GET /admin/comments?status=held|approved|spam&page=n`.
-async fn comment_list(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
-    let list = CommentList::parse(&http::query(&req, "status").unwrap_or_default());
+async fn comment_list(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let s = require(&req, site, Refusal::SignIn).await?;
+    let list = CommentList::from_query(&http::query(&req, "status").unwrap_or_default());
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
-    page(200, render_list(&ctx.env, &s, list, page_no, None).await?)
+    page(200, render_list(site, &s, list, page_no, None).await?)
 }
 
 async fn render_list(
-    env: &Env,
+    site: &Site,
     s: &Session,
     list: CommentList,
     page_no: i64,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let (total, comments) = db::comment_list(&env.d1("DB")?, list, page_no).await?;
+    let (total, comments) = db::comment_list(site.db()?, list, page_no).await?;
     Ok(views::comments(
         &s.csrf,
         CommentsPage {
@@ -282,45 +296,45 @@ async fn render_list(
 }
 
 /// `GET /admin/waiting`: approved comments still waiting for the campaign's reply.
-async fn waiting(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
-    page(200, render_waiting(&ctx.env, &s, None).await?)
+async fn waiting(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let s = require(&req, site, Refusal::SignIn).await?;
+    page(200, render_waiting(site, &s, None).await?)
 }
 
 async fn render_waiting(
-    env: &Env,
+    site: &Site,
     s: &Session,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let comments = db::waiting(&env.d1("DB")?).await?;
-    Ok(views::waiting(&s.csrf, comments, platform::now(), draft))
+    let comments = db::waiting(site.db()?).await?;
+    Ok(views::waiting(&s.csrf, comments, site.now, draft))
 }
 
 /// `POST /admin/comments/{id}/{approve|spam|delete|reply}`: one click, then back to the same
 /// place in the same list.
-async fn moderate(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let (s, form) = require_post(&mut req, &ctx.env).await?;
-    let origin = http::origin(&req);
-    let id = ctx
-        .param("id")
+async fn moderate(
+    mut req: Request,
+    site: &Site,
+    params: &[String],
+) -> Result<Response, AdminError> {
+    let (s, form) = require_post(&mut req, site).await?;
+    let origin = site.origin.clone();
+    let id = params
+        .first()
         .and_then(|id| id.parse::<i64>().ok())
         .filter(|id| *id > 0)
         .ok_or(AppError::NotFound)?;
-    let action = ctx
-        .param("action")
+    let action = params
+        .get(1)
         .and_then(|a| Moderation::parse(a))
         .ok_or(AppError::NotFound)?;
-    let db = ctx.env.d1("DB")?;
+    let db = site.db()?;
     let place = form.place();
     let done = match action {
-        Moderation::Approve | Moderation::Spam => {
-            let status = action
-                .new_status()
-                .ok_or(AppError::Internal("an action without a status"))?;
-            db::set_comment_status(&db, id, status).await?
-        }
-        Moderation::Delete => db::delete_comment(&db, id).await?,
-        Moderation::Reply => return reply(&ctx.env, &origin, &s, id, &form, place).await,
+        Moderation::Approve => db::set_comment_status(db, id, CommentStatus::Approved).await?,
+        Moderation::Spam => db::set_comment_status(db, id, CommentStatus::Spam).await?,
+        Moderation::Delete => db::delete_comment(db, id).await?,
+        Moderation::Reply => return reply(site, &origin, &s, id, &form, place).await,
     };
     if !done {
         return Err(AppError::NotFound.into());
@@ -332,14 +346,14 @@ async fn moderate(mut req: Request, ctx: RouteContext<()>) -> Result<Response, A
 
 /// A reply as the campaign: public at once, threaded under the comment it answers.
 async fn reply(
-    env: &Env,
+    site: &Site,
     origin: &str,
     s: &Session,
     parent: i64,
     form: &ActionForm,
     place: ListPlace,
 ) -> Result<Response, AdminError> {
-    let db = env.d1("DB")?;
+    let db = site.db()?;
     let body = match reply_body(&form.text) {
         Ok(body) => body,
         Err(problem) => {
@@ -349,25 +363,25 @@ async fn reply(
                 problem,
             });
             let html = match place.list {
-                Some(list) => render_list(env, s, list, place.page, draft).await?,
-                None => render_waiting(env, s, draft).await?,
+                Some(list) => render_list(site, s, list, place.page, draft).await?,
+                None => render_waiting(site, s, draft).await?,
             };
             return page(422, html);
         }
     };
-    let (thread, lang) = db::reply_target(&db, parent)
+    let (thread, lang) = db::reply_target(db, parent)
         .await?
         .ok_or(AppError::NotFound)?;
     let name = app::admin::campaign_name(&lang);
     db::create_reply(
-        &db,
+        db,
         &db::NewReply {
             parent,
             thread,
             name,
             body: &body,
             lang: &lang,
-            now: platform::now(),
+            now: site.now,
         },
     )
     .await?;
@@ -396,13 +410,13 @@ fn pledge_filter(req: &Request) -> &'static str {
 }
 
 /// `GET /admin/pledges?status=…&page=n`.
-async fn pledges(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+async fn pledges(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let s = require(&req, site, Refusal::SignIn).await?;
     let filter = pledge_filter(&req);
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
-    let today = day_of(platform::now());
+    let today = day_of(site.now);
     let since = (today - (CHART_DAYS - 1)) * 86_400;
-    let d = db::pledges_page(&ctx.env.d1("DB")?, filter, page_no, since).await?;
+    let d = db::pledges_page(site.db()?, filter, page_no, since).await?;
     let chart_svg = paid_per_day_svg(&d.days, today);
     let html = views::pledges(
         &s.csrf,
@@ -424,11 +438,11 @@ async fn pledges(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminE
 }
 
 /// A CSV file to download, named with what it holds and the day.
-fn csv(name: &str, body: String) -> Result<Response, AdminError> {
+fn csv(site: &Site, name: &str, body: String) -> Result<Response, AdminError> {
     let mut resp = Response::ok(body)?;
     let h = resp.headers_mut();
     h.set("Content-Type", "text/csv; charset=utf-8")?;
-    let day = app::time::date(platform::now());
+    let day = app::time::date(site.now);
     h.set(
         "Content-Disposition",
         &format!("attachment; filename=\"{name}-{day}.csv\""),
@@ -437,24 +451,28 @@ fn csv(name: &str, body: String) -> Result<Response, AdminError> {
 }
 
 /// `GET /admin/pledges.csv?status=…`: every pledge the filter matches.
-async fn pledges_csv(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    require(&req, &ctx.env, Refusal::NoSession).await?;
+async fn pledges_csv(req: Request, site: &Site) -> Result<Response, AdminError> {
+    require(&req, site, Refusal::NoSession).await?;
     let filter = pledge_filter(&req);
-    let rows = db::all_pledges(&ctx.env.d1("DB")?, filter).await?;
-    csv(&format!("pledges-{filter}"), app::admin::pledges_csv(&rows))
+    let rows = db::all_pledges(site.db()?, filter).await?;
+    csv(
+        site,
+        &format!("pledges-{filter}"),
+        app::admin::pledges_csv(&rows),
+    )
 }
 
 /// `GET /admin/volunteers?page=n`.
-async fn volunteers(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    let s = require(&req, &ctx.env, Refusal::SignIn).await?;
+async fn volunteers(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let s = require(&req, site, Refusal::SignIn).await?;
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
-    let (total, rows) = db::volunteers_page(&ctx.env.d1("DB")?, page_no).await?;
+    let (total, rows) = db::volunteers_page(site.db()?, page_no).await?;
     page(200, views::volunteers(&s.csrf, page_no, total, rows))
 }
 
 /// `GET /admin/volunteers.csv`.
-async fn volunteers_csv(req: Request, ctx: RouteContext<()>) -> Result<Response, AdminError> {
-    require(&req, &ctx.env, Refusal::NoSession).await?;
-    let rows = db::all_volunteers(&ctx.env.d1("DB")?).await?;
-    csv("volunteers", app::admin::volunteers_csv(&rows))
+async fn volunteers_csv(req: Request, site: &Site) -> Result<Response, AdminError> {
+    require(&req, site, Refusal::NoSession).await?;
+    let rows = db::all_volunteers(site.db()?).await?;
+    csv(site, "volunteers", app::admin::volunteers_csv(&rows))
 }

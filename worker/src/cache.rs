@@ -16,23 +16,13 @@
 //! emulates it.
 
 use app::i18n::Lang;
-use worker::{Cache, Env, Headers, Request, Response, Result};
+use worker::{Cache, Headers, Request, Response, Result};
 
-/// How long the edge keeps a page at most.
-pub const EDGE_TTL_SECS: u32 = 60;
-
-/// `EDGE_CACHE_SECS` (0 to 60; 60 when unset): how long the edge keeps a page; 0 switches the
-/// edge cache off (the integration tests that change D1 behind the worker's back do).
-pub fn ttl(env: &Env) -> u32 {
-    crate::config::var(env, "EDGE_CACHE_SECS")
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .unwrap_or(EDGE_TTL_SECS)
-        .min(EDGE_TTL_SECS)
-}
+pub use crate::http::etag;
 
 /// The cache key for a request, or `None` when it must not be served from or stored in the cache.
-pub fn key(req: &Request, env: &Env) -> Option<String> {
-    if ttl(env) == 0 {
+pub fn key(req: &Request, ttl: u32) -> Option<String> {
+    if ttl == 0 {
         return None;
     }
     if req
@@ -58,26 +48,6 @@ pub fn key(req: &Request, env: &Env) -> Option<String> {
         Some(p) => format!("{base}?page={p}"),
         None => base,
     })
-}
-
-/// A strong ETag of a body: a 64-bit hash, eight bytes at a step.
-///
-/// An ETag only has to change when the page does; it guards nothing, so it needs no
-/// cryptographic hash. SHA-256 of a 20-33 KB page cost more CPU than rendering it in wasm.
-pub fn etag(body: &str) -> String {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let bytes = body.as_bytes();
-    let mut h: u64 = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ w).wrapping_mul(K).rotate_left(29);
-    }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
-    }
-    h ^= h >> 32;
-    format!("\"{h:016x}\"")
 }
 
 /// A page as the edge keeps it: the rendered template (token slots unfilled) and its ETag.

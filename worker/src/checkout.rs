@@ -3,12 +3,17 @@
 //! Stripe's API is called directly (`POST {STRIPE_API_BASE}/v1/checkout/sessions`), not through
 //! an SDK: one request with a dozen fields does not earn a dependency in the wasm.
 
-use crate::config;
+use crate::site::Site;
 use app::i18n::Lang;
 use app::pledge::NewPledge;
 use std::fmt;
 use std::time::Duration;
-use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+
+/// The one Stripe API version every call pins (the one the project's `stripe` npm package
+/// speaks). The webhook endpoint and the account's default version must be set to it too
+/// (README, "Deploy"), since Stripe renders events in the endpoint's version.
+pub const STRIPE_VERSION: &str = "2026-10-28.endive";
 
 /// How long the provider gets before the visitor is told to try again.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -82,18 +87,25 @@ pub fn session_fields(
 
 /// Creates the session and returns the checkout URL to send the visitor to.
 pub async fn stripe_session(
-    env: &Env,
-    origin: &str,
+    site: &Site,
     lang: Lang,
     id: &str,
     pledge: &NewPledge,
 ) -> Result<String, CheckoutError> {
-    let key = config::secret(env, "STRIPE_SECRET_KEY").ok_or(CheckoutError::NoKey)?;
-    let base =
-        config::var(env, "STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into());
-    let campaign_id = config::var(env, "CAMPAIGN_ID").unwrap_or_default();
-    let body = serde_urlencoded::to_string(session_fields(origin, lang, id, pledge, &campaign_id))
-        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    let key = site
+        .config
+        .stripe_secret_key
+        .as_deref()
+        .ok_or(CheckoutError::NoKey)?;
+    let base = &site.config.stripe_api_base;
+    let body = serde_urlencoded::to_string(session_fields(
+        &site.origin,
+        lang,
+        id,
+        pledge,
+        &site.config.campaign_id,
+    ))
+    .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
     let headers = Headers::new();
     let set = |k: &str, v: &str| {
         headers
@@ -104,6 +116,7 @@ pub async fn stripe_session(
     set("Content-Type", "application/x-www-form-urlencoded")?;
     // Stripe treats a retried POST with the same key as the same request.
     set("Idempotency-Key", &format!("pledge-{id}"))?;
+    set("Stripe-Version", STRIPE_VERSION)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers.clone())

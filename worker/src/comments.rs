@@ -7,15 +7,16 @@
 //! moderation; their author sees them at once through a signed cookie naming their own.
 
 use crate::pages::{again, Overrides, Tokens};
-use crate::{config, error::AppError, http, platform, store};
+use crate::site::Site;
+use crate::{error::AppError, http, store};
 use app::comment::CommentForm;
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
-use app::keys::{self, Key, Purpose};
+use app::keys::{self, Key};
 use app::limits::Bucket;
 use app::views::{CommentFormState, VolunteerFormState};
 use app::volunteer::VolunteerForm;
-use worker::{Env, Request, Response, RouteContext};
+use worker::{Request, Response};
 
 const HELD_COOKIE: &str = "held";
 /// The newest held comments a visitor's cookie remembers.
@@ -24,14 +25,14 @@ const HELD_MAX: usize = 20;
 const MAX_FORM: usize = 64 * 1024;
 
 /// The ids of the visitor's own held comments, from their signed cookie.
-pub fn own_held(req: &Request, env: &Env) -> Vec<i64> {
+pub fn own_held(req: &Request, site: &Site) -> Vec<i64> {
     let Some(raw) = http::cookie(req, HELD_COOKIE) else {
         return Vec::new();
     };
-    let Ok(key) = config::key(env, Purpose::HeldCookie) else {
+    let Ok(keys) = site.keys() else {
         return Vec::new();
     };
-    keys::unseal(&key, &raw)
+    keys::unseal(&keys.held_cookie, &raw)
         .map(|v| {
             v.split('-')
                 .filter_map(|id| id.parse().ok())
@@ -58,16 +59,14 @@ type Refusal = (Problem, Tokens);
 /// recorded now, so a scraped token posts once). A bad token gets fresh tokens back, never
 /// pre-aged ones, so the minimum age cannot be skipped.
 async fn check_token(
-    env: &Env,
+    site: &Site,
     form: &str,
     token: &str,
-    now: i64,
 ) -> Result<Result<(), Refusal>, AppError> {
-    let Ok(good) = keys::check_form_token(&config::key(env, Purpose::FormToken)?, form, token, now)
-    else {
+    let Ok(good) = keys::check_form_token(&site.keys()?.form_token, form, token, site.now) else {
         return Ok(Err((Problem::Token, Tokens::Fresh)));
     };
-    if !store::limits::use_nonce(&env.d1("DB")?, &good.nonce, good.remember_until, now).await? {
+    if !store::limits::use_nonce(site.db()?, &good.nonce, good.remember_until, site.now).await? {
         return Ok(Err((Problem::Token, Tokens::Fresh)));
     }
     Ok(Ok(()))
@@ -75,16 +74,12 @@ async fn check_token(
 
 /// Counts the action against the visitor's limits, atomically; the keyed IP hash to store.
 async fn check_rate(
-    env: &Env,
+    site: &Site,
     req: &Request,
     bucket: Bucket,
-    now: i64,
 ) -> Result<Result<String, Refusal>, AppError> {
-    let ip_hash = keys::ip_hash(
-        &config::key(env, Purpose::IpHash)?,
-        &platform::client_ip(req),
-    );
-    match store::limits::take(&env.d1("DB")?, bucket, &ip_hash, now).await? {
+    let ip_hash = site.visitor(req)?;
+    match store::limits::take(site.db()?, bucket, &ip_hash, site.now).await? {
         Some(_) => Ok(Ok(ip_hash)),
         None => Ok(Err((Problem::RateLimited, Tokens::Aged))),
     }
@@ -104,118 +99,102 @@ fn one(p: Problem) -> Problems {
     problems
 }
 
-async fn comment_again(
-    req: &Request,
-    env: &Env,
-    lang: Lang,
-    status: u16,
+/// What a refused comment puts back on the page.
+struct CommentAgain {
     form: CommentForm,
-    problems: Problems,
     own_held: Vec<i64>,
-    tokens: Tokens,
-) -> Result<Response, AppError> {
-    let reply_to = form.parent_id.parse().ok();
-    let ov = Overrides {
-        comment: Some(CommentFormState {
-            form,
-            problems,
+}
+
+impl CommentAgain {
+    async fn answer(
+        self,
+        site: &Site,
+        lang: Lang,
+        status: u16,
+        problems: Problems,
+        tokens: Tokens,
+    ) -> Result<Response, AppError> {
+        let reply_to = self.form.parent_id.parse().ok();
+        let ov = Overrides {
+            comment: Some(CommentFormState {
+                form: self.form,
+                problems,
+                ..Default::default()
+            }),
+            own_held: self.own_held,
+            reply_to,
             ..Default::default()
-        }),
-        own_held,
-        reply_to,
-        ..Default::default()
-    };
-    again(req, env, lang, status, ov, tokens).await
+        };
+        again(site, lang, status, ov, tokens).await
+    }
 }
 
 /// `POST /comments` and `POST /km/comments`.
-pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (path_lang, _) = Lang::split_path(&req.path());
-    let origin = http::origin(&req);
+pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
     let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = http::form_lang(&form.lang, path_lang);
-    let held = own_held(&req, &ctx.env);
+    let lang = http::form_lang(&form.lang, site.lang);
+    let held = own_held(&req, site);
     if form.is_bot() {
         return Ok(http::see_other(&format!("{}#comments", lang.href("/")))?);
     }
-    let now = platform::now();
-    if let Err((p, tokens)) = check_token(&ctx.env, "comment", &form.token, now).await? {
-        return comment_again(
-            &req,
-            &ctx.env,
-            lang,
-            status_of(&p),
+    if let Err((p, tokens)) = check_token(site, "comment", &form.token).await? {
+        return CommentAgain {
             form,
-            one(p),
-            held,
-            tokens,
-        )
+            own_held: held,
+        }
+        .answer(site, lang, status_of(&p), one(p), tokens)
         .await;
     }
     let comment = match form.validate() {
         Ok(c) => c,
         Err(problems) => {
-            return comment_again(
-                &req,
-                &ctx.env,
-                lang,
-                422,
+            return CommentAgain {
                 form,
-                problems,
-                held,
-                Tokens::Aged,
-            )
+                own_held: held,
+            }
+            .answer(site, lang, 422, problems, Tokens::Aged)
             .await
         }
     };
-    let db = ctx.env.d1("DB")?;
+    let db = site.db()?;
     let thread_id = match comment.parent_id {
         None => None,
-        Some(parent) => match store::approved_thread_of(&db, parent).await? {
+        Some(parent) => match store::approved_thread_of(db, parent).await? {
             Some(t) => Some(t),
             None => {
                 let mut problems = Problems::default();
                 problems.add("parent_id", Problem::Parent);
-                return comment_again(
-                    &req,
-                    &ctx.env,
-                    lang,
-                    422,
+                return CommentAgain {
                     form,
-                    problems,
-                    held,
-                    Tokens::Aged,
-                )
+                    own_held: held,
+                }
+                .answer(site, lang, 422, problems, Tokens::Aged)
                 .await;
             }
         },
     };
-    let ip_hash = match check_rate(&ctx.env, &req, Bucket::Comment, now).await? {
+    let ip_hash = match check_rate(site, &req, Bucket::Comment).await? {
         Ok(h) => h,
         Err((p, tokens)) => {
-            return comment_again(
-                &req,
-                &ctx.env,
-                lang,
-                status_of(&p),
+            return CommentAgain {
                 form,
-                one(p),
-                held,
-                tokens,
-            )
+                own_held: held,
+            }
+            .answer(site, lang, status_of(&p), one(p), tokens)
             .await
         }
     };
-    let id = store::create_comment(&db, &comment, thread_id, lang.code(), &ip_hash, now).await?;
+    let id =
+        store::create_comment(db, &comment, thread_id, lang.code(), &ip_hash, site.now).await?;
     let mut ids = vec![id];
     ids.extend(held.into_iter().filter(|h| *h != id).take(HELD_MAX - 1));
     let cookie = held_cookie(
-        &config::key(&ctx.env, Purpose::HeldCookie)?,
+        &site.keys()?.held_cookie,
         &ids,
-        origin.starts_with("https://"),
+        site.origin.starts_with("https://"),
     );
     let mut resp = http::see_other(&format!("{}#comment-{id}", lang.href("/")))?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
@@ -223,8 +202,7 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
 }
 
 async fn volunteer_again(
-    req: &Request,
-    env: &Env,
+    site: &Site,
     lang: Lang,
     status: u16,
     form: VolunteerForm,
@@ -239,45 +217,42 @@ async fn volunteer_again(
         }),
         ..Default::default()
     };
-    again(req, env, lang, status, ov, tokens).await
+    again(site, lang, status, ov, tokens).await
 }
 
 /// `POST /volunteer` and `POST /km/volunteer`.
-pub async fn volunteer(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (path_lang, _) = Lang::split_path(&req.path());
+pub async fn volunteer(mut req: Request, site: &Site) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
     let form = VolunteerForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
-    let lang = http::form_lang(&form.lang, path_lang);
+    let lang = http::form_lang(&form.lang, site.lang);
     if form.is_bot() {
         return Ok(http::see_other(&lang.href("/volunteer/thanks"))?);
     }
-    let now = platform::now();
-    if let Err((p, tokens)) = check_token(&ctx.env, "volunteer", &form.token, now).await? {
-        return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await;
+    if let Err((p, tokens)) = check_token(site, "volunteer", &form.token).await? {
+        return volunteer_again(site, lang, status_of(&p), form, one(p), tokens).await;
     }
     let offer = match form.validate() {
         Ok(v) => v,
         Err(problems) => {
-            return volunteer_again(&req, &ctx.env, lang, 422, form, problems, Tokens::Aged).await
+            return volunteer_again(site, lang, 422, form, problems, Tokens::Aged).await
         }
     };
-    let ip_hash = match check_rate(&ctx.env, &req, Bucket::Volunteer, now).await? {
+    let ip_hash = match check_rate(site, &req, Bucket::Volunteer).await? {
         Ok(h) => h,
         Err((p, tokens)) => {
-            return volunteer_again(&req, &ctx.env, lang, status_of(&p), form, one(p), tokens).await
+            return volunteer_again(site, lang, status_of(&p), form, one(p), tokens).await
         }
     };
-    store::create_volunteer(&ctx.env.d1("DB")?, &offer, lang.code(), &ip_hash, now).await?;
+    store::create_volunteer(site.db()?, &offer, lang.code(), &ip_hash, site.now).await?;
     Ok(http::see_other(&lang.href("/volunteer/thanks"))?)
 }
 
 /// `GET /volunteer/thanks`.
-pub async fn volunteer_thanks(req: Request, _ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (lang, _) = Lang::split_path(&req.path());
+pub fn volunteer_thanks(site: &Site) -> Result<Response, AppError> {
     Ok(http::html(
         200,
-        app::views::volunteer_thanks(lang, &http::origin(&req)),
+        app::views::volunteer_thanks(site.lang, &site.origin),
     )?)
 }

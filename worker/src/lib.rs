@@ -1,30 +1,22 @@
-//! The edge entry point: one router, thin handlers, one place that sets the security headers.
+//! The edge entry point: one route table, thin handlers, one place that sets the security
+//! headers.
 //!
 //! Handlers read like the HTTP they serve: parse the request into `app` types, ask the
 //! [`store`] (every SQL statement lives there), render with `app::views`, answer. Business
-//! rules live in `app`, never here.
-
-/// Wraps a handler that returns `Result<Response, AppError>` into one the router takes; the
-/// error becomes a response (in the language of the path) in exactly one place.
-macro_rules! h {
-    ($handler:path) => {
-        |req: worker::Request, ctx: worker::RouteContext<()>| async move {
-            let (lang, _) = app::i18n::Lang::split_path(&req.path());
-            let origin = $crate::http::origin(&req);
-            match $handler(req, ctx).await {
-                Ok(resp) => Ok(resp),
-                Err(e) => e.into_response(lang, &origin),
-            }
-        }
-    };
-}
+//! rules live in `app`; the worker decides only what the platform must (which request is
+//! which, what the environment says).
+//!
+//! A request: [`fetch`] matches it against `app::routes` (a table compiled into the binary,
+//! nothing built per request), refuses a form post from another site, builds the request's
+//! [`site::Site`] (settings parsed once per isolate), and calls the route's handler; an error
+//! becomes a response in one place (`AppError::into_response`), and every response leaves
+//! through `http::secure`.
 
 mod admin;
 mod api;
 mod cache;
 mod checkout;
 mod comments;
-mod config;
 mod error;
 mod http;
 mod log;
@@ -32,64 +24,22 @@ mod pages;
 mod platform;
 mod pledges;
 mod sandbox;
+mod site;
 mod store;
 mod webhooks;
 
-use app::i18n::Lang;
+use app::routes::{self, Route};
 use error::AppError;
-use worker::{
-    event, Context, Env, Method, Request, RequestInit, Response, Result, RouteContext, Router,
-};
+use site::Site;
+use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result};
 
 /// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
 const ROBOTS: &str = "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /pledges/\nDisallow: /km/pledges/\nDisallow: /sandbox/\nDisallow: /km/sandbox/\n";
 
-type Handler<T> = fn(Request, RouteContext<()>) -> T;
-
-/// Registers a GET route at `path` and at its Khmer twin under `/km`.
-fn get_both<T>(r: Router<'static, ()>, path: &str, f: Handler<T>) -> Router<'static, ()>
-where
-    T: std::future::Future<Output = Result<Response>> + 'static,
-{
-    r.get_async(path, f).get_async(&Lang::Km.href(path), f)
-}
-
-/// Registers a POST route at `path` and at its Khmer twin under `/km`.
-fn post_both<T>(r: Router<'static, ()>, path: &str, f: Handler<T>) -> Router<'static, ()>
-where
-    T: std::future::Future<Output = Result<Response>> + 'static,
-{
-    r.post_async(path, f).post_async(&Lang::Km.href(path), f)
-}
-
-fn router() -> Router<'static, ()> {
-    let r = Router::new()
-        .get("/healthz", |_, _| Response::ok("ok"))
-        .get("/robots.txt", |_, _| Response::ok(ROBOTS))
-        .get_async("/api/campaign", h!(api::campaign))
-        .post_async("/webhooks/stripe", h!(webhooks::stripe))
-        .post_async("/webhooks/standard", h!(webhooks::standard));
-    let r = r.get_async("/api/pledges/:id", h!(pledges::api));
-    let r = get_both(r, "/", h!(pages::home));
-    let r = post_both(r, "/pledges", h!(pledges::create));
-    let r = get_both(r, "/pledges/:id", h!(pledges::thanks));
-    let r = get_both(r, "/sandbox/checkout/:id", h!(sandbox::page));
-    let r = post_both(r, "/sandbox/checkout/:id", h!(sandbox::act));
-    let r = post_both(r, "/comments", h!(comments::create));
-    let r = post_both(r, "/volunteer", h!(comments::volunteer));
-    let r = get_both(r, "/volunteer/thanks", h!(comments::volunteer_thanks));
-    let r = admin::routes(r);
-    // A path under /admin that no admin route matches (`/admin/pledges.csv/` slips past the
-    // router's catch-all) is still refused like the rest of the area, never a public answer.
-    let r = r.or_else_any_method_async("/admin/*rest", h!(admin::unknown));
-    r.get_async("/km", h!(pages::km_root))
-        .or_else_any_method_async("/*path", h!(pages::not_found))
-}
-
-/// Whether a POST to `path` is a browser form of ours, which must come from our own pages.
-/// Providers' webhooks come from servers and prove themselves by signature instead.
-fn is_form_post(req: &Request) -> bool {
-    req.method() == Method::Post && !req.path().starts_with("/webhooks/")
+/// Whether a route is a browser form of ours, which must come from our own pages. Providers'
+/// webhooks come from servers and prove themselves by signature instead.
+fn is_form(route: Route) -> bool {
+    !matches!(route, Route::WebhookStripe | Route::WebhookStandard)
 }
 
 /// `HEAD` is answered as `GET` without the body (monitors, link previews and crawlers use it):
@@ -103,19 +53,21 @@ fn as_get(req: &Request) -> Result<Request> {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let (lang, _) = Lang::split_path(&req.path());
-    let origin = http::origin(&req);
-    if is_form_post(&req) && http::is_cross_site(&req) {
-        return Ok(http::secure(
-            AppError::CrossSite.into_response(lang, &origin)?,
-        ));
-    }
     let head = req.method() == Method::Head;
-    let req = if head { as_get(&req)? } else { req };
-    let resp = match router().run(req, env).await {
-        Ok(resp) => resp,
-        Err(e) => AppError::from(e).into_response(lang, &origin)?,
+    let method = match req.method() {
+        Method::Get | Method::Head => routes::Method::Get,
+        Method::Post => routes::Method::Post,
+        _ => routes::Method::Other,
     };
+    let path = req.path();
+    let matched = routes::route(method, &path);
+    let params: Vec<String> = matched.params.iter().map(|p| p.to_string()).collect();
+    let site = Site::new(&req, env, matched.lang);
+    if method == routes::Method::Post && is_form(matched.route) && http::is_cross_site(&req) {
+        return Ok(http::secure(AppError::CrossSite.into_response(&site)?));
+    }
+    let req = if head { as_get(&req)? } else { req };
+    let resp = dispatch(matched.route, &params, req, &site).await?;
     let resp = if head {
         Response::empty()?
             .with_status(resp.status_code())
@@ -124,4 +76,43 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         resp
     };
     Ok(http::secure(resp))
+}
+
+/// The handler of each route; its error answered in the language of the path.
+async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) -> Result<Response> {
+    let param = params.first().map(String::as_str).unwrap_or_default();
+    let answer = match route {
+        Route::Health => return Response::ok("ok"),
+        Route::Robots => return Response::ok(ROBOTS),
+        Route::MethodNotAllowed => return Response::error("Method Not Allowed", 405),
+        Route::ApiCampaign => api::campaign(site).await,
+        Route::ApiPledge => pledges::api(site, param).await,
+        Route::WebhookStripe => webhooks::stripe(req, site).await,
+        Route::WebhookStandard => webhooks::standard(req, site).await,
+        Route::Home => pages::home(req, site).await,
+        Route::KmRoot => pages::km_root(),
+        Route::PledgeCreate => pledges::create(req, site).await,
+        Route::PledgeThanks => pledges::thanks(site, param).await,
+        Route::SandboxPage => sandbox::page(site, param).await,
+        Route::SandboxAct => sandbox::act(req, site, param).await,
+        Route::CommentCreate => comments::create(req, site).await,
+        Route::VolunteerCreate => comments::volunteer(req, site).await,
+        Route::VolunteerThanks => comments::volunteer_thanks(site),
+        Route::NotFound => Err(AppError::NotFound),
+        Route::AdminIndex
+        | Route::AdminLogin
+        | Route::AdminLogout
+        | Route::AdminComments
+        | Route::AdminModerate
+        | Route::AdminWaiting
+        | Route::AdminPledges
+        | Route::AdminPledgesCsv
+        | Route::AdminVolunteers
+        | Route::AdminVolunteersCsv
+        | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
+    };
+    match answer {
+        Ok(resp) => Ok(resp),
+        Err(e) => e.into_response(site),
+    }
 }

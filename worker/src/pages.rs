@@ -6,12 +6,13 @@
 //! so the template can be kept at the edge and shared.
 
 use crate::cache::{self, Cached};
-use crate::{config, error::AppError, http, platform, store};
+use crate::site::{Checkout, Site};
+use crate::{error::AppError, http, platform, store};
 use app::i18n::Lang;
-use app::keys::{self, Purpose};
+use app::keys;
 use app::pledge::{is_pledge_id, PledgeForm};
 use app::views::{self, CommentFormState, HomePage, PledgeFormState, VolunteerFormState};
-use worker::{Env, Request, Response, RouteContext};
+use worker::{Request, Response};
 
 /// How old the tokens of a served page say they are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,17 +38,12 @@ pub struct Overrides {
     pub reply_to: Option<i64>,
 }
 
-/// Draws the campaign page, with token slots where the forms' tokens go.
-pub async fn render_home(
-    env: &Env,
-    origin: &str,
-    lang: Lang,
-    loopback: bool,
-    ov: Overrides,
-) -> Result<String, AppError> {
-    let db = env.d1("DB")?;
+/// Draws the campaign page in `lang` (the path's, or after a post the form's own), with token
+/// slots where the forms' tokens go.
+pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<String, AppError> {
     let page = ov.page.max(1);
-    let (campaign, comments) = store::home(&db, config::goal(env), page, &ov.own_held).await?;
+    let (campaign, comments) =
+        store::home(site.db()?, site.config.goal, page, &ov.own_held).await?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let mut comment_form = ov.comment.unwrap_or_default();
     comment_form.token = keys::token_slot("comment");
@@ -63,11 +59,11 @@ pub async fn render_home(
     volunteer.token = keys::token_slot("volunteer");
     Ok(views::home(HomePage {
         lang,
-        origin,
+        origin: &site.origin,
         pledge: PledgeFormState {
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,
-            enabled: config::checkout(env, loopback) != config::Checkout::Off,
+            enabled: site.checkout() != Checkout::Off,
         },
         campaign,
         comments,
@@ -77,14 +73,17 @@ pub async fn render_home(
 }
 
 /// A rendered page as this response sends it: its token slots filled with tokens of its own.
-pub fn serve(env: &Env, page: &Cached, tokens: Tokens) -> Result<Response, AppError> {
-    let key = config::key(env, Purpose::FormToken)?;
-    let now = platform::now();
+pub fn serve(site: &Site, page: &Cached, tokens: Tokens) -> Result<Response, AppError> {
     let issued = match tokens {
-        Tokens::Fresh => now,
-        Tokens::Aged => now - keys::TOKEN_MIN_AGE_SECS,
+        Tokens::Fresh => site.now,
+        Tokens::Aged => site.now - keys::TOKEN_MIN_AGE_SECS,
     };
-    let body = keys::fill_token_slots(&page.template, &key, issued, platform::random16);
+    let body = keys::fill_token_slots(
+        &page.template,
+        &site.keys()?.form_token,
+        issued,
+        platform::random16,
+    );
     let mut resp = Response::from_html(body)?.with_status(page.status);
     resp.headers_mut().set("ETag", &page.etag)?;
     Ok(resp)
@@ -93,35 +92,29 @@ pub fn serve(env: &Env, page: &Cached, tokens: Tokens) -> Result<Response, AppEr
 /// The page again after a form post, with what the visitor sent and what is wrong with it:
 /// private (it carries their words), never cached.
 pub async fn again(
-    req: &Request,
-    env: &Env,
+    site: &Site,
     lang: Lang,
     status: u16,
     ov: Overrides,
     tokens: Tokens,
 ) -> Result<Response, AppError> {
-    let template = render_home(env, &http::origin(req), lang, http::is_loopback(req), ov).await?;
+    let template = render_home(site, lang, ov).await?;
     let page = Cached {
         status,
         etag: cache::etag(&template),
         template,
     };
-    Ok(http::private(serve(env, &page, tokens)?)?)
+    Ok(http::private(serve(site, &page, tokens)?)?)
 }
 
 /// `GET /` and `GET /km/`: from the edge cache when it has the page.
-pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let key = cache::key(&req, &ctx.env);
+pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
+    let key = cache::key(&req, site.config.edge_ttl);
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup(key).await {
-            return Ok(cache::for_browser(
-                &req,
-                serve(&ctx.env, &hit, Tokens::Fresh)?,
-            )?);
+            return Ok(cache::for_browser(&req, serve(site, &hit, Tokens::Fresh)?)?);
         }
     }
-    let (lang, _) = Lang::split_path(&req.path());
-    let origin = http::origin(&req);
     let page = http::query(&req, "page")
         .and_then(|p| p.parse::<i64>().ok())
         .filter(|p| (1..=10_000).contains(p))
@@ -130,7 +123,7 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
     let mut ov = Overrides {
         page,
         reply_to,
-        own_held: crate::comments::own_held(&req, &ctx.env),
+        own_held: crate::comments::own_held(&req, site),
         ..Default::default()
     };
     // Back from the checkout without paying: the form as the visitor left it, while the
@@ -138,38 +131,32 @@ pub async fn home(req: Request, ctx: RouteContext<()>) -> Result<Response, AppEr
     // page is private.
     let resume = http::query(&req, "resume").filter(|id| is_pledge_id(id));
     if let Some(id) = &resume {
-        let db = ctx.env.d1("DB")?;
-        if let Some(form) = store::resumable_form(&db, id, platform::now()).await? {
+        if let Some(form) = store::resumable_form(site.db()?, id, site.now).await? {
             ov.pledge = Some(form);
         }
     }
-    let template = render_home(&ctx.env, &origin, lang, http::is_loopback(&req), ov).await?;
+    let template = render_home(site, site.lang, ov).await?;
     let page = Cached {
         status: 200,
         etag: cache::etag(&template),
         template,
     };
     if resume.is_some() {
-        return Ok(http::private(serve(&ctx.env, &page, Tokens::Fresh)?)?);
+        return Ok(http::private(serve(site, &page, Tokens::Fresh)?)?);
     }
     if let Some(key) = &key {
         // The page is served even if the edge cannot keep it.
-        if let Err(e) = cache::store(key, cache::ttl(&ctx.env), &page).await {
+        if let Err(e) = cache::store(key, site.config.edge_ttl, &page).await {
             crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
         }
     }
     Ok(cache::for_browser(
         &req,
-        serve(&ctx.env, &page, Tokens::Fresh)?,
+        serve(site, &page, Tokens::Fresh)?,
     )?)
 }
 
 /// `/km` without its slash: the Khmer home page lives at `/km/`.
-pub async fn km_root(_req: Request, _ctx: RouteContext<()>) -> Result<Response, AppError> {
+pub fn km_root() -> Result<Response, AppError> {
     Ok(http::see_other("/km/")?)
-}
-
-/// Anything no route matched: a real 404 page in the language of the path's prefix.
-pub async fn not_found(_req: Request, _ctx: RouteContext<()>) -> Result<Response, AppError> {
-    Err(AppError::NotFound)
 }

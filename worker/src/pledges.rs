@@ -1,24 +1,22 @@
 //! Giving: `POST /pledges` records a pending pledge and sends the visitor to the checkout;
 //! `GET /pledges/{id}` is its thank-you page; `GET /api/pledges/{id}` its status as JSON.
 
-use crate::config::{self, Checkout};
 use crate::pages::{again, Overrides, Tokens};
+use crate::site::{Checkout, Site};
 use crate::{checkout, error::AppError, http, platform, store};
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
-use app::keys::{self, Purpose};
 use app::limits::Bucket;
 use app::pledge::{is_pledge_id, pledge_id, PledgeForm};
 use serde::Serialize;
-use worker::{Request, Response, RouteContext};
+use worker::{Request, Response};
 
 /// Forms are small; anything bigger is not our form.
 pub const MAX_FORM: usize = 16 * 1024;
 
 /// The page again, with the form as the visitor sent it and what is wrong with it.
 async fn form_again(
-    req: &Request,
-    ctx: &RouteContext<()>,
+    site: &Site,
     lang: Lang,
     status: u16,
     form: PledgeForm,
@@ -29,55 +27,52 @@ async fn form_again(
         pledge_problems: problems,
         ..Default::default()
     };
-    again(req, &ctx.env, lang, status, ov, Tokens::Fresh).await
+    again(site, lang, status, ov, Tokens::Fresh).await
 }
 
 /// `POST /pledges` and `POST /km/pledges`.
-pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (path_lang, _) = Lang::split_path(&req.path());
-    let origin = http::origin(&req);
+pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
     // A body that is not a form at all reads as an empty form: every problem gets named.
     let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = http::form_lang(&form.lang, path_lang);
-    let mode = config::checkout(&ctx.env, http::is_loopback(&req));
+    let lang = http::form_lang(&form.lang, site.lang);
+    let mode = site.checkout();
     if mode == Checkout::Off {
-        return form_again(&req, &ctx, lang, 503, form, Problems::default()).await;
+        return form_again(site, lang, 503, form, Problems::default()).await;
     }
-    let db = ctx.env.d1("DB")?;
-    let tiers = store::tiers(&db).await?;
+    let db = site.db()?;
+    let tiers = store::tiers(db).await?;
     let pledge = match form.validate(&tiers) {
         Ok(p) => p,
-        Err(problems) => return form_again(&req, &ctx, lang, 422, form, problems).await,
+        Err(problems) => return form_again(site, lang, 422, form, problems).await,
     };
-    let now = platform::now();
-    let ip_hash = keys::ip_hash(
-        &config::key(&ctx.env, Purpose::IpHash)?,
-        &platform::client_ip(&req),
-    );
-    if store::limits::take(&db, Bucket::Pledge, &ip_hash, now)
+    let ip_hash = site.visitor(&req)?;
+    if store::limits::take(db, Bucket::Pledge, &ip_hash, site.now)
         .await?
         .is_none()
     {
         let mut problems = Problems::default();
         problems.add("", Problem::RateLimited);
-        return form_again(&req, &ctx, lang, 429, form, problems).await;
+        return form_again(site, lang, 429, form, problems).await;
     }
     let id = pledge_id(platform::random16());
-    store::create_pledge(&db, &id, &pledge, lang.code(), &ip_hash, now).await?;
+    store::create_pledge(db, &id, &pledge, lang.code(), &ip_hash, site.now).await?;
     match mode {
         Checkout::Sandbox => Ok(http::see_other(
             &lang.href(&format!("/sandbox/checkout/{id}")),
         )?),
         Checkout::Stripe => {
-            match checkout::stripe_session(&ctx.env, &origin, lang, &id, &pledge).await {
+            match checkout::stripe_session(site, lang, &id, &pledge).await {
                 Ok(url) => Ok(http::see_other(&url)?),
                 // The pledge stays pending and nothing else changes; the visitor can try again.
                 Err(e) => {
                     crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);
-                    Ok(http::html(502, app::views::checkout_failed(lang, &origin))?)
+                    Ok(http::html(
+                        502,
+                        app::views::checkout_failed(lang, &site.origin),
+                    )?)
                 }
             }
         }
@@ -87,17 +82,16 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> Result<Response,
 
 /// `GET /pledges/{id}`: the thank-you page. Its id is the only key to it: never cached, never
 /// sent on as a referrer.
-pub async fn thanks(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (lang, _) = Lang::split_path(&req.path());
-    let id = ctx.param("id").cloned().unwrap_or_default();
-    if !is_pledge_id(&id) {
+pub async fn thanks(site: &Site, id: &str) -> Result<Response, AppError> {
+    if !is_pledge_id(id) {
         return Err(AppError::NotFound);
     }
-    let db = ctx.env.d1("DB")?;
-    let pledge = store::pledge(&db, &id).await?.ok_or(AppError::NotFound)?;
+    let pledge = store::pledge(site.db()?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(http::private(http::html(
         200,
-        app::views::pledge_thanks(lang, &http::origin(&req), pledge),
+        app::views::pledge_thanks(site.lang, &site.origin, pledge),
     )?)?)
 }
 
@@ -113,11 +107,9 @@ struct PledgeApi<'a> {
 }
 
 /// `GET /api/pledges/{id}`.
-pub async fn api(_req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let id = ctx.param("id").cloned().unwrap_or_default();
-    let db = ctx.env.d1("DB")?;
-    let found = if is_pledge_id(&id) {
-        store::pledge(&db, &id).await?
+pub async fn api(site: &Site, id: &str) -> Result<Response, AppError> {
+    let found = if is_pledge_id(id) {
+        store::pledge(site.db()?, id).await?
     } else {
         None
     };

@@ -6,33 +6,28 @@
 //! *and* the request was made to a loopback host (`localhost`, `127.0.0.1`, `[::1]`): if the
 //! variable ever reaches a deployed worker, nobody can mark a pledge paid through it.
 
-use crate::config::{self, Checkout};
+use crate::site::{Checkout, Site};
 use crate::{error::AppError, http, platform, store, webhooks};
-use app::i18n::Lang;
 use app::keys::hex;
 use app::pledge::{is_pledge_id, Pledge, Status};
 use app::webhook::{stripe, Scheme};
-use worker::{Request, Response, RouteContext};
+use worker::{Request, Response};
 
-async fn pending_pledge(req: &Request, ctx: &RouteContext<()>) -> Result<Pledge, AppError> {
-    if config::checkout(&ctx.env, http::is_loopback(req)) != Checkout::Sandbox {
+async fn pending_pledge(site: &Site, id: &str) -> Result<Pledge, AppError> {
+    if site.checkout() != Checkout::Sandbox || !is_pledge_id(id) {
         return Err(AppError::NotFound);
     }
-    let id = ctx.param("id").cloned().unwrap_or_default();
-    if !is_pledge_id(&id) {
-        return Err(AppError::NotFound);
-    }
-    let db = ctx.env.d1("DB")?;
-    store::pledge(&db, &id).await?.ok_or(AppError::NotFound)
+    store::pledge(site.db()?, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// `GET /sandbox/checkout/{id}`.
-pub async fn page(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (lang, _) = Lang::split_path(&req.path());
-    let pledge = pending_pledge(&req, &ctx).await?;
+pub async fn page(site: &Site, id: &str) -> Result<Response, AppError> {
+    let pledge = pending_pledge(site, id).await?;
     Ok(http::private(http::html(
         200,
-        app::views::sandbox_checkout(lang, &http::origin(&req), pledge),
+        app::views::sandbox_checkout(site.lang, &site.origin, pledge),
     )?)?)
 }
 
@@ -59,9 +54,8 @@ fn completed_event(pledge: &Pledge, campaign_id: &str, now: i64) -> String {
 }
 
 /// `POST /sandbox/checkout/{id}`: Pay or Cancel.
-pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    let (path_lang, _) = Lang::split_path(&req.path());
-    let pledge = pending_pledge(&req, &ctx).await?;
+pub async fn act(mut req: Request, site: &Site, id: &str) -> Result<Response, AppError> {
+    let pledge = pending_pledge(site, id).await?;
     let body = http::body_within(&mut req, 4 * 1024)
         .await?
         .ok_or(AppError::TooLarge)?;
@@ -73,7 +67,7 @@ pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Ap
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     };
-    let lang = http::form_lang(field("lang"), path_lang);
+    let lang = http::form_lang(field("lang"), site.lang);
     if field("action") != "pay" || pledge.status != Status::Pending {
         return Ok(http::see_other(&format!(
             "{}?resume={}#give",
@@ -81,13 +75,12 @@ pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Ap
             pledge.id
         ))?);
     }
-    let now = platform::now();
-    let event = completed_event(
-        &pledge,
-        &config::var(&ctx.env, "CAMPAIGN_ID").unwrap_or_default(),
-        now,
-    );
-    let secrets = config::secret(&ctx.env, "STRIPE_WEBHOOK_SECRET")
+    let now = site.now;
+    let event = completed_event(&pledge, &site.config.campaign_id, now);
+    let secrets = site
+        .config
+        .stripe_webhook_secret
+        .as_deref()
         .ok_or(AppError::Config("STRIPE_WEBHOOK_SECRET"))?;
     let secret = secrets
         .split(',')
@@ -99,14 +92,7 @@ pub async fn act(mut req: Request, ctx: RouteContext<()>) -> Result<Response, Ap
         name.eq_ignore_ascii_case(stripe::SIGNATURE_HEADER)
             .then(|| signature.clone())
     };
-    webhooks::verify_and_apply(
-        Scheme::Stripe,
-        &ctx.env,
-        &http::origin(&req),
-        &headers,
-        event.as_bytes(),
-    )
-    .await?;
+    webhooks::verify_and_apply(Scheme::Stripe, site, &headers, event.as_bytes()).await?;
     Ok(http::see_other(
         &lang.href(&format!("/pledges/{}", pledge.id)),
     )?)

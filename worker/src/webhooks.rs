@@ -5,35 +5,28 @@
 //! request (signature, timestamp, body behind a valid signature), 413 for a body over 256 KiB,
 //! 500 when a secret is missing or storage fails (the provider retries; nothing was written).
 
-use crate::{config, error::AppError, platform, store};
+use crate::{error::AppError, site::Site, store};
 use app::ledger::{self, Outcome, Settings};
 use app::webhook::{self, Rejection, Scheme};
-use worker::{Env, Request, Response, RouteContext};
+use worker::{Request, Response};
 
 pub const MAX_BODY: usize = 256 * 1024;
 
-pub async fn stripe(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    receive(Scheme::Stripe, req, &ctx.env).await
+pub async fn stripe(req: Request, site: &Site) -> Result<Response, AppError> {
+    receive(Scheme::Stripe, req, site).await
 }
 
-pub async fn standard(req: Request, ctx: RouteContext<()>) -> Result<Response, AppError> {
-    receive(Scheme::Standard, req, &ctx.env).await
+pub async fn standard(req: Request, site: &Site) -> Result<Response, AppError> {
+    receive(Scheme::Standard, req, site).await
 }
 
-fn secret_name(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::Stripe => "STRIPE_WEBHOOK_SECRET",
-        Scheme::Standard => "STANDARD_WEBHOOK_SECRET",
-    }
-}
-
-async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response, AppError> {
+async fn receive(scheme: Scheme, mut req: Request, site: &Site) -> Result<Response, AppError> {
     let body = crate::http::body_within(&mut req, MAX_BODY)
         .await?
         .ok_or(AppError::TooLarge)?;
     let headers = req.headers().clone();
     let lookup = move |name: &str| headers.get(name).ok().flatten();
-    let outcome = verify_and_apply(scheme, env, &crate::http::origin(&req), &lookup, &body).await?;
+    let outcome = verify_and_apply(scheme, site, &lookup, &body).await?;
     Ok(Response::ok(outcome)?)
 }
 
@@ -41,14 +34,17 @@ async fn receive(scheme: Scheme, mut req: Request, env: &Env) -> Result<Response
 /// an event it signed itself, so both take exactly the same path.
 pub async fn verify_and_apply(
     scheme: Scheme,
-    env: &Env,
-    origin: &str,
+    site: &Site,
     headers: &dyn Fn(&str) -> Option<String>,
     body: &[u8],
 ) -> Result<&'static str, AppError> {
-    let secrets = config::secret(env, secret_name(scheme)).unwrap_or_default();
-    let now = platform::now();
-    let event = match webhook::authenticate(scheme, &secrets, headers, body, now) {
+    let secrets = match scheme {
+        Scheme::Stripe => site.config.stripe_webhook_secret.as_deref(),
+        Scheme::Standard => site.config.standard_webhook_secret.as_deref(),
+    };
+    let now = site.now;
+    let event = match webhook::authenticate(scheme, secrets.unwrap_or_default(), headers, body, now)
+    {
         Ok(event) => event,
         Err(r @ (Rejection::NoSecretConfigured | Rejection::BadSecret)) => {
             return Err(AppError::Config(r.as_str()))
@@ -62,19 +58,19 @@ pub async fn verify_and_apply(
         }
     };
     let settings = Settings {
-        livemode: config::var(env, "STRIPE_LIVEMODE").is_some_and(|v| v.trim() == "true"),
-        campaign_id: config::var(env, "CAMPAIGN_ID").unwrap_or_default(),
+        livemode: site.config.livemode,
+        campaign_id: site.config.campaign_id.clone(),
     };
-    let db = env.d1("DB")?;
+    let db = site.db()?;
     let exists = match ledger::named_pledge(&event) {
-        Some(id) => store::ledger::pledge_exists(&db, id).await?,
+        Some(id) => store::ledger::pledge_exists(db, id).await?,
         None => false,
     };
     let action = ledger::decide(&event, &settings, exists);
-    let outcome = match store::ledger::apply_webhook(&db, &event, &action, now).await? {
+    let outcome = match store::ledger::apply_webhook(db, &event, &action, now).await? {
         store::ledger::Recorded::Now(outcome) => {
             if outcome == Outcome::Applied {
-                crate::cache::purge_home(origin).await;
+                crate::cache::purge_home(&site.origin).await;
             }
             outcome.as_str()
         }

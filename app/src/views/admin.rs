@@ -12,11 +12,14 @@ use crate::admin::{
     amount, waited, AdminComment, CommentList, FlaggedEvent, LoginProblem, PledgeRow, ReplyProblem,
     StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE,
 };
+use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
 use leptos::either::Either;
 use leptos::prelude::*;
+
+use crate::admin::{Dashboard, COMMENTS_PER_PAGE};
 
 /// The part of the admin area a page belongs to, for the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,19 +117,6 @@ pub fn login(problem: Option<LoginProblem>) -> String {
     shell("Log in", None, main)
 }
 
-/// The numbers on the overview page.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Dashboard {
-    pub held: i64,
-    pub held_flagged: i64,
-    pub waiting: i64,
-    /// Net of refunds, US dollars only, as on the public page.
-    pub raised: Cents,
-    pub gifts: i64,
-    pub flagged: i64,
-    pub volunteers: i64,
-}
-
 /// `GET /admin` with a session.
 pub fn dashboard(csrf: &str, d: Dashboard) -> String {
     let held = format!("comments held ({} with many links)", d.held_flagged);
@@ -189,9 +179,9 @@ fn comment_item(
     waited_for: Option<String>,
 ) -> impl IntoView {
     let id = c.id;
-    let class = match (c.is_campaign, c.status.as_str()) {
+    let class = match (c.is_campaign, c.status) {
         (true, _) => "comment campaign",
-        (false, "approved") => "comment",
+        (false, CommentStatus::Approved) => "comment",
         _ => "comment held",
     };
     let action = |what: &str| format!("/admin/comments/{id}/{what}");
@@ -210,11 +200,11 @@ fn comment_item(
             }
         }
     };
-    let approve = (c.status != "approved")
+    let approve = (c.status != CommentStatus::Approved)
         .then(|| view! { <button type="submit" formaction=action("approve")>"Approve"</button> });
-    let spam = (c.status != "spam").then(|| view! { <button type="submit" formaction=action("spam") class="secondary">"Spam"</button> });
+    let spam = (c.status != CommentStatus::Spam).then(|| view! { <button type="submit" formaction=action("spam") class="secondary">"Spam"</button> });
     // Every button names its own action; the form's own is the gentlest one, never "delete".
-    let default = if c.status == "approved" {
+    let default = if c.status == CommentStatus::Approved {
         action("spam")
     } else {
         action("approve")
@@ -227,7 +217,7 @@ fn comment_item(
         </form>
     };
     // The campaign answers visitors, so its own replies get no reply form.
-    let reply = (c.status == "approved" && !c.is_campaign).then(|| {
+    let reply = (c.status == CommentStatus::Approved && !c.is_campaign).then(|| {
         let mine = draft.filter(|d| d.parent == id);
         let problem = mine.map(|d| {
             let field = format!("reply-{id}-error");
@@ -341,9 +331,6 @@ pub struct CommentsPage {
     pub comments: Vec<AdminComment>,
     pub draft: Option<ReplyDraft>,
 }
-
-/// Comments per page in the moderation lists.
-pub const COMMENTS_PER_PAGE: i64 = 50;
 
 /// `GET /admin/comments?status=…`.
 pub fn comments(csrf: &str, p: CommentsPage) -> String {
@@ -503,7 +490,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
             view! {
                 <tr>
                     <td>{when(p.created_at)}</td>
-                    <td>{p.status.clone()}</td>
+                    <td>{p.status.as_str()}</td>
                     <td>{amount(p.amount_cents, &p.currency)}</td>
                     <td>{refunded}</td>
                     <td>{goes_to}</td>
@@ -552,7 +539,7 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
         .collect_view();
     let total_rows = totals
         .into_iter()
-        .map(|t| view! { <tr><td>{t.status}</td><td>{t.pledges.to_string()}</td><td>{Cents(t.cents).to_string()}</td></tr> })
+        .map(|t| view! { <tr><td>{t.status.as_str()}</td><td>{t.pledges.to_string()}</td><td>{Cents(t.cents).to_string()}</td></tr> })
         .collect_view();
     let flagged_part = if flagged.is_empty() {
         Either::Left(view! { <p>"No pledge is flagged."</p> })
@@ -693,7 +680,7 @@ pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) ->
 mod tests {
     use super::*;
 
-    fn comment(id: i64, status: &str) -> AdminComment {
+    fn comment(id: i64, status: CommentStatus) -> AdminComment {
         AdminComment {
             id,
             parent_id: None,
@@ -702,7 +689,7 @@ mod tests {
             website: None,
             body: "<script>alert(1)</script>".into(),
             lang: "km".into(),
-            status: status.into(),
+            status,
             is_campaign: false,
             link_count: 3,
             flagged: true,
@@ -718,7 +705,10 @@ mod tests {
                 list: CommentList::Held,
                 page: 1,
                 total: 2,
-                comments: vec![comment(1, "held"), comment(2, "held")],
+                comments: vec![
+                    comment(1, CommentStatus::Held),
+                    comment(2, CommentStatus::Held),
+                ],
                 draft: None,
             },
         );
@@ -746,7 +736,12 @@ mod tests {
             text: "</textarea><script>x</script>".into(),
             problem: ReplyProblem::TooLong,
         };
-        let html = waiting("t", vec![comment(5, "approved")], 7200, Some(draft));
+        let html = waiting(
+            "t",
+            vec![comment(5, CommentStatus::Approved)],
+            7200,
+            Some(draft),
+        );
         assert!(html.contains("Reply as the campaign"));
         assert!(html.contains("waiting 2 hours"));
         assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;"));

@@ -1,7 +1,10 @@
 //! The pages, as pure functions of the data the worker loaded.
 //!
 //! Every visible word comes from [`Text`]; every value a visitor typed goes into `view!` as a
-//! value, so Leptos escapes it. `inner_html` is used only for the site's own stylesheet.
+//! value, so Leptos escapes it. `inner_html` is used only for markup the program made itself:
+//! the site's own stylesheet, and in the admin area the chart's SVG
+//! ([`crate::admin::paid_per_day_svg`], numbers and dates only). `<textarea>` content is the
+//! one exception Leptos leaves to us, see [`textarea_text`].
 
 pub mod admin;
 mod comments;

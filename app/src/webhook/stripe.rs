@@ -7,9 +7,10 @@
 
 use super::event::{self, Amount, Effect, IgnoreReason, WebhookEvent};
 use super::{
-    check_tolerance, header, keyed, parse_unix, secrets, Delivery, HeaderLookup, HmacSha256,
-    Rejection, Scheme, SignatureScheme,
+    check_tolerance, header, parse_unix, secrets, Delivery, HeaderLookup, HmacSha256, Rejection,
+    Scheme, SignatureScheme,
 };
+use crate::keys::{hex, hmac_sha256};
 use hmac::Mac;
 use serde::Deserialize;
 
@@ -28,7 +29,7 @@ impl StripeVerifier {
     /// [`Rejection::NoSecretConfigured`] if none is left.
     pub fn new(secrets_config: &str) -> Result<StripeVerifier, Rejection> {
         let macs: Vec<HmacSha256> = secrets(secrets_config)
-            .map(|s| keyed(s.as_bytes()))
+            .map(|s| hmac_sha256(s.as_bytes()))
             .collect();
         if macs.is_empty() {
             return Err(Rejection::NoSecretConfigured);
@@ -69,20 +70,11 @@ impl SignatureScheme for StripeVerifier {
 /// The `Stripe-Signature` value for `body` signed with `secret` at `timestamp`, as Stripe
 /// would send it (`t=...,v1=...`). For the local sandbox checkout, which plays Stripe.
 pub fn sign_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac = keyed(secret.as_bytes());
+    let mut mac = hmac_sha256(secret.as_bytes());
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    let tag = mac.finalize().into_bytes();
-    let mut out = String::with_capacity(80);
-    out.push_str("t=");
-    out.push_str(&timestamp.to_string());
-    out.push_str(",v1=");
-    for b in tag {
-        out.push(hex_digit(b >> 4));
-        out.push(hex_digit(b & 0x0f));
-    }
-    out
+    format!("t={timestamp},v1={}", hex(&mac.finalize().into_bytes()))
 }
 
 /// `key=value` items, trimmed; items without `=` are skipped.
@@ -117,35 +109,12 @@ fn parse_header(value: &str) -> Result<(&str, i64), Rejection> {
     Ok((t, timestamp))
 }
 
-/// The lowercase hex digit of the low four bits of `n`.
-fn hex_digit(n: u8) -> char {
-    let n = n & 0x0f;
-    char::from(if n < 10 { b'0' + n } else { b'a' + (n - 10) })
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    }
-}
-
 /// Lowercase hex of exactly `out.len()` bytes into `out`; false for anything else.
+///
+/// Stripe writes lowercase, and `hex::decode_to_slice` also takes `A`-`F`: those are refused
+/// first, so one signature has one spelling (`uppercase_hex_does_not_match`).
 fn decode_hex(s: &str, out: &mut [u8]) -> bool {
-    if out.len().checked_mul(2) != Some(s.len()) {
-        return false;
-    }
-    for (byte, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
-        match pair {
-            [hi, lo] => match (hex_value(*hi), hex_value(*lo)) {
-                (Some(hi), Some(lo)) => *byte = hi << 4 | lo,
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    true
+    !s.bytes().any(|b| matches!(b, b'A'..=b'F')) && ::hex::decode_to_slice(s, out).is_ok()
 }
 
 // ---- events ------------------------------------------------------------------------------

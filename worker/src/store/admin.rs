@@ -11,8 +11,9 @@ use app::admin::{
     AdminComment, CommentList, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow,
     WaitingRefund, PAGE_SIZE,
 };
+use app::admin::{Dashboard, COMMENTS_PER_PAGE};
+use app::comment::CommentStatus;
 use app::money::Cents;
-use app::views::admin::{Dashboard, COMMENTS_PER_PAGE};
 use serde::Deserialize;
 use worker::{D1Database, D1Result};
 
@@ -148,11 +149,15 @@ pub async fn waiting(db: &D1Database) -> Result<Vec<AdminComment>, AppError> {
 struct Touched {}
 
 /// Approves a comment or marks it as spam. `false`: there is no such comment.
-pub async fn set_comment_status(db: &D1Database, id: i64, status: &str) -> Result<bool, AppError> {
+pub async fn set_comment_status(
+    db: &D1Database,
+    id: i64,
+    status: CommentStatus,
+) -> Result<bool, AppError> {
     let r = stmt(
         db,
         "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id",
-        &[id.into(), status.into()],
+        &[id.into(), status.as_str().into()],
     )?
     .all()
     .await

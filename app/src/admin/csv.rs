@@ -1,0 +1,380 @@
+//! CSV exports, made to be opened by people in spreadsheet programs.
+//!
+//! A spreadsheet runs a cell that looks like a formula, so every cell is defused first
+//! ([`csv_cell`]); a cell never carries NUL or other C0 controls; quoting is RFC 4180; and the
+//! file starts with a UTF-8 byte order mark, without which Excel reads Khmer names as mojibake.
+//! The columns are everything a maintainer may need of a pledge or an offer of help.
+
+use super::rows::{PledgeRow, VolunteerRow};
+use std::borrow::Cow;
+
+/// UTF-8's byte order mark: spreadsheet programs take the file as UTF-8 only with it.
+pub const BOM: &str = "\u{FEFF}";
+
+/// What a spreadsheet runs as a formula when a cell starts with it: `=`, `+`, `-`, `@`, and
+/// `|` (DDE in older Excel), plus their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20,
+/// U+FF5C), which some spreadsheet programs and input methods turn into the ASCII ones.
+const FORMULA_START: [char; 10] = [
+    '=', '+', '-', '@', '|', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}',
+];
+
+/// Characters that show nothing, so a formula can hide behind them: spreadsheets (or a paste
+/// through another program) may drop them and then see the formula. This is Unicode's general
+/// category Cf (format characters: soft hyphen, Arabic number signs, zero-width space and
+/// joiners, direction marks and isolates, word joiner and invisible operators, BOM /
+/// zero-width no-break space, interlinear annotation, tags...), listed by hand as of Unicode
+/// 15.1 because the standard library has no category lookup, plus a few letters and marks
+/// that are invisible in practice (combining grapheme joiner, Hangul fillers, Khmer's
+/// inherent vowels U+17B4/U+17B5, variation selectors). Controls and white space are skipped
+/// too, see [`looks_like_formula`]. Skipping too much costs no more than a needless `'`.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// C0 controls a cell loses: all but tab, line feed and carriage return (the line breaks
+/// quoting keeps). A NUL cuts the file short in some readers, and none of these has a meaning
+/// in a spreadsheet.
+fn is_dropped_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')
+}
+
+/// Whether a spreadsheet could run `value` as a formula: it starts with a tab or a carriage
+/// return (which programs strip, exposing what follows), or its first character that is not
+/// white space, a control or invisible ([`is_invisible_format`]) starts a formula.
+fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['\t', '\r'])
+        || value
+            .chars()
+            .find(|c| !(c.is_whitespace() || c.is_control() || is_invisible_format(*c)))
+            .is_some_and(|c| FORMULA_START.contains(&c))
+}
+
+/// One cell as written: without C0 controls other than tab and line breaks (so no NUL ever
+/// reaches the file), defused (a leading `'` makes a spreadsheet show a formula-looking value
+/// as text, and is how spreadsheets themselves mark text) and quoted per RFC 4180 when it
+/// holds a quote, a comma or a line break. Borrowed when nothing changes.
+pub fn csv_cell(value: &str) -> Cow<'_, str> {
+    let clean: Cow<'_, str> = if value.contains(is_dropped_control) {
+        Cow::Owned(value.chars().filter(|c| !is_dropped_control(*c)).collect())
+    } else {
+        Cow::Borrowed(value)
+    };
+    let defused: Cow<'_, str> = if looks_like_formula(&clean) {
+        Cow::Owned(format!("'{clean}"))
+    } else {
+        clean
+    };
+    if defused.contains(['"', ',', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", defused.replace('"', "\"\"")))
+    } else {
+        defused
+    }
+}
+
+/// A CSV file being written: BOM first, CRLF after every row (RFC 4180).
+pub struct Csv(String);
+
+impl Csv {
+    pub fn new(header: &[&str]) -> Csv {
+        let mut csv = Csv(String::from(BOM));
+        csv.row(header.iter().copied());
+        csv
+    }
+
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push_str(&csv_cell(cell));
+        }
+        self.0.push_str("\r\n");
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+    }
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// Every pledge column a maintainer may need, in a spreadsheet.
+pub fn pledges_csv(rows: &[PledgeRow]) -> String {
+    let mut csv = Csv::new(&[
+        "id",
+        "status",
+        "created",
+        "paid",
+        "amount",
+        "refunded",
+        "currency",
+        "tier",
+        "designation",
+        "name",
+        "show_name",
+        "email",
+        "note",
+        "lang",
+        "origin",
+        "provider_ref",
+        "flag",
+    ]);
+    for p in rows {
+        let created = crate::time::rfc3339(p.created_at);
+        let paid = p.paid_at.map(crate::time::rfc3339).unwrap_or_default();
+        let (amount, refunded) = (decimal(p.amount_cents), decimal(p.refunded_cents));
+        csv.row([
+            p.id.as_str(),
+            p.status.as_str(),
+            &created,
+            &paid,
+            &amount,
+            &refunded,
+            &p.currency,
+            opt(&p.tier),
+            &p.designation,
+            opt(&p.name),
+            if p.show_name { "yes" } else { "no" },
+            opt(&p.email),
+            opt(&p.note),
+            &p.lang,
+            &p.origin,
+            opt(&p.provider_ref),
+            opt(&p.flag),
+        ]);
+    }
+    csv.finish()
+}
+
+/// The offers of help, in a spreadsheet.
+pub fn volunteers_csv(rows: &[VolunteerRow]) -> String {
+    let mut csv = Csv::new(&[
+        "id", "created", "name", "email", "phone", "place", "help", "message", "lang",
+    ]);
+    for v in rows {
+        let (id, created, help) = (
+            v.id.to_string(),
+            crate::time::rfc3339(v.created_at),
+            v.help_words(),
+        );
+        csv.row([
+            id.as_str(),
+            &created,
+            &v.name,
+            opt(&v.email),
+            opt(&v.phone),
+            opt(&v.place),
+            &help,
+            opt(&v.message),
+            &v.lang,
+        ]);
+    }
+    csv.finish()
+}
+
+/// `1234.50`: an amount for a spreadsheet, which sums plain decimals.
+pub fn decimal(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pledge::Status;
+
+    #[test]
+    fn formula_looking_cells_are_defused() {
+        assert_eq!(csv_cell("=SUM(A1:A9)"), "'=SUM(A1:A9)");
+        assert_eq!(csv_cell("+855 12 345 678"), "'+855 12 345 678");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@cmd"), "'@cmd");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        // Only the first visible character matters, and ordinary values pass untouched.
+        assert_eq!(csv_cell("a=b"), "a=b");
+        assert_eq!(csv_cell("a|b"), "a|b");
+        assert_eq!(csv_cell("x \u{200B}="), "x \u{200B}=");
+        assert_eq!(csv_cell("50.00"), "50.00");
+        assert!(matches!(csv_cell("plain"), Cow::Borrowed(_)));
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn formulas_behind_invisible_characters_are_defused() {
+        // Zero-width space, BOM, word joiner, direction marks: the prefix goes first, the
+        // value stays as it was.
+        assert_eq!(csv_cell("\u{200B}=1+1"), "'\u{200B}=1+1");
+        assert_eq!(csv_cell("\u{FEFF}+1"), "'\u{FEFF}+1");
+        assert_eq!(
+            csv_cell("\u{2060}\u{200F}\u{061C}@x"),
+            "'\u{2060}\u{200F}\u{061C}@x"
+        );
+        assert_eq!(csv_cell("\u{180E}-1"), "'\u{180E}-1");
+        // Leading white space, ASCII or not, and C1 controls hide nothing either.
+        assert_eq!(csv_cell("   =1"), "'   =1");
+        assert_eq!(csv_cell("\u{A0}\u{3000}=1"), "'\u{A0}\u{3000}=1");
+        assert_eq!(csv_cell("\u{85}=1"), "'\u{85}=1");
+        assert_eq!(csv_cell("\n=1"), "\"'\n=1\"");
+        // Invisible characters before an ordinary value change nothing.
+        assert!(matches!(csv_cell("\u{200B}abc"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn pipes_and_full_width_formula_signs_are_defused() {
+        assert_eq!(csv_cell("|calc"), "'|calc");
+        for c in ['\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}'] {
+            let cell = format!("{c}SUM(A1)");
+            assert_eq!(csv_cell(&cell), format!("'{cell}"), "{c:?}");
+        }
+        assert_eq!(csv_cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+    }
+
+    #[test]
+    fn cells_never_carry_nul_or_other_c0_controls() {
+        assert_eq!(csv_cell("\0=1"), "'=1");
+        assert_eq!(csv_cell("a\0b\u{7}c\u{1B}[31m"), "abc[31m");
+        assert_eq!(csv_cell("\u{1F}\u{0B}"), "");
+        // Tab and line breaks stay (and line breaks are quoted).
+        assert_eq!(csv_cell("a\tb"), "a\tb");
+        assert_eq!(csv_cell("a\0\r\nb"), "\"a\r\nb\"");
+        // Khmer around a NUL is kept byte for byte.
+        assert_eq!(csv_cell("សុខា\0ចាន់"), "សុខាចាន់");
+        let mut csv = Csv::new(&["name"]);
+        csv.row(["\0\0=cmd"]);
+        let out = csv.finish();
+        assert!(!out.contains('\0'));
+        assert!(out.ends_with("\r\n'=cmd\r\n"), "{out:?}");
+    }
+
+    #[test]
+    fn quotes_commas_and_line_breaks_are_quoted() {
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("line 1\nline 2"), "\"line 1\nline 2\"");
+        assert_eq!(csv_cell("a\r\nb"), "\"a\r\nb\"");
+        // Defused first, then quoted: the prefix sits inside the quotes.
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
+    }
+
+    #[test]
+    fn files_start_with_a_bom_and_end_rows_with_crlf_and_keep_khmer() {
+        let mut csv = Csv::new(&["name", "note"]);
+        csv.row(["សុខា ចាន់", "ជំរាបសួរ, hello"]);
+        let out = csv.finish();
+        assert!(out.starts_with('\u{FEFF}'));
+        assert_eq!(out.as_bytes()[..3], [0xEF, 0xBB, 0xBF]);
+        assert_eq!(out, "\u{FEFF}name,note\r\nសុខា ចាន់,\"ជំរាបសួរ, hello\"\r\n");
+    }
+
+    fn pledge() -> PledgeRow {
+        PledgeRow {
+            id: "ab".repeat(16),
+            status: Status::Paid,
+            amount_cents: 5050,
+            refunded_cents: 0,
+            currency: "usd".into(),
+            tier: None,
+            designation: "general".into(),
+            name: Some("=cmd|' /C calc'!A0".into()),
+            email: Some("d@example.org".into()),
+            show_name: true,
+            note: Some("two\nlines".into()),
+            lang: "km".into(),
+            origin: "site".into(),
+            provider_ref: Some("pi_1".into()),
+            flag: None,
+            created_at: 1_795_861_845,
+            paid_at: None,
+        }
+    }
+
+    #[test]
+    fn pledge_csv_has_every_column_and_defuses_names() {
+        let out = pledges_csv(&[pledge()]);
+        let mut lines = out.trim_start_matches(BOM).split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag")
+        );
+        let row = lines.next().unwrap_or_default();
+        assert!(
+            row.starts_with(&format!(
+                "{},paid,2026-11-28T10:30:45Z,,50.50,0.00,usd,,general,'=cmd|' /C calc'!A0,yes,",
+                "ab".repeat(16)
+            )),
+            "{row}"
+        );
+        assert!(out.contains(",\"two\nlines\",km,site,pi_1,\r\n"), "{out}");
+    }
+
+    #[test]
+    fn volunteer_csv_names_the_kinds_of_help() {
+        let v = VolunteerRow {
+            id: 7,
+            name: "ស្រីមុំ".into(),
+            email: None,
+            phone: Some("+855 12 345 678".into()),
+            place: Some("Siem Reap".into()),
+            help: "radio,training".into(),
+            message: None,
+            lang: "km".into(),
+            created_at: 0,
+        };
+        let out = volunteers_csv(&[v]);
+        let help = format!(
+            "{}; {}",
+            crate::content::EN.volunteer_help_radio,
+            crate::content::EN.volunteer_help_training
+        );
+        assert!(
+            out.ends_with(&format!(
+                "\r\n7,1970-01-01T00:00:00Z,ស្រីមុំ,,'+855 12 345 678,Siem Reap,{help},,km\r\n"
+            )),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn amounts_for_spreadsheets() {
+        assert_eq!(decimal(5), "0.05");
+        assert_eq!(decimal(-105), "-1.05");
+        assert_eq!(decimal(123_450), "1234.50");
+    }
+}

@@ -1,0 +1,33 @@
+//! The maintainers' area without its platform: the rules and the file formats of `/admin`,
+//! decided without I/O so they are tested natively.
+//!
+//! One file per reason to change, every item re-exported here so `app::admin::X` is the one
+//! path callers use:
+//!
+//! * `session` — the session cookie, what D1 keeps of it, why a login failed.
+//! * `moderation` — the moderation lists, the buttons, the way back, and
+//!   the campaign's replies.
+//! * `rows` — what the worker loads for the pages, as plain types.
+//! * `csv` — the exports, safe to open in a spreadsheet.
+//! * `chart` — the paid-per-day chart, as server-drawn SVG.
+
+mod chart;
+mod csv;
+mod moderation;
+mod rows;
+mod session;
+
+pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
+pub use csv::{csv_cell, decimal, pledges_csv, volunteers_csv, Csv, BOM};
+pub use moderation::{
+    campaign_name, parse_page, reply_body, waited, ActionForm, CommentList, ListPlace, Moderation,
+    ReplyProblem, COMMENTS_PER_PAGE,
+};
+pub use rows::{
+    amount, AdminComment, Dashboard, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow,
+    WaitingRefund, PAGE_SIZE,
+};
+pub use session::{
+    cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, LoginProblem,
+    SESSION_COOKIE, SESSION_SECS,
+};

@@ -1,0 +1,372 @@
+//! Every route of the site in one table, matched without I/O.
+//!
+//! The worker dispatches on [`route`] (a `match`, built into the binary: nothing is rebuilt
+//! per request, unlike a `Router` value that `run` consumes), and the tests walk
+//! [`VISITOR_PAGES`] so a new visitor page cannot miss its Khmer twin. Visitor routes exist at
+//! `/path` and `/km/path`; the platform's own (`/healthz`, the APIs, webhooks) and the admin
+//! area exist once.
+
+use crate::i18n::Lang;
+
+/// The methods the site distinguishes; the worker answers `HEAD` as `GET`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Health,
+    Robots,
+    ApiCampaign,
+    ApiPledge,
+    WebhookStripe,
+    WebhookStandard,
+    Home,
+    /// `/km` without its slash.
+    KmRoot,
+    PledgeCreate,
+    PledgeThanks,
+    SandboxPage,
+    SandboxAct,
+    CommentCreate,
+    VolunteerCreate,
+    VolunteerThanks,
+    AdminIndex,
+    AdminLogin,
+    AdminLogout,
+    AdminComments,
+    AdminModerate,
+    AdminWaiting,
+    AdminPledges,
+    AdminPledgesCsv,
+    AdminVolunteers,
+    AdminVolunteersCsv,
+    /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
+    /// so no path tells a visitor without a session what exists.
+    AdminUnknown,
+    /// A known path asked with a method it does not take.
+    MethodNotAllowed,
+    NotFound,
+}
+
+/// Where a route exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// At `/path` and `/km/path`.
+    BothLanguages,
+    /// At `/path` only.
+    Once,
+}
+
+/// `(method, pattern, route, scope)`. A pattern segment starting with `:` matches any one
+/// non-empty segment and is captured, in order.
+const TABLE: &[(Method, &str, Route, Scope)] = &[
+    (Method::Get, "/healthz", Route::Health, Scope::Once),
+    (Method::Get, "/robots.txt", Route::Robots, Scope::Once),
+    (
+        Method::Get,
+        "/api/campaign",
+        Route::ApiCampaign,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/api/pledges/:id",
+        Route::ApiPledge,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/webhooks/stripe",
+        Route::WebhookStripe,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/webhooks/standard",
+        Route::WebhookStandard,
+        Scope::Once,
+    ),
+    (Method::Get, "/", Route::Home, Scope::BothLanguages),
+    (
+        Method::Post,
+        "/pledges",
+        Route::PledgeCreate,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/pledges/:id",
+        Route::PledgeThanks,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/sandbox/checkout/:id",
+        Route::SandboxPage,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Post,
+        "/sandbox/checkout/:id",
+        Route::SandboxAct,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Post,
+        "/comments",
+        Route::CommentCreate,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Post,
+        "/volunteer",
+        Route::VolunteerCreate,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/volunteer/thanks",
+        Route::VolunteerThanks,
+        Scope::BothLanguages,
+    ),
+    (Method::Get, "/admin", Route::AdminIndex, Scope::Once),
+    (Method::Get, "/admin/", Route::AdminIndex, Scope::Once),
+    (Method::Post, "/admin/login", Route::AdminLogin, Scope::Once),
+    (
+        Method::Post,
+        "/admin/logout",
+        Route::AdminLogout,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/comments",
+        Route::AdminComments,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/comments/:id/:action",
+        Route::AdminModerate,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/waiting",
+        Route::AdminWaiting,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/pledges",
+        Route::AdminPledges,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/pledges.csv",
+        Route::AdminPledgesCsv,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/volunteers",
+        Route::AdminVolunteers,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/volunteers.csv",
+        Route::AdminVolunteersCsv,
+        Scope::Once,
+    ),
+];
+
+/// A visitor page (GET, in both languages) and an example path that shows it, for the tests
+/// that walk every page: `{pledge}` stands for a pledge id the test creates.
+pub const VISITOR_PAGES: &[(&str, &str)] = &[
+    ("/", "/"),
+    ("/pledges/:id", "/pledges/{pledge}"),
+    ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}"),
+    ("/volunteer/thanks", "/volunteer/thanks"),
+];
+
+/// The matched route, the language of the path, and the captured segments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matched<'a> {
+    pub route: Route,
+    pub lang: Lang,
+    pub params: Vec<&'a str>,
+}
+
+fn capture<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
+    let mut params = Vec::new();
+    let (mut p, mut s) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), s.next()) {
+            (None, None) => return Some(params),
+            (Some(want), Some(got)) if want.starts_with(':') && !got.is_empty() => params.push(got),
+            (Some(want), Some(got)) if want == got => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Which route serves `method` at `path`.
+pub fn route(method: Method, path: &str) -> Matched<'_> {
+    if path == "/km" {
+        return Matched {
+            route: if method == Method::Get {
+                Route::KmRoot
+            } else {
+                Route::MethodNotAllowed
+            },
+            lang: Lang::Km,
+            params: Vec::new(),
+        };
+    }
+    let (lang, rest) = Lang::split_path(path);
+    let mut other_method = false;
+    for (m, pattern, route, scope) in TABLE {
+        let candidate = match (lang, scope) {
+            (Lang::En, _) => path,
+            (Lang::Km, Scope::BothLanguages) => rest,
+            (Lang::Km, Scope::Once) => continue,
+        };
+        if let Some(params) = capture(pattern, candidate) {
+            if *m == method {
+                return Matched {
+                    route: *route,
+                    lang,
+                    params,
+                };
+            }
+            other_method = true;
+        }
+    }
+    let route = if path.starts_with("/admin/") {
+        Route::AdminUnknown
+    } else if other_method {
+        Route::MethodNotAllowed
+    } else {
+        Route::NotFound
+    };
+    Matched {
+        route,
+        lang,
+        params: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(method: Method, path: &str) -> (Route, Lang, Vec<&str>) {
+        let m = route(method, path);
+        (m.route, m.lang, m.params)
+    }
+
+    #[test]
+    fn visitor_routes_exist_in_both_languages() {
+        assert_eq!(r(Method::Get, "/"), (Route::Home, Lang::En, vec![]));
+        assert_eq!(r(Method::Get, "/km/"), (Route::Home, Lang::Km, vec![]));
+        assert_eq!(r(Method::Get, "/km"), (Route::KmRoot, Lang::Km, vec![]));
+        assert_eq!(
+            r(Method::Post, "/km/pledges"),
+            (Route::PledgeCreate, Lang::Km, vec![])
+        );
+        assert_eq!(
+            r(Method::Get, "/km/pledges/abc"),
+            (Route::PledgeThanks, Lang::Km, vec!["abc"])
+        );
+        assert_eq!(
+            r(Method::Post, "/sandbox/checkout/x1"),
+            (Route::SandboxAct, Lang::En, vec!["x1"])
+        );
+        assert_eq!(
+            r(Method::Get, "/km/volunteer/thanks"),
+            (Route::VolunteerThanks, Lang::Km, vec![])
+        );
+        for (pattern, example) in VISITOR_PAGES {
+            let path = example.replace("{pledge}", "p1");
+            assert_ne!(
+                route(Method::Get, &path).route,
+                Route::NotFound,
+                "{pattern}"
+            );
+            let km = Lang::Km.href(&path);
+            assert_eq!(
+                route(Method::Get, &km).route,
+                route(Method::Get, &path).route,
+                "{km}"
+            );
+            assert_eq!(route(Method::Get, &km).lang, Lang::Km);
+        }
+    }
+
+    #[test]
+    fn every_visitor_get_of_the_table_is_listed_for_the_tests() {
+        for (m, pattern, _, scope) in TABLE {
+            if *m == Method::Get && *scope == Scope::BothLanguages {
+                assert!(
+                    VISITOR_PAGES.iter().any(|(p, _)| p == pattern),
+                    "{pattern} has no example in VISITOR_PAGES"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn platform_routes_exist_once() {
+        assert_eq!(r(Method::Get, "/healthz").0, Route::Health);
+        assert_eq!(r(Method::Get, "/km/healthz").0, Route::NotFound);
+        assert_eq!(r(Method::Post, "/webhooks/stripe").0, Route::WebhookStripe);
+        assert_eq!(r(Method::Post, "/km/webhooks/stripe").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Get, "/api/pledges/abc"),
+            (Route::ApiPledge, Lang::En, vec!["abc"])
+        );
+    }
+
+    #[test]
+    fn wrong_methods_empty_segments_and_unknown_paths() {
+        assert_eq!(r(Method::Get, "/pledges").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Get, "/webhooks/stripe").0,
+            Route::MethodNotAllowed
+        );
+        assert_eq!(r(Method::Other, "/").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Get, "/pledges/").0,
+            Route::NotFound,
+            "an empty id is no id"
+        );
+        assert_eq!(r(Method::Get, "/pledges/a/b").0, Route::NotFound);
+        assert_eq!(r(Method::Get, "/nope").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Get, "/km/nope"),
+            (Route::NotFound, Lang::Km, vec![])
+        );
+        assert_eq!(r(Method::Get, "/kmx").0, Route::NotFound);
+    }
+
+    #[test]
+    fn every_path_under_admin_stays_in_the_admin_area() {
+        assert_eq!(r(Method::Get, "/admin").0, Route::AdminIndex);
+        assert_eq!(r(Method::Get, "/admin/").0, Route::AdminIndex);
+        assert_eq!(
+            r(Method::Post, "/admin/comments/12/approve"),
+            (Route::AdminModerate, Lang::En, vec!["12", "approve"])
+        );
+        for path in ["/admin/pledges.csv/", "/admin/nope", "/admin/login"] {
+            assert_eq!(r(Method::Get, path).0, Route::AdminUnknown, "{path}");
+        }
+        assert_eq!(r(Method::Post, "/admin/pledges").0, Route::AdminUnknown);
+        assert_eq!(r(Method::Get, "/km/admin").0, Route::NotFound);
+    }
+}

@@ -1,0 +1,176 @@
+//! One request's context: the database, the settings and keys, the clock, where the request
+//! came to. Every handler takes a [`Site`] instead of reaching into the environment.
+//!
+//! Settings and secrets are read and parsed once per isolate ([`Config`]) and the keys derived
+//! from `SITE_SECRET` once with them: a deploy or a changed secret starts new isolates, so
+//! nothing cached here can go stale.
+
+use crate::error::AppError;
+use crate::{http, platform};
+use app::i18n::Lang;
+use app::keys::{Key, Purpose};
+use app::money::Cents;
+use std::sync::OnceLock;
+use worker::{D1Database, Env, Request};
+
+/// The header a test may send to move the worker's clock by whole seconds. Honoured only for a
+/// request to a loopback host, like the sandbox: a shifted clock in production would move token
+/// ages, the webhook tolerance and every retention period.
+pub const TEST_CLOCK_HEADER: &str = "X-Test-Clock-Offset";
+
+/// How visitors pay, as configured (`CHECKOUT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checkout {
+    /// Giving is switched off: the form says so and posts answer 503.
+    Off,
+    /// A local fake checkout that signs its own Stripe-format events (loopback hosts only).
+    Sandbox,
+    /// Stripe Checkout.
+    Stripe,
+}
+
+/// The keys of the site, one per purpose, derived from `SITE_SECRET`.
+pub struct Keys {
+    pub form_token: Key,
+    pub ip_hash: Key,
+    pub held_cookie: Key,
+}
+
+/// The environment, parsed.
+pub struct Config {
+    pub goal: Cents,
+    pub campaign_id: String,
+    pub livemode: bool,
+    checkout: Checkout,
+    /// `EDGE_CACHE_SECS` (0 to 60; 60 when unset); 0 switches the edge cache off.
+    pub edge_ttl: u32,
+    keys: Option<Keys>,
+    pub stripe_webhook_secret: Option<String>,
+    pub standard_webhook_secret: Option<String>,
+    pub stripe_secret_key: Option<String>,
+    pub stripe_api_base: String,
+    pub admin_password: Option<String>,
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string().trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// How long the edge keeps a page at most.
+pub const EDGE_TTL_SECS: u32 = 60;
+
+impl Config {
+    fn read(env: &Env) -> Config {
+        let keys = secret(env, "SITE_SECRET").map(|s| Keys {
+            form_token: Key::derive(&s, Purpose::FormToken),
+            ip_hash: Key::derive(&s, Purpose::IpHash),
+            held_cookie: Key::derive(&s, Purpose::HeldCookie),
+        });
+        Config {
+            goal: var(env, "CAMPAIGN_GOAL_USD")
+                .and_then(|v| v.parse::<i64>().ok())
+                .map(Cents::from_dollars)
+                .unwrap_or_default(),
+            campaign_id: var(env, "CAMPAIGN_ID").unwrap_or_default(),
+            livemode: var(env, "STRIPE_LIVEMODE").is_some_and(|v| v == "true"),
+            checkout: match var(env, "CHECKOUT").as_deref() {
+                Some("stripe") => Checkout::Stripe,
+                Some("sandbox") => Checkout::Sandbox,
+                _ => Checkout::Off,
+            },
+            edge_ttl: var(env, "EDGE_CACHE_SECS")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(EDGE_TTL_SECS)
+                .min(EDGE_TTL_SECS),
+            keys,
+            stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
+            standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
+            stripe_secret_key: secret(env, "STRIPE_SECRET_KEY"),
+            stripe_api_base: var(env, "STRIPE_API_BASE")
+                .unwrap_or_else(|| "https://api.stripe.com".into()),
+            admin_password: secret(env, "ADMIN_PASSWORD"),
+        }
+    }
+
+    /// The configuration of this isolate, read from `env` the first time.
+    pub fn get(env: &Env) -> &'static Config {
+        static CONFIG: OnceLock<Config> = OnceLock::new();
+        CONFIG.get_or_init(|| Config::read(env))
+    }
+}
+
+pub struct Site {
+    db: Option<D1Database>,
+    pub config: &'static Config,
+    /// Unix seconds, read once for the whole request.
+    pub now: i64,
+    /// `scheme://host[:port]` of the request.
+    pub origin: String,
+    /// Whether the request was made to this machine itself (see `http::is_loopback`).
+    pub loopback: bool,
+    /// The language of the path.
+    pub lang: Lang,
+}
+
+impl Site {
+    pub fn new(req: &Request, env: Env, lang: Lang) -> Site {
+        let config = Config::get(&env);
+        let loopback = http::is_loopback(req);
+        let offset = if loopback {
+            req.headers()
+                .get(TEST_CLOCK_HEADER)
+                .ok()
+                .flatten()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        Site {
+            db: env.d1("DB").ok(),
+            config,
+            now: platform::now().saturating_add(offset),
+            origin: http::origin(req),
+            loopback,
+            lang,
+        }
+    }
+
+    pub fn db(&self) -> Result<&D1Database, AppError> {
+        self.db.as_ref().ok_or(AppError::Config("DB"))
+    }
+
+    pub fn keys(&self) -> Result<&Keys, AppError> {
+        self.config
+            .keys
+            .as_ref()
+            .ok_or(AppError::Config("SITE_SECRET"))
+    }
+
+    /// How visitors pay on this request: the sandbox marks pledges paid without money, so it
+    /// exists only on a loopback host; anywhere else `CHECKOUT=sandbox` is giving switched off.
+    pub fn checkout(&self) -> Checkout {
+        match self.config.checkout {
+            Checkout::Sandbox if !self.loopback => Checkout::Off,
+            c => c,
+        }
+    }
+
+    /// The keyed hash of the visitor's address, the only form in which it is ever kept.
+    pub fn visitor(&self, req: &Request) -> Result<String, AppError> {
+        Ok(app::keys::ip_hash(
+            &self.keys()?.ip_hash,
+            &platform::client_ip(req),
+        ))
+    }
+}

@@ -1,0 +1,201 @@
+//! The campaign page: one statement.
+//!
+//! Locally every statement of a batch costs more CPU than rendering the whole page, and at the
+//! edge every result set is serialized across the D1 boundary. So the page asks one statement
+//! for everything, shaped as one JSON document by SQLite (`json_object`, `json_group_array`),
+//! and reads it with serde_json, each list element decoded on its own. Order is restored here,
+//! not trusted to the aggregates.
+
+use super::{decode_each, first, stmt, Arg, COUNTED};
+use crate::error::AppError;
+use app::campaign::{Campaign, Supporter, Tier, TierProgress};
+use app::comment::{thread, Comment, CommentPage, THREADS_PER_PAGE};
+use app::money::Cents;
+use serde::Deserialize;
+use worker::D1Database;
+
+/// The campaign's numbers: tiers with the net USD designated to each, totals, the latest
+/// supporters (a name only where the donor asked to be shown).
+const CAMPAIGN_FIELDS: &str = "\
+    'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
+        'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM pledges p \
+                  WHERE p.designation = t.id AND {COUNTED}), 0))) FROM tiers t), \
+    'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM pledges WHERE {COUNTED}), \
+    'gifts', (SELECT COUNT(*) FROM pledges WHERE {COUNTED}), \
+    'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
+        (SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at, rowid AS seq \
+         FROM pledges WHERE {COUNTED} ORDER BY paid_at DESC, rowid DESC LIMIT 5))";
+
+fn campaign_fields() -> String {
+    CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED)
+}
+
+/// Raised (USD, net of refunds) and the number of gifts counted, for the admin overview.
+pub(super) fn totals() -> String {
+    format!("SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts FROM pledges WHERE {COUNTED}")
+}
+
+/// A comment is public once approved; a held one is visible to its author only (by id, from
+/// their signed cookie, bound as a JSON array to `?1`). `?2`/`?3`: threads per page, offset.
+const VISIBLE: &str =
+    "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
+
+fn comment_fields() -> String {
+    format!(
+        "'threads', (SELECT COUNT(*) FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE}), \
+         'comments', (SELECT COUNT(*) FROM comments c WHERE {VISIBLE}), \
+         'rows', (WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE} \
+                                 ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
+                  SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
+                                                      'body', c.body, 'is_campaign', c.is_campaign, 'held', c.status = 'held', \
+                                                      'created_at', c.created_at)) \
+                  FROM comments c WHERE {VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))"
+    )
+}
+
+/// The JSON document the page statement returns. Lists stay raw JSON until each element is
+/// decoded on its own ([`decode_each`]).
+#[derive(Deserialize, Default)]
+struct PageDoc {
+    #[serde(default)]
+    tiers: Vec<serde_json::Value>,
+    #[serde(default)]
+    raised: i64,
+    #[serde(default)]
+    gifts: i64,
+    #[serde(default)]
+    recent: Vec<serde_json::Value>,
+    #[serde(default)]
+    threads: i64,
+    #[serde(default)]
+    comments: i64,
+    #[serde(default)]
+    rows: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct TierDoc {
+    id: String,
+    amount_cents: i64,
+    units: i64,
+    position: i64,
+    net: i64,
+}
+
+#[derive(Deserialize)]
+struct RecentDoc {
+    name: Option<String>,
+    at: Option<i64>,
+    seq: i64,
+}
+
+#[derive(Deserialize)]
+struct CommentDoc {
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    website: Option<String>,
+    body: String,
+    is_campaign: i64,
+    held: i64,
+    created_at: i64,
+}
+
+async fn page_doc(db: &D1Database, fields: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        page: String,
+    }
+    let row = first::<Row>(stmt(
+        db,
+        &format!("SELECT json_object({fields}) AS page"),
+        args,
+    )?)
+    .await?
+    .ok_or(AppError::Internal("the page statement returned no row"))?;
+    serde_json::from_str(&row.page)
+        .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
+}
+
+fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
+    let mut tiers: Vec<TierDoc> = decode_each(std::mem::take(&mut doc.tiers), "tier");
+    tiers.sort_by_key(|t| t.position);
+    let mut recent: Vec<RecentDoc> = decode_each(std::mem::take(&mut doc.recent), "supporter");
+    recent.sort_by_key(|r| std::cmp::Reverse((r.at, r.seq)));
+    Campaign {
+        goal,
+        raised: Cents(doc.raised),
+        gifts: doc.gifts,
+        tiers: tiers
+            .into_iter()
+            .map(|t| TierProgress {
+                tier: Tier {
+                    id: t.id,
+                    amount: Cents(t.amount_cents),
+                    units: t.units,
+                },
+                net: Cents(t.net),
+            })
+            .collect(),
+        recent: recent
+            .into_iter()
+            .map(|r| Supporter {
+                name: r.name.filter(|n| !n.trim().is_empty()),
+                at: r.at.unwrap_or(0),
+            })
+            .collect(),
+    }
+}
+
+fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
+    let (mut roots, replies): (Vec<Comment>, Vec<Comment>) =
+        decode_each::<CommentDoc>(std::mem::take(&mut doc.rows), "comment")
+            .into_iter()
+            .map(|c| Comment {
+                id: c.id,
+                parent_id: c.parent_id,
+                name: c.name,
+                website: c.website,
+                body: c.body,
+                is_campaign: c.is_campaign != 0,
+                held: c.held != 0,
+                created_at: c.created_at,
+            })
+            .partition(|c| c.parent_id.is_none());
+    roots.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id)));
+    CommentPage {
+        threads: thread(roots, replies),
+        page,
+        total_threads: doc.threads,
+        total_comments: doc.comments,
+    }
+}
+
+/// The campaign's numbers alone (`/api/campaign`).
+pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError> {
+    let mut doc = page_doc(db, &campaign_fields(), &[]).await?;
+    Ok(campaign_from(goal, &mut doc))
+}
+
+/// Everything the campaign page shows, in one statement.
+pub async fn home(
+    db: &D1Database,
+    goal: Cents,
+    page: i64,
+    own_held: &[i64],
+) -> Result<(Campaign, CommentPage), AppError> {
+    let held_json = serde_json::to_string(own_held).unwrap_or_else(|_| "[]".into());
+    let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
+    let fields = format!("{}, {}", campaign_fields(), comment_fields());
+    let mut doc = page_doc(
+        db,
+        &fields,
+        &[
+            held_json.as_str().into(),
+            THREADS_PER_PAGE.into(),
+            offset.into(),
+        ],
+    )
+    .await?;
+    Ok((campaign_from(goal, &mut doc), comments_from(page, &mut doc)))
+}

@@ -1,0 +1,149 @@
+//! Pledges as the visitor's form makes them and their own page shows them. What the payment
+//! provider says of them is the ledger's (`ledger.rs`).
+
+use super::{first, rows, stmt};
+use crate::error::AppError;
+use app::campaign::Tier;
+use app::money::Cents;
+use serde::Deserialize;
+use worker::D1Database;
+
+use app::pledge::{NewPledge, Pledge, PledgeForm, Status, StoredPledgeForm};
+
+/// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`).
+pub async fn create_pledge(
+    db: &D1Database,
+    id: &str,
+    p: &NewPledge,
+    lang: &str,
+    ip_hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    stmt(
+        db,
+        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, ip_hash, created_at) \
+         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        &[
+            id.into(),
+            p.amount.0.into(),
+            p.tier.as_deref().into(),
+            p.designation.as_str().into(),
+            p.name.as_deref().into(),
+            p.email.as_deref().into(),
+            i64::from(p.show_name).into(),
+            p.note.as_deref().into(),
+            lang.into(),
+            ip_hash.into(),
+            now.into(),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct PledgeRow {
+    id: String,
+    status: String,
+    amount_cents: i64,
+    refunded_cents: i64,
+    currency: String,
+    tier: Option<String>,
+    designation: String,
+    name: Option<String>,
+    email: Option<String>,
+    show_name: i64,
+    note: Option<String>,
+    created_at: i64,
+}
+
+const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, created_at";
+
+async fn pledge_row(db: &D1Database, id: &str) -> Result<Option<PledgeRow>, AppError> {
+    first(stmt(
+        db,
+        &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE id = ?1"),
+        &[id.into()],
+    )?)
+    .await
+}
+
+impl PledgeRow {
+    /// The pledge, if its status is one the site knows (anything else is logged, not guessed).
+    fn pledge(&self) -> Option<Pledge> {
+        let Some(status) = Status::parse(&self.status) else {
+            crate::log::event("row_skipped", &[("type", "pledge"), ("why", "status")]);
+            return None;
+        };
+        Some(Pledge {
+            id: self.id.clone(),
+            status,
+            amount: Cents(self.amount_cents),
+            refunded: Cents(self.refunded_cents),
+            currency: self.currency.clone(),
+            tier: self.tier.clone(),
+            designation: self.designation.clone(),
+        })
+    }
+}
+
+/// A pledge as its own page and the API show it.
+pub async fn pledge(db: &D1Database, id: &str) -> Result<Option<Pledge>, AppError> {
+    Ok(pledge_row(db, id).await?.and_then(|r| r.pledge()))
+}
+
+/// A pending, recent pledge as the form that made it, for "back to the form" from the
+/// checkout (`app::pledge::may_resume`); `None` for any other pledge, whose name, email and
+/// note are then shown to nobody.
+pub async fn resumable_form(
+    db: &D1Database,
+    id: &str,
+    now: i64,
+) -> Result<Option<PledgeForm>, AppError> {
+    let Some(r) = pledge_row(db, id).await? else {
+        return Ok(None);
+    };
+    let Some(pledge) = r.pledge() else {
+        return Ok(None);
+    };
+    if !app::pledge::may_resume(pledge.status, r.created_at, now) {
+        return Ok(None);
+    }
+    Ok(Some(PledgeForm::from_stored(StoredPledgeForm {
+        tier: r.tier,
+        amount_cents: r.amount_cents,
+        designation: r.designation,
+        name: r.name,
+        email: r.email,
+        show_name: r.show_name != 0,
+        note: r.note,
+    })))
+}
+
+/// The tiers alone, for validating a pledge.
+pub async fn tiers(db: &D1Database) -> Result<Vec<Tier>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        amount_cents: i64,
+        units: i64,
+    }
+    let r = stmt(
+        db,
+        "SELECT id, amount_cents, units FROM tiers ORDER BY position",
+        &[],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(rows::<Row>(&r)?
+        .into_iter()
+        .map(|r| Tier {
+            id: r.id,
+            amount: Cents(r.amount_cents),
+            units: r.units,
+        })
+        .collect())
+}
