@@ -6,50 +6,21 @@
 //! fresh token. Comments are held for
 //! moderation; their author sees them at once through a signed cookie naming their own.
 
+use crate::held::{held_cookie, own_held, HELD_MAX};
 use crate::pages::{again, Overrides, Tokens};
 use crate::site::Site;
 use crate::{error::AppError, http, store};
 use app::comment::CommentForm;
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
-use app::keys::{self, Key};
+use app::keys;
 use app::limits::Bucket;
 use app::views::{CommentFormState, VolunteerFormState};
 use app::volunteer::VolunteerForm;
 use worker::{Request, Response};
 
-const HELD_COOKIE: &str = "held";
-/// The newest held comments a visitor's cookie remembers.
-const HELD_MAX: usize = 20;
 /// 4,000 Khmer characters are 12 KB of UTF-8 and 36 KB percent-encoded.
 const MAX_FORM: usize = 64 * 1024;
-
-/// The ids of the visitor's own held comments, from their signed cookie.
-pub fn own_held(req: &Request, site: &Site) -> Vec<i64> {
-    let Some(raw) = http::cookie(req, HELD_COOKIE) else {
-        return Vec::new();
-    };
-    let Ok(keys) = site.keys() else {
-        return Vec::new();
-    };
-    keys::unseal(&keys.held_cookie, &raw)
-        .map(|v| {
-            v.split('-')
-                .filter_map(|id| id.parse().ok())
-                .take(HELD_MAX)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn held_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
-    let value = ids.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{HELD_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}",
-        keys::seal(key, &value)
-    )
-}
 
 /// A post refused before anything was stored: what to tell the visitor, and how old the
 /// fresh tokens of the page that says so may be.

@@ -1,6 +1,7 @@
 //! One error type for the worker, mapped to a status in exactly one `match`.
 //! Internal details go to the log (without personal data), never to the visitor.
 
+use app::i18n::Lang;
 use worker::{Response, Result};
 
 #[derive(Debug)]
@@ -31,8 +32,7 @@ impl From<worker::Error> for AppError {
 
 impl AppError {
     /// The answer to this error, in the language of the request's path.
-    pub fn into_response(self, site: &crate::site::Site) -> Result<Response> {
-        let (lang, origin) = (site.lang, site.origin.as_str());
+    pub fn into_response(self, lang: Lang, origin: &str) -> Result<Response> {
         match self {
             AppError::NotFound => crate::http::html(404, app::views::not_found(lang, origin)),
             AppError::Rejected(why) => Response::error(why, 400),

@@ -18,6 +18,7 @@ mod cache;
 mod checkout;
 mod comments;
 mod error;
+mod held;
 mod http;
 mod log;
 mod pages;
@@ -64,7 +65,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let params: Vec<String> = matched.params.iter().map(|p| p.to_string()).collect();
     let site = Site::new(&req, env, matched.lang);
     if method == routes::Method::Post && is_form(matched.route) && http::is_cross_site(&req) {
-        return Ok(http::secure(AppError::CrossSite.into_response(&site)?));
+        return Ok(http::secure(
+            AppError::CrossSite.into_response(site.lang, &site.origin)?,
+        ));
     }
     let req = if head { as_get(&req)? } else { req };
     let resp = dispatch(matched.route, &params, req, &site).await?;
@@ -113,6 +116,6 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
     };
     match answer {
         Ok(resp) => Ok(resp),
-        Err(e) => e.into_response(site),
+        Err(e) => e.into_response(site.lang, &site.origin),
     }
 }

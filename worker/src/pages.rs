@@ -123,7 +123,7 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     let mut ov = Overrides {
         page,
         reply_to,
-        own_held: crate::comments::own_held(&req, site),
+        own_held: crate::held::own_held(&req, site),
         ..Default::default()
     };
     // Back from the checkout without paying: the form as the visitor left it, while the
