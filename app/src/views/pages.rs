@@ -6,64 +6,43 @@ use crate::i18n::Lang;
 use crate::pledge::{Pledge, Status, GENERAL};
 use leptos::prelude::*;
 
-/// A 404 page in the language of the path's prefix.
-pub fn not_found(lang: Lang, origin: &str) -> String {
-    let t = lang.text();
+/// A page that says one thing and leads back to the campaign page: a title, a sentence, the
+/// way home. Never indexed.
+fn notice(lang: Lang, origin: &str, title: &'static str, says: &'static str) -> String {
+    let home = lang.text().home_link;
     let main = view! {
-        <h1>{t.not_found_title}</h1>
-        <p>{t.not_found}</p>
-        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+        <h1>{title}</h1>
+        <p>{says}</p>
+        <p><a class="button" href=lang.href("/")>{home}</a></p>
     };
     document(
         PageMeta {
             lang,
             origin,
             path: "/",
-            title: t.not_found_title.to_string(),
+            title: title.to_string(),
             index: false,
         },
         main,
     )
+}
+
+/// A 404 page in the language of the path's prefix.
+pub fn not_found(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    notice(lang, origin, t.not_found_title, t.not_found)
 }
 
 /// A 5xx page: says nothing of the cause (that goes to the log), everything about what to do.
 pub fn error_page(lang: Lang, origin: &str) -> String {
     let t = lang.text();
-    let main = view! {
-        <h1>{t.server_error_title}</h1>
-        <p>{t.server_error}</p>
-        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
-    };
-    document(
-        PageMeta {
-            lang,
-            origin,
-            path: "/",
-            title: t.server_error_title.to_string(),
-            index: false,
-        },
-        main,
-    )
+    notice(lang, origin, t.server_error_title, t.server_error)
 }
 
 /// A form posted from another site (or a page that is not ours): refused, and why.
 pub fn cross_site(lang: Lang, origin: &str) -> String {
     let t = lang.text();
-    let main = view! {
-        <h1>{t.cross_site_title}</h1>
-        <p>{t.cross_site}</p>
-        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
-    };
-    document(
-        PageMeta {
-            lang,
-            origin,
-            path: "/",
-            title: t.cross_site_title.to_string(),
-            index: false,
-        },
-        main,
-    )
+    notice(lang, origin, t.cross_site_title, t.cross_site)
 }
 
 /// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
