@@ -7,7 +7,7 @@ DEV_STATE := .wrangler/state
 
 dev: setup
 	sh scripts/db.sh $(DEV_STATE) --seed
-	. scripts/env.sh && wrangler dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false
+	. scripts/env.sh && wrangler dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --test-scheduled --show-interactive-dev-session=false
 
 setup:
 	sh scripts/setup.sh

@@ -1,20 +1,8 @@
--- The whole D1 schema of the campaign site. Nothing is deployed yet, so this file is edited in
--- place; `make dev` and the tests rebuild a local database whose schema is out of date.
+-- The whole D1 schema of the campaign site, as the migrations in migrations/ leave it: for
+-- reading. It is never applied to a database: the schema changes only through a new file in
+-- migrations/ (`wrangler d1 migrations apply`), and a test proves the two agree (tables,
+-- columns in order, indexes, foreign keys, CHECK constraints).
 -- Times are Unix seconds. Money is integer cents.
-
-DROP TABLE IF EXISTS tiers;
-DROP TABLE IF EXISTS pledges;
-DROP TABLE IF EXISTS refunds;
-DROP TABLE IF EXISTS webhook_events;
-DROP TABLE IF EXISTS comments;
-DROP TABLE IF EXISTS volunteers;
-DROP TABLE IF EXISTS rate_events;
-DROP TABLE IF EXISTS admin_sessions;
-DROP TABLE IF EXISTS used_tokens;
-DROP TABLE IF EXISTS schema_version;
-
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-INSERT INTO schema_version VALUES (1);
 
 -- The giving tiers. Every visible word about a tier lives in app/content/*.toml, keyed by id.
 CREATE TABLE tiers (
@@ -51,13 +39,16 @@ CREATE TABLE pledges (
   provider_ref   TEXT,                      -- Stripe payment_intent / the provider's reference
   scheme         TEXT,                      -- which webhook scheme reported the payment
   flag           TEXT,                      -- why a maintainer should look (e.g. 'currency'); never counted
-  ip_hash        TEXT,                      -- keyed hash, for the rate limit; never the IP
   created_at     INTEGER NOT NULL,
-  paid_at        INTEGER
+  paid_at        INTEGER,
+  attested_at    INTEGER,                   -- when the donor confirmed they may give; NULL: not attested
+  checkout_session_id TEXT,                 -- the provider's Checkout Session, to ask about later
+  closed_by      TEXT                       -- 'site' when the expiry job closed it, not the provider
 );
 CREATE INDEX pledges_provider_ref ON pledges (provider_ref);
 CREATE INDEX pledges_paid ON pledges (ever_paid, paid_at);
 CREATE INDEX pledges_designation ON pledges (designation, ever_paid);
+CREATE INDEX pledges_pending ON pledges (status, created_at);
 
 -- Refund totals by scheme and provider reference, kept whether or not the payment has arrived
 -- yet, so a refund that overtakes its payment is applied when the payment lands (only to a
@@ -95,11 +86,10 @@ CREATE TABLE comments (
   website     TEXT,
   body        TEXT NOT NULL,
   lang        TEXT NOT NULL DEFAULT 'en',
-  status      TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held','approved','spam')),
+  status      TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held','approved','spam','removed')),
   is_campaign INTEGER NOT NULL DEFAULT 0,
   link_count  INTEGER NOT NULL DEFAULT 0,
   flagged     INTEGER NOT NULL DEFAULT 0, -- more than 2 links: bottom of the queue
-  ip_hash     TEXT,
   created_at  INTEGER NOT NULL
 );
 CREATE INDEX comments_public ON comments (status, parent_id, created_at);
@@ -114,7 +104,6 @@ CREATE TABLE volunteers (
   help       TEXT NOT NULL DEFAULT '',  -- comma-separated kinds
   message    TEXT,
   lang       TEXT NOT NULL DEFAULT 'en',
-  ip_hash    TEXT,
   created_at INTEGER NOT NULL
 );
 
@@ -138,4 +127,22 @@ CREATE TABLE admin_sessions (
 CREATE TABLE used_tokens (
   nonce      TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
+);
+
+-- That an erasure happened and how much it touched; never what it erased.
+CREATE TABLE erasures (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  at         INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('own-comment','email')),
+  pledges    INTEGER NOT NULL DEFAULT 0,
+  comments   INTEGER NOT NULL DEFAULT 0,
+  volunteers INTEGER NOT NULL DEFAULT 0
+);
+
+-- When each scheduled job last ran and where it stopped.
+CREATE TABLE jobs (
+  name        TEXT PRIMARY KEY,
+  last_run_at INTEGER NOT NULL,
+  checkpoint  TEXT,
+  last_counts TEXT              -- JSON of what the last run touched: counts only
 );

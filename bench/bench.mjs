@@ -17,7 +17,7 @@
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import Stripe from 'stripe';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zc } from 'node:zlib';
@@ -273,11 +273,12 @@ async function main() {
   ], { stdio: 'inherit' });
   results.sizes.peer_bundle_bytes = statSync(`${OUT}/peer/index.js`).size;
 
-  step('D1: schema.sql + dev/seed.sql, through Miniflare, into bench/out/state');
+  step('D1: migrations/*.sql + dev/seed.sql, through Miniflare, into bench/out/state');
   const prep = miniflare([oursWorker(toml)]);
   await prep.ready;
   const db0 = await prep.getD1Database('DB', 'ours');
-  for (const f of ['schema.sql', 'dev/seed.sql']) {
+  const migrations = readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith('.sql')).sort().map((f) => `migrations/${f}`);
+  for (const f of [...migrations, 'dev/seed.sql']) {
     const stmts = sqlStatements(readFileSync(`${ROOT}/${f}`, 'utf8'));
     await db0.batch(stmts.map((s) => db0.prepare(s)));
     log(`   ${f}: ${stmts.length} statements`);
@@ -455,8 +456,8 @@ async function webhooks(mf, url, check) {
   const now = Math.floor(Date.now() / 1000);
   await db.prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-     INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, lang, ip_hash, created_at)
-     SELECT printf('be%030x', i), 'pending', 5000, 'usd', 'women-training', 'women-training', 'en', 'bench', ?2 FROM n`,
+     INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, lang, created_at)
+     SELECT printf('be%030x', i), 'pending', 5000, 'usd', 'women-training', 'women-training', 'en', ?2 FROM n`,
   ).bind(WARM + MAIN + 1, now).run();
   const pledgeId = (i) => 'be' + i.toString(16).padStart(30, '0');
   const deliveries = (prefix, from, count) => {

@@ -1,20 +1,25 @@
 #!/bin/sh
-# Makes sure the local D1 under DIR has the current schema.sql (and, with --seed, the demo data).
-# A database built from an older schema.sql is rebuilt: nothing is deployed yet, so the schema
-# is edited in place and a stamp of its hash says whether the local copy is current.
+# Brings the local D1 under DIR up to date by applying the pending migrations in migrations/
+# (the same command that updates production, with --local), and with --seed adds the demo data
+# once, to a database it has just created.
 #   scripts/db.sh DIR [--seed]
+# A local database made before migrations existed (from schema.sql, marked by its
+# schema.sha256 stamp) holds only demo data: it is made anew.
 set -eu
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
 dir=$1
-stamp="$dir/schema.sha256"
-want=$(cat schema.sql ${2:+dev/seed.sql} | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  exit 0
+if [ -f "$dir/schema.sha256" ]; then
+  printf '== local D1 in %s predates migrations: making it anew\n' "$dir"
+  rm -rf "$dir"
 fi
-printf '== local D1 in %s: applying schema.sql%s\n' "$dir" "${2:+ and dev/seed.sql}"
-wrangler d1 execute DB --local --persist-to "$dir" --file schema.sql >/dev/null
-if [ "${2:-}" = "--seed" ]; then
+fresh=""
+[ -d "$dir/v3/d1" ] || fresh=yes
+wrangler d1 migrations apply DB --local --persist-to "$dir" < /dev/null > "${TMPDIR:-/tmp}/campaign-migrations.log" 2>&1 || {
+  cat "${TMPDIR:-/tmp}/campaign-migrations.log"
+  exit 1
+}
+if [ -n "$fresh" ] && [ "${2:-}" = "--seed" ]; then
+  printf '== local D1 in %s: demo data from dev/seed.sql\n' "$dir"
   wrangler d1 execute DB --local --persist-to "$dir" --file dev/seed.sql >/dev/null
 fi
-echo "$want" > "$stamp"

@@ -74,7 +74,7 @@ pub fn tool_path() -> String {
     )
 }
 
-fn wrangler() -> Command {
+pub fn wrangler() -> Command {
     let mut c = Command::new(root().join("node_modules/.bin/wrangler"));
     c.env("PATH", tool_path())
         .env("WRANGLER_SEND_METRICS", "false")
@@ -197,6 +197,7 @@ impl Worker {
                 "--inspector-port",
                 "0",
                 "--show-interactive-dev-session=false",
+                "--test-scheduled",
             ])
             .args(["--log-level", log_level])
             .stdin(Stdio::null())

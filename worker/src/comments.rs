@@ -43,15 +43,15 @@ async fn check_token(
     Ok(Ok(()))
 }
 
-/// Counts the action against the visitor's limits, atomically; the keyed IP hash to store.
+/// Counts the action against the visitor's limits, atomically.
 async fn check_rate(
     site: &Site,
     req: &Request,
     bucket: Bucket,
-) -> Result<Result<String, Refusal>, AppError> {
-    let ip_hash = site.visitor(req)?;
-    match store::limits::take(site.db()?, bucket, &ip_hash, site.now).await? {
-        Some(_) => Ok(Ok(ip_hash)),
+) -> Result<Result<(), Refusal>, AppError> {
+    let visitor = site.visitor(req)?;
+    match store::limits::take(site.db()?, bucket, &visitor, site.now).await? {
+        Some(_) => Ok(Ok(())),
         None => Ok(Err((Problem::RateLimited, Tokens::Aged))),
     }
 }
@@ -147,8 +147,8 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
             }
         },
     };
-    let ip_hash = match check_rate(site, &req, Bucket::Comment).await? {
-        Ok(h) => h,
+    match check_rate(site, &req, Bucket::Comment).await? {
+        Ok(()) => {}
         Err((p, tokens)) => {
             return CommentAgain {
                 form,
@@ -158,8 +158,7 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
             .await
         }
     };
-    let id =
-        store::create_comment(db, &comment, thread_id, lang.code(), &ip_hash, site.now).await?;
+    let id = store::create_comment(db, &comment, thread_id, lang.code(), site.now).await?;
     let mut ids = vec![id];
     ids.extend(held.into_iter().filter(|h| *h != id).take(HELD_MAX - 1));
     let cookie = held_cookie(
@@ -210,13 +209,13 @@ pub async fn volunteer(mut req: Request, site: &Site) -> Result<Response, AppErr
             return volunteer_again(site, lang, 422, form, problems, Tokens::Aged).await
         }
     };
-    let ip_hash = match check_rate(site, &req, Bucket::Volunteer).await? {
-        Ok(h) => h,
+    match check_rate(site, &req, Bucket::Volunteer).await? {
+        Ok(()) => {}
         Err((p, tokens)) => {
             return volunteer_again(site, lang, status_of(&p), form, one(p), tokens).await
         }
     };
-    store::create_volunteer(site.db()?, &offer, lang.code(), &ip_hash, site.now).await?;
+    store::create_volunteer(site.db()?, &offer, lang.code(), site.now).await?;
     Ok(http::see_other(&lang.href("/volunteer/thanks"))?)
 }
 

@@ -20,6 +20,7 @@ mod comments;
 mod error;
 mod held;
 mod http;
+mod jobs;
 mod log;
 mod pages;
 mod platform;
@@ -32,7 +33,10 @@ mod webhooks;
 use app::routes::{self, Route};
 use error::AppError;
 use site::Site;
-use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result};
+use worker::{
+    event, Context, Env, Method, Request, RequestInit, Response, Result, ScheduleContext,
+    ScheduledEvent,
+};
 
 /// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
 const ROBOTS: &str = "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /pledges/\nDisallow: /km/pledges/\nDisallow: /sandbox/\nDisallow: /km/sandbox/\n";
@@ -79,6 +83,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         resp
     };
     Ok(http::secure(resp))
+}
+
+/// The Cron Trigger: the site's scheduled jobs (retention, closing pledges nobody paid).
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    jobs::run(&env).await;
 }
 
 /// The handler of each route; its error answered in the language of the path.

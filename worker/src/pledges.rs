@@ -58,7 +58,7 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
         return form_again(site, lang, 429, form, problems).await;
     }
     let id = pledge_id(platform::random16());
-    store::create_pledge(db, &id, &pledge, lang.code(), &ip_hash, site.now).await?;
+    store::create_pledge(db, &id, &pledge, lang.code(), site.now).await?;
     match mode {
         Checkout::Sandbox => Ok(http::see_other(
             &lang.href(&format!("/sandbox/checkout/{id}")),

@@ -50,6 +50,8 @@ pub struct Config {
     pub stripe_secret_key: Option<String>,
     pub stripe_api_base: String,
     pub admin_password: Option<String>,
+    /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
+    pub retention: app::retention::Periods,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -99,6 +101,9 @@ impl Config {
             stripe_api_base: var(env, "STRIPE_API_BASE")
                 .unwrap_or_else(|| "https://api.stripe.com".into()),
             admin_password: secret(env, "ADMIN_PASSWORD"),
+            retention: app::retention::Periods::from_vars(
+                var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
+            ),
         }
     }
 

@@ -24,7 +24,6 @@ pub async fn create_comment(
     c: &NewComment,
     thread_id: Option<i64>,
     lang: &str,
-    ip_hash: &str,
     now: i64,
 ) -> Result<i64, AppError> {
     #[derive(Deserialize)]
@@ -33,8 +32,8 @@ pub async fn create_comment(
     }
     let s = stmt(
         db,
-        "INSERT INTO comments (parent_id, thread_id, name, email, website, body, lang, status, is_campaign, link_count, flagged, ip_hash, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'held', 0, ?8, ?9, ?10, ?11) RETURNING id",
+        "INSERT INTO comments (parent_id, thread_id, name, email, website, body, lang, status, is_campaign, link_count, flagged, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'held', 0, ?8, ?9, ?10) RETURNING id",
         &[
             c.parent_id.map_or(Arg::Null, Arg::Int),
             thread_id.map_or(Arg::Null, Arg::Int),
@@ -45,7 +44,6 @@ pub async fn create_comment(
             lang.into(),
             (c.link_count as i64).into(),
             i64::from(c.flagged()).into(),
-            ip_hash.into(),
             now.into(),
         ],
     )?;
@@ -59,13 +57,12 @@ pub async fn create_volunteer(
     db: &D1Database,
     v: &NewVolunteer,
     lang: &str,
-    ip_hash: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let help = v.help.join(",");
     stmt(
         db,
-        "INSERT INTO volunteers (name, email, phone, place, help, message, lang, ip_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO volunteers (name, email, phone, place, help, message, lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         &[
             v.name.as_str().into(),
             v.email.as_deref().into(),
@@ -74,7 +71,6 @@ pub async fn create_volunteer(
             help.as_str().into(),
             v.message.as_deref().into(),
             lang.into(),
-            ip_hash.into(),
             now.into(),
         ],
     )?

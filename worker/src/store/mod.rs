@@ -11,6 +11,7 @@
 
 pub mod admin;
 mod comments;
+pub mod jobs;
 pub mod ledger;
 pub mod limits;
 mod page;

@@ -16,13 +16,12 @@ pub async fn create_pledge(
     id: &str,
     p: &NewPledge,
     lang: &str,
-    ip_hash: &str,
     now: i64,
 ) -> Result<(), AppError> {
     stmt(
         db,
-        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, ip_hash, created_at) \
-         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at) \
+         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         &[
             id.into(),
             p.amount.0.into(),
@@ -33,7 +32,6 @@ pub async fn create_pledge(
             i64::from(p.show_name).into(),
             p.note.as_deref().into(),
             lang.into(),
-            ip_hash.into(),
             now.into(),
         ],
     )?

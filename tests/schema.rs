@@ -1,0 +1,241 @@
+//! The schema changes only through `migrations/`: applied to an empty D1, the migrations give
+//! exactly what `schema.sql` (the readable whole) says, and a database at `0001` holding
+//! pledges, events, refunds and threaded comments is migrated to the latest losing nothing.
+//! Both through wrangler's own `d1 migrations apply` and a real local D1.
+
+use campaign_tests::{artifacts, root, wrangler};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A folder with a wrangler config whose D1 takes its migrations from `migrations`.
+fn place(name: &str, migrations: &Path) -> PathBuf {
+    let dir = artifacts().join(format!("schema-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let config = format!(
+        "name = \"schema-check\"\nmain = \"{}\"\ncompatibility_date = \"2026-11-01\"\n\n[[d1_databases]]\nbinding = \"DB\"\ndatabase_name = \"campaign\"\ndatabase_id = \"00000000-0000-0000-0000-000000000000\"\nmigrations_dir = \"{}\"\n",
+        root().join("build/index.js").display(),
+        migrations.display()
+    );
+    std::fs::write(dir.join("wrangler.toml"), config).expect("config");
+    dir
+}
+
+fn d1(dir: &Path, args: &[&str]) -> Vec<Value> {
+    let out = wrangler()
+        .current_dir(dir)
+        .args(["d1"])
+        .args(args)
+        .args([
+            "DB",
+            "--local",
+            "--config",
+            "wrangler.toml",
+            "--persist-to",
+            "state",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run wrangler");
+    assert!(
+        out.status.success(),
+        "wrangler d1 {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .ok()
+        .and_then(|v| {
+            v.as_array()
+                .and_then(|a| a.last())
+                .and_then(|r| r["results"].as_array())
+                .cloned()
+        })
+        .unwrap_or_default()
+}
+
+fn migrate(dir: &Path) {
+    d1(dir, &["migrations", "apply"]);
+}
+
+fn sql(dir: &Path, sql: &str) -> Vec<Value> {
+    d1(dir, &["execute", "--json", "--command", sql])
+}
+
+/// A CREATE statement as SQLite keeps it, without comments, quotes, case or spacing, so that
+/// the CHECK constraints and defaults compare by meaning of the text, not its layout.
+fn normalise(create: &str) -> String {
+    let no_comments: String = create
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = String::new();
+    for word in no_comments
+        .replace('"', "")
+        .to_lowercase()
+        .split_whitespace()
+    {
+        out.push_str(word);
+        out.push(' ');
+    }
+    for p in ["(", ")", ","] {
+        out = out
+            .replace(&format!(" {p}"), p)
+            .replace(&format!("{p} "), p);
+    }
+    out.trim().to_string()
+}
+
+/// Everything that makes a schema: tables and their CREATE text, columns in order
+/// (`pragma_table_xinfo`), indexes and their columns (`index_xinfo`), foreign keys. Wrangler's
+/// own tables and SQLite's are left out.
+fn describe(dir: &Path) -> Value {
+    let ours = "m.name NOT IN ('d1_migrations', 'sqlite_sequence') AND m.name NOT LIKE '_cf_%' AND m.name NOT LIKE 'sqlite_%'";
+    let tables = sql(dir, &format!("SELECT m.name, m.sql FROM sqlite_master m WHERE m.type = 'table' AND {ours} ORDER BY m.name"));
+    let columns = sql(
+        dir,
+        &format!(
+            "SELECT m.name AS t, c.cid, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM sqlite_master m, pragma_table_xinfo(m.name) c \
+             WHERE m.type = 'table' AND {ours} ORDER BY m.name, c.cid"
+        ),
+    );
+    let indexes = sql(
+        dir,
+        &format!(
+            "SELECT m.name AS t, i.name, i.\"unique\", i.origin, i.partial, x.seqno, x.name AS col, x.\"desc\", x.coll, x.key \
+             FROM sqlite_master m, pragma_index_list(m.name) i, pragma_index_xinfo(i.name) x \
+             WHERE m.type = 'table' AND {ours} ORDER BY m.name, i.name, x.seqno"
+        ),
+    );
+    let fks = sql(
+        dir,
+        &format!(
+            "SELECT m.name AS t, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND {ours} ORDER BY m.name, f.id, f.seq"
+        ),
+    );
+    let tables: Vec<Value> = tables.iter().map(|t| serde_json::json!({"name": t["name"], "sql": normalise(t["sql"].as_str().unwrap_or_default())})).collect();
+    serde_json::json!({"tables": tables, "columns": columns, "indexes": indexes, "foreign_keys": fks})
+}
+
+#[test]
+fn the_migrations_give_exactly_schema_sql() {
+    let migrated = place("migrated", &root().join("migrations"));
+    migrate(&migrated);
+    let written = place("written", &root().join("migrations"));
+    d1(
+        &written,
+        &[
+            "execute",
+            "--file",
+            &root().join("schema.sql").display().to_string(),
+        ],
+    );
+    let (a, b) = (describe(&migrated), describe(&written));
+    for part in ["tables", "columns", "indexes", "foreign_keys"] {
+        assert_eq!(
+            a[part], b[part],
+            "{part} differ between migrations/ and schema.sql"
+        );
+    }
+    assert!(
+        a["tables"].as_array().is_some_and(|t| t.len() >= 10),
+        "{}",
+        a["tables"]
+    );
+    // The readable whole holds no statement that erases a table.
+    let text = std::fs::read_to_string(root().join("schema.sql")).unwrap_or_default();
+    assert!(
+        !text.to_uppercase().contains("DROP "),
+        "schema.sql must not drop anything"
+    );
+}
+
+#[test]
+fn the_check_comparison_can_fail() {
+    // A CHECK that differs only inside the parentheses is a different schema.
+    let a = normalise("CREATE TABLE c (status TEXT CHECK (status IN ('held','approved')))");
+    let b = normalise(
+        "CREATE TABLE c (\n  status TEXT CHECK (status IN ('held', 'approved')) -- note\n)",
+    );
+    let c = normalise("CREATE TABLE c (status TEXT CHECK (status IN ('held','approved','spam')))");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
+    // A migrations folder holding only 0001, as a deployed database had it.
+    let first = artifacts().join("schema-only-0001");
+    let _ = std::fs::remove_dir_all(&first);
+    std::fs::create_dir_all(&first).expect("mkdir");
+    std::fs::copy(
+        root().join("migrations/0001_initial.sql"),
+        first.join("0001_initial.sql"),
+    )
+    .expect("copy 0001");
+    let dir = place("upgrade", &first);
+    migrate(&dir);
+    sql(
+        &dir,
+        "INSERT INTO pledges (id, status, amount_cents, currency, refunded_cents, ever_paid, designation, name, email, show_name, provider_ref, ip_hash, created_at, paid_at) VALUES \
+           ('p1', 'paid', 5000, 'usd', 0, 1, 'women-training', 'Dara', 'd@example.org', 1, 'pi_1', 'h1', 10, 11), \
+           ('p2', 'refunded', 7000, 'usd', 7000, 1, 'general', NULL, NULL, 0, 'pi_2', 'h2', 12, 13), \
+           ('p3', 'pending', 2500, 'usd', 0, 0, 'general', NULL, NULL, 0, NULL, 'h3', 14, NULL); \
+         INSERT INTO webhook_events (scheme, event_id, type, outcome, pledge_id, provider_ref, amount_cents, currency, received_at) VALUES \
+           ('stripe', 'evt_1', 'checkout.session.completed', 'applied', 'p1', 'pi_1', 5000, 'usd', 11), \
+           ('stripe', 'evt_2', 'charge.refunded', 'applied', NULL, 'pi_2', 7000, 'usd', 13); \
+         INSERT INTO refunds (scheme, provider_ref, refunded_cents, currency, updated_at) VALUES ('stripe', 'pi_2', 7000, 'usd', 13); \
+         INSERT INTO comments (id, parent_id, thread_id, name, body, status, is_campaign, ip_hash, created_at) VALUES \
+           (1, NULL, 1, 'Root', 'a root', 'approved', 0, 'h', 1), \
+           (2, 1, 1, 'Campaign', 'a reply', 'approved', 1, NULL, 2), \
+           (3, 2, 1, 'Visitor', 'a reply to the reply', 'held', 0, 'h', 3), \
+           (4, NULL, 4, 'Spam', 'buy now', 'spam', 0, 'h', 4); \
+         INSERT INTO volunteers (name, email, help, ip_hash, created_at) VALUES ('Sokha', 's@example.org', 'radio', 'h', 5);",
+    );
+    let snapshot = |dir: &Path| {
+        let pledges = sql(dir, "SELECT id, status, amount_cents, currency, refunded_cents, ever_paid, designation, name, email, show_name, provider_ref, created_at, paid_at FROM pledges ORDER BY id");
+        let events = sql(dir, "SELECT * FROM webhook_events ORDER BY event_id");
+        let refunds = sql(dir, "SELECT * FROM refunds");
+        let comments = sql(dir, "SELECT id, parent_id, thread_id, name, body, status, is_campaign, created_at FROM comments ORDER BY id");
+        let volunteers = sql(
+            dir,
+            "SELECT id, name, email, help, created_at FROM volunteers",
+        );
+        let tiers = sql(dir, "SELECT * FROM tiers ORDER BY position");
+        serde_json::json!([pledges, events, refunds, comments, volunteers, tiers])
+    };
+    let before = snapshot(&dir);
+    assert_eq!(before[3].as_array().map(Vec::len), Some(4));
+    // Now every migration.
+    for entry in std::fs::read_dir(root().join("migrations")).expect("migrations") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), first.join(entry.file_name())).expect("copy");
+    }
+    migrate(&dir);
+    let after = snapshot(&dir);
+    assert_eq!(before, after, "the upgrade lost or changed something");
+    // The replies survived the comments table's rebuild (its self-reference cascades), and the
+    // new states are there.
+    assert_eq!(
+        sql(
+            &dir,
+            "SELECT COUNT(*) AS n FROM comments WHERE parent_id IS NOT NULL"
+        )[0]["n"],
+        2
+    );
+    sql(&dir, "UPDATE comments SET status = 'removed' WHERE id = 2");
+    assert!(
+        sql(
+            &dir,
+            "SELECT name FROM pragma_table_xinfo('pledges') WHERE name = 'ip_hash'"
+        )
+        .is_empty(),
+        "the unread IP hashes are gone"
+    );
+    // And the result is the schema everyone reads.
+    let fresh = place("upgrade-fresh", &root().join("migrations"));
+    migrate(&fresh);
+    assert_eq!(describe(&dir), describe(&fresh));
+}
