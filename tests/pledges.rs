@@ -289,6 +289,7 @@ fn fake_stripe(answer: &'static str, status: u16, delay_ms: u64) -> FakeStripe {
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream.try_clone().expect("clone"));
             let (mut first, mut auth, mut length) = (String::new(), String::new(), 0usize);
+            let mut version = String::new();
             let _ = reader.read_line(&mut first);
             loop {
                 let mut line = String::new();
@@ -302,11 +303,15 @@ fn fake_stripe(answer: &'static str, status: u16, delay_ms: u64) -> FakeStripe {
                 if lower.starts_with("authorization:") {
                     auth = line["authorization:".len()..].trim().to_string();
                 }
+                if lower.starts_with("stripe-version:") {
+                    version = line["stripe-version:".len()..].trim().to_string();
+                }
             }
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
+            // The pinned API version travels with the request line: `… stripe-version=V`.
             log.lock().expect("log").push((
-                first.trim().to_string(),
+                format!("{} stripe-version={version}", first.trim()),
                 auth,
                 String::from_utf8_lossy(&body).into_owned(),
             ));
@@ -343,6 +348,10 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     assert_eq!(seen.len(), 1);
     let (line, auth, body) = &seen[0];
     assert!(line.starts_with("POST /v1/checkout/sessions "), "{line}");
+    assert!(
+        line.ends_with(" stripe-version=2026-10-28.endive"),
+        "one pinned API version: {line}"
+    );
     assert_eq!(auth, "Bearer sk_test_fake");
     let p = decode_form(body);
     let get = |k: &str| {
@@ -363,6 +372,13 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     assert_eq!(get("customer_email"), "donor@example.org");
     assert!(get("success_url").ends_with(&format!("/km/pledges/{id}")));
     assert!(get("cancel_url").contains(&format!("/km/?resume={id}")));
+    // The session id stays on the pledge, so the provider can be asked about it later.
+    assert_eq!(
+        w.sql(&format!(
+            "SELECT checkout_session_id FROM pledges WHERE id = '{id}'"
+        ))[0]["checkout_session_id"],
+        "cs_test_1"
+    );
     let j = w.get(&format!("/api/pledges/{id}")).json();
     assert_eq!(
         (

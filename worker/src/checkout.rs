@@ -91,7 +91,7 @@ pub async fn stripe_session(
     lang: Lang,
     id: &str,
     pledge: &NewPledge,
-) -> Result<String, CheckoutError> {
+) -> Result<Session, CheckoutError> {
     let key = site
         .config
         .stripe_secret_key
@@ -142,9 +142,24 @@ pub async fn stripe_session(
         .json()
         .await
         .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
-    session["url"]
+    let url = session["url"]
         .as_str()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         .map(str::to_string)
-        .ok_or(CheckoutError::NoUrl)
+        .ok_or(CheckoutError::NoUrl)?;
+    // Kept on the pledge, so the provider can still be asked about it if no webhook ever says.
+    let id_of_session = session["id"]
+        .as_str()
+        .filter(|s| !s.is_empty() && s.len() <= app::webhook::MAX_ID_LEN)
+        .map(str::to_string);
+    Ok(Session {
+        url,
+        id: id_of_session,
+    })
+}
+
+/// What a created Checkout Session gives back: where to send the visitor, and its id.
+pub struct Session {
+    pub url: String,
+    pub id: Option<String>,
 }

@@ -60,12 +60,20 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
     let id = pledge_id(platform::random16());
     store::create_pledge(db, &id, &pledge, lang.code(), site.now).await?;
     match mode {
-        Checkout::Sandbox => Ok(http::see_other(
-            &lang.href(&format!("/sandbox/checkout/{id}")),
-        )?),
+        Checkout::Sandbox => {
+            store::set_checkout_session(db, &id, &format!("cs_sandbox_{id}")).await?;
+            Ok(http::see_other(
+                &lang.href(&format!("/sandbox/checkout/{id}")),
+            )?)
+        }
         Checkout::Stripe => {
             match checkout::stripe_session(site, lang, &id, &pledge).await {
-                Ok(url) => Ok(http::see_other(&url)?),
+                Ok(session) => {
+                    if let Some(session_id) = &session.id {
+                        store::set_checkout_session(db, &id, session_id).await?;
+                    }
+                    Ok(http::see_other(&session.url)?)
+                }
                 // The pledge stays pending and nothing else changes; the visitor can try again.
                 Err(e) => {
                     crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);

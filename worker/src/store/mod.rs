@@ -20,7 +20,7 @@ mod pledges;
 pub use comments::{approved_thread_of, create_comment, create_volunteer};
 use page::totals;
 pub use page::{campaign, home};
-pub use pledges::{create_pledge, pledge, resumable_form, tiers};
+pub use pledges::{create_pledge, pledge, resumable_form, set_checkout_session, tiers};
 
 use crate::error::AppError;
 use app::webhook::EXACT_LIMIT;

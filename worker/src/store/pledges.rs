@@ -145,3 +145,21 @@ pub async fn tiers(db: &D1Database) -> Result<Vec<Tier>, AppError> {
         })
         .collect())
 }
+
+/// Keeps the provider's Checkout Session id on the pledge, so that it can still be asked about
+/// later (a payment no webhook reported).
+pub async fn set_checkout_session(
+    db: &D1Database,
+    id: &str,
+    session_id: &str,
+) -> Result<(), AppError> {
+    stmt(
+        db,
+        "UPDATE pledges SET checkout_session_id = ?2 WHERE id = ?1",
+        &[id.into(), session_id.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
