@@ -178,6 +178,38 @@ fn every_english_visitor_path_has_its_khmer_twin() {
 }
 
 #[test]
+fn the_privacy_page_exists_in_both_languages_and_states_the_periods_in_force() {
+    let w = Worker::shared();
+    let km_copy = copy("km");
+    for (path, lang, title) in [
+        ("/privacy", "en", en("privacy_title")),
+        ("/km/privacy", "km", word(&km_copy, "privacy_title")),
+    ] {
+        let r = w.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(r.body.contains(&format!("<html lang=\"{lang}\"")), "{path}");
+        let text = r.text();
+        assert!(text.contains(&title), "{path} lacks its title");
+        // The default volunteer period, from the same values the retention job applies.
+        assert!(text.contains("365"), "{path} lacks 365");
+        assert!(!text.contains("{n}"), "{path} has an unfilled placeholder");
+    }
+    // Every page's footer, and the campaign page's forms, link to it.
+    assert!(w.get("/").body.contains("href=\"/privacy\""));
+    assert!(w.get("/km/").body.contains("href=\"/km/privacy\""));
+
+    // A campaign that keeps volunteers for another period: the page says so.
+    let other = Worker::start(&[("VOLUNTEER_RETENTION_DAYS", "200")]);
+    for path in ["/privacy", "/km/privacy"] {
+        let r = other.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        let text = r.text();
+        assert!(text.contains("200"), "{path} lacks 200");
+        assert!(!text.contains("365"), "{path} still says 365");
+    }
+}
+
+#[test]
 fn unknown_paths_get_a_real_404_in_the_prefix_language() {
     let w = Worker::shared();
     let (en_title, km_title) = (en("not_found_title"), word(&copy("km"), "not_found_title"));

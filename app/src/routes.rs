@@ -34,6 +34,7 @@ pub enum Route {
     CommentCreate,
     VolunteerCreate,
     VolunteerThanks,
+    Privacy,
     AdminIndex,
     AdminLogin,
     AdminLogout,
@@ -91,6 +92,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Scope::Once,
     ),
     (Method::Get, "/", Route::Home, Scope::BothLanguages),
+    (
+        Method::Get,
+        "/privacy",
+        Route::Privacy,
+        Scope::BothLanguages,
+    ),
     (
         Method::Post,
         "/pledges",
@@ -193,6 +200,7 @@ pub const VISITOR_PAGES: &[(&str, &str)] = &[
     ("/pledges/:id", "/pledges/{pledge}"),
     ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}"),
     ("/volunteer/thanks", "/volunteer/thanks"),
+    ("/privacy", "/privacy"),
 ];
 
 /// The matched route, the language of the path, and the captured segments.
@@ -291,6 +299,10 @@ mod tests {
         assert_eq!(
             r(Method::Get, "/km/volunteer/thanks"),
             (Route::VolunteerThanks, Lang::Km, vec![])
+        );
+        assert_eq!(
+            r(Method::Get, "/km/privacy"),
+            (Route::Privacy, Lang::Km, vec![])
         );
         for (pattern, example) in VISITOR_PAGES {
             let path = example.replace("{pledge}", "p1");

@@ -111,6 +111,7 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::CommentCreate => comments::create(req, site).await,
         Route::VolunteerCreate => comments::volunteer(req, site).await,
         Route::VolunteerThanks => comments::volunteer_thanks(site),
+        Route::Privacy => pages::privacy(site),
         Route::NotFound => Err(AppError::NotFound),
         Route::AdminIndex
         | Route::AdminLogin

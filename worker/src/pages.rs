@@ -160,3 +160,11 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
 pub fn km_root() -> Result<Response, AppError> {
     Ok(http::see_other("/km/")?)
 }
+
+/// `GET /privacy`: what the site keeps and for how long, with the periods in force.
+pub fn privacy(site: &Site) -> Result<Response, AppError> {
+    Ok(http::html(
+        200,
+        app::views::privacy(site.lang, &site.origin, &site.config.retention),
+    )?)
+}

@@ -1,6 +1,8 @@
 //! The comments section: threads, the campaign's replies marked, and the comment form.
 
-use super::{described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField};
+use super::{
+    described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField, PrivacyLink,
+};
 use crate::comment::{Comment, CommentForm, CommentPage, Thread};
 use crate::content::{fill, Text};
 use crate::form::{is_web_url, Problems};
@@ -164,6 +166,7 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             <FieldError t=t problems=problems.clone() field="text"/>
             <textarea name="text" id="comment-text" required maxlength="4000"
                 aria-invalid=invalid(&problems, "text") aria-describedby=described_by(&problems, "text")>{textarea_text(&form.text)}</textarea>
+            <PrivacyLink lang=lang/>
             <button type="submit">{t.comment_submit}</button>
         </form>
     }

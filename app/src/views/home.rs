@@ -5,6 +5,7 @@ use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
     described_by, document, invalid, textarea_text, ErrorSummary, FieldError, LangField, PageMeta,
+    PrivacyLink,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
@@ -224,6 +225,7 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
                 <label for="volunteer-message">{t.volunteer_message}</label>
                 <FieldError t=t problems=problems.clone() field="message"/>
                 <textarea name="message" id="volunteer-message" maxlength="2000">{textarea_text(&form.message)}</textarea>
+                <PrivacyLink lang=lang/>
                 <button type="submit">{t.volunteer_submit}</button>
             </form>
         </section>

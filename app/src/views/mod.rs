@@ -15,7 +15,7 @@ mod pledge_form;
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
-    checkout_failed, cross_site, error_page, not_found, pledge_thanks, sandbox_checkout,
+    checkout_failed, cross_site, error_page, not_found, pledge_thanks, privacy, sandbox_checkout,
     volunteer_thanks,
 };
 pub use pledge_form::PledgeFormState;
@@ -90,7 +90,10 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                         </nav>
                     </header>
                     <main id="main">{main}</main>
-                    <footer><p>{t.footer}</p></footer>
+                    <footer>
+                        <p>{t.footer}</p>
+                        <p><a href=lang.href("/privacy")>{t.privacy_footer_link}</a></p>
+                    </footer>
                 </body>
             </html>
         }
@@ -100,6 +103,13 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
     out.push_str("<!DOCTYPE html>");
     out.push_str(&html);
     out
+}
+
+/// The link to the privacy page that stands by each form's send button.
+#[component]
+fn PrivacyLink(lang: Lang) -> impl IntoView {
+    let t = lang.text();
+    view! { <p class="hint"><a href=lang.href("/privacy")>{t.privacy_form_link}</a></p> }
 }
 
 /// The hidden field that brings an answer back in the visitor's language.

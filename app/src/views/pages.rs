@@ -1,9 +1,12 @@
-//! The small pages: not found, errors, a pledge's thank-you page, the sandbox checkout.
+//! The small pages: not found, errors, a pledge's thank-you page, the sandbox checkout, the
+//! privacy page.
 
 use super::{document, LangField, PageMeta};
 
+use crate::content::{fill, paragraphs};
 use crate::i18n::Lang;
 use crate::pledge::{Pledge, Status, GENERAL};
+use crate::retention::Periods;
 use leptos::prelude::*;
 
 /// A page that says one thing and leads back to the campaign page: a title, a sentence, the
@@ -171,6 +174,70 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
             path: "/volunteer/thanks",
             title: t.volunteer_thanks_heading.to_string(),
             index: false,
+        },
+        main,
+    )
+}
+
+/// `GET /privacy`: what the site keeps, who sees it, for how long, and how to have it erased.
+/// The periods are the ones the retention job applies ([`Periods`]), so the page cannot say
+/// one thing while the job does another.
+pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
+    let t = lang.text();
+    let section = |id: &'static str, heading: &'static str, body: &'static str| {
+        let paras = paragraphs(body)
+            .map(|p| view! { <p>{p}</p> })
+            .collect_view();
+        view! {
+            <section aria-labelledby=id>
+                <h2 id=id>{heading}</h2>
+                {paras}
+            </section>
+        }
+    };
+    let n = |template: &str, v: i64| fill(template, &[("n", &v.to_string())]);
+    let keep = [
+        n(t.privacy_keep_donor, periods.donor_days),
+        n(t.privacy_keep_spam, periods.spam_days),
+        n(t.privacy_keep_held, periods.held_days),
+        t.privacy_keep_approved.to_string(),
+        n(t.privacy_keep_volunteer, periods.volunteer_days),
+        n(t.privacy_keep_pending, periods.pending_hours),
+    ]
+    .into_iter()
+    .map(|line| view! { <li>{line}</li> })
+    .collect_view();
+    let main = view! {
+        <h1>{t.privacy_title}</h1>
+        <p>{t.privacy_intro}</p>
+        {section("privacy-pledge", t.privacy_pledge_heading, t.privacy_pledge)}
+        {section("privacy-comment", t.privacy_comment_heading, t.privacy_comment)}
+        {section("privacy-volunteer", t.privacy_volunteer_heading, t.privacy_volunteer)}
+        {section("privacy-why", t.privacy_why_heading, t.privacy_why)}
+        <section aria-labelledby="privacy-who">
+            <h2 id="privacy-who">{t.privacy_who_heading}</h2>
+            <ul>
+                <li>{t.privacy_who_public}</li>
+                <li>{t.privacy_who_maintainers}</li>
+                <li>{t.privacy_who_stripe}</li>
+            </ul>
+        </section>
+        <section aria-labelledby="privacy-how-long">
+            <h2 id="privacy-how-long">{t.privacy_how_long_heading}</h2>
+            <ul>{keep}</ul>
+        </section>
+        {section("privacy-never", t.privacy_never_heading, t.privacy_never)}
+        {section("privacy-erase", t.privacy_erase_heading, t.privacy_erase)}
+        {section("privacy-platforms", t.privacy_platforms_heading, t.privacy_platforms)}
+        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
+    };
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/privacy",
+            title: t.privacy_title.to_string(),
+            index: true,
         },
         main,
     )

@@ -1,6 +1,8 @@
 //! The pledge form: a tier or an own amount, where it should go, and the donor's choices.
 
-use super::{described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField};
+use super::{
+    described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField, PrivacyLink,
+};
 use crate::campaign::Tier;
 use crate::content::Text;
 use crate::form::Problems;
@@ -94,6 +96,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <textarea name="note" id="pledge-note" maxlength="500">{textarea_text(&form.note)}</textarea>
             </fieldset>
             <p class="hint">{t.form_privacy}</p>
+            <PrivacyLink lang=lang/>
             <button type="submit">{t.form_submit}</button>
         </form>
     }

@@ -195,3 +195,92 @@ fn textarea_values_cannot_break_out_of_the_field() {
     assert!(html
         .contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>"));
 }
+
+#[test]
+fn the_privacy_page_states_the_periods_in_force_in_both_languages() {
+    use crate::retention::Periods;
+    let periods = Periods::from_vars(Some("180"));
+    assert_eq!(periods.volunteer_days, 180);
+    for (lang, t) in [
+        (Lang::En, &crate::content::EN),
+        (Lang::Km, &crate::content::KM),
+    ] {
+        let html = privacy(lang, "https://example.org", &periods);
+        assert!(
+            html.starts_with(&format!("<!DOCTYPE html><html lang=\"{}\">", lang.code())),
+            "{lang:?}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"index,follow\""));
+        assert!(html.contains(t.privacy_title));
+        for (template, n) in [
+            (t.privacy_keep_donor, periods.donor_days),
+            (t.privacy_keep_spam, periods.spam_days),
+            (t.privacy_keep_held, periods.held_days),
+            (t.privacy_keep_volunteer, periods.volunteer_days),
+            (t.privacy_keep_pending, periods.pending_hours),
+        ] {
+            assert!(template.contains("{n}"), "{lang:?}: {template}");
+            let line = crate::content::fill(template, &[("n", &n.to_string())]);
+            assert!(html.contains(&line), "{lang:?} lacks {line}");
+        }
+        assert!(html.contains("180 ") && !html.contains("{n}"), "{lang:?}");
+    }
+    // The default periods are stated too, and differ from the configured one.
+    let html = privacy(Lang::En, "", &Periods::default());
+    assert!(html.contains("365 days") && !html.contains("180 days"));
+    assert!(
+        privacy(Lang::Km, "", &Periods::default()).contains("hreflang=\"en\" href=\"/privacy\"")
+    );
+}
+
+/// The `<footer>` of a page.
+fn footer(html: &str) -> &str {
+    let start = html.find("<footer>").expect("a footer");
+    let end = html[start..].find("</footer>").expect("a closed footer");
+    &html[start..start + end]
+}
+
+#[test]
+fn every_visitor_page_and_form_links_to_the_privacy_page() {
+    use crate::pledge::{Pledge, Status};
+    let pledge = || Pledge {
+        id: "p1".into(),
+        status: Status::Pending,
+        amount: Cents(5000),
+        refunded: Cents(0),
+        currency: "usd".into(),
+        tier: Some("women-training".into()),
+        designation: "women-training".into(),
+    };
+    for (lang, href) in [
+        (Lang::En, "href=\"/privacy\""),
+        (Lang::Km, "href=\"/km/privacy\""),
+    ] {
+        let home = render(lang);
+        let pages = [
+            ("home", home.clone()),
+            ("privacy", privacy(lang, "", &Default::default())),
+            ("pledge", pledge_thanks(lang, "", pledge())),
+            ("sandbox", sandbox_checkout(lang, "", pledge())),
+            ("volunteer thanks", volunteer_thanks(lang, "")),
+            ("not found", not_found(lang, "")),
+            ("error", error_page(lang, "")),
+        ];
+        for (name, html) in &pages {
+            assert!(
+                footer(html).contains(href),
+                "{lang:?} {name}: {}",
+                footer(html)
+            );
+        }
+        // Each of the three forms has its own link, near its send button.
+        let link = format!("<a {href}>{}</a>", lang.text().privacy_form_link);
+        for form in ["pledge-form", "comment-form", "volunteer-form"] {
+            let start = home
+                .find(&format!("id=\"{form}\""))
+                .unwrap_or_else(|| panic!("no {form}"));
+            let end = start + home[start..].find("</form>").expect("a closed form");
+            assert!(home[start..end].contains(&link), "{lang:?} {form}");
+        }
+    }
+}
