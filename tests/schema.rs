@@ -3,7 +3,7 @@
 //! pledges, events, refunds and threaded comments is migrated to the latest losing nothing.
 //! Both through wrangler's own `d1 migrations apply` and a real local D1.
 
-use campaign_tests::{artifacts, root, wrangler};
+use campaign_tests::{artifacts, d1, last_rows, root};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -21,45 +21,12 @@ fn place(name: &str, migrations: &Path) -> PathBuf {
     dir
 }
 
-fn d1(dir: &Path, args: &[&str]) -> Vec<Value> {
-    let out = wrangler()
-        .current_dir(dir)
-        .args(["d1"])
-        .args(args)
-        .args([
-            "DB",
-            "--local",
-            "--config",
-            "wrangler.toml",
-            "--persist-to",
-            "state",
-        ])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run wrangler");
-    assert!(
-        out.status.success(),
-        "wrangler d1 {args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .ok()
-        .and_then(|v| {
-            v.as_array()
-                .and_then(|a| a.last())
-                .and_then(|r| r["results"].as_array())
-                .cloned()
-        })
-        .unwrap_or_default()
-}
-
 fn migrate(dir: &Path) {
     d1(dir, &["migrations", "apply"]);
 }
 
 fn sql(dir: &Path, sql: &str) -> Vec<Value> {
-    d1(dir, &["execute", "--json", "--command", sql])
+    last_rows(&d1(dir, &["execute", "--json", "--command", sql]))
 }
 
 /// A CREATE statement as SQLite keeps it, without comments, quotes, case or spacing, so that

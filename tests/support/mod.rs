@@ -290,35 +290,7 @@ impl Worker {
 
     /// Runs SQL against this instance's local D1 and returns the rows of the last statement.
     pub fn sql(&self, sql: &str) -> Vec<serde_json::Value> {
-        let out = wrangler()
-            .current_dir(&self.dir)
-            .args([
-                "d1",
-                "execute",
-                "DB",
-                "--local",
-                "--config",
-                "wrangler.toml",
-                "--persist-to",
-                "state",
-                "--json",
-                "--command",
-                sql,
-            ])
-            .output()
-            .expect("run wrangler d1 execute");
-        assert!(
-            out.status.success(),
-            "d1 execute failed: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("d1 json");
-        v.as_array()
-            .and_then(|a| a.last())
-            .and_then(|r| r["results"].as_array())
-            .cloned()
-            .unwrap_or_default()
+        last_rows(&d1(&self.dir, &["execute", "--json", "--command", sql]))
     }
 }
 
@@ -327,6 +299,43 @@ impl Drop for Worker {
         unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
         let _ = self.child.wait();
     }
+}
+
+/// Runs `wrangler d1 <args> DB` against the local D1 under `dir/state`, configured by
+/// `dir/wrangler.toml`, and returns what it printed; panics with its output if it failed.
+pub fn d1(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = wrangler()
+        .current_dir(dir)
+        .arg("d1")
+        .args(args)
+        .args([
+            "DB",
+            "--local",
+            "--config",
+            "wrangler.toml",
+            "--persist-to",
+            "state",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run wrangler d1");
+    assert!(
+        out.status.success(),
+        "wrangler d1 {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The rows of the last statement in the output of `wrangler d1 execute --json`.
+pub fn last_rows(json: &[u8]) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(json).expect("d1 json");
+    v.as_array()
+        .and_then(|a| a.last())
+        .and_then(|r| r["results"].as_array())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// An HTTP response, read whole.

@@ -3,7 +3,9 @@
 // hono/jsx instead of Rust + Leptos. Bench-only, never deployed.
 //
 // It does the work `GET /` does in the product (worker/src/pages.rs `home`):
-//   - the same one D1 statement (copied from worker/src/store/mod.rs `home()`),
+//   - one D1 statement, copied from the worker's `home()` before the hardening (now in
+//     worker/src/store/page.rs, with the `COUNTED` filter and named objects: bring it level
+//     before comparing, #18),
 //   - the same page structure, words (app/content/*.toml) and inline stylesheet
 //     (app/assets/site.css, minified as app/build.rs does), via bench/lib/content.mjs,
 //   - two signed form tokens (HMAC-SHA256 with a key derived from SITE_SECRET, as app/src/keys.rs),
@@ -20,7 +22,7 @@ import content from '@bench/content';
 const { css: CSS, cssHash: CSS_HASH } = content;
 const TEXT = { en: content.en, km: content.km };
 
-// ---- SQL: verbatim from worker/src/store/mod.rs (`CAMPAIGN_FIELDS`, `comment_fields`) --------
+// ---- SQL: as worker/src/store/mod.rs had it before the hardening (`CAMPAIGN_FIELDS`, `comment_fields`)
 
 const CAMPAIGN_FIELDS = "\
 'tiers', (SELECT json_group_array(json_array(t.id, t.amount_cents, t.units, t.position, \

@@ -12,6 +12,7 @@ use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, THREADS_PER_PAGE};
 use app::money::Cents;
 use serde::Deserialize;
+use std::sync::OnceLock;
 use worker::D1Database;
 
 /// The campaign's numbers: tiers with the net USD designated to each, totals, the latest
@@ -26,8 +27,27 @@ const CAMPAIGN_FIELDS: &str = "\
         (SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at, rowid AS seq \
          FROM pledges WHERE {COUNTED} ORDER BY paid_at DESC, rowid DESC LIMIT 5))";
 
-fn campaign_fields() -> String {
-    CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED)
+/// The campaign's numbers alone, as one statement, built once per isolate.
+fn campaign_statement() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT json_object({}) AS page",
+            CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED)
+        )
+    })
+}
+
+/// Everything the page shows, as one statement, built once per isolate: every render asks it.
+fn home_statement() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT json_object({}, {}) AS page",
+            CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED),
+            comment_fields()
+        )
+    })
 }
 
 /// Raised (USD, net of refunds) and the number of gifts counted, for the admin overview.
@@ -101,18 +121,15 @@ struct CommentDoc {
     created_at: i64,
 }
 
-async fn page_doc(db: &D1Database, fields: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+/// Runs one of the page statements and reads its JSON document.
+async fn page_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
     #[derive(Deserialize)]
     struct Row {
         page: String,
     }
-    let row = first::<Row>(stmt(
-        db,
-        &format!("SELECT json_object({fields}) AS page"),
-        args,
-    )?)
-    .await?
-    .ok_or(AppError::Internal("the page statement returned no row"))?;
+    let row = first::<Row>(stmt(db, sql, args)?)
+        .await?
+        .ok_or(AppError::Internal("the page statement returned no row"))?;
     serde_json::from_str(&row.page)
         .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
 }
@@ -173,7 +190,7 @@ fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
 
 /// The campaign's numbers alone (`/api/campaign`).
 pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError> {
-    let mut doc = page_doc(db, &campaign_fields(), &[]).await?;
+    let mut doc = page_doc(db, campaign_statement(), &[]).await?;
     Ok(campaign_from(goal, &mut doc))
 }
 
@@ -186,10 +203,9 @@ pub async fn home(
 ) -> Result<(Campaign, CommentPage), AppError> {
     let held_json = serde_json::to_string(own_held).unwrap_or_else(|_| "[]".into());
     let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
-    let fields = format!("{}, {}", campaign_fields(), comment_fields());
     let mut doc = page_doc(
         db,
-        &fields,
+        home_statement(),
         &[
             held_json.as_str().into(),
             THREADS_PER_PAGE.into(),
