@@ -778,10 +778,10 @@ fn csv_exports_open_safely_in_spreadsheets() {
     let admin = login_as(w, &ip(5030));
     let t = now();
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, name, email, show_name, note, lang, created_at, paid_at) VALUES \
-         ('{p1}', 'paid', 5000, 'usd', 1, 'general', '=HYPERLINK(\"http://evil.example\",\"click\")', 'x@example.org', 0, 'a, b\nc', 'en', {t}, {t}), \
-         ('{p2}', 'paid', 35000, 'usd', 1, 'information-year', 'សុខា ចាន់', NULL, 1, NULL, 'km', {t}, {t}), \
-         ('{p3}', 'pending', 5000, 'usd', 0, 'general', 'Pending 5030', NULL, 0, NULL, 'en', {t}, NULL); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, name, email, show_name, note, lang, created_at, paid_at, attested_at) VALUES \
+         ('{p1}', 'paid', 5000, 'usd', 1, 'general', '=HYPERLINK(\"http://evil.example\",\"click\")', 'x@example.org', 0, 'a, b\nc', 'en', {t}, {t}, {t}), \
+         ('{p2}', 'paid', 35000, 'usd', 1, 'information-year', 'សុខា ចាន់', NULL, 1, NULL, 'km', {t}, {t}, NULL), \
+         ('{p3}', 'pending', 5000, 'usd', 0, 'general', 'Pending 5030', NULL, 0, NULL, 'en', {t}, NULL, {t}); \
          INSERT INTO volunteers (name, email, phone, place, help, message, lang, created_at) VALUES \
          ('ស្រីមុំ 5030', NULL, '+855 12 345 678', '@home', 'radio,training', '-1+1', 'km', {t})",
         p1 = "c5030".repeat(6) + "01",
@@ -809,6 +809,22 @@ fn csv_exports_open_safely_in_spreadsheets() {
     );
     assert!(r.body.contains("Pending 5030"));
     assert!(r.body.contains("\r\n") && r.body.ends_with("\r\n"));
+    // When each donor attested; none for a gift nobody attested (made outside the site).
+    let stamp = w.sql(&format!(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', {t}, 'unixepoch') AS s"
+    ))[0]["s"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let line = |id: &str| {
+        r.body
+            .split("\r\n")
+            .find(|l| l.starts_with(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line(&("c5030".repeat(6) + "01")).ends_with(&format!(",{stamp}")));
+    assert!(line(&("c5030".repeat(6) + "02")).ends_with(",,"));
     // The status filter applies to the file too.
     let paid = admin.get("/admin/pledges.csv?status=paid");
     assert!(paid.body.contains("សុខា ចាន់") && !paid.body.contains("Pending 5030"));
@@ -834,6 +850,7 @@ fn csv_exports_open_safely_in_spreadsheets() {
         page.contains("ស្រីមុំ 5030") && page.contains("Radio; Training") && page.contains("@home")
     );
     let pledges = admin.get("/admin/pledges?status=paid").body;
+    assert!(pledges.contains("not attested") && pledges.contains("yes, <time"));
     assert!(
         pledges.contains("សុខា ចាន់ (shown)")
             && pledges.contains("=HYPERLINK(")

@@ -176,11 +176,18 @@ fn giving_in_english_and_khmer() {
         b.type_into("#pledge-name", name);
         b.type_into("#pledge-email", "donor@example.org");
         b.click("label[for=show-name]");
-        let ticked = b.eval("return [document.querySelector('#tier-' + arguments[0]).checked, document.querySelector('#show-name').checked]", json!([tier]));
+        let eligible = "return document.querySelector('#eligible').checked";
+        assert_eq!(
+            b.eval(eligible, json!([])),
+            json!(false),
+            "{lang}: never pre-ticked"
+        );
+        b.click("label[for=eligible]");
+        let ticked = b.eval("return [document.querySelector('#tier-' + arguments[0]).checked, document.querySelector('#show-name').checked, document.querySelector('#eligible').checked]", json!([tier]));
         assert_eq!(
             ticked,
-            json!([true, true]),
-            "{lang}: tier and show-name should be ticked"
+            json!([true, true, true]),
+            "{lang}: tier, show-name and eligible should be ticked"
         );
         b.eval(
             "document.querySelector('#pledge-form').scrollIntoView(); return true;",
@@ -252,8 +259,8 @@ fn giving_in_english_and_khmer() {
     eprintln!("giving_in_english_and_khmer: {:?}", started.elapsed());
 }
 
-/// An own amount of 3 comes back with the value kept and the problem named in the visitor's
-/// language, at the field and in the summary.
+/// An own amount of 3, the eligibility box unticked, comes back with the value kept and both
+/// problems named in the visitor's language, at the field and in the summary.
 fn own_amount_too_small(w: &Worker) {
     for (n, (lang, prefix, name)) in [("en", "/", "Low Amount"), ("km", "/km/", "ចំនួនតិច")]
         .into_iter()
@@ -276,7 +283,9 @@ fn own_amount_too_small(w: &Worker) {
              const s = document.querySelector('#pledge-form .errors'); \
              return {lang: document.documentElement.lang, amount: a.value, invalid: a.getAttribute('aria-invalid'), \
                described: a.getAttribute('aria-describedby'), own: document.querySelector('#tier-own').checked, \
-               name: document.querySelector('#pledge-name').value, error: e && e.textContent, summary: s && s.textContent};",
+               name: document.querySelector('#pledge-name').value, error: e && e.textContent, summary: s && s.textContent, \
+               eligible: document.querySelector('#eligible').checked, \
+               eligibleError: (document.querySelector('#eligible-error') || {}).textContent};",
             json!([]),
         );
         let message = word(&t, "error_amount");
@@ -287,6 +296,12 @@ fn own_amount_too_small(w: &Worker) {
         assert_eq!(state["invalid"], "true", "{lang}: {state}");
         assert_eq!(state["described"], "amount-error", "{lang}: {state}");
         assert_eq!(state["error"], message, "{lang}: {state}");
+        assert_eq!(state["eligible"], false, "{lang}: {state}");
+        assert_eq!(
+            state["eligibleError"],
+            word(&t, "error_eligible"),
+            "{lang}: {state}"
+        );
         assert!(
             state["summary"]
                 .as_str()
@@ -311,6 +326,7 @@ fn own_amount_too_small(w: &Worker) {
             json!([]),
         );
         b.type_into("#amount", "5");
+        b.click("label[for=eligible]");
         b.click_and_wait("#pledge-form button[type=submit]");
         assert!(
             b.url()

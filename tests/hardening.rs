@@ -250,7 +250,7 @@ fn parallel_pledges_from_one_visitor_store_exactly_the_limit() {
     let me = ip(7301);
     // 40 at once: the limit is 5 in 10 minutes.
     let statuses = at_once(40, |_| {
-        w.post_form(
+        w.post_pledge(
             "/pledges",
             &me,
             &[("tier", "women-training"), ("lang", "en")],
@@ -451,7 +451,7 @@ fn forms_posted_from_other_sites_are_refused_with_a_page_that_says_why() {
         &[],
     ];
     for (n, headers) in passing.iter().enumerate() {
-        let r = w.post_form_with(
+        let r = w.post_pledge_with(
             "/pledges",
             &ip(7510 + n as u32),
             headers,
@@ -652,7 +652,11 @@ fn the_sandbox_exists_only_on_a_loopback_host() {
     );
     assert_eq!(pay.status, 404);
     assert_eq!(status(&w, &p), "pending");
-    let form = encode_form(&[("tier", "women-training"), ("lang", "en")]);
+    let form = encode_form(&[
+        ("tier", "women-training"),
+        ("eligible", "on"),
+        ("lang", "en"),
+    ]);
     let give = w.request("POST", "/pledges", &headers, Some(form.as_bytes()));
     assert_eq!(give.status, 503, "giving is off there: {}", give.body);
     // On loopback (this machine), the sandbox works as before.

@@ -24,7 +24,7 @@ fn pledge_id_from(loc: &str) -> String {
 #[test]
 fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     let w = Worker::shared();
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(101),
         &[
@@ -57,6 +57,10 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
     // Show my name was not ticked: stored as anonymous.
     let row = &w.sql(&format!("SELECT * FROM pledges WHERE id = '{id}'"))[0];
     assert_eq!(row["show_name"], 0);
+    // The donor confirmed they may give, and the pledge keeps when: nothing more.
+    let attested = row["attested_at"].as_i64().unwrap_or_default();
+    assert!(attested.abs_diff(campaign_tests::now()) < 120, "{row}");
+    assert_eq!(row["attested_at"], row["created_at"]);
     // Nothing of the address is kept with the pledge, not even a hash.
     assert!(
         row.get("ip_hash").is_none() && !row.to_string().contains("198.51"),
@@ -83,7 +87,7 @@ fn a_valid_pledge_is_stored_pending_and_sent_to_the_sandbox_checkout() {
 #[test]
 fn sandbox_pay_marks_paid_and_moves_the_totals() {
     let w = Worker::start(&[]);
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/km/pledges",
         &ip(102),
         &[
@@ -124,7 +128,7 @@ fn sandbox_pay_marks_paid_and_moves_the_totals() {
         303
     );
     assert_eq!(w.get("/api/campaign").json()["gifts"], 1);
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(103),
         &[
@@ -164,7 +168,7 @@ fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
         ("note", "ចំណាំ\r\nline two"),
         ("lang", "km"),
     ];
-    let r = w.post_form("/pledges", &ip(104), &fields);
+    let r = w.post_pledge("/pledges", &ip(104), &fields);
     assert_eq!(r.status, 422);
     assert!(
         r.body.contains("lang=\"km\""),
@@ -186,7 +190,7 @@ fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
         assert!(text.contains(&word(&km_copy, key)), "{key} in Khmer");
         assert!(!text.contains(&word(&en_copy, key)), "{key} in English");
     }
-    let en = w.post_form(
+    let en = w.post_pledge(
         "/pledges",
         &ip(105),
         &[("tier", "gold"), ("lang", "en"), ("note", &"x".repeat(501))],
@@ -200,14 +204,14 @@ fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
     );
     for amount in ["100001", "12.5", "abc", ""] {
         assert_eq!(
-            w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", amount)])
+            w.post_pledge("/pledges", &ip(106), &[("tier", "own"), ("amount", amount)])
                 .status,
             422,
             "{amount}"
         );
     }
     assert_eq!(
-        w.post_form(
+        w.post_pledge(
             "/pledges",
             &ip(106),
             &[("tier", "own"), ("amount", "100000")]
@@ -216,7 +220,7 @@ fn invalid_pledges_come_back_with_every_value_and_each_problem_named() {
         303
     );
     assert_eq!(
-        w.post_form("/pledges", &ip(106), &[("tier", "own"), ("amount", "5")])
+        w.post_pledge("/pledges", &ip(106), &[("tier", "own"), ("amount", "5")])
             .status,
         303
     );
@@ -227,12 +231,12 @@ fn six_pledges_in_ten_minutes_from_one_visitor_get_429_with_the_form_kept() {
     let w = Worker::shared();
     for _ in 0..5 {
         assert_eq!(
-            w.post_form("/pledges", &ip(107), &[("tier", "women-training")])
+            w.post_pledge("/pledges", &ip(107), &[("tier", "women-training")])
                 .status,
             303
         );
     }
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(107),
         &[
@@ -247,10 +251,50 @@ fn six_pledges_in_ten_minutes_from_one_visitor_get_429_with_the_form_kept() {
     assert!(r.text().contains(&en("error_rate_limited")), "{}", r.body);
     // Another visitor is not affected.
     assert_eq!(
-        w.post_form("/pledges", &ip(108), &[("tier", "women-training")])
+        w.post_pledge("/pledges", &ip(108), &[("tier", "women-training")])
             .status,
         303
     );
+}
+
+#[test]
+fn without_the_eligibility_box_the_form_comes_back_in_its_language_with_everything_kept() {
+    let w = Worker::shared();
+    for (path, lang, n) in [("/pledges", "en", 120), ("/km/pledges", "km", 121)] {
+        let mut fields = vec![
+            ("tier", "own"),
+            ("amount", "40"),
+            ("designation", "general"),
+            ("name", "សុខា"),
+            ("email", "sokha@example.org"),
+            ("show_name", "on"),
+            ("note", "ពីគ្រួសារ <b>"),
+            ("lang", lang),
+        ];
+        let unticked = w.post_form(path, &ip(n), &fields);
+        assert_eq!(unticked.status, 422, "{path}");
+        let copy = copy(lang);
+        let text = unticked.text();
+        assert!(text.contains(&word(&copy, "error_eligible")), "{path}");
+        assert!(text.contains(&word(&copy, "form_eligible")), "{path}");
+        // Every value kept, the box still unticked (it is never ticked for the donor).
+        for kept in [
+            "value=\"40\"",
+            "value=\"សុខា\"",
+            "value=\"sokha@example.org\"",
+            "id=\"show-name\" value=\"on\" checked",
+            "ពីគ្រួសារ &lt;b&gt;</textarea>",
+            "<option value=\"general\" selected",
+            "id=\"eligible\" value=\"on\" required aria-invalid=\"true\"",
+        ] {
+            assert!(unticked.body.contains(kept), "{path}: {kept}");
+        }
+        // An empty value is not a tick either.
+        fields.push(("eligible", ""));
+        assert_eq!(w.post_form(path, &ip(n), &fields).status, 422, "{path}");
+    }
+    let stored = "SELECT COUNT(*) AS n FROM pledges WHERE email = 'sokha@example.org'";
+    assert_eq!(w.sql(stored)[0]["n"], 0);
 }
 
 #[test]
@@ -258,7 +302,7 @@ fn giving_switched_off_says_so_and_posts_answer_503() {
     let w = Worker::start(&[("CHECKOUT", "")]);
     let page = w.get("/");
     assert!(page.text().contains(&en("form_not_configured")));
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(109),
         &[("tier", "women-training"), ("name", "Kept")],
@@ -332,7 +376,7 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     );
     let base = format!("http://127.0.0.1:{}", fake.port);
     let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &base)]);
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/km/pledges",
         &ip(110),
         &[
@@ -369,6 +413,15 @@ fn stripe_checkout_sessions_carry_every_parameter() {
     assert!(!get("line_items[0][price_data][product_data][name]").is_empty());
     assert_eq!(get("metadata[pledge_id]"), id);
     assert_eq!(get("metadata[campaign]"), "women-lead-cambodia");
+    // Stripe's record says the donor attested, as ours does.
+    assert_eq!(
+        get("metadata[eligibility]"),
+        "attested-cambodian-citizen-own-money"
+    );
+    assert_eq!(
+        get("payment_intent_data[metadata][eligibility]"),
+        "attested-cambodian-citizen-own-money"
+    );
     assert_eq!(get("customer_email"), "donor@example.org");
     assert!(get("success_url").ends_with(&format!("/km/pledges/{id}")));
     assert!(get("cancel_url").contains(&format!("/km/?resume={id}")));
@@ -395,7 +448,7 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
     let fake = fake_stripe(r#"{"error":{"message":"boom"}}"#, 500, 0);
     let base = format!("http://127.0.0.1:{}", fake.port);
     let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &base)]);
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(111),
         &[("tier", "women-training"), ("lang", "en")],
@@ -415,7 +468,7 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
         ("CHECKOUT", "stripe"),
         ("STRIPE_API_BASE", &format!("http://127.0.0.1:{dead}")),
     ]);
-    let r = w2.post_form("/pledges", &ip(112), &[("tier", "women-training")]);
+    let r = w2.post_pledge("/pledges", &ip(112), &[("tier", "women-training")]);
     assert_eq!(r.status, 502);
     assert_eq!(w2.sql("SELECT status FROM pledges")[0]["status"], "pending");
     // A provider that never answers: the worker gives up after its timeout (10 s).
@@ -428,7 +481,7 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
         ),
     ]);
     let started = std::time::Instant::now();
-    let r = w3.post_form("/pledges", &ip(113), &[("tier", "women-training")]);
+    let r = w3.post_pledge("/pledges", &ip(113), &[("tier", "women-training")]);
     assert_eq!(r.status, 502);
     assert!(
         started.elapsed().as_secs() < 14,

@@ -145,7 +145,7 @@ fn every_english_visitor_path_has_its_khmer_twin() {
     let w = Worker::shared();
     // Real ids, so that the pages with one answer 200: a pending pledge (never paid, so the
     // totals other tests read on this worker stay at zero) and its sandbox checkout.
-    let r = w.post_form(
+    let r = w.post_pledge(
         "/pledges",
         &ip(302),
         &[("tier", "women-training"), ("lang", "en")],
@@ -377,7 +377,7 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
     assert!(again.body.is_empty());
     assert!(again.header("Content-Security-Policy").is_some());
     // A payment purges the page at once: the sandbox pays through the webhook path.
-    let r = w.post_form("/pledges", &ip(301), &[("tier", "women-training")]);
+    let r = w.post_pledge("/pledges", &ip(301), &[("tier", "women-training")]);
     let loc = r.header("Location").unwrap_or_default().to_string();
     assert_eq!(
         w.post_form(&loc, &ip(301), &[("action", "pay")]).status,

@@ -222,6 +222,13 @@ fn livemode_currency_and_campaign_marker_rules() {
         "ignored:not-ours"
     );
     assert_eq!(campaign(&w)["raised_cents"], 2500);
+    // A gift made outside the site: nobody on this site said they may give.
+    let ext = w.sql("SELECT origin, attested_at FROM pledges WHERE id LIKE 'ext-%'");
+    assert_eq!(ext.len(), 1);
+    assert_eq!(
+        (ext[0]["origin"].as_str(), ext[0]["attested_at"].is_null()),
+        (Some("external"), true)
+    );
     // Any other type: 200, recorded as ignored.
     let other = session(
         "evt_other",

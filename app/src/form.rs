@@ -19,6 +19,8 @@ pub enum Problem {
     Token,
     RateLimited,
     Parent,
+    /// The pledge's eligibility box was not ticked.
+    Eligibility,
 }
 
 impl Problem {
@@ -34,6 +36,7 @@ impl Problem {
             Problem::Token => t.error_token.to_string(),
             Problem::RateLimited => t.error_rate_limited.to_string(),
             Problem::Parent => t.error_parent.to_string(),
+            Problem::Eligibility => t.error_eligible.to_string(),
         }
     }
 }

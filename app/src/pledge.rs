@@ -4,6 +4,12 @@
 //! back exactly as typed), then [`PledgeForm::validate`] turns it into a [`NewPledge`] or the
 //! list of problems. Donors are anonymous unless they tick "show my name".
 //!
+//! Cambodian law on political parties forbids gifts from foreigners and foreign organisations
+//! or companies, so no pledge is valid until its donor has ticked [`ELIGIBLE_FIELD`] (never
+//! pre-ticked): a [`NewPledge`] exists only for a donor who said they may give, and the store
+//! records when (`attested_at`). Gifts the site did not take (an external provider's) carry no
+//! such record and are shown as not attested.
+//!
 //! A pledge's [`Status`] is read strictly, from D1 as from a query: a status this site does
 //! not know is an error, so a row holding one is skipped and logged, never counted as another.
 
@@ -23,6 +29,8 @@ pub const OWN_AMOUNT: &str = "own";
 pub const GENERAL: &str = "general";
 /// The designation "the purpose of the tier I chose" (the default).
 pub const SAME_AS_TIER: &str = "tier";
+/// The name of the eligibility checkbox: "I am a Cambodian citizen giving my own money".
+pub const ELIGIBLE_FIELD: &str = "eligible";
 
 /// The pledge form as posted, every field a string as typed.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -35,6 +43,8 @@ pub struct PledgeForm {
     pub email: String,
     pub show_name: Option<String>,
     pub note: String,
+    /// The eligibility checkbox ([`ELIGIBLE_FIELD`]): ticked or not, as sent.
+    pub eligible: Option<String>,
     pub lang: String,
 }
 
@@ -51,7 +61,7 @@ pub struct StoredPledgeForm {
     pub note: Option<String>,
 }
 
-/// A valid pledge, ready to be stored as pending.
+/// A valid pledge, ready to be stored as pending: its donor has confirmed they may give.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPledge {
     pub amount: Cents,
@@ -81,7 +91,8 @@ impl PledgeForm {
     /// The form that made a stored pledge, as its donor filled it in, for "back to the form"
     /// from the checkout: a tier gift names its tier and no amount, an own amount names
     /// [`OWN_AMOUNT`] and whole dollars, a designation equal to the tier is
-    /// [`SAME_AS_TIER`]. The language is left for the page to set.
+    /// [`SAME_AS_TIER`]. The eligibility box comes back unticked: the donor confirms again
+    /// (it is never ticked for them). The language is left for the page to set.
     pub fn from_stored(p: StoredPledgeForm) -> PledgeForm {
         PledgeForm {
             tier: p.tier.clone().unwrap_or_else(|| OWN_AMOUNT.to_string()),
@@ -99,12 +110,18 @@ impl PledgeForm {
             email: p.email.unwrap_or_default(),
             show_name: p.show_name.then(|| "on".to_string()),
             note: p.note.unwrap_or_default(),
+            eligible: None,
             lang: String::new(),
         }
     }
 
     pub fn show_name(&self) -> bool {
         form::ticked(self.show_name.as_deref())
+    }
+
+    /// The donor ticked the eligibility box.
+    pub fn eligible(&self) -> bool {
+        form::ticked(self.eligible.as_deref())
     }
 
     pub fn validate(&self, tiers: &[Tier]) -> Result<NewPledge, Problems> {
@@ -138,6 +155,9 @@ impl PledgeForm {
         let name = form::optional(&mut problems, "name", &self.name, NAME_MAX);
         let email = form::optional_email(&mut problems, "email", &self.email);
         let note = form::optional(&mut problems, "note", &self.note, NOTE_MAX);
+        if !self.eligible() {
+            problems.add(ELIGIBLE_FIELD, Problem::Eligibility);
+        }
         match amount {
             Some(amount) if problems.is_empty() => Ok(NewPledge {
                 amount,
@@ -325,8 +345,32 @@ mod tests {
         PledgeForm {
             tier: tier.into(),
             amount: amount.into(),
+            eligible: Some("on".into()),
             ..PledgeForm::default()
         }
+    }
+
+    #[test]
+    fn no_pledge_without_the_eligibility_box() {
+        for unticked in [None, Some(String::new())] {
+            let mut f = form("women-training", "");
+            f.eligible = unticked.clone();
+            let e = f.validate(&tiers()).unwrap_err();
+            assert_eq!(
+                e.for_field(ELIGIBLE_FIELD),
+                Some(&Problem::Eligibility),
+                "{unticked:?}"
+            );
+        }
+        // Named alongside the other problems, not instead of them.
+        let mut f = form(OWN_AMOUNT, "3");
+        f.eligible = None;
+        let e = f.validate(&tiers()).unwrap_err();
+        assert_eq!(e.for_field("amount"), Some(&Problem::Amount));
+        assert_eq!(e.for_field(ELIGIBLE_FIELD), Some(&Problem::Eligibility));
+        // The initial form and a resumed one never come ticked.
+        assert!(!PledgeForm::initial(&tiers()).eligible());
+        assert!(!PledgeForm::from_stored(stored(None, GENERAL)).eligible());
     }
 
     #[test]
@@ -401,7 +445,7 @@ mod tests {
     #[test]
     fn form_decodes_from_urlencoded_with_khmer() {
         let body =
-            "tier=own&amount=20&designation=general&name=%E1%9E%8A%E1%9E%B6&note=a%0D%0Ab&lang=km";
+            "tier=own&amount=20&designation=general&name=%E1%9E%8A%E1%9E%B6&note=a%0D%0Ab&eligible=on&lang=km";
         let f: PledgeForm = serde_urlencoded::from_str(body).unwrap();
         assert_eq!(f.name, "ដា");
         let p = f.validate(&tiers()).unwrap();
@@ -475,9 +519,14 @@ mod tests {
                 email: "d@example.org".into(),
                 show_name: Some("on".into()),
                 note: "a\nb".into(),
+                eligible: None,
                 lang: String::new(),
             }
         );
+        let f = PledgeForm {
+            eligible: Some("on".into()),
+            ..f
+        };
         assert_eq!(
             f.validate(&tiers()).map(|p| p.designation).ok().as_deref(),
             Some("women-training")
@@ -496,6 +545,10 @@ mod tests {
                 ..PledgeForm::default()
             }
         );
+        let f = PledgeForm {
+            eligible: Some("on".into()),
+            ..f
+        };
         assert_eq!(f.validate(&tiers()).map(|p| p.amount), Ok(Cents(2500)));
     }
 }

@@ -250,6 +250,25 @@ impl Worker {
         self.post_form_with(path, ip, &[], fields)
     }
 
+    /// Posts a pledge form whose donor ticked the eligibility box (every valid pledge has it);
+    /// a test of the box itself posts with [`Worker::post_form`].
+    pub fn post_pledge(&self, path: &str, ip: &str, fields: &[(&str, &str)]) -> Resp {
+        self.post_pledge_with(path, ip, &[], fields)
+    }
+
+    /// [`Worker::post_pledge`] with more headers.
+    pub fn post_pledge_with(
+        &self,
+        path: &str,
+        ip: &str,
+        extra: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let mut fields = fields.to_vec();
+        fields.push(("eligible", "on"));
+        self.post_form_with(path, ip, extra, &fields)
+    }
+
     /// [`Worker::post_form`] with more headers (a cookie, `Sec-Fetch-Site`, `Origin`...).
     pub fn post_form_with(
         &self,

@@ -37,6 +37,10 @@ impl fmt::Display for CheckoutError {
     }
 }
 
+/// What the Checkout Session's metadata says of every pledge made on the site: its donor
+/// confirmed being a Cambodian citizen giving their own money.
+pub const ELIGIBILITY: &str = "attested-cambodian-citizen-own-money";
+
 /// The session's form fields, in Stripe's bracket notation.
 pub fn session_fields(
     origin: &str,
@@ -66,9 +70,16 @@ pub fn session_fields(
         ("client_reference_id".into(), id.to_string()),
         ("metadata[pledge_id]".into(), id.to_string()),
         ("metadata[campaign]".into(), campaign_id.to_string()),
+        // The donor ticked the eligibility box (a pledge exists only once they did), so the
+        // record at Stripe says so as well as ours.
+        ("metadata[eligibility]".into(), ELIGIBILITY.into()),
         (
             "payment_intent_data[metadata][pledge_id]".into(),
             id.to_string(),
+        ),
+        (
+            "payment_intent_data[metadata][eligibility]".into(),
+            ELIGIBILITY.into(),
         ),
         (
             "success_url".into(),

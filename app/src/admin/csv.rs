@@ -150,10 +150,12 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "origin",
         "provider_ref",
         "flag",
+        "attested",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
         let paid = p.paid_at.map(crate::time::rfc3339).unwrap_or_default();
+        let attested = p.attested_at.map(crate::time::rfc3339).unwrap_or_default();
         let (amount, refunded) = (decimal(p.amount_cents), decimal(p.refunded_cents));
         csv.row([
             p.id.as_str(),
@@ -173,6 +175,7 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             &p.origin,
             opt(&p.provider_ref),
             opt(&p.flag),
+            &attested,
         ]);
     }
     csv.finish()
@@ -322,6 +325,7 @@ mod tests {
             flag: None,
             created_at: 1_795_861_845,
             paid_at: None,
+            attested_at: Some(1_795_861_845),
         }
     }
 
@@ -331,7 +335,7 @@ mod tests {
         let mut lines = out.trim_start_matches(BOM).split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag")
+            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested")
         );
         let row = lines.next().unwrap_or_default();
         assert!(
@@ -341,7 +345,16 @@ mod tests {
             )),
             "{row}"
         );
-        assert!(out.contains(",\"two\nlines\",km,site,pi_1,\r\n"), "{out}");
+        assert!(
+            out.contains(",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z\r\n"),
+            "{out}"
+        );
+        // A gift nobody attested (made outside the site) has an empty cell, not a date.
+        let external = PledgeRow {
+            attested_at: None,
+            ..pledge()
+        };
+        assert!(pledges_csv(&[external]).ends_with(",pi_1,,\r\n"));
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub struct PledgeRow {
     pub flag: Option<String>,
     pub created_at: i64,
     pub paid_at: Option<i64>,
+    /// When the donor confirmed they may give; `None` for a gift not made through the site's
+    /// form (an external provider's), which nobody attested.
+    #[serde(default)]
+    pub attested_at: Option<i64>,
 }
 
 /// One line of the totals: pledges in a status, and their amounts (US dollars only).
@@ -196,7 +200,7 @@ mod tests {
             "id": "ab", "status": status, "amount_cents": 500, "refunded_cents": 0, "currency": "usd",
             "tier": null, "designation": "general", "name": null, "email": null, "show_name": 1,
             "note": null, "lang": "en", "origin": "site", "provider_ref": null, "flag": null,
-            "created_at": 5, "paid_at": null
+            "created_at": 5, "paid_at": null, "attested_at": 4
         })
     }
 
@@ -213,6 +217,7 @@ mod tests {
         let p: PledgeRow = serde_json::from_value(pledge_row("refunded")).unwrap();
         assert_eq!(p.status, Status::Refunded);
         assert!(p.show_name);
+        assert_eq!(p.attested_at, Some(4));
     }
 
     #[test]

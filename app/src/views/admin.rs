@@ -482,6 +482,11 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
                 (Some(n), false) => format!("{n} (hidden)"),
                 (None, _) => "—".to_string(),
             };
+            // A gift made elsewhere (an external provider's) was never attested.
+            let attested = match p.attested_at {
+                Some(at) => view! { "yes, " {when(at)} }.into_any(),
+                None => "not attested".into_any(),
+            };
             let refunded = if p.refunded_cents > 0 {
                 amount(p.refunded_cents, &p.currency)
             } else {
@@ -497,6 +502,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
                     <td>{name}</td>
                     <td>{p.email.unwrap_or_default()}</td>
                     <td>{p.note.unwrap_or_default()}</td>
+                    <td>{attested}</td>
                     <td>{p.flag.unwrap_or_default()}</td>
                     <td><code>{p.id}</code></td>
                 </tr>
@@ -508,7 +514,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
             <thead><tr>
                 <th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col">"Amount"</th><th scope="col">"Refunded"</th>
                 <th scope="col">"For"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Note"</th>
-                <th scope="col">"Flag"</th><th scope="col">"Id"</th>
+                <th scope="col">"Eligible"</th><th scope="col">"Flag"</th><th scope="col">"Id"</th>
             </tr></thead>
             <tbody>{body}</tbody>
         </table>

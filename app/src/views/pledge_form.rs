@@ -7,7 +7,7 @@ use crate::campaign::Tier;
 use crate::content::Text;
 use crate::form::Problems;
 use crate::i18n::Lang;
-use crate::pledge::{PledgeForm, GENERAL, OWN_AMOUNT, SAME_AS_TIER};
+use crate::pledge::{PledgeForm, ELIGIBLE_FIELD, GENERAL, OWN_AMOUNT, SAME_AS_TIER};
 use leptos::prelude::*;
 
 /// The form as it should be drawn: blank, or as the visitor sent it with its problems.
@@ -95,6 +95,14 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <FieldError t=t problems=problems.clone() field="note"/>
                 <textarea name="note" id="pledge-note" maxlength="500">{textarea_text(&form.note)}</textarea>
             </fieldset>
+            // Required and never ticked for the donor: the law asks them to say it themselves.
+            <FieldError t=t problems=problems.clone() field=ELIGIBLE_FIELD/>
+            <div class="choice">
+                <input type="checkbox" name=ELIGIBLE_FIELD id="eligible" value="on" required checked=form.eligible()
+                    aria-invalid=invalid(&problems, ELIGIBLE_FIELD) aria-describedby=described_by(&problems, ELIGIBLE_FIELD)/>
+                <label for="eligible">{t.form_eligible}</label>
+            </div>
+            <p class="hint">{t.form_eligible_hint}</p>
             <p class="hint">{t.form_privacy}</p>
             <PrivacyLink lang=lang/>
             <button type="submit">{t.form_submit}</button>

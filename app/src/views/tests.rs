@@ -130,6 +130,23 @@ fn khmer_page_is_khmer() {
     assert!(html.contains("href=\"/\" hreflang=\"en\""));
 }
 
+/// The home page with the pledge form as a visitor sent it.
+fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problems) -> String {
+    home(HomePage {
+        lang,
+        origin: "",
+        campaign: campaign(),
+        pledge: PledgeFormState {
+            form,
+            problems,
+            enabled: true,
+        },
+        comments: Default::default(),
+        comment_form: Default::default(),
+        volunteer: Default::default(),
+    })
+}
+
 #[test]
 fn a_form_with_mistakes_keeps_values_and_names_problems() {
     let c = campaign();
@@ -141,23 +158,36 @@ fn a_form_with_mistakes_keeps_values_and_names_problems() {
         ..Default::default()
     };
     let problems = form.validate(&tiers).unwrap_err();
-    let html = home(HomePage {
-        lang: Lang::Km,
-        origin: "",
-        campaign: c,
-        pledge: PledgeFormState {
-            form,
-            problems,
-            enabled: true,
-        },
-        comments: Default::default(),
-        comment_form: Default::default(),
-        volunteer: Default::default(),
-    });
+    let html = home_with_pledge(Lang::Km, form, problems);
     assert!(html.contains(crate::content::KM.error_amount));
+    // The eligibility box was not ticked: named, in Khmer, and still unticked.
+    assert!(html.contains(crate::content::KM.error_eligible));
+    assert!(html.contains(crate::content::KM.form_eligible));
+    assert!(html.contains("id=\"eligible\" value=\"on\" required aria-invalid=\"true\""));
     assert!(html.contains("value=\"3\""));
     assert!(html.contains("keep &lt;me&gt;</textarea>"));
     assert!(html.contains("id=\"tier-own\" value=\"own\" checked"));
+}
+
+#[test]
+fn the_eligibility_box_is_never_ticked_for_the_donor_but_stays_ticked_by_them() {
+    let c = campaign();
+    let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
+    let draw = |form, problems| home_with_pledge(Lang::En, form, problems);
+    let blank = draw(PledgeForm::initial(&tiers), Default::default());
+    assert!(blank.contains("name=\"eligible\" id=\"eligible\" value=\"on\" required>"));
+    assert!(!blank.contains(crate::content::EN.error_eligible));
+    // Ticked by the donor, another field wrong: it comes back ticked, no eligibility problem.
+    let form = PledgeForm {
+        tier: "own".into(),
+        amount: "3".into(),
+        eligible: Some("on".into()),
+        ..Default::default()
+    };
+    let problems = form.validate(&tiers).unwrap_err();
+    let again = draw(form, problems);
+    assert!(again.contains("id=\"eligible\" value=\"on\" required checked"));
+    assert!(!again.contains(crate::content::EN.error_eligible));
 }
 
 #[test]
@@ -178,19 +208,7 @@ fn textarea_values_cannot_break_out_of_the_field() {
         ..Default::default()
     };
     let problems = form.validate(&tiers).unwrap_err();
-    let html = home(HomePage {
-        lang: Lang::En,
-        origin: "",
-        campaign: c,
-        pledge: PledgeFormState {
-            form,
-            problems,
-            enabled: true,
-        },
-        comments: Default::default(),
-        comment_form: Default::default(),
-        volunteer: Default::default(),
-    });
+    let html = home_with_pledge(Lang::En, form, problems);
     assert!(!html.contains("<script>"));
     assert!(html
         .contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>"));

@@ -283,7 +283,7 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
 // Pledges
 
 const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, lang, origin, \
-     provider_ref, flag, created_at, paid_at";
+     provider_ref, flag, created_at, paid_at, attested_at";
 /// `?1` is a status, or `all`.
 const FILTER: &str = "(?1 = 'all' OR status = ?1)";
 

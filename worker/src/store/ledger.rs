@@ -113,6 +113,7 @@ fn effects(
             ),
             &[scheme.into(), id.into(), provider_ref.as_deref().into(), (*amount_cents).into(), currency.as_str().into(), now.into(), pledge_id.as_str().into()],
         )?],
+        // A gift made elsewhere: `attested_at` stays NULL, as nobody attested it here.
         Action::External { id: pledge_id, amount_cents, currency, provider_ref } => vec![stmt(
             db,
             &format!(

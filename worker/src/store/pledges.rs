@@ -10,7 +10,8 @@ use worker::D1Database;
 
 use app::pledge::{NewPledge, Pledge, PledgeForm, Status, StoredPledgeForm};
 
-/// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`).
+/// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`), with
+/// the time its donor confirmed they may give: a [`NewPledge`] exists only once they did.
 pub async fn create_pledge(
     db: &D1Database,
     id: &str,
@@ -20,8 +21,8 @@ pub async fn create_pledge(
 ) -> Result<(), AppError> {
     stmt(
         db,
-        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at) \
-         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at) \
+         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
         &[
             id.into(),
             p.amount.0.into(),
