@@ -441,7 +441,6 @@ fn comment_and_reply_in_both_languages() {
         author.screenshot(&shot(&format!("comment-{lang}-1-held.png")));
         ids.push(id);
     }
-    drop(authors);
 
     // Nobody else sees them, in either language, until they are approved.
     let others: Vec<Browser> = (0..cases.len())
@@ -555,6 +554,56 @@ fn comment_and_reply_in_both_languages() {
         );
         fresh.screenshot(&shot(&format!("comment-{lang}-2-thread.png")));
     }
+
+    // Each author deletes their comment from their own browser, after a page that asks first;
+    // the reply under it stays, beneath a placeholder.
+    for (n, (lang, prefix, _, text, _, reply_text)) in cases.iter().enumerate() {
+        let (author, _) = &authors[n];
+        let (id, reply) = (ids[n], replies[n]);
+        open(author, &homes[n], "#comments");
+        author.click_and_wait(&format!("#comment-{id} > article a[href$='/delete']"));
+        assert_eq!(
+            author.url(),
+            format!("{}{prefix}comments/{id}/delete", w.base),
+            "{lang}"
+        );
+        let asked = author.text("main");
+        assert!(
+            asked.contains(text.lines().next().unwrap_or_default()),
+            "{lang}: {asked}"
+        );
+        assert!(
+            asked.contains(&word(&copies[n], "comment_delete_replies")),
+            "{lang}: {asked}"
+        );
+        assert!(
+            author.axe_serious().is_empty(),
+            "{lang}: axe: {:?}",
+            author.axe_serious()
+        );
+        author.screenshot(&shot(&format!("comment-{lang}-3-delete.png")));
+        author.click_and_wait("main form button[type=submit]");
+        let done = author.text("main");
+        assert!(
+            done.contains(&word(&copies[n], "comment_deleted_title")),
+            "{lang}: {done}"
+        );
+        open(&fresh, &homes[n], "#comments");
+        let left = fresh.eval(
+            "const li = document.getElementById('comment-' + arguments[0]); \
+             return li && {body: li.querySelector(':scope > article p.body').textContent, who: !!li.querySelector(':scope > article .who'), \
+               reply: !!li.querySelector(':scope > ol > li#comment-' + arguments[1])};",
+            json!([id, reply]),
+        );
+        assert_eq!(
+            left,
+            json!({"body": word(&copies[n], "comment_removed"), "who": false, "reply": true}),
+            "{lang}: a placeholder with the reply under it"
+        );
+        assert_eq!(fresh.eval(COMMENT, json!([reply]))["body"], *reply_text);
+        fresh.screenshot(&shot(&format!("comment-{lang}-4-removed.png")));
+    }
+    drop(authors);
     eprintln!(
         "comment_and_reply_in_both_languages: {:?}",
         started.elapsed()

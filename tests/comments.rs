@@ -3,7 +3,9 @@
 //! byte for byte, threaded replies, pagination.
 
 use campaign_tests::content::{en, fill};
-use campaign_tests::{aged_token, aged_tokens, comment_id, form_token, ip, now, Resp, Worker};
+use campaign_tests::{
+    aged_token, aged_tokens, comment_id, form_token, ip, now, Resp, Worker, CLOCK,
+};
 use std::time::Duration;
 
 fn comment(w: &Worker, ip: &str, token: &str, fields: &[(&str, &str)]) -> Resp {
@@ -436,4 +438,205 @@ fn volunteers_are_stored_for_maintainers_only() {
     );
     // Nothing of it is public.
     assert!(!w.get("/").body.contains("+855 12 345 678") && !w.get("/km/").body.contains("Sokha"));
+}
+
+/// Posts a comment from a browser holding `cookie`; returns its id and the browser's new cookie.
+fn post_from(w: &Worker, browser: &str, visitor: u32, path: &str, text: &str) -> (i64, String) {
+    // From a page of comments nobody reads here, so the edge does not keep `/` from before.
+    let far = w.request("GET", "/?page=99", &[(CLOCK, "-5")], None);
+    let token = form_token(&far, "comment-form");
+    let lang = if path.starts_with("/km/") { "km" } else { "en" };
+    let r = w.post_form_with(
+        path,
+        &ip(visitor),
+        &[("Cookie", browser)],
+        &[
+            ("token", &token),
+            ("lang", lang),
+            ("name", "Author Ath"),
+            ("email", "ath@example.org"),
+            ("website", "https://ath.example"),
+            ("text", text),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    (id_from(&r), r.cookie())
+}
+
+#[test]
+fn an_author_deletes_their_own_comment_after_confirming_and_every_cached_page_forgets_it() {
+    // The edge cache on: a deletion must purge every page of comments, not only the first.
+    let w = Worker::start(&[("EDGE_CACHE_SECS", "60")]);
+    let (answered, browser) = post_from(&w, "", 251, "/comments", "Answered words");
+    let (alone, browser) = post_from(&w, &browser, 252, "/comments", "Lonely words");
+    let (held, browser) = post_from(&w, &browser, 253, "/km/comments", "ពាក្យរង់ចាំ");
+    let (old, browser) = post_from(&w, &browser, 254, "/comments", "Old words");
+    let t = now();
+    // Two approved, one still held; `alone` is pushed to page 2 by ten newer threads, and
+    // `answered` has another visitor's approved reply; `old` was written 31 days ago.
+    let mut sql = format!(
+        "UPDATE comments SET status = 'approved' WHERE id IN ({answered}, {alone}, {old}); \
+         UPDATE comments SET created_at = {} WHERE id = {alone}; \
+         UPDATE comments SET created_at = {} WHERE id = {old}; \
+         INSERT INTO comments (parent_id, thread_id, name, body, status, created_at) \
+           VALUES ({answered}, {answered}, 'Other Oun', 'A reply that stays', 'approved', {t});",
+        t - 86_400,
+        t - 31 * 86_400
+    );
+    for n in 0..10 {
+        sql.push_str(&format!(
+            "INSERT INTO comments (name, body, status, created_at) VALUES ('Newer {n}', 'newer', 'approved', {});",
+            t - 60 + n
+        ));
+    }
+    w.sql(&sql);
+    // Cached as every visitor sees them.
+    let page2 = w.get("/?page=2");
+    assert!(page2.body.contains("Lonely words"), "{}", page2.body);
+    assert!(w.get("/").body.contains("Answered words"));
+    let erasures = || w.sql("SELECT kind, pledges, comments, volunteers FROM erasures ORDER BY id");
+
+    // Nobody else may delete it, not even with a cookie of their own or a forged one.
+    let (_, stranger) = post_from(&w, "", 255, "/comments", "A stranger's words");
+    let forged = format!("held={alone}.{}", "0".repeat(32));
+    for cookie in ["", stranger.as_str(), forged.as_str()] {
+        let page = w.request(
+            "GET",
+            &format!("/comments/{alone}/delete"),
+            &[("Cookie", cookie)],
+            None,
+        );
+        assert_eq!(page.status, 403, "{cookie}: {}", page.body);
+        assert!(page.text().contains(&en("comment_not_yours_title")));
+        let post = w.post_form_with(
+            &format!("/comments/{alone}/delete"),
+            &ip(256),
+            &[("Cookie", cookie)],
+            &[("lang", "en")],
+        );
+        assert_eq!(post.status, 403);
+    }
+    assert_eq!(
+        w.sql(&format!("SELECT body FROM comments WHERE id = {alone}"))[0]["body"],
+        "Lonely words"
+    );
+    // Nor may its author once it is older than the cookie's days.
+    let too_old = w.request(
+        "GET",
+        &format!("/comments/{old}/delete"),
+        &[("Cookie", &browser)],
+        None,
+    );
+    assert_eq!(too_old.status, 403);
+    assert!(erasures().is_empty());
+
+    // Its author sees "Delete" beside their comments, then a page that asks first.
+    let mine = w.request("GET", "/?page=2", &[("Cookie", &browser)], None);
+    assert!(mine
+        .body
+        .contains(&format!("href=\"/comments/{alone}/delete\"")));
+    let ask = w.request(
+        "GET",
+        &format!("/comments/{alone}/delete"),
+        &[("Cookie", &browser)],
+        None,
+    );
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    assert_eq!(ask.header("Cache-Control"), Some("no-store"));
+    let text = ask.text();
+    assert!(text.contains("Lonely words") && text.contains(&en("comment_delete_intro")));
+    assert!(!text.contains(&en("comment_delete_replies")));
+    // Following the link deleted nothing; the button does.
+    assert_eq!(
+        w.sql(&format!("SELECT id FROM comments WHERE id = {alone}"))
+            .len(),
+        1
+    );
+    let done = w.post_form_with(
+        &format!("/comments/{alone}/delete"),
+        &ip(257),
+        &[("Cookie", &browser)],
+        &[("lang", "en")],
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.text().contains(&en("comment_deleted_title")));
+    assert!(w
+        .sql(&format!("SELECT id FROM comments WHERE id = {alone}"))
+        .is_empty());
+    // The browser forgets it, and keeps the others.
+    let browser = done.cookie();
+    assert!(
+        browser.starts_with("held=") && browser.len() > 6,
+        "{browser}"
+    );
+    // Every cached page lost it at once, the second as well as the first.
+    assert!(!w.get("/?page=2").body.contains("Lonely words"));
+    // Once is enough: it is gone.
+    let again = w.post_form_with(
+        &format!("/comments/{alone}/delete"),
+        &ip(257),
+        &[("Cookie", &browser)],
+        &[("lang", "en")],
+    );
+    assert_eq!(again.status, 403, "the cookie no longer names it");
+
+    // With a reply under it: a placeholder stays, nothing of the author's.
+    let ask = w.request(
+        "GET",
+        &format!("/comments/{answered}/delete"),
+        &[("Cookie", &browser)],
+        None,
+    );
+    assert!(ask.text().contains(&en("comment_delete_replies")));
+    let done = w.post_form_with(
+        &format!("/comments/{answered}/delete"),
+        &ip(258),
+        &[("Cookie", &browser)],
+        &[("lang", "en")],
+    );
+    assert_eq!(done.status, 200);
+    let browser = done.cookie();
+    let row = &w.sql(&format!(
+        "SELECT status, name, email, website, body FROM comments WHERE id = {answered}"
+    ))[0];
+    assert_eq!(
+        row.to_string(),
+        r#"{"body":"","email":null,"name":"","status":"removed","website":null}"#
+    );
+    let public = w.get("/");
+    assert_eq!(public.header("Cache-Control"), Some("no-cache"));
+    let text = public.text();
+    assert!(text.contains(&en("comment_removed")) && text.contains("A reply that stays"));
+    assert!(!text.contains("Answered words") && !public.body.contains("ath.example"));
+    assert!(public.body.contains(&format!("id=\"comment-{answered}\"")));
+
+    // A held comment, in Khmer: the answer comes back in Khmer.
+    let km = w.post_form_with(
+        &format!("/km/comments/{held}/delete"),
+        &ip(259),
+        &[("Cookie", &browser)],
+        &[("lang", "km")],
+    );
+    assert_eq!(km.status, 200);
+    assert!(km.body.contains("<html lang=\"km\""));
+    assert!(w
+        .sql(&format!("SELECT id FROM comments WHERE id = {held}"))
+        .is_empty());
+
+    // Each deletion is recorded as a count, never the words.
+    let rows = erasures();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for r in &rows {
+        assert_eq!(
+            r.to_string(),
+            r#"{"comments":1,"kind":"own-comment","pledges":0,"volunteers":0}"#
+        );
+    }
+    // The stranger's and the old comment are untouched.
+    assert_eq!(
+        w.sql(
+            "SELECT COUNT(*) AS n FROM comments WHERE body IN ('A stranger''s words', 'Old words')"
+        )[0]["n"],
+        2
+    );
 }

@@ -49,7 +49,8 @@ fn data() -> (Campaign, CommentPage) {
         website: None,
         body: body.into(),
         is_campaign: parent.is_some(),
-        held: false,
+        status: app::comment::CommentStatus::Approved,
+        own: false,
         created_at: 1_795_000_000 + id,
     };
     let threads = (1..=4)

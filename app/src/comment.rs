@@ -21,13 +21,17 @@ pub enum CommentStatus {
     Approved,
     /// Kept out of sight (and available for a change of mind).
     Spam,
+    /// Deleted by its author (or erased on their request) while others' replies hang under
+    /// it: its words are gone, a placeholder keeps the thread readable.
+    Removed,
 }
 
 impl CommentStatus {
-    pub const ALL: [CommentStatus; 3] = [
+    pub const ALL: [CommentStatus; 4] = [
         CommentStatus::Held,
         CommentStatus::Approved,
         CommentStatus::Spam,
+        CommentStatus::Removed,
     ];
 
     /// The stored name, as D1 and the admin query strings spell it.
@@ -36,6 +40,7 @@ impl CommentStatus {
             CommentStatus::Held => "held",
             CommentStatus::Approved => "approved",
             CommentStatus::Spam => "spam",
+            CommentStatus::Removed => "removed",
         }
     }
 }
@@ -82,8 +87,30 @@ pub struct Comment {
     pub website: Option<String>,
     pub body: String,
     pub is_campaign: bool,
-    pub held: bool,
+    /// Approved (public), held (shown to its author only) or removed (a placeholder).
+    pub status: CommentStatus,
+    /// Written from this visitor's browser (its id is in their sealed cookie): they may delete it.
+    pub own: bool,
     pub created_at: i64,
+}
+
+impl Comment {
+    pub fn held(&self) -> bool {
+        self.status == CommentStatus::Held
+    }
+    pub fn removed(&self) -> bool {
+        self.status == CommentStatus::Removed
+    }
+}
+
+/// How long the sealed cookie naming a visitor's own comments lasts, and how many it names:
+/// within both, they may see their held comments and delete any of their comments.
+pub const OWN_COOKIE_DAYS: i64 = 30;
+pub const OWN_COOKIE_MAX: usize = 20;
+
+/// The oldest a visitor's own comment may be, at `now`, and still be deleted by them.
+pub fn own_since(now: i64) -> i64 {
+    now - OWN_COOKIE_DAYS * 86_400
 }
 
 /// A root comment and every reply under it, oldest reply first.
@@ -161,7 +188,8 @@ mod tests {
             website: None,
             body: "b".into(),
             is_campaign: false,
-            held: false,
+            status: CommentStatus::Approved,
+            own: false,
             created_at: at,
         }
     }

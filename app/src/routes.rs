@@ -32,6 +32,10 @@ pub enum Route {
     SandboxPage,
     SandboxAct,
     CommentCreate,
+    /// `GET /comments/{id}/delete`: "delete your comment?", for its author.
+    CommentDeletePage,
+    /// `POST /comments/{id}/delete`: the author deletes it.
+    CommentDelete,
     VolunteerCreate,
     VolunteerThanks,
     Privacy,
@@ -129,6 +133,18 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Scope::BothLanguages,
     ),
     (
+        Method::Get,
+        "/comments/:id/delete",
+        Route::CommentDeletePage,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Post,
+        "/comments/:id/delete",
+        Route::CommentDelete,
+        Scope::BothLanguages,
+    ),
+    (
         Method::Post,
         "/volunteer",
         Route::VolunteerCreate,
@@ -193,14 +209,17 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
     ),
 ];
 
-/// A visitor page (GET, in both languages) and an example path that shows it, for the tests
-/// that walk every page: `{pledge}` stands for a pledge id the test creates.
-pub const VISITOR_PAGES: &[(&str, &str)] = &[
-    ("/", "/"),
-    ("/pledges/:id", "/pledges/{pledge}"),
-    ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}"),
-    ("/volunteer/thanks", "/volunteer/thanks"),
-    ("/privacy", "/privacy"),
+/// A visitor page (GET, in both languages), an example path that shows it, and what it answers
+/// a visitor with no cookie, for the tests that walk every page: `{pledge}` stands for a
+/// pledge id the test creates, `{comment}` for a comment id.
+pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
+    ("/", "/", 200),
+    ("/pledges/:id", "/pledges/{pledge}", 200),
+    ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}", 200),
+    ("/volunteer/thanks", "/volunteer/thanks", 200),
+    ("/privacy", "/privacy", 200),
+    // Only the browser that wrote the comment may delete it: anyone else is told so.
+    ("/comments/:id/delete", "/comments/{comment}/delete", 403),
 ];
 
 /// The matched route, the language of the path, and the captured segments.
@@ -304,8 +323,8 @@ mod tests {
             r(Method::Get, "/km/privacy"),
             (Route::Privacy, Lang::Km, vec![])
         );
-        for (pattern, example) in VISITOR_PAGES {
-            let path = example.replace("{pledge}", "p1");
+        for (pattern, example, _) in VISITOR_PAGES {
+            let path = example.replace("{pledge}", "p1").replace("{comment}", "7");
             assert_ne!(
                 route(Method::Get, &path).route,
                 Route::NotFound,
@@ -326,7 +345,7 @@ mod tests {
         for (m, pattern, _, scope) in TABLE {
             if *m == Method::Get && *scope == Scope::BothLanguages {
                 assert!(
-                    VISITOR_PAGES.iter().any(|(p, _)| p == pattern),
+                    VISITOR_PAGES.iter().any(|(p, _, _)| p == pattern),
                     "{pattern} has no example in VISITOR_PAGES"
                 );
             }

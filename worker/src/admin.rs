@@ -318,7 +318,6 @@ async fn moderate(
     params: &[String],
 ) -> Result<Response, AdminError> {
     let (s, form) = require_post(&mut req, site).await?;
-    let origin = site.origin.clone();
     let id = params
         .first()
         .and_then(|id| id.parse::<i64>().ok())
@@ -334,20 +333,19 @@ async fn moderate(
         Moderation::Approve => db::set_comment_status(db, id, CommentStatus::Approved).await?,
         Moderation::Spam => db::set_comment_status(db, id, CommentStatus::Spam).await?,
         Moderation::Delete => db::delete_comment(db, id).await?,
-        Moderation::Reply => return reply(site, &origin, &s, id, &form, place).await,
+        Moderation::Reply => return reply(site, &s, id, &form, place).await,
     };
     if !done {
         return Err(AppError::NotFound.into());
     }
     // The public page may show (or have shown) this comment: the edge must not keep it.
-    crate::cache::purge_home(&origin).await;
+    crate::cache::purge_home(site).await;
     see_other(&place.href())
 }
 
 /// A reply as the campaign: public at once, threaded under the comment it answers.
 async fn reply(
     site: &Site,
-    origin: &str,
     s: &Session,
     parent: i64,
     form: &ActionForm,
@@ -385,7 +383,7 @@ async fn reply(
         },
     )
     .await?;
-    crate::cache::purge_home(origin).await;
+    crate::cache::purge_home(site).await;
     // In a list the comment stays where it was; in the waiting view it has left.
     let place = if place.list.is_some() {
         ListPlace {

@@ -15,6 +15,8 @@
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
 //! emulates it.
 
+use crate::site::Site;
+use crate::store;
 use app::i18n::Lang;
 use worker::{Cache, Headers, Request, Response, Result};
 
@@ -99,19 +101,57 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
     Ok(resp)
 }
 
-/// Drops the first page of both languages from the edge, after a write that changes them.
-pub async fn purge_home(origin: &str) {
+/// Drops every page of the campaign page from the edge, both languages and every page of
+/// comments (a change on one shifts the threads of all the later ones), after a write that
+/// changes it. Should the count fail, the first pages go and the rest expire with their TTL.
+pub async fn purge_home(site: &Site) {
+    let threads = match site.db() {
+        Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
+            crate::log::event("purge_count_failed", &[]);
+            0
+        }),
+        Err(_) => 0,
+    };
     let cache = Cache::default();
-    for lang in Lang::ALL {
-        let _ = cache
-            .delete(format!("{origin}{}", lang.href("/")), false)
-            .await;
+    for page in 1..=pages_to_purge(threads) {
+        for lang in Lang::ALL {
+            let key = page_key(&site.origin, lang, page);
+            let _ = cache.delete(key, false).await;
+        }
+    }
+}
+
+/// Pages of comments there are for `threads`, and one more: the page that a removal has just
+/// emptied.
+fn pages_to_purge(threads: i64) -> i64 {
+    let per = app::comment::THREADS_PER_PAGE;
+    (threads.max(0) + per - 1) / per + 1
+}
+
+/// The cache key of page `page` of the campaign page in `lang`, as [`key`] builds it.
+fn page_key(origin: &str, lang: Lang, page: i64) -> String {
+    match page {
+        1 => format!("{origin}{}", lang.href("/")),
+        p => format!("{origin}{}?page={p}", lang.href("/")),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::etag;
+    use super::{etag, page_key, pages_to_purge};
+    use app::i18n::Lang;
+
+    #[test]
+    fn every_page_of_comments_is_purged_and_one_more() {
+        assert_eq!(pages_to_purge(0), 1);
+        assert_eq!(pages_to_purge(1), 2);
+        assert_eq!(pages_to_purge(10), 2);
+        assert_eq!(pages_to_purge(11), 3);
+        assert_eq!(pages_to_purge(-4), 1);
+        // The keys are the ones `key` stores pages under.
+        assert_eq!(page_key("https://x", Lang::En, 1), "https://x/");
+        assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
+    }
 
     #[test]
     fn etags_follow_the_body() {

@@ -6,11 +6,12 @@
 //! fresh token. Comments are held for
 //! moderation; their author sees them at once through a signed cookie naming their own.
 
-use crate::held::{held_cookie, own_held, HELD_MAX};
+use crate::held::{own_comments, own_cookie};
 use crate::pages::{again, Overrides, Tokens};
 use crate::site::Site;
 use crate::{error::AppError, http, store};
 use app::comment::CommentForm;
+use app::comment::OWN_COOKIE_MAX;
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
 use app::keys;
@@ -73,7 +74,7 @@ fn one(p: Problem) -> Problems {
 /// What a refused comment puts back on the page.
 struct CommentAgain {
     form: CommentForm,
-    own_held: Vec<i64>,
+    own: Vec<i64>,
 }
 
 impl CommentAgain {
@@ -92,7 +93,7 @@ impl CommentAgain {
                 problems,
                 ..Default::default()
             }),
-            own_held: self.own_held,
+            own: self.own,
             reply_to,
             ..Default::default()
         };
@@ -107,27 +108,21 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
         .ok_or(AppError::TooLarge)?;
     let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = http::form_lang(&form.lang, site.lang);
-    let held = own_held(&req, site);
+    let held = own_comments(&req, site);
     if form.is_bot() {
         return Ok(http::see_other(&format!("{}#comments", lang.href("/")))?);
     }
     if let Err((p, tokens)) = check_token(site, "comment", &form.token).await? {
-        return CommentAgain {
-            form,
-            own_held: held,
-        }
-        .answer(site, lang, status_of(&p), one(p), tokens)
-        .await;
+        return CommentAgain { form, own: held }
+            .answer(site, lang, status_of(&p), one(p), tokens)
+            .await;
     }
     let comment = match form.validate() {
         Ok(c) => c,
         Err(problems) => {
-            return CommentAgain {
-                form,
-                own_held: held,
-            }
-            .answer(site, lang, 422, problems, Tokens::Aged)
-            .await
+            return CommentAgain { form, own: held }
+                .answer(site, lang, 422, problems, Tokens::Aged)
+                .await
         }
     };
     let db = site.db()?;
@@ -138,30 +133,28 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
             None => {
                 let mut problems = Problems::default();
                 problems.add("parent_id", Problem::Parent);
-                return CommentAgain {
-                    form,
-                    own_held: held,
-                }
-                .answer(site, lang, 422, problems, Tokens::Aged)
-                .await;
+                return CommentAgain { form, own: held }
+                    .answer(site, lang, 422, problems, Tokens::Aged)
+                    .await;
             }
         },
     };
     match check_rate(site, &req, Bucket::Comment).await? {
         Ok(()) => {}
         Err((p, tokens)) => {
-            return CommentAgain {
-                form,
-                own_held: held,
-            }
-            .answer(site, lang, status_of(&p), one(p), tokens)
-            .await
+            return CommentAgain { form, own: held }
+                .answer(site, lang, status_of(&p), one(p), tokens)
+                .await
         }
     };
     let id = store::create_comment(db, &comment, thread_id, lang.code(), site.now).await?;
     let mut ids = vec![id];
-    ids.extend(held.into_iter().filter(|h| *h != id).take(HELD_MAX - 1));
-    let cookie = held_cookie(
+    ids.extend(
+        held.into_iter()
+            .filter(|h| *h != id)
+            .take(OWN_COOKIE_MAX - 1),
+    );
+    let cookie = own_cookie(
         &site.keys()?.held_cookie,
         &ids,
         site.origin.starts_with("https://"),
@@ -225,4 +218,106 @@ pub fn volunteer_thanks(site: &Site) -> Result<Response, AppError> {
         200,
         app::views::volunteer_thanks(site.lang, &site.origin),
     )?)
+}
+
+/// Whether this visitor may delete comment `id`: it is theirs (their sealed cookie names it),
+/// written within [`app::comment::OWN_COOKIE_DAYS`], and still there to delete.
+enum Deletable {
+    Yes(store::OwnRow),
+    /// Not theirs, or too old: they are told how deletion works.
+    NotYours,
+    /// Theirs, but already gone (deleted, removed or moderated away).
+    Gone,
+}
+
+async fn deletable(req: &Request, site: &Site, id: &str) -> Result<(i64, Deletable), AppError> {
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AppError::NotFound)?;
+    if !own_comments(req, site).contains(&id) {
+        return Ok((id, Deletable::NotYours));
+    }
+    let answer = match store::own_comment(site.db()?, id).await? {
+        None => Deletable::Gone,
+        Some(c) if c.status == app::comment::CommentStatus::Removed => Deletable::Gone,
+        Some(c) if c.created_at < app::comment::own_since(site.now) => Deletable::NotYours,
+        Some(c) => Deletable::Yes(c),
+    };
+    Ok((id, answer))
+}
+
+fn not_yours(site: &Site, lang: Lang) -> Result<Response, AppError> {
+    Ok(http::private(http::html(
+        403,
+        app::views::comment_not_yours(lang, &site.origin),
+    )?)?)
+}
+
+/// `GET /comments/{id}/delete`: "delete your comment?", with the comment and what deleting
+/// does. Private: it shows a held comment's words to its author only.
+pub async fn delete_page(req: Request, site: &Site, id: &str) -> Result<Response, AppError> {
+    match deletable(&req, site, id).await? {
+        (id, Deletable::Yes(c)) => Ok(http::private(http::html(
+            200,
+            app::views::comment_delete(
+                site.lang,
+                &site.origin,
+                app::views::OwnComment {
+                    id,
+                    body: c.body,
+                    has_replies: c.has_replies,
+                },
+            ),
+        )?)?),
+        (_, Deletable::NotYours) => not_yours(site, site.lang),
+        (_, Deletable::Gone) => Err(AppError::NotFound),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct DeleteForm {
+    lang: String,
+}
+
+/// `POST /comments/{id}/delete`: the author deletes it (a placeholder stays if others replied),
+/// the erasure is recorded as a count, the cookie forgets it, and every cached page of the
+/// campaign page is purged.
+pub async fn delete(mut req: Request, site: &Site, id: &str) -> Result<Response, AppError> {
+    let body = http::body_within(&mut req, 1024)
+        .await?
+        .ok_or(AppError::TooLarge)?;
+    let form: DeleteForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let lang = http::form_lang(&form.lang, site.lang);
+    let id = match deletable(&req, site, id).await? {
+        (id, Deletable::Yes(_)) => id,
+        (_, Deletable::NotYours) => return not_yours(site, lang),
+        (_, Deletable::Gone) => return Err(AppError::NotFound),
+    };
+    let db = site.db()?;
+    let deleted = store::delete_own(db, id, site.now).await?;
+    if deleted {
+        crate::cache::purge_home(site).await;
+    }
+    crate::log::event(
+        "comment_deleted_by_author",
+        &[("deleted", if deleted { "1" } else { "0" })],
+    );
+    let rest: Vec<i64> = own_comments(&req, site)
+        .into_iter()
+        .filter(|c| *c != id)
+        .collect();
+    let cookie = own_cookie(
+        &site.keys()?.held_cookie,
+        &rest,
+        site.origin.starts_with("https://"),
+    );
+    let mut resp = http::private(http::html(
+        200,
+        app::views::comment_deleted(lang, &site.origin),
+    )?)?;
+    resp.headers_mut().set("Set-Cookie", &cookie)?;
+    Ok(resp)
 }

@@ -1,18 +1,20 @@
-//! The held-comments cookie: the ids of a visitor's own comments awaiting moderation, sealed
-//! with its own key, so the page can show them to their author (and to nobody else).
+//! The own-comments cookie: the ids of the comments a visitor wrote from this browser, sealed
+//! with its own key. With it the page shows them their held comments (and nobody else), and
+//! lets them delete any of their comments ([`crate::comments::delete`]) for
+//! [`OWN_COOKIE_DAYS`] after writing it. It names the newest [`OWN_COOKIE_MAX`] only.
 
 use crate::http;
 use crate::site::Site;
+use app::comment::{OWN_COOKIE_DAYS, OWN_COOKIE_MAX};
 use app::keys::{self, Key};
 use worker::Request;
 
-const HELD_COOKIE: &str = "held";
-/// The newest held comments a visitor's cookie remembers.
-pub const HELD_MAX: usize = 20;
+const OWN_COOKIE: &str = "held";
 
-/// The ids of the visitor's own held comments, from their signed cookie.
-pub fn own_held(req: &Request, site: &Site) -> Vec<i64> {
-    let Some(raw) = http::cookie(req, HELD_COOKIE) else {
+/// The ids of the visitor's own comments, from their sealed cookie (none when it is missing,
+/// forged or sealed with another key).
+pub fn own_comments(req: &Request, site: &Site) -> Vec<i64> {
+    let Some(raw) = http::cookie(req, OWN_COOKIE) else {
         return Vec::new();
     };
     let Ok(keys) = site.keys() else {
@@ -22,17 +24,27 @@ pub fn own_held(req: &Request, site: &Site) -> Vec<i64> {
         .map(|v| {
             v.split('-')
                 .filter_map(|id| id.parse().ok())
-                .take(HELD_MAX)
+                .take(OWN_COOKIE_MAX)
                 .collect()
         })
         .unwrap_or_default()
 }
 
-pub fn held_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
-    let value = ids.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
+/// The cookie naming `ids` (newest first); an empty list clears it.
+pub fn own_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
+    if ids.is_empty() {
+        return format!("{OWN_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
+    }
+    let value = ids
+        .iter()
+        .take(OWN_COOKIE_MAX)
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join("-");
     format!(
-        "{HELD_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}",
-        keys::seal(key, &value)
+        "{OWN_COOKIE}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        keys::seal(key, &value),
+        OWN_COOKIE_DAYS * 86_400
     )
 }

@@ -109,6 +109,8 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::SandboxPage => sandbox::page(site, param).await,
         Route::SandboxAct => sandbox::act(req, site, param).await,
         Route::CommentCreate => comments::create(req, site).await,
+        Route::CommentDeletePage => comments::delete_page(req, site, param).await,
+        Route::CommentDelete => comments::delete(req, site, param).await,
         Route::VolunteerCreate => comments::volunteer(req, site).await,
         Route::VolunteerThanks => comments::volunteer_thanks(site),
         Route::Privacy => pages::privacy(site),

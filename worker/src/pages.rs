@@ -34,7 +34,7 @@ pub struct Overrides {
     pub pledge_problems: app::form::Problems,
     pub comment: Option<CommentFormState>,
     pub volunteer: Option<VolunteerFormState>,
-    pub own_held: Vec<i64>,
+    pub own: Vec<i64>,
     pub reply_to: Option<i64>,
 }
 
@@ -42,8 +42,14 @@ pub struct Overrides {
 /// slots where the forms' tokens go.
 pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<String, AppError> {
     let page = ov.page.max(1);
-    let (campaign, comments) =
-        store::home(site.db()?, site.config.goal, page, &ov.own_held).await?;
+    let (campaign, comments) = store::home(
+        site.db()?,
+        site.config.goal,
+        page,
+        &ov.own,
+        app::comment::own_since(site.now),
+    )
+    .await?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let mut comment_form = ov.comment.unwrap_or_default();
     comment_form.token = keys::token_slot("comment");
@@ -123,7 +129,7 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     let mut ov = Overrides {
         page,
         reply_to,
-        own_held: crate::held::own_held(&req, site),
+        own: crate::held::own_comments(&req, site),
         ..Default::default()
     };
     // Back from the checkout without paying: the form as the visitor left it, while the

@@ -70,7 +70,7 @@ pub async fn verify_and_apply(
     let outcome = match store::ledger::apply_webhook(db, &event, &action, now).await? {
         store::ledger::Recorded::Now(outcome) => {
             if outcome == Outcome::Applied {
-                crate::cache::purge_home(&site.origin).await;
+                crate::cache::purge_home(site).await;
             }
             outcome.as_str()
         }

@@ -1,9 +1,13 @@
 //! The comments section: threads, the campaign's replies marked, and the comment form.
+//!
+//! A visitor's own comments (named by their sealed cookie) carry a "Delete" link to a
+//! confirmation page; a comment its author deleted while others had replied stays as a
+//! placeholder with no name, no website and no words, so the replies still make sense.
 
 use super::{
     described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField, PrivacyLink,
 };
-use crate::comment::{Comment, CommentForm, CommentPage, Thread};
+use crate::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
 use crate::content::{fill, Text};
 use crate::form::{is_web_url, Problems};
 use crate::i18n::Lang;
@@ -22,18 +26,27 @@ pub struct CommentFormState {
 }
 
 fn class_of(c: &Comment) -> &'static str {
-    match (c.is_campaign, c.held) {
+    match (c.is_campaign, c.status) {
+        (_, CommentStatus::Removed) => "comment removed",
         (true, _) => "comment campaign",
-        (false, true) => "comment held",
+        (false, CommentStatus::Held) => "comment held",
         _ => "comment",
     }
 }
 
-/// One comment's box: who, when, a permalink, its text.
+/// One comment's box: who, when, a permalink, its text; or the placeholder of a removed one.
 #[component]
 fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
     let t: &'static Text = lang.text();
+    if comment.removed() {
+        return Either::Left(view! {
+            <article>
+                <p class="body notice">{t.comment_removed}</p>
+            </article>
+        });
+    }
     let anchor = format!("#comment-{}", comment.id);
+    let held = comment.held();
     let who = match comment.website.filter(|w| is_web_url(w)) {
         Some(url) => {
             Either::Left(view! { <a class="who" href=url rel="nofollow ugc">{comment.name}</a> })
@@ -41,11 +54,15 @@ fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
         None => Either::Right(view! { <span class="who">{comment.name}</span> }),
     };
     // Replies hang two levels deep: only a thread's root offers "Reply".
-    let reply = (comment.parent_id.is_none() && !comment.held).then(|| {
+    let reply = (comment.parent_id.is_none() && !held).then(|| {
         let href = format!("{}?reply={}#comment-form", lang.href("/"), comment.id);
         view! { <a href=href>{t.comment_reply}</a> }
     });
-    view! {
+    let delete = comment.own.then(|| {
+        let href = lang.href(&format!("/comments/{}/delete", comment.id));
+        view! { <a href=href rel="nofollow">{t.comment_delete}</a> }
+    });
+    Either::Right(view! {
         <article>
             <p class="meta">
                 {who}
@@ -53,11 +70,12 @@ fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
                 <time datetime=crate::time::rfc3339(comment.created_at)>{crate::time::date(comment.created_at)}</time>
                 <a href=anchor aria-label=t.comment_permalink>"#"</a>
                 {reply}
+                {delete}
             </p>
-            {comment.held.then(|| view! { <p class="notice">{t.comment_awaiting}</p> })}
+            {held.then(|| view! { <p class="notice">{t.comment_awaiting}</p> })}
             <p class="body">{comment.body}</p>
         </article>
-    }
+    })
 }
 
 /// A thread: its root comment with the replies listed under it.
@@ -166,6 +184,7 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             <FieldError t=t problems=problems.clone() field="text"/>
             <textarea name="text" id="comment-text" required maxlength="4000"
                 aria-invalid=invalid(&problems, "text") aria-describedby=described_by(&problems, "text")>{textarea_text(&form.text)}</textarea>
+            <p class="hint">{fill(t.comment_delete_later, &[("days", &crate::comment::OWN_COOKIE_DAYS.to_string()), ("n", &crate::comment::OWN_COOKIE_MAX.to_string())])}</p>
             <PrivacyLink lang=lang/>
             <button type="submit">{t.comment_submit}</button>
         </form>

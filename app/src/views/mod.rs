@@ -15,8 +15,8 @@ mod pledge_form;
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
-    checkout_failed, cross_site, error_page, not_found, pledge_thanks, privacy, sandbox_checkout,
-    volunteer_thanks,
+    checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
+    not_found, pledge_thanks, privacy, sandbox_checkout, volunteer_thanks, OwnComment,
 };
 pub use pledge_form::PledgeFormState;
 

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 
 /// A page that says one thing and leads back to the campaign page: a title, a sentence, the
 /// way home. Never indexed.
-fn notice(lang: Lang, origin: &str, title: &'static str, says: &'static str) -> String {
+fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
     let home = lang.text().home_link;
+    let says = says.to_string();
     let main = view! {
         <h1>{title}</h1>
         <p>{says}</p>
@@ -66,6 +67,61 @@ pub fn checkout_failed(lang: Lang, origin: &str) -> String {
         },
         main,
     )
+}
+
+/// A visitor's own comment, as the page asking "delete it?" shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnComment {
+    pub id: i64,
+    pub body: String,
+    /// Others replied: deleting leaves a placeholder instead of the comment.
+    pub has_replies: bool,
+}
+
+/// `GET /comments/{id}/delete`: what deleting does, the comment itself, and the two ways on.
+/// The button posts; nothing is deleted by following a link.
+pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
+    let t = lang.text();
+    let action = lang.href(&format!("/comments/{}/delete", c.id));
+    let keep = format!("{}#comment-{}", lang.href("/"), c.id);
+    let main = view! {
+        <h1>{t.comment_delete_title}</h1>
+        <p>{t.comment_delete_intro}</p>
+        {c.has_replies.then(|| view! { <p>{t.comment_delete_replies}</p> })}
+        <blockquote class="card"><p class="body">{c.body}</p></blockquote>
+        <form method="post" action=action>
+            <LangField lang=lang/>
+            <button type="submit">{t.comment_delete_confirm}</button>
+            " "
+            <a href=keep>{t.comment_delete_keep}</a>
+        </form>
+    };
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: "/",
+            title: t.comment_delete_title.to_string(),
+            index: false,
+        },
+        main,
+    )
+}
+
+/// After a visitor deleted their own comment.
+pub fn comment_deleted(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    notice(lang, origin, t.comment_deleted_title, t.comment_deleted)
+}
+
+/// A comment this browser did not write (or no longer remembers): it cannot be deleted here.
+pub fn comment_not_yours(lang: Lang, origin: &str) -> String {
+    let t = lang.text();
+    let says = fill(
+        t.comment_not_yours,
+        &[("days", &crate::comment::OWN_COOKIE_DAYS.to_string())],
+    );
+    notice(lang, origin, t.comment_not_yours_title, &says)
 }
 
 /// Where a pledge's money goes, in words.

@@ -47,7 +47,8 @@ fn comment(id: i64, parent: Option<i64>, body: &str) -> Comment {
         website: Some("javascript:alert(1)".into()),
         body: body.into(),
         is_campaign: parent.is_some(),
-        held: false,
+        status: crate::comment::CommentStatus::Approved,
+        own: false,
         created_at: 0,
     }
 }
@@ -300,5 +301,98 @@ fn every_visitor_page_and_form_links_to_the_privacy_page() {
             let end = start + home[start..].find("</form>").expect("a closed form");
             assert!(home[start..end].contains(&link), "{lang:?} {form}");
         }
+    }
+}
+
+/// The campaign page with these threads (and the form blank).
+fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
+    let c = campaign();
+    let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
+    home(HomePage {
+        lang,
+        origin: "",
+        campaign: c,
+        pledge: PledgeFormState {
+            form: PledgeForm::initial(&tiers),
+            problems: Default::default(),
+            enabled: true,
+        },
+        comments: CommentPage {
+            total_threads: threads.len() as i64,
+            threads,
+            page: 1,
+            total_comments: 2,
+        },
+        comment_form: Default::default(),
+        volunteer: Default::default(),
+    })
+}
+
+#[test]
+fn a_removed_comment_is_a_placeholder_and_own_comments_offer_deletion() {
+    use crate::comment::CommentStatus;
+    let removed = Comment {
+        status: CommentStatus::Removed,
+        name: "Gone Name".into(),
+        website: Some("https://gone.example".into()),
+        body: "gone words".into(),
+        is_campaign: false,
+        ..comment(1, None, "")
+    };
+    let own = Comment {
+        own: true,
+        is_campaign: false,
+        ..comment(3, Some(1), "mine")
+    };
+    for lang in Lang::ALL {
+        let t = lang.text();
+        let html = home_with_threads(
+            lang,
+            vec![Thread {
+                root: removed.clone(),
+                replies: vec![comment(2, Some(1), "theirs"), own.clone()],
+            }],
+        );
+        assert!(html.contains(t.comment_removed), "{lang:?}");
+        assert!(html.contains("<li id=\"comment-1\" class=\"comment removed\">"));
+        // Nothing of the removed comment shows, and it offers no reply.
+        for gone in ["Gone Name", "gone.example", "gone words", "?reply=1"] {
+            assert!(!html.contains(gone), "{lang:?}: {gone}");
+        }
+        // Only the visitor's own comment links to its deletion, in the page's language.
+        let link = format!("href=\"{}\"", lang.href("/comments/3/delete"));
+        assert!(html.contains(&link), "{lang:?}");
+        assert!(!html.contains("/comments/2/delete"));
+        // The form says how long and for how many comments deletion works.
+        let later = crate::content::fill(t.comment_delete_later, &[("days", "30"), ("n", "20")]);
+        assert!(html.contains(&later), "{lang:?}");
+    }
+}
+
+#[test]
+fn the_delete_page_posts_and_says_what_stays() {
+    for lang in Lang::ALL {
+        let t = lang.text();
+        let page = |has_replies| {
+            crate::views::comment_delete(
+                lang,
+                "",
+                crate::views::OwnComment {
+                    id: 9,
+                    body: "<b>my words</b>".into(),
+                    has_replies,
+                },
+            )
+        };
+        let alone = page(false);
+        assert!(alone.contains(&format!(
+            "<form method=\"post\" action=\"{}\">",
+            lang.href("/comments/9/delete")
+        )));
+        assert!(alone.contains("&lt;b&gt;my words&lt;/b&gt;"));
+        assert!(alone.contains(t.comment_delete_confirm) && alone.contains(t.comment_delete_intro));
+        assert!(!alone.contains(t.comment_delete_replies));
+        assert!(page(true).contains(t.comment_delete_replies));
+        assert!(alone.contains("noindex"));
     }
 }

@@ -1,11 +1,11 @@
 //! Visitors' comments and offers of help, as they are stored; moderation is `admin.rs`.
 
-use super::{first, stmt, Arg};
+use super::{first, rows, stmt, Arg};
 use crate::error::AppError;
 use serde::Deserialize;
 use worker::D1Database;
 
-use app::comment::NewComment;
+use app::comment::{CommentStatus, NewComment};
 use app::volunteer::NewVolunteer;
 
 /// The thread an approved comment belongs to (its root's id), for a reply to it.
@@ -78,4 +78,87 @@ pub async fn create_volunteer(
     .await
     .map_err(AppError::Storage)?;
     Ok(())
+}
+
+/// Any comment under `?1` (a reply to it, or in its thread), whoever wrote it and whatever its
+/// state: deleting `?1` would take theirs with it, so it is kept as a placeholder instead.
+const HAS_REPLIES: &str =
+    "EXISTS (SELECT 1 FROM comments r WHERE (r.parent_id = ?1 OR r.thread_id = ?1) AND r.id <> ?1)";
+
+/// A comment as its author sees it on the page asking "delete it?".
+pub struct OwnRow {
+    pub body: String,
+    pub status: CommentStatus,
+    pub created_at: i64,
+    pub has_replies: bool,
+}
+
+/// The comment `id`, for its author's deletion; `None` when there is none (or its row does not
+/// decode: nothing to delete that the site can show).
+pub async fn own_comment(db: &D1Database, id: i64) -> Result<Option<OwnRow>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        body: String,
+        status: CommentStatus,
+        created_at: i64,
+        has_replies: i64,
+    }
+    let s = stmt(
+        db,
+        &format!("SELECT body, status, created_at, {HAS_REPLIES} AS has_replies FROM comments WHERE id = ?1"),
+        &[id.into()],
+    )?;
+    Ok(first::<Row>(s).await?.map(|r| OwnRow {
+        body: r.body,
+        status: r.status,
+        created_at: r.created_at,
+        has_replies: r.has_replies != 0,
+    }))
+}
+
+/// Its author deletes comment `id`, in one batch: recorded as an erasure (a count, never the
+/// words), then either emptied into a placeholder (others replied under it) or deleted.
+/// Returns whether there was a comment to delete (not one already removed).
+pub async fn delete_own(db: &D1Database, id: i64, now: i64) -> Result<bool, AppError> {
+    let stmts = vec![
+        stmt(
+            db,
+            "INSERT INTO erasures (at, kind, comments) SELECT ?2, 'own-comment', 1 \
+             WHERE EXISTS (SELECT 1 FROM comments WHERE id = ?1 AND status <> 'removed') RETURNING id",
+            &[id.into(), now.into()],
+        )?,
+        stmt(
+            db,
+            &format!(
+                "UPDATE comments SET status = 'removed', name = '', email = NULL, website = NULL, body = '', \
+                 link_count = 0, flagged = 0 WHERE id = ?1 AND {HAS_REPLIES}"
+            ),
+            &[id.into()],
+        )?,
+        stmt(
+            db,
+            &format!("DELETE FROM comments WHERE id = ?1 AND NOT {HAS_REPLIES}"),
+            &[id.into()],
+        )?,
+    ];
+    let results = super::batch(db, stmts).await?;
+    match results.first() {
+        Some(recorded) => Ok(!rows::<serde_json::Value>(recorded)?.is_empty()),
+        None => Err(AppError::Internal("unexpected batch shape")),
+    }
+}
+
+/// Threads on the public page (approved roots and placeholders), for purging every page of
+/// comments from the edge.
+pub async fn public_threads(db: &D1Database) -> Result<i64, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: i64,
+    }
+    let s = stmt(
+        db,
+        "SELECT COUNT(*) AS n FROM comments WHERE parent_id IS NULL AND status IN ('approved', 'removed')",
+        &[],
+    )?;
+    Ok(first::<Row>(s).await?.map_or(0, |r| r.n))
 }

@@ -17,7 +17,10 @@ pub mod limits;
 mod page;
 mod pledges;
 
-pub use comments::{approved_thread_of, create_comment, create_volunteer};
+pub use comments::{
+    approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, public_threads,
+    OwnRow,
+};
 use page::totals;
 pub use page::{campaign, home};
 pub use pledges::{create_pledge, pledge, resumable_form, set_checkout_session, tiers};

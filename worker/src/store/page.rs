@@ -9,7 +9,7 @@
 use super::{decode_each, first, stmt, Arg, COUNTED};
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
-use app::comment::{thread, Comment, CommentPage, THREADS_PER_PAGE};
+use app::comment::{thread, Comment, CommentPage, CommentStatus, THREADS_PER_PAGE};
 use app::money::Cents;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -56,18 +56,21 @@ pub(super) fn totals() -> String {
 }
 
 /// A comment is public once approved; a held one is visible to its author only (by id, from
-/// their signed cookie, bound as a JSON array to `?1`). `?2`/`?3`: threads per page, offset.
-const VISIBLE: &str =
-    "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
+/// their sealed cookie, bound as a JSON array to `?1`); a removed one shows as a placeholder
+/// while approved replies hang under it. `?2`/`?3`: threads per page, offset.
+const VISIBLE: &str = "(c.status = 'approved' \
+     OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))) \
+     OR (c.status = 'removed' AND EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' \
+                                          AND (r.parent_id = c.id OR r.thread_id = c.id) AND r.id <> c.id)))";
 
 fn comment_fields() -> String {
     format!(
         "'threads', (SELECT COUNT(*) FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE}), \
-         'comments', (SELECT COUNT(*) FROM comments c WHERE {VISIBLE}), \
+         'comments', (SELECT COUNT(*) FROM comments c WHERE {VISIBLE} AND c.status <> 'removed'), \
          'rows', (WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND {VISIBLE} \
                                  ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
                   SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
-                                                      'body', c.body, 'is_campaign', c.is_campaign, 'held', c.status = 'held', \
+                                                      'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, \
                                                       'created_at', c.created_at)) \
                   FROM comments c WHERE {VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))"
     )
@@ -117,7 +120,7 @@ struct CommentDoc {
     website: Option<String>,
     body: String,
     is_campaign: i64,
-    held: i64,
+    status: CommentStatus,
     created_at: i64,
 }
 
@@ -164,7 +167,9 @@ fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
     }
 }
 
-fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
+/// The page's comments, threaded. `own` names the visitor's comments they may still delete
+/// (from their cookie, written since `own_since`).
+fn comments_from(page: i64, doc: &mut PageDoc, own: &[i64], own_since: i64) -> CommentPage {
     let (mut roots, replies): (Vec<Comment>, Vec<Comment>) =
         decode_each::<CommentDoc>(std::mem::take(&mut doc.rows), "comment")
             .into_iter()
@@ -175,7 +180,10 @@ fn comments_from(page: i64, doc: &mut PageDoc) -> CommentPage {
                 website: c.website,
                 body: c.body,
                 is_campaign: c.is_campaign != 0,
-                held: c.held != 0,
+                own: c.status != CommentStatus::Removed
+                    && c.created_at >= own_since
+                    && own.contains(&c.id),
+                status: c.status,
                 created_at: c.created_at,
             })
             .partition(|c| c.parent_id.is_none());
@@ -194,14 +202,16 @@ pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError
     Ok(campaign_from(goal, &mut doc))
 }
 
-/// Everything the campaign page shows, in one statement.
+/// Everything the campaign page shows, in one statement. `own` are the ids of the visitor's
+/// own comments (their cookie's), deletable when written since `own_since`.
 pub async fn home(
     db: &D1Database,
     goal: Cents,
     page: i64,
-    own_held: &[i64],
+    own: &[i64],
+    own_since: i64,
 ) -> Result<(Campaign, CommentPage), AppError> {
-    let held_json = serde_json::to_string(own_held).unwrap_or_else(|_| "[]".into());
+    let held_json = serde_json::to_string(own).unwrap_or_else(|_| "[]".into());
     let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
     let mut doc = page_doc(
         db,
@@ -213,5 +223,8 @@ pub async fn home(
         ],
     )
     .await?;
-    Ok((campaign_from(goal, &mut doc), comments_from(page, &mut doc)))
+    Ok((
+        campaign_from(goal, &mut doc),
+        comments_from(page, &mut doc, own, own_since),
+    ))
 }
