@@ -49,6 +49,13 @@ pub enum Route {
     AdminPledgesCsv,
     AdminVolunteers,
     AdminVolunteersCsv,
+    /// `GET /admin/erase`: the search form, and what an erasure just did.
+    AdminErase,
+    /// `POST /admin/erase/find`: what is stored for an address (posted, so the address stays
+    /// out of URLs).
+    AdminEraseFind,
+    /// `POST /admin/erase`: erases it.
+    AdminEraseRun,
     /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
     /// so no path tells a visitor without a session what exists.
     AdminUnknown,
@@ -205,6 +212,19 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Get,
         "/admin/volunteers.csv",
         Route::AdminVolunteersCsv,
+        Scope::Once,
+    ),
+    (Method::Get, "/admin/erase", Route::AdminErase, Scope::Once),
+    (
+        Method::Post,
+        "/admin/erase",
+        Route::AdminEraseRun,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/erase/find",
+        Route::AdminEraseFind,
         Scope::Once,
     ),
 ];
@@ -398,6 +418,20 @@ mod tests {
             assert_eq!(r(Method::Get, path).0, Route::AdminUnknown, "{path}");
         }
         assert_eq!(r(Method::Post, "/admin/pledges").0, Route::AdminUnknown);
+        assert_eq!(r(Method::Get, "/admin/erase").0, Route::AdminErase);
+        assert_eq!(r(Method::Post, "/admin/erase").0, Route::AdminEraseRun);
+        assert_eq!(
+            r(Method::Post, "/admin/erase/find").0,
+            Route::AdminEraseFind
+        );
+        for (method, path) in [
+            (Method::Get, "/admin/erase/find"),
+            (Method::Other, "/admin/erase"),
+            (Method::Post, "/admin/erase/"),
+        ] {
+            assert_eq!(r(method, path).0, Route::AdminUnknown, "{path}");
+        }
+        assert_eq!(r(Method::Get, "/km/admin/erase").0, Route::NotFound);
         assert_eq!(r(Method::Get, "/km/admin").0, Route::NotFound);
     }
 }

@@ -645,6 +645,7 @@ const VOLUNTEER_KEYS: &[&str] = &[
     "name", "email", "phone", "place", "help", "message", "lang", "token", "homepage",
 ];
 const ACTION_KEYS: &[&str] = &["csrf", "back", "page", "next", "text"];
+const ERASE_KEYS: &[&str] = &["csrf", "email", "confirm", "seen"];
 
 fn tiers() -> Vec<Tier> {
     vec![
@@ -934,6 +935,14 @@ proptest! {
         let _ = admin::reply_body(&form.text);
     }
 
+    #[test]
+    fn admin_erase_forms_answer(body in form_body(ERASE_KEYS), stored in any::<i64>()) {
+        let form: admin::EraseForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let _ = form.email();
+        let _ = form.check(stored);
+        let _ = admin::excerpt(&form.email, admin::EXCERPT_CHARS);
+    }
+
     // ---- tokens, cookies, ids ----------------------------------------------------------------
 
     #[test]
@@ -959,6 +968,8 @@ proptest! {
             let _ = CommentStatus::try_from(s);
             let _ = Moderation::parse(s).map(Moderation::new_status);
             let _ = admin::reply_body(s);
+            let _ = admin::parse_id(s);
+            let _ = admin::excerpt(s, 3);
             let (lang, rest) = Lang::split_path(s);
             let _ = lang.href(rest);
             let _ = keys::constant_time_eq(s.as_bytes(), &bytes);

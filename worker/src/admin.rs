@@ -1,5 +1,6 @@
-//! The maintainers' area under `/admin`: moderation, the campaign's replies, pledges and
-//! volunteers. Routes are registered by [`routes`], so the entry point stays one line per area.
+//! The maintainers' area under `/admin`: moderation, the campaign's replies, pledges,
+//! volunteers, and erasing what is stored for an email address. Routes are registered by
+//! [`routes`], so the entry point stays one line per area.
 //!
 //! Access, in order, for every request:
 //! 1. **A session.** The cookie carries a random id only (`HttpOnly; Secure; SameSite=Strict;
@@ -15,20 +16,30 @@
 //! place in the visitor's sign-in bucket (keyed hash of `CF-Connecting-IP`, one atomic
 //! statement: `store::limits::take`): at most 5 tries in 15 minutes are ever checked, however
 //! many arrive at once, and a right password gives its place back.
+//!
+//! **Erasing by email** (`/admin/erase`). An address is personal, so it never travels in a
+//! URL, where it would land in the browser's history and in logs: the search is a post
+//! (`/admin/erase/find`, with the session's CSRF token like every post) that answers the list
+//! of what is stored, and `GET /admin/erase` takes no address (after an erasure it shows the
+//! erasure's record by its id, `?done=`). The erasure itself (`POST /admin/erase`) needs the
+//! box ticked and the count of rows the maintainer was shown, runs as one D1 batch
+//! (`store::admin::erase_email`), empties the edge cache of the public page, and logs counts
+//! only.
 
 use crate::site::Site;
 use crate::{error::AppError, http, platform, store, store::admin as db};
 use app::admin::{
-    cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_page, reply_body,
-    session_cookie, session_hash, session_id, ActionForm, CommentList, ListPlace, LoginProblem,
-    Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
+    cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_id, parse_page,
+    reply_body, session_cookie, session_hash, session_id, ActionForm, CommentList, EraseForm,
+    EraseProblem, ListPlace, LoginProblem, Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
 };
 use app::comment::CommentStatus;
 use app::keys;
 use app::limits::{Bucket, LOGIN_TRIES};
 use app::pledge::Status;
 use app::routes::Route;
-use app::views::admin::{self as views, CommentsPage, PledgesPage, ReplyDraft};
+use app::views::admin::{self as views, CommentsPage, ErasePage, PledgesPage, ReplyDraft};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -50,6 +61,9 @@ pub async fn handle(
         Route::AdminPledgesCsv => pledges_csv(req, site).await,
         Route::AdminVolunteers => volunteers(req, site).await,
         Route::AdminVolunteersCsv => volunteers_csv(req, site).await,
+        Route::AdminErase => erase_page(req, site).await,
+        Route::AdminEraseFind => erase_find(req, site).await,
+        Route::AdminEraseRun => erase(req, site).await,
         // Anything else under /admin, whatever the method, is refused like the rest before
         // it is a 404, so that no path tells a visitor without a session what exists.
         _ => unknown(req, site).await,
@@ -158,19 +172,36 @@ async fn require(req: &Request, site: &Site, without: Refusal) -> Result<Session
         .ok_or(AdminError::Refused(without))
 }
 
-/// The session of a post and its form, once the form's CSRF token is the session's.
-async fn require_post(req: &mut Request, site: &Site) -> Result<(Session, ActionForm), AdminError> {
+/// The one field every admin post carries.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CsrfField {
+    csrf: String,
+}
+
+/// The session of a post and its form, once the form's CSRF token is the session's. A body
+/// that does not parse as the form is an empty form (and so has no token).
+async fn require_form<F: DeserializeOwned + Default>(
+    req: &mut Request,
+    site: &Site,
+) -> Result<(Session, F), AdminError> {
     let session = require(req, site, Refusal::NoSession).await?;
     let body = http::body_within(req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    if form.csrf.is_empty()
-        || !keys::constant_time_eq(form.csrf.as_bytes(), session.csrf.as_bytes())
+    let token: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if token.csrf.is_empty()
+        || !keys::constant_time_eq(token.csrf.as_bytes(), session.csrf.as_bytes())
     {
         return Err(Refusal::Csrf.into());
     }
+    let form = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     Ok((session, form))
+}
+
+/// [`require_form`] for the moderation buttons and the logout.
+async fn require_post(req: &mut Request, site: &Site) -> Result<(Session, ActionForm), AdminError> {
+    require_form(req, site).await
 }
 
 /// `GET /admin`: the overview, or the login form.
@@ -473,4 +504,91 @@ async fn volunteers_csv(req: Request, site: &Site) -> Result<Response, AdminErro
     require(&req, site, Refusal::NoSession).await?;
     let rows = db::all_volunteers(site.db()?).await?;
     csv(site, "volunteers", app::admin::volunteers_csv(&rows))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Erasure by email
+
+/// `GET /admin/erase[?done=id]`: the search form, the erasure just made, the latest ones. An
+/// `?email=` is not read: the address is only ever posted.
+async fn erase_page(req: Request, site: &Site) -> Result<Response, AdminError> {
+    let s = require(&req, site, Refusal::SignIn).await?;
+    let done = http::query(&req, "done").as_deref().and_then(parse_id);
+    page(200, render_erase_page(site, &s, done, "", None).await?)
+}
+
+async fn render_erase_page(
+    site: &Site,
+    s: &Session,
+    done: Option<i64>,
+    email: &str,
+    problem: Option<EraseProblem>,
+) -> Result<String, AdminError> {
+    let (done, recent) = db::erasures(site.db()?, done).await?;
+    Ok(views::erase(
+        &s.csrf,
+        ErasePage {
+            done,
+            recent,
+            email: email.to_string(),
+            problem,
+        },
+    ))
+}
+
+/// `POST /admin/erase/find`: everything stored for the posted address.
+async fn erase_find(mut req: Request, site: &Site) -> Result<Response, AdminError> {
+    let (s, form) = require_form::<EraseForm>(&mut req, site).await?;
+    let email = match form.email() {
+        Ok(email) => email,
+        Err(problem) => {
+            return page(
+                422,
+                render_erase_page(site, &s, None, &form.email, Some(problem)).await?,
+            )
+        }
+    };
+    let stored = db::stored_for(site.db()?, &email).await?;
+    page(200, views::erase_found(&s.csrf, stored, None))
+}
+
+/// `POST /admin/erase`: erases the address's personal fields once the box is ticked and the
+/// rows shown are still the rows stored; then to the erasure's record.
+async fn erase(mut req: Request, site: &Site) -> Result<Response, AdminError> {
+    let (s, form) = require_form::<EraseForm>(&mut req, site).await?;
+    let email = match form.email() {
+        Ok(email) => email,
+        Err(problem) => {
+            return page(
+                422,
+                render_erase_page(site, &s, None, &form.email, Some(problem)).await?,
+            )
+        }
+    };
+    let db = site.db()?;
+    let stored = db::stored_for(db, &email).await?;
+    if stored.counts.total() == 0 {
+        return page(200, views::erase_found(&s.csrf, stored, None));
+    }
+    if let Err(problem) = form.check(stored.counts.total()) {
+        return page(422, views::erase_found(&s.csrf, stored, Some(problem)));
+    }
+    let Some(done) = db::erase_email(db, &email, site.now).await? else {
+        // Erased by someone else in the meantime.
+        let stored = db::stored_for(db, &email).await?;
+        return page(200, views::erase_found(&s.csrf, stored, None));
+    };
+    // The public page may show a donor's name or one of these comments.
+    crate::cache::purge_home(site).await;
+    crate::log::event(
+        "erasure",
+        &[
+            ("kind", done.kind.as_str()),
+            ("id", &done.id.to_string()),
+            ("pledges", &done.pledges.to_string()),
+            ("comments", &done.comments.to_string()),
+            ("volunteers", &done.volunteers.to_string()),
+        ],
+    );
+    see_other(&format!("/admin/erase?done={}", done.id))
 }

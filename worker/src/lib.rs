@@ -125,6 +125,9 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         | Route::AdminPledgesCsv
         | Route::AdminVolunteers
         | Route::AdminVolunteersCsv
+        | Route::AdminErase
+        | Route::AdminEraseFind
+        | Route::AdminEraseRun
         | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
     };
     match answer {

@@ -173,7 +173,7 @@ pub fn amount(cents: i64, currency: &str) -> String {
 }
 
 /// D1 stores booleans as 0 and 1.
-fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(super) fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(i64::deserialize(d)? != 0)
 }
 

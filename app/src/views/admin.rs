@@ -9,8 +9,9 @@
 
 use super::textarea_text;
 use crate::admin::{
-    amount, waited, AdminComment, CommentList, FlaggedEvent, LoginProblem, PledgeRow, ReplyProblem,
-    StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE,
+    amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent, LoginProblem,
+    PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund, ERASE_EMAIL_MAX,
+    ERASE_LIST_MAX, PAGE_SIZE,
 };
 use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
@@ -29,14 +30,16 @@ pub enum Section {
     Waiting,
     Pledges,
     Volunteers,
+    Erase,
 }
 
-const SECTIONS: [(Section, &str, &str); 5] = [
+const SECTIONS: [(Section, &str, &str); 6] = [
     (Section::Dashboard, "/admin", "Overview"),
     (Section::Comments, "/admin/comments", "Comments"),
     (Section::Waiting, "/admin/waiting", "Awaiting our reply"),
     (Section::Pledges, "/admin/pledges", "Pledges"),
     (Section::Volunteers, "/admin/volunteers", "Volunteers"),
+    (Section::Erase, "/admin/erase", "Erase by email"),
 ];
 
 /// A signed-in page's navigation: where we are, and the token the logout form posts.
@@ -682,6 +685,272 @@ pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) ->
     )
 }
 
+/// `GET /admin/erase`: the search form, the erasure just made, the latest erasures.
+pub struct ErasePage {
+    /// The erasure that just happened (`?done=`).
+    pub done: Option<Erasure>,
+    pub recent: Vec<Erasure>,
+    /// The address as typed, when it came back with a problem.
+    pub email: String,
+    pub problem: Option<EraseProblem>,
+}
+
+/// `3 pledges, 1 comment and no volunteer`.
+fn erased_counts(e: &Erasure) -> String {
+    let n = |n: i64, one: &str| {
+        if n == 0 {
+            format!("no {one}")
+        } else {
+            plural(n, one)
+        }
+    };
+    format!(
+        "{}, {} and {}",
+        n(e.pledges, "pledge"),
+        n(e.comments, "comment"),
+        n(e.volunteers, "volunteer")
+    )
+}
+
+/// The search form: posted, so the address never lands in a URL.
+fn erase_search(csrf: &str, email: String, problem: Option<EraseProblem>) -> impl IntoView {
+    let error = problem
+        .map(|p| view! { <p class="error" id="erase-email-error" role="alert">{p.message()}</p> });
+    let described = problem.map(|_| "erase-email-error");
+    let csrf = csrf.to_string();
+    view! {
+        <form method="post" action="/admin/erase/find" class="card">
+            <input type="hidden" name="csrf" value=csrf/>
+            <label for="erase-email">"Email address"</label>
+            {error}
+            <input type="email" name="email" id="erase-email" value=email required maxlength=ERASE_EMAIL_MAX.to_string() autocomplete="off" aria-describedby=described/>
+            <p class="hint">"Matched ignoring case and surrounding spaces. Nothing is erased yet: the next page lists what is stored."</p>
+            <p><button type="submit">"Find what is stored"</button></p>
+        </form>
+    }
+}
+
+pub fn erase(csrf: &str, p: ErasePage) -> String {
+    let ErasePage {
+        done,
+        recent,
+        email,
+        problem,
+    } = p;
+    let done = done.map(|e| {
+        view! {
+            <div class="card" role="status">
+                <p><strong>{format!("Erased: {}.", erased_counts(&e))}</strong></p>
+                <p class="hint">"Pledges keep their amounts, status and dates, so the totals still add up. Comments with replies from others stay as empty “removed” placeholders. Erase the customer at Stripe too (see the README)."</p>
+            </div>
+        }
+    });
+    let recent_part = if recent.is_empty() {
+        Either::Left(view! { <p>"No erasure yet."</p> })
+    } else {
+        let items = recent
+            .into_iter()
+            .map(|e| {
+                view! {
+                    <tr>
+                        <td>{when(e.at)}</td>
+                        <td>{e.kind.label()}</td>
+                        <td>{e.pledges.to_string()}</td>
+                        <td>{e.comments.to_string()}</td>
+                        <td>{e.volunteers.to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Either::Right(view! {
+            <table>
+                <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Pledges"</th><th scope="col">"Comments"</th><th scope="col">"Volunteers"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+        })
+    };
+    let main = view! {
+        <h1>"Erase by email"</h1>
+        {done}
+        <p>"Find everything stored for an email address (pledges, comments, offers of help), then erase its personal fields in one step."</p>
+        {erase_search(csrf, email, problem)}
+        <section aria-labelledby="erasures-heading">
+            <h2 id="erasures-heading">"Erasures recorded"</h2>
+            <p class="hint">"Each erasure is recorded with its time and counts only, never the address or what was erased."</p>
+            {recent_part}
+        </section>
+    };
+    shell(
+        "Erase by email",
+        Some(Nav {
+            section: Section::Erase,
+            csrf,
+        }),
+        main,
+    )
+}
+
+/// `1 offer of help`, `2 offers of help`.
+fn offers_of_help(n: i64) -> String {
+    if n == 1 {
+        "1 offer of help".to_string()
+    } else {
+        format!("{n} offers of help")
+    }
+}
+
+/// "Held" or "—": whether a personal field is still stored.
+fn held(yes: bool) -> &'static str {
+    if yes {
+        "held"
+    } else {
+        "—"
+    }
+}
+
+/// `POST /admin/erase/find` (and an erasure refused): what is stored for the address, and the
+/// form that erases it.
+pub fn erase_found(csrf: &str, stored: Stored, problem: Option<EraseProblem>) -> String {
+    let Stored {
+        email,
+        counts,
+        pledges,
+        comments,
+        volunteers,
+    } = stored;
+    let total = counts.total();
+    let more = |shown: usize, all: i64| {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < all)
+            .then(|| view! { <p class="hint">{format!("The first {ERASE_LIST_MAX} of {all} are listed; all of them will be erased.")}</p> })
+    };
+    let pledge_part = (counts.pledges > 0).then(|| {
+        let shown = pledges.len();
+        let items = pledges
+            .into_iter()
+            .map(|p| {
+                view! {
+                    <tr>
+                        <td><code>{p.id}</code></td>
+                        <td>{when(p.created_at)}</td>
+                        <td>{p.status.as_str()}</td>
+                        <td>{amount(p.amount_cents, &p.currency)}</td>
+                        <td>{held(p.has_name)}</td>
+                        <td>{held(p.has_email)}</td>
+                        <td>{held(p.has_note)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="pledges-heading">
+                <h2 id="pledges-heading">{plural(counts.pledges, "pledge")}</h2>
+                <p class="hint">"Name, email and note are erased and the name is no longer shown; the amount, status, tier, dates and payment references stay for the ledger."</p>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Id"</th><th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col">"Amount"</th>
+                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Note"</th>
+                    </tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.pledges)}
+            </section>
+        }
+    });
+    let comment_part = (counts.comments > 0).then(|| {
+        let shown = comments.len();
+        let items = comments
+            .into_iter()
+            .map(|c| {
+                let fate = if c.kept {
+                    "kept empty as “removed” (others replied)"
+                } else {
+                    "deleted"
+                };
+                let text = c.excerpt();
+                view! {
+                    <tr>
+                        <td>{format!("#{}", c.id)}</td>
+                        <td>{when(c.created_at)}</td>
+                        <td>{c.status.as_str()}</td>
+                        <td class="body">{text}</td>
+                        <td>{fate}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="comments-heading">
+                <h2 id="comments-heading">{plural(counts.comments, "comment")}</h2>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Id"</th><th scope="col">"Written"</th><th scope="col">"Status"</th><th scope="col">"Start of the text"</th><th scope="col">"On erasure"</th>
+                    </tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.comments)}
+            </section>
+        }
+    });
+    let volunteer_part = (counts.volunteers > 0).then(|| {
+        let shown = volunteers.len();
+        let items = volunteers
+            .into_iter()
+            .map(
+                |v| view! { <tr><td>{format!("#{}", v.id)}</td><td>{when(v.created_at)}</td></tr> },
+            )
+            .collect_view();
+        view! {
+            <section aria-labelledby="volunteers-heading">
+                <h2 id="volunteers-heading">{offers_of_help(counts.volunteers)}</h2>
+                <p class="hint">"Deleted: every field of an offer of help is personal."</p>
+                <table>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Sent"</th></tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.volunteers)}
+            </section>
+        }
+    });
+    let erase_form = if total == 0 {
+        Either::Left(view! { <p><strong>"Nothing is stored for this address."</strong></p> })
+    } else {
+        let error =
+            problem.map(|p| view! { <div class="errors" role="alert"><p>{p.message()}</p></div> });
+        let (csrf, email, seen) = (csrf.to_string(), email.clone(), total.to_string());
+        Either::Right(view! {
+            <form method="post" action="/admin/erase" class="card">
+                {error}
+                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="email" value=email/>
+                <input type="hidden" name="seen" value=seen/>
+                <p>
+                    <input type="checkbox" name="confirm" value="yes" id="erase-confirm" required/>
+                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row"))}</label>
+                </p>
+                <p><button type="submit">"Erase"</button></p>
+            </form>
+        })
+    };
+    let main = view! {
+        <h1>"Erase by email"</h1>
+        <p>{format!("Stored for {email}: ")}<strong>{plural(total, "row")}</strong>"."</p>
+        {pledge_part}
+        {comment_part}
+        {volunteer_part}
+        {erase_form}
+        <h2>"Look for another address"</h2>
+        {erase_search(csrf, String::new(), None)}
+    };
+    shell(
+        "Erase by email",
+        Some(Nav {
+            section: Section::Erase,
+            csrf,
+        }),
+        main,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -761,6 +1030,110 @@ mod tests {
         assert!(html.contains("Try again in 15 minutes"));
         assert!(!html.contains("/admin/logout") && !html.contains("/admin/pledges"));
         assert!(html.contains(r#"type="password""#));
+    }
+
+    fn stored() -> Stored {
+        use crate::admin::{StoredComment, StoredCounts, StoredPledge, StoredVolunteer};
+        Stored {
+            email: "<b>Donor</b>@example.org".into(),
+            counts: StoredCounts {
+                pledges: 1,
+                comments: 2,
+                volunteers: 1,
+            },
+            pledges: vec![StoredPledge {
+                id: "p1".into(),
+                status: Status::Paid,
+                amount_cents: 5000,
+                currency: "usd".into(),
+                created_at: 0,
+                has_name: true,
+                has_email: true,
+                has_note: false,
+            }],
+            comments: vec![
+                StoredComment {
+                    id: 7,
+                    created_at: 0,
+                    status: CommentStatus::Approved,
+                    body: "<script>alert(1)</script>".into(),
+                    kept: true,
+                },
+                StoredComment {
+                    id: 8,
+                    created_at: 0,
+                    status: CommentStatus::Held,
+                    body: "x".repeat(300),
+                    kept: false,
+                },
+            ],
+            volunteers: vec![StoredVolunteer {
+                id: 3,
+                created_at: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn the_erase_form_carries_the_address_the_count_and_a_box_to_tick() {
+        let html = erase_found("tok", stored(), Some(EraseProblem::NotConfirmed));
+        assert!(!html.contains("<script>") && !html.contains("<b>Donor"));
+        assert!(html.contains("&lt;b&gt;Donor&lt;/b&gt;@example.org"));
+        assert!(html.contains(r#"name="seen" value="4""#));
+        assert!(html.contains(r#"type="checkbox" name="confirm""#));
+        assert!(
+            html.contains(r#"action="/admin/erase""#)
+                && html.contains(r#"action="/admin/erase/find""#)
+        );
+        assert!(html.contains("tick the box"));
+        assert!(html.contains("1 offer of help") && html.contains("US$50"));
+        assert!(html.contains("kept empty") && html.contains("deleted"));
+        // The excerpt is short.
+        assert!(html.contains(&format!("{}…", "x".repeat(crate::admin::EXCERPT_CHARS))));
+        assert!(!html.contains(&"x".repeat(crate::admin::EXCERPT_CHARS + 1)));
+        // The logout form, the erase form and the search form carry the token.
+        assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 3);
+        assert!(html.contains(r#"href="/admin/erase" aria-current="page""#));
+        // Nothing found: no erase form.
+        let none = erase_found("tok", Stored::default(), None);
+        assert!(none.contains("Nothing is stored") && !none.contains(r#"name="confirm""#));
+    }
+
+    #[test]
+    fn the_erase_page_shows_counts_only() {
+        use crate::admin::ErasureKind;
+        let e = Erasure {
+            id: 4,
+            at: 0,
+            kind: ErasureKind::Email,
+            pledges: 2,
+            comments: 0,
+            volunteers: 1,
+        };
+        let html = erase(
+            "tok",
+            ErasePage {
+                done: Some(e),
+                recent: vec![e],
+                email: String::new(),
+                problem: None,
+            },
+        );
+        assert!(html.contains("Erased: 2 pledges, no comment and 1 volunteer."));
+        assert!(html.contains("Everything for an email address"));
+        assert!(!html.contains("role=\"alert\""));
+        let html = erase(
+            "tok",
+            ErasePage {
+                done: None,
+                recent: vec![],
+                email: "\"><x".into(),
+                problem: Some(EraseProblem::NotAnEmail),
+            },
+        );
+        assert!(html.contains("not an email address") && html.contains("No erasure yet."));
+        assert!(html.contains("&quot;&gt;&lt;x") || html.contains("\"&gt;&lt;x"));
+        assert!(!html.contains("\"><x"));
     }
 
     #[test]
