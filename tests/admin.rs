@@ -1148,6 +1148,12 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     for gone in [lonely, again, self_reply] {
         assert!(row(gone).is_none(), "comment {gone} kept");
     }
+    // On the public page: the placeholder, the reply under it, none of the erased words.
+    let public = w.get("/").text();
+    assert!(
+        public.contains(&en("comment_removed")) && public.contains("A reply 5050"),
+        "{public}"
+    );
     assert_eq!(
         row(other).map(|r| r["body"].clone()),
         Some(Value::from("Other words 5050"))
