@@ -6,7 +6,7 @@
 //! `CF-Connecting-IP` of its own, so the rate limits count each test case apart.
 
 use campaign_tests::browser::Browser;
-use campaign_tests::content::{copy, fill, gifts_text, raised_text, tier_word, word};
+use campaign_tests::content::{copy, fill, gifts_text, number, raised_text, tier_word, word};
 use campaign_tests::{artifacts, comment_id, form_token, ip, now, root, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -162,8 +162,12 @@ fn giving_in_english_and_khmer() {
         let home = format!("{}{prefix}", w.base);
         open(&b, &home, "#pledge-form");
         let before = b.eval(PROGRESS, json!([]));
-        assert_eq!(before["gifts"], gifts_text(&t, gifts), "{lang}: {before}");
-        let counter = |k: i64| fill(&tier_word(&t, tier, "counter"), &[("n", &k.to_string())]);
+        assert_eq!(
+            before["gifts"],
+            gifts_text(lang, &t, gifts),
+            "{lang}: {before}"
+        );
+        let counter = |k: i64| fill(&tier_word(&t, tier, "counter"), &[("n", &number(lang, k))]);
         assert!(
             before["counters"]
                 .as_array()
@@ -227,7 +231,11 @@ fn giving_in_english_and_khmer() {
         assert_ne!(after["gifts"], before["gifts"]);
         assert_ne!(after["raised"], before["raised"]);
         assert_ne!(after["counters"], before["counters"]);
-        assert_eq!(after["gifts"], gifts_text(&t, gifts), "{lang}: {after}");
+        assert_eq!(
+            after["gifts"],
+            gifts_text(lang, &t, gifts),
+            "{lang}: {after}"
+        );
         assert_eq!(
             after["raised"],
             raised_text(&t, raised, goal),
@@ -335,6 +343,94 @@ fn own_amount_too_small(w: &Worker) {
             b.url()
         );
     }
+}
+
+/// A Khmer keyboard types ០–៩: on `/km/`, an amount and a phone number typed in Khmer digits
+/// go through, a pledge to the thank-you page and an offer of help to its own; the phone is
+/// kept as `+` and ASCII digits; the supporter's date is written the Khmer way.
+#[test]
+fn khmer_digits_typed_on_km_complete_a_pledge_and_a_volunteer_sign_up() {
+    let w = Worker::shared();
+    let t = copy("km");
+    let b = browser(390, 844, 401);
+    let home = format!("{}/km/", w.base);
+    open(&b, &home, "#pledge-form");
+    b.click("label[for=tier-own]");
+    b.type_into("#amount", "៥០");
+    b.type_into("#pledge-name", "ស្រីពៅ ឌីជីថល");
+    b.click("label[for=show-name]");
+    b.click("label[for=eligible]");
+    assert_eq!(
+        b.text("#checkout-language"),
+        word(&t, "form_checkout_language"),
+        "Stripe's page is English: said before the redirect"
+    );
+    b.click_and_wait("#pledge-form button[type=submit]");
+    assert!(
+        b.url()
+            .starts_with(&format!("{}/km/sandbox/checkout/", w.base)),
+        "{}",
+        b.url()
+    );
+    b.click_and_wait("button[value=pay]");
+    let id = b.url().rsplit('/').next().unwrap_or_default().to_string();
+    let pledge = w.get(&format!("/api/pledges/{id}")).json();
+    assert_eq!(pledge["amount_cents"], 5000, "{pledge}");
+    b.wait_for(
+        "the pledge paid",
+        15,
+        "const s = document.querySelector('#pledge-status'); return s && s.dataset.status === 'paid';",
+        json!([]),
+    );
+    // The supporter's day, in Cambodia's time, as "២៨ វិច្ឆិកា ២០២៦".
+    let day = &w.sql(&format!(
+        "SELECT CAST(strftime('%d', paid_at + 25200, 'unixepoch') AS INTEGER) AS d, \
+                CAST(strftime('%m', paid_at + 25200, 'unixepoch') AS INTEGER) AS m, \
+                strftime('%Y', paid_at + 25200, 'unixepoch') AS y FROM pledges WHERE id = '{id}'"
+    ))[0];
+    let months: Vec<String> = word(&t, "date_months")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let khmer = |s: &str| {
+        s.chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .map_or(c, |d| char::from_u32('០' as u32 + d).unwrap_or(c))
+            })
+            .collect::<String>()
+    };
+    let month = &months[day["m"].as_i64().unwrap_or(1) as usize - 1];
+    let date = fill(
+        &word(&t, "date_format"),
+        &[
+            ("day", &khmer(&day["d"].to_string())),
+            ("month", month),
+            ("year", &khmer(day["y"].as_str().unwrap_or_default())),
+        ],
+    );
+    open(&b, &home, "#progress");
+    let progress = b.text("#progress");
+    assert!(
+        progress.contains(&format!("ស្រីពៅ ឌីជីថល · {date}")),
+        "{progress}"
+    );
+    b.screenshot(&shot("khmer-digits-1-supporter.png"));
+
+    // An offer of help with a phone in Khmer digits.
+    open(&b, &home, "#volunteer-form");
+    let loaded = Instant::now();
+    b.type_into("#volunteer-name", "សុខា ឌីជីថល");
+    b.type_into("#volunteer-phone", "០១២ ៣៤៥ ៦៧៨");
+    let_token_age(loaded);
+    b.click_and_wait("#volunteer-form button[type=submit]");
+    assert_eq!(b.url(), format!("{}/km/volunteer/thanks", w.base));
+    let row = w.sql("SELECT phone, lang FROM volunteers WHERE name = 'សុខា ឌីជីថល'");
+    assert_eq!(row.len(), 1);
+    assert_eq!(
+        (row[0]["phone"].as_str(), row[0]["lang"].as_str()),
+        (Some("012345678"), Some("km"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -362,6 +362,11 @@ fn replies_thread_under_their_parent_and_pages_hold_ten_threads() {
     );
     assert!(p1.body.contains("href=\"/?page=2#comments\""));
     let p3 = w.get("/?page=3");
+    // A page number typed in Khmer digits is the same page (percent-encoded ៣).
+    let km3 = w.get("/km/?page=%E1%9F%A3");
+    assert!(
+        km3.body.contains("Root comment number 3") && !km3.body.contains("Root comment number 13")
+    );
     for needle in [
         "Root comment number 3",
         "A reply from the campaign",

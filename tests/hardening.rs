@@ -725,7 +725,7 @@ fn every_path_under_admin_is_private() {
 fn bodies_over_their_limit_are_refused_before_they_are_read() {
     let w = Worker::shared();
     // Declared too large: refused on the header alone.
-    let big = vec![b'a'; 70 * 1024];
+    let big = vec![b'a'; 300 * 1024];
     for path in ["/comments", "/volunteer", "/pledges", "/admin/login"] {
         let r = w.request(
             "POST",
@@ -758,7 +758,7 @@ fn bodies_over_their_limit_are_refused_before_they_are_read() {
         .and_then(|mut c| {
             use std::io::Write;
             if let Some(mut stdin) = c.stdin.take() {
-                let _ = stdin.write_all(&vec![b'a'; 200 * 1024]);
+                let _ = stdin.write_all(&vec![b'a'; 300 * 1024]);
             }
             c.wait_with_output()
         });

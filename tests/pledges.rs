@@ -423,6 +423,8 @@ fn stripe_checkout_sessions_carry_every_parameter() {
         "attested-cambodian-citizen-own-money"
     );
     assert_eq!(get("customer_email"), "donor@example.org");
+    // Stripe has no Khmer locale: none is sent, and the page said so before the redirect.
+    assert!(!p.iter().any(|(k, _)| k == "locale"), "{body}");
     assert!(get("success_url").ends_with(&format!("/km/pledges/{id}")));
     assert!(get("cancel_url").contains(&format!("/km/?resume={id}")));
     // The session id stays on the pledge, so the provider can be asked about it later.

@@ -260,7 +260,7 @@ pub fn body_rule(text: &str) -> Result<String, Problem> {
     let body = crate::form::clean_text(text);
     if body.trim().is_empty() {
         Err(Problem::Required)
-    } else if body.chars().count() > TEXT_MAX {
+    } else if crate::form::too_long(&body, TEXT_MAX) {
         Err(Problem::TooLong(TEXT_MAX))
     } else {
         Ok(body)

@@ -5,6 +5,9 @@
 //! word, never a pre-rendered English string.
 
 use crate::content::{fill, Text};
+use crate::i18n::Lang;
+use std::borrow::Cow;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// One thing wrong with one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +30,7 @@ impl Problem {
     pub fn message(&self, t: &Text) -> String {
         match self {
             Problem::Required => t.error_required.to_string(),
-            Problem::TooLong(n) => fill(t.error_too_long, &[("n", &n.to_string())]),
+            Problem::TooLong(n) => fill(t.error_too_long, &[("n", &Lang::of(t).number(*n as i64))]),
             Problem::Amount => t.error_amount.to_string(),
             Problem::Choice => t.error_choice.to_string(),
             Problem::Email => t.error_email.to_string(),
@@ -103,12 +106,56 @@ fn is_stripped_control(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{B}'..='\u{1F}' | '\u{7F}')
 }
 
-/// A required text of at most `max` characters (Unicode scalar values, not bytes).
+/// Khmer digits (០–៩, what a Khmer keyboard types) as ASCII digits, everything else as it is:
+/// every numeric input (amounts, phones, page numbers) is read through this.
+pub fn latin_digits(s: &str) -> Cow<'_, str> {
+    if !s.contains(|c: char| ('០'..='៩').contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '០'..='៩' => char::from(b'0' + (c as u32 - '០' as u32) as u8),
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// A whole number typed in ASCII or Khmer digits, and nothing else (a page number).
+pub fn parse_count(s: &str) -> Option<i64> {
+    let s = latin_digits(s.trim());
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A text's length as its reader counts characters: extended grapheme clusters, so a Khmer
+/// consonant with its subscript and vowel signs (ស្ត្រី: 2 clusters, 6 code points) or an
+/// emoji with its modifiers is one each.
+pub fn length(s: &str) -> usize {
+    s.graphemes(true).count()
+}
+
+/// The bytes a text of `max` characters may take: generous (ស្ត្រី, a heavy Khmer cluster, is
+/// 18 bytes; most are 3 to 9), so only a text nobody types meets it, and checked first, so that
+/// counting clusters never walks an absurd input.
+pub fn byte_ceiling(max: usize) -> usize {
+    max.saturating_mul(24)
+}
+
+/// More than `max` characters ([`length`]), or beyond the [`byte_ceiling`].
+pub fn too_long(s: &str, max: usize) -> bool {
+    s.len() > byte_ceiling(max) || (s.len() > max && length(s) > max)
+}
+
+/// A required text of at most `max` characters (as readers count them: [`length`]).
 pub fn required(problems: &mut Problems, field: &'static str, value: &str, max: usize) -> String {
     let v = normalize(value);
     if v.is_empty() {
         problems.add(field, Problem::Required);
-    } else if v.chars().count() > max {
+    } else if too_long(&v, max) {
         problems.add(field, Problem::TooLong(max));
     }
     v
@@ -122,7 +169,7 @@ pub fn optional(
     max: usize,
 ) -> Option<String> {
     let v = normalize(value);
-    if v.chars().count() > max {
+    if too_long(&v, max) {
         problems.add(field, Problem::TooLong(max));
     }
     (!v.is_empty()).then_some(v)
@@ -223,6 +270,45 @@ mod tests {
     }
 
     #[test]
+    fn lengths_are_what_a_reader_counts() {
+        // ស្ត្រី: ស + ្ + ត + ្ + រ + ី, six code points, two clusters (ស្ត្រ and ី joins it: one).
+        assert_eq!("ស្ត្រី".chars().count(), 6);
+        assert_eq!(length("ស្ត្រី"), 1);
+        assert_eq!(length("ខ្មែរ"), 2);
+        assert_eq!(length("កម្ពុជា"), 3);
+        // Emoji with a skin tone, a family joined by ZWJ, a flag: one each.
+        assert_eq!(length("👍🏽👨‍👩‍👧🇰🇭"), 3);
+        // Combining marks stay with their letter; CRLF is one.
+        assert_eq!(length("e\u{301}a\u{308}\r\n"), 3);
+        assert_eq!(length(""), 0);
+        // The limit counts clusters: 80 Khmer words of 6 code points fit a limit of 80.
+        let mut p = Problems::default();
+        let name = "ស្ត្រី".repeat(80);
+        assert_eq!(required(&mut p, "name", &name, 80), name);
+        assert!(p.is_empty(), "{p:?}");
+        required(&mut p, "name", &"ស្ត្រី".repeat(81), 80);
+        assert_eq!(p.for_field("name"), Some(&Problem::TooLong(80)));
+        // The byte ceiling: one letter with a hundred combining marks is one character, but
+        // no reader's text.
+        let heavy = format!("a{}", "\u{301}".repeat(100));
+        assert_eq!(length(&heavy), 1);
+        assert!(!too_long("ស្ត្រី", 1) && too_long(&heavy, 1));
+        assert!(too_long(&"a".repeat(11), 10) && !too_long(&"a".repeat(10), 10));
+    }
+
+    #[test]
+    fn khmer_digits_read_as_ascii_digits() {
+        assert_eq!(latin_digits("០១២៣៤៥៦៧៨៩"), "0123456789");
+        assert_eq!(latin_digits("+៨៥៥ 12"), "+855 12");
+        assert!(matches!(latin_digits("50"), Cow::Borrowed("50")));
+        assert_eq!(parse_count("៣"), Some(3));
+        assert_eq!(parse_count(" 12 "), Some(12));
+        for bad in ["", "-1", "1.5", "៣x", "1234567890", "٣"] {
+            assert_eq!(parse_count(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn emails_and_urls() {
         let mut p = Problems::default();
         assert_eq!(optional_email(&mut p, "email", ""), None);
@@ -248,8 +334,8 @@ mod tests {
 
     #[test]
     fn problems_are_worded_in_both_languages() {
-        for t in [&EN, &KM] {
-            assert!(Problem::TooLong(500).message(t).contains("500"));
+        for (t, n) in [(&EN, "500"), (&KM, "៥០០")] {
+            assert!(Problem::TooLong(500).message(t).contains(n));
             assert!(!Problem::Amount.message(t).is_empty());
         }
     }

@@ -59,6 +59,62 @@ impl Lang {
         }
     }
 
+    /// The language whose copy `t` is (the two `Text`s are statics, told apart by address).
+    pub fn of(t: &Text) -> Lang {
+        if std::ptr::eq(t, &KM) {
+            Lang::Km
+        } else {
+            Lang::En
+        }
+    }
+
+    /// Every ASCII digit of `s` in this language's digits: Khmer (០–៩) on Khmer pages.
+    pub fn digits(self, s: &str) -> String {
+        match self {
+            Lang::En => s.to_string(),
+            Lang::Km => s
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' => char::from_u32('០' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
+                    c => c,
+                })
+                .collect(),
+        }
+    }
+
+    /// A number the code puts into running text (a count, a period, a limit), as this
+    /// language's readers write it: grouped by thousands, `1,234` in English and `១.២៣៤` in
+    /// Khmer (CLDR's Khmer groups with `.`). The one formatter for every such number; money is
+    /// not one of them (`Cents` stays `US$50` in both languages, as receipts show it).
+    pub fn number(self, n: i64) -> String {
+        let grouped = crate::money::group(n);
+        match self {
+            Lang::En => grouped,
+            Lang::Km => self.digits(&grouped.replace(',', ".")),
+        }
+    }
+
+    /// A date on a visitor page, in Cambodia's time (Asia/Phnom_Penh, UTC+7 all year): "28
+    /// November 2026", "២៨ វិច្ឆិកា ២០២៦". The admin area and the CSV files use ISO 8601 in UTC.
+    pub fn date(self, secs: i64) -> String {
+        let t = self.text();
+        let (y, m, d) = crate::time::phnom_penh_date(secs);
+        let month = t
+            .date_months
+            .split_whitespace()
+            .nth(m as usize - 1)
+            .unwrap_or_default();
+        let filled = crate::content::fill(
+            t.date_format,
+            &[
+                ("day", &d.to_string()),
+                ("month", month),
+                ("year", &y.to_string()),
+            ],
+        );
+        self.digits(&filled)
+    }
+
     /// `path` (a language-neutral path such as `/pledges/x`) in this language.
     pub fn href(self, path: &str) -> String {
         match (self, path) {
@@ -71,6 +127,27 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_dates_as_each_language_writes_them() {
+        assert_eq!(Lang::En.number(1234567), "1,234,567");
+        assert_eq!(Lang::Km.number(1234567), "១.២៣៤.៥៦៧");
+        assert_eq!(Lang::Km.number(25), "២៥");
+        assert_eq!(Lang::Km.number(0), "០");
+        assert_eq!(Lang::Km.digits("US$50 · 20%"), "US$៥០ · ២០%");
+        assert_eq!(Lang::En.digits("20%"), "20%");
+        // 2026-11-28T10:30:45Z, and 20:00 UTC the same day (already the 29th in Phnom Penh).
+        assert_eq!(Lang::En.date(1_795_861_845), "28 November 2026");
+        assert_eq!(Lang::Km.date(1_795_861_845), "២៨ វិច្ឆិកា ២០២៦");
+        assert_eq!(Lang::En.date(1_795_896_000), "29 November 2026");
+        assert_eq!(Lang::Km.date(0), "១ មករា ១៩៧០");
+        for m in 1..=12 {
+            let secs = (m - 1) * 31 * 86_400 + 86_400 * 2;
+            assert!(!Lang::Km.date(secs).contains("  "), "month {m}");
+        }
+        assert_eq!(Lang::of(Lang::Km.text()), Lang::Km);
+        assert_eq!(Lang::of(Lang::En.text()), Lang::En);
+    }
 
     #[test]
     fn paths_split_and_join_both_ways() {

@@ -173,15 +173,43 @@ impl PledgeForm {
     }
 }
 
-/// Whole US dollars: digits, optionally with `,` grouping or a `.00`; nothing else.
-fn parse_dollars(s: &str) -> Option<i64> {
-    let s = s.trim().trim_start_matches("US$").trim_start_matches('$');
+/// Whole US dollars as typed, in ASCII or Khmer digits (០–៩). A `,`, `.` or space groups
+/// thousands only when exactly three digits follow it, the same mark throughout; a trailing
+/// `.00` or `,00` is allowed; a leading `US$` or `$` too. Anything else is `None`: CLDR's
+/// Khmer writes `,` for the decimal mark and `.` for grouping, English the other way round, so
+/// "1.000" is read as a thousand (grouping) and "12,5" or "12.50" are not guessed at.
+fn parse_dollars(typed: &str) -> Option<i64> {
+    let s = crate::form::latin_digits(typed);
+    let s = s.trim();
+    let s = s
+        .strip_prefix("US$")
+        .or_else(|| s.strip_prefix('$'))
+        .unwrap_or(s)
+        .trim_start();
     let s = s
         .strip_suffix(".00")
-        .or_else(|| s.strip_suffix(".0"))
+        .or_else(|| s.strip_suffix(",00"))
         .unwrap_or(s);
-    let digits: String = s.chars().filter(|c| *c != ',').collect();
-    if digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    let is_mark = |c: char| matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}');
+    let mark = s.chars().find(|c| is_mark(*c));
+    let mut groups = s.split(is_mark);
+    let first = groups.next()?;
+    let mut digits = first.to_string();
+    if mark.is_some() {
+        if first.is_empty()
+            || first.len() > 3
+            || s.chars().filter(|c| is_mark(*c)).any(|c| Some(c) != mark)
+        {
+            return None;
+        }
+        for g in groups {
+            if g.len() != 3 {
+                return None;
+            }
+            digits.push_str(g);
+        }
+    }
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     digits.parse().ok()
@@ -394,6 +422,15 @@ mod tests {
             ("100,000", 10_000_000),
             (" 25.00 ", 2500),
             ("$60", 6000),
+            ("US$ 60", 6000),
+            // Khmer digits, as a Khmer keyboard types them, with either grouping mark.
+            ("៥០", 5000),
+            ("១០០.០០០", 10_000_000),
+            ("១.០០០,០០", 100_000),
+            ("1.000", 100_000),
+            ("1 000", 100_000),
+            ("1,000.00", 100_000),
+            ("២៥,០០", 2500),
         ] {
             let p = form(OWN_AMOUNT, typed).validate(&tiers()).unwrap();
             assert_eq!(p.amount, Cents(cents), "{typed}");
@@ -404,11 +441,23 @@ mod tests {
             "4",
             "100001",
             "12.5",
+            "12,5",
+            "12.50",
+            "១២,៥",
+            "1,00",
+            "10,0000",
+            "1.000,000",
+            "1,000.000",
+            ",500",
+            "1000,",
+            "1234,567",
+            "5.0",
             "-5",
             "",
             "abc",
             "1e3",
             "99999999999999999999",
+            "٥٠",
         ] {
             let e = form(OWN_AMOUNT, bad).validate(&tiers()).unwrap_err();
             assert_eq!(e.for_field("amount"), Some(&Problem::Amount), "{bad}");

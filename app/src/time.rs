@@ -30,7 +30,16 @@ pub fn rfc3339(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
-/// `2026-11-28`
+/// Cambodia's offset from UTC: seven hours, with no daylight saving (Asia/Phnom_Penh).
+pub const PHNOM_PENH_OFFSET_SECS: i64 = 7 * 3600;
+
+/// `(year, month, day)` of the instant in Cambodia (for visitor pages: `Lang::date`).
+pub fn phnom_penh_date(secs: i64) -> (i64, u32, u32) {
+    let (y, m, d, ..) = civil(secs.saturating_add(PHNOM_PENH_OFFSET_SECS));
+    (y, m, d)
+}
+
+/// `2026-11-28`, in UTC: the admin area's dates.
 pub fn date(secs: i64) -> String {
     let (y, mo, d, ..) = civil(secs);
     format!("{y:04}-{mo:02}-{d:02}")
@@ -47,5 +56,16 @@ mod tests {
         assert_eq!(rfc3339(1_795_861_845), "2026-11-28T10:30:45Z");
         assert_eq!(date(4_107_542_399), "2100-02-28");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn cambodia_is_seven_hours_ahead_all_year() {
+        // 16:59:59 UTC is still the same day in Phnom Penh; 17:00 UTC is the next.
+        assert_eq!(phnom_penh_date(1_795_885_199), (2026, 11, 28));
+        assert_eq!(phnom_penh_date(1_795_885_200), (2026, 11, 29));
+        // 17:00 UTC on New Year's Eve is New Year's Day there; the same hour in June too.
+        assert_eq!(phnom_penh_date(1_798_736_399), (2026, 12, 31));
+        assert_eq!(phnom_penh_date(1_798_736_400), (2027, 1, 1));
+        assert_eq!(phnom_penh_date(1_782_838_800), (2026, 7, 1));
     }
 }

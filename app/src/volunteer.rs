@@ -2,6 +2,31 @@
 
 use serde::Deserialize;
 
+/// Limits, in characters as readers count them (`form::length`).
+pub const NAME_MAX: usize = 80;
+pub const PLACE_MAX: usize = 120;
+pub const MESSAGE_MAX: usize = 2000;
+/// As typed, with spaces and dashes; what is stored is shorter ([`phone_number`]).
+pub const PHONE_MAX: usize = 40;
+
+/// A phone number as typed (ASCII or Khmer digits, spaces, dashes, dots, brackets, a leading
+/// `+`), as it is stored: `+` and ASCII digits only. `None` when it is not one: fewer than 6
+/// or more than 15 digits (E.164's longest), a `+` anywhere but first, or any other character.
+pub fn phone_number(typed: &str) -> Option<String> {
+    let typed = crate::form::latin_digits(typed.trim()).into_owned();
+    let mut out = String::with_capacity(typed.len());
+    for (i, c) in typed.chars().enumerate() {
+        match c {
+            '0'..='9' => out.push(c),
+            '+' if i == 0 => out.push(c),
+            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let digits = out.trim_start_matches('+').len();
+    (6..=15).contains(&digits).then_some(out)
+}
+
 /// The ways to help a volunteer can tick; the values posted and stored.
 pub const HELP_KINDS: [&str; 5] = ["training", "meetings", "radio", "information", "other"];
 
@@ -78,23 +103,21 @@ impl VolunteerForm {
     pub fn validate(&self) -> Result<NewVolunteer, crate::form::Problems> {
         use crate::form::{self, Problem, Problems};
         let mut problems = Problems::default();
-        let name = form::required(&mut problems, "name", &self.name, 80);
+        let name = form::required(&mut problems, "name", &self.name, NAME_MAX);
         let email = form::optional_email(&mut problems, "email", &self.email);
-        let phone = form::optional(&mut problems, "phone", &self.phone, 40);
-        if let Some(p) = &phone {
-            let digits = p.chars().filter(char::is_ascii_digit).count();
-            if digits < 6
-                || !p
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-            {
+        let typed = form::optional(&mut problems, "phone", &self.phone, PHONE_MAX);
+        let phone = match typed.as_deref().map(phone_number) {
+            None => None,
+            Some(Some(number)) => Some(number),
+            Some(None) => {
                 problems.add("phone", Problem::Contact);
+                typed
             }
-        }
+        };
         if email.is_none() && phone.is_none() {
             problems.add("contact", Problem::Contact);
         }
-        let place = form::optional(&mut problems, "place", &self.place, 120);
+        let place = form::optional(&mut problems, "place", &self.place, PLACE_MAX);
         let mut help: Vec<String> = Vec::new();
         for h in &self.help {
             if !HELP_KINDS.contains(&h.as_str()) {
@@ -103,7 +126,7 @@ impl VolunteerForm {
                 help.push(h.clone());
             }
         }
-        let message = form::optional(&mut problems, "message", &self.message, 2000);
+        let message = form::optional(&mut problems, "message", &self.message, MESSAGE_MAX);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -144,6 +167,37 @@ mod tests {
             f.validate().unwrap_err().for_field("phone"),
             Some(&Problem::Contact)
         );
+    }
+
+    #[test]
+    fn phones_in_khmer_or_latin_digits_are_stored_as_plus_and_digits() {
+        for (typed, stored) in [
+            ("+855 12 345 678", "+85512345678"),
+            ("+៨៥៥ ១២ ៣៤៥ ៦៧៨", "+85512345678"),
+            ("០១២-៣៤៥-៦៧៨", "012345678"),
+            ("(012) 345.678", "012345678"),
+            ("+855\u{a0}១2 345 678", "+85512345678"),
+        ] {
+            assert_eq!(phone_number(typed).as_deref(), Some(stored), "{typed}");
+            let f = VolunteerForm::from_pairs(pairs(&[("name", "សុខា"), ("phone", typed)]));
+            assert_eq!(f.validate().map(|v| v.phone), Ok(Some(stored.to_string())));
+        }
+        for bad in [
+            "12345",
+            "call me",
+            "+855 +12 345",
+            "1234567890123456",
+            "១២៣",
+            "12 34 56 ext 7",
+        ] {
+            assert_eq!(phone_number(bad), None, "{bad}");
+            let f = VolunteerForm::from_pairs(pairs(&[("name", "S"), ("phone", bad)]));
+            assert_eq!(
+                f.validate().unwrap_err().for_field("phone"),
+                Some(&Problem::Contact),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

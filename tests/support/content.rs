@@ -62,12 +62,33 @@ pub fn usd(cents: i64) -> String {
     out
 }
 
-/// "1 gift", "3 gifts": the gift count under the progress bar.
-pub fn gifts_text(t: &toml::Table, n: i64) -> String {
+/// A count as a page in `lang` writes it in running text: `1,234` in English; in Khmer,
+/// Khmer digits grouped with `.` (`១.២៣៤`). Written here on its own, not taken from the site.
+pub fn number(lang: &str, n: i64) -> String {
+    let plain = n.to_string();
+    let mark = if lang == "km" { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, ch) in plain.chars().enumerate() {
+        if i > 0 && (plain.len() - i).is_multiple_of(3) {
+            out.push(mark);
+        }
+        out.push(ch);
+    }
+    if lang != "km" {
+        return out;
+    }
+    const KHMER: [char; 10] = ['០', '១', '២', '៣', '៤', '៥', '៦', '៧', '៨', '៩'];
+    out.chars()
+        .map(|c| c.to_digit(10).map_or(c, |d| KHMER[d as usize]))
+        .collect()
+}
+
+/// "1 gift", "3 gifts": the gift count under the progress bar, on a page in `lang`.
+pub fn gifts_text(lang: &str, t: &toml::Table, n: i64) -> String {
     if n == 1 {
         word(t, "progress_gifts_one")
     } else {
-        fill(&word(t, "progress_gifts"), &[("n", &n.to_string())])
+        fill(&word(t, "progress_gifts"), &[("n", &number(lang, n))])
     }
 }
 
@@ -147,6 +168,13 @@ mod tests {
             "US$50: a & b <c> 'd' &nbsp;"
         );
         assert_eq!(html_unescape("AT&T; & more &#8230;"), "AT&T; & more …");
+    }
+
+    #[test]
+    fn numbers_in_both_languages() {
+        assert_eq!(number("en", 1234567), "1,234,567");
+        assert_eq!(number("km", 1234567), "១.២៣៤.៥៦៧");
+        assert_eq!(number("km", 0), "០");
     }
 
     #[test]

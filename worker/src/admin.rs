@@ -75,7 +75,7 @@ pub async fn handle(
 }
 
 /// The most a form post to `/admin` may carry (a reply is at most 4,000 characters).
-const MAX_FORM: usize = 32 * 1024;
+const MAX_FORM: usize = 256 * 1024;
 
 /// Why an admin request is refused before anything is looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

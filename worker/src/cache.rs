@@ -39,7 +39,8 @@ pub fn key(req: &Request, ttl: u32) -> Option<String> {
     let mut page = None;
     for (k, v) in crate::http::query_pairs(req) {
         match k.as_str() {
-            "page" => page = v.parse::<u32>().ok().filter(|p| *p > 1),
+            // As the page reads it (Khmer digits too), so `?page=២` and `?page=2` share a copy.
+            "page" => page = app::form::parse_count(&v).filter(|p| *p > 1),
             // These change the page for one visitor: never shared.
             "reply" | "resume" => return None,
             _ => {}

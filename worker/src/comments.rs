@@ -20,8 +20,9 @@ use app::views::{CommentFormState, VolunteerFormState};
 use app::volunteer::VolunteerForm;
 use worker::{Request, Response};
 
-/// 4,000 Khmer characters are 12 KB of UTF-8 and 36 KB percent-encoded.
-const MAX_FORM: usize = 64 * 1024;
+/// A comment of 4,000 characters as readers count them (`app::form::length`), each a heavy
+/// Khmer cluster such as ស្ត្រី (18 bytes of UTF-8, 54 percent-encoded), is 216 KB posted.
+const MAX_FORM: usize = 256 * 1024;
 
 /// A post refused before anything was stored: what to tell the visitor, and how old the
 /// fresh tokens of the page that says so may be.

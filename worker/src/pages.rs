@@ -122,7 +122,7 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
         }
     }
     let page = http::query(&req, "page")
-        .and_then(|p| p.parse::<i64>().ok())
+        .and_then(|p| app::form::parse_count(&p))
         .filter(|p| (1..=10_000).contains(p))
         .unwrap_or(1);
     let reply_to = http::query(&req, "reply").and_then(|p| p.parse::<i64>().ok());

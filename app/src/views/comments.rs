@@ -5,7 +5,8 @@
 //! placeholder with no name, no website and no words, so the replies still make sense.
 
 use super::{
-    described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField, PrivacyLink,
+    described_by, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
+    LengthHint, PrivacyLink,
 };
 use crate::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
 use crate::content::{fill, Text};
@@ -67,7 +68,7 @@ fn CommentBody(lang: Lang, comment: Comment) -> impl IntoView {
             <p class="meta">
                 {who}
                 {comment.is_campaign.then(|| view! { <span class="badge">{t.comment_campaign_badge}</span> })}
-                <time datetime=crate::time::rfc3339(comment.created_at)>{crate::time::date(comment.created_at)}</time>
+                <time datetime=crate::time::rfc3339(comment.created_at)>{lang.date(comment.created_at)}</time>
                 <a href=anchor aria-label=t.comment_permalink>"#"</a>
                 {reply}
                 {delete}
@@ -106,7 +107,7 @@ pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) ->
     let t: &'static Text = lang.text();
     let count = match page.total_comments {
         1 => t.comments_count_one.to_string(),
-        n => fill(t.comments_count, &[("n", &n.to_string())]),
+        n => fill(t.comments_count, &[("n", &lang.number(n))]),
     };
     let older = page.has_older().then(|| {
         let href = format!("{}?page={}#comments", lang.href("/"), page.page + 1);
@@ -170,7 +171,7 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             </div>
             <label for="comment-name">{t.comment_name}</label>
             <FieldError t=t problems=problems.clone() field="name"/>
-            <input type="text" name="name" id="comment-name" value=form.name.clone() autocomplete="name" maxlength="80" required
+            <input type="text" name="name" id="comment-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(crate::comment::NAME_MAX) required
                 aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
             <label for="comment-email">{t.comment_email}</label>
             <FieldError t=t problems=problems.clone() field="email"/>
@@ -181,10 +182,11 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             <input type="url" name="website" id="comment-website" value=form.website.clone() autocomplete="url"
                 aria-invalid=invalid(&problems, "website") aria-describedby=described_by(&problems, "website")/>
             <label for="comment-text">{t.comment_text}</label>
+            <LengthHint lang=lang max=crate::comment::TEXT_MAX/>
             <FieldError t=t problems=problems.clone() field="text"/>
-            <textarea name="text" id="comment-text" required maxlength="4000"
+            <textarea name="text" id="comment-text" required maxlength=outer_max(crate::comment::TEXT_MAX)
                 aria-invalid=invalid(&problems, "text") aria-describedby=described_by(&problems, "text")>{textarea_text(&form.text)}</textarea>
-            <p class="hint">{fill(t.comment_delete_later, &[("days", &crate::comment::OWN_COOKIE_DAYS.to_string()), ("n", &crate::comment::OWN_COOKIE_MAX.to_string())])}</p>
+            <p class="hint">{fill(t.comment_delete_later, &[("days", &lang.number(crate::comment::OWN_COOKIE_DAYS)), ("n", &lang.number(crate::comment::OWN_COOKIE_MAX as i64))])}</p>
             <PrivacyLink lang=lang/>
             <button type="submit">{t.comment_submit}</button>
         </form>

@@ -4,15 +4,15 @@
 use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
-    described_by, document, invalid, textarea_text, ErrorSummary, FieldError, LangField, PageMeta,
-    PrivacyLink,
+    described_by, document, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
+    LengthHint, PageMeta, PrivacyLink,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
 use crate::content::{fill, paragraphs, Text};
 use crate::form::Problems;
 use crate::i18n::Lang;
-use crate::money::group;
+use crate::volunteer as vol;
 use crate::volunteer::{help_label, VolunteerForm, HELP_KINDS};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -94,14 +94,14 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
     );
     let gifts = match campaign.gifts {
         1 => t.progress_gifts_one.to_string(),
-        n => fill(t.progress_gifts, &[("n", &group(n))]),
+        n => fill(t.progress_gifts, &[("n", &lang.number(n))]),
     };
     let counters = campaign
         .tiers
         .iter()
         .filter_map(|p| {
             t.tier(&p.tier.id)
-                .map(|copy| fill(copy.counter, &[("n", &group(p.impact()))]))
+                .map(|copy| fill(copy.counter, &[("n", &lang.number(p.impact()))]))
         })
         .map(|line| view! { <li>{line}</li> })
         .collect_view();
@@ -113,7 +113,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
             .into_iter()
             .map(|s| {
                 let name = s.name.unwrap_or_else(|| t.anonymous.to_string());
-                view! { <li>{name}" · "<time datetime=crate::time::rfc3339(s.at)>{crate::time::date(s.at)}</time></li> }
+                view! { <li>{name}" · "<time datetime=crate::time::rfc3339(s.at)>{lang.date(s.at)}</time></li> }
             })
             .collect_view();
         Either::Right(view! { <ul>{items}</ul> })
@@ -121,7 +121,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
     view! {
         <section id="progress" class="card" aria-labelledby="progress-heading">
             <h2 id="progress-heading">{t.progress_heading}</h2>
-            <progress max="100" value=percent.to_string() aria-label=t.progress_label>{format!("{percent}%")}</progress>
+            <progress max="100" value=percent.to_string() aria-label=t.progress_label>{lang.digits(&format!("{percent}%"))}</progress>
             <p><strong>{raised}</strong></p>
             <p>{gifts}</p>
             <h3>{t.progress_impact_heading}</h3>
@@ -204,7 +204,7 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
                 </div>
                 <label for="volunteer-name">{t.volunteer_name}</label>
                 <FieldError t=t problems=problems.clone() field="name"/>
-                <input type="text" name="name" id="volunteer-name" value=form.name.clone() autocomplete="name" maxlength="80" required
+                <input type="text" name="name" id="volunteer-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(vol::NAME_MAX) required
                     aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
                 <p class="hint">{t.volunteer_contact_hint}</p>
                 <FieldError t=t problems=problems.clone() field="contact"/>
@@ -213,18 +213,19 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
                 <input type="email" name="email" id="volunteer-email" value=form.email.clone() autocomplete="email"/>
                 <label for="volunteer-phone">{t.volunteer_phone}</label>
                 <FieldError t=t problems=problems.clone() field="phone"/>
-                <input type="tel" name="phone" id="volunteer-phone" value=form.phone.clone() autocomplete="tel"/>
+                <input type="tel" name="phone" id="volunteer-phone" value=form.phone.clone() autocomplete="tel" maxlength=outer_max(vol::PHONE_MAX)/>
                 <label for="volunteer-place">{t.volunteer_place}</label>
                 <FieldError t=t problems=problems.clone() field="place"/>
-                <input type="text" name="place" id="volunteer-place" value=form.place.clone() maxlength="120"/>
+                <input type="text" name="place" id="volunteer-place" value=form.place.clone() maxlength=outer_max(vol::PLACE_MAX)/>
                 <fieldset>
                     <legend>{t.volunteer_help}</legend>
                     <FieldError t=t problems=problems.clone() field="help"/>
                     {kinds}
                 </fieldset>
                 <label for="volunteer-message">{t.volunteer_message}</label>
+                <LengthHint lang=lang max=vol::MESSAGE_MAX/>
                 <FieldError t=t problems=problems.clone() field="message"/>
-                <textarea name="message" id="volunteer-message" maxlength="2000">{textarea_text(&form.message)}</textarea>
+                <textarea name="message" id="volunteer-message" maxlength=outer_max(vol::MESSAGE_MAX)>{textarea_text(&form.message)}</textarea>
                 <PrivacyLink lang=lang/>
                 <button type="submit">{t.volunteer_submit}</button>
             </form>

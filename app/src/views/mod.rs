@@ -118,6 +118,24 @@ fn LangField(lang: Lang) -> impl IntoView {
     view! { <input type="hidden" name="lang" value=lang.code()/> }
 }
 
+/// How long a field may be, as its reader counts characters (the server's limit: see
+/// `form::length`), said under the field.
+#[component]
+fn LengthHint(lang: Lang, max: usize) -> impl IntoView {
+    let says = crate::content::fill(
+        lang.text().hint_max_chars,
+        &[("n", &lang.number(max as i64))],
+    );
+    view! { <p class="hint">{says}</p> }
+}
+
+/// The `maxlength` of a field whose limit is `max` characters. The browser counts UTF-16 code
+/// units, not what a reader sees (a Khmer cluster is several), so this is only an outer
+/// ceiling, four times the limit; the server counts and says the real one.
+fn outer_max(max: usize) -> String {
+    (max * 4).to_string()
+}
+
 /// The problem with one field, if any, worded in the visitor's language.
 #[component]
 fn FieldError(t: &'static Text, problems: Problems, field: &'static str) -> impl IntoView {

@@ -119,7 +119,7 @@ pub fn comment_not_yours(lang: Lang, origin: &str) -> String {
     let t = lang.text();
     let says = fill(
         t.comment_not_yours,
-        &[("days", &crate::comment::OWN_COOKIE_DAYS.to_string())],
+        &[("days", &lang.number(crate::comment::OWN_COOKIE_DAYS))],
     );
     notice(lang, origin, t.comment_not_yours_title, &says)
 }
@@ -251,7 +251,7 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
             </section>
         }
     };
-    let n = |template: &str, v: i64| fill(template, &[("n", &v.to_string())]);
+    let n = |template: &str, v: i64| fill(template, &[("n", &lang.number(v))]);
     let keep = [
         n(t.privacy_keep_donor, periods.donor_days),
         n(t.privacy_keep_spam, periods.spam_days),

@@ -1,13 +1,16 @@
 //! The pledge form: a tier or an own amount, where it should go, and the donor's choices.
 
 use super::{
-    described_by, invalid, textarea_text, ErrorSummary, FieldError, LangField, PrivacyLink,
+    described_by, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
+    LengthHint, PrivacyLink,
 };
 use crate::campaign::Tier;
 use crate::content::Text;
 use crate::form::Problems;
 use crate::i18n::Lang;
-use crate::pledge::{PledgeForm, ELIGIBLE_FIELD, GENERAL, OWN_AMOUNT, SAME_AS_TIER};
+use crate::pledge::{
+    PledgeForm, ELIGIBLE_FIELD, GENERAL, NAME_MAX, NOTE_MAX, OWN_AMOUNT, SAME_AS_TIER,
+};
 use leptos::prelude::*;
 
 /// The form as it should be drawn: blank, or as the visitor sent it with its problems.
@@ -81,7 +84,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <legend>{t.form_about_you}</legend>
                 <label for="pledge-name">{t.form_name}</label>
                 <FieldError t=t problems=problems.clone() field="name"/>
-                <input type="text" name="name" id="pledge-name" value=form.name.clone() autocomplete="name" maxlength="80"/>
+                <input type="text" name="name" id="pledge-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(NAME_MAX)/>
                 <label for="pledge-email">{t.form_email}</label>
                 <FieldError t=t problems=problems.clone() field="email"/>
                 <input type="email" name="email" id="pledge-email" value=form.email.clone() autocomplete="email"
@@ -92,8 +95,9 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 </div>
                 <p class="hint">{t.form_show_name_hint}</p>
                 <label for="pledge-note">{t.form_note}</label>
+                <LengthHint lang=lang max=NOTE_MAX/>
                 <FieldError t=t problems=problems.clone() field="note"/>
-                <textarea name="note" id="pledge-note" maxlength="500">{textarea_text(&form.note)}</textarea>
+                <textarea name="note" id="pledge-note" maxlength=outer_max(NOTE_MAX)>{textarea_text(&form.note)}</textarea>
             </fieldset>
             // Required and never ticked for the donor: the law asks them to say it themselves.
             <FieldError t=t problems=problems.clone() field=ELIGIBLE_FIELD/>
@@ -105,6 +109,9 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             <p class="hint">{t.form_eligible_hint}</p>
             <p class="hint">{t.form_privacy}</p>
             <PrivacyLink lang=lang/>
+            // Stripe Checkout has no Khmer: a Khmer reader is told before the redirect.
+            {(!t.form_checkout_language.is_empty())
+                .then(|| view! { <p class="hint" id="checkout-language">{t.form_checkout_language}</p> })}
             <button type="submit">{t.form_submit}</button>
         </form>
     }

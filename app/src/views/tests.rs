@@ -176,6 +176,11 @@ fn the_eligibility_box_is_never_ticked_for_the_donor_but_stays_ticked_by_them() 
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     let draw = |form, problems| home_with_pledge(Lang::En, form, problems);
     let blank = draw(PledgeForm::initial(&tiers), Default::default());
+    // Only the Khmer page says that Stripe's page will be in English.
+    assert!(!blank.contains("id=\"checkout-language\""));
+    let km = home_with_pledge(Lang::Km, PledgeForm::initial(&tiers), Default::default());
+    assert!(km.contains(crate::content::KM.form_checkout_language));
+    assert!(km.contains("id=\"checkout-language\""));
     assert!(blank.contains("name=\"eligible\" id=\"eligible\" value=\"on\" required>"));
     assert!(!blank.contains(crate::content::EN.error_eligible));
     // Ticked by the donor, another field wrong: it comes back ticked, no eligibility problem.
@@ -239,10 +244,13 @@ fn the_privacy_page_states_the_periods_in_force_in_both_languages() {
             (t.privacy_keep_pending, periods.pending_hours),
         ] {
             assert!(template.contains("{n}"), "{lang:?}: {template}");
-            let line = crate::content::fill(template, &[("n", &n.to_string())]);
+            let line = crate::content::fill(template, &[("n", &lang.number(n))]);
             assert!(html.contains(&line), "{lang:?} lacks {line}");
         }
-        assert!(html.contains("180 ") && !html.contains("{n}"), "{lang:?}");
+        assert!(
+            html.contains(&format!("{} ", lang.number(180))) && !html.contains("{n}"),
+            "{lang:?}"
+        );
     }
     // The default periods are stated too, and differ from the configured one.
     let html = privacy(Lang::En, "", &Periods::default());
@@ -364,7 +372,10 @@ fn a_removed_comment_is_a_placeholder_and_own_comments_offer_deletion() {
         assert!(html.contains(&link), "{lang:?}");
         assert!(!html.contains("/comments/2/delete"));
         // The form says how long and for how many comments deletion works.
-        let later = crate::content::fill(t.comment_delete_later, &[("days", "30"), ("n", "20")]);
+        let later = crate::content::fill(
+            t.comment_delete_later,
+            &[("days", &lang.number(30)), ("n", &lang.number(20))],
+        );
         assert!(html.contains(&later), "{lang:?}");
     }
 }
