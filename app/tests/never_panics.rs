@@ -596,6 +596,8 @@ fn form_value() -> impl Strategy<Value = String> {
         2 => "[ -~]{0,40}",
         2 => "[\\x00-\\x1f\\x7f \u{1780}-\u{17F9}a-z@.:/=+\\-]{0,60}",
         1 => "[-+$US,. 0-9e]{0,24}",
+        1 => "[-+$US,.() \u{a0}\u{202f}0-9\u{17e0}-\u{17e9}]{0,24}",
+        1 => "([\u{1780}-\u{17a2}]\u{17d2}[\u{1780}-\u{17a2}][\u{17b6}-\u{17c5}]?){0,700}",
         1 => "[0-9]{0,40}",
         1 => (0usize..6000).prop_map(|n| "ក".repeat(n)),
         2 => select(vec!["own", "general", "tier", "women-training", "on", "", " ", "radio", "training", "https://example.org", "a@b.org", "12", "-1", "0"])
@@ -629,6 +631,7 @@ const PLEDGE_KEYS: &[&str] = &[
     "email",
     "show_name",
     "note",
+    "eligible",
     "lang",
 ];
 const COMMENT_KEYS: &[&str] = &[
@@ -907,6 +910,8 @@ proptest! {
         let _ = form.show_name();
         let _ = form.validate(&tiers());
         let _ = form.validate(&[]);
+        let _ = app::form::parse_count(&form.amount);
+        let _ = app::form::length(&form.note);
     }
 
     #[test]
@@ -926,6 +931,7 @@ proptest! {
         let _ = form.is_bot();
         let _ = form.helps("radio");
         let _ = form.validate();
+        let _ = app::volunteer::phone_number(&form.phone);
     }
 
     #[test]
