@@ -7,7 +7,7 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 const LANGS: [(&str, &str); 2] = [("EN", "content/en.toml"), ("KM", "content/km.toml")];
@@ -41,6 +41,18 @@ fn main() {
         if tier_ids(path, table) != tiers {
             panic!("{path}: [tiers.*] tables differ from {en_path}");
         }
+        // The site fills the same `{placeholders}` whatever the language: one missing is a
+        // number never shown, one extra is `{n}` printed on the page.
+        for (key, en_text, text) in texts(en_path, en, &keys, &tiers)
+            .into_iter()
+            .zip(texts(path, table, &keys, &tiers))
+            .map(|((key, a), (_, b))| (key, a, b))
+        {
+            let (want, got) = (placeholders(en_text), placeholders(text));
+            if want != got {
+                panic!("{path}: `{key}` has placeholders {got:?}, but {en_path} has {want:?}");
+            }
+        }
     }
 
     let mut code = String::from("/// Every string a visitor reads, in one language (generated from `content/*.toml`).\n#[derive(Debug)]\npub struct Text {\n");
@@ -48,6 +60,20 @@ fn main() {
         writeln!(code, "    pub {k}: &'static str,").ok();
     }
     code.push_str("    /// Copy for each giving tier, keyed by the tier's id in D1.\n    pub tiers: &'static [TierText],\n}\n\n");
+    // For the tests on the copy: every text with its name (`key`, `tiers.<id>.<field>`).
+    code.push_str("impl Text {\n    /// Every text with the name a translator finds it by: `key` or `tiers.<id>.<field>`.\n    #[cfg(test)]\n    pub fn entries(&self) -> Vec<(String, &'static str)> {\n        let mut out = vec![\n");
+    for k in &keys {
+        writeln!(code, "            ({k:?}.to_string(), self.{k}),").ok();
+    }
+    code.push_str("        ];\n        for t in self.tiers {\n");
+    for f in TIER_FIELDS {
+        writeln!(
+            code,
+            "            out.push((format!(\"tiers.{{}}.{f}\", t.id), t.{f}));"
+        )
+        .ok();
+    }
+    code.push_str("        }\n        out\n    }\n}\n\n");
     for (name, path, table) in &parsed {
         writeln!(code, "pub static {name}: Text = Text {{").ok();
         for k in &keys {
@@ -115,6 +141,51 @@ fn tier_ids(path: &str, t: &toml::Table) -> Vec<String> {
         .unwrap_or_else(|| panic!("{path}: no [tiers.<id>] tables"));
     let map: BTreeMap<_, _> = tiers.iter().collect();
     map.keys().map(|k| k.to_string()).collect()
+}
+
+/// Every text of a language, named as a translator finds it: `key`, `tiers.<id>.<field>`.
+fn texts<'a>(
+    path: &str,
+    t: &'a toml::Table,
+    keys: &[String],
+    tiers: &[String],
+) -> Vec<(String, &'a str)> {
+    let mut out: Vec<(String, &str)> = keys
+        .iter()
+        .map(|k| (k.clone(), t[k.as_str()].as_str().unwrap_or_default()))
+        .collect();
+    for id in tiers {
+        for f in TIER_FIELDS {
+            let v = t["tiers"]
+                .get(id.as_str())
+                .and_then(|tier| tier.get(f))
+                .and_then(|v| v.as_str())
+                .unwrap_or_else(|| panic!("{path}: tiers.{id}.{f} missing"));
+            out.push((format!("tiers.{id}.{f}"), v));
+        }
+    }
+    out
+}
+
+/// The `{name}` placeholders of a text (as `content::fill` reads them), as a set.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            let name = &rest[..close];
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                found.insert(name);
+                rest = &rest[close + 1..];
+            }
+        }
+    }
+    found
 }
 
 /// Multi-line TOML strings start with a newline for readability; the page does not want it.
