@@ -15,6 +15,7 @@ pub mod limits;
 pub mod log;
 pub mod money;
 pub mod pledge;
+pub mod reconcile;
 pub mod retention;
 pub mod routes;
 pub mod security;

@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod content;
+pub mod fake_stripe;
 pub mod signer;
 
 use std::io::Read;
@@ -41,6 +42,9 @@ pub const TEST_VARS: &[(&str, &str)] = &[
         "whsec_dGVzdC1zdGFuZGFyZC1zZWNyZXQtMzItYnl0ZXMhIQ==",
     ),
     ("STRIPE_SECRET_KEY", "sk_test_fake"),
+    // Stripe's API is never called from a test: a closed loopback port, unless a test starts
+    // its fake Stripe (`fake_stripe`) and points here.
+    ("STRIPE_API_BASE", "http://127.0.0.1:9"),
     ("ADMIN_PASSWORD", "test-admin-password"),
     ("CAMPAIGN_GOAL_USD", "50000"),
     // Tests change D1 behind the worker's back; the cache's own test switches it on.

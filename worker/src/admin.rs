@@ -210,7 +210,18 @@ async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
         return page(200, views::login(None));
     };
     let d = db::dashboard(site.db()?).await?;
-    page(200, views::dashboard(&s.csrf, d))
+    let reconcile = store::jobs::last_run(site.db()?, "reconcile")
+        .await?
+        .map(|r| {
+            app::reconcile::Standing::from_row(
+                r.last_run_at,
+                r.checkpoint.as_deref(),
+                r.last_counts.as_deref(),
+                site.now,
+            )
+        });
+    let configured = site.config.stripe_secret_key.is_some();
+    page(200, views::dashboard(&s.csrf, d, configured, reconcile))
 }
 
 #[derive(Default, Deserialize)]

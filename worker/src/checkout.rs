@@ -1,9 +1,13 @@
-//! Stripe Checkout: one form-encoded POST that creates a session for a pending pledge.
+//! Stripe's API: one form-encoded POST that creates a Checkout Session for a pending pledge,
+//! and the GETs the reconciliation makes (events, sessions), every call with the secret key
+//! and one pinned API version.
 //!
-//! Stripe's API is called directly (`POST {STRIPE_API_BASE}/v1/checkout/sessions`), not through
-//! an SDK: one request with a dozen fields does not earn a dependency in the wasm.
+//! Stripe's API is called directly (`{STRIPE_API_BASE}/v1/...`), not through an SDK: a handful
+//! of requests does not earn a dependency in the wasm. The base is `https://api.stripe.com`;
+//! `STRIPE_API_BASE` (for the tests' fake Stripe) counts only when it is a loopback address
+//! (`site::Config`), so no variable can send the secret key elsewhere.
 
-use crate::site::Site;
+use crate::site::{Config, Site};
 use app::i18n::Lang;
 use app::pledge::NewPledge;
 use std::fmt;
@@ -24,6 +28,8 @@ pub enum CheckoutError {
     Unreachable(String),
     Status(u16),
     NoUrl,
+    /// `STRIPE_API_BASE` points somewhere other than Stripe or this machine: never called.
+    RefusedBase,
 }
 
 impl fmt::Display for CheckoutError {
@@ -33,6 +39,9 @@ impl fmt::Display for CheckoutError {
             CheckoutError::Unreachable(e) => write!(f, "provider unreachable or timed out: {e}"),
             CheckoutError::Status(s) => write!(f, "provider answered {s}"),
             CheckoutError::NoUrl => f.write_str("provider answered without a session url"),
+            CheckoutError::RefusedBase => {
+                f.write_str("STRIPE_API_BASE is neither Stripe nor a loopback address")
+            }
         }
     }
 }
@@ -103,12 +112,6 @@ pub async fn stripe_session(
     id: &str,
     pledge: &NewPledge,
 ) -> Result<Session, CheckoutError> {
-    let key = site
-        .config
-        .stripe_secret_key
-        .as_deref()
-        .ok_or(CheckoutError::NoKey)?;
-    let base = &site.config.stripe_api_base;
     let body = serde_urlencoded::to_string(session_fields(
         &site.origin,
         lang,
@@ -117,6 +120,55 @@ pub async fn stripe_session(
         &site.config.campaign_id,
     ))
     .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    // Stripe treats a retried POST with the same key as the same request.
+    let idempotency = format!("pledge-{id}");
+    let answer = call(
+        site.config,
+        Method::Post,
+        "/v1/checkout/sessions",
+        Some((body, &idempotency)),
+    )
+    .await?;
+    let session: serde_json::Value =
+        serde_json::from_slice(&answer).map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    let url = session["url"]
+        .as_str()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string)
+        .ok_or(CheckoutError::NoUrl)?;
+    // Kept on the pledge, so the provider can still be asked about it if no webhook ever says.
+    let id_of_session = session["id"]
+        .as_str()
+        .filter(|s| !s.is_empty() && s.len() <= app::webhook::MAX_ID_LEN)
+        .map(str::to_string);
+    Ok(Session {
+        url,
+        id: id_of_session,
+    })
+}
+
+/// `GET {base}{path_and_query}` of Stripe's API with the secret key and the pinned version:
+/// the body of a 2xx answer (the reconciliation's events and sessions).
+pub async fn get(config: &Config, path_and_query: &str) -> Result<Vec<u8>, CheckoutError> {
+    call(config, Method::Get, path_and_query, None).await
+}
+
+/// One call to Stripe's API: the secret key, the pinned version, a timeout; the body of a 2xx
+/// answer. `form`: a form-encoded body and its idempotency key.
+async fn call(
+    config: &Config,
+    method: Method,
+    path_and_query: &str,
+    form: Option<(String, &str)>,
+) -> Result<Vec<u8>, CheckoutError> {
+    let key = config
+        .stripe_secret_key
+        .as_deref()
+        .ok_or(CheckoutError::NoKey)?;
+    let base = config
+        .stripe_api_base
+        .as_deref()
+        .ok_or(CheckoutError::RefusedBase)?;
     let headers = Headers::new();
     let set = |k: &str, v: &str| {
         headers
@@ -124,15 +176,16 @@ pub async fn stripe_session(
             .map_err(|e| CheckoutError::Unreachable(e.to_string()))
     };
     set("Authorization", &format!("Bearer {key}"))?;
-    set("Content-Type", "application/x-www-form-urlencoded")?;
-    // Stripe treats a retried POST with the same key as the same request.
-    set("Idempotency-Key", &format!("pledge-{id}"))?;
     set("Stripe-Version", STRIPE_VERSION)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers.clone())
-        .with_body(Some(body.into()));
-    let url = format!("{}/v1/checkout/sessions", base.trim_end_matches('/'));
+    init.with_method(method);
+    if let Some((body, idempotency)) = form {
+        set("Content-Type", "application/x-www-form-urlencoded")?;
+        set("Idempotency-Key", idempotency)?;
+        init.with_body(Some(body.into()));
+    }
+    init.with_headers(headers.clone());
+    let url = format!("{}{path_and_query}", base.trim_end_matches('/'));
     let request = Request::new_with_init(&url, &init)
         .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
 
@@ -149,24 +202,9 @@ pub async fn stripe_session(
     if !(200..300).contains(&resp.status_code()) {
         return Err(CheckoutError::Status(resp.status_code()));
     }
-    let session: serde_json::Value = resp
-        .json()
+    resp.bytes()
         .await
-        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
-    let url = session["url"]
-        .as_str()
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        .map(str::to_string)
-        .ok_or(CheckoutError::NoUrl)?;
-    // Kept on the pledge, so the provider can still be asked about it if no webhook ever says.
-    let id_of_session = session["id"]
-        .as_str()
-        .filter(|s| !s.is_empty() && s.len() <= app::webhook::MAX_ID_LEN)
-        .map(str::to_string);
-    Ok(Session {
-        url,
-        id: id_of_session,
-    })
+        .map_err(|e| CheckoutError::Unreachable(e.to_string()))
 }
 
 /// What a created Checkout Session gives back: where to send the visitor, and its id.

@@ -42,7 +42,13 @@ fn host_of(url: &str) -> &str {
 /// the sandbox checkout and other development aids exist only there, whatever a variable
 /// says, so a deployed worker can never run them.
 pub fn is_loopback(req: &Request) -> bool {
-    matches!(host_of(&raw_url(req)), "localhost" | "127.0.0.1" | "[::1]")
+    is_loopback_url(&raw_url(req))
+}
+
+/// Whether a URL names this machine (`http(s)://localhost`, `127.0.0.1`, `[::1]`, any port).
+pub fn is_loopback_url(url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://"))
+        && matches!(host_of(url), "localhost" | "127.0.0.1" | "[::1]")
 }
 
 /// Whether a form post comes from a page of another site, by the browser's own word.
@@ -218,5 +224,26 @@ mod tests {
             host_of("https://127.0.0.1.nip.io:8787/"),
             "127.0.0.1.nip.io"
         );
+    }
+
+    #[test]
+    fn only_this_machine_counts_as_a_loopback_url() {
+        for yes in [
+            "http://127.0.0.1:9999",
+            "http://localhost:1/x",
+            "https://[::1]:8443/",
+        ] {
+            assert!(is_loopback_url(yes), "{yes}");
+        }
+        for no in [
+            "https://api.stripe.com",
+            "http://127.0.0.1.nip.io:9999",
+            "http://localhost@evil.example/",
+            "ftp://127.0.0.1/",
+            "127.0.0.1:9999",
+            "",
+        ] {
+            assert!(!is_loopback_url(no), "{no}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::site::Config;
 use crate::{log, platform, store};
 use worker::Env;
 
-/// Runs every job once.
+/// Runs every job once: retention, then the reconciliation with Stripe (when configured).
 pub async fn run(env: &Env) {
     let config = Config::get(env);
     let Ok(db) = env.d1("DB") else {
@@ -27,4 +27,5 @@ pub async fn run(env: &Env) {
             &[("job", "retention"), ("why", &format!("{e:?}"))],
         ),
     }
+    crate::reconcile::run(config, &db, now).await;
 }

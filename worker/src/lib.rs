@@ -25,6 +25,7 @@ mod log;
 mod pages;
 mod platform;
 mod pledges;
+mod reconcile;
 mod sandbox;
 mod site;
 mod store;

@@ -48,7 +48,11 @@ pub struct Config {
     pub stripe_webhook_secret: Option<String>,
     pub standard_webhook_secret: Option<String>,
     pub stripe_secret_key: Option<String>,
-    pub stripe_api_base: String,
+    /// `https://api.stripe.com`, or `STRIPE_API_BASE` when it is a loopback address (the
+    /// tests' fake Stripe); `None` when it is set to anything else, which is refused.
+    pub stripe_api_base: Option<String>,
+    /// `RECONCILE_BATCH`: events the reconciliation applies per run (`app::reconcile`).
+    pub reconcile_batch: usize,
     pub admin_password: Option<String>,
     /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
     pub retention: app::retention::Periods,
@@ -66,6 +70,20 @@ fn secret(env: &Env, name: &str) -> Option<String> {
         .ok()
         .map(|v| v.to_string())
         .filter(|v| !v.trim().is_empty())
+}
+
+/// Stripe's API, unless `STRIPE_API_BASE` names this machine (`http://127.0.0.1:port`, the
+/// tests' and `make dev`'s fake). Any other value is refused and logged: a cron run has no
+/// request host to judge by, and the secret key must never travel anywhere else.
+fn stripe_api_base(set: Option<String>) -> Option<String> {
+    let Some(base) = set else {
+        return Some("https://api.stripe.com".into());
+    };
+    if crate::http::is_loopback_url(&base) {
+        return Some(base);
+    }
+    crate::log::event("config_refused", &[("var", "STRIPE_API_BASE")]);
+    None
 }
 
 /// How long the edge keeps a page at most.
@@ -98,8 +116,8 @@ impl Config {
             stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
             standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
             stripe_secret_key: secret(env, "STRIPE_SECRET_KEY"),
-            stripe_api_base: var(env, "STRIPE_API_BASE")
-                .unwrap_or_else(|| "https://api.stripe.com".into()),
+            stripe_api_base: stripe_api_base(var(env, "STRIPE_API_BASE")),
+            reconcile_batch: app::reconcile::batch_size(var(env, "RECONCILE_BATCH").as_deref()),
             admin_password: secret(env, "ADMIN_PASSWORD"),
             retention: app::retention::Periods::from_vars(
                 var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),

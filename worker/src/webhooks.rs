@@ -5,9 +5,10 @@
 //! request (signature, timestamp, body behind a valid signature), 413 for a body over 256 KiB,
 //! 500 when a secret is missing or storage fails (the provider retries; nothing was written).
 
-use crate::{error::AppError, site::Site, store};
+use crate::site::{Config, Site};
+use crate::{error::AppError, store};
 use app::ledger::{self, Outcome, Settings};
-use app::webhook::{self, Rejection, Scheme};
+use app::webhook::{self, Rejection, Scheme, WebhookEvent};
 use worker::{Request, Response};
 
 pub const MAX_BODY: usize = 256 * 1024;
@@ -28,6 +29,32 @@ async fn receive(scheme: Scheme, mut req: Request, site: &Site) -> Result<Respon
     let lookup = move |name: &str| headers.get(name).ok().flatten();
     let outcome = verify_and_apply(scheme, site, &lookup, &body).await?;
     Ok(Response::ok(outcome)?)
+}
+
+/// Applies an authenticated event through the ledger, exactly once per (scheme, id): the
+/// outcome it was recorded with now, or `None` when it was on record already. Deliveries and
+/// the reconciliation with Stripe's own record (`reconcile.rs`) both come through here.
+pub async fn apply(
+    db: &worker::D1Database,
+    config: &Config,
+    event: &WebhookEvent,
+    now: i64,
+) -> Result<Option<Outcome>, AppError> {
+    let settings = Settings {
+        livemode: config.livemode,
+        campaign_id: config.campaign_id.clone(),
+    };
+    let exists = match ledger::named_pledge(event) {
+        Some(id) => store::ledger::pledge_exists(db, id).await?,
+        None => false,
+    };
+    let action = ledger::decide(event, &settings, exists);
+    Ok(
+        match store::ledger::apply_webhook(db, event, &action, now).await? {
+            store::ledger::Recorded::Now(outcome) => Some(outcome),
+            store::ledger::Recorded::Before => None,
+        },
+    )
 }
 
 /// Verifies a delivery and applies it. The sandbox checkout calls this too, in process, with
@@ -57,25 +84,11 @@ pub async fn verify_and_apply(
             return Err(AppError::Rejected(r.as_str()));
         }
     };
-    let settings = Settings {
-        livemode: site.config.livemode,
-        campaign_id: site.config.campaign_id.clone(),
-    };
-    let db = site.db()?;
-    let exists = match ledger::named_pledge(&event) {
-        Some(id) => store::ledger::pledge_exists(db, id).await?,
-        None => false,
-    };
-    let action = ledger::decide(&event, &settings, exists);
-    let outcome = match store::ledger::apply_webhook(db, &event, &action, now).await? {
-        store::ledger::Recorded::Now(outcome) => {
-            if outcome == Outcome::Applied {
-                crate::cache::purge_home(site).await;
-            }
-            outcome.as_str()
-        }
-        store::ledger::Recorded::Before => "duplicate",
-    };
+    let outcome = apply(site.db()?, site.config, &event, now).await?;
+    if outcome == Some(Outcome::Applied) {
+        crate::cache::purge_home(site).await;
+    }
+    let outcome = outcome.map_or("duplicate", Outcome::as_str);
     // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
     crate::log::event(
         "webhook",

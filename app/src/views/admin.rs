@@ -17,6 +17,7 @@ use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
+use crate::reconcile::Standing;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -120,8 +121,57 @@ pub fn login(problem: Option<LoginProblem>) -> String {
     shell("Log in", None, main)
 }
 
+/// The reconciliation with Stripe's record: when it last ran, how far it has read, what it
+/// found, and what to do when it falls behind. `configured`: `STRIPE_SECRET_KEY` is set.
+fn reconciliation(configured: bool, standing: Option<Standing>) -> impl IntoView {
+    let body = match (configured, standing) {
+        (false, _) => view! {
+            <p>"Not configured: set the STRIPE_SECRET_KEY secret and the hourly job compares the ledger with Stripe's record."</p>
+        }
+        .into_any(),
+        (true, None) => view! { <p>"Has not run yet: it runs with the hourly Cron Trigger."</p> }.into_any(),
+        (true, Some(s)) => {
+            let r = s.last;
+            let stale = s.stale.then(|| view! {
+                <p class="error" role="alert">
+                    "The reconciliation has not read Stripe's events for more than 25 days, and Stripe keeps them for 30. "
+                    "Look at the error below and the logs (wrangler tail), fix the secret key or the deploy, and run the jobs by hand "
+                    "(curl the /__scheduled address under wrangler dev, or wait for the next hour). Gifts older than 30 days will not come back "
+                    "through the Events API: compare Stripe's Dashboard (Payments) with the pledges list for that time, and the pending "
+                    "pledges of the last 30 days are still asked about one by one."
+                </p>
+            });
+            let error = r.error.clone().map(|e| view! { <p class="error">"Last error: "{e}</p> });
+            view! {
+                {stale}
+                <dl>
+                    <dt>"Last run"</dt><dd>{when(s.last_run_at)}</dd>
+                    <dt>"Stripe's events read up to"</dt><dd>{when(s.since)}</dd>
+                    <dt>"Events the webhooks had missed (last run)"</dt><dd>{r.missed.to_string()}</dd>
+                    <dt>"Pledges settled by asking Stripe (last run)"</dt><dd>{r.pledges_settled.to_string()}</dd>
+                    <dt>"Events read, sessions asked"</dt><dd>{format!("{}, {}", r.events_read, r.sessions_asked)}</dd>
+                    <dt>"More waiting for the next run"</dt><dd>{if r.cut_short { "yes" } else { "no" }}</dd>
+                </dl>
+                {error}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section id="reconciliation" aria-labelledby="reconciliation-heading">
+            <h2 id="reconciliation-heading">"Reconciliation with Stripe"</h2>
+            {body}
+        </section>
+    }
+}
+
 /// `GET /admin` with a session.
-pub fn dashboard(csrf: &str, d: Dashboard) -> String {
+pub fn dashboard(
+    csrf: &str,
+    d: Dashboard,
+    stripe_configured: bool,
+    reconcile: Option<Standing>,
+) -> String {
     let held = format!("comments held ({} with many links)", d.held_flagged);
     let main = view! {
         <h1>"Overview"</h1>
@@ -132,6 +182,7 @@ pub fn dashboard(csrf: &str, d: Dashboard) -> String {
             <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
             <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
         </ul>
+        {reconciliation(stripe_configured, reconcile)}
     };
     shell(
         "Overview",

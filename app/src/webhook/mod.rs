@@ -185,6 +185,16 @@ pub fn authenticate(
     }
 }
 
+/// An event Stripe's own API returned (`GET /v1/events`), or a Checkout Session it returned put
+/// in the shape of its event (`reconcile::session_event`), parsed as a delivery's body is.
+///
+/// There is no signature to check: the bytes came over TLS from Stripe's API, which the
+/// reconciliation job asked with the site's secret key. Only that job calls this; bytes a
+/// request carried always go through [`authenticate`].
+pub fn trusted_stripe_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
+    stripe::parse_event(body)
+}
+
 // ---- shared by both schemes -------------------------------------------------------------
 
 /// The configured secrets: comma-separated, each trimmed, empty items skipped.

@@ -100,27 +100,78 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
         used_tokens: n(6)?,
         admin_sessions: n(7)?,
     };
-    record(db, "retention", now, &done).await?;
+    record(db, "retention", now, None, &done).await?;
     Ok(done)
 }
 
-/// Notes that a job ran, and what it touched (counts only).
-async fn record(
+/// Notes that a job ran, where it stopped (`checkpoint`, the job's own JSON) and what it
+/// touched (counts only).
+pub async fn record(
     db: &D1Database,
     job: &str,
     now: i64,
+    checkpoint: Option<&str>,
     counts: &impl Serialize,
 ) -> Result<(), AppError> {
     let counts = serde_json::to_string(counts)
         .map_err(|_| AppError::Internal("job counts did not serialize"))?;
     stmt(
         db,
-        "INSERT INTO jobs (name, last_run_at, last_counts) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at, last_counts = excluded.last_counts",
-        &[job.into(), now.into(), counts.as_str().into()],
+        "INSERT INTO jobs (name, last_run_at, checkpoint, last_counts) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at, checkpoint = excluded.checkpoint, \
+         last_counts = excluded.last_counts",
+        &[job.into(), now.into(), checkpoint.into(), counts.as_str().into()],
     )?
     .run()
     .await
     .map_err(AppError::Storage)?;
     Ok(())
+}
+
+/// A job's last run, as `jobs` keeps it.
+#[derive(Deserialize)]
+pub struct JobRun {
+    pub last_run_at: i64,
+    pub checkpoint: Option<String>,
+    pub last_counts: Option<String>,
+}
+
+/// The last run of `job`, if it ever ran.
+pub async fn last_run(db: &D1Database, job: &str) -> Result<Option<JobRun>, AppError> {
+    super::first(stmt(
+        db,
+        "SELECT last_run_at, checkpoint, last_counts FROM jobs WHERE name = ?1",
+        &[job.into()],
+    )?)
+    .await
+}
+
+/// The Checkout Sessions worth asking Stripe about: of pledges still pending after the
+/// webhooks' grace, or closed by the site's expiry job (a payment may still have gone through),
+/// made within the last 30 days, and not already settled by such a question (the ledger
+/// records the answer as the event `session:{id}`). Oldest first, at most `limit`.
+pub async fn sessions_to_ask(
+    db: &D1Database,
+    asked_before: i64,
+    made_after: i64,
+    limit: usize,
+) -> Result<Vec<String>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let r = stmt(
+        db,
+        "SELECT checkout_session_id AS id FROM pledges p \
+         WHERE checkout_session_id IS NOT NULL AND checkout_session_id NOT LIKE 'cs_sandbox_%' \
+           AND (status = 'pending' OR (status = 'expired' AND closed_by = 'site')) \
+           AND created_at <= ?1 AND created_at >= ?2 \
+           AND NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.scheme = 'stripe' AND e.event_id = 'session:' || p.checkout_session_id) \
+         ORDER BY created_at LIMIT ?3",
+        &[asked_before.into(), made_after.into(), (limit as i64).into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    rows(&r).map(|v: Vec<Row>| v.into_iter().map(|r| r.id).collect())
 }

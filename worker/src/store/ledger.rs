@@ -35,6 +35,29 @@ pub async fn pledge_exists(db: &D1Database, id: &str) -> Result<bool, AppError> 
     .is_some())
 }
 
+/// Of these event ids of `scheme`, the ones the ledger has recorded already (delivered by a
+/// webhook, or read before): one statement for a whole page.
+pub async fn recorded_ids(
+    db: &D1Database,
+    scheme: &str,
+    ids: &[&str],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        event_id: String,
+    }
+    let list = serde_json::to_string(ids).map_err(|_| AppError::Internal("ids"))?;
+    let r = stmt(
+        db,
+        "SELECT event_id FROM webhook_events WHERE scheme = ?1 AND event_id IN (SELECT value FROM json_each(?2))",
+        &[scheme.into(), list.as_str().into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(rows::<Row>(&r)?.into_iter().map(|r| r.event_id).collect())
+}
+
 async fn event_recorded(db: &D1Database, scheme: &str, id: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
