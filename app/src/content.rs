@@ -54,7 +54,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 /// The paragraphs of a long text: a blank line separates them.
-pub fn paragraphs(text: &'static str) -> impl Iterator<Item = &'static str> {
+pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     text.split("\n\n").map(str::trim).filter(|p| !p.is_empty())
 }
 

@@ -240,9 +240,9 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
 /// one thing while the job does another.
 pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
     let t = lang.text();
-    let section = |id: &'static str, heading: &'static str, body: &'static str| {
+    let section = |id: &'static str, heading: &'static str, body: &str| {
         let paras = paragraphs(body)
-            .map(|p| view! { <p>{p}</p> })
+            .map(|p| view! { <p>{p.to_string()}</p> })
             .collect_view();
         view! {
             <section aria-labelledby=id>
@@ -252,6 +252,13 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
         }
     };
     let n = |template: &str, v: i64| fill(template, &[("n", &lang.number(v))]);
+    let erase = fill(
+        t.privacy_erase,
+        &[
+            ("days", &lang.number(crate::comment::OWN_COOKIE_DAYS)),
+            ("n", &lang.number(crate::comment::OWN_COOKIE_MAX as i64)),
+        ],
+    );
     let keep = [
         n(t.privacy_keep_donor, periods.donor_days),
         n(t.privacy_keep_spam, periods.spam_days),
@@ -283,7 +290,7 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
             <ul>{keep}</ul>
         </section>
         {section("privacy-never", t.privacy_never_heading, t.privacy_never)}
-        {section("privacy-erase", t.privacy_erase_heading, t.privacy_erase)}
+        {section("privacy-erase", t.privacy_erase_heading, &erase)}
         {section("privacy-platforms", t.privacy_platforms_heading, t.privacy_platforms)}
         <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
     };

@@ -248,7 +248,13 @@ fn the_privacy_page_states_the_periods_in_force_in_both_languages() {
             assert!(html.contains(&line), "{lang:?} lacks {line}");
         }
         assert!(
-            html.contains(&format!("{} ", lang.number(180))) && !html.contains("{n}"),
+            html.contains(&format!("{} ", lang.number(180)))
+                && html.contains(&crate::content::fill(
+                    t.privacy_erase,
+                    &[("days", &lang.number(30)), ("n", &lang.number(20))]
+                ))
+                && !html.contains("{n}")
+                && !html.contains("{days}"),
             "{lang:?}"
         );
     }
