@@ -342,6 +342,8 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
            UPDATE comments SET body = 'Edited behind the back' WHERE body = 'Cached thread 01'",
     );
     let cached = w.get("/");
+    assert_eq!(first.header("X-Edge-Cache"), None, "the first was rendered");
+    assert_eq!(cached.header("X-Edge-Cache"), Some("hit"));
     assert_eq!(
         mask_tokens(&cached.body),
         mask_tokens(&first.body),

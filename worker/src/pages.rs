@@ -118,7 +118,11 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     let key = cache::key(&req, site.config.edge_ttl);
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup(key).await {
-            return Ok(cache::for_browser(&req, serve(site, &hit, Tokens::Fresh)?)?);
+            let mut resp = serve(site, &hit, Tokens::Fresh)?;
+            // The page is rebuilt from the kept template, so the Cache API's own
+            // `cf-cache-status` does not reach the browser: say where it came from.
+            resp.headers_mut().set("X-Edge-Cache", "hit")?;
+            return Ok(cache::for_browser(&req, resp)?);
         }
     }
     let page = http::query(&req, "page")
