@@ -4,6 +4,7 @@
 //! testable natively (`cargo test -p app`) and the worker thin.
 
 pub mod admin;
+pub mod alerts;
 pub mod campaign;
 pub mod comment;
 pub mod content;

@@ -49,6 +49,8 @@ pub enum Route {
     AdminPledgesCsv,
     AdminVolunteers,
     AdminVolunteersCsv,
+    /// `POST /admin/alerts/test`: a test message to the team's chat.
+    AdminAlertTest,
     /// `GET /admin/erase`: the search form, and what an erasure just did.
     AdminErase,
     /// `POST /admin/erase/find`: what is stored for an address (posted, so the address stays
@@ -212,6 +214,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Get,
         "/admin/volunteers.csv",
         Route::AdminVolunteersCsv,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/alerts/test",
+        Route::AdminAlertTest,
         Scope::Once,
     ),
     (Method::Get, "/admin/erase", Route::AdminErase, Scope::Once),

@@ -61,6 +61,7 @@ pub async fn handle(
         Route::AdminPledgesCsv => pledges_csv(req, site).await,
         Route::AdminVolunteers => volunteers(req, site).await,
         Route::AdminVolunteersCsv => volunteers_csv(req, site).await,
+        Route::AdminAlertTest => alert_test(req, site).await,
         Route::AdminErase => erase_page(req, site).await,
         Route::AdminEraseFind => erase_find(req, site).await,
         Route::AdminEraseRun => erase(req, site).await,
@@ -204,6 +205,21 @@ async fn require_post(req: &mut Request, site: &Site) -> Result<(Session, Action
     require_form(req, site).await
 }
 
+/// `POST /admin/alerts/test`: a test message to the team's chat; back to the overview, which
+/// says whether it went.
+async fn alert_test(mut req: Request, site: &Site) -> Result<Response, AdminError> {
+    require_post(&mut req, site).await?;
+    let sent = crate::alerts::send(site.config, app::alerts::TEST_MESSAGE).await;
+    if let Err(e) = &sent {
+        crate::log::event("alert_not_sent", &[("why", &e.to_string())]);
+    }
+    see_other(if sent.is_ok() {
+        "/admin?test=sent#alerts"
+    } else {
+        "/admin?test=failed#alerts"
+    })
+}
+
 /// `GET /admin`: the overview, or the login form.
 async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
     let Some(s) = session(&req, site).await? else {
@@ -221,7 +237,21 @@ async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
             )
         });
     let configured = site.config.stripe_secret_key.is_some();
-    page(200, views::dashboard(&s.csrf, d, configured, reconcile))
+    let alerts = views::AlertsStanding {
+        configured: site.config.telegram.is_some(),
+        last_sent_at: store::jobs::last_run(site.db()?, "alerts")
+            .await?
+            .and_then(|r| app::alerts::State::parse(r.checkpoint.as_deref()).last_sent_at),
+        test: http::query(&req, "test").and_then(|t| match t.as_str() {
+            "sent" => Some(true),
+            "failed" => Some(false),
+            _ => None,
+        }),
+    };
+    page(
+        200,
+        views::dashboard(&s.csrf, d, configured, reconcile, alerts),
+    )
 }
 
 #[derive(Default, Deserialize)]

@@ -12,7 +12,7 @@ use app::i18n::Lang;
 use app::pledge::NewPledge;
 use std::fmt;
 use std::time::Duration;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{Headers, Method, Request, RequestInit};
 
 /// The one Stripe API version every call pins (the one the project's `stripe` npm package
 /// speaks). The webhook endpoint and the account's default version must be set to it too
@@ -189,22 +189,13 @@ async fn call(
     let request = Request::new_with_init(&url, &init)
         .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
 
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    worker::wasm_bindgen_futures::spawn_local(async move {
-        Delay::from(TIMEOUT).await;
-        controller.abort();
-    });
-    let mut resp = Fetch::Request(request)
-        .send_with_signal(&signal)
+    let (status, body) = crate::platform::fetch(request, TIMEOUT)
         .await
-        .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
-    if !(200..300).contains(&resp.status_code()) {
-        return Err(CheckoutError::Status(resp.status_code()));
+        .map_err(CheckoutError::Unreachable)?;
+    if !(200..300).contains(&status) {
+        return Err(CheckoutError::Status(status));
     }
-    resp.bytes()
-        .await
-        .map_err(|e| CheckoutError::Unreachable(e.to_string()))
+    Ok(body)
 }
 
 /// What a created Checkout Session gives back: where to send the visitor, and its id.

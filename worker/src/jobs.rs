@@ -28,4 +28,5 @@ pub async fn run(env: &Env) {
         ),
     }
     crate::reconcile::run(config, &db, now).await;
+    crate::alerts::run(config, &db, now).await;
 }

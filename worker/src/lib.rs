@@ -13,6 +13,7 @@
 //! through `http::secure`.
 
 mod admin;
+mod alerts;
 mod api;
 mod cache;
 mod checkout;
@@ -126,6 +127,7 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         | Route::AdminPledgesCsv
         | Route::AdminVolunteers
         | Route::AdminVolunteersCsv
+        | Route::AdminAlertTest
         | Route::AdminErase
         | Route::AdminEraseFind
         | Route::AdminEraseRun

@@ -1,7 +1,8 @@
 //! What only the platform can give: the clock, the CSPRNG, the visitor's address.
 
+use std::time::Duration;
 use wasm_bindgen::prelude::wasm_bindgen;
-use worker::Request;
+use worker::{AbortController, Delay, Fetch, Request};
 
 #[wasm_bindgen]
 extern "C" {
@@ -15,6 +16,23 @@ pub fn random16() -> [u8; 16] {
     let mut buf = [0u8; 16];
     get_random_values(&mut buf);
     buf
+}
+
+/// Sends `request` to another service and gives up after `timeout`: a slow provider never holds
+/// a visitor (or a cron run) longer. The answer's status and body, or why there is none.
+pub async fn fetch(request: Request, timeout: Duration) -> Result<(u16, Vec<u8>), String> {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    worker::wasm_bindgen_futures::spawn_local(async move {
+        Delay::from(timeout).await;
+        controller.abort();
+    });
+    let mut resp = Fetch::Request(request)
+        .send_with_signal(&signal)
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = resp.bytes().await.map_err(|e| e.to_string())?;
+    Ok((resp.status_code(), body))
 }
 
 /// Unix seconds.

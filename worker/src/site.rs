@@ -54,6 +54,13 @@ pub struct Config {
     /// `RECONCILE_BATCH`: events the reconciliation applies per run (`app::reconcile`).
     pub reconcile_batch: usize,
     pub admin_password: Option<String>,
+    /// `TELEGRAM_BOT_TOKEN` and `TELEGRAM_CHAT_ID`: where alerts go; without both, none is sent.
+    pub telegram: Option<(String, String)>,
+    /// `https://api.telegram.org`, or `TELEGRAM_API_BASE` when it is a loopback address (the
+    /// tests' fake); `None` when it is set to anything else, which is refused.
+    pub telegram_api_base: Option<String>,
+    /// `SITE_URL`: the site's address, for the links in alerts (a cron run has no request).
+    pub site_url: String,
     /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
     pub retention: app::retention::Periods,
 }
@@ -72,17 +79,18 @@ fn secret(env: &Env, name: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
-/// Stripe's API, unless `STRIPE_API_BASE` names this machine (`http://127.0.0.1:port`, the
-/// tests' and `make dev`'s fake). Any other value is refused and logged: a cron run has no
-/// request host to judge by, and the secret key must never travel anywhere else.
-fn stripe_api_base(set: Option<String>) -> Option<String> {
+/// A provider's API (`real`), unless the variable `name` names this machine
+/// (`http://127.0.0.1:port`, the tests' and `make dev`'s fakes). Any other value is refused
+/// and logged: a cron run has no request host to judge by, and a secret key or token must
+/// never travel anywhere else.
+fn loopback_or(name: &str, set: Option<String>, real: &str) -> Option<String> {
     let Some(base) = set else {
-        return Some("https://api.stripe.com".into());
+        return Some(real.into());
     };
     if crate::http::is_loopback_url(&base) {
         return Some(base);
     }
-    crate::log::event("config_refused", &[("var", "STRIPE_API_BASE")]);
+    crate::log::event("config_refused", &[("var", name)]);
     None
 }
 
@@ -116,9 +124,22 @@ impl Config {
             stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
             standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
             stripe_secret_key: secret(env, "STRIPE_SECRET_KEY"),
-            stripe_api_base: stripe_api_base(var(env, "STRIPE_API_BASE")),
+            stripe_api_base: loopback_or(
+                "STRIPE_API_BASE",
+                var(env, "STRIPE_API_BASE"),
+                "https://api.stripe.com",
+            ),
             reconcile_batch: app::reconcile::batch_size(var(env, "RECONCILE_BATCH").as_deref()),
             admin_password: secret(env, "ADMIN_PASSWORD"),
+            telegram: secret(env, "TELEGRAM_BOT_TOKEN").zip(var(env, "TELEGRAM_CHAT_ID")),
+            telegram_api_base: loopback_or(
+                "TELEGRAM_API_BASE",
+                var(env, "TELEGRAM_API_BASE"),
+                "https://api.telegram.org",
+            ),
+            site_url: var(env, "SITE_URL")
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_default(),
             retention: app::retention::Periods::from_vars(
                 var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
             ),

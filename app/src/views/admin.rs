@@ -165,12 +165,56 @@ fn reconciliation(configured: bool, standing: Option<Standing>) -> impl IntoView
     }
 }
 
+/// Whether alerts reach the team, for the overview.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AlertsStanding {
+    /// `TELEGRAM_BOT_TOKEN` and `TELEGRAM_CHAT_ID` are set.
+    pub configured: bool,
+    pub last_sent_at: Option<i64>,
+    /// A test message was just sent (`true`) or failed (`false`).
+    pub test: Option<bool>,
+}
+
+fn alerts_section(csrf: &str, a: AlertsStanding) -> impl IntoView {
+    let csrf = csrf.to_string();
+    let state = if a.configured {
+        "Configured: the hourly job sends counts and links (never a name, an email, a phone or a comment's words) to the team's Telegram chat."
+    } else {
+        "Not configured: set the TELEGRAM_BOT_TOKEN secret and the TELEGRAM_CHAT_ID variable (README, Alerts)."
+    };
+    let last = match a.last_sent_at {
+        Some(at) => view! { <p>"Last alert sent: "{when(at)}</p> }.into_any(),
+        None => view! { <p>"No alert sent yet."</p> }.into_any(),
+    };
+    let test = a.test.map(|ok| {
+        let says = if ok {
+            "The test message went out."
+        } else {
+            "The test message did not go out: see the logs (alert_not_sent)."
+        };
+        view! { <p class="notice" role="status">{says}</p> }
+    });
+    view! {
+        <section id="alerts" aria-labelledby="alerts-heading">
+            <h2 id="alerts-heading">"Alerts to the team"</h2>
+            <p>{state}</p>
+            {last}
+            {test}
+            <form method="post" action="/admin/alerts/test">
+                <input type="hidden" name="csrf" value=csrf/>
+                <button type="submit" class="secondary">"Send a test message"</button>
+            </form>
+        </section>
+    }
+}
+
 /// `GET /admin` with a session.
 pub fn dashboard(
     csrf: &str,
     d: Dashboard,
     stripe_configured: bool,
     reconcile: Option<Standing>,
+    alerts: AlertsStanding,
 ) -> String {
     let held = format!("comments held ({} with many links)", d.held_flagged);
     let main = view! {
@@ -183,6 +227,7 @@ pub fn dashboard(
             <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
         </ul>
         {reconciliation(stripe_configured, reconcile)}
+        {alerts_section(csrf, alerts)}
     };
     shell(
         "Overview",

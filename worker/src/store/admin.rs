@@ -604,3 +604,45 @@ pub async fn erasures(
     };
     Ok((rows::<Erasure>(done)?.into_iter().next(), rows(recent)?))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+/// What the alerts count, in one statement: comments held, comments waiting for a reply,
+/// offers of help since `volunteers_since`, flagged payment events, and the reconciliation's
+/// last report (its JSON, counts only).
+pub struct AlertCounts {
+    pub held: i64,
+    pub waiting: i64,
+    pub new_volunteers: i64,
+    pub flagged: i64,
+    pub reconcile: Option<String>,
+}
+
+pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<AlertCounts, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        held: i64,
+        waiting: i64,
+        new_volunteers: i64,
+        flagged: i64,
+        reconcile: Option<String>,
+    }
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'held') AS held, \
+                (SELECT COUNT(*) FROM comments c WHERE {WAITING}) AS waiting, \
+                (SELECT COUNT(*) FROM volunteers WHERE created_at > ?1) AS new_volunteers, \
+                {FLAGGED_COUNT} AS flagged, \
+                (SELECT last_counts FROM jobs WHERE name = 'reconcile') AS reconcile"
+    );
+    let r = first::<Row>(stmt(db, &sql, &[volunteers_since.into()])?)
+        .await?
+        .ok_or(AppError::Internal("no counts"))?;
+    Ok(AlertCounts {
+        held: r.held,
+        waiting: r.waiting,
+        new_volunteers: r.new_volunteers,
+        flagged: r.flagged,
+        reconcile: r.reconcile,
+    })
+}
