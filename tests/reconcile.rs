@@ -267,3 +267,31 @@ fn the_cost_of_a_run_for_0_100_and_1000_missed_events() {
         assert_eq!(totals(&w), (missed as i64 * 500, missed as i64));
     }
 }
+
+/// `make dev` with the fake Stripe (`cargo run -p campaign-tests --bin fake-stripe`): the
+/// checkout lands on the thank-you page at once and the next job run counts the gift.
+#[test]
+fn the_fake_stripe_for_make_dev_pays_at_once_and_the_job_counts_it() {
+    let fake = FakeStripe::start(0, "sk_test_fake");
+    fake.pay_at_once();
+    let w = worker(&fake, "150");
+    let r = w.post_pledge(
+        "/pledges",
+        &ip(9531),
+        &[("tier", "women-radio"), ("lang", "en")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.header("Location").unwrap_or_default().to_string();
+    let id = location.rsplit('/').next().unwrap_or_default().to_string();
+    assert!(location.ends_with(&format!("/pledges/{id}")), "{location}");
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "pending"
+    );
+    run_jobs(&w);
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "paid"
+    );
+    assert_eq!(totals(&w), (5000, 1));
+}
