@@ -2,7 +2,7 @@
 //! limit, held comments seen only by their author, errors that keep the text, Khmer kept
 //! byte for byte, threaded replies, pagination.
 
-use campaign_tests::content::{en, fill};
+use campaign_tests::content::{copy, en, fill, word};
 use campaign_tests::{
     aged_token, aged_tokens, comment_id, form_token, ip, now, Resp, Worker, CLOCK,
 };
@@ -419,6 +419,26 @@ fn volunteers_are_stored_for_maintainers_only() {
     assert_eq!(r.status, 422, "no email or phone");
     assert!(r.body.contains("value=\"Battambang\"") && r.body.contains("I can help</textarea>"));
     assert!(r.body.contains("id=\"help-radio\" value=\"radio\" checked"));
+    // A phone that is not one is named as such, in Khmer, and kept as typed.
+    let t = form_token(&r, "volunteer-form");
+    let r = w.post_form(
+        "/km/volunteer",
+        &ip(211),
+        &[
+            ("token", &t),
+            ("lang", "km"),
+            ("name", "Sokha"),
+            ("phone", "call me"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text().contains(&word(&copy("km"), "error_phone")),
+        "{}",
+        r.body
+    );
+    assert!(!r.text().contains(&word(&copy("km"), "error_contact")));
+    assert!(r.body.contains("value=\"call me\""));
     let t = form_token(&r, "volunteer-form");
     let r = w.post_form(
         "/km/volunteer",
@@ -441,6 +461,7 @@ fn volunteers_are_stored_for_maintainers_only() {
         (row["help"].as_str(), row["lang"].as_str()),
         (Some("training,radio"), Some("km"))
     );
+    assert_eq!(row["phone"], "+85512345678", "stored as + and digits");
     // Nothing of it is public.
     assert!(!w.get("/").body.contains("+855 12 345 678") && !w.get("/km/").body.contains("Sokha"));
 }

@@ -19,6 +19,8 @@ pub enum Problem {
     Email,
     Url,
     Contact,
+    /// A phone number that is not one (letters, too few or too many digits).
+    Phone,
     Token,
     RateLimited,
     Parent,
@@ -36,6 +38,7 @@ impl Problem {
             Problem::Email => t.error_email.to_string(),
             Problem::Url => t.error_url.to_string(),
             Problem::Contact => t.error_contact.to_string(),
+            Problem::Phone => t.error_phone.to_string(),
             Problem::Token => t.error_token.to_string(),
             Problem::RateLimited => t.error_rate_limited.to_string(),
             Problem::Parent => t.error_parent.to_string(),

@@ -110,7 +110,7 @@ impl VolunteerForm {
             None => None,
             Some(Some(number)) => Some(number),
             Some(None) => {
-                problems.add("phone", Problem::Contact);
+                problems.add("phone", Problem::Phone);
                 typed
             }
         };
@@ -165,7 +165,7 @@ mod tests {
         let f = VolunteerForm::from_pairs(pairs(&[("name", "Sokha"), ("phone", "call me")]));
         assert_eq!(
             f.validate().unwrap_err().for_field("phone"),
-            Some(&Problem::Contact)
+            Some(&Problem::Phone)
         );
     }
 
@@ -194,7 +194,7 @@ mod tests {
             let f = VolunteerForm::from_pairs(pairs(&[("name", "S"), ("phone", bad)]));
             assert_eq!(
                 f.validate().unwrap_err().for_field("phone"),
-                Some(&Problem::Contact),
+                Some(&Problem::Phone),
                 "{bad}"
             );
         }
