@@ -577,17 +577,26 @@ async fn render_erase_page(
     ))
 }
 
+/// The erase forms' session, form and address; a malformed address is the 422 page instead.
+async fn erase_form(
+    req: &mut Request,
+    site: &Site,
+) -> Result<Result<(Session, EraseForm, String), Response>, AdminError> {
+    let (s, form) = require_form::<EraseForm>(req, site).await?;
+    match form.email() {
+        Ok(email) => Ok(Ok((s, form, email))),
+        Err(problem) => {
+            let html = render_erase_page(site, &s, None, &form.email, Some(problem)).await?;
+            Ok(Err(page(422, html)?))
+        }
+    }
+}
+
 /// `POST /admin/erase/find`: everything stored for the posted address.
 async fn erase_find(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let (s, form) = require_form::<EraseForm>(&mut req, site).await?;
-    let email = match form.email() {
-        Ok(email) => email,
-        Err(problem) => {
-            return page(
-                422,
-                render_erase_page(site, &s, None, &form.email, Some(problem)).await?,
-            )
-        }
+    let (s, _, email) = match erase_form(&mut req, site).await? {
+        Ok(posted) => posted,
+        Err(refused) => return Ok(refused),
     };
     let stored = db::stored_for(site.db()?, &email).await?;
     page(200, views::erase_found(&s.csrf, stored, None))
@@ -596,15 +605,9 @@ async fn erase_find(mut req: Request, site: &Site) -> Result<Response, AdminErro
 /// `POST /admin/erase`: erases the address's personal fields once the box is ticked and the
 /// rows shown are still the rows stored; then to the erasure's record.
 async fn erase(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let (s, form) = require_form::<EraseForm>(&mut req, site).await?;
-    let email = match form.email() {
-        Ok(email) => email,
-        Err(problem) => {
-            return page(
-                422,
-                render_erase_page(site, &s, None, &form.email, Some(problem)).await?,
-            )
-        }
+    let (s, form, email) = match erase_form(&mut req, site).await? {
+        Ok(posted) => posted,
+        Err(refused) => return Ok(refused),
     };
     let db = site.db()?;
     let stored = db::stored_for(db, &email).await?;
