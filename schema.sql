@@ -18,47 +18,77 @@ INSERT INTO tiers (id, amount_cents, units, position) VALUES
   ('community-meeting', 5000,  1, 4),
   ('information-year', 35000,  1, 5);
 
--- A pledge, from the form to the ledger. Its status only moves forward:
--- pending -> failed | expired -> paid -> refunded (see worker/src/store/ledger.rs).
+-- A pledge: what the donor chose. A one-off one moves pending -> failed | expired -> paid ->
+-- refunded; a monthly one pending -> active -> cancelled (see worker/src/store/ledger.rs).
+-- The money it brought is in payments.
 CREATE TABLE pledges (
-  id             TEXT PRIMARY KEY,          -- 128 random bits, hex; the only key to its page
-  status         TEXT NOT NULL DEFAULT 'pending'
-                 CHECK (status IN ('pending','failed','expired','paid','refunded')),
-  amount_cents   INTEGER NOT NULL,          -- pledged, then what the provider says was paid
-  currency       TEXT NOT NULL DEFAULT 'usd',
-  refunded_cents INTEGER NOT NULL DEFAULT 0,
-  ever_paid      INTEGER NOT NULL DEFAULT 0,
-  tier           TEXT,                      -- the tier chosen; NULL for an own amount
-  designation    TEXT NOT NULL,             -- a tier id or 'general'
-  name           TEXT,
-  email          TEXT,                      -- never shown publicly
-  show_name      INTEGER NOT NULL DEFAULT 0,
-  note           TEXT,
-  lang           TEXT NOT NULL DEFAULT 'en',
-  origin         TEXT NOT NULL DEFAULT 'site', -- 'site', or 'external' for a gift made elsewhere
-  provider_ref   TEXT,                      -- Stripe payment_intent / the provider's reference
-  scheme         TEXT,                      -- which webhook scheme reported the payment
-  flag           TEXT,                      -- why a maintainer should look (e.g. 'currency'); never counted
-  created_at     INTEGER NOT NULL,
-  paid_at        INTEGER,
-  attested_at    INTEGER,                   -- when the donor confirmed they may give; NULL: not attested
-  checkout_session_id TEXT,                 -- the provider's Checkout Session, to ask about later
-  closed_by      TEXT                       -- 'site' when the expiry job closed it, not the provider
+  id              TEXT PRIMARY KEY,          -- 128 random bits, hex; the only key to its page
+  status          TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending','failed','expired','paid','refunded','active','cancelled')),
+  frequency       TEXT NOT NULL DEFAULT 'once' CHECK (frequency IN ('once','month')),
+  amount_cents    INTEGER NOT NULL,          -- the gift, or each month's
+  currency        TEXT NOT NULL DEFAULT 'usd',
+  tier            TEXT,                      -- the tier chosen; NULL for an own amount
+  designation     TEXT NOT NULL,             -- a tier id or 'general'
+  name            TEXT,
+  email           TEXT,                      -- never shown publicly
+  show_name       INTEGER NOT NULL DEFAULT 0,
+  note            TEXT,
+  lang            TEXT NOT NULL DEFAULT 'en',
+  origin          TEXT NOT NULL DEFAULT 'site', -- 'site', or 'external' for a gift made elsewhere
+  subscription_id TEXT,                      -- a monthly gift's Stripe Subscription, to stop it
+  failed_renewals INTEGER NOT NULL DEFAULT 0, -- renewals the provider could not charge
+  unpaid_invoice  TEXT,                      -- the renewal that failed and is not paid yet
+  created_at      INTEGER NOT NULL,
+  paid_at         INTEGER,                   -- the first payment (a monthly donor shows once)
+  ended_at        INTEGER,                   -- when a monthly gift was cancelled
+  attested_at     INTEGER,                   -- when the donor confirmed they may give; NULL: not attested
+  checkout_session_id TEXT,                  -- the provider's Checkout Session, to ask about later
+  closed_by       TEXT                       -- 'site' when the expiry job closed it, not the provider
 );
-CREATE INDEX pledges_provider_ref ON pledges (provider_ref);
-CREATE INDEX pledges_paid ON pledges (ever_paid, paid_at);
-CREATE INDEX pledges_designation ON pledges (designation, ever_paid);
+CREATE INDEX pledges_paid ON pledges (paid_at);
 CREATE INDEX pledges_pending ON pledges (status, created_at);
+CREATE INDEX pledges_designation ON pledges (designation);
+CREATE INDEX pledges_subscription ON pledges (subscription_id);
 
--- Refund totals by scheme and provider reference, kept whether or not the payment has arrived
--- yet, so a refund that overtakes its payment is applied when the payment lands (only to a
--- payment of the same scheme and currency).
+-- Money received: one row per one-off payment and one per paid month, keyed by what
+-- identifies it (a one-off's PaymentIntent or provider reference, a month's invoice), so a
+-- payment reported twice, or by two events, is one row. Every public total counts these.
+CREATE TABLE payments (
+  scheme         TEXT NOT NULL,             -- which webhook scheme reported it
+  ref            TEXT NOT NULL,             -- pi_... | in_... | the provider's reference
+  pledge_id      TEXT NOT NULL,
+  amount_cents   INTEGER NOT NULL,
+  currency       TEXT NOT NULL,
+  refunded_cents INTEGER NOT NULL DEFAULT 0, -- refunds and lost disputes, at most the amount
+  payment_intent TEXT,                      -- what a refund or dispute names
+  flag           TEXT,                      -- why a maintainer should look ('currency'); never counted
+  paid_at        INTEGER NOT NULL,
+  PRIMARY KEY (scheme, ref)
+);
+CREATE INDEX payments_pledge ON payments (pledge_id);
+CREATE INDEX payments_intent ON payments (payment_intent);
+CREATE INDEX payments_paid ON payments (paid_at);
+
+-- Which PaymentIntent paid which invoice (Stripe's invoice_payment.paid), kept whichever of
+-- the invoice and the link arrives first, so a refunded charge finds its month.
+CREATE TABLE invoice_payments (
+  invoice        TEXT PRIMARY KEY,
+  payment_intent TEXT NOT NULL,
+  received_at    INTEGER NOT NULL
+);
+
+-- Refund totals by scheme and provider reference (a PaymentIntent for Stripe), kept whether
+-- or not the payment has arrived yet, so a refund that overtakes its payment is applied when
+-- the payment lands (only to a payment of the same scheme and currency). Lost disputes are
+-- kept apart: a payment's refunded amount is both, up to its amount.
 CREATE TABLE refunds (
   scheme         TEXT NOT NULL,
   provider_ref   TEXT NOT NULL,
   refunded_cents INTEGER NOT NULL,
   currency       TEXT NOT NULL,
   updated_at     INTEGER NOT NULL,
+  lost_cents     INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (scheme, provider_ref)
 );
 

@@ -45,6 +45,8 @@ pub struct PledgeForm {
     pub note: String,
     /// The eligibility checkbox ([`ELIGIBLE_FIELD`]): ticked or not, as sent.
     pub eligible: Option<String>,
+    /// [`FREQUENCY_FIELD`]: `month` for a monthly gift; anything else gives once.
+    pub frequency: String,
     pub lang: String,
 }
 
@@ -59,6 +61,7 @@ pub struct StoredPledgeForm {
     pub email: Option<String>,
     pub show_name: bool,
     pub note: Option<String>,
+    pub frequency: Frequency,
 }
 
 /// A valid pledge, ready to be stored as pending: its donor has confirmed they may give.
@@ -73,6 +76,7 @@ pub struct NewPledge {
     pub email: Option<String>,
     pub show_name: bool,
     pub note: Option<String>,
+    pub frequency: Frequency,
 }
 
 impl PledgeForm {
@@ -111,12 +115,19 @@ impl PledgeForm {
             show_name: p.show_name.then(|| "on".to_string()),
             note: p.note.unwrap_or_default(),
             eligible: None,
+            frequency: p.frequency.as_str().to_string(),
             lang: String::new(),
         }
     }
 
     pub fn show_name(&self) -> bool {
         form::ticked(self.show_name.as_deref())
+    }
+
+    /// How often, as chosen: monthly only when exactly asked for, never by default or by a
+    /// value the form does not offer.
+    pub fn frequency(&self) -> Frequency {
+        Frequency::parse(&self.frequency).unwrap_or_default()
     }
 
     /// The donor ticked the eligibility box.
@@ -167,6 +178,7 @@ impl PledgeForm {
                 email,
                 show_name: self.show_name(),
                 note,
+                frequency: self.frequency(),
             }),
             _ => Err(problems),
         }
@@ -215,8 +227,10 @@ fn parse_dollars(typed: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-/// Where a pledge stands. It only moves forward: pending, then failed or expired, then paid,
-/// then refunded (the ledger enforces this in SQL; see the worker's store).
+/// Where a pledge stands. It only moves forward (the ledger enforces this in SQL; see the
+/// worker's store): a one-off gift is pending, then failed or expired, then paid, then
+/// refunded; a monthly one is pending, then active from its first payment, then cancelled
+/// (the months paid stay counted: they are payments).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
 pub enum Status {
@@ -225,6 +239,8 @@ pub enum Status {
     Expired,
     Paid,
     Refunded,
+    Active,
+    Cancelled,
 }
 
 impl Status {
@@ -235,15 +251,19 @@ impl Status {
             Status::Expired => "expired",
             Status::Paid => "paid",
             Status::Refunded => "refunded",
+            Status::Active => "active",
+            Status::Cancelled => "cancelled",
         }
     }
 
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 7] = [
         Status::Pending,
         Status::Failed,
         Status::Expired,
         Status::Paid,
         Status::Refunded,
+        Status::Active,
+        Status::Cancelled,
     ];
 
     /// [`Status::try_from`], for a query value where an unknown one simply means none.
@@ -258,7 +278,47 @@ impl Status {
             Status::Expired => t.pledge_status_expired,
             Status::Paid => t.pledge_status_paid,
             Status::Refunded => t.pledge_status_refunded,
+            Status::Active => t.pledge_status_active,
+            Status::Cancelled => t.pledge_status_cancelled,
         }
+    }
+}
+
+/// How often a pledge gives: once (the default, always), or every month until stopped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Frequency {
+    #[default]
+    Once,
+    Monthly,
+}
+
+/// The pledge form's field for [`Frequency`].
+pub const FREQUENCY_FIELD: &str = "frequency";
+
+impl Frequency {
+    pub const ALL: [Frequency; 2] = [Frequency::Once, Frequency::Monthly];
+
+    /// As stored in `pledges.frequency` and sent by the form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Once => "once",
+            Frequency::Monthly => "month",
+        }
+    }
+
+    /// Exactly a stored or posted name; anything else is not a frequency.
+    pub fn parse(s: &str) -> Option<Frequency> {
+        Frequency::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// For serde: a row with an unknown frequency does not decode.
+impl TryFrom<String> for Frequency {
+    type Error = UnknownStatus;
+
+    fn try_from(s: String) -> Result<Frequency, UnknownStatus> {
+        Frequency::parse(&s).ok_or(UnknownStatus(s))
     }
 }
 
@@ -300,11 +360,16 @@ impl TryFrom<String> for Status {
 pub struct Pledge {
     pub id: String,
     pub status: Status,
+    /// The gift, or each month's.
     pub amount: Cents,
+    /// Refunded so far, of every payment.
     pub refunded: Cents,
     pub currency: String,
     pub tier: Option<String>,
     pub designation: String,
+    pub frequency: Frequency,
+    /// Payments received: 1 for a paid one-off gift, the months paid for a monthly one.
+    pub payments: i64,
 }
 
 /// How long after it was made a pending pledge's form can be brought back from the checkout's
@@ -529,7 +594,7 @@ mod tests {
             let got: Result<Status, _> = serde_json::from_value(serde_json::json!(s.as_str()));
             assert_eq!(got.ok(), Some(s));
         }
-        for bad in ["", "Paid", "PENDING", "paid ", "cancelled"] {
+        for bad in ["", "Paid", "PENDING", "paid ", "canceled"] {
             assert_eq!(Status::try_from(bad), Err(UnknownStatus(bad.to_string())));
             assert_eq!(Status::parse(bad), None);
             let got: Result<Status, _> = serde_json::from_value(serde_json::json!(bad));
@@ -541,6 +606,7 @@ mod tests {
 
     fn stored(tier: Option<&str>, designation: &str) -> StoredPledgeForm {
         StoredPledgeForm {
+            frequency: Frequency::Once,
             tier: tier.map(str::to_string),
             amount_cents: 2599,
             designation: designation.into(),
@@ -569,6 +635,7 @@ mod tests {
                 show_name: Some("on".into()),
                 note: "a\nb".into(),
                 eligible: None,
+                frequency: "once".into(),
                 lang: String::new(),
             }
         );

@@ -540,12 +540,14 @@ pub struct PledgesPage {
     pub chart_svg: String,
 }
 
-const STATUSES: [Status; 5] = [
+const STATUSES: [Status; 7] = [
     Status::Paid,
     Status::Pending,
     Status::Refunded,
     Status::Failed,
     Status::Expired,
+    Status::Active,
+    Status::Cancelled,
 ];
 
 /// A status as maintainers name it (the donor-facing words are sentences).
@@ -556,6 +558,8 @@ fn status_label(s: Status) -> &'static str {
         Status::Refunded => "Refunded",
         Status::Failed => "Failed",
         Status::Expired => "Expired",
+        Status::Active => "Monthly, active",
+        Status::Cancelled => "Monthly, stopped",
     }
 }
 

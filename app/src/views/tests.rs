@@ -284,6 +284,8 @@ fn every_visitor_page_and_form_links_to_the_privacy_page() {
         currency: "usd".into(),
         tier: Some("women-training".into()),
         designation: "women-training".into(),
+        frequency: crate::pledge::Frequency::Once,
+        payments: 0,
     };
     for (lang, href) in [
         (Lang::En, "href=\"/privacy\""),

@@ -8,7 +8,7 @@ use app::money::Cents;
 use serde::Deserialize;
 use worker::D1Database;
 
-use app::pledge::{NewPledge, Pledge, PledgeForm, Status, StoredPledgeForm};
+use app::pledge::{Frequency, NewPledge, Pledge, PledgeForm, Status, StoredPledgeForm};
 
 /// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`), with
 /// the time its donor confirmed they may give: a [`NewPledge`] exists only once they did.
@@ -21,8 +21,8 @@ pub async fn create_pledge(
 ) -> Result<(), AppError> {
     stmt(
         db,
-        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at) \
-         VALUES (?1, 'pending', ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at) \
+         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
         &[
             id.into(),
             p.amount.0.into(),
@@ -34,6 +34,7 @@ pub async fn create_pledge(
             p.note.as_deref().into(),
             lang.into(),
             now.into(),
+            p.frequency.as_str().into(),
         ],
     )?
     .run()
@@ -48,6 +49,8 @@ struct PledgeRow {
     status: String,
     amount_cents: i64,
     refunded_cents: i64,
+    payments: i64,
+    frequency: Frequency,
     currency: String,
     tier: Option<String>,
     designation: String,
@@ -58,7 +61,10 @@ struct PledgeRow {
     created_at: i64,
 }
 
-const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, created_at";
+/// A pledge's own columns, with what its payments add up to.
+const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, created_at, \
+     (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
+     (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments";
 
 async fn pledge_row(db: &D1Database, id: &str) -> Result<Option<PledgeRow>, AppError> {
     first(stmt(
@@ -84,6 +90,8 @@ impl PledgeRow {
             currency: self.currency.clone(),
             tier: self.tier.clone(),
             designation: self.designation.clone(),
+            frequency: self.frequency,
+            payments: self.payments,
         })
     }
 }
@@ -118,6 +126,7 @@ pub async fn resumable_form(
         email: r.email,
         show_name: r.show_name != 0,
         note: r.note,
+        frequency: r.frequency,
     })))
 }
 
