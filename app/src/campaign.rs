@@ -49,7 +49,10 @@ pub struct Supporter {
 pub struct Campaign {
     pub goal: Cents,
     pub raised: Cents,
+    /// Payments counted: a one-off gift is one, every paid month of a monthly gift another.
     pub gifts: i64,
+    /// Monthly gifts active now (paid at least once, not stopped).
+    pub monthly: i64,
     pub tiers: Vec<TierProgress>,
     pub recent: Vec<Supporter>,
 }
@@ -70,6 +73,7 @@ impl Campaign {
             goal_cents: self.goal.0,
             raised_cents: self.raised.0,
             gifts: self.gifts,
+            monthly_supporters: self.monthly,
             tiers: self
                 .tiers
                 .iter()
@@ -97,6 +101,7 @@ pub struct CampaignApi<'a> {
     pub goal_cents: i64,
     pub raised_cents: i64,
     pub gifts: i64,
+    pub monthly_supporters: i64,
     pub tiers: Vec<TierApi<'a>>,
     pub recent: Vec<RecentApi<'a>>,
 }
@@ -147,6 +152,7 @@ mod tests {
             goal: Cents(10_000),
             raised: Cents(2_500),
             gifts: 1,
+            monthly: 0,
             tiers: vec![],
             recent: vec![],
         };
@@ -163,6 +169,7 @@ mod tests {
             goal: Cents(100),
             raised: Cents(50),
             gifts: 2,
+            monthly: 1,
             tiers: vec![TierProgress {
                 tier: tier("women-radio", 50, 1),
                 net: Cents(10_000),

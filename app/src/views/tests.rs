@@ -18,6 +18,7 @@ fn campaign() -> Campaign {
         goal: Cents(5_000_000),
         raised: Cents(12_500),
         gifts: 3,
+        monthly: 1,
         tiers: tiers
             .iter()
             .map(|(id, c, u)| TierProgress {

@@ -87,6 +87,8 @@ struct PageDoc {
     #[serde(default)]
     gifts: i64,
     #[serde(default)]
+    monthly: i64,
+    #[serde(default)]
     recent: Vec<serde_json::Value>,
     #[serde(default)]
     threads: i64,
@@ -146,6 +148,7 @@ fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
         goal,
         raised: Cents(doc.raised),
         gifts: doc.gifts,
+        monthly: doc.monthly,
         tiers: tiers
             .into_iter()
             .map(|t| TierProgress {
