@@ -658,6 +658,7 @@ mod tests {
                 tier: OWN_AMOUNT.into(),
                 amount: "25".into(),
                 designation: GENERAL.into(),
+                frequency: "once".into(),
                 ..PledgeForm::default()
             }
         );
