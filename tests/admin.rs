@@ -783,10 +783,12 @@ fn csv_exports_open_safely_in_spreadsheets() {
     let admin = login_as(w, &ip(5030));
     let t = now();
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, name, email, show_name, note, lang, created_at, paid_at, attested_at) VALUES \
-         ('{p1}', 'paid', 5000, 'usd', 1, 'general', '=HYPERLINK(\"http://evil.example\",\"click\")', 'x@example.org', 0, 'a, b\nc', 'en', {t}, {t}, {t}), \
-         ('{p2}', 'paid', 35000, 'usd', 1, 'information-year', 'សុខា ចាន់', NULL, 1, NULL, 'km', {t}, {t}, NULL), \
-         ('{p3}', 'pending', 5000, 'usd', 0, 'general', 'Pending 5030', NULL, 0, NULL, 'en', {t}, NULL, {t}); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, designation, name, email, show_name, note, lang, created_at, paid_at, attested_at) VALUES \
+         ('{p1}', 'paid', 5000, 'usd', 'general', '=HYPERLINK(\"http://evil.example\",\"click\")', 'x@example.org', 0, 'a, b\nc', 'en', {t}, {t}, {t}), \
+         ('{p2}', 'paid', 35000, 'usd', 'information-year', 'សុខា ចាន់', NULL, 1, NULL, 'km', {t}, {t}, NULL), \
+         ('{p3}', 'pending', 5000, 'usd', 'general', 'Pending 5030', NULL, 0, NULL, 'en', {t}, NULL, {t}); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) VALUES \
+         ('stripe', 'pi_{p1}', '{p1}', 5000, 'usd', {t}), ('stripe', 'pi_{p2}', '{p2}', 35000, 'usd', {t}); \
          INSERT INTO volunteers (name, email, phone, place, help, message, lang, created_at) VALUES \
          ('ស្រីមុំ 5030', NULL, '+855 12 345 678', '@home', 'radio,training', '-1+1', 'km', {t})",
         p1 = "c5030".repeat(6) + "01",
@@ -828,8 +830,10 @@ fn csv_exports_open_safely_in_spreadsheets() {
             .unwrap_or_default()
             .to_string()
     };
-    assert!(line(&("c5030".repeat(6) + "01")).ends_with(&format!(",{stamp}")));
-    assert!(line(&("c5030".repeat(6) + "02")).ends_with(",,"));
+    // The attestation, then how often and how many payments.
+    assert!(line(&("c5030".repeat(6) + "01")).ends_with(&format!(",{stamp},once,1")));
+    assert!(line(&("c5030".repeat(6) + "02")).ends_with(",,once,1"));
+    assert!(line(&("c5030".repeat(6) + "03")).ends_with(",once,0"));
     // The status filter applies to the file too.
     let paid = admin.get("/admin/pledges.csv?status=paid");
     assert!(paid.body.contains("សុខា ចាន់") && !paid.body.contains("Pending 5030"));
@@ -871,10 +875,14 @@ fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
     let t = now();
     let day = 86_400;
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, created_at, paid_at, flag, provider_ref) VALUES \
-         ('{a}', 'paid', 12300, 'usd', 1, 'general', {t}, {t}, NULL, 'pi_5040a'), \
-         ('{b}', 'paid', 4500, 'usd', 1, 'general', {old}, {old}, NULL, 'pi_5040b'), \
-         ('{c}', 'paid', 9900, 'eur', 1, 'general', {t}, {t}, 'currency', 'pi_5040c'); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, designation, created_at, paid_at) VALUES \
+         ('{a}', 'paid', 12300, 'usd', 'general', {t}, {t}), \
+         ('{b}', 'paid', 4500, 'usd', 'general', {old}, {old}), \
+         ('{c}', 'paid', 9900, 'eur', 'general', {t}, {t}); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, payment_intent, flag, paid_at) VALUES \
+         ('stripe', 'pi_5040a', '{a}', 12300, 'usd', 'pi_5040a', NULL, {t}), \
+         ('stripe', 'pi_5040b', '{b}', 4500, 'usd', 'pi_5040b', NULL, {old}), \
+         ('stripe', 'pi_5040c', '{c}', 9900, 'eur', 'pi_5040c', 'currency', {t}); \
          INSERT INTO refunds (scheme, provider_ref, refunded_cents, currency, updated_at) VALUES ('stripe', 'pi_5040_waiting', 2500, 'usd', {t})",
         a = "d5040".repeat(6) + "01",
         b = "d5040".repeat(6) + "02",
@@ -950,10 +958,12 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     let t = now();
     let (paid, pending, theirs) = (pid(5051), pid(5052), pid(5053));
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, tier, designation, name, email, show_name, note, lang, provider_ref, scheme, created_at, paid_at, attested_at) VALUES \
-         ('{paid}', 'paid', 5000, 'usd', 1, 'women-training', 'women-training', 'Dara Donor 5050', 'Donor@Example.org', 1, 'call me 5050', 'en', 'pi_5050', 'stripe', {t0}, {t0}, {t0}), \
-         ('{pending}', 'pending', 7500, 'usd', 0, NULL, 'general', 'Dara Pending 5050', ' donor@example.ORG ', 0, NULL, 'en', NULL, NULL, {t1}, NULL, {t1}), \
-         ('{theirs}', 'paid', 35000, 'usd', 1, 'information-year', 'information-year', 'Other Person 5050', 'other@example.org', 1, 'their note 5050', 'km', 'pi_5053', 'stripe', {t1}, {t1}, {t1}); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, paid_at, attested_at) VALUES \
+         ('{paid}', 'paid', 5000, 'usd', 'women-training', 'women-training', 'Dara Donor 5050', 'Donor@Example.org', 1, 'call me 5050', 'en', {t0}, {t0}, {t0}), \
+         ('{pending}', 'pending', 7500, 'usd', NULL, 'general', 'Dara Pending 5050', ' donor@example.ORG ', 0, NULL, 'en', {t1}, NULL, {t1}), \
+         ('{theirs}', 'paid', 35000, 'usd', 'information-year', 'information-year', 'Other Person 5050', 'other@example.org', 1, 'their note 5050', 'km', {t1}, {t1}, {t1}); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, payment_intent, paid_at) VALUES \
+         ('stripe', 'pi_5050', '{paid}', 5000, 'usd', 'pi_5050', {t0}), ('stripe', 'pi_5053', '{theirs}', 35000, 'usd', 'pi_5053', {t1}); \
          INSERT INTO comments (parent_id, thread_id, name, email, website, body, status, created_at) VALUES \
          (NULL, NULL, 'Dara 5050', 'DONOR@example.org', 'https://dara.example', 'My words 5050', 'approved', {t0}); \
          UPDATE comments SET thread_id = id WHERE name = 'Dara 5050'; \
@@ -1095,7 +1105,8 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
 
     // Pledges keep what the ledger needs and lose the rest.
     let p = w.sql(&format!(
-        "SELECT id, status, amount_cents, currency, tier, designation, name, email, note, show_name, provider_ref, paid_at, attested_at \
+        "SELECT id, status, amount_cents, currency, tier, designation, name, email, note, show_name, \
+                (SELECT y.ref FROM payments y WHERE y.pledge_id = pledges.id) AS provider_ref, paid_at, attested_at \
          FROM pledges WHERE id IN ('{paid}', '{pending}', '{theirs}') ORDER BY id"
     ));
     assert_eq!(p.len(), 3);

@@ -159,13 +159,15 @@ fn rows_no_code_would_write_still_leave_every_page_rendering() {
     let w = Worker::start(&[]);
     let t = now();
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, created_at, paid_at, show_name, name) VALUES \
-         ('{a}', 'paid', 5000, 'usd', 1, 'women-training', {t}, {t}, 1, 'Real Donor'), \
-         ('{b}', 'paid', 5e18, 'usd', 1, 'women-training', {t}, {t}, 0, NULL), \
-         ('{c}', 'paid', 5000000000000000000, 'usd', 1, 'women-training', {t}, {t}, 0, NULL), \
-         ('{d}', 'paid', 5000000000000000000, 'usd', 1, 'general', {t}, {t}, 0, NULL), \
-         ('{e}', 'paid', 'lots', 'usd', 1, 'general', {t}, {t}, 0, NULL), \
-         ('{f}', 'paid', 2500, 'usd', 1, 'general', {t}, {t}, 0, NULL)",
+        "INSERT INTO pledges (id, status, amount_cents, currency, designation, created_at, paid_at, show_name, name) VALUES \
+         ('{a}', 'paid', 5000, 'usd', 'women-training', {t}, {t}, 1, 'Real Donor'), \
+         ('{b}', 'paid', 5e18, 'usd', 'women-training', {t}, {t}, 0, NULL), \
+         ('{c}', 'paid', 5000000000000000000, 'usd', 'women-training', {t}, {t}, 0, NULL), \
+         ('{d}', 'paid', 5000000000000000000, 'usd', 'general', {t}, {t}, 0, NULL), \
+         ('{e}', 'paid', 'lots', 'usd', 'general', {t}, {t}, 0, NULL), \
+         ('{f}', 'paid', 2500, 'usd', 'general', {t}, {t}, 0, NULL); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) \
+           SELECT 'stripe', 'pi_' || id, id, amount_cents, currency, paid_at FROM pledges WHERE paid_at = {t}",
         a = pid(7101),
         b = pid(7102),
         c = pid(7103),

@@ -27,12 +27,14 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
     let t = now();
     let p = |n: u32| format!("{n:032x}");
     w.sql(&format!(
-        "INSERT INTO pledges (id, status, amount_cents, currency, ever_paid, designation, name, email, show_name, note, created_at, paid_at) VALUES \
-           ('{old_paid}', 'paid', 5000, 'usd', 1, 'women-training', 'Hidden Donor', 'old@example.org', 0, 'old note', {a}, {a}), \
-           ('{old_shown}', 'paid', 7000, 'usd', 1, 'general', 'Shown Donor', 'shown@example.org', 1, 'note', {a}, {a}), \
-           ('{recent_paid}', 'paid', 2500, 'usd', 1, 'general', 'Recent Donor', 'recent@example.org', 0, 'keep', {b}, {b}), \
-           ('{old_pending}', 'pending', 5000, 'usd', 0, 'general', 'Waiting', 'wait@example.org', 0, NULL, {c}, NULL), \
-           ('{new_pending}', 'pending', 5000, 'usd', 0, 'general', 'Fresh', 'fresh@example.org', 0, NULL, {d}, NULL); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, designation, name, email, show_name, note, created_at, paid_at) VALUES \
+           ('{old_paid}', 'paid', 5000, 'usd', 'women-training', 'Hidden Donor', 'old@example.org', 0, 'old note', {a}, {a}), \
+           ('{old_shown}', 'paid', 7000, 'usd', 'general', 'Shown Donor', 'shown@example.org', 1, 'note', {a}, {a}), \
+           ('{recent_paid}', 'paid', 2500, 'usd', 'general', 'Recent Donor', 'recent@example.org', 0, 'keep', {b}, {b}), \
+           ('{old_pending}', 'pending', 5000, 'usd', 'general', 'Waiting', 'wait@example.org', 0, NULL, {c}, NULL), \
+           ('{new_pending}', 'pending', 5000, 'usd', 'general', 'Fresh', 'fresh@example.org', 0, NULL, {d}, NULL); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) \
+           SELECT 'stripe', 'pi_' || id, id, amount_cents, currency, paid_at FROM pledges WHERE paid_at IS NOT NULL; \
          INSERT INTO comments (id, parent_id, thread_id, name, email, body, status, created_at) VALUES \
            (901, NULL, 901, 'Old spam', 's@example.org', 'buy', 'spam', {spam_old}), \
            (902, NULL, 902, 'New spam', NULL, 'buy', 'spam', {spam_new}), \

@@ -4,8 +4,9 @@
 //! Checkout Session, and late webhooks that change nothing. The cost of a run is printed.
 
 use campaign_tests::fake_stripe::FakeStripe;
+use campaign_tests::monthly::{self, expected, ledger_sql, pending_sql, MONTH};
 use campaign_tests::signer::send_stripe;
-use campaign_tests::{ip, now, Worker};
+use campaign_tests::{ip, now, pid, Worker};
 use serde_json::Value;
 use std::time::Instant;
 
@@ -294,4 +295,50 @@ fn the_fake_stripe_for_make_dev_pays_at_once_and_the_job_counts_it() {
         "paid"
     );
     assert_eq!(totals(&w), (5000, 1));
+}
+
+#[test]
+fn a_monthly_gift_whose_webhooks_all_failed_is_made_good_by_stripes_record() {
+    let fake = FakeStripe::start(0, "sk_test_fake");
+    let w = worker(&fake, "50");
+    let p = pid(9601);
+    w.sql(&pending_sql(&p));
+    // Its whole life happens at Stripe while no webhook gets through, among other events.
+    let life = monthly::life(&p);
+    for (i, (_, kind, object)) in life.iter().enumerate() {
+        fake.happen(kind, object.clone());
+        if i % 4 == 0 {
+            fake.noise(2);
+        }
+    }
+    assert_eq!(totals(&w), (0, 0));
+    run_jobs(&w);
+    let r = report(&w);
+    assert_eq!(r["missed"], life.len(), "{r}");
+    assert!(r["error"].is_null(), "{r}");
+    let [pledge, payments] = ledger_sql(&p);
+    assert_eq!(
+        serde_json::json!({"pledge": w.sql(&pledge)[0], "payments": w.sql(&payments)}),
+        expected(&p)
+    );
+    assert_eq!(totals(&w), (2 * MONTH, 4));
+    // The subscription types were asked for.
+    let asked = fake.requests().join("\n");
+    for kind in [
+        "invoice.paid",
+        "invoice_payment.paid",
+        "customer.subscription.deleted",
+        "charge.dispute.closed",
+    ] {
+        assert!(
+            asked.contains(&format!("types%5B%5D={kind}")),
+            "{kind} not asked: {asked}"
+        );
+    }
+    // A webhook that finally arrives is a duplicate and changes nothing.
+    let late = fake.events_of("invoice.paid");
+    assert_eq!(send_stripe(&w, &late[1]).body, "duplicate");
+    run_jobs(&w);
+    assert_eq!(report(&w)["missed"], 0);
+    assert_eq!(totals(&w), (2 * MONTH, 4));
 }

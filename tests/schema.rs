@@ -146,10 +146,14 @@ fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     migrate(&dir);
     sql(
         &dir,
-        "INSERT INTO pledges (id, status, amount_cents, currency, refunded_cents, ever_paid, designation, name, email, show_name, provider_ref, ip_hash, created_at, paid_at) VALUES \
-           ('p1', 'paid', 5000, 'usd', 0, 1, 'women-training', 'Dara', 'd@example.org', 1, 'pi_1', 'h1', 10, 11), \
-           ('p2', 'refunded', 7000, 'usd', 7000, 1, 'general', NULL, NULL, 0, 'pi_2', 'h2', 12, 13), \
-           ('p3', 'pending', 2500, 'usd', 0, 0, 'general', NULL, NULL, 0, NULL, 'h3', 14, NULL); \
+        "INSERT INTO pledges (id, status, amount_cents, currency, refunded_cents, ever_paid, designation, name, email, show_name, provider_ref, scheme, flag, ip_hash, created_at, paid_at) VALUES \
+           ('p1', 'paid', 5000, 'usd', 0, 1, 'women-training', 'Dara', 'd@example.org', 1, 'pi_1', 'stripe', NULL, 'h1', 10, 11), \
+           ('p2', 'refunded', 7000, 'usd', 7000, 1, 'general', NULL, NULL, 0, 'pi_2', 'stripe', NULL, 'h2', 12, 13), \
+           ('p3', 'pending', 2500, 'usd', 0, 0, 'general', NULL, NULL, 0, NULL, NULL, NULL, 'h3', 14, NULL), \
+           ('p4', 'paid', 9900, 'eur', 0, 1, 'general', NULL, NULL, 0, 'pi_4', 'stripe', 'currency', 'h4', 15, 16), \
+           ('p5', 'paid', 2500, 'usd', 1000, 1, 'women-training', 'Sok', NULL, 1, 'ref-5', 'standard', NULL, 'h5', 17, 18), \
+           ('p6', 'paid', 3000, 'usd', 0, 1, 'general', NULL, NULL, 0, NULL, 'standard', NULL, 'h6', 19, 20), \
+           ('p7', 'paid', 4000, 'usd', 0, 1, 'women-training', NULL, NULL, 0, 'pi_1', 'stripe', NULL, 'h7', 21, 22); \
          INSERT INTO webhook_events (scheme, event_id, type, outcome, pledge_id, provider_ref, amount_cents, currency, received_at) VALUES \
            ('stripe', 'evt_1', 'checkout.session.completed', 'applied', 'p1', 'pi_1', 5000, 'usd', 11), \
            ('stripe', 'evt_2', 'charge.refunded', 'applied', NULL, 'pi_2', 7000, 'usd', 13); \
@@ -161,10 +165,31 @@ fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
            (4, NULL, 4, 'Spam', 'buy now', 'spam', 0, 'h', 4); \
          INSERT INTO volunteers (name, email, help, ip_hash, created_at) VALUES ('Sokha', 's@example.org', 'radio', 'h', 5);",
     );
+    // What the public figures are, as each schema counts them: pledges before 0003, payments
+    // after. The bounds are the same (`store::COUNTED`).
+    const BOUNDS: &str = "flag IS NULL AND currency = 'usd' AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
+         AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND 10000000";
+    let figures = |dir: &Path, money: &str, designation_of: &str| {
+        sql(
+            dir,
+            &format!(
+                "SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts, \
+                        COALESCE(SUM(CASE WHEN {designation_of} = 'women-training' THEN MAX(amount_cents - refunded_cents, 0) END), 0) AS training \
+                 FROM {money} {BOUNDS}"
+            ),
+        )
+    };
+    let money_before = figures(&dir, "pledges WHERE ever_paid = 1 AND", "designation")
+        .into_iter()
+        .chain(sql(&dir, "SELECT id AS pledge, amount_cents, refunded_cents, currency, flag FROM pledges WHERE ever_paid = 1 ORDER BY id"))
+        .collect::<Vec<_>>();
     let snapshot = |dir: &Path| {
-        let pledges = sql(dir, "SELECT id, status, amount_cents, currency, refunded_cents, ever_paid, designation, name, email, show_name, provider_ref, created_at, paid_at FROM pledges ORDER BY id");
+        let pledges = sql(dir, "SELECT id, status, amount_cents, currency, designation, name, email, show_name, created_at FROM pledges ORDER BY id");
         let events = sql(dir, "SELECT * FROM webhook_events ORDER BY event_id");
-        let refunds = sql(dir, "SELECT * FROM refunds");
+        let refunds = sql(
+            dir,
+            "SELECT scheme, provider_ref, refunded_cents, currency, updated_at FROM refunds",
+        );
         let comments = sql(dir, "SELECT id, parent_id, thread_id, name, body, status, is_campaign, created_at FROM comments ORDER BY id");
         let volunteers = sql(
             dir,
@@ -175,6 +200,7 @@ fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     };
     let before = snapshot(&dir);
     assert_eq!(before[3].as_array().map(Vec::len), Some(4));
+    assert_eq!(money_before.len(), 7, "the figures and six paid pledges");
     // Now every migration.
     for entry in std::fs::read_dir(root().join("migrations")).expect("migrations") {
         let entry = entry.expect("entry");
@@ -183,6 +209,51 @@ fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     migrate(&dir);
     let after = snapshot(&dir);
     assert_eq!(before, after, "the upgrade lost or changed something");
+    // Every paid pledge is a payment now, with its amount, refund, currency and flag; the
+    // public figures are the same (and not trivially: one gift is flagged, one refunded, one
+    // partly refunded, two share a reference and one has none).
+    let money_after = figures(
+        &dir,
+        "payments WHERE",
+        "(SELECT designation FROM pledges p WHERE p.id = payments.pledge_id)",
+    )
+    .into_iter()
+    .chain(sql(&dir, "SELECT pledge_id AS pledge, amount_cents, refunded_cents, currency, flag FROM payments ORDER BY pledge_id"))
+    .collect::<Vec<_>>();
+    assert_eq!(
+        money_before, money_after,
+        "the totals changed in the move to payments"
+    );
+    assert_eq!(
+        (
+            &money_after[0]["raised"],
+            &money_after[0]["gifts"],
+            &money_after[0]["training"]
+        ),
+        (
+            &serde_json::json!(13500),
+            &serde_json::json!(5),
+            &serde_json::json!(10500)
+        )
+    );
+    assert_eq!(
+        sql(
+            &dir,
+            "SELECT ref FROM payments WHERE pledge_id IN ('p1', 'p6', 'p7') ORDER BY pledge_id"
+        ),
+        serde_json::json!([{"ref": "pi_1"}, {"ref": "pledge:p6"}, {"ref": "pledge:p7"}])
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    );
+    // A paid pledge remembers when it was first paid; the pending one was never paid.
+    assert_eq!(
+        sql(&dir, "SELECT id FROM pledges WHERE paid_at IS NULL"),
+        serde_json::json!([{"id": "p3"}])
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    );
     // The replies survived the comments table's rebuild (its self-reference cascades), and the
     // new states are there.
     assert_eq!(

@@ -289,3 +289,14 @@ fn push_event(st: &mut State, kind: &str, object: Value, created: i64) {
         "created": created, "livemode": false, "data": {"object": object},
     }));
 }
+
+/// Whatever else happens at Stripe, for the tests that bring their own objects (a monthly
+/// gift's invoices, disputes, its subscription: `support::monthly`).
+impl FakeStripe {
+    /// An event of `kind` about `object` happens now.
+    pub fn happen(&self, kind: &str, object: Value) {
+        let mut st = self.lock();
+        let clock = tick(&mut st);
+        push_event(&mut st, kind, object, clock);
+    }
+}

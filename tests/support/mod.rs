@@ -9,6 +9,7 @@
 pub mod browser;
 pub mod content;
 pub mod fake_stripe;
+pub mod monthly;
 pub mod signer;
 
 use std::io::Read;

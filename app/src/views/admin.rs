@@ -572,7 +572,7 @@ fn monthly_section(m: MonthlySummary, rows: Vec<PledgeRow>) -> impl IntoView {
             <p>
                 <strong>{format!("{} active, {} a month pledged", m.active, Cents(m.active_cents))}</strong>
                 {format!(
-                    "; {} past due, {} stopped; {} paid in all, {} failed renewal attempts.",
+                    "; {} past due, {} stopped; {} paid in all; failed renewal attempts: {}.",
                     m.past_due,
                     m.cancelled,
                     plural(m.months_paid, "month"),
