@@ -33,6 +33,7 @@ fn data() -> (Campaign, CommentPage) {
         goal: Cents(5_000_000),
         raised: Cents(40_000),
         gifts: 4,
+        monthly: 1,
         tiers,
         recent: vec![
             Supporter {

@@ -28,6 +28,8 @@ pub enum Kind {
     NewVolunteers,
     /// Payment events flagged for a maintainer (another currency, a second payment…).
     FlaggedPayments,
+    /// Monthly gifts whose renewal failed and is not paid yet (Stripe retries).
+    FailedRenewals,
     /// Events the reconciliation found that the webhooks had missed (its last run).
     ReconcileGaps,
     /// The reconciliation's last run stopped on an error.
@@ -35,11 +37,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Held,
         Kind::AwaitingReply,
         Kind::NewVolunteers,
         Kind::FlaggedPayments,
+        Kind::FailedRenewals,
         Kind::ReconcileGaps,
         Kind::ReconcileError,
     ];
@@ -51,6 +54,7 @@ impl Kind {
             Kind::AwaitingReply => "awaiting-reply",
             Kind::NewVolunteers => "new-volunteers",
             Kind::FlaggedPayments => "flagged-payments",
+            Kind::FailedRenewals => "failed-renewals",
             Kind::ReconcileGaps => "reconcile-gaps",
             Kind::ReconcileError => "reconcile-error",
         }
@@ -63,6 +67,7 @@ impl Kind {
             Kind::AwaitingReply => "/admin/waiting",
             Kind::NewVolunteers => "/admin/volunteers",
             Kind::FlaggedPayments => "/admin/pledges#flagged",
+            Kind::FailedRenewals => "/admin/pledges#monthly",
             Kind::ReconcileGaps | Kind::ReconcileError => "/admin#reconciliation",
         }
     }
@@ -83,6 +88,10 @@ impl Kind {
             }
             Kind::NewVolunteers => format!("{n} new {}", s("offer of help", "offers of help")),
             Kind::FlaggedPayments => format!("{n} flagged payment {}", s("event", "events")),
+            Kind::FailedRenewals => format!(
+                "{n} monthly {} past due (a renewal failed)",
+                s("gift", "gifts")
+            ),
             Kind::ReconcileGaps => format!(
                 "{n} payment {} the webhooks missed, found by the reconciliation",
                 s("event", "events")

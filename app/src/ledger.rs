@@ -47,6 +47,9 @@ pub enum Flag {
     RefundCurrency,
     /// A refund naming a payment that another scheme reported.
     RefundScheme,
+    /// A donor's bank disputes a payment: a maintainer should answer it in Stripe. Counted
+    /// until the dispute is lost.
+    Dispute,
 }
 
 /// Why an authenticated event changes nothing, on purpose.
@@ -62,6 +65,8 @@ pub enum Ignored {
     NoPaymentRef,
     /// An event type the site does not act on.
     Type,
+    /// A dispute closed without taking the money back.
+    DisputeNotLost,
 }
 
 /// What an event did, as stored in `webhook_events.outcome` and answered to the provider.
@@ -77,7 +82,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 12] = [
+    pub const ALL: [Outcome; 14] = [
         Outcome::Applied,
         Outcome::NoChange,
         Outcome::Flagged(Flag::Currency),
@@ -85,11 +90,13 @@ impl Outcome {
         Outcome::Flagged(Flag::SecondPayment),
         Outcome::Flagged(Flag::RefundCurrency),
         Outcome::Flagged(Flag::RefundScheme),
+        Outcome::Flagged(Flag::Dispute),
         Outcome::Ignored(Ignored::Livemode),
         Outcome::Ignored(Ignored::NotOurs),
         Outcome::Ignored(Ignored::NotPaidYet),
         Outcome::Ignored(Ignored::NoPaymentRef),
         Outcome::Ignored(Ignored::Type),
+        Outcome::Ignored(Ignored::DisputeNotLost),
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,11 +108,13 @@ impl Outcome {
             Outcome::Flagged(Flag::SecondPayment) => "flagged:second-payment",
             Outcome::Flagged(Flag::RefundCurrency) => "flagged:refund-currency",
             Outcome::Flagged(Flag::RefundScheme) => "flagged:refund-scheme",
+            Outcome::Flagged(Flag::Dispute) => "flagged:dispute",
             Outcome::Ignored(Ignored::Livemode) => "ignored:livemode",
             Outcome::Ignored(Ignored::NotOurs) => "ignored:not-ours",
             Outcome::Ignored(Ignored::NotPaidYet) => "ignored:not-paid-yet",
             Outcome::Ignored(Ignored::NoPaymentRef) => "ignored:no-payment-ref",
             Outcome::Ignored(Ignored::Type) => "ignored:type",
+            Outcome::Ignored(Ignored::DisputeNotLost) => "ignored:dispute-not-lost",
         }
     }
 
@@ -135,23 +144,37 @@ pub enum Closed {
     Expired,
 }
 
+/// Money received, as the ledger keys it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// What identifies the payment, so that every report of it is one row: a month's
+    /// invoice, else the PaymentIntent or the provider's reference, else the Checkout
+    /// Session, else the pledge.
+    pub key: String,
+    /// The PaymentIntent (or provider reference) a refund or a dispute will name, when the
+    /// event says it; a month's arrives with `invoice_payment.paid`.
+    pub payment_intent: Option<String>,
+    pub amount_cents: i64,
+    pub currency: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// A pledge of ours was paid (the store records `applied`, `flagged:currency`,
-    /// `no-change` or `flagged:second-payment` depending on the pledge's state).
+    /// A pledge of ours received money (the store records `applied`, `flagged:currency`,
+    /// `no-change` or `flagged:second-payment` depending on what it already holds).
     Pay {
         pledge_id: String,
-        amount_cents: i64,
-        currency: String,
-        provider_ref: Option<String>,
+        payment: Payment,
+        /// A monthly gift's subscription, to stop it later.
+        subscription: Option<String>,
     },
-    /// A gift made outside the site (a session carrying our campaign marker, or a provider
-    /// payment without a pledge of ours): recorded as its own paid pledge under `id`.
+    /// A gift made outside the site (a session or subscription carrying our campaign marker,
+    /// or a provider payment without a pledge of ours): recorded as its own pledge under
+    /// `id`, with the payment.
     External {
         id: String,
-        amount_cents: i64,
-        currency: String,
-        provider_ref: Option<String>,
+        payment: Payment,
+        monthly: bool,
     },
     /// A pending pledge failed or expired.
     Close { pledge_id: String, status: Closed },
@@ -160,6 +183,24 @@ pub enum Action {
         provider_ref: String,
         refunded_total_cents: i64,
         currency: String,
+    },
+    /// A lost dispute took this much of the payment back.
+    DisputeLost {
+        provider_ref: String,
+        lost_cents: i64,
+        currency: String,
+    },
+    /// This PaymentIntent paid this invoice (Stripe).
+    Link {
+        invoice: String,
+        payment_intent: String,
+    },
+    /// A monthly pledge's renewal could not be charged.
+    RenewalFailed { pledge_id: String, invoice: String },
+    /// A monthly pledge's subscription ended.
+    End {
+        pledge_id: String,
+        subscription: String,
     },
     /// Recorded for a maintainer, and otherwise nothing. `amount` is what the event said, when
     /// it fits exactly.
@@ -193,72 +234,87 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
             reason: Ignored::Livemode,
         };
     }
+    let ours = |pledge_id: &Option<String>| pledge_id.clone().filter(|_| pledge_exists);
+    let not_ours = Action::Ignore {
+        reason: Ignored::NotOurs,
+    };
     match &event.effect {
         Effect::Paid {
             pledge_id,
             amount_cents,
             currency,
             provider_ref,
+            invoice,
+            subscription,
             campaign,
             session_id,
         } => {
-            let ours_pledge = pledge_id.as_ref().filter(|_| pledge_exists);
+            let ours_pledge = ours(pledge_id);
             let outside = match event.scheme {
-                // Stripe: only sessions marked with our campaign.
+                // Stripe: only sessions and subscriptions marked with our campaign.
                 Scheme::Stripe => campaign.as_deref() == Some(settings.campaign_id.as_str()),
                 // Standard: the relay is ours; a payment naming no pledge is a gift made
                 // elsewhere, one naming a pledge we do not have is not ours.
                 Scheme::Standard => pledge_id.is_none(),
             };
             if ours_pledge.is_none() && !outside {
-                return Action::Ignore {
-                    reason: Ignored::NotOurs,
-                };
+                return not_ours;
             }
             let Some(amount) = countable(*amount_cents) else {
                 return Action::Flag {
                     flag: Flag::Amount,
-                    pledge_id: ours_pledge.cloned(),
-                    provider_ref: provider_ref.clone(),
+                    pledge_id: ours_pledge,
+                    provider_ref: invoice.clone().or_else(|| provider_ref.clone()),
                     amount: amount_cents.stored(),
                     currency: currency.clone(),
                 };
             };
+            let key = invoice
+                .as_ref()
+                .or(provider_ref.as_ref())
+                .or(session_id.as_ref())
+                .cloned()
+                .or_else(|| ours_pledge.as_ref().map(|id| format!("pledge:{id}")))
+                .unwrap_or_else(|| format!("event:{}", event.id));
+            let payment = Payment {
+                key,
+                payment_intent: provider_ref.clone(),
+                amount_cents: amount,
+                currency: currency.clone(),
+            };
             match ours_pledge {
-                Some(id) => Action::Pay {
-                    pledge_id: id.clone(),
-                    amount_cents: amount,
-                    currency: currency.clone(),
-                    provider_ref: provider_ref.clone(),
+                Some(pledge_id) => Action::Pay {
+                    pledge_id,
+                    payment,
+                    subscription: subscription.clone(),
                 },
                 None => {
-                    let key = session_id
+                    // One pledge per subscription, session or payment made elsewhere.
+                    let whose = subscription
                         .as_ref()
-                        .or(provider_ref.as_ref())
-                        .unwrap_or(&event.id);
+                        .or(session_id.as_ref())
+                        .unwrap_or(&payment.key);
                     Action::External {
-                        id: format!("ext-{}-{key}", event.scheme.as_str()),
-                        amount_cents: amount,
-                        currency: currency.clone(),
-                        provider_ref: provider_ref.clone(),
+                        id: format!("ext-{}-{whose}", event.scheme.as_str()),
+                        monthly: subscription.is_some(),
+                        payment,
                     }
                 }
             }
         }
-        Effect::Failed {
-            pledge_id: Some(id),
-        } if pledge_exists => Action::Close {
-            pledge_id: id.clone(),
-            status: Closed::Failed,
+        Effect::Failed { pledge_id } => match ours(pledge_id) {
+            Some(pledge_id) => Action::Close {
+                pledge_id,
+                status: Closed::Failed,
+            },
+            None => not_ours,
         },
-        Effect::Expired {
-            pledge_id: Some(id),
-        } if pledge_exists => Action::Close {
-            pledge_id: id.clone(),
-            status: Closed::Expired,
-        },
-        Effect::Failed { .. } | Effect::Expired { .. } => Action::Ignore {
-            reason: Ignored::NotOurs,
+        Effect::Expired { pledge_id } => match ours(pledge_id) {
+            Some(pledge_id) => Action::Close {
+                pledge_id,
+                status: Closed::Expired,
+            },
+            None => not_ours,
         },
         Effect::Refunded {
             provider_ref,
@@ -270,21 +326,74 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 refunded_total_cents: total,
                 currency: currency.clone(),
             },
-            None => Action::Flag {
-                flag: Flag::Amount,
-                pledge_id: None,
-                provider_ref: Some(provider_ref.clone()),
-                amount: refunded_total_cents.stored(),
+            None => amount_flag(provider_ref, *refunded_total_cents, currency),
+        },
+        Effect::DisputeLost {
+            provider_ref,
+            amount_cents,
+            currency,
+        } => match countable(*amount_cents) {
+            Some(lost) => Action::DisputeLost {
+                provider_ref: provider_ref.clone(),
+                lost_cents: lost,
                 currency: currency.clone(),
             },
+            None => amount_flag(provider_ref, *amount_cents, currency),
+        },
+        Effect::DisputeOpened {
+            provider_ref,
+            amount_cents,
+            currency,
+        } => Action::Flag {
+            flag: Flag::Dispute,
+            pledge_id: None,
+            provider_ref: Some(provider_ref.clone()),
+            amount: amount_cents.stored(),
+            currency: currency.clone(),
+        },
+        Effect::InvoicePaidBy {
+            invoice,
+            payment_intent,
+        } => Action::Link {
+            invoice: invoice.clone(),
+            payment_intent: payment_intent.clone(),
+        },
+        Effect::RenewalFailed { pledge_id, invoice } => match ours(pledge_id) {
+            Some(pledge_id) => Action::RenewalFailed {
+                pledge_id,
+                invoice: invoice.clone(),
+            },
+            None => not_ours,
+        },
+        Effect::SubscriptionEnded {
+            pledge_id,
+            subscription,
+        } => match ours(pledge_id) {
+            Some(pledge_id) => Action::End {
+                pledge_id,
+                subscription: subscription.clone(),
+            },
+            None => not_ours,
         },
         Effect::Ignored { reason } => Action::Ignore {
             reason: match reason {
                 IgnoreReason::NotPaidYet => Ignored::NotPaidYet,
                 IgnoreReason::NoPaymentRef => Ignored::NoPaymentRef,
                 IgnoreReason::UnhandledType => Ignored::Type,
+                IgnoreReason::DisputeNotLost => Ignored::DisputeNotLost,
             },
         },
+    }
+}
+
+/// An amount taken back that cannot be counted: for a maintainer.
+fn amount_flag(provider_ref: &str, amount: Amount, currency: &str) -> Action {
+    Action::Flag {
+        flag: Flag::Amount,
+        pledge_id: None,
+        provider_ref: Some(provider_ref.to_string()),
+        amount: amount.stored(),
+        currency: currency.to_string(),
     }
 }
 
@@ -293,7 +402,9 @@ pub fn named_pledge(event: &WebhookEvent) -> Option<&str> {
     match &event.effect {
         Effect::Paid { pledge_id, .. }
         | Effect::Failed { pledge_id }
-        | Effect::Expired { pledge_id } => pledge_id.as_deref(),
+        | Effect::Expired { pledge_id }
+        | Effect::RenewalFailed { pledge_id, .. }
+        | Effect::SubscriptionEnded { pledge_id, .. } => pledge_id.as_deref(),
         _ => None,
     }
 }
@@ -332,6 +443,8 @@ mod tests {
             amount_cents: amount,
             currency: currency.into(),
             provider_ref: Some("pi_1".into()),
+            invoice: None,
+            subscription: None,
             campaign: campaign.map(Into::into),
             session_id: Some("cs_1".into()),
         }
@@ -349,7 +462,7 @@ mod tests {
             true,
         );
         assert!(
-            matches!(a, Action::Pay { ref pledge_id, amount_cents: 5000, .. } if pledge_id == "p1")
+            matches!(a, Action::Pay { ref pledge_id, ref payment, .. } if pledge_id == "p1" && payment.amount_cents == 5000 && payment.key == "pi_1")
         );
         assert_eq!(
             a.fixed_outcome(),
@@ -361,7 +474,7 @@ mod tests {
             &settings(),
             true,
         );
-        assert!(matches!(eur, Action::Pay { ref currency, .. } if currency == "eur"));
+        assert!(matches!(eur, Action::Pay { ref payment, .. } if payment.currency == "eur"));
     }
 
     #[test]
@@ -508,13 +621,9 @@ mod tests {
             &s,
             true,
         );
-        assert!(matches!(
-            max,
-            Action::Pay {
-                amount_cents: MAX_GIFT_CENTS,
-                ..
-            }
-        ));
+        assert!(
+            matches!(max, Action::Pay { ref payment, .. } if payment.amount_cents == MAX_GIFT_CENTS)
+        );
         // Not ours stays not ours, whatever the amount.
         let theirs = decide(
             &event(
@@ -628,5 +737,112 @@ mod tests {
             assert_eq!(Outcome::parse(bad), None, "{bad}");
         }
         assert!(Outcome::Flagged(Flag::Amount).is_flagged() && !Outcome::Applied.is_flagged());
+    }
+
+    fn month(pledge: Option<&str>, invoice: &str, campaign: Option<&str>) -> Effect {
+        Effect::Paid {
+            pledge_id: pledge.map(Into::into),
+            amount_cents: Amount::Whole(2500),
+            currency: "usd".into(),
+            provider_ref: None,
+            invoice: Some(invoice.into()),
+            subscription: Some("sub_1".into()),
+            campaign: campaign.map(Into::into),
+            session_id: None,
+        }
+    }
+
+    #[test]
+    fn a_month_is_keyed_by_its_invoice_whichever_event_reports_it() {
+        let s = settings();
+        // The session's completion (subscription mode: no PaymentIntent, the first invoice).
+        let mut completed = month(Some("p1"), "in_1", None);
+        if let Effect::Paid { session_id, .. } = &mut completed {
+            *session_id = Some("cs_1".into());
+        }
+        let by_session = decide(&event(Scheme::Stripe, Some(false), completed), &s, true);
+        let by_invoice = decide(
+            &event(Scheme::Stripe, Some(false), month(Some("p1"), "in_1", None)),
+            &s,
+            true,
+        );
+        assert_eq!(by_session, by_invoice, "one payment, however reported");
+        assert!(
+            matches!(by_invoice, Action::Pay { ref payment, ref subscription, .. }
+                if payment.key == "in_1" && payment.payment_intent.is_none() && subscription.as_deref() == Some("sub_1"))
+        );
+        // A subscription made elsewhere with our marker: one pledge for it, a payment a month.
+        let a = decide(
+            &event(
+                Scheme::Stripe,
+                Some(false),
+                month(None, "in_2", Some("women-lead-cambodia")),
+            ),
+            &s,
+            false,
+        );
+        assert!(
+            matches!(a, Action::External { ref id, ref payment, monthly: true } if id == "ext-stripe-sub_1" && payment.key == "in_2")
+        );
+    }
+
+    #[test]
+    fn subscription_events_act_only_on_our_pledges() {
+        let s = settings();
+        let failed = |p: Option<&str>| Effect::RenewalFailed {
+            pledge_id: p.map(Into::into),
+            invoice: "in_3".into(),
+        };
+        assert_eq!(
+            decide(
+                &event(Scheme::Stripe, Some(false), failed(Some("p1"))),
+                &s,
+                true
+            ),
+            Action::RenewalFailed {
+                pledge_id: "p1".into(),
+                invoice: "in_3".into()
+            }
+        );
+        assert_eq!(
+            decide(
+                &event(Scheme::Stripe, Some(false), failed(Some("p1"))),
+                &s,
+                false
+            ),
+            Action::Ignore {
+                reason: Ignored::NotOurs
+            }
+        );
+        let ended = Effect::SubscriptionEnded {
+            pledge_id: Some("p1".into()),
+            subscription: "sub_1".into(),
+        };
+        assert!(matches!(
+            decide(&event(Scheme::Stripe, Some(false), ended), &s, true),
+            Action::End { .. }
+        ));
+        let lost = Effect::DisputeLost {
+            provider_ref: "pi_9".into(),
+            amount_cents: Amount::Whole(2500),
+            currency: "usd".into(),
+        };
+        assert_eq!(
+            decide(&event(Scheme::Stripe, Some(false), lost), &s, false),
+            Action::DisputeLost {
+                provider_ref: "pi_9".into(),
+                lost_cents: 2500,
+                currency: "usd".into()
+            }
+        );
+        let opened = Effect::DisputeOpened {
+            provider_ref: "pi_9".into(),
+            amount_cents: Amount::Whole(2500),
+            currency: "usd".into(),
+        };
+        assert_eq!(
+            decide(&event(Scheme::Stripe, Some(false), opened), &s, false).fixed_outcome(),
+            Some(Outcome::Flagged(Flag::Dispute))
+        );
     }
 }

@@ -761,6 +761,7 @@ mod tests {
                 tier: OWN_AMOUNT.into(),
                 amount: "25".into(),
                 designation: GENERAL.into(),
+                frequency: "once".into(),
                 ..PledgeForm::default()
             }
         );

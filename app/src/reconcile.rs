@@ -19,12 +19,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The event types the ledger acts on (`webhook::stripe`), asked for as `types[]`.
-pub const EVENT_TYPES: [&str; 5] = [
+pub const EVENT_TYPES: [&str; 11] = [
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
     "charge.refunded",
+    "invoice.paid",
+    "invoice_payment.paid",
+    "invoice.payment_failed",
+    "customer.subscription.deleted",
+    "charge.dispute.created",
+    "charge.dispute.closed",
 ];
 
 /// Events per page (Stripe's largest).
@@ -414,7 +420,10 @@ mod tests {
     #[test]
     fn the_query_asks_for_the_handled_types_since_the_checkpoint() {
         let q = events_query(42, Some("evt_9"));
-        assert_eq!(q.iter().filter(|(k, _)| k == "types[]").count(), 5);
+        assert_eq!(q.iter().filter(|(k, _)| k == "types[]").count(), 11);
+        for monthly in ["invoice.paid", "invoice_payment.paid", "customer.subscription.deleted"] {
+            assert!(q.contains(&("types[]".into(), monthly.into())), "{monthly}");
+        }
         assert!(q.contains(&("created[gte]".into(), "42".into())));
         assert!(q.contains(&("starting_after".into(), "evt_9".into())));
         assert!(q.contains(&("limit".into(), "100".into())));

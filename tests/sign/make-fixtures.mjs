@@ -127,6 +127,8 @@ const paidUsd = {
   amount_cents: 5000,
   currency: 'usd',
   provider_ref: 'pi_3QfixturePaymentIntent',
+  invoice: null,
+  subscription: null,
   campaign: 'spring-2026',
   session_id: 'cs_test_a1fixtureSession',
 };
@@ -226,6 +228,98 @@ stripeSigned('charge_refunded_no_payment_intent', {
   body: pretty(stripeEvent('charge.refunded', charge({ payment_intent: null }))),
   expect: stripeOk(EVT, 'charge.refunded', { effect: 'ignored', reason: 'no_payment_ref' }),
 });
+// Monthly gifts, in the shapes of API versions since 2025-03-31 (an invoice names its
+// subscription under parent.subscription_details and no longer its payment_intent).
+const subMeta = { pledge_id: 'pl_01JFIXTUREPLEDGE', campaign: 'spring-2026' };
+function invoice(extra = {}) {
+  return {
+    id: 'in_1QfixtureInvoice0002',
+    object: 'invoice',
+    amount_due: 5000,
+    amount_paid: 5000,
+    billing_reason: 'subscription_cycle',
+    currency: 'usd',
+    customer: 'cus_fixture',
+    customer_email: 'donor@example.org',
+    customer_name: 'Jane Donor',
+    livemode: false,
+    parent: { type: 'subscription_details', quote_details: null,
+      subscription_details: { metadata: subMeta, subscription: 'sub_1QfixtureSubscription' } },
+    status: 'paid',
+    ...extra,
+  };
+}
+stripeSigned('completed_subscription', {
+  body: pretty(stripeEvent('checkout.session.completed', session({
+    mode: 'subscription', payment_intent: null, invoice: 'in_1QfixtureInvoice0001', subscription: 'sub_1QfixtureSubscription',
+  }))),
+  expect: stripeOk(EVT, 'checkout.session.completed', {
+    ...paidUsd, provider_ref: null, invoice: 'in_1QfixtureInvoice0001', subscription: 'sub_1QfixtureSubscription',
+  }),
+});
+stripeSigned('invoice_paid', {
+  body: pretty(stripeEvent('invoice.paid', invoice())),
+  expect: stripeOk(EVT, 'invoice.paid', {
+    effect: 'paid', pledge_id: 'pl_01JFIXTUREPLEDGE', amount_cents: 5000, currency: 'usd', provider_ref: null,
+    invoice: 'in_1QfixtureInvoice0002', subscription: 'sub_1QfixtureSubscription', campaign: 'spring-2026', session_id: null,
+  }),
+});
+stripeSigned('invoice_paid_not_a_subscription', {
+  body: pretty(stripeEvent('invoice.paid', invoice({ parent: null, amount_paid: 900 }))),
+  expect: stripeOk(EVT, 'invoice.paid', {
+    effect: 'paid', pledge_id: null, amount_cents: 900, currency: 'usd', provider_ref: null,
+    invoice: 'in_1QfixtureInvoice0002', subscription: null, campaign: null, session_id: null,
+  }),
+});
+stripeSigned('invoice_payment_paid', {
+  body: pretty(stripeEvent('invoice_payment.paid', {
+    id: 'inpay_1QfixtureInvoicePayment', object: 'invoice_payment', amount_paid: 5000, amount_requested: 5000,
+    currency: 'usd', invoice: 'in_1QfixtureInvoice0002', is_default: true, livemode: false,
+    payment: { type: 'payment_intent', payment_intent: 'pi_3QfixtureMonthIntent' }, status: 'paid',
+  })),
+  expect: stripeOk(EVT, 'invoice_payment.paid', {
+    effect: 'invoice_paid_by', invoice: 'in_1QfixtureInvoice0002', payment_intent: 'pi_3QfixtureMonthIntent',
+  }),
+});
+stripeSigned('invoice_payment_failed', {
+  body: pretty(stripeEvent('invoice.payment_failed', invoice({ amount_paid: 0, status: 'open', attempt_count: 1 }))),
+  expect: stripeOk(EVT, 'invoice.payment_failed', {
+    effect: 'renewal_failed', pledge_id: 'pl_01JFIXTUREPLEDGE', invoice: 'in_1QfixtureInvoice0002',
+  }),
+});
+stripeSigned('subscription_deleted', {
+  body: pretty(stripeEvent('customer.subscription.deleted', {
+    id: 'sub_1QfixtureSubscription', object: 'subscription', customer: 'cus_fixture', metadata: subMeta,
+    status: 'canceled', cancellation_details: { comment: null, feedback: null, reason: 'cancellation_requested' },
+  })),
+  expect: stripeOk(EVT, 'customer.subscription.deleted', {
+    effect: 'subscription_ended', pledge_id: 'pl_01JFIXTUREPLEDGE', subscription: 'sub_1QfixtureSubscription',
+  }),
+});
+function dispute(extra = {}) {
+  return {
+    id: 'dp_1QfixtureDispute', object: 'dispute', amount: 5000, charge: 'ch_3QfixtureCharge', currency: 'usd',
+    evidence: { customer_email_address: 'donor@example.org', customer_name: 'Jane Donor' },
+    livemode: false, payment_intent: 'pi_3QfixtureMonthIntent', reason: 'fraudulent', status: 'needs_response',
+    ...extra,
+  };
+}
+stripeSigned('dispute_created', {
+  body: pretty(stripeEvent('charge.dispute.created', dispute())),
+  expect: stripeOk(EVT, 'charge.dispute.created', {
+    effect: 'dispute_opened', provider_ref: 'pi_3QfixtureMonthIntent', amount_cents: 5000, currency: 'usd',
+  }),
+});
+stripeSigned('dispute_lost', {
+  body: pretty(stripeEvent('charge.dispute.closed', dispute({ status: 'lost' }))),
+  expect: stripeOk(EVT, 'charge.dispute.closed', {
+    effect: 'dispute_lost', provider_ref: 'pi_3QfixtureMonthIntent', amount_cents: 5000, currency: 'usd',
+  }),
+});
+stripeSigned('dispute_won', {
+  body: pretty(stripeEvent('charge.dispute.closed', dispute({ status: 'won' }))),
+  expect: stripeOk(EVT, 'charge.dispute.closed', { effect: 'ignored', reason: 'dispute_not_lost' }),
+});
 // The object of an unhandled type is never read, whatever its shape.
 stripeSigned('other_type', {
   body: pretty(stripeEvent('customer.created', { id: 'cus_fixture', object: 'customer', amount_total: 'n/a', currency: 7, metadata: { campaign: 1 } })),
@@ -311,7 +405,7 @@ const stdPaidBody = pledgeEvent('pledge.paid', { pledge_id: 'pl_01JFIXTUREPLEDGE
 const stdOk = (kind, effect, id = MSG) => ({ event: { scheme: 'standard', id, kind, livemode: null, created: null, effect } });
 const stdPaid = {
   effect: 'paid', pledge_id: 'pl_01JFIXTUREPLEDGE', amount_cents: 2500, currency: 'usd',
-  provider_ref: 'sandbox_pay_0001', campaign: null, session_id: null,
+  provider_ref: 'sandbox_pay_0001', invoice: null, subscription: null, campaign: null, session_id: null,
 };
 const stdPaidOk = stdOk('pledge.paid', stdPaid);
 

@@ -502,6 +502,8 @@ async fn pledges(req: Request, site: &Site) -> Result<Response, AdminError> {
             flagged_events: d.flagged_events,
             waiting_refunds: d.waiting_refunds,
             chart_svg,
+            monthly: d.monthly,
+            monthly_rows: d.monthly_rows,
         },
     );
     page(200, html)

@@ -89,6 +89,7 @@ pub async fn run(config: &Config, db: &D1Database, now: i64) {
         (Kind::AwaitingReply, found.waiting),
         (Kind::NewVolunteers, found.new_volunteers),
         (Kind::FlaggedPayments, found.flagged),
+        (Kind::FailedRenewals, found.past_due),
         (Kind::ReconcileGaps, reconcile.missed as i64),
         (Kind::ReconcileError, i64::from(reconcile.error.is_some())),
     ]

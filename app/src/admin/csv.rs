@@ -151,6 +151,8 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "provider_ref",
         "flag",
         "attested",
+        "frequency",
+        "payments",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
@@ -176,6 +178,8 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             opt(&p.provider_ref),
             opt(&p.flag),
             &attested,
+            p.frequency.as_str(),
+            &p.payments.to_string(),
         ]);
     }
     csv.finish()
@@ -217,7 +221,7 @@ pub fn decimal(cents: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pledge::Status;
+    use crate::pledge::{Frequency, Status};
 
     #[test]
     fn formula_looking_cells_are_defused() {
@@ -326,6 +330,11 @@ mod tests {
             created_at: 1_795_861_845,
             paid_at: None,
             attested_at: Some(1_795_861_845),
+            frequency: Frequency::Once,
+            payments: 1,
+            failed_renewals: 0,
+            unpaid_invoice: None,
+            ended_at: None,
         }
     }
 
@@ -335,7 +344,7 @@ mod tests {
         let mut lines = out.trim_start_matches(BOM).split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested")
+            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments")
         );
         let row = lines.next().unwrap_or_default();
         assert!(
@@ -346,7 +355,7 @@ mod tests {
             "{row}"
         );
         assert!(
-            out.contains(",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z\r\n"),
+            out.contains(",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1\r\n"),
             "{out}"
         );
         // A gift nobody attested (made outside the site) has an empty cell, not a date.
@@ -354,7 +363,7 @@ mod tests {
             attested_at: None,
             ..pledge()
         };
-        assert!(pledges_csv(&[external]).ends_with(",pi_1,,\r\n"));
+        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1\r\n"));
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub use moderation::{
     ReplyProblem, COMMENTS_PER_PAGE,
 };
 pub use rows::{
-    amount, AdminComment, Dashboard, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow,
-    WaitingRefund, PAGE_SIZE,
+    amount, AdminComment, Dashboard, DayTotal, FlaggedEvent, MonthlySummary, PledgeRow,
+    StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE,
 };
 pub use session::{
     cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, LoginProblem,

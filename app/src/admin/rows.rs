@@ -9,7 +9,7 @@
 
 use crate::comment::CommentStatus;
 use crate::money::Cents;
-use crate::pledge::Status;
+use crate::pledge::{Frequency, Status};
 use serde::{Deserialize, Deserializer};
 
 /// Rows per page in the admin lists of pledges and volunteers.
@@ -72,6 +72,34 @@ pub struct PledgeRow {
     /// form (an external provider's), which nobody attested.
     #[serde(default)]
     pub attested_at: Option<i64>,
+    #[serde(default)]
+    pub frequency: Frequency,
+    /// Payments received: the months paid, for a monthly gift.
+    #[serde(default)]
+    pub payments: i64,
+    /// Renewals the provider could not charge, and the one still unpaid, if any.
+    #[serde(default)]
+    pub failed_renewals: i64,
+    #[serde(default)]
+    pub unpaid_invoice: Option<String>,
+    /// When a monthly gift was stopped.
+    #[serde(default)]
+    pub ended_at: Option<i64>,
+}
+
+/// The monthly gifts at a glance.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct MonthlySummary {
+    /// Active monthly gifts, and what they pledge each month (US cents).
+    pub active: i64,
+    pub active_cents: i64,
+    /// Active ones whose last renewal failed and is not paid yet.
+    pub past_due: i64,
+    pub cancelled: i64,
+    /// Months paid, over every monthly gift.
+    pub months_paid: i64,
+    /// Failed renewal attempts, over every monthly gift.
+    pub failed_renewals: i64,
 }
 
 /// One line of the totals: pledges in a status, and their amounts (US dollars only).
@@ -149,6 +177,9 @@ impl FlaggedEvent {
                 "a refund naming another provider's payment"
             }
             Some(Outcome::Flagged(Flag::Currency)) => "a gift in another currency",
+            Some(Outcome::Flagged(Flag::Dispute)) => {
+                "a dispute: answer it in Stripe (counted unless it is lost)"
+            }
             _ => "flagged",
         }
     }
@@ -225,7 +256,7 @@ mod tests {
         for bad in ["", "Held", "deleted"] {
             assert!(serde_json::from_value::<AdminComment>(comment_row(bad)).is_err());
         }
-        for bad in ["", "Paid", "cancelled"] {
+        for bad in ["", "Paid", "canceled"] {
             assert!(serde_json::from_value::<PledgeRow>(pledge_row(bad)).is_err());
             let total = json!({ "status": bad, "pledges": 1, "cents": 5 });
             assert!(serde_json::from_value::<StatusTotal>(total).is_err());

@@ -10,8 +10,8 @@
 use super::textarea_text;
 use crate::admin::{
     amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent, LoginProblem,
-    PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund, ERASE_EMAIL_MAX,
-    ERASE_LIST_MAX, PAGE_SIZE,
+    MonthlySummary, PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund,
+    ERASE_EMAIL_MAX, ERASE_LIST_MAX, PAGE_SIZE,
 };
 use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
@@ -538,6 +538,56 @@ pub struct PledgesPage {
     pub waiting_refunds: Vec<WaitingRefund>,
     /// [`crate::admin::paid_per_day_svg`].
     pub chart_svg: String,
+    pub monthly: MonthlySummary,
+    /// Monthly gifts that were ever paid, newest first.
+    pub monthly_rows: Vec<PledgeRow>,
+}
+
+/// The monthly gifts: the summary, and each gift's months, failures and end.
+fn monthly_section(m: MonthlySummary, rows: Vec<PledgeRow>) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|p| {
+            let state = if p.unpaid_invoice.is_some() && p.status == Status::Active {
+                "Monthly, past due".to_string()
+            } else {
+                status_label(p.status).to_string()
+            };
+            view! {
+                <tr>
+                    <td>{when(p.created_at)}</td>
+                    <td>{amount(p.amount_cents, &p.currency)}</td>
+                    <td>{state}</td>
+                    <td>{p.payments.to_string()}</td>
+                    <td>{p.failed_renewals.to_string()}</td>
+                    <td>{p.ended_at.map(when)}</td>
+                    <td><code>{p.id}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="monthly" aria-labelledby="monthly-heading">
+            <h2 id="monthly-heading">"Monthly gifts"</h2>
+            <p>
+                <strong>{format!("{} active, {} a month pledged", m.active, Cents(m.active_cents))}</strong>
+                {format!(
+                    "; {} past due, {} stopped; {} paid in all, {} failed renewal attempts.",
+                    m.past_due,
+                    m.cancelled,
+                    plural(m.months_paid, "month"),
+                    m.failed_renewals
+                )}
+            </p>
+            <table>
+                <thead><tr>
+                    <th scope="col">"Started"</th><th scope="col">"Each month"</th><th scope="col">"State"</th>
+                    <th scope="col">"Months paid"</th><th scope="col">"Failed renewals"</th><th scope="col">"Stopped"</th><th scope="col">"Id"</th>
+                </tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </section>
+    }
 }
 
 const STATUSES: [Status; 7] = [
@@ -637,6 +687,8 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
         flagged_events,
         waiting_refunds,
         chart_svg,
+        monthly,
+        monthly_rows,
     } = p;
     let filter_key = filter.map_or("all", Status::as_str);
     let tabs = std::iter::once(("all", "All".to_string()))
@@ -711,11 +763,12 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
                 <tbody>{total_rows}</tbody>
             </table>
         </section>
+        {monthly_section(monthly, monthly_rows)}
         <section id="flagged" aria-labelledby="flagged-heading">
             <h2 id="flagged-heading">"Flagged: look at these"</h2>
             <h3>"Gifts in other currencies (not in the totals)"</h3>
             {flagged_part}
-            <h3>"Payment events that changed nothing (not in the totals)"</h3>
+            <h3>"Payment events for a maintainer (second payments, disputes, amounts that cannot be counted)"</h3>
             {events_part}
             <h3>"Refunds waiting for their payment"</h3>
             {refunds_part}

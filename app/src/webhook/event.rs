@@ -33,11 +33,49 @@ pub enum Effect {
         amount_cents: Amount,
         currency: String,
         /// The provider's payment id (Stripe: the PaymentIntent), which refunds refer to.
+        /// A month of a Stripe subscription names none (since API 2025-03-31): its
+        /// PaymentIntent arrives with [`Effect::InvoicePaidBy`].
         provider_ref: Option<String>,
+        /// Stripe: the invoice this money paid, for a month of a monthly gift: the payment's
+        /// key, so the session's completion and the invoice's payment are one payment.
+        invoice: Option<String>,
+        /// Stripe: the subscription of a monthly gift.
+        subscription: Option<String>,
         /// Stripe: `metadata.campaign`, if set and non-empty.
         campaign: Option<String>,
         /// Stripe: the Checkout Session id; `None` for Standard Webhooks.
         session_id: Option<String>,
+    },
+    /// Stripe's `invoice_payment.paid`: this PaymentIntent paid this invoice, so a refund or a
+    /// dispute naming the PaymentIntent belongs to that month.
+    InvoicePaidBy {
+        invoice: String,
+        payment_intent: String,
+    },
+    /// A renewal could not be charged (`invoice.payment_failed`): the subscription is past
+    /// due and the provider retries. Public figures do not change.
+    RenewalFailed {
+        pledge_id: Option<String>,
+        invoice: String,
+    },
+    /// The subscription ended (`customer.subscription.deleted`): the pledge is cancelled; the
+    /// months paid stay counted.
+    SubscriptionEnded {
+        pledge_id: Option<String>,
+        subscription: String,
+    },
+    /// A donor's bank disputes a payment (`charge.dispute.created`): for a maintainer.
+    DisputeOpened {
+        provider_ref: String,
+        amount_cents: Amount,
+        currency: String,
+    },
+    /// A dispute was lost (`charge.dispute.closed`, status `lost`): the amount is taken back,
+    /// which counts as a refund of that payment.
+    DisputeLost {
+        provider_ref: String,
+        amount_cents: Amount,
+        currency: String,
     },
     /// An asynchronous payment (e.g. a bank debit) failed.
     Failed { pledge_id: Option<String> },
@@ -65,6 +103,8 @@ pub enum IgnoreReason {
     /// A refunded charge with no PaymentIntent, so it cannot be one of this site's Checkout
     /// payments.
     NoPaymentRef,
+    /// A dispute closed in the campaign's favour (or only a warning): nothing is taken back.
+    DisputeNotLost,
 }
 
 impl IgnoreReason {
@@ -73,6 +113,7 @@ impl IgnoreReason {
             IgnoreReason::UnhandledType => "unhandled_type",
             IgnoreReason::NotPaidYet => "not_paid_yet",
             IgnoreReason::NoPaymentRef => "no_payment_ref",
+            IgnoreReason::DisputeNotLost => "dispute_not_lost",
         }
     }
 }

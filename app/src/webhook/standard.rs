@@ -164,6 +164,8 @@ pub(super) fn parse_event(delivery: Delivery, body: &[u8]) -> Result<WebhookEven
                 amount_cents: p.amount_cents,
                 currency: event::currency(p.currency)?,
                 provider_ref: Some(event::id(p.provider_ref)?),
+                invoice: None,
+                subscription: None,
                 campaign: None,
                 session_id: None,
             }

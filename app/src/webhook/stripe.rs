@@ -149,12 +149,79 @@ struct Session {
     amount_total: Option<Amount>,
     currency: Option<String>,
     payment_intent: Option<String>,
+    /// Subscription mode: the first invoice, which `invoice.paid` reports too.
+    invoice: Option<String>,
+    subscription: Option<String>,
     metadata: Option<Metadata>,
 }
 
 #[derive(Deserialize)]
 struct Metadata {
     campaign: Option<String>,
+    pledge_id: Option<String>,
+}
+
+/// The fields of an Invoice this site reads. Since API 2025-03-31 an invoice names its
+/// subscription and that subscription's metadata under `parent.subscription_details`, and no
+/// longer its PaymentIntent or charge (see [`InvoicePayment`]).
+#[derive(Deserialize)]
+struct Invoice {
+    id: String,
+    amount_paid: Option<Amount>,
+    currency: Option<String>,
+    parent: Option<InvoiceParent>,
+}
+
+#[derive(Deserialize)]
+struct InvoiceParent {
+    subscription_details: Option<SubscriptionDetails>,
+}
+
+#[derive(Deserialize)]
+struct SubscriptionDetails {
+    subscription: Option<String>,
+    metadata: Option<Metadata>,
+}
+
+impl Invoice {
+    fn details(&self) -> Option<&SubscriptionDetails> {
+        self.parent.as_ref()?.subscription_details.as_ref()
+    }
+
+    fn metadata(&self) -> Option<&Metadata> {
+        self.details()?.metadata.as_ref()
+    }
+}
+
+/// An InvoicePayment: which payment paid which invoice.
+#[derive(Deserialize)]
+struct InvoicePayment {
+    invoice: Option<String>,
+    payment: Option<PaymentRef>,
+}
+
+#[derive(Deserialize)]
+struct PaymentRef {
+    payment_intent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Subscription {
+    id: String,
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+struct Dispute {
+    payment_intent: Option<String>,
+    amount: Option<Amount>,
+    currency: Option<String>,
+    status: Option<String>,
+}
+
+/// A non-empty metadata value, as an id.
+fn meta_id(v: Option<&String>) -> Result<Option<String>, Rejection> {
+    event::opt_id(v.filter(|s| !s.is_empty()).cloned())
 }
 
 /// The fields of a Charge this site reads.
@@ -192,6 +259,8 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
                     amount_cents: required(s.amount_total)?,
                     currency: event::currency(required(s.currency)?)?,
                     provider_ref: event::opt_id(s.payment_intent)?,
+                    invoice: event::opt_id(s.invoice)?,
+                    subscription: event::opt_id(s.subscription)?,
                     campaign: s
                         .metadata
                         .and_then(|m| m.campaign)
@@ -227,10 +296,89 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
                 },
             }
         }
+        // A month of a monthly gift (the first one too: the session's completion names the
+        // same invoice, and the invoice is the payment's key).
+        "invoice.paid" => {
+            let i: Invoice = object(body)?;
+            let meta = i.metadata();
+            Effect::Paid {
+                pledge_id: meta_id(meta.and_then(|m| m.pledge_id.as_ref()))?,
+                amount_cents: required(i.amount_paid)?,
+                currency: event::currency(required(i.currency.clone())?)?,
+                provider_ref: None,
+                invoice: Some(event::id(i.id.clone())?),
+                subscription: event::opt_id(i.details().and_then(|d| d.subscription.clone()))?,
+                campaign: meta
+                    .and_then(|m| m.campaign.clone())
+                    .filter(|c| !c.is_empty()),
+                session_id: None,
+            }
+        }
+        "invoice_payment.paid" => {
+            let p: InvoicePayment = object(body)?;
+            match (p.invoice, p.payment.and_then(|p| p.payment_intent)) {
+                (Some(invoice), Some(pi)) => Effect::InvoicePaidBy {
+                    invoice: event::id(invoice)?,
+                    payment_intent: event::id(pi)?,
+                },
+                _ => Effect::Ignored {
+                    reason: IgnoreReason::NoPaymentRef,
+                },
+            }
+        }
+        "invoice.payment_failed" => {
+            let i: Invoice = object(body)?;
+            Effect::RenewalFailed {
+                pledge_id: meta_id(i.metadata().and_then(|m| m.pledge_id.as_ref()))?,
+                invoice: event::id(i.id)?,
+            }
+        }
+        "customer.subscription.deleted" => {
+            let s: Subscription = object(body)?;
+            Effect::SubscriptionEnded {
+                pledge_id: meta_id(s.metadata.as_ref().and_then(|m| m.pledge_id.as_ref()))?,
+                subscription: event::id(s.id)?,
+            }
+        }
+        "charge.dispute.created" | "charge.dispute.closed" => {
+            let d: Dispute = object(body)?;
+            let amount_cents = required(d.amount)?;
+            let currency = event::currency(required(d.currency)?)?;
+            let Some(pi) = d.payment_intent else {
+                return finish(
+                    head,
+                    Effect::Ignored {
+                        reason: IgnoreReason::NoPaymentRef,
+                    },
+                );
+            };
+            let provider_ref = event::id(pi)?;
+            if head.kind == "charge.dispute.created" {
+                Effect::DisputeOpened {
+                    provider_ref,
+                    amount_cents,
+                    currency,
+                }
+            } else if d.status.as_deref() == Some("lost") {
+                Effect::DisputeLost {
+                    provider_ref,
+                    amount_cents,
+                    currency,
+                }
+            } else {
+                Effect::Ignored {
+                    reason: IgnoreReason::DisputeNotLost,
+                }
+            }
+        }
         _ => Effect::Ignored {
             reason: IgnoreReason::UnhandledType,
         },
     };
+    finish(head, effect)
+}
+
+fn finish(head: Head, effect: Effect) -> Result<WebhookEvent, Rejection> {
     Ok(WebhookEvent {
         scheme: Scheme::Stripe,
         id: event::id(head.id)?,
@@ -464,6 +612,22 @@ mod tests {
             "stripe/body_empty_pledge_id",
             "stripe/body_pledge_id_256_bytes",
             "stripe/body_session_without_object",
+        ] {
+            run(name);
+        }
+    }
+    #[test]
+    fn monthly_gift_events_since_the_2025_invoice_shape() {
+        for name in [
+            "stripe/completed_subscription",
+            "stripe/invoice_paid",
+            "stripe/invoice_paid_not_a_subscription",
+            "stripe/invoice_payment_paid",
+            "stripe/invoice_payment_failed",
+            "stripe/subscription_deleted",
+            "stripe/dispute_created",
+            "stripe/dispute_lost",
+            "stripe/dispute_won",
         ] {
             run(name);
         }

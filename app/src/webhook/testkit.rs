@@ -88,11 +88,43 @@ fn describe(e: &WebhookEvent) -> Value {
             amount_cents,
             currency,
             provider_ref,
+            invoice,
+            subscription,
             campaign,
             session_id,
         } => json!({
             "effect": "paid", "pledge_id": pledge_id, "amount_cents": amount_cents.stored(), "currency": currency,
-            "provider_ref": provider_ref, "campaign": campaign, "session_id": session_id,
+            "provider_ref": provider_ref, "invoice": invoice, "subscription": subscription,
+            "campaign": campaign, "session_id": session_id,
+        }),
+        Effect::InvoicePaidBy {
+            invoice,
+            payment_intent,
+        } => {
+            json!({ "effect": "invoice_paid_by", "invoice": invoice, "payment_intent": payment_intent })
+        }
+        Effect::RenewalFailed { pledge_id, invoice } => {
+            json!({ "effect": "renewal_failed", "pledge_id": pledge_id, "invoice": invoice })
+        }
+        Effect::SubscriptionEnded {
+            pledge_id,
+            subscription,
+        } => {
+            json!({ "effect": "subscription_ended", "pledge_id": pledge_id, "subscription": subscription })
+        }
+        Effect::DisputeOpened {
+            provider_ref,
+            amount_cents,
+            currency,
+        } => json!({
+            "effect": "dispute_opened", "provider_ref": provider_ref, "amount_cents": amount_cents.stored(), "currency": currency,
+        }),
+        Effect::DisputeLost {
+            provider_ref,
+            amount_cents,
+            currency,
+        } => json!({
+            "effect": "dispute_lost", "provider_ref": provider_ref, "amount_cents": amount_cents.stored(), "currency": currency,
         }),
         Effect::Failed { pledge_id } => json!({ "effect": "failed", "pledge_id": pledge_id }),
         Effect::Expired { pledge_id } => json!({ "effect": "expired", "pledge_id": pledge_id }),

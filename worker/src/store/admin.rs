@@ -8,8 +8,8 @@
 use super::{batch, first, rows, stmt, totals, COUNTED};
 use crate::error::AppError;
 use app::admin::{
-    AdminComment, CommentList, DayTotal, FlaggedEvent, PledgeRow, StatusTotal, VolunteerRow,
-    WaitingRefund, PAGE_SIZE,
+    AdminComment, CommentList, DayTotal, FlaggedEvent, MonthlySummary, PledgeRow, StatusTotal,
+    VolunteerRow, WaitingRefund, PAGE_SIZE,
 };
 use app::admin::{Dashboard, COMMENTS_PER_PAGE};
 use app::admin::{Erasure, Stored, StoredCounts, ERASE_LIST_MAX, EXCERPT_CHARS};
@@ -228,10 +228,19 @@ pub async fn create_reply(db: &D1Database, r: &NewReply<'_>) -> Result<i64, AppE
 // ---------------------------------------------------------------------------------------------
 // The overview
 
-/// Pledges flagged for a look, flagged events, plus refunds whose payment never arrived.
-const FLAGGED_COUNT: &str = "(SELECT COUNT(*) FROM pledges WHERE flag IS NOT NULL) \
+/// Payments flagged for a look, flagged events (second payments, disputes...), plus refunds
+/// whose payment never arrived.
+const FLAGGED_COUNT: &str = "(SELECT COUNT(*) FROM payments WHERE flag IS NOT NULL) \
      + (SELECT COUNT(*) FROM webhook_events WHERE outcome LIKE 'flagged:%' AND outcome <> 'flagged:currency') \
-     + (SELECT COUNT(*) FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.scheme = r.scheme AND p.ever_paid = 1))";
+     + (SELECT COUNT(*) FROM refunds r WHERE {WAITING_REFUND})";
+
+/// A refund (or lost dispute) that no payment of its scheme has claimed yet.
+const WAITING_REFUND: &str =
+    "NOT EXISTS (SELECT 1 FROM payments y WHERE y.payment_intent = r.provider_ref AND y.scheme = r.scheme)";
+
+fn flagged_count() -> String {
+    FLAGGED_COUNT.replace("{WAITING_REFUND}", WAITING_REFUND)
+}
 
 pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
     #[derive(Deserialize)]
@@ -251,8 +260,9 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
         "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'held') AS held, \
                 (SELECT COUNT(*) FROM comments WHERE status = 'held' AND flagged = 1) AS held_flagged, \
                 (SELECT COUNT(*) FROM comments c WHERE {WAITING}) AS waiting, \
-                {FLAGGED_COUNT} AS flagged, \
-                (SELECT COUNT(*) FROM volunteers) AS volunteers"
+                {} AS flagged, \
+                (SELECT COUNT(*) FROM volunteers) AS volunteers",
+        flagged_count()
     );
     let results = batch(db, vec![stmt(db, &counts, &[])?, stmt(db, &totals(), &[])?]).await?;
     let [counts, totals] = results.as_slice() else {
@@ -283,8 +293,14 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
 // ---------------------------------------------------------------------------------------------
 // Pledges
 
-const PLEDGE_COLUMNS: &str = "id, status, amount_cents, refunded_cents, currency, tier, designation, name, email, show_name, note, lang, origin, \
-     provider_ref, flag, created_at, paid_at, attested_at";
+/// A pledge's own columns, and what its payments add up to (the first payment's reference,
+/// any payment's flag).
+const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, origin, \
+     created_at, paid_at, attested_at, failed_renewals, unpaid_invoice, ended_at, \
+     (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
+     (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments, \
+     (SELECT COALESCE(y.payment_intent, y.ref) FROM payments y WHERE y.pledge_id = pledges.id ORDER BY y.paid_at, y.ref LIMIT 1) AS provider_ref, \
+     (SELECT MAX(y.flag) FROM payments y WHERE y.pledge_id = pledges.id) AS flag";
 /// `?1` is a status, or `all`.
 const FILTER: &str = "(?1 = 'all' OR status = ?1)";
 
@@ -299,6 +315,9 @@ pub struct PledgesData {
     pub flagged_events: Vec<FlaggedEvent>,
     pub waiting_refunds: Vec<WaitingRefund>,
     pub days: Vec<DayTotal>,
+    pub monthly: MonthlySummary,
+    /// The monthly gifts, newest first.
+    pub monthly_rows: Vec<PledgeRow>,
 }
 
 /// `filter` is a status's name or `all`; `since` the first second the chart covers.
@@ -326,11 +345,16 @@ pub async fn pledges_page(
                     COALESCE(SUM(CASE WHEN currency = 'usd' AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
                                       THEN amount_cents END), 0) AS cents \
              FROM pledges GROUP BY status \
-             ORDER BY CASE status WHEN 'paid' THEN 1 WHEN 'pending' THEN 2 WHEN 'refunded' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END",
+             ORDER BY CASE status WHEN 'paid' THEN 1 WHEN 'active' THEN 2 WHEN 'pending' THEN 3 WHEN 'refunded' THEN 4 WHEN 'cancelled' THEN 5 WHEN 'failed' THEN 6 ELSE 7 END",
             &[],
         )?,
         stmt(db, &totals(), &[])?,
-        stmt(db, &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE flag IS NOT NULL ORDER BY created_at DESC, id LIMIT 200"), &[])?,
+        stmt(
+            db,
+            &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE EXISTS (SELECT 1 FROM payments y WHERE y.pledge_id = pledges.id AND y.flag IS NOT NULL) \
+                      ORDER BY created_at DESC, id LIMIT 200"),
+            &[],
+        )?,
         stmt(
             db,
             "SELECT scheme, event_id, outcome, pledge_id, provider_ref, amount_cents, currency, received_at FROM webhook_events \
@@ -339,22 +363,40 @@ pub async fn pledges_page(
         )?,
         stmt(
             db,
-            "SELECT r.provider_ref, r.refunded_cents, r.currency, r.updated_at FROM refunds r \
-             WHERE NOT EXISTS (SELECT 1 FROM pledges p WHERE p.provider_ref = r.provider_ref AND p.scheme = r.scheme AND p.ever_paid = 1) \
-             ORDER BY r.updated_at LIMIT 200",
+            &format!(
+                "SELECT r.provider_ref, r.refunded_cents + r.lost_cents AS refunded_cents, r.currency, r.updated_at FROM refunds r \
+                 WHERE {WAITING_REFUND} ORDER BY r.updated_at LIMIT 200"
+            ),
             &[],
         )?,
         stmt(
             db,
             &format!(
-                "SELECT paid_at / 86400 AS day, SUM(amount_cents) AS cents, COUNT(*) AS gifts FROM pledges \
+                "SELECT paid_at / 86400 AS day, SUM(amount_cents) AS cents, COUNT(*) AS gifts FROM payments \
                  WHERE {COUNTED} AND paid_at >= ?1 GROUP BY paid_at / 86400 ORDER BY day"
             ),
             &[since.into()],
         )?,
+        stmt(
+            db,
+            "SELECT COUNT(CASE WHEN status = 'active' THEN 1 END) AS active, \
+                    COALESCE(SUM(CASE WHEN status = 'active' AND currency = 'usd' AND typeof(amount_cents) = 'integer' \
+                                       AND amount_cents BETWEEN 1 AND 10000000 THEN amount_cents END), 0) AS active_cents, \
+                    COUNT(CASE WHEN status = 'active' AND unpaid_invoice IS NOT NULL THEN 1 END) AS past_due, \
+                    COUNT(CASE WHEN status = 'cancelled' THEN 1 END) AS cancelled, \
+                    (SELECT COUNT(*) FROM payments y WHERE y.pledge_id IN (SELECT id FROM pledges WHERE frequency = 'month')) AS months_paid, \
+                    COALESCE(SUM(failed_renewals), 0) AS failed_renewals \
+             FROM pledges WHERE frequency = 'month'",
+            &[],
+        )?,
+        stmt(
+            db,
+            &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE frequency = 'month' AND status <> 'pending' ORDER BY created_at DESC, id LIMIT 200"),
+            &[],
+        )?,
     ];
     let results = batch(db, stmts).await?;
-    let [matching, list, totals, money, flagged, flagged_events, refunds, days] =
+    let [matching, list, totals, money, flagged, flagged_events, refunds, days, monthly, monthly_rows] =
         results.as_slice()
     else {
         return Err(AppError::Internal("unexpected batch shape"));
@@ -373,6 +415,11 @@ pub async fn pledges_page(
         flagged_events: rows(flagged_events)?,
         waiting_refunds: rows(refunds)?,
         days: rows(days)?,
+        monthly: rows::<MonthlySummary>(monthly)?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+        monthly_rows: rows(monthly_rows)?,
     })
 }
 
@@ -616,6 +663,8 @@ pub struct AlertCounts {
     pub waiting: i64,
     pub new_volunteers: i64,
     pub flagged: i64,
+    /// Active monthly gifts whose last renewal failed and is not paid yet.
+    pub past_due: i64,
     pub reconcile: Option<String>,
 }
 
@@ -626,14 +675,17 @@ pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<Aler
         waiting: i64,
         new_volunteers: i64,
         flagged: i64,
+        past_due: i64,
         reconcile: Option<String>,
     }
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'held') AS held, \
                 (SELECT COUNT(*) FROM comments c WHERE {WAITING}) AS waiting, \
                 (SELECT COUNT(*) FROM volunteers WHERE created_at > ?1) AS new_volunteers, \
-                {FLAGGED_COUNT} AS flagged, \
-                (SELECT last_counts FROM jobs WHERE name = 'reconcile') AS reconcile"
+                {} AS flagged, \
+                (SELECT COUNT(*) FROM pledges WHERE frequency = 'month' AND status = 'active' AND unpaid_invoice IS NOT NULL) AS past_due, \
+                (SELECT last_counts FROM jobs WHERE name = 'reconcile') AS reconcile",
+        flagged_count()
     );
     let r = first::<Row>(stmt(db, &sql, &[volunteers_since.into()])?)
         .await?
@@ -643,6 +695,7 @@ pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<Aler
         waiting: r.waiting,
         new_volunteers: r.new_volunteers,
         flagged: r.flagged,
+        past_due: r.past_due,
         reconcile: r.reconcile,
     })
 }

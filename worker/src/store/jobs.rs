@@ -52,12 +52,13 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
             &[c.held_before.into(), PER_RUN.into()],
         )?,
         // A settled pledge keeps its amounts, tier, designation, status and dates, and the name
-        // of a donor who chose to be shown; its email, note and a name not shown go.
+        // of a donor who chose to be shown; its email, note and a name not shown go. A monthly
+        // gift is settled once it was stopped, and its clock starts then; an active one is not.
         stmt(
             db,
             "UPDATE pledges SET email = NULL, note = NULL, name = CASE WHEN show_name = 1 THEN name END \
-             WHERE id IN (SELECT id FROM pledges WHERE status IN ('paid', 'refunded', 'failed', 'expired') \
-                            AND COALESCE(paid_at, created_at) < ?1 \
+             WHERE id IN (SELECT id FROM pledges WHERE status IN ('paid', 'refunded', 'failed', 'expired', 'cancelled') \
+                            AND COALESCE(ended_at, paid_at, created_at) < ?1 \
                             AND (email IS NOT NULL OR note IS NOT NULL OR (name IS NOT NULL AND show_name <> 1)) \
                           ORDER BY created_at LIMIT ?2) RETURNING 1 AS x",
             &[c.donor_settled_before.into(), PER_RUN.into()],

@@ -10,7 +10,7 @@
 
 use super::{batch, rows, stmt, Arg};
 use crate::error::AppError;
-use app::ledger::{Action, Closed, Outcome};
+use app::ledger::{Action, Closed, Outcome, Payment};
 use app::webhook::WebhookEvent;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -73,46 +73,129 @@ async fn event_recorded(db: &D1Database, scheme: &str, id: &str) -> Result<bool,
 /// `?2` event id of each effect statement.
 const RECORDED: &str = "(SELECT outcome FROM webhook_events WHERE scheme = ?1 AND event_id = ?2)";
 
-/// The refund total already known for a payment of this scheme and currency (a refund may
-/// overtake its payment): `?1` scheme, `?3` provider ref, `?5` currency.
-const KNOWN_REFUND: &str = "COALESCE((SELECT r.refunded_cents FROM refunds r WHERE r.scheme = ?1 AND r.provider_ref = ?3 AND r.currency = ?5), 0)";
+/// The outcome of money taken back (a refund total, or what a lost dispute took), decided
+/// against the payment it names (this scheme's first) or, before that payment is known,
+/// against the total already waiting: another scheme's payment or another currency is
+/// flagged; a larger total applies. `column` is the refunds column it raises.
+fn taken_back_sql(column: &str) -> String {
+    format!(
+        "COALESCE( \
+           (SELECT CASE WHEN y.scheme IS NOT ?1 THEN 'flagged:refund-scheme' \
+                        WHEN y.currency <> ?8 THEN 'flagged:refund-currency' \
+                        WHEN ?7 > COALESCE((SELECT r.{column} FROM refunds r WHERE r.scheme = ?1 AND r.provider_ref = ?6), 0) THEN 'applied' \
+                        ELSE 'no-change' END \
+            FROM payments y WHERE y.payment_intent = ?6 ORDER BY y.scheme IS ?1 DESC LIMIT 1), \
+           (SELECT CASE WHEN r.currency <> ?8 THEN 'flagged:refund-currency' \
+                        WHEN ?7 > r.{column} THEN 'applied' ELSE 'no-change' END \
+            FROM refunds r WHERE r.scheme = ?1 AND r.provider_ref = ?6), \
+           'applied')"
+    )
+}
 
 /// The outcome, decided against the ledger's rows. Binds of the recording statement: `?1`
-/// scheme, `?5` pledge id, `?6` provider ref, `?7` amount, `?8` currency; `?4` a fixed outcome.
-fn outcome_sql(action: &Action) -> &'static str {
+/// scheme, `?5` pledge id, `?6` provider ref (a payment's key), `?7` amount, `?8` currency;
+/// `?4` a fixed outcome.
+fn outcome_sql(action: &Action) -> String {
     match action {
-        // Open: paid now (flagged if in another currency). Paid already with the same payment:
-        // nothing changes. Paid already with another: a second payment, for a maintainer.
-        Action::Pay { .. } => {
-            "COALESCE((SELECT CASE \
-                 WHEN p.status IN ('pending', 'failed', 'expired') THEN CASE WHEN ?8 = 'usd' THEN 'applied' ELSE 'flagged:currency' END \
-                 WHEN p.provider_ref IS ?6 AND p.scheme IS ?1 THEN 'no-change' \
-                 ELSE 'flagged:second-payment' END \
+        // A payment already recorded under its key changes nothing (the first month reported
+        // by the session and by its invoice; a redelivery). A one-off pledge paid already
+        // with another payment, or a key another pledge holds: a second payment, for a
+        // maintainer. Otherwise the money counts (flagged if in another currency).
+        Action::Pay { .. } => "COALESCE((SELECT CASE \
+                 WHEN EXISTS (SELECT 1 FROM payments y WHERE y.scheme = ?1 AND y.ref = ?6 AND y.pledge_id = p.id) THEN 'no-change' \
+                 WHEN EXISTS (SELECT 1 FROM payments y WHERE y.scheme = ?1 AND y.ref = ?6) THEN 'flagged:second-payment' \
+                 WHEN p.frequency = 'once' AND EXISTS (SELECT 1 FROM payments y WHERE y.pledge_id = p.id) THEN 'flagged:second-payment' \
+                 WHEN ?8 = 'usd' THEN 'applied' ELSE 'flagged:currency' END \
                FROM pledges p WHERE p.id = ?5), 'ignored:not-ours')"
-        }
-        Action::External { .. } => {
-            "CASE WHEN EXISTS (SELECT 1 FROM pledges WHERE id = ?5) THEN 'no-change' \
+            .into(),
+        Action::External { .. } => "CASE WHEN EXISTS (SELECT 1 FROM payments y WHERE y.scheme = ?1 AND y.ref = ?6) THEN 'no-change' \
                   WHEN ?8 = 'usd' THEN 'applied' ELSE 'flagged:currency' END"
-        }
-        Action::Close { .. } => {
-            "COALESCE((SELECT CASE WHEN status = 'pending' THEN 'applied' ELSE 'no-change' END FROM pledges WHERE id = ?5), 'ignored:not-ours')"
-        }
-        // The payment it names (this scheme's first): another scheme's or another currency's
-        // is flagged; a larger total applies. No payment yet: it waits, unless a waiting
-        // total as large is known already.
-        Action::Refund { .. } => {
-            "COALESCE( \
-               (SELECT CASE WHEN p.scheme IS NOT ?1 THEN 'flagged:refund-scheme' \
-                            WHEN p.currency <> ?8 THEN 'flagged:refund-currency' \
-                            WHEN ?7 > p.refunded_cents THEN 'applied' ELSE 'no-change' END \
-                FROM pledges p WHERE p.provider_ref = ?6 AND p.ever_paid = 1 ORDER BY p.scheme IS ?1 DESC LIMIT 1), \
-               (SELECT CASE WHEN r.currency <> ?8 THEN 'flagged:refund-currency' \
-                            WHEN ?7 > r.refunded_cents THEN 'applied' ELSE 'no-change' END \
-                FROM refunds r WHERE r.scheme = ?1 AND r.provider_ref = ?6), \
-               'applied')"
-        }
-        Action::Flag { .. } | Action::Ignore { .. } => "?4",
+            .into(),
+        Action::Close { .. } => "COALESCE((SELECT CASE WHEN status = 'pending' THEN 'applied' ELSE 'no-change' END FROM pledges WHERE id = ?5), 'ignored:not-ours')".into(),
+        Action::Refund { .. } => taken_back_sql("refunded_cents"),
+        Action::DisputeLost { .. } => taken_back_sql("lost_cents"),
+        Action::Link { .. } => "CASE WHEN EXISTS (SELECT 1 FROM invoice_payments WHERE invoice = ?6) THEN 'no-change' ELSE 'applied' END".into(),
+        // Every failed attempt is counted for the maintainers, once per event.
+        Action::RenewalFailed { .. } => "COALESCE((SELECT 'applied' FROM pledges WHERE id = ?5 AND frequency = 'month'), 'ignored:not-ours')".into(),
+        Action::End { .. } => "COALESCE((SELECT CASE WHEN status = 'cancelled' THEN 'no-change' ELSE 'applied' END \
+               FROM pledges WHERE id = ?5 AND frequency = 'month'), 'ignored:not-ours')"
+            .into(),
+        Action::Flag { .. } | Action::Ignore { .. } => "?4".into(),
     }
+}
+
+/// Which payments a settling pass looks at: `?1` scheme, `?2` the key or PaymentIntent.
+#[derive(Clone, Copy)]
+enum Payments {
+    Key,
+    Intent,
+}
+
+/// Brings payments up to date with everything known about them, whatever arrived first: a
+/// payment's refunded amount is the larger of what it holds and its refunds plus lost
+/// disputes (same scheme, same currency), at most its amount; a one-off pledge whose payment
+/// is wholly taken back is refunded. Unguarded, because it only converges.
+fn settle(
+    db: &D1Database,
+    scheme: &str,
+    which: Payments,
+    target: &str,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
+    let selector = match which {
+        Payments::Key => "ref = ?2",
+        Payments::Intent => "payment_intent = ?2",
+    };
+    Ok(vec![
+        stmt(
+            db,
+            &format!(
+                "UPDATE payments SET refunded_cents = MIN(amount_cents, MAX(refunded_cents, COALESCE( \
+                   (SELECT r.refunded_cents + r.lost_cents FROM refunds r WHERE r.scheme = payments.scheme \
+                      AND r.provider_ref = payments.payment_intent AND r.currency = payments.currency), 0))) \
+                 WHERE scheme = ?1 AND {selector}"
+            ),
+            &[scheme.into(), target.into()],
+        )?,
+        stmt(
+            db,
+            &format!(
+                "UPDATE pledges SET status = 'refunded' WHERE frequency = 'once' AND status = 'paid' \
+                 AND id IN (SELECT pledge_id FROM payments WHERE scheme = ?1 AND {selector} AND refunded_cents >= amount_cents)"
+            ),
+            &[scheme.into(), target.into()],
+        )?,
+    ])
+}
+
+/// The statement that records a payment, guarded by the recorded outcome. A month's
+/// PaymentIntent may already be known from `invoice_payment.paid`.
+fn insert_payment(
+    db: &D1Database,
+    event: &WebhookEvent,
+    pledge_id: &str,
+    payment: &Payment,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        &format!(
+            "INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, payment_intent, flag, paid_at) \
+             SELECT ?1, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT i.payment_intent FROM invoice_payments i WHERE i.invoice = ?3 AND ?1 = 'stripe')), \
+                    CASE WHEN ?6 = 'usd' THEN NULL ELSE 'currency' END, ?8 \
+             WHERE {RECORDED} IN ('applied', 'flagged:currency') \
+             ON CONFLICT (scheme, ref) DO NOTHING"
+        ),
+        &[
+            event.scheme.as_str().into(),
+            event.id.as_str().into(),
+            payment.key.as_str().into(),
+            pledge_id.into(),
+            payment.amount_cents.into(),
+            payment.currency.as_str().into(),
+            payment.payment_intent.as_deref().into(),
+            now.into(),
+        ],
+    )
 }
 
 /// The statements that carry out an action, each guarded by the recorded outcome.
@@ -124,30 +207,45 @@ fn effects(
 ) -> Result<Vec<D1PreparedStatement>, AppError> {
     let (scheme, id) = (event.scheme.as_str(), event.id.as_str());
     Ok(match action {
-        Action::Pay { pledge_id, amount_cents, currency, provider_ref } => vec![stmt(
-            db,
-            &format!(
-                "UPDATE pledges SET \
-                   status = CASE WHEN MAX(refunded_cents, {KNOWN_REFUND}) >= ?4 THEN 'refunded' ELSE 'paid' END, \
-                   refunded_cents = MAX(refunded_cents, {KNOWN_REFUND}), \
-                   amount_cents = ?4, currency = ?5, provider_ref = ?3, scheme = ?1, ever_paid = 1, paid_at = ?6, \
-                   flag = CASE WHEN ?5 = 'usd' THEN flag ELSE 'currency' END \
-                 WHERE id = ?7 AND {RECORDED} IN ('applied', 'flagged:currency')"
-            ),
-            &[scheme.into(), id.into(), provider_ref.as_deref().into(), (*amount_cents).into(), currency.as_str().into(), now.into(), pledge_id.as_str().into()],
-        )?],
+        Action::Pay { pledge_id, payment, subscription } => {
+            let mut v = vec![
+                insert_payment(db, event, pledge_id, payment, now)?,
+                // A one-off pledge is paid; a monthly one active from its first payment (a
+                // month that arrives after it was stopped still counts, and it stays stopped).
+                stmt(
+                    db,
+                    &format!(
+                        "UPDATE pledges SET \
+                           status = CASE WHEN frequency = 'once' THEN 'paid' WHEN status = 'cancelled' THEN status ELSE 'active' END, \
+                           paid_at = COALESCE(paid_at, ?5), subscription_id = COALESCE(subscription_id, ?4), \
+                           unpaid_invoice = CASE WHEN unpaid_invoice = ?3 THEN NULL ELSE unpaid_invoice END \
+                         WHERE id = ?6 AND {RECORDED} IN ('applied', 'flagged:currency')"
+                    ),
+                    &[scheme.into(), id.into(), payment.key.as_str().into(), subscription.as_deref().into(), now.into(), pledge_id.as_str().into()],
+                )?,
+            ];
+            v.extend(settle(db, scheme, Payments::Key, &payment.key)?);
+            v
+        }
         // A gift made elsewhere: `attested_at` stays NULL, as nobody attested it here.
-        Action::External { id: pledge_id, amount_cents, currency, provider_ref } => vec![stmt(
-            db,
-            &format!(
-                "INSERT INTO pledges (id, status, amount_cents, currency, refunded_cents, ever_paid, designation, origin, provider_ref, scheme, flag, created_at, paid_at) \
-                 SELECT ?7, CASE WHEN {KNOWN_REFUND} >= ?4 THEN 'refunded' ELSE 'paid' END, ?4, ?5, {KNOWN_REFUND}, 1, 'general', 'external', ?3, ?1, \
-                        CASE WHEN ?5 = 'usd' THEN NULL ELSE 'currency' END, ?6, ?6 \
-                 WHERE {RECORDED} IN ('applied', 'flagged:currency') \
-                 ON CONFLICT (id) DO NOTHING"
-            ),
-            &[scheme.into(), id.into(), provider_ref.as_deref().into(), (*amount_cents).into(), currency.as_str().into(), now.into(), pledge_id.as_str().into()],
-        )?],
+        Action::External { id: pledge_id, payment, monthly } => {
+            let (status, frequency) = if *monthly { ("active", "month") } else { ("paid", "once") };
+            let mut v = vec![
+                stmt(
+                    db,
+                    &format!(
+                        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, designation, origin, created_at, paid_at) \
+                         SELECT ?3, ?4, ?5, ?6, ?7, 'general', 'external', ?8, ?8 \
+                         WHERE {RECORDED} IN ('applied', 'flagged:currency') \
+                         ON CONFLICT (id) DO NOTHING"
+                    ),
+                    &[scheme.into(), id.into(), pledge_id.as_str().into(), status.into(), frequency.into(), payment.amount_cents.into(), payment.currency.as_str().into(), now.into()],
+                )?,
+                insert_payment(db, event, pledge_id, payment, now)?,
+            ];
+            v.extend(settle(db, scheme, Payments::Key, &payment.key)?);
+            v
+        }
         Action::Close { pledge_id, status } => {
             let status = match status {
                 Closed::Failed => app::pledge::Status::Failed,
@@ -159,8 +257,8 @@ fn effects(
                 &[scheme.into(), id.into(), status.as_str().into(), pledge_id.as_str().into()],
             )?]
         }
-        Action::Refund { provider_ref, refunded_total_cents, currency } => vec![
-            stmt(
+        Action::Refund { provider_ref, refunded_total_cents, currency } => {
+            let mut v = vec![stmt(
                 db,
                 &format!(
                     "INSERT INTO refunds (scheme, provider_ref, refunded_cents, currency, updated_at) SELECT ?1, ?3, ?4, ?5, ?6 \
@@ -168,58 +266,101 @@ fn effects(
                      ON CONFLICT (scheme, provider_ref) DO UPDATE SET refunded_cents = MAX(refunded_cents, excluded.refunded_cents), updated_at = excluded.updated_at"
                 ),
                 &[scheme.into(), id.into(), provider_ref.as_str().into(), (*refunded_total_cents).into(), currency.as_str().into(), now.into()],
-            )?,
-            stmt(
+            )?];
+            v.extend(settle(db, scheme, Payments::Intent, provider_ref)?);
+            v
+        }
+        Action::DisputeLost { provider_ref, lost_cents, currency } => {
+            let mut v = vec![stmt(
                 db,
                 &format!(
-                    "UPDATE pledges SET \
-                       status = CASE WHEN MAX(refunded_cents, ?4) >= amount_cents THEN 'refunded' ELSE status END, \
-                       refunded_cents = MAX(refunded_cents, ?4) \
-                     WHERE provider_ref = ?3 AND ever_paid = 1 AND scheme = ?1 AND currency = ?5 AND {RECORDED} = 'applied'"
+                    "INSERT INTO refunds (scheme, provider_ref, refunded_cents, lost_cents, currency, updated_at) SELECT ?1, ?3, 0, ?4, ?5, ?6 \
+                     WHERE {RECORDED} = 'applied' \
+                     ON CONFLICT (scheme, provider_ref) DO UPDATE SET lost_cents = MAX(lost_cents, excluded.lost_cents), updated_at = excluded.updated_at"
                 ),
-                &[scheme.into(), id.into(), provider_ref.as_str().into(), (*refunded_total_cents).into(), currency.as_str().into()],
-            )?,
-        ],
+                &[scheme.into(), id.into(), provider_ref.as_str().into(), (*lost_cents).into(), currency.as_str().into(), now.into()],
+            )?];
+            v.extend(settle(db, scheme, Payments::Intent, provider_ref)?);
+            v
+        }
+        Action::Link { invoice, payment_intent } => {
+            let mut v = vec![
+                stmt(
+                    db,
+                    &format!(
+                        "INSERT INTO invoice_payments (invoice, payment_intent, received_at) SELECT ?3, ?4, ?5 \
+                         WHERE {RECORDED} = 'applied' ON CONFLICT (invoice) DO NOTHING"
+                    ),
+                    &[scheme.into(), id.into(), invoice.as_str().into(), payment_intent.as_str().into(), now.into()],
+                )?,
+                stmt(
+                    db,
+                    "UPDATE payments SET payment_intent = ?3 WHERE scheme = ?1 AND ref = ?2 AND payment_intent IS NULL",
+                    &[scheme.into(), invoice.as_str().into(), payment_intent.as_str().into()],
+                )?,
+            ];
+            v.extend(settle(db, scheme, Payments::Key, invoice)?);
+            v
+        }
+        // Past due until that invoice is paid (a failure reported after its retry succeeded
+        // leaves nothing unpaid).
+        Action::RenewalFailed { pledge_id, invoice } => vec![stmt(
+            db,
+            &format!(
+                "UPDATE pledges SET failed_renewals = failed_renewals + 1, \
+                   unpaid_invoice = CASE WHEN EXISTS (SELECT 1 FROM payments y WHERE y.scheme = ?1 AND y.ref = ?3) THEN unpaid_invoice ELSE ?3 END \
+                 WHERE id = ?4 AND {RECORDED} = 'applied'"
+            ),
+            &[scheme.into(), id.into(), invoice.as_str().into(), pledge_id.as_str().into()],
+        )?],
+        Action::End { pledge_id, subscription } => vec![stmt(
+            db,
+            &format!(
+                "UPDATE pledges SET status = 'cancelled', ended_at = COALESCE(ended_at, ?3), subscription_id = COALESCE(subscription_id, ?4) \
+                 WHERE id = ?5 AND {RECORDED} = 'applied'"
+            ),
+            &[scheme.into(), id.into(), now.into(), subscription.as_str().into(), pledge_id.as_str().into()],
+        )?],
         Action::Flag { .. } | Action::Ignore { .. } => Vec::new(),
     })
 }
 
-/// What the event row stores besides its outcome: only what the ledger needs.
+/// What the event row stores besides its outcome: only what the ledger needs (a pledge, the
+/// reference it concerns, an amount and its currency).
 fn recorded_fields(action: &Action) -> (Option<&str>, Option<&str>, Option<i64>, Option<&str>) {
     match action {
         Action::Pay {
-            pledge_id,
-            amount_cents,
-            currency,
-            provider_ref,
+            pledge_id, payment, ..
+        }
+        | Action::External {
+            id: pledge_id,
+            payment,
+            ..
         } => (
             Some(pledge_id),
-            provider_ref.as_deref(),
-            Some(*amount_cents),
-            Some(currency),
-        ),
-        Action::External {
-            id,
-            amount_cents,
-            currency,
-            provider_ref,
-        } => (
-            Some(id),
-            provider_ref.as_deref(),
-            Some(*amount_cents),
-            Some(currency),
+            Some(&payment.key),
+            Some(payment.amount_cents),
+            Some(&payment.currency),
         ),
         Action::Close { pledge_id, .. } => (Some(pledge_id), None, None, None),
         Action::Refund {
             provider_ref,
-            refunded_total_cents,
+            refunded_total_cents: amount,
             currency,
-        } => (
-            None,
-            Some(provider_ref),
-            Some(*refunded_total_cents),
-            Some(currency),
-        ),
+        }
+        | Action::DisputeLost {
+            provider_ref,
+            lost_cents: amount,
+            currency,
+        } => (None, Some(provider_ref), Some(*amount), Some(currency)),
+        Action::Link { invoice, .. } => (None, Some(invoice), None, None),
+        Action::RenewalFailed { pledge_id, invoice } => {
+            (Some(pledge_id), Some(invoice), None, None)
+        }
+        Action::End {
+            pledge_id,
+            subscription,
+        } => (Some(pledge_id), Some(subscription), None, None),
         Action::Flag {
             pledge_id,
             provider_ref,

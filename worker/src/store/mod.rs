@@ -123,9 +123,10 @@ async fn batch(
     db.batch(stmts).await.map_err(AppError::Storage)
 }
 
-/// The pledges every public figure counts: paid, in the ledger's currency, with no flag, and an
-/// amount and refund that are whole numbers within the largest gift (see
-/// `app::ledger::countable`). Nothing outside these bounds can reach a `SUM`.
-pub const COUNTED: &str = "(ever_paid = 1 AND flag IS NULL AND currency = 'usd' \
+/// The payments every public figure counts (a one-off gift, or one paid month): in the
+/// ledger's currency, with no flag, and an amount and refund that are whole numbers within the
+/// largest gift (see `app::ledger::countable`). Nothing outside these bounds can reach a
+/// `SUM`. Written against `payments`' own columns, unqualified.
+pub const COUNTED: &str = "(flag IS NULL AND currency = 'usd' \
      AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
      AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND 10000000)";

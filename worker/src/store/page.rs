@@ -15,17 +15,22 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 use worker::D1Database;
 
-/// The campaign's numbers: tiers with the net USD designated to each, totals, the latest
-/// supporters (a name only where the donor asked to be shown).
+/// The campaign's numbers: tiers with the net USD designated to each, totals (every paid month
+/// of a monthly gift is a gift, and counts toward its tier again), the active monthly gifts,
+/// the latest supporters (a name only where the donor asked to be shown; a monthly donor once,
+/// at the first payment).
 const CAMPAIGN_FIELDS: &str = "\
     'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
-        'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM pledges p \
-                  WHERE p.designation = t.id AND {COUNTED}), 0))) FROM tiers t), \
-    'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM pledges WHERE {COUNTED}), \
-    'gifts', (SELECT COUNT(*) FROM pledges WHERE {COUNTED}), \
+        'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM payments \
+                  WHERE {COUNTED} AND pledge_id IN (SELECT p.id FROM pledges p WHERE p.designation = t.id)), 0))) FROM tiers t), \
+    'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM payments WHERE {COUNTED}), \
+    'gifts', (SELECT COUNT(*) FROM payments WHERE {COUNTED}), \
+    'monthly', (SELECT COUNT(*) FROM pledges p WHERE p.frequency = 'month' AND p.status = 'active' \
+        AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND {COUNTED})), \
     'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
-        (SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at, rowid AS seq \
-         FROM pledges WHERE {COUNTED} ORDER BY paid_at DESC, rowid DESC LIMIT 5))";
+        (SELECT CASE WHEN p.show_name = 1 THEN p.name END AS name, p.paid_at AS at, p.rowid AS seq \
+         FROM pledges p WHERE p.paid_at IS NOT NULL AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND {COUNTED}) \
+         ORDER BY p.paid_at DESC, p.rowid DESC LIMIT 5))";
 
 /// The campaign's numbers alone, as one statement, built once per isolate.
 fn campaign_statement() -> &'static str {
@@ -52,7 +57,7 @@ fn home_statement() -> &'static str {
 
 /// Raised (USD, net of refunds) and the number of gifts counted, for the admin overview.
 pub(super) fn totals() -> String {
-    format!("SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts FROM pledges WHERE {COUNTED}")
+    format!("SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts FROM payments WHERE {COUNTED}")
 }
 
 /// A comment is public once approved; a held one is visible to its author only (by id, from
