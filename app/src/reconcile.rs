@@ -421,7 +421,11 @@ mod tests {
     fn the_query_asks_for_the_handled_types_since_the_checkpoint() {
         let q = events_query(42, Some("evt_9"));
         assert_eq!(q.iter().filter(|(k, _)| k == "types[]").count(), 11);
-        for monthly in ["invoice.paid", "invoice_payment.paid", "customer.subscription.deleted"] {
+        for monthly in [
+            "invoice.paid",
+            "invoice_payment.paid",
+            "customer.subscription.deleted",
+        ] {
             assert!(q.contains(&("types[]".into(), monthly.into())), "{monthly}");
         }
         assert!(q.contains(&("created[gte]".into(), "42".into())));
