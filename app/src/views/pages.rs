@@ -486,3 +486,122 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
         main,
     )
 }
+
+#[cfg(test)]
+mod monthly {
+    use super::*;
+    use crate::money::Cents;
+
+    fn pledge(frequency: Frequency, status: Status, payments: i64) -> Pledge {
+        Pledge {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            status,
+            amount: Cents(2000),
+            refunded: Cents(0),
+            currency: "usd".into(),
+            tier: None,
+            designation: GENERAL.into(),
+            frequency,
+            payments,
+        }
+    }
+
+    fn page(p: Pledge, stop: bool, sandbox: bool) -> PledgePage {
+        PledgePage {
+            pledge: p,
+            stop,
+            sandbox,
+        }
+    }
+
+    #[test]
+    fn a_one_off_gift_s_page_says_nothing_of_months_or_stopping() {
+        for lang in [Lang::En, Lang::Km] {
+            let html = pledge_thanks(lang, "", pledge(Frequency::Once, Status::Paid, 1));
+            let t = lang.text();
+            for absent in [
+                "pledge-months",
+                "stop-link",
+                "sandbox-renewals",
+                t.pledge_amount_monthly,
+            ] {
+                assert!(!html.contains(absent), "{lang:?}: {absent}");
+            }
+            assert!(html.contains(t.pledge_amount));
+        }
+    }
+
+    #[test]
+    fn a_running_monthly_gift_shows_its_months_and_the_way_to_stop_it() {
+        let html = pledge_thanks(
+            Lang::Km,
+            "",
+            page(pledge(Frequency::Monthly, Status::Active, 3), true, false),
+        );
+        let t = Lang::Km.text();
+        assert!(html.contains("data-months=\"3\"") && html.contains("៣ ខែ"));
+        assert!(html.contains(t.pledge_monthly_keep));
+        assert!(html.contains("href=\"/km/pledges/0123456789abcdef0123456789abcdef/stop\""));
+        assert!(!html.contains("sandbox-renewals"), "only in the sandbox");
+        let sandbox = pledge_thanks(
+            Lang::En,
+            "",
+            page(pledge(Frequency::Monthly, Status::Active, 1), true, true),
+        );
+        assert!(sandbox.contains("id=\"sandbox-renewals\""));
+        assert!(sandbox.contains("value=\"renew\"") && sandbox.contains("value=\"fail\""));
+        assert!(sandbox.contains(Lang::En.text().pledge_months_one));
+        // From a pledge alone: the link while active, none while pending.
+        assert!(
+            pledge_thanks(Lang::En, "", pledge(Frequency::Monthly, Status::Active, 1))
+                .contains("stop-link")
+        );
+        assert!(
+            !pledge_thanks(Lang::En, "", pledge(Frequency::Monthly, Status::Pending, 0))
+                .contains("stop-link")
+        );
+    }
+
+    #[test]
+    fn a_stopped_monthly_gift_says_so_and_offers_nothing_more() {
+        let html = pledge_thanks(
+            Lang::En,
+            "",
+            page(
+                pledge(Frequency::Monthly, Status::Cancelled, 2),
+                false,
+                true,
+            ),
+        );
+        let t = Lang::En.text();
+        assert!(html.contains(t.pledge_stopped) && html.contains(t.pledge_status_cancelled));
+        assert!(html.contains("2 months"));
+        assert!(!html.contains("stop-link") && !html.contains("sandbox-renewals"));
+    }
+
+    #[test]
+    fn the_stop_page_posts_with_its_token_and_language() {
+        let p = pledge(Frequency::Monthly, Status::Active, 1);
+        let html = pledge_stop(Lang::Km, "", &p, "TOKEN.x.y", Problems::default());
+        assert!(html.contains(&format!("action=\"/km/pledges/{}/stop\"", p.id)));
+        assert!(html.contains("name=\"lang\" value=\"km\""));
+        assert!(html.contains("name=\"token\" value=\"TOKEN.x.y\""));
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\""));
+        let mut problems = Problems::default();
+        problems.add("", crate::form::Problem::Token);
+        let refused = pledge_stop(Lang::En, "", &p, "t", problems);
+        assert!(refused.contains(Lang::En.text().error_token));
+        for (why, says) in [
+            (NothingToStop::Once, Lang::En.text().stop_nothing_once),
+            (NothingToStop::Stopped, Lang::En.text().stop_nothing_stopped),
+            (
+                NothingToStop::NotRunning,
+                Lang::En.text().stop_nothing_not_running,
+            ),
+        ] {
+            assert!(pledge_nothing_to_stop(Lang::En, "", &p.id, why).contains(says));
+        }
+        let failed = pledge_stop_failed(Lang::En, "", &p.id);
+        assert!(failed.contains(&format!("href=\"/pledges/{}/stop\"", p.id)));
+    }
+}

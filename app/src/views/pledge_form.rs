@@ -148,3 +148,42 @@ fn HowOften(t: &'static Text, chosen: Frequency) -> impl IntoView {
         </fieldset>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(lang: Lang, form: PledgeForm) -> String {
+        Owner::new().with(|| {
+            view! {
+                <PledgeFormView lang=lang tiers=vec![] state=PledgeFormState { form, ..Default::default() }/>
+            }
+            .to_html()
+        })
+    }
+
+    #[test]
+    fn how_often_is_once_unless_the_donor_chose_every_month() {
+        let checked = |html: &str, f: &str| {
+            html.contains(&format!("id=\"frequency-{f}\" value=\"{f}\" checked"))
+        };
+        for lang in [Lang::En, Lang::Km] {
+            let blank = render(lang, PledgeForm::default());
+            assert!(
+                checked(&blank, "once") && !checked(&blank, "month"),
+                "{lang:?}"
+            );
+            assert!(blank.contains(lang.text().form_frequency_hint));
+            for (sent, want) in [("month", "month"), ("once", "once"), ("weekly", "once")] {
+                let html = render(
+                    lang,
+                    PledgeForm {
+                        frequency: sent.into(),
+                        ..PledgeForm::default()
+                    },
+                );
+                assert!(checked(&html, want), "{lang:?} {sent}");
+            }
+        }
+    }
+}
