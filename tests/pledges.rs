@@ -900,6 +900,22 @@ fn a_monthly_gift_stops_at_stripe_from_its_page_and_only_once() {
         "active"
     );
 
+    // 3b. Stripe ended it already (its last retry failed) and its webhook has not arrived: the
+    // DELETE is refused, the subscription is asked for, and the gift is stopped here too.
+    let (id, session) = pledge(145, "en", "/");
+    fake.pay_subscription(&session, "sub_fake_c");
+    subscription_webhooks(&w, &id, &session, "sub_fake_c", 5000);
+    fake.end_subscription("sub_fake_c");
+    let r = press_stop(&w, "/", &id, "en", 145);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(fake
+        .requests()
+        .contains(&"GET /v1/subscriptions/sub_fake_c".to_string()));
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "cancelled"
+    );
+
     // 4. A checkout never completed made no subscription: nothing to stop.
     let (id, _) = pledge(143, "en", "/");
     let r = press_stop(&w, "/", &id, "en", 143);

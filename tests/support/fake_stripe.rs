@@ -175,6 +175,16 @@ impl FakeStripe {
         }));
     }
 
+    /// Stripe ends subscription `id` itself (after the last failed retry, as the README's
+    /// settings ask), without any webhook reaching the site.
+    pub fn end_subscription(&self, id: &str) {
+        let mut st = self.lock();
+        let Some(sub) = st.subscriptions.iter_mut().find(|s| s["id"] == id) else {
+            panic!("no subscription {id}");
+        };
+        sub["status"] = json!("canceled");
+    }
+
     /// The status of subscription `id` at Stripe (`active`, `canceled`), if it exists.
     pub fn subscription_status(&self, id: &str) -> Option<String> {
         self.lock()
@@ -311,6 +321,13 @@ impl FakeStripe {
             }
             ("DELETE", p) if p.starts_with("/v1/subscriptions/") => {
                 cancel_subscription(&mut st, &p["/v1/subscriptions/".len()..])
+            }
+            ("GET", p) if p.starts_with("/v1/subscriptions/") => {
+                let id = &p["/v1/subscriptions/".len()..];
+                match st.subscriptions.iter().find(|s| s["id"] == id) {
+                    Some(s) => (200, s.clone()),
+                    None => (404, json!({"error": {"code": "resource_missing"}})),
+                }
             }
             _ => (404, json!({"error": {"message": "not faked"}})),
         }

@@ -199,19 +199,27 @@ pub async fn session_subscription(
 }
 
 /// Cancels a monthly gift's subscription at once (`DELETE /v1/subscriptions/{id}`): nothing
-/// more is charged. Stripe then sends `customer.subscription.deleted`.
+/// more is charged. Stripe then sends `customer.subscription.deleted`. A subscription Stripe
+/// had already ended (after its last failed retry, say, before that webhook arrived) is
+/// refused by the DELETE; it is asked for, and counts as stopped when it is.
 pub async fn cancel_subscription(config: &Config, subscription: &str) -> Result<(), CheckoutError> {
     if !is_stripe_id(subscription, "sub_") {
         return Err(CheckoutError::BadId);
     }
-    call(
-        config,
-        Method::Delete,
-        &format!("/v1/subscriptions/{subscription}"),
-        None,
-    )
-    .await
-    .map(drop)
+    let path = format!("/v1/subscriptions/{subscription}");
+    match call(config, Method::Delete, &path, None).await {
+        Ok(_) => Ok(()),
+        Err(CheckoutError::Status(refused)) if (400..500).contains(&refused) => {
+            let body = get(config, &path).await?;
+            let sub: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+            match sub["status"].as_str() {
+                Some("canceled" | "incomplete_expired") => Ok(()),
+                _ => Err(CheckoutError::Status(refused)),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// One call to Stripe's API: the secret key, the pinned version, a timeout; the body of a 2xx
