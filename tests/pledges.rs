@@ -1036,6 +1036,20 @@ fn a_sandbox_monthly_gift_pays_renews_fails_a_renewal_and_stops_with_its_months_
         (Some(4000), Some(1))
     );
 
+    // On any other host than this machine, the sandbox's renewals do not exist.
+    let deployed = [
+        ("Host", "campaign.example"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    for action in ["renew", "fail"] {
+        let body = campaign_tests::encode_form(&[("action", action)]);
+        let r = w.request("POST", &checkout, &deployed, Some(body.as_bytes()));
+        assert_eq!(r.status, 404, "{action} on a deployed host");
+    }
+    let page = w.request("GET", &format!("/pledges/{id}"), &deployed[..1], None);
+    assert!(page.body.contains("id=\"stop-link\"") && !page.body.contains("sandbox-renewals"));
+    assert_eq!(months(), 2);
+
     // A failed renewal: nothing public changes.
     let before = campaign();
     act("fail");
