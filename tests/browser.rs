@@ -80,8 +80,9 @@ fn pages_fit_and_pass_axe() {
          INSERT INTO pledges (id, status, amount_cents, tier, designation, name, show_name, lang, created_at, paid_at) VALUES \
          ('a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 'paid', 5000, 'women-training', 'women-training', 'ចន្ទា', 1, 'km', {d1}, {d1}), \
          ('b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', 'paid', 35000, 'information-year', 'information-year', 'Hidden Donor', 0, 'en', {d0}, {d0}); \
-         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) \
-           SELECT 'stripe', 'pi_' || id, id, amount_cents, currency, paid_at FROM pledges WHERE id IN ('a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2');",
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, payment_intent, paid_at) VALUES \
+         ('stripe', 'pi_seen_a1', 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 5000, 'usd', 'pi_seen_a1', {d1}), \
+         ('stripe', 'pi_seen_b2', 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', 35000, 'usd', 'pi_seen_b2', {d0});",
         d3 = t - 4 * 86400,
         d2 = t - 3 * 86400,
         d1 = t - 2 * 86400,
@@ -267,6 +268,138 @@ fn giving_in_english_and_khmer() {
     }
     own_amount_too_small(&w);
     eprintln!("giving_in_english_and_khmer: {:?}", started.elapsed());
+}
+
+/// A monthly gift, in English and in Khmer: chosen on the form (never preselected), paid in the
+/// sandbox, shown with its months, stopped through its confirmation page, and shown stopped.
+#[test]
+fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
+    let started = Instant::now();
+    let w = Worker::start(&[]);
+    let mut problems = Vec::new();
+    for (n, (lang, prefix, tier)) in [("en", "/", "women-training"), ("km", "/km/", "women-radio")]
+        .into_iter()
+        .enumerate()
+    {
+        let t = copy(lang);
+        let b = browser(390, 844, 221 + n as u32);
+        open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
+        let chosen = "return [document.querySelector('#frequency-once').checked, document.querySelector('#frequency-month').checked]";
+        assert_eq!(
+            b.eval(chosen, json!([])),
+            json!([true, false]),
+            "{lang}: once by default"
+        );
+        b.click(&format!("label[for=tier-{tier}]"));
+        b.click("label[for=frequency-month]");
+        assert_eq!(b.eval(chosen, json!([])), json!([false, true]), "{lang}");
+        let hint = js_string(
+            &b,
+            "return document.querySelector('#frequency-hint').textContent",
+            json!([]),
+        );
+        assert_eq!(hint, word(&t, "form_frequency_hint"), "{lang}");
+        b.click("label[for=eligible]");
+        b.eval(
+            "document.querySelector('#frequency-hint').scrollIntoView(); return true;",
+            json!([]),
+        );
+        b.screenshot(&shot(&format!("monthly-{lang}-1-form.png")));
+        b.click_and_wait("#pledge-form button[type=submit]");
+        assert!(
+            b.url()
+                .starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
+            "{lang}: {}",
+            b.url()
+        );
+        b.click_and_wait("button[value=pay]");
+        let id = b.url().rsplit('/').next().unwrap_or_default().to_string();
+        assert_eq!(b.url(), format!("{}{prefix}pledges/{id}", w.base), "{lang}");
+        let status = b.wait_for(
+            "the monthly gift active",
+            15,
+            "const s = document.querySelector('#pledge-status'); return s && s.dataset.status;",
+            json!([]),
+        );
+        assert_eq!(status, "active", "{lang}");
+        let months = js_string(
+            &b,
+            "return document.querySelector('#pledge-months').textContent",
+            json!([]),
+        );
+        assert_eq!(months, word(&t, "pledge_months_one"), "{lang}");
+        let axe = b.axe_serious();
+        if !axe.is_empty() {
+            problems.push(format!(
+                "{lang} thank-you page, axe:\n  {}",
+                axe.join("\n  ")
+            ));
+        }
+        b.screenshot(&shot(&format!("monthly-{lang}-2-thanks.png")));
+
+        // The stop: a link to a page that asks, whose button stops it.
+        b.click_and_wait("#stop-link");
+        assert_eq!(
+            b.url(),
+            format!("{}{prefix}pledges/{id}/stop", w.base),
+            "{lang}"
+        );
+        let loaded = Instant::now();
+        let title = js_string(
+            &b,
+            "return document.querySelector('h1').textContent",
+            json!([]),
+        );
+        assert_eq!(title, word(&t, "stop_title"), "{lang}");
+        let axe = b.axe_serious();
+        if !axe.is_empty() {
+            problems.push(format!("{lang} stop page, axe:\n  {}", axe.join("\n  ")));
+        }
+        b.screenshot(&shot(&format!("monthly-{lang}-3-stop.png")));
+        let_token_age(loaded);
+        b.click_and_wait("#stop-form button[type=submit]");
+        assert_eq!(b.url(), format!("{}{prefix}pledges/{id}", w.base), "{lang}");
+        let state = b.eval(
+            "return {status: document.querySelector('#pledge-status').dataset.status, \
+               words: document.querySelector('#pledge-status').textContent, \
+               stopped: (document.querySelector('#pledge-stopped') || {}).textContent, \
+               link: !!document.querySelector('#stop-link'), \
+               months: document.querySelector('#pledge-months').textContent};",
+            json!([]),
+        );
+        assert_eq!(state["status"], "cancelled", "{lang}: {state}");
+        assert_eq!(
+            state["words"],
+            word(&t, "pledge_status_cancelled"),
+            "{lang}: {state}"
+        );
+        assert_eq!(
+            state["stopped"],
+            word(&t, "pledge_stopped"),
+            "{lang}: {state}"
+        );
+        assert_eq!(state["link"], false, "{lang}: {state}");
+        assert_eq!(
+            state["months"],
+            word(&t, "pledge_months_one"),
+            "{lang}: the month stays"
+        );
+        b.screenshot(&shot(&format!("monthly-{lang}-4-stopped.png")));
+    }
+    let c = w.get("/api/campaign").json();
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["monthly_supporters"].as_i64()),
+        (Some(10_000), Some(0))
+    );
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
+    eprintln!(
+        "a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer: {:?}",
+        started.elapsed()
+    );
 }
 
 /// An own amount of 3, the eligibility box unticked, comes back with the value kept and both

@@ -492,3 +492,597 @@ fn a_failing_or_silent_provider_gets_a_clear_error_and_the_pledge_stays_pending(
     );
     assert_eq!(w3.sql("SELECT status FROM pledges")[0]["status"], "pending");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Monthly gifts
+
+/// `id="frequency-{f}" value="{f}" checked`: the radio for `f` is the one chosen.
+fn frequency_checked(body: &str, f: &str) -> bool {
+    body.contains(&format!("id=\"frequency-{f}\" value=\"{f}\" checked"))
+}
+
+#[test]
+fn how_often_is_once_unless_chosen_and_a_refused_form_keeps_the_choice() {
+    let w = Worker::shared();
+    for (home, post, lang, n) in [
+        ("/", "/pledges", "en", 130),
+        ("/km/", "/km/pledges", "km", 131),
+    ] {
+        let page = w.get(home);
+        assert!(frequency_checked(&page.body, "once"), "{home}");
+        assert!(
+            !frequency_checked(&page.body, "month"),
+            "{home}: never preselected"
+        );
+        let t = copy(lang);
+        let text = page.text();
+        for key in [
+            "form_frequency",
+            "form_frequency_month",
+            "form_frequency_hint",
+        ] {
+            assert!(text.contains(&word(&t, key)), "{home} lacks {key}");
+        }
+        // A monthly own amount with a mistake comes back monthly, in its language.
+        let r = w.post_pledge(
+            post,
+            &ip(n),
+            &[
+                ("tier", "own"),
+                ("amount", "3"),
+                ("frequency", "month"),
+                ("lang", lang),
+            ],
+        );
+        assert_eq!(r.status, 422, "{post}");
+        assert!(r.body.contains(&format!("<html lang=\"{lang}\"")));
+        assert!(frequency_checked(&r.body, "month"), "{post}: {}", r.body);
+        assert!(!frequency_checked(&r.body, "once"), "{post}");
+        assert!(r.text().contains(&word(&t, "error_amount")), "{post}");
+        // The same maximum as a one-off gift.
+        let r = w.post_pledge(
+            post,
+            &ip(n),
+            &[
+                ("tier", "own"),
+                ("amount", "100001"),
+                ("frequency", "month"),
+                ("lang", lang),
+            ],
+        );
+        assert_eq!(r.status, 422, "{post}");
+        // And a once that was chosen stays once.
+        let r = w.post_pledge(
+            post,
+            &ip(n),
+            &[("tier", "gold"), ("frequency", "once"), ("lang", lang)],
+        );
+        assert_eq!(r.status, 422);
+        assert!(frequency_checked(&r.body, "once") && !frequency_checked(&r.body, "month"));
+    }
+}
+
+#[test]
+fn a_monthly_pledge_is_stored_as_monthly_and_anything_else_gives_once() {
+    let w = Worker::shared();
+    let made = |n: u32, frequency: &str| {
+        let r = w.post_pledge(
+            "/pledges",
+            &ip(n),
+            &[
+                ("tier", "women-radio"),
+                ("frequency", frequency),
+                ("lang", "en"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        pledge_id_from(&location(&r))
+    };
+    let monthly = made(132, "month");
+    let row = &w.sql(&format!(
+        "SELECT frequency, status, amount_cents, subscription_id FROM pledges WHERE id = '{monthly}'"
+    ))[0];
+    assert_eq!(row["frequency"], "month", "{row}");
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["amount_cents"], 5000);
+    assert!(row["subscription_id"].is_null());
+    let api = w.get(&format!("/api/pledges/{monthly}")).json();
+    assert_eq!(
+        (api["frequency"].as_str(), api["payments"].as_i64()),
+        (Some("month"), Some(0))
+    );
+    // The sandbox's checkout says it is every month.
+    let checkout = w.get(&format!("/sandbox/checkout/{monthly}"));
+    assert!(checkout.text().contains(&en("form_frequency_month")));
+    for other in ["weekly", "Month", ""] {
+        let id = made(133, other);
+        let row = &w.sql(&format!("SELECT frequency FROM pledges WHERE id = '{id}'"))[0];
+        assert_eq!(row["frequency"], "once", "{other:?}");
+    }
+}
+
+#[test]
+fn stripe_sessions_of_monthly_gifts_are_subscriptions_with_their_own_metadata() {
+    let fake = fake_stripe(
+        r#"{"id":"cs_test_2","url":"https://checkout.stripe.com/c/pay/cs_test_2"}"#,
+        200,
+        0,
+    );
+    let base = format!("http://127.0.0.1:{}", fake.port);
+    let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &base)]);
+    let r = w.post_pledge(
+        "/pledges",
+        &ip(134),
+        &[
+            ("tier", "own"),
+            ("amount", "25"),
+            ("frequency", "month"),
+            ("email", "monthly@example.org"),
+            ("lang", "en"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(location(&r), "https://checkout.stripe.com/c/pay/cs_test_2");
+    let seen = fake.seen.lock().expect("seen").clone();
+    assert_eq!(seen.len(), 1);
+    let (line, auth, body) = &seen[0];
+    assert!(line.starts_with("POST /v1/checkout/sessions "), "{line}");
+    assert!(
+        line.ends_with(" stripe-version=2026-10-28.endive"),
+        "{line}"
+    );
+    assert_eq!(auth, "Bearer sk_test_fake");
+    let p = decode_form(body);
+    let get = |k: &str| {
+        p.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("missing {k} in {body}"))
+    };
+    let id = get("client_reference_id").to_string();
+    assert_eq!(id.len(), 32);
+    for (k, v) in [
+        ("mode", "subscription"),
+        ("line_items[0][quantity]", "1"),
+        ("line_items[0][price_data][currency]", "usd"),
+        ("line_items[0][price_data][unit_amount]", "2500"),
+        ("line_items[0][price_data][recurring][interval]", "month"),
+        ("submit_type", "donate"),
+        ("metadata[pledge_id]", &id),
+        ("metadata[campaign]", "women-lead-cambodia"),
+        (
+            "metadata[eligibility]",
+            "attested-cambodian-citizen-own-money",
+        ),
+        // Stripe does not copy the session's metadata to the subscription it makes.
+        ("subscription_data[metadata][pledge_id]", &id),
+        (
+            "subscription_data[metadata][campaign]",
+            "women-lead-cambodia",
+        ),
+        (
+            "subscription_data[metadata][eligibility]",
+            "attested-cambodian-citizen-own-money",
+        ),
+        ("customer_email", "monthly@example.org"),
+    ] {
+        assert_eq!(get(k), v, "{k}");
+    }
+    assert!(!get("line_items[0][price_data][product_data][name]").is_empty());
+    assert!(get("success_url").ends_with(&format!("/pledges/{id}")));
+    assert!(get("cancel_url").contains(&format!("/?resume={id}")));
+    // A PaymentIntent's data belongs to payment mode only: Stripe refuses it here.
+    assert!(
+        !p.iter().any(|(k, _)| k.starts_with("payment_intent_data")),
+        "{body}"
+    );
+    let row = &w.sql(&format!(
+        "SELECT frequency, checkout_session_id FROM pledges WHERE id = '{id}'"
+    ))[0];
+    assert_eq!(
+        (
+            row["frequency"].as_str(),
+            row["checkout_session_id"].as_str()
+        ),
+        (Some("month"), Some("cs_test_2"))
+    );
+}
+
+/// The stop page of pledge `id` (`prefix` `/` or `/km/`), served with the clock 5 s behind
+/// so that its token is old enough to be sent at once.
+fn stop_page(w: &Worker, prefix: &str, id: &str) -> Resp {
+    w.request(
+        "GET",
+        &format!("{prefix}pledges/{id}/stop"),
+        &[(campaign_tests::CLOCK, "-5")],
+        None,
+    )
+}
+
+/// Presses "Yes, stop my monthly gift" on a freshly served stop page.
+fn press_stop(w: &Worker, prefix: &str, id: &str, lang: &str, n: u32) -> Resp {
+    let page = stop_page(w, prefix, id);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let token = campaign_tests::tokens(&page.body)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no token on the stop page: {}", page.body));
+    w.post_form(
+        &format!("{prefix}pledges/{id}/stop"),
+        &ip(n),
+        &[("lang", lang), ("token", &token)],
+    )
+}
+
+fn assert_private(r: &Resp, what: &str) {
+    assert_eq!(r.header("Cache-Control"), Some("no-store"), "{what}");
+    assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"), "{what}");
+}
+
+/// What a completed subscription-mode checkout sends: the session, then its first invoice.
+fn subscription_webhooks(w: &Worker, id: &str, session: &str, sub: &str, cents: i64) {
+    let meta = serde_json::json!({"pledge_id": id, "campaign": "women-lead-cambodia"});
+    let completed = serde_json::json!({
+        "id": format!("evt_{session}"), "object": "event", "type": "checkout.session.completed",
+        "livemode": false, "created": campaign_tests::now(),
+        "data": {"object": {"id": session, "object": "checkout.session", "mode": "subscription",
+            "payment_status": "paid", "amount_total": cents, "currency": "usd",
+            "client_reference_id": id, "payment_intent": null, "invoice": format!("in_{sub}_1"),
+            "subscription": sub, "metadata": meta}},
+    });
+    let invoice = serde_json::json!({
+        "id": format!("evt_in_{sub}_1"), "object": "event", "type": "invoice.paid",
+        "livemode": false, "created": campaign_tests::now(),
+        "data": {"object": {"id": format!("in_{sub}_1"), "object": "invoice", "status": "paid",
+            "amount_paid": cents, "currency": "usd", "billing_reason": "subscription_create",
+            "parent": {"type": "subscription_details",
+                       "subscription_details": {"subscription": sub, "metadata": meta}}}},
+    });
+    for event in [completed, invoice] {
+        let r = campaign_tests::signer::send_stripe(w, &event.to_string());
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
+
+#[test]
+fn a_monthly_gift_stops_at_stripe_from_its_page_and_only_once() {
+    use campaign_tests::fake_stripe::FakeStripe;
+    let fake = FakeStripe::start(0, "sk_test_fake");
+    let w = Worker::start(&[("CHECKOUT", "stripe"), ("STRIPE_API_BASE", &fake.base())]);
+    let pledge = |n: u32, lang: &str, prefix: &str| {
+        let r = w.post_pledge(
+            &format!("{prefix}pledges"),
+            &ip(n),
+            &[
+                ("tier", "women-training"),
+                ("frequency", "month"),
+                ("lang", lang),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let rows = w.sql("SELECT id, checkout_session_id FROM pledges ORDER BY rowid DESC LIMIT 1");
+        let id = rows[0]["id"].as_str().unwrap_or_default().to_string();
+        let session = rows[0]["checkout_session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(fake.session_of(&id).as_deref(), Some(session.as_str()));
+        (id, session)
+    };
+
+    // 1. Paid at Stripe, and no webhook yet: the pledge is pending, its subscription unknown
+    // here. Its page offers no stop (nothing it knows of to stop) but the stop page asks
+    // Stripe's session which subscription it made.
+    let (id, session) = pledge(140, "en", "/");
+    fake.pay_subscription(&session, "sub_fake_a");
+    let thanks = w.get(&format!("/pledges/{id}"));
+    assert_private(&thanks, "thank-you page");
+    assert!(thanks.text().contains(&en("pledge_status_pending")));
+    assert!(!thanks.body.contains("id=\"stop-link\""));
+    // A press without a good token stops nothing and asks again.
+    let r = w.post_form(
+        &format!("/pledges/{id}/stop"),
+        &ip(140),
+        &[("lang", "en"), ("token", "x")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.text().contains(&en("error_token")));
+    assert_private(&r, "refused stop");
+    assert!(!fake.requests().iter().any(|q| q.starts_with("DELETE")));
+    let page = stop_page(&w, "/", &id);
+    assert_private(&page, "stop page");
+    assert!(page.text().contains(&en("stop_intro")), "{}", page.body);
+    assert!(page
+        .body
+        .contains(&format!("action=\"/pledges/{id}/stop\"")));
+    assert!(page.body.contains("name=\"lang\" value=\"en\""));
+    let r = press_stop(&w, "/", &id, "en", 140);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(location(&r), format!("/pledges/{id}"));
+    let requests = fake.requests();
+    assert!(
+        requests.contains(&format!("GET /v1/checkout/sessions/{session}")),
+        "{requests:?}"
+    );
+    // The fake answers only a call with the secret key and the pinned version.
+    assert!(
+        requests.contains(&"DELETE /v1/subscriptions/sub_fake_a".to_string()),
+        "{requests:?}"
+    );
+    assert_eq!(
+        fake.subscription_status("sub_fake_a").as_deref(),
+        Some("canceled")
+    );
+    let row = &w.sql(&format!(
+        "SELECT status, ended_at FROM pledges WHERE id = '{id}'"
+    ))[0];
+    assert_eq!(row["status"], "cancelled", "{row}");
+    assert!(row["ended_at"].as_i64().is_some(), "{row}");
+    let thanks = w.get(&format!("/pledges/{id}"));
+    let text = thanks.text();
+    assert!(text.contains(&en("pledge_status_cancelled")) && text.contains(&en("pledge_stopped")));
+    assert!(!thanks.body.contains("id=\"stop-link\""));
+    // A second stop does nothing: the page says so, and Stripe is not asked again.
+    let again = stop_page(&w, "/", &id);
+    assert_eq!(again.status, 409);
+    assert!(again.text().contains(&en("stop_nothing_stopped")));
+    assert_private(&again, "nothing to stop");
+    let calls = fake.requests().len();
+    let r = w.post_form(
+        &format!("/pledges/{id}/stop"),
+        &ip(140),
+        &[("lang", "en"), ("token", "x")],
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(fake.requests().len(), calls);
+
+    // 2. In Khmer, active through the webhooks, which name the subscription: its page offers
+    // the stop, and the stop goes straight to the subscription.
+    let (id, session) = pledge(141, "km", "/km/");
+    fake.pay_subscription(&session, "sub_fake_b");
+    subscription_webhooks(&w, &id, &session, "sub_fake_b", 5000);
+    let km = copy("km");
+    let thanks = w.get(&format!("/km/pledges/{id}"));
+    assert!(
+        thanks.body.contains("data-status=\"active\""),
+        "{}",
+        thanks.body
+    );
+    assert!(thanks.body.contains("data-months=\"1\""));
+    assert!(thanks.text().contains(&word(&km, "pledge_months_one")));
+    assert!(thanks
+        .body
+        .contains(&format!("href=\"/km/pledges/{id}/stop\"")));
+    assert_eq!(w.get("/api/campaign").json()["monthly_supporters"], 1);
+    let before = fake.requests().len();
+    let r = press_stop(&w, "/km/", &id, "km", 141);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(location(&r), format!("/km/pledges/{id}"));
+    let asked: Vec<String> = fake.requests().split_off(before);
+    assert_eq!(
+        asked,
+        vec!["DELETE /v1/subscriptions/sub_fake_b".to_string()]
+    );
+    let thanks = w.get(&format!("/km/pledges/{id}"));
+    assert!(thanks
+        .text()
+        .contains(&word(&km, "pledge_status_cancelled")));
+    let c = w.get("/api/campaign").json();
+    assert_eq!(
+        (c["monthly_supporters"].as_i64(), c["raised_cents"].as_i64()),
+        (Some(0), Some(5000))
+    );
+    // Stripe's own word that it is cancelled changes nothing more.
+    let deleted = serde_json::json!({
+        "id": "evt_deleted_b", "object": "event", "type": "customer.subscription.deleted",
+        "livemode": false, "created": campaign_tests::now(),
+        "data": {"object": {"id": "sub_fake_b", "object": "subscription", "status": "canceled",
+            "metadata": {"pledge_id": id, "campaign": "women-lead-cambodia"}}},
+    });
+    let r = campaign_tests::signer::send_stripe(&w, &deleted.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "cancelled"
+    );
+
+    // 3. Stripe refuses (a subscription it does not know): nothing changed, try again.
+    let (id, _) = pledge(142, "en", "/");
+    w.sql(&format!(
+        "UPDATE pledges SET status = 'active', subscription_id = 'sub_unknown' WHERE id = '{id}'"
+    ));
+    let r = press_stop(&w, "/", &id, "en", 142);
+    assert_eq!(r.status, 502, "{}", r.body);
+    assert!(r.text().contains(&en("stop_failed")));
+    assert_private(&r, "failed stop");
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "active"
+    );
+
+    // 3b. Stripe ended it already (its last retry failed) and its webhook has not arrived: the
+    // DELETE is refused, the subscription is asked for, and the gift is stopped here too.
+    let (id, session) = pledge(145, "en", "/");
+    fake.pay_subscription(&session, "sub_fake_c");
+    subscription_webhooks(&w, &id, &session, "sub_fake_c", 5000);
+    fake.end_subscription("sub_fake_c");
+    let r = press_stop(&w, "/", &id, "en", 145);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(fake
+        .requests()
+        .contains(&"GET /v1/subscriptions/sub_fake_c".to_string()));
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "cancelled"
+    );
+
+    // 4. A checkout never completed made no subscription: nothing to stop.
+    let (id, _) = pledge(143, "en", "/");
+    let r = press_stop(&w, "/", &id, "en", 143);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.text().contains(&en("stop_nothing_not_running")));
+    assert_eq!(
+        w.get(&format!("/api/pledges/{id}")).json()["status"],
+        "pending"
+    );
+
+    // 5. A one-off gift has nothing to stop; an id that is not a pledge is not found.
+    let r = w.post_pledge(
+        "/pledges",
+        &ip(144),
+        &[("tier", "women-training"), ("lang", "en")],
+    );
+    assert_eq!(r.status, 303);
+    let once = w.sql("SELECT id FROM pledges ORDER BY rowid DESC LIMIT 1")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let r = stop_page(&w, "/km/", &once);
+    assert_eq!(r.status, 409);
+    assert!(r.text().contains(&word(&km, "stop_nothing_once")));
+    assert_eq!(
+        w.get(&format!("/pledges/{}/stop", "0".repeat(32))).status,
+        404
+    );
+    assert_eq!(w.get("/pledges/not-an-id/stop").status, 404);
+}
+
+#[test]
+fn a_sandbox_monthly_gift_pays_renews_fails_a_renewal_and_stops_with_its_months_counted() {
+    let w = Worker::start(&[]);
+    let r = w.post_pledge(
+        "/pledges",
+        &ip(150),
+        &[
+            ("tier", "own"),
+            ("amount", "20"),
+            ("frequency", "month"),
+            ("show_name", "on"),
+            ("name", "Monthly Dara"),
+            ("lang", "en"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let checkout = location(&r);
+    let id = pledge_id_from(&checkout);
+    let campaign = || w.get("/api/campaign").json();
+    assert_eq!(campaign()["monthly_supporters"], 0);
+    assert!(
+        !w.get("/").body.contains("id=\"monthly-supporters\""),
+        "shown only above zero"
+    );
+    let act = |action: &str| {
+        let r = w.post_form(&checkout, &ip(150), &[("action", action), ("lang", "en")]);
+        assert_eq!(r.status, 303, "{action}: {}", r.body);
+        assert_eq!(location(&r), format!("/pledges/{id}"), "{action}");
+    };
+    let months = || {
+        let page = w.get(&format!("/pledges/{id}"));
+        let at = page
+            .body
+            .find("data-months=\"")
+            .map(|i| i + 13)
+            .unwrap_or_else(|| panic!("no months: {}", page.body));
+        page.body[at..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .parse::<i64>()
+            .unwrap_or(-1)
+    };
+
+    // Pay: the subscription's checkout, its first invoice and its payment.
+    act("pay");
+    let page = w.get(&format!("/pledges/{id}"));
+    assert!(
+        page.body.contains("data-status=\"active\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(months(), 1);
+    let text = page.text();
+    assert!(text.contains(&en("pledge_months_one")) && text.contains(&en("pledge_status_active")));
+    assert!(
+        page.body.contains("id=\"stop-link\"") && page.body.contains("id=\"sandbox-renewals\"")
+    );
+    let c = campaign();
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["monthly_supporters"].as_i64()),
+        (Some(2000), Some(1))
+    );
+    let home = w.get("/");
+    assert!(
+        home.text().contains(&en("progress_monthly_one")),
+        "{}",
+        home.body
+    );
+    let km_home = w.get("/km/");
+    assert!(km_home
+        .text()
+        .contains(&word(&copy("km"), "progress_monthly_one")));
+
+    // Next month: a renewal.
+    act("renew");
+    assert_eq!(months(), 2);
+    assert!(w
+        .get(&format!("/pledges/{id}"))
+        .text()
+        .contains(&fill(&en("pledge_months"), &[("n", "2")])));
+    let km = w.get(&format!("/km/pledges/{id}"));
+    assert!(km.text().contains("២ ខែ"), "Khmer digits: {}", km.body);
+    let c = campaign();
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["monthly_supporters"].as_i64()),
+        (Some(4000), Some(1))
+    );
+
+    // On any other host than this machine, the sandbox's renewals do not exist.
+    let deployed = [
+        ("Host", "campaign.example"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    for action in ["renew", "fail"] {
+        let body = campaign_tests::encode_form(&[("action", action)]);
+        let r = w.request("POST", &checkout, &deployed, Some(body.as_bytes()));
+        assert_eq!(r.status, 404, "{action} on a deployed host");
+    }
+    let page = w.request("GET", &format!("/pledges/{id}"), &deployed[..1], None);
+    assert!(page.body.contains("id=\"stop-link\"") && !page.body.contains("sandbox-renewals"));
+    assert_eq!(months(), 2);
+
+    // A failed renewal: nothing public changes.
+    let before = campaign();
+    act("fail");
+    assert_eq!(campaign(), before);
+    assert_eq!(months(), 2);
+    assert!(w
+        .get(&format!("/pledges/{id}"))
+        .body
+        .contains("data-status=\"active\""));
+
+    // Stop, through the confirmation page: stopped, and the two months stay counted.
+    let r = press_stop(&w, "/", &id, "en", 150);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(location(&r), format!("/pledges/{id}"));
+    let page = w.get(&format!("/pledges/{id}"));
+    assert!(
+        page.body.contains("data-status=\"cancelled\""),
+        "{}",
+        page.body
+    );
+    assert!(page.text().contains(&en("pledge_stopped")));
+    assert!(
+        !page.body.contains("id=\"stop-link\"") && !page.body.contains("id=\"sandbox-renewals\"")
+    );
+    assert_eq!(months(), 2);
+    let c = campaign();
+    assert_eq!(
+        (c["raised_cents"].as_i64(), c["monthly_supporters"].as_i64()),
+        (Some(4000), Some(0))
+    );
+    assert!(!w.get("/").body.contains("id=\"monthly-supporters\""));
+    // A renewal of a stopped gift does nothing; nor does a second stop.
+    act("renew");
+    assert_eq!(campaign()["raised_cents"], 4000);
+    assert_eq!(stop_page(&w, "/", &id).status, 409);
+}

@@ -372,6 +372,38 @@ pub struct Pledge {
     pub payments: i64,
 }
 
+/// Why a pledge's "stop my monthly gift" has nothing to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NothingToStop {
+    /// A one-off gift: nothing repeats.
+    Once,
+    /// A monthly gift already stopped (by its donor, or by the provider after failed renewals).
+    Stopped,
+    /// A monthly gift whose first payment never went through: nothing is charged.
+    NotRunning,
+}
+
+impl Pledge {
+    /// A monthly gift that may still be stopped: pending (its checkout may have made a
+    /// subscription the webhook has not reported yet) or active. Anything else has nothing to
+    /// stop, and says why.
+    pub fn stop(&self) -> Result<(), NothingToStop> {
+        match (self.frequency, self.status) {
+            (Frequency::Once, _) => Err(NothingToStop::Once),
+            (Frequency::Monthly, Status::Pending | Status::Active) => Ok(()),
+            (Frequency::Monthly, Status::Cancelled) => Err(NothingToStop::Stopped),
+            (Frequency::Monthly, _) => Err(NothingToStop::NotRunning),
+        }
+    }
+
+    /// Whether its page offers "stop my monthly gift": while it is active, or pending with a
+    /// subscription the provider already made (`subscription_known`). A pending pledge whose
+    /// checkout was never completed has nothing to stop yet.
+    pub fn offers_stop(&self, subscription_known: bool) -> bool {
+        self.stop().is_ok() && (self.status == Status::Active || subscription_known)
+    }
+}
+
 /// How long after it was made a pending pledge's form can be brought back from the checkout's
 /// "back" link (`/?resume={id}`): long enough to change one's mind at the checkout, short
 /// enough that an old link someone saw shows nothing.
@@ -602,6 +634,77 @@ mod tests {
         }
         let number: Result<Status, _> = serde_json::from_value(serde_json::json!(3));
         assert!(number.is_err());
+    }
+
+    fn pledge(frequency: Frequency, status: Status) -> Pledge {
+        Pledge {
+            id: pledge_id([1; 16]),
+            status,
+            amount: Cents(5000),
+            refunded: Cents(0),
+            currency: "usd".into(),
+            tier: None,
+            designation: GENERAL.into(),
+            frequency,
+            payments: 0,
+        }
+    }
+
+    #[test]
+    fn only_a_running_monthly_gift_can_be_stopped() {
+        for status in Status::ALL {
+            assert_eq!(
+                pledge(Frequency::Once, status).stop(),
+                Err(NothingToStop::Once),
+                "{status:?}"
+            );
+            assert!(!pledge(Frequency::Once, status).offers_stop(true));
+        }
+        let monthly = |s| pledge(Frequency::Monthly, s);
+        assert_eq!(monthly(Status::Active).stop(), Ok(()));
+        assert_eq!(monthly(Status::Pending).stop(), Ok(()));
+        assert_eq!(
+            monthly(Status::Cancelled).stop(),
+            Err(NothingToStop::Stopped)
+        );
+        for s in [Status::Failed, Status::Expired] {
+            assert_eq!(monthly(s).stop(), Err(NothingToStop::NotRunning), "{s:?}");
+        }
+        // The page offers the stop while active, or pending once a subscription exists.
+        assert!(monthly(Status::Active).offers_stop(false));
+        assert!(monthly(Status::Pending).offers_stop(true));
+        assert!(!monthly(Status::Pending).offers_stop(false));
+        assert!(!monthly(Status::Cancelled).offers_stop(true));
+    }
+
+    #[test]
+    fn the_frequency_is_once_unless_exactly_monthly_and_survives_a_resume() {
+        for (sent, want) in [
+            ("", Frequency::Once),
+            ("once", Frequency::Once),
+            ("month", Frequency::Monthly),
+            ("Month", Frequency::Once),
+            ("monthly", Frequency::Once),
+            (" month", Frequency::Once),
+        ] {
+            let mut f = form("women-training", "");
+            f.frequency = sent.into();
+            assert_eq!(
+                f.validate(&tiers()).map(|p| p.frequency),
+                Ok(want),
+                "{sent:?}"
+            );
+        }
+        assert_eq!(PledgeForm::initial(&tiers()).frequency(), Frequency::Once);
+        // The same limits for a monthly amount as for a one-off.
+        let mut f = form(OWN_AMOUNT, "100001");
+        f.frequency = "month".into();
+        assert!(f.validate(&tiers()).is_err());
+        let resumed = PledgeForm::from_stored(StoredPledgeForm {
+            frequency: Frequency::Monthly,
+            ..stored(None, GENERAL)
+        });
+        assert_eq!(resumed.frequency(), Frequency::Monthly);
     }
 
     fn stored(tier: Option<&str>, designation: &str) -> StoredPledgeForm {

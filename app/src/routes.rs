@@ -29,6 +29,10 @@ pub enum Route {
     KmRoot,
     PledgeCreate,
     PledgeThanks,
+    /// `GET /pledges/{id}/stop`: "stop your monthly gift?", for whoever holds its page.
+    PledgeStopPage,
+    /// `POST /pledges/{id}/stop`: stops it at the provider, then here.
+    PledgeStop,
     SandboxPage,
     SandboxAct,
     CommentCreate,
@@ -121,6 +125,18 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Get,
         "/pledges/:id",
         Route::PledgeThanks,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/pledges/:id/stop",
+        Route::PledgeStopPage,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Post,
+        "/pledges/:id/stop",
+        Route::PledgeStop,
         Scope::BothLanguages,
     ),
     (
@@ -243,6 +259,8 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
 pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
     ("/", "/", 200),
     ("/pledges/:id", "/pledges/{pledge}", 200),
+    // The test's pledge is a one-off gift: there is no monthly gift to stop.
+    ("/pledges/:id/stop", "/pledges/{pledge}/stop", 409),
     ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}", 200),
     ("/volunteer/thanks", "/volunteer/thanks", 200),
     ("/privacy", "/privacy", 200),
@@ -339,6 +357,15 @@ mod tests {
             r(Method::Get, "/km/pledges/abc"),
             (Route::PledgeThanks, Lang::Km, vec!["abc"])
         );
+        assert_eq!(
+            r(Method::Get, "/km/pledges/abc/stop"),
+            (Route::PledgeStopPage, Lang::Km, vec!["abc"])
+        );
+        assert_eq!(
+            r(Method::Post, "/pledges/abc/stop"),
+            (Route::PledgeStop, Lang::En, vec!["abc"])
+        );
+        assert_eq!(r(Method::Get, "/pledges/abc/stop/x").0, Route::NotFound);
         assert_eq!(
             r(Method::Post, "/sandbox/checkout/x1"),
             (Route::SandboxAct, Lang::En, vec!["x1"])

@@ -25,6 +25,8 @@ struct State {
     pay_at_once: bool,
     /// When the last thing happened: now, never earlier than before.
     clock: i64,
+    /// Monthly gifts' subscriptions, made by a paid subscription-mode session.
+    subscriptions: Vec<Value>,
 }
 
 /// Now, as Stripe dates what happens (Unix seconds, never going back).
@@ -153,6 +155,45 @@ impl FakeStripe {
         }
     }
 
+    /// The donor completes subscription-mode session `id` at Stripe: the session is paid and
+    /// complete, and subscription `sub` exists, active, with the session's metadata. No event
+    /// is kept (the tests deliver the webhooks they want themselves).
+    pub fn pay_subscription(&self, id: &str, sub: &str) {
+        let mut st = self.lock();
+        let created = tick(&mut st);
+        let Some(session) = st.sessions.iter_mut().find(|s| s["id"] == id) else {
+            panic!("no session {id}");
+        };
+        assert_eq!(session["mode"], "subscription", "{session}");
+        session["payment_status"] = json!("paid");
+        session["status"] = json!("complete");
+        session["subscription"] = json!(sub);
+        let metadata = session["metadata"].clone();
+        st.subscriptions.push(json!({
+            "id": sub, "object": "subscription", "status": "active",
+            "metadata": metadata, "livemode": false, "created": created,
+        }));
+    }
+
+    /// Stripe ends subscription `id` itself (after the last failed retry, as the README's
+    /// settings ask), without any webhook reaching the site.
+    pub fn end_subscription(&self, id: &str) {
+        let mut st = self.lock();
+        let Some(sub) = st.subscriptions.iter_mut().find(|s| s["id"] == id) else {
+            panic!("no subscription {id}");
+        };
+        sub["status"] = json!("canceled");
+    }
+
+    /// The status of subscription `id` at Stripe (`active`, `canceled`), if it exists.
+    pub fn subscription_status(&self, id: &str) -> Option<String> {
+        self.lock()
+            .subscriptions
+            .iter()
+            .find(|s| s["id"] == id)
+            .and_then(|s| s["status"].as_str().map(str::to_string))
+    }
+
     fn serve(&self, stream: TcpStream) {
         let mut reader = BufReader::new(stream.try_clone().expect("clone"));
         let mut first = String::new();
@@ -221,6 +262,7 @@ impl FakeStripe {
                     "client_reference_id": field("client_reference_id"),
                     "amount_total": field("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok()),
                     "currency": "usd", "payment_status": "unpaid", "status": "open", "payment_intent": null,
+                    "mode": field("mode"), "subscription": null,
                     "metadata": {"campaign": field("metadata[campaign]"), "pledge_id": field("metadata[pledge_id]")},
                     "livemode": false, "created": created,
                 });
@@ -277,9 +319,42 @@ impl FakeStripe {
                     None => (404, json!({"error": {"message": "no such session"}})),
                 }
             }
+            ("DELETE", p) if p.starts_with("/v1/subscriptions/") => {
+                cancel_subscription(&mut st, &p["/v1/subscriptions/".len()..])
+            }
+            ("GET", p) if p.starts_with("/v1/subscriptions/") => {
+                let id = &p["/v1/subscriptions/".len()..];
+                match st.subscriptions.iter().find(|s| s["id"] == id) {
+                    Some(s) => (200, s.clone()),
+                    None => (404, json!({"error": {"code": "resource_missing"}})),
+                }
+            }
             _ => (404, json!({"error": {"message": "not faked"}})),
         }
     }
+}
+
+/// `DELETE /v1/subscriptions/{id}`: cancelled at once, and `customer.subscription.deleted`
+/// happens, as at Stripe. One already cancelled, or unknown, is refused.
+fn cancel_subscription(st: &mut State, id: &str) -> (u16, Value) {
+    let clock = tick(st);
+    let Some(sub) = st.subscriptions.iter_mut().find(|s| s["id"] == id) else {
+        return (
+            404,
+            json!({"error": {"code": "resource_missing", "message": format!("No such subscription: '{id}'")}}),
+        );
+    };
+    if sub["status"] == "canceled" {
+        return (
+            400,
+            json!({"error": {"message": "This subscription is already canceled."}}),
+        );
+    }
+    sub["status"] = json!("canceled");
+    sub["canceled_at"] = json!(clock);
+    let object = sub.clone();
+    push_event(st, "customer.subscription.deleted", object.clone(), clock);
+    (200, object)
 }
 
 fn push_event(st: &mut State, kind: &str, object: Value, created: i64) {

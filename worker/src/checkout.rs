@@ -1,6 +1,7 @@
-//! Stripe's API: one form-encoded POST that creates a Checkout Session for a pending pledge,
-//! and the GETs the reconciliation makes (events, sessions), every call with the secret key
-//! and one pinned API version.
+//! Stripe's API: one form-encoded POST that creates a Checkout Session for a pending pledge
+//! (a payment, or for a monthly gift a subscription), the DELETE that stops a monthly gift's
+//! subscription, and the GETs the reconciliation and the stop make (events, sessions), every
+//! call with the secret key and one pinned API version.
 //!
 //! Stripe's API is called directly (`{STRIPE_API_BASE}/v1/...`), not through an SDK: a handful
 //! of requests does not earn a dependency in the wasm. The base is `https://api.stripe.com`;
@@ -9,7 +10,7 @@
 
 use crate::site::{Config, Site};
 use app::i18n::Lang;
-use app::pledge::NewPledge;
+use app::pledge::{Frequency, NewPledge};
 use std::fmt;
 use std::time::Duration;
 use worker::{Headers, Method, Request, RequestInit};
@@ -30,6 +31,8 @@ pub enum CheckoutError {
     NoUrl,
     /// `STRIPE_API_BASE` points somewhere other than Stripe or this machine: never called.
     RefusedBase,
+    /// An id (stored, or in Stripe's answer) that is not one of Stripe's: never put in a URL.
+    BadId,
 }
 
 impl fmt::Display for CheckoutError {
@@ -42,6 +45,7 @@ impl fmt::Display for CheckoutError {
             CheckoutError::RefusedBase => {
                 f.write_str("STRIPE_API_BASE is neither Stripe nor a loopback address")
             }
+            CheckoutError::BadId => f.write_str("an id that is not Stripe's"),
         }
     }
 }
@@ -50,7 +54,10 @@ impl fmt::Display for CheckoutError {
 /// confirmed being a Cambodian citizen giving their own money.
 pub const ELIGIBILITY: &str = "attested-cambodian-citizen-own-money";
 
-/// The session's form fields, in Stripe's bracket notation.
+/// The session's form fields, in Stripe's bracket notation. A one-off gift is a payment; a
+/// monthly one a subscription of the same amount every month, whose own metadata names the
+/// pledge (Stripe does not copy a session's metadata to the subscription it makes, and the
+/// invoices of later months know only the subscription's).
 pub fn session_fields(
     origin: &str,
     lang: Lang,
@@ -64,43 +71,50 @@ pub fn session_fields(
         .as_deref()
         .and_then(|tier| t.tier(tier))
         .map_or(t.site_name, |c| c.name);
+    let monthly = pledge.frequency == Frequency::Monthly;
+    let field = |k: &str, v: &str| (k.to_string(), v.to_string());
     let mut fields: Vec<(String, String)> = vec![
-        ("mode".into(), "payment".into()),
-        ("line_items[0][quantity]".into(), "1".into()),
-        ("line_items[0][price_data][currency]".into(), "usd".into()),
-        (
-            "line_items[0][price_data][unit_amount]".into(),
-            pledge.amount.0.to_string(),
+        field("mode", if monthly { "subscription" } else { "payment" }),
+        field("line_items[0][quantity]", "1"),
+        field("line_items[0][price_data][currency]", "usd"),
+        field(
+            "line_items[0][price_data][unit_amount]",
+            &pledge.amount.0.to_string(),
         ),
-        (
-            "line_items[0][price_data][product_data][name]".into(),
-            product.to_string(),
-        ),
-        ("client_reference_id".into(), id.to_string()),
-        ("metadata[pledge_id]".into(), id.to_string()),
-        ("metadata[campaign]".into(), campaign_id.to_string()),
+        field("line_items[0][price_data][product_data][name]", product),
+        field("client_reference_id", id),
+        field("metadata[pledge_id]", id),
+        field("metadata[campaign]", campaign_id),
         // The donor ticked the eligibility box (a pledge exists only once they did), so the
         // record at Stripe says so as well as ours.
-        ("metadata[eligibility]".into(), ELIGIBILITY.into()),
-        (
-            "payment_intent_data[metadata][pledge_id]".into(),
-            id.to_string(),
-        ),
-        (
-            "payment_intent_data[metadata][eligibility]".into(),
-            ELIGIBILITY.into(),
-        ),
-        (
-            "success_url".into(),
-            format!("{origin}{}", lang.href(&format!("/pledges/{id}"))),
-        ),
-        (
-            "cancel_url".into(),
-            format!("{origin}{}?resume={id}#give", lang.href("/")),
-        ),
+        field("metadata[eligibility]", ELIGIBILITY),
     ];
+    if monthly {
+        fields.extend([
+            field("line_items[0][price_data][recurring][interval]", "month"),
+            field("submit_type", "donate"),
+            field("subscription_data[metadata][pledge_id]", id),
+            field("subscription_data[metadata][campaign]", campaign_id),
+            field("subscription_data[metadata][eligibility]", ELIGIBILITY),
+        ]);
+    } else {
+        fields.extend([
+            field("payment_intent_data[metadata][pledge_id]", id),
+            field("payment_intent_data[metadata][eligibility]", ELIGIBILITY),
+        ]);
+    }
+    fields.extend([
+        field(
+            "success_url",
+            &format!("{origin}{}", lang.href(&format!("/pledges/{id}"))),
+        ),
+        field(
+            "cancel_url",
+            &format!("{origin}{}?resume={id}#give", lang.href("/")),
+        ),
+    ]);
     if let Some(email) = &pledge.email {
-        fields.push(("customer_email".into(), email.clone()));
+        fields.push(field("customer_email", email));
     }
     fields
 }
@@ -151,6 +165,61 @@ pub async fn stripe_session(
 /// the body of a 2xx answer (the reconciliation's events and sessions).
 pub async fn get(config: &Config, path_and_query: &str) -> Result<Vec<u8>, CheckoutError> {
     call(config, Method::Get, path_and_query, None).await
+}
+
+/// Whether `s` looks like one of Stripe's ids of this kind (`sub_…`, `cs_…`): it goes into a
+/// URL path, so nothing but the id's own characters may.
+fn is_stripe_id(s: &str, prefix: &str) -> bool {
+    s.len() > prefix.len()
+        && s.len() <= app::webhook::MAX_ID_LEN
+        && s.starts_with(prefix)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The Subscription a monthly gift's Checkout Session made, if it made one yet (`None`: the
+/// donor never completed the checkout). For a pledge whose subscription no webhook has named.
+pub async fn session_subscription(
+    config: &Config,
+    session_id: &str,
+) -> Result<Option<String>, CheckoutError> {
+    if !is_stripe_id(session_id, "cs_") {
+        return Err(CheckoutError::BadId);
+    }
+    let body = get(config, &format!("/v1/checkout/sessions/{session_id}")).await?;
+    let session: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+    // An id, or the object itself when a request expands it.
+    let sub = &session["subscription"];
+    let id = sub.as_str().or_else(|| sub["id"].as_str());
+    match id {
+        None => Ok(None),
+        Some(id) if is_stripe_id(id, "sub_") => Ok(Some(id.to_string())),
+        Some(_) => Err(CheckoutError::BadId),
+    }
+}
+
+/// Cancels a monthly gift's subscription at once (`DELETE /v1/subscriptions/{id}`): nothing
+/// more is charged. Stripe then sends `customer.subscription.deleted`. A subscription Stripe
+/// had already ended (after its last failed retry, say, before that webhook arrived) is
+/// refused by the DELETE; it is asked for, and counts as stopped when it is.
+pub async fn cancel_subscription(config: &Config, subscription: &str) -> Result<(), CheckoutError> {
+    if !is_stripe_id(subscription, "sub_") {
+        return Err(CheckoutError::BadId);
+    }
+    let path = format!("/v1/subscriptions/{subscription}");
+    match call(config, Method::Delete, &path, None).await {
+        Ok(_) => Ok(()),
+        Err(CheckoutError::Status(refused)) if (400..500).contains(&refused) => {
+            let body = get(config, &path).await?;
+            let sub: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
+            match sub["status"].as_str() {
+                Some("canceled" | "incomplete_expired") => Ok(()),
+                _ => Err(CheckoutError::Status(refused)),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// One call to Stripe's API: the secret key, the pinned version, a timeout; the body of a 2xx

@@ -108,6 +108,8 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::KmRoot => pages::km_root(),
         Route::PledgeCreate => pledges::create(req, site).await,
         Route::PledgeThanks => pledges::thanks(site, param).await,
+        Route::PledgeStopPage => pledges::stop_page(site, param).await,
+        Route::PledgeStop => pledges::stop(req, site, param).await,
         Route::SandboxPage => sandbox::page(site, param).await,
         Route::SandboxAct => sandbox::act(req, site, param).await,
         Route::CommentCreate => comments::create(req, site).await,

@@ -96,6 +96,15 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
         1 => t.progress_gifts_one.to_string(),
         n => fill(t.progress_gifts, &[("n", &lang.number(n))]),
     };
+    // Shown once someone gives every month: "0 monthly donors" would say nothing a new
+    // campaign wants said.
+    let monthly = (campaign.monthly > 0).then(|| {
+        let says = match campaign.monthly {
+            1 => t.progress_monthly_one.to_string(),
+            n => fill(t.progress_monthly, &[("n", &lang.number(n))]),
+        };
+        view! { <p id="monthly-supporters">{says}</p> }
+    });
     let counters = campaign
         .tiers
         .iter()
@@ -124,6 +133,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
             <progress max="100" value=percent.to_string() aria-label=t.progress_label>{lang.digits(&format!("{percent}%"))}</progress>
             <p><strong>{raised}</strong></p>
             <p>{gifts}</p>
+            {monthly}
             <h3>{t.progress_impact_heading}</h3>
             <ul class="stats">{counters}</ul>
             <h3>{t.progress_supporters_heading}</h3>

@@ -16,7 +16,8 @@ pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
     checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
-    not_found, pledge_thanks, privacy, sandbox_checkout, volunteer_thanks, OwnComment,
+    not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks, privacy,
+    sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
 pub use pledge_form::PledgeFormState;
 

@@ -1,11 +1,12 @@
-//! The small pages: not found, errors, a pledge's thank-you page, the sandbox checkout, the
-//! privacy page.
+//! The small pages: not found, errors, a pledge's thank-you page, stopping a monthly gift, the
+//! sandbox checkout, the privacy page.
 
-use super::{document, LangField, PageMeta};
+use super::{document, ErrorSummary, LangField, PageMeta};
 
-use crate::content::{fill, paragraphs};
+use crate::content::{fill, paragraphs, Text};
+use crate::form::Problems;
 use crate::i18n::Lang;
-use crate::pledge::{Pledge, Status, GENERAL};
+use crate::pledge::{Frequency, NothingToStop, Pledge, Status, GENERAL};
 use crate::retention::Periods;
 use leptos::prelude::*;
 
@@ -136,12 +137,86 @@ fn goes_to(lang: Lang, designation: &str) -> &'static str {
     }
 }
 
-/// `GET /pledges/{id}`: the thank-you page.
-pub fn pledge_thanks(lang: Lang, origin: &str, pledge: Pledge) -> String {
+/// A pledge's own page, with what it may offer beside the pledge itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PledgePage {
+    pub pledge: Pledge,
+    /// "Stop my monthly gift" ([`Pledge::offers_stop`]).
+    pub stop: bool,
+    /// The local sandbox's buttons for what the provider does in the months that follow (a
+    /// renewal, a failed one); only with `CHECKOUT=sandbox` on a loopback host.
+    pub sandbox: bool,
+}
+
+/// A pledge's page with nothing more known of it than the pledge: the stop link while it is
+/// active, no sandbox buttons.
+impl From<Pledge> for PledgePage {
+    fn from(pledge: Pledge) -> PledgePage {
+        let stop = pledge.offers_stop(false);
+        PledgePage {
+            pledge,
+            stop,
+            sandbox: false,
+        }
+    }
+}
+
+/// A count of months, in words: "1 month", "3 months", "៣ ខែ".
+fn months(lang: Lang, n: i64) -> String {
     let t = lang.text();
-    let path = format!("/pledges/{}", pledge.id);
+    match n {
+        1 => t.pledge_months_one.to_string(),
+        n => fill(t.pledge_months, &[("n", &lang.number(n))]),
+    }
+}
+
+/// The facts of a pledge, as its page and the stop page list them: the amount (each month's,
+/// for a monthly gift), where it goes, and for a monthly gift how often and the months given.
+fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
+    let t: &'static Text = lang.text();
+    let monthly = pledge.frequency == Frequency::Monthly;
+    let amount_label = if monthly {
+        t.pledge_amount_monthly
+    } else {
+        t.pledge_amount
+    };
+    let monthly_facts = monthly.then(|| {
+        view! {
+            <dt>{t.pledge_frequency}</dt>
+            <dd>{t.form_frequency_month}</dd>
+            <dt>{t.pledge_months_paid}</dt>
+            <dd id="pledge-months" data-months=pledge.payments.to_string()>{months(lang, pledge.payments)}</dd>
+        }
+    });
+    view! {
+        <dt>{amount_label}</dt>
+        <dd>{pledge.amount.to_string()}</dd>
+        <dt>{t.pledge_goes_to}</dt>
+        <dd>{goes_to(lang, &pledge.designation)}</dd>
+        {monthly_facts}
+    }
+}
+
+fn pledge_path(id: &str) -> String {
+    format!("/pledges/{id}")
+}
+
+fn stop_path(id: &str) -> String {
+    format!("/pledges/{id}/stop")
+}
+
+/// `GET /pledges/{id}`: the thank-you page. For a monthly gift: the months given so far and,
+/// while it runs, the way to stop it; once stopped, that nothing more is charged.
+pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> String {
+    let PledgePage {
+        pledge,
+        stop,
+        sandbox,
+    } = page.into();
+    let t = lang.text();
+    let path = pledge_path(&pledge.id);
     let status_class = match pledge.status {
-        Status::Paid => "status-paid",
+        Status::Paid | Status::Active => "status-paid",
         Status::Pending => "status-pending",
         _ => "",
     };
@@ -151,18 +226,41 @@ pub fn pledge_thanks(lang: Lang, origin: &str, pledge: Pledge) -> String {
             <dd>{c.impact}</dd>
         }
     });
+    let monthly = pledge.frequency == Frequency::Monthly;
+    let stopped = (monthly && pledge.status == Status::Cancelled)
+        .then(|| view! { <p class="notice" id="pledge-stopped">{t.pledge_stopped}</p> });
+    let stop_section = stop.then(|| {
+        view! {
+            <section aria-labelledby="monthly-heading" id="monthly">
+                <h2 id="monthly-heading">{t.pledge_monthly_heading}</h2>
+                <p>{t.pledge_monthly_keep}</p>
+                <p><a class="button secondary" id="stop-link" href=lang.href(&stop_path(&pledge.id))>{t.pledge_stop_link}</a></p>
+            </section>
+        }
+    });
+    let renewals = (sandbox && monthly && pledge.status == Status::Active).then(|| {
+        view! {
+            <form method="post" action=lang.href(&format!("/sandbox/checkout/{}", pledge.id)) class="card" id="sandbox-renewals">
+                <p class="notice">{t.sandbox_renewals}</p>
+                <LangField lang=lang/>
+                <button type="submit" name="action" value="renew">{t.sandbox_renew}</button>
+                " "
+                <button type="submit" name="action" value="fail" class="secondary">{t.sandbox_fail}</button>
+            </form>
+        }
+    });
     let share = format!("{origin}{}", lang.href("/"));
     let main = view! {
         <h1>{t.pledge_heading}</h1>
         <dl class="facts">
-            <dt>{t.pledge_amount}</dt>
-            <dd>{pledge.amount.to_string()}</dd>
-            <dt>{t.pledge_goes_to}</dt>
-            <dd>{goes_to(lang, &pledge.designation)}</dd>
+            {pledge_facts(lang, &pledge)}
             <dt>{t.pledge_status}</dt>
             <dd class=status_class id="pledge-status" data-status=pledge.status.as_str()>{pledge.status.words(t)}</dd>
             {does}
         </dl>
+        {stopped}
+        {stop_section}
+        {renewals}
         <section aria-labelledby="share-heading">
             <h2 id="share-heading">{t.pledge_share}</h2>
             <p>{t.pledge_share_text}</p>
@@ -182,6 +280,94 @@ pub fn pledge_thanks(lang: Lang, origin: &str, pledge: Pledge) -> String {
     )
 }
 
+/// `GET /pledges/{id}/stop`: "stop your monthly gift?", what stopping does, and the two ways
+/// on. The button posts (with its form token); nothing is stopped by following a link.
+/// `problems`: why the last press was refused (an expired or reused token).
+pub fn pledge_stop(
+    lang: Lang,
+    origin: &str,
+    pledge: &Pledge,
+    token: &str,
+    problems: Problems,
+) -> String {
+    let t = lang.text();
+    let path = stop_path(&pledge.id);
+    let keep = lang.href(&pledge_path(&pledge.id));
+    let token = token.to_string();
+    let main = view! {
+        <h1>{t.stop_title}</h1>
+        <ErrorSummary t=t problems=problems/>
+        <p>{t.stop_intro}</p>
+        <dl class="facts">{pledge_facts(lang, pledge)}</dl>
+        <form method="post" action=lang.href(&path) id="stop-form">
+            <LangField lang=lang/>
+            <input type="hidden" name="token" value=token/>
+            <button type="submit">{t.stop_confirm}</button>
+            " "
+            <a href=keep>{t.stop_keep}</a>
+        </form>
+    };
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: &path,
+            title: t.stop_title.to_string(),
+            index: false,
+        },
+        main,
+    )
+}
+
+/// A title, a sentence, and the ways on from a pledge's stop page: back to the pledge's page,
+/// and `again` (try the stop again) when it failed.
+fn stop_notice(
+    lang: Lang,
+    origin: &str,
+    id: &str,
+    title: &'static str,
+    says: &'static str,
+    again: bool,
+) -> String {
+    let t = lang.text();
+    let path = stop_path(id);
+    let again = again.then(|| {
+        view! { <a class="button" href=lang.href(&path)>{t.stop_try_again}</a>" " }
+    });
+    let main = view! {
+        <h1>{title}</h1>
+        <p id="stop-says">{says}</p>
+        <p>{again}<a class="button secondary" href=lang.href(&pledge_path(id))>{t.stop_back}</a></p>
+    };
+    document(
+        PageMeta {
+            lang,
+            origin,
+            path: &path,
+            title: title.to_string(),
+            index: false,
+        },
+        main,
+    )
+}
+
+/// A stop asked of a pledge that has nothing to stop, and why.
+pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingToStop) -> String {
+    let t = lang.text();
+    let says = match why {
+        NothingToStop::Once => t.stop_nothing_once,
+        NothingToStop::Stopped => t.stop_nothing_stopped,
+        NothingToStop::NotRunning => t.stop_nothing_not_running,
+    };
+    stop_notice(lang, origin, id, t.stop_nothing_title, says, false)
+}
+
+/// The provider did not stop the subscription: nothing changed, try again.
+pub fn pledge_stop_failed(lang: Lang, origin: &str, id: &str) -> String {
+    let t = lang.text();
+    stop_notice(lang, origin, id, t.stop_failed_title, t.stop_failed, true)
+}
+
 /// The local sandbox's stand-in for the provider's checkout page.
 pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
     let t = lang.text();
@@ -190,12 +376,7 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
     let main = view! {
         <h1>{t.sandbox_heading}</h1>
         <p class="notice">{t.sandbox_intro}</p>
-        <dl class="facts">
-            <dt>{t.pledge_amount}</dt>
-            <dd>{pledge.amount.to_string()}</dd>
-            <dt>{t.pledge_goes_to}</dt>
-            <dd>{goes_to(lang, &pledge.designation)}</dd>
-        </dl>
+        <dl class="facts">{pledge_facts(lang, &pledge)}</dl>
         <form method="post" action=action class="card">
             <LangField lang=lang/>
             <button type="submit" name="action" value="pay">{t.sandbox_pay}</button>
@@ -304,4 +485,123 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
         },
         main,
     )
+}
+
+#[cfg(test)]
+mod monthly {
+    use super::*;
+    use crate::money::Cents;
+
+    fn pledge(frequency: Frequency, status: Status, payments: i64) -> Pledge {
+        Pledge {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            status,
+            amount: Cents(2000),
+            refunded: Cents(0),
+            currency: "usd".into(),
+            tier: None,
+            designation: GENERAL.into(),
+            frequency,
+            payments,
+        }
+    }
+
+    fn page(p: Pledge, stop: bool, sandbox: bool) -> PledgePage {
+        PledgePage {
+            pledge: p,
+            stop,
+            sandbox,
+        }
+    }
+
+    #[test]
+    fn a_one_off_gift_s_page_says_nothing_of_months_or_stopping() {
+        for lang in [Lang::En, Lang::Km] {
+            let html = pledge_thanks(lang, "", pledge(Frequency::Once, Status::Paid, 1));
+            let t = lang.text();
+            for absent in [
+                "pledge-months",
+                "stop-link",
+                "sandbox-renewals",
+                t.pledge_amount_monthly,
+            ] {
+                assert!(!html.contains(absent), "{lang:?}: {absent}");
+            }
+            assert!(html.contains(t.pledge_amount));
+        }
+    }
+
+    #[test]
+    fn a_running_monthly_gift_shows_its_months_and_the_way_to_stop_it() {
+        let html = pledge_thanks(
+            Lang::Km,
+            "",
+            page(pledge(Frequency::Monthly, Status::Active, 3), true, false),
+        );
+        let t = Lang::Km.text();
+        assert!(html.contains("data-months=\"3\"") && html.contains("៣ ខែ"));
+        assert!(html.contains(t.pledge_monthly_keep));
+        assert!(html.contains("href=\"/km/pledges/0123456789abcdef0123456789abcdef/stop\""));
+        assert!(!html.contains("sandbox-renewals"), "only in the sandbox");
+        let sandbox = pledge_thanks(
+            Lang::En,
+            "",
+            page(pledge(Frequency::Monthly, Status::Active, 1), true, true),
+        );
+        assert!(sandbox.contains("id=\"sandbox-renewals\""));
+        assert!(sandbox.contains("value=\"renew\"") && sandbox.contains("value=\"fail\""));
+        assert!(sandbox.contains(Lang::En.text().pledge_months_one));
+        // From a pledge alone: the link while active, none while pending.
+        assert!(
+            pledge_thanks(Lang::En, "", pledge(Frequency::Monthly, Status::Active, 1))
+                .contains("stop-link")
+        );
+        assert!(
+            !pledge_thanks(Lang::En, "", pledge(Frequency::Monthly, Status::Pending, 0))
+                .contains("stop-link")
+        );
+    }
+
+    #[test]
+    fn a_stopped_monthly_gift_says_so_and_offers_nothing_more() {
+        let html = pledge_thanks(
+            Lang::En,
+            "",
+            page(
+                pledge(Frequency::Monthly, Status::Cancelled, 2),
+                false,
+                true,
+            ),
+        );
+        let t = Lang::En.text();
+        assert!(html.contains(t.pledge_stopped) && html.contains(t.pledge_status_cancelled));
+        assert!(html.contains("2 months"));
+        assert!(!html.contains("stop-link") && !html.contains("sandbox-renewals"));
+    }
+
+    #[test]
+    fn the_stop_page_posts_with_its_token_and_language() {
+        let p = pledge(Frequency::Monthly, Status::Active, 1);
+        let html = pledge_stop(Lang::Km, "", &p, "TOKEN.x.y", Problems::default());
+        assert!(html.contains(&format!("action=\"/km/pledges/{}/stop\"", p.id)));
+        assert!(html.contains("name=\"lang\" value=\"km\""));
+        assert!(html.contains("name=\"token\" value=\"TOKEN.x.y\""));
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\""));
+        let mut problems = Problems::default();
+        problems.add("", crate::form::Problem::Token);
+        let refused = pledge_stop(Lang::En, "", &p, "t", problems);
+        assert!(refused.contains(Lang::En.text().error_token));
+        for (why, says) in [
+            (NothingToStop::Once, Lang::En.text().stop_nothing_once),
+            (NothingToStop::Stopped, Lang::En.text().stop_nothing_stopped),
+            (
+                NothingToStop::NotRunning,
+                Lang::En.text().stop_nothing_not_running,
+            ),
+        ] {
+            assert!(pledge_nothing_to_stop(Lang::En, "", &p.id, why).contains(says));
+        }
+        let failed = pledge_stop_failed(Lang::En, "", &p.id);
+        assert!(failed.contains(&format!("href=\"/pledges/{}/stop\"", p.id)));
+    }
 }

@@ -1,4 +1,5 @@
-//! The pledge form: a tier or an own amount, where it should go, and the donor's choices.
+//! The pledge form: a tier or an own amount, how often, where it should go, and the donor's
+//! choices.
 
 use super::{
     described_by, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
@@ -9,7 +10,8 @@ use crate::content::Text;
 use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::pledge::{
-    PledgeForm, ELIGIBLE_FIELD, GENERAL, NAME_MAX, NOTE_MAX, OWN_AMOUNT, SAME_AS_TIER,
+    Frequency, PledgeForm, ELIGIBLE_FIELD, FREQUENCY_FIELD, GENERAL, NAME_MAX, NOTE_MAX,
+    OWN_AMOUNT, SAME_AS_TIER,
 };
 use leptos::prelude::*;
 
@@ -73,6 +75,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <input type="text" inputmode="numeric" name="amount" id="amount" value=form.amount.clone()
                     autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by(&problems, "amount")/>
             </fieldset>
+            <HowOften t=t chosen=form.frequency()/>
             <label for="designation">{t.form_designation}</label>
             <FieldError t=t problems=problems.clone() field="designation"/>
             <select name="designation" id="designation">
@@ -114,5 +117,73 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 .then(|| view! { <p class="hint" id="checkout-language">{t.form_checkout_language}</p> })}
             <button type="submit">{t.form_submit}</button>
         </form>
+    }
+}
+
+/// Once or every month, for a tier or an own amount: once unless the donor chose otherwise
+/// (never preselected), and what a monthly gift means, said before they choose it.
+#[component]
+fn HowOften(t: &'static Text, chosen: Frequency) -> impl IntoView {
+    let choices = [
+        (Frequency::Once, t.form_frequency_once),
+        (Frequency::Monthly, t.form_frequency_month),
+    ]
+    .into_iter()
+    .map(|(f, label)| {
+        let id = format!("frequency-{}", f.as_str());
+        view! {
+            <div class="choice">
+                <input type="radio" name=FREQUENCY_FIELD id=id.clone() value=f.as_str() checked=chosen == f
+                    aria-describedby="frequency-hint"/>
+                <label for=id>{label}</label>
+            </div>
+        }
+    })
+    .collect_view();
+    view! {
+        <fieldset>
+            <legend>{t.form_frequency}</legend>
+            {choices}
+            <p class="hint" id="frequency-hint">{t.form_frequency_hint}</p>
+        </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(lang: Lang, form: PledgeForm) -> String {
+        Owner::new().with(|| {
+            view! {
+                <PledgeFormView lang=lang tiers=vec![] state=PledgeFormState { form, ..Default::default() }/>
+            }
+            .to_html()
+        })
+    }
+
+    #[test]
+    fn how_often_is_once_unless_the_donor_chose_every_month() {
+        let checked = |html: &str, f: &str| {
+            html.contains(&format!("id=\"frequency-{f}\" value=\"{f}\" checked"))
+        };
+        for lang in [Lang::En, Lang::Km] {
+            let blank = render(lang, PledgeForm::default());
+            assert!(
+                checked(&blank, "once") && !checked(&blank, "month"),
+                "{lang:?}"
+            );
+            assert!(blank.contains(lang.text().form_frequency_hint));
+            for (sent, want) in [("month", "month"), ("once", "once"), ("weekly", "once")] {
+                let html = render(
+                    lang,
+                    PledgeForm {
+                        frequency: sent.into(),
+                        ..PledgeForm::default()
+                    },
+                );
+                assert!(checked(&html, want), "{lang:?} {sent}");
+            }
+        }
     }
 }

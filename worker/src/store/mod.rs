@@ -23,7 +23,9 @@ pub use comments::{
 };
 use page::totals;
 pub use page::{campaign, home};
-pub use pledges::{create_pledge, pledge, resumable_form, set_checkout_session, tiers};
+pub use pledges::{
+    create_pledge, pledge, resumable_form, set_checkout_session, stop_monthly, stop_refs, tiers,
+};
 
 use crate::error::AppError;
 use app::webhook::EXACT_LIMIT;

@@ -173,3 +173,36 @@ pub async fn set_checkout_session(
     .map_err(AppError::Storage)?;
     Ok(())
 }
+
+/// What the provider knows a monthly gift by, to stop it there: its Subscription, once a
+/// webhook said so, and the Checkout Session that made it.
+#[derive(Deserialize, Default)]
+pub struct StopRefs {
+    pub subscription_id: Option<String>,
+    pub checkout_session_id: Option<String>,
+}
+
+/// The provider's references of pledge `id` (`None`: no such pledge).
+pub async fn stop_refs(db: &D1Database, id: &str) -> Result<Option<StopRefs>, AppError> {
+    first(stmt(
+        db,
+        "SELECT subscription_id, checkout_session_id FROM pledges WHERE id = ?1",
+        &[id.into()],
+    )?)
+    .await
+}
+
+/// Marks a monthly gift stopped, at once, after the provider stopped its subscription: only a
+/// monthly one that is pending or active, so a second stop (or the provider's own
+/// `customer.subscription.deleted` afterwards) changes nothing, and `ended_at` keeps the
+/// first time. Whether it changed the pledge now.
+pub async fn stop_monthly(db: &D1Database, id: &str, now: i64) -> Result<bool, AppError> {
+    let changed: Option<serde_json::Value> = first(stmt(
+        db,
+        "UPDATE pledges SET status = 'cancelled', ended_at = COALESCE(ended_at, ?2) \
+         WHERE id = ?1 AND frequency = 'month' AND status IN ('pending', 'active') RETURNING id",
+        &[id.into(), now.into()],
+    )?)
+    .await?;
+    Ok(changed.is_some())
+}
