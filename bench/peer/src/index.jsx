@@ -3,9 +3,9 @@
 // hono/jsx instead of Rust + Leptos. Bench-only, never deployed.
 //
 // It does the work `GET /` does in the product (worker/src/pages.rs `home`):
-//   - one D1 statement, copied from the worker's `home()` before the hardening (now in
-//     worker/src/store/page.rs, with the `COUNTED` filter and named objects: bring it level
-//     before comparing, #18),
+//   - the worker's one D1 statement, copied from worker/src/store/page.rs (payments since
+//     monthly giving); what the page shows of it is brought level in #18 (monthly donors,
+//     removed comments' placeholders),
 //   - the same page structure, words (app/content/*.toml) and inline stylesheet
 //     (app/assets/site.css, minified as app/build.rs does), via bench/lib/content.mjs,
 //   - two signed form tokens (HMAC-SHA256 with a key derived from SITE_SECRET, as app/src/keys.rs),
@@ -22,25 +22,34 @@ import content from '@bench/content';
 const { css: CSS, cssHash: CSS_HASH } = content;
 const TEXT = { en: content.en, km: content.km };
 
-// ---- SQL: as worker/src/store/mod.rs had it before the hardening (`CAMPAIGN_FIELDS`, `comment_fields`)
+// ---- SQL: the worker's page statement, as worker/src/store/page.rs builds it (`CAMPAIGN_FIELDS`
+// with `store::COUNTED`, `comment_fields`): the same work in D1 for both.
 
-const CAMPAIGN_FIELDS = "\
-'tiers', (SELECT json_group_array(json_array(t.id, t.amount_cents, t.units, t.position, \
-COALESCE((SELECT SUM(MAX(p.amount_cents - p.refunded_cents, 0)) FROM pledges p \
-WHERE p.designation = t.id AND p.ever_paid = 1 AND p.currency = 'usd'), 0))) FROM tiers t), \
-'raised', (SELECT COALESCE(SUM(CASE WHEN currency = 'usd' THEN MAX(amount_cents - refunded_cents, 0) END), 0) \
-FROM pledges WHERE ever_paid = 1), \
-'gifts', (SELECT COUNT(*) FROM pledges WHERE ever_paid = 1), \
-'recent', (SELECT json_group_array(json_array(name, at, seq)) FROM \
-(SELECT CASE WHEN show_name = 1 THEN name END AS name, paid_at AS at, rowid AS seq \
-FROM pledges WHERE ever_paid = 1 ORDER BY paid_at DESC, rowid DESC LIMIT 5))";
-const VISIBLE = "(c.status = 'approved' OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))))";
+const COUNTED = "(flag IS NULL AND currency = 'usd' \
+AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
+AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND 10000000)";
+const CAMPAIGN_FIELDS = `\
+'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
+'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM payments \
+WHERE ${COUNTED} AND pledge_id IN (SELECT p.id FROM pledges p WHERE p.designation = t.id)), 0))) FROM tiers t), \
+'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM payments WHERE ${COUNTED}), \
+'gifts', (SELECT COUNT(*) FROM payments WHERE ${COUNTED}), \
+'monthly', (SELECT COUNT(*) FROM pledges p WHERE p.frequency = 'month' AND p.status = 'active' \
+AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND ${COUNTED})), \
+'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
+(SELECT CASE WHEN p.show_name = 1 THEN p.name END AS name, p.paid_at AS at, p.rowid AS seq \
+FROM pledges p WHERE p.paid_at IS NOT NULL AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND ${COUNTED}) \
+ORDER BY p.paid_at DESC, p.rowid DESC LIMIT 5))`;
+const VISIBLE = "(c.status = 'approved' \
+OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))) \
+OR (c.status = 'removed' AND EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' \
+AND (r.parent_id = c.id OR r.thread_id = c.id) AND r.id <> c.id)))";
 const COMMENT_FIELDS = `'threads', (SELECT COUNT(*) FROM comments c WHERE c.parent_id IS NULL AND ${VISIBLE}), \
-'comments', (SELECT COUNT(*) FROM comments c WHERE ${VISIBLE}), \
+'comments', (SELECT COUNT(*) FROM comments c WHERE ${VISIBLE} AND c.status <> 'removed'), \
 'rows', (WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND ${VISIBLE} \
 ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
-SELECT json_group_array(json_array(c.id, c.parent_id, c.name, c.website, c.body, c.is_campaign, \
-c.status = 'held', c.created_at)) \
+SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
+'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, 'created_at', c.created_at)) \
 FROM comments c WHERE ${VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))`;
 const PAGE = `SELECT json_object(${CAMPAIGN_FIELDS}, ${COMMENT_FIELDS}) AS page`;
 const THREADS_PER_PAGE = 10;
@@ -50,17 +59,17 @@ async function home(db, goal, page, ownHeld) {
   const offset = (Math.max(page - 1, 0)) * THREADS_PER_PAGE;
   const row = await db.prepare(PAGE).bind(held, THREADS_PER_PAGE, offset).first();
   const doc = JSON.parse(row.page);
-  const tiers = doc.tiers.sort((a, b) => a[3] - b[3]);
-  const recent = doc.recent.sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || b[2] - a[2]);
+  const tiers = doc.tiers.sort((a, b) => a.position - b.position);
+  const recent = doc.recent.sort((a, b) => (b.at ?? 0) - (a.at ?? 0) || b.seq - a.seq);
   const campaign = {
     goal,
     raised: doc.raised,
     gifts: doc.gifts,
-    tiers: tiers.map(([id, amount, units, , net]) => ({ id, amount, units, net })),
-    recent: recent.map(([name, at]) => ({ name: name && name.trim() ? name : null, at: at ?? 0 })),
+    monthly: doc.monthly,
+    tiers: tiers.map((t) => ({ id: t.id, amount: t.amount_cents, units: t.units, net: t.net })),
+    recent: recent.map((r) => ({ name: r.name && r.name.trim() ? r.name : null, at: r.at ?? 0 })),
   };
-  const all = doc.rows.map(([id, parent_id, name, website, body, is_campaign, held, created_at]) =>
-    ({ id, parent_id, name, website, body, is_campaign: is_campaign !== 0, held: held !== 0, created_at }));
+  const all = doc.rows.map((c) => ({ ...c, is_campaign: c.is_campaign !== 0, held: c.status === 'held' }));
   const roots = all.filter((r) => r.parent_id === null).sort((a, b) => b.created_at - a.created_at || b.id - a.id);
   const replies = all.filter((r) => r.parent_id !== null);
   return { campaign, comments: { threads: thread(roots, replies), page, total_threads: doc.threads, total_comments: doc.comments } };
