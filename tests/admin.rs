@@ -5,11 +5,11 @@
 //!
 //! Visitor addresses 5000 and up belong to this file.
 
+use campaign_tests::accounts;
 use campaign_tests::content::en;
 use campaign_tests::{ip, now, pid, Resp, Worker};
 use serde_json::Value;
 
-const PASSWORD: &str = "test-admin-password";
 
 /// A signed-in maintainer: the session cookie and the session's CSRF token.
 struct Admin<'w> {
@@ -19,26 +19,15 @@ struct Admin<'w> {
     csrf: String,
 }
 
+/// Signs in as the worker's owner (made on first use, `support::accounts`).
 fn login_as<'w>(w: &'w Worker, visitor: &str) -> Admin<'w> {
-    let r = w.post_form("/admin/login", visitor, &[("password", PASSWORD)]);
-    assert_eq!(r.status, 303, "login: {}", r.body);
-    assert_eq!(r.header("Location"), Some("/admin"));
-    assert!(
-        r.header("Set-Cookie").is_some(),
-        "no session cookie: {:?}",
-        r.headers
-    );
-    let cookie = r.cookie();
-    let mut admin = Admin {
+    let s = w.sign_in_owner(visitor);
+    Admin {
         w,
         ip: visitor.to_string(),
-        cookie,
-        csrf: String::new(),
-    };
-    let overview = admin.get("/admin");
-    assert_eq!(overview.status, 200);
-    admin.csrf = csrf_of(&overview.body);
-    admin
+        cookie: s.cookie,
+        csrf: s.csrf,
+    }
 }
 
 /// The token in a page's forms.
@@ -167,13 +156,19 @@ fn login_gives_a_strict_session_cookie_and_private_pages() {
     );
     assert_private(&form, "login form");
 
-    let wrong = w.post_form("/admin/login", &me, &[("password", "test-admin-passwor")]);
+    let owner = w.owner().clone();
+    let wrong = w.post_form(
+        "/admin/login",
+        &me,
+        &[("name", "owner"), ("password", "not the password"), ("code", "123456")],
+    );
     assert_eq!(wrong.status, 403);
     assert!(wrong.header("Set-Cookie").is_none());
     assert!(wrong.body.contains("not right"));
+    assert!(wrong.body.contains(r#"value="owner""#), "the name typed is kept");
     assert_private(&wrong, "wrong password");
 
-    let r = w.post_form("/admin/login", &me, &[("password", PASSWORD)]);
+    let r = accounts::sign_in_raw(w, &owner, &me, None);
     assert_eq!(r.status, 303);
     assert_private(&r, "login");
     let set = r.header("Set-Cookie").unwrap_or_default();
@@ -325,15 +320,27 @@ fn five_wrong_passwords_lock_that_visitor_out_for_fifteen_minutes() {
     let (me, other) = (ip(5003), ip(5004));
     // The visitors whose login tries this worker holds already: `me` is none of them.
     let before = login_keys(w);
+    // A name that is no account's, so the shared owner is never slowed down by this test.
+    let guess = |i: u32| {
+        w.post_form(
+            "/admin/login",
+            &me,
+            &[("name", "nobody"), ("password", &format!("guess {i}")), ("code", "000000")],
+        )
+    };
     for i in 1..=4 {
-        let r = w.post_form("/admin/login", &me, &[("password", &format!("guess {i}"))]);
-        assert_eq!(r.status, 403, "try {i}");
+        assert_eq!(guess(i).status, 403, "try {i}");
     }
-    let fifth = w.post_form("/admin/login", &me, &[("password", "guess 5")]);
+    let fifth = guess(5);
     assert_eq!(fifth.status, 429);
     assert!(fifth.body.contains("15 minutes"));
     // Now even the right password is refused, and no session is made.
-    let right = w.post_form("/admin/login", &me, &[("password", PASSWORD)]);
+    let owner = w.owner().clone();
+    let right = w.post_form(
+        "/admin/login",
+        &me,
+        &[("name", &owner.name), ("password", &owner.password), ("code", "000000")],
+    );
     assert_eq!(right.status, 429);
     assert!(right.header("Set-Cookie").is_none());
     assert_private(&right, "locked out");

@@ -258,23 +258,12 @@ fn a_failed_send_is_retried_and_unconfigured_sends_nothing() {
     assert_eq!(fake.messages().len(), 2, "and then not again");
 
     // The test button in the admin area.
-    let login = w.post_form(
-        "/admin/login",
-        &ip(9611),
-        &[("password", campaign_tests::test_var("ADMIN_PASSWORD"))],
-    );
-    let cookie = login.cookie();
+    let session = w.sign_in_owner(&ip(9611));
+    let (cookie, csrf) = (session.cookie, session.csrf);
     let overview = w.request("GET", "/admin", &[("Cookie", &cookie)], None);
     assert!(overview
         .text()
         .contains("Configured: the hourly job sends counts"));
-    let csrf = overview
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_default()
-        .to_string();
     let test = w.post_form_with(
         "/admin/alerts/test",
         &ip(9611),

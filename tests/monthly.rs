@@ -225,13 +225,7 @@ fn maintainers_see_monthly_gifts_with_months_failures_and_stops() {
     );
     deliver(&w, &events);
     let visitor = ip(8301);
-    let login = w.post_form(
-        "/admin/login",
-        &visitor,
-        &[("password", var("ADMIN_PASSWORD"))],
-    );
-    assert_eq!(login.status, 303, "{}", login.body);
-    let cookie = login.cookie();
+    let cookie = w.sign_in_owner(&visitor).cookie;
     let page = w.request(
         "GET",
         "/admin/pledges",

@@ -153,13 +153,8 @@ fn an_outage_of_every_webhook_is_made_good_by_stripes_record() {
     assert_eq!(totals(&w), (expected.0 - 1000, expected.1));
 
     // The maintainers see it.
-    let login = w.post_form(
-        "/admin/login",
-        &ip(9509),
-        &[("password", campaign_tests::test_var("ADMIN_PASSWORD"))],
-    );
-    assert_eq!(login.status, 303, "{}", login.body);
-    let overview = w.request("GET", "/admin", &[("Cookie", &login.cookie())], None);
+    let cookie = w.sign_in_owner(&ip(9509)).cookie;
+    let overview = w.request("GET", "/admin", &[("Cookie", &cookie)], None);
     let text = overview.text();
     assert!(text.contains("Reconciliation with Stripe"), "{text}");
     assert!(

@@ -21,6 +21,9 @@ pub const DONOR_DAYS: i64 = 90;
 pub const VOLUNTEER_DAYS: i64 = 365;
 /// The shortest and longest a campaign may set for volunteers.
 pub const VOLUNTEER_DAYS_RANGE: (i64, i64) = (30, 3 * 365);
+/// The maintainers' audit trail (who signed in, moderated, exported, erased...: ids and counts,
+/// never content): two years, long enough to answer for a campaign's cycle.
+pub const AUDIT_DAYS: i64 = 2 * 365;
 /// A pending pledge older than this is closed as expired by the site (Stripe's Checkout
 /// Sessions expire after 24 hours; this leaves a day for a late webhook).
 pub const PENDING_HOURS: i64 = 48;

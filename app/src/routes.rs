@@ -62,6 +62,25 @@ pub enum Route {
     AdminEraseFind,
     /// `POST /admin/erase`: erases it.
     AdminEraseRun,
+    /// `GET`/`POST /admin/bootstrap`: the first owner, with the one-time bootstrap secret.
+    AdminBootstrapPage,
+    AdminBootstrap,
+    /// `GET`/`POST /admin/invite/{token}`: an invitation: a password, then the second factor.
+    AdminInvitePage,
+    AdminInvite,
+    /// `GET /admin/account`: one's own account and sessions.
+    AdminAccount,
+    /// `POST /admin/account/sessions/end`: signs out of every session.
+    AdminSessionsEnd,
+    /// `GET /admin/accounts`: the team (owners).
+    AdminAccounts,
+    /// `POST /admin/accounts/invite`: invites a maintainer (owners).
+    AdminAccountInvite,
+    /// `POST /admin/accounts/{id}/{action}`: roles, disable, enable, reset the second factor.
+    AdminAccountAction,
+    /// `GET /admin/audit` and `/admin/audit.csv`: the audit trail (owners).
+    AdminAudit,
+    AdminAuditCsv,
     /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
     /// so no path tells a visitor without a session what exists.
     AdminUnknown,
@@ -249,6 +268,67 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Post,
         "/admin/erase/find",
         Route::AdminEraseFind,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/bootstrap",
+        Route::AdminBootstrapPage,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/bootstrap",
+        Route::AdminBootstrap,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/invite/:token",
+        Route::AdminInvitePage,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/invite/:token",
+        Route::AdminInvite,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/account",
+        Route::AdminAccount,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/account/sessions/end",
+        Route::AdminSessionsEnd,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/accounts",
+        Route::AdminAccounts,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/accounts/invite",
+        Route::AdminAccountInvite,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/accounts/:id/:action",
+        Route::AdminAccountAction,
+        Scope::Once,
+    ),
+    (Method::Get, "/admin/audit", Route::AdminAudit, Scope::Once),
+    (
+        Method::Get,
+        "/admin/audit.csv",
+        Route::AdminAuditCsv,
         Scope::Once,
     ),
 ];

@@ -6,6 +6,7 @@
 //! config has no build command) and never reads the developer's `.dev.vars`: the config lives
 //! in a fresh folder of its own, and every variable is set here.
 
+pub mod accounts;
 pub mod browser;
 pub mod content;
 pub mod fake_stripe;
@@ -46,7 +47,7 @@ pub const TEST_VARS: &[(&str, &str)] = &[
     // Stripe's API is never called from a test: a closed loopback port, unless a test starts
     // its fake Stripe (`fake_stripe`) and points here.
     ("STRIPE_API_BASE", "http://127.0.0.1:9"),
-    ("ADMIN_PASSWORD", "test-admin-password"),
+    ("BOOTSTRAP_SECRET", "test-bootstrap-secret"),
     ("CAMPAIGN_GOAL_USD", "50000"),
     // Tests change D1 behind the worker's back; the cache's own test switches it on.
     ("EDGE_CACHE_SECS", "0"),
@@ -122,6 +123,8 @@ pub struct Worker {
     pub base: String,
     pub dir: PathBuf,
     child: Child,
+    /// The first owner, made on first use (`accounts`).
+    owner: OnceLock<accounts::Maintainer>,
 }
 
 impl Worker {
@@ -219,6 +222,7 @@ impl Worker {
             base: format!("http://127.0.0.1:{port}"),
             dir,
             child,
+            owner: OnceLock::new(),
         };
         w.wait_ready();
         w

@@ -27,7 +27,7 @@
 //! only.
 
 use crate::site::Site;
-use crate::{error::AppError, http, platform, store, store::admin as db};
+use crate::{accounts, error::AppError, http, store, store::admin as db};
 use app::admin::{
     cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_id, parse_page,
     reply_body, session_cookie, session_hash, session_id, ActionForm, CommentList, EraseForm,
@@ -37,7 +37,11 @@ use app::comment::CommentStatus;
 use app::keys;
 use app::limits::{Bucket, LOGIN_TRIES};
 use app::pledge::Status;
+use app::account::audit::Action;
+use app::account::roles::{may, sees_emails, Roles};
 use app::routes::Route;
+use app::views::accounts as accounts_views;
+use app::views::admin::Viewer;
 use app::views::admin::{self as views, CommentsPage, ErasePage, PledgesPage, ReplyDraft};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -50,28 +54,74 @@ pub async fn handle(
     req: Request,
     site: &Site,
 ) -> worker::Result<Response> {
-    let answer = match route {
-        Route::AdminIndex => index(req, site).await,
-        Route::AdminLogin => login(req, site).await,
-        Route::AdminLogout => logout(req, site).await,
-        Route::AdminComments => comment_list(req, site).await,
-        Route::AdminModerate => moderate(req, site, params).await,
-        Route::AdminWaiting => waiting(req, site).await,
-        Route::AdminPledges => pledges(req, site).await,
-        Route::AdminPledgesCsv => pledges_csv(req, site).await,
-        Route::AdminVolunteers => volunteers(req, site).await,
-        Route::AdminVolunteersCsv => volunteers_csv(req, site).await,
-        Route::AdminAlertTest => alert_test(req, site).await,
-        Route::AdminErase => erase_page(req, site).await,
-        Route::AdminEraseFind => erase_find(req, site).await,
-        Route::AdminEraseRun => erase(req, site).await,
-        // Anything else under /admin, whatever the method, is refused like the rest before
-        // it is a 404, so that no path tells a visitor without a session what exists.
-        _ => unknown(req, site).await,
-    };
-    match answer {
+    match dispatch(route, params, req, site).await {
         Ok(resp) => Ok(resp),
         Err(e) => e.into_response(site),
+    }
+}
+
+/// The pages before a session (signing in, the first owner, an invitation), then, for
+/// everything else, a live session whose roles include the route.
+async fn dispatch(
+    route: Route,
+    params: &[String],
+    req: Request,
+    site: &Site,
+) -> Result<Response, AdminError> {
+    let token = || params.first().map(String::as_str).unwrap_or_default();
+    match route {
+        Route::AdminLogin => return accounts::sign_in(req, site).await,
+        Route::AdminBootstrapPage => return accounts::bootstrap_page(site).await,
+        Route::AdminBootstrap => return accounts::bootstrap(req, site).await,
+        Route::AdminInvitePage => return accounts::invite_page(site, token()).await,
+        Route::AdminInvite => return accounts::invite(req, site, token()).await,
+        _ => {}
+    }
+    let Some(s) = session(&req, site).await? else {
+        if route == Route::AdminIndex {
+            return page(200, accounts_views::sign_in(None, ""));
+        }
+        // A page without a session goes to the sign-in; anything else (a post, a CSV file)
+        // is refused empty, and nothing about the data shows.
+        let csv = matches!(
+            route,
+            Route::AdminPledgesCsv | Route::AdminVolunteersCsv | Route::AdminAuditCsv
+        );
+        return Err(Refusal::from(if req.method() == worker::Method::Get && !csv {
+            Refusal::SignIn
+        } else {
+            Refusal::NoSession
+        })
+        .into());
+    };
+    if route == Route::AdminUnknown {
+        return Err(AppError::NotFound.into());
+    }
+    if !may(s.roles, route) {
+        return page(403, accounts_views::forbidden(&s.viewer()));
+    }
+    match route {
+        Route::AdminIndex => index(req, site, &s).await,
+        Route::AdminLogout => logout(req, site, &s).await,
+        Route::AdminComments => comment_list(req, site, &s).await,
+        Route::AdminModerate => moderate(req, site, &s, params).await,
+        Route::AdminWaiting => waiting(req, site, &s).await,
+        Route::AdminPledges => pledges(req, site, &s).await,
+        Route::AdminPledgesCsv => pledges_csv(req, site, &s).await,
+        Route::AdminVolunteers => volunteers(req, site, &s).await,
+        Route::AdminVolunteersCsv => volunteers_csv(req, site, &s).await,
+        Route::AdminAlertTest => alert_test(req, site, &s).await,
+        Route::AdminErase => erase_page(req, site, &s).await,
+        Route::AdminEraseFind => erase_find(req, site, &s).await,
+        Route::AdminEraseRun => erase(req, site, &s).await,
+        Route::AdminAccount => accounts::account(site, &s).await,
+        Route::AdminSessionsEnd => accounts::sessions_end(req, site, &s).await,
+        Route::AdminAccounts => accounts::team(site, &s).await,
+        Route::AdminAccountInvite => accounts::invite_new(req, site, &s).await,
+        Route::AdminAccountAction => accounts::account_action(req, site, &s, params).await,
+        Route::AdminAudit => accounts::audit(req, site, &s).await,
+        Route::AdminAuditCsv => accounts::audit_csv(req, site, &s).await,
+        _ => Err(AppError::NotFound.into()),
     }
 }
 
@@ -147,31 +197,59 @@ fn see_other(location: &str) -> Result<Response, AdminError> {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-/// A live session: the hash it is stored under and its CSRF token.
-struct Session {
-    id_hash: String,
-    csrf: String,
+/// A live session and whose it is.
+pub struct Session {
+    pub id_hash: String,
+    pub csrf: String,
+    pub account_id: i64,
+    pub name: String,
+    pub roles: Roles,
 }
 
-/// The session the request's cookie names, if it is live. A cookie not shaped like an id is
-/// not looked up.
-async fn session(req: &Request, site: &Site) -> Result<Option<Session>, AppError> {
+impl Session {
+    /// What the views need of it.
+    pub fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            name: &self.name,
+            roles: self.roles,
+            csrf: &self.csrf,
+        }
+    }
+
+    /// Records what this maintainer did.
+    pub async fn audit(
+        &self,
+        site: &Site,
+        action: Action,
+        subject: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), AppError> {
+        store::accounts::audit(site.db()?, site.now, Some(self.account_id), action, subject, detail).await
+    }
+}
+
+/// The session the request's cookie names, if it is live and its account active. A cookie not
+/// shaped like an id is not looked up.
+pub async fn session(req: &Request, site: &Site) -> Result<Option<Session>, AppError> {
     let Some(id) = http::cookie(req, SESSION_COOKIE).filter(|id| is_session_id(id)) else {
         return Ok(None);
     };
     let id_hash = session_hash(&id);
     let db = site.db()?;
-    Ok(db::session_csrf(db, &id_hash, site.now)
+    Ok(store::accounts::session(db, &id_hash, site.now)
         .await?
-        .map(|csrf| Session { id_hash, csrf }))
+        .map(|r| Session {
+            roles: Roles::from_list(&r.roles).unwrap_or_default(),
+            id_hash,
+            csrf: r.csrf,
+            account_id: r.account_id,
+            name: r.name,
+        }))
 }
 
-/// The session of a GET, or the refusal for its kind.
-async fn require(req: &Request, site: &Site, without: Refusal) -> Result<Session, AdminError> {
-    session(req, site)
-        .await?
-        .ok_or(AdminError::Refused(without))
-}
+/// A form with nothing but its CSRF token.
+#[derive(Default, Deserialize)]
+pub struct Empty {}
 
 /// The one field every admin post carries.
 #[derive(Default, Deserialize)]
@@ -180,36 +258,39 @@ struct CsrfField {
     csrf: String,
 }
 
-/// The session of a post and its form, once the form's CSRF token is the session's. A body
-/// that does not parse as the form is an empty form (and so has no token).
-async fn require_form<F: DeserializeOwned + Default>(
+/// A post's form, once its CSRF token is the session's. A body that does not parse as the form
+/// is an empty form (and so has no token).
+pub async fn form_of<F: DeserializeOwned + Default>(
     req: &mut Request,
-    site: &Site,
-) -> Result<(Session, F), AdminError> {
-    let session = require(req, site, Refusal::NoSession).await?;
+    s: &Session,
+) -> Result<F, AdminError> {
+    Ok(form_fields(req, s).await?.0)
+}
+
+/// [`form_of`], with the body's raw pairs too (repeated fields, such as a list of roles).
+pub async fn form_fields<F: DeserializeOwned + Default>(
+    req: &mut Request,
+    s: &Session,
+) -> Result<(F, Vec<(String, String)>), AdminError> {
     let body = http::body_within(req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
     let token: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    if token.csrf.is_empty()
-        || !keys::constant_time_eq(token.csrf.as_bytes(), session.csrf.as_bytes())
+    if token.csrf.is_empty() || !keys::constant_time_eq(token.csrf.as_bytes(), s.csrf.as_bytes())
     {
         return Err(Refusal::Csrf.into());
     }
-    let form = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    Ok((session, form))
-}
-
-/// [`require_form`] for the moderation buttons and the logout.
-async fn require_post(req: &mut Request, site: &Site) -> Result<(Session, ActionForm), AdminError> {
-    require_form(req, site).await
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    Ok((serde_urlencoded::from_bytes(&body).unwrap_or_default(), pairs))
 }
 
 /// `POST /admin/alerts/test`: a test message to the team's chat; back to the overview, which
 /// says whether it went.
-async fn alert_test(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    require_post(&mut req, site).await?;
+async fn alert_test(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    form_of::<ActionForm>(&mut req, s).await?;
     let sent = crate::alerts::send(site.config, app::alerts::TEST_MESSAGE).await;
+    s.audit(site, Action::AlertTested, None, Some(if sent.is_ok() { "sent" } else { "failed" }))
+        .await?;
     if let Err(e) = &sent {
         crate::log::event("alert_not_sent", &[("why", &e.to_string())]);
     }
@@ -221,10 +302,7 @@ async fn alert_test(mut req: Request, site: &Site) -> Result<Response, AdminErro
 }
 
 /// `GET /admin`: the overview, or the login form.
-async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let Some(s) = session(&req, site).await? else {
-        return page(200, views::login(None));
-    };
+async fn index(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let d = db::dashboard(site.db()?).await?;
     let reconcile = store::jobs::last_run(site.db()?, "reconcile")
         .await?
@@ -250,101 +328,29 @@ async fn index(req: Request, site: &Site) -> Result<Response, AdminError> {
     };
     page(
         200,
-        views::dashboard(&s.csrf, d, configured, reconcile, alerts),
+        views::dashboard(&s.viewer(), d, configured, reconcile, alerts),
     )
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct LoginForm {
-    password: String,
-}
-
-/// `POST /admin/login`.
-async fn login(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let db = site.db()?;
-    let now = site.now;
-    let visitor = site.visitor(&req)?;
-    // The try takes its place first: refused tries are not counted nor checked, so the lock
-    // ends on time for a maintainer who keeps trying.
-    let Some(place) = store::limits::take(db, Bucket::Login, &visitor, now).await? else {
-        return page(429, views::login(Some(LoginProblem::LockedOut)));
-    };
-    let body = http::body_within(&mut req, MAX_FORM)
-        .await?
-        .ok_or(AppError::TooLarge)?;
-    let form: LoginForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let password = site
-        .config
-        .admin_password
-        .as_deref()
-        .ok_or(AppError::Config("ADMIN_PASSWORD"))?;
-    if !keys::constant_time_eq(form.password.as_bytes(), password.as_bytes()) {
-        // The failure that starts a lock-out says so at once.
-        return if store::limits::count(db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES {
-            page(429, views::login(Some(LoginProblem::LockedOut)))
-        } else {
-            page(403, views::login(Some(LoginProblem::WrongPassword)))
-        };
-    }
-    store::limits::give_back(db, place).await?;
-    let id = session_id(platform::random16());
-    let csrf = keys::hex(&platform::random16());
-    let replaces = http::cookie(&req, SESSION_COOKIE)
-        .filter(|id| is_session_id(id))
-        .map(|id| session_hash(&id));
-    db::create_session(
-        db,
-        &session_hash(&id),
-        &csrf,
-        now,
-        now + SESSION_SECS,
-        replaces.as_deref(),
-    )
-    .await?;
-    let mut resp = http::see_other("/admin")?;
-    resp.headers_mut().set("Set-Cookie", &session_cookie(&id))?;
-    Ok(private(resp)?)
 }
 
 /// `POST /admin/logout`: the session ends in D1, and the browser forgets the cookie.
-async fn logout(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let (s, _) = require_post(&mut req, site).await?;
-    db::end_session(site.db()?, &s.id_hash).await?;
+async fn logout(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    form_of::<ActionForm>(&mut req, s).await?;
+    store::accounts::end_session(site.db()?, &s.id_hash).await?;
+    s.audit(site, Action::SignOut, None, None).await?;
     let mut resp = http::see_other("/admin")?;
     resp.headers_mut()
         .set("Set-Cookie", &cleared_session_cookie())?;
     Ok(private(resp)?)
 }
 
-async fn unknown_page(req: Request, site: &Site) -> Result<Response, AdminError> {
-    require(&req, site, Refusal::SignIn).await?;
-    Err(AppError::NotFound.into())
-}
-
-/// Any other method or path under `/admin` the routes above do not take.
-async fn unknown(req: Request, site: &Site) -> Result<Response, AdminError> {
-    if req.method() == worker::Method::Get {
-        unknown_page(req, site).await
-    } else {
-        unknown_post(req, site).await
-    }
-}
-
-async fn unknown_post(req: Request, site: &Site) -> Result<Response, AdminError> {
-    require(&req, site, Refusal::NoSession).await?;
-    Err(AppError::NotFound.into())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Moderation and replies
 
 /// `GET /admin/comments?status=held|approved|spam&page=n`.
-async fn comment_list(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let s = require(&req, site, Refusal::SignIn).await?;
+async fn comment_list(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let list = CommentList::from_query(&http::query(&req, "status").unwrap_or_default());
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
-    page(200, render_list(site, &s, list, page_no, None).await?)
+    page(200, render_list(site, s, list, page_no, None).await?)
 }
 
 async fn render_list(
@@ -354,9 +360,10 @@ async fn render_list(
     page_no: i64,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let (total, comments) = db::comment_list(site.db()?, list, page_no).await?;
+    let (total, mut comments) = db::comment_list(site.db()?, list, page_no).await?;
+    hide_emails(s, &mut comments);
     Ok(views::comments(
-        &s.csrf,
+        &s.viewer(),
         CommentsPage {
             list,
             page: page_no,
@@ -367,10 +374,18 @@ async fn render_list(
     ))
 }
 
+/// A commenter's email is for the roles that need it (never a moderator's).
+fn hide_emails(s: &Session, comments: &mut [app::admin::AdminComment]) {
+    if !sees_emails(s.roles) {
+        for c in comments {
+            c.email = None;
+        }
+    }
+}
+
 /// `GET /admin/waiting`: approved comments still waiting for the campaign's reply.
-async fn waiting(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let s = require(&req, site, Refusal::SignIn).await?;
-    page(200, render_waiting(site, &s, None).await?)
+async fn waiting(_req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    page(200, render_waiting(site, s, None).await?)
 }
 
 async fn render_waiting(
@@ -378,8 +393,9 @@ async fn render_waiting(
     s: &Session,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let comments = db::waiting(site.db()?).await?;
-    Ok(views::waiting(&s.csrf, comments, site.now, draft))
+    let mut comments = db::waiting(site.db()?).await?;
+    hide_emails(s, &mut comments);
+    Ok(views::waiting(&s.viewer(), comments, site.now, draft))
 }
 
 /// `POST /admin/comments/{id}/{approve|spam|delete|reply}`: one click, then back to the same
@@ -387,9 +403,10 @@ async fn render_waiting(
 async fn moderate(
     mut req: Request,
     site: &Site,
+    s: &Session,
     params: &[String],
 ) -> Result<Response, AdminError> {
-    let (s, form) = require_post(&mut req, site).await?;
+    let form: ActionForm = form_of(&mut req, s).await?;
     let id = params
         .first()
         .and_then(|id| id.parse::<i64>().ok())
@@ -405,11 +422,13 @@ async fn moderate(
         Moderation::Approve => db::set_comment_status(db, id, CommentStatus::Approved).await?,
         Moderation::Spam => db::set_comment_status(db, id, CommentStatus::Spam).await?,
         Moderation::Delete => db::delete_comment(db, id).await?,
-        Moderation::Reply => return reply(site, &s, id, &form, place).await,
+        Moderation::Reply => return reply(site, s, id, &form, place).await,
     };
     if !done {
         return Err(AppError::NotFound.into());
     }
+    s.audit(site, Action::Moderated, Some(&format!("comment {id}")), Some(action.as_str()))
+        .await?;
     // The public page may show (or have shown) this comment: the edge must not keep it.
     crate::cache::purge_home(site).await;
     see_other(&place.href())
@@ -455,6 +474,8 @@ async fn reply(
         },
     )
     .await?;
+    s.audit(site, Action::Replied, Some(&format!("comment {parent}")), None)
+        .await?;
     crate::cache::purge_home(site).await;
     // In a list the comment stays where it was; in the waiting view it has left.
     let place = if place.list.is_some() {
@@ -480,8 +501,7 @@ fn pledge_filter(req: &Request) -> &'static str {
 }
 
 /// `GET /admin/pledges?status=…&page=n`.
-async fn pledges(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let s = require(&req, site, Refusal::SignIn).await?;
+async fn pledges(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let filter = pledge_filter(&req);
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
     let today = day_of(site.now);
@@ -489,7 +509,7 @@ async fn pledges(req: Request, site: &Site) -> Result<Response, AdminError> {
     let d = db::pledges_page(site.db()?, filter, page_no, since).await?;
     let chart_svg = paid_per_day_svg(&d.days, today);
     let html = views::pledges(
-        &s.csrf,
+        &s.viewer(),
         PledgesPage {
             filter: Status::parse(filter),
             page: page_no,
@@ -510,7 +530,7 @@ async fn pledges(req: Request, site: &Site) -> Result<Response, AdminError> {
 }
 
 /// A CSV file to download, named with what it holds and the day.
-fn csv(site: &Site, name: &str, body: String) -> Result<Response, AdminError> {
+pub fn csv(site: &Site, name: &str, body: String) -> Result<Response, AdminError> {
     let mut resp = Response::ok(body)?;
     let h = resp.headers_mut();
     h.set("Content-Type", "text/csv; charset=utf-8")?;
@@ -523,10 +543,16 @@ fn csv(site: &Site, name: &str, body: String) -> Result<Response, AdminError> {
 }
 
 /// `GET /admin/pledges.csv?status=…`: every pledge the filter matches.
-async fn pledges_csv(req: Request, site: &Site) -> Result<Response, AdminError> {
-    require(&req, site, Refusal::NoSession).await?;
+async fn pledges_csv(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let filter = pledge_filter(&req);
     let rows = db::all_pledges(site.db()?, filter).await?;
+    s.audit(
+        site,
+        Action::Exported,
+        Some(&format!("pledges.csv?status={filter}")),
+        Some(&format!("{} rows", rows.len())),
+    )
+    .await?;
     csv(
         site,
         &format!("pledges-{filter}"),
@@ -535,17 +561,22 @@ async fn pledges_csv(req: Request, site: &Site) -> Result<Response, AdminError> 
 }
 
 /// `GET /admin/volunteers?page=n`.
-async fn volunteers(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let s = require(&req, site, Refusal::SignIn).await?;
+async fn volunteers(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
     let (total, rows) = db::volunteers_page(site.db()?, page_no).await?;
-    page(200, views::volunteers(&s.csrf, page_no, total, rows))
+    page(200, views::volunteers(&s.viewer(), page_no, total, rows))
 }
 
 /// `GET /admin/volunteers.csv`.
-async fn volunteers_csv(req: Request, site: &Site) -> Result<Response, AdminError> {
-    require(&req, site, Refusal::NoSession).await?;
+async fn volunteers_csv(_req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let rows = db::all_volunteers(site.db()?).await?;
+    s.audit(
+        site,
+        Action::Exported,
+        Some("volunteers.csv"),
+        Some(&format!("{} rows", rows.len())),
+    )
+    .await?;
     csv(site, "volunteers", app::admin::volunteers_csv(&rows))
 }
 
@@ -554,10 +585,9 @@ async fn volunteers_csv(req: Request, site: &Site) -> Result<Response, AdminErro
 
 /// `GET /admin/erase[?done=id]`: the search form, the erasure just made, the latest ones. An
 /// `?email=` is not read: the address is only ever posted.
-async fn erase_page(req: Request, site: &Site) -> Result<Response, AdminError> {
-    let s = require(&req, site, Refusal::SignIn).await?;
+async fn erase_page(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     let done = http::query(&req, "done").as_deref().and_then(parse_id);
-    page(200, render_erase_page(site, &s, done, "", None).await?)
+    page(200, render_erase_page(site, s, done, "", None).await?)
 }
 
 async fn render_erase_page(
@@ -569,7 +599,7 @@ async fn render_erase_page(
 ) -> Result<String, AdminError> {
     let (done, recent) = db::erasures(site.db()?, done).await?;
     Ok(views::erase(
-        &s.csrf,
+        &s.viewer(),
         ErasePage {
             done,
             recent,
@@ -583,47 +613,58 @@ async fn render_erase_page(
 async fn erase_form(
     req: &mut Request,
     site: &Site,
-) -> Result<Result<(Session, EraseForm, String), Response>, AdminError> {
-    let (s, form) = require_form::<EraseForm>(req, site).await?;
+    s: &Session,
+) -> Result<Result<(EraseForm, String), Response>, AdminError> {
+    let form: EraseForm = form_of(req, s).await?;
     match form.email() {
-        Ok(email) => Ok(Ok((s, form, email))),
+        Ok(email) => Ok(Ok((form, email))),
         Err(problem) => {
-            let html = render_erase_page(site, &s, None, &form.email, Some(problem)).await?;
+            let html = render_erase_page(site, s, None, &form.email, Some(problem)).await?;
             Ok(Err(page(422, html)?))
         }
     }
 }
 
 /// `POST /admin/erase/find`: everything stored for the posted address.
-async fn erase_find(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let (s, _, email) = match erase_form(&mut req, site).await? {
+async fn erase_find(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    let (_, email) = match erase_form(&mut req, site, s).await? {
         Ok(posted) => posted,
         Err(refused) => return Ok(refused),
     };
     let stored = db::stored_for(site.db()?, &email).await?;
-    page(200, views::erase_found(&s.csrf, stored, None))
+    page(200, views::erase_found(&s.viewer(), stored, None))
 }
 
 /// `POST /admin/erase`: erases the address's personal fields once the box is ticked and the
 /// rows shown are still the rows stored; then to the erasure's record.
-async fn erase(mut req: Request, site: &Site) -> Result<Response, AdminError> {
-    let (s, form, email) = match erase_form(&mut req, site).await? {
+async fn erase(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    let (form, email) = match erase_form(&mut req, site, s).await? {
         Ok(posted) => posted,
         Err(refused) => return Ok(refused),
     };
     let db = site.db()?;
     let stored = db::stored_for(db, &email).await?;
     if stored.counts.total() == 0 {
-        return page(200, views::erase_found(&s.csrf, stored, None));
+        return page(200, views::erase_found(&s.viewer(), stored, None));
     }
     if let Err(problem) = form.check(stored.counts.total()) {
-        return page(422, views::erase_found(&s.csrf, stored, Some(problem)));
+        return page(422, views::erase_found(&s.viewer(), stored, Some(problem)));
     }
     let Some(done) = db::erase_email(db, &email, site.now).await? else {
         // Erased by someone else in the meantime.
         let stored = db::stored_for(db, &email).await?;
-        return page(200, views::erase_found(&s.csrf, stored, None));
+        return page(200, views::erase_found(&s.viewer(), stored, None));
     };
+    s.audit(
+        site,
+        Action::Erased,
+        Some(&format!("erasure {}", done.id)),
+        Some(&format!(
+            "{} pledges, {} comments, {} volunteers",
+            done.pledges, done.comments, done.volunteers
+        )),
+    )
+    .await?;
     // The public page may show a donor's name or one of these comments.
     crate::cache::purge_home(site).await;
     crate::log::event(

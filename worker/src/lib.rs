@@ -12,12 +12,14 @@
 //! becomes a response in one place (`AppError::into_response`), and every response leaves
 //! through `http::secure`.
 
+mod accounts;
 mod admin;
 mod alerts;
 mod api;
 mod cache;
 mod checkout;
 mod comments;
+mod crypto;
 mod error;
 mod held;
 mod http;

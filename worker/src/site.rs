@@ -53,7 +53,8 @@ pub struct Config {
     pub stripe_api_base: Option<String>,
     /// `RECONCILE_BATCH`: events the reconciliation applies per run (`app::reconcile`).
     pub reconcile_batch: usize,
-    pub admin_password: Option<String>,
+    /// `BOOTSTRAP_SECRET`: makes the first owner while there is none; nothing once one exists.
+    pub bootstrap_secret: Option<String>,
     /// `TELEGRAM_BOT_TOKEN` and `TELEGRAM_CHAT_ID`: where alerts go; without both, none is sent.
     pub telegram: Option<(String, String)>,
     /// `https://api.telegram.org`, or `TELEGRAM_API_BASE` when it is a loopback address (the
@@ -130,7 +131,7 @@ impl Config {
                 "https://api.stripe.com",
             ),
             reconcile_batch: app::reconcile::batch_size(var(env, "RECONCILE_BATCH").as_deref()),
-            admin_password: secret(env, "ADMIN_PASSWORD"),
+            bootstrap_secret: secret(env, "BOOTSTRAP_SECRET"),
             telegram: secret(env, "TELEGRAM_BOT_TOKEN").zip(var(env, "TELEGRAM_CHAT_ID")),
             telegram_api_base: loopback_or(
                 "TELEGRAM_API_BASE",

@@ -34,6 +34,7 @@ pub use rows::{
     StatusTotal, VolunteerRow, WaitingRefund, PAGE_SIZE,
 };
 pub use session::{
-    cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, LoginProblem,
+    cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, sign_in_name,
+    signin_wait,
     SESSION_COOKIE, SESSION_SECS,
 };

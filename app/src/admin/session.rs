@@ -3,7 +3,7 @@
 //! The cookie carries a random id only; D1 keeps a SHA-256 of it, so a leaked table opens no
 //! session. It travels to `/admin` alone, `HttpOnly; Secure; SameSite=Strict`, and lasts a
 //! fixed 12 hours. Sign-in tries are limited per keyed IP hash by the `Login` bucket of
-//! [`crate::limits`]; this module only names the outcome ([`LoginProblem`]).
+//! [`crate::limits`] (strictly); per account, failures only slow sign-in down ([`signin_wait`]).
 
 use crate::keys::hex;
 use sha2::{Digest, Sha256};
@@ -40,11 +40,37 @@ pub fn cleared_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; Secure; SameSite=Strict")
 }
 
-/// Why the login form came back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LoginProblem {
-    WrongPassword,
-    LockedOut,
+/// A sign-in name as typed, if it is one: trimmed, lowercased, 2 to 40 of `a-z 0-9 . - _`.
+/// Names are how maintainers know each other in the audit trail, not secrets.
+pub fn sign_in_name(typed: &str) -> Option<String> {
+    let name = typed.trim().to_ascii_lowercase();
+    let ok = (2..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'));
+    ok.then_some(name)
+}
+
+/// Failed sign-ins an account may have before each next try must wait.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest an account's next try waits: failures slow sign-in down, they never lock an
+/// account (a lock-out would let anyone lock the owner out by typing their name).
+pub const MAX_WAIT_SECS: i64 = 300;
+
+/// How many seconds an account's next sign-in must still wait after `failed` failures, the
+/// last at `last_failed_at`: none for the first five (as many as one address may try in a
+/// quarter of an hour), then 10 s, 20 s, 40 s… up to
+/// [`MAX_WAIT_SECS`].
+pub fn signin_wait(failed: i64, last_failed_at: Option<i64>, now: i64) -> i64 {
+    let Some(last) = last_failed_at else {
+        return 0;
+    };
+    if failed < FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failed - FREE_FAILURES).min(10) as u32;
+    let wait = (10i64 << doublings).min(MAX_WAIT_SECS);
+    (last + wait - now).max(0)
 }
 
 #[cfg(test)]
@@ -73,5 +99,24 @@ mod tests {
             assert!(c.split("; ").any(|p| p == part), "{c} lacks {part}");
         }
         assert!(cleared_session_cookie().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn names_are_plain_lowercase_and_bounded() {
+        assert_eq!(sign_in_name(" Sokha.K ").as_deref(), Some("sokha.k"));
+        for bad in ["", "a", "has space", "ស្រី", "x<y", &"a".repeat(41)] {
+            assert_eq!(sign_in_name(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn failures_slow_an_account_down_and_never_lock_it() {
+        assert_eq!(signin_wait(4, Some(100), 100), 0);
+        assert_eq!(signin_wait(5, Some(100), 100), 10);
+        assert_eq!(signin_wait(5, Some(100), 110), 0);
+        assert_eq!(signin_wait(6, Some(100), 105), 15);
+        assert_eq!(signin_wait(50, Some(100), 100), MAX_WAIT_SECS);
+        assert_eq!(signin_wait(50, Some(100), 100 + MAX_WAIT_SECS), 0);
+        assert_eq!(signin_wait(9, None, 100), 0);
     }
 }

@@ -9,14 +9,16 @@
 
 use super::textarea_text;
 use crate::admin::{
-    amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent, LoginProblem,
+    amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent,
     MonthlySummary, PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund,
     ERASE_EMAIL_MAX, ERASE_LIST_MAX, PAGE_SIZE,
 };
 use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
 use crate::money::Cents;
+use crate::account::roles::{may, Roles};
 use crate::pledge::Status;
+use crate::routes::Route;
 use crate::reconcile::Standing;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -25,37 +27,66 @@ use crate::admin::{Dashboard, COMMENTS_PER_PAGE};
 
 /// The part of the admin area a page belongs to, for the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Section {
+pub(crate) enum Section {
     Dashboard,
     Comments,
     Waiting,
     Pledges,
     Volunteers,
     Erase,
+    Account,
+    Accounts,
+    Audit,
 }
 
-const SECTIONS: [(Section, &str, &str); 6] = [
-    (Section::Dashboard, "/admin", "Overview"),
-    (Section::Comments, "/admin/comments", "Comments"),
-    (Section::Waiting, "/admin/waiting", "Awaiting our reply"),
-    (Section::Pledges, "/admin/pledges", "Pledges"),
-    (Section::Volunteers, "/admin/volunteers", "Volunteers"),
-    (Section::Erase, "/admin/erase", "Erase by email"),
+/// The sections, their pages and the route that decides who may see them: a link outside the
+/// viewer's roles is not drawn.
+const SECTIONS: [(Section, &str, &str, Route); 9] = [
+    (Section::Dashboard, "/admin", "Overview", Route::AdminIndex),
+    (Section::Comments, "/admin/comments", "Comments", Route::AdminComments),
+    (Section::Waiting, "/admin/waiting", "Awaiting our reply", Route::AdminWaiting),
+    (Section::Pledges, "/admin/pledges", "Pledges", Route::AdminPledges),
+    (Section::Volunteers, "/admin/volunteers", "Volunteers", Route::AdminVolunteers),
+    (Section::Erase, "/admin/erase", "Erase by email", Route::AdminErase),
+    (Section::Accounts, "/admin/accounts", "Team", Route::AdminAccounts),
+    (Section::Audit, "/admin/audit", "Audit", Route::AdminAudit),
+    (Section::Account, "/admin/account", "Your account", Route::AdminAccount),
 ];
 
-/// A signed-in page's navigation: where we are, and the token the logout form posts.
-struct Nav<'a> {
+/// Who is looking at a signed-in page: their name and roles, and their session's CSRF token
+/// (every form posts it).
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub name: &'a str,
+    pub roles: Roles,
+    pub csrf: &'a str,
+}
+
+/// A signed-in page's navigation: where we are, and who is looking.
+pub(crate) struct Nav<'a> {
     section: Section,
     csrf: &'a str,
+    roles: Roles,
+}
+
+impl<'a> Nav<'a> {
+    pub(crate) fn new(section: Section, v: &Viewer<'a>) -> Nav<'a> {
+        Nav {
+            section,
+            csrf: v.csrf,
+            roles: v.roles,
+        }
+    }
 }
 
 /// `<!DOCTYPE html>` and the admin shell around a page's `<main>`.
-fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'static) -> String {
+pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'static) -> String {
     let title = format!("{title} · Admin · {}", EN.site_name);
-    let header_nav = nav.map(|Nav { section, csrf }| {
+    let header_nav = nav.map(|Nav { section, csrf, roles }| {
         let links = SECTIONS
             .iter()
-            .map(|(s, href, label)| {
+            .filter(|(_, _, _, route)| may(roles, *route))
+            .map(|(s, href, label, _)| {
                 let current = (*s == section).then_some("page");
                 view! { <li><a href=*href aria-current=current>{*label}</a></li> }
             })
@@ -96,29 +127,6 @@ fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'static) -> St
         .to_html()
     });
     format!("<!DOCTYPE html>{html}")
-}
-
-/// `GET /admin` without a session, or a login that failed.
-pub fn login(problem: Option<LoginProblem>) -> String {
-    let message = problem.map(|p| {
-        let text = match p {
-            LoginProblem::WrongPassword => "That password is not right.",
-            LoginProblem::LockedOut => {
-                "Too many wrong passwords from here. Try again in 15 minutes."
-            }
-        };
-        view! { <div class="errors" role="alert"><p>{text}</p></div> }
-    });
-    let main = view! {
-        <h1>"Maintainers"</h1>
-        <form method="post" action="/admin/login" class="card">
-            {message}
-            <label for="admin-password">"Password"</label>
-            <input type="password" name="password" id="admin-password" autocomplete="current-password" required/>
-            <p><button type="submit">"Log in"</button></p>
-        </form>
-    };
-    shell("Log in", None, main)
 }
 
 /// The reconciliation with Stripe's record: when it last ran, how far it has read, what it
@@ -210,33 +218,35 @@ fn alerts_section(csrf: &str, a: AlertsStanding) -> impl IntoView {
 
 /// `GET /admin` with a session.
 pub fn dashboard(
-    csrf: &str,
+    v: &Viewer<'_>,
     d: Dashboard,
     stripe_configured: bool,
     reconcile: Option<Standing>,
     alerts: AlertsStanding,
 ) -> String {
     let held = format!("comments held ({} with many links)", d.held_flagged);
+    let roles = v.roles;
+    let moderation = may(roles, Route::AdminComments).then(|| view! {
+        <li><a href="/admin/comments?status=held"><strong>{d.held.to_string()}</strong>{held}</a></li>
+        <li><a href="/admin/waiting"><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
+    });
+    let money = may(roles, Route::AdminPledges).then(|| view! {
+        <li><a href="/admin/pledges?status=paid"><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
+        <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
+    });
+    let helpers = may(roles, Route::AdminVolunteers).then(|| view! {
+        <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
+    });
+    let reconcile = may(roles, Route::AdminPledges).then(|| reconciliation(stripe_configured, reconcile));
+    let alerts = may(roles, Route::AdminAlertTest).then(|| alerts_section(v.csrf, alerts));
     let main = view! {
         <h1>"Overview"</h1>
-        <ul class="stats">
-            <li><a href="/admin/comments?status=held"><strong>{d.held.to_string()}</strong>{held}</a></li>
-            <li><a href="/admin/waiting"><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
-            <li><a href="/admin/pledges?status=paid"><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
-            <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
-            <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
-        </ul>
-        {reconciliation(stripe_configured, reconcile)}
-        {alerts_section(csrf, alerts)}
+        <p>{format!("Signed in as {}.", v.name)}</p>
+        <ul class="stats">{moderation}{money}{helpers}</ul>
+        {reconcile}
+        {alerts}
     };
-    shell(
-        "Overview",
-        Some(Nav {
-            section: Section::Dashboard,
-            csrf,
-        }),
-        main,
-    )
+    shell("Overview", Some(Nav::new(Section::Dashboard, v)), main)
 }
 
 /// A reply that came back with a problem, to draw again under its comment.
@@ -260,7 +270,7 @@ impl Back {
     }
 }
 
-fn when(secs: i64) -> impl IntoView {
+pub(crate) fn when(secs: i64) -> impl IntoView {
     let shown = crate::time::rfc3339(secs)
         .replace('T', " ")
         .replace('Z', " UTC");
@@ -432,7 +442,8 @@ pub struct CommentsPage {
 }
 
 /// `GET /admin/comments?status=…`.
-pub fn comments(csrf: &str, p: CommentsPage) -> String {
+pub fn comments(v: &Viewer<'_>, p: CommentsPage) -> String {
+    let csrf = v.csrf;
     let CommentsPage {
         list,
         page,
@@ -471,21 +482,19 @@ pub fn comments(csrf: &str, p: CommentsPage) -> String {
     };
     shell(
         list.title(),
-        Some(Nav {
-            section: Section::Comments,
-            csrf,
-        }),
+        Some(Nav::new(Section::Comments, v)),
         main,
     )
 }
 
 /// `GET /admin/waiting`: approved visitors' comments with no reply from the campaign after them.
 pub fn waiting(
-    csrf: &str,
+    v: &Viewer<'_>,
     comments: Vec<AdminComment>,
     now: i64,
     draft: Option<ReplyDraft>,
 ) -> String {
+    let csrf = v.csrf;
     let count = match comments.len() {
         1 => "1 approved comment has".to_string(),
         n => format!("{n} approved comments have"),
@@ -511,10 +520,7 @@ pub fn waiting(
     };
     shell(
         "Awaiting our reply",
-        Some(Nav {
-            section: Section::Waiting,
-            csrf,
-        }),
+        Some(Nav::new(Section::Waiting, v)),
         main,
     )
 }
@@ -674,7 +680,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
     }
 }
 
-pub fn pledges(csrf: &str, p: PledgesPage) -> String {
+pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
     let PledgesPage {
         filter,
         page,
@@ -784,16 +790,13 @@ pub fn pledges(csrf: &str, p: PledgesPage) -> String {
     };
     shell(
         "Pledges",
-        Some(Nav {
-            section: Section::Pledges,
-            csrf,
-        }),
+        Some(Nav::new(Section::Pledges, v)),
         main,
     )
 }
 
 /// `GET /admin/volunteers`.
-pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) -> String {
+pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>) -> String {
     let body = rows
         .into_iter()
         .map(|v| {
@@ -830,10 +833,7 @@ pub fn volunteers(csrf: &str, page: i64, total: i64, rows: Vec<VolunteerRow>) ->
     };
     shell(
         "Volunteers",
-        Some(Nav {
-            section: Section::Volunteers,
-            csrf,
-        }),
+        Some(Nav::new(Section::Volunteers, v)),
         main,
     )
 }
@@ -883,7 +883,8 @@ fn erase_search(csrf: &str, email: String, problem: Option<EraseProblem>) -> imp
     }
 }
 
-pub fn erase(csrf: &str, p: ErasePage) -> String {
+pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
+    let csrf = v.csrf;
     let ErasePage {
         done,
         recent,
@@ -935,10 +936,7 @@ pub fn erase(csrf: &str, p: ErasePage) -> String {
     };
     shell(
         "Erase by email",
-        Some(Nav {
-            section: Section::Erase,
-            csrf,
-        }),
+        Some(Nav::new(Section::Erase, v)),
         main,
     )
 }
@@ -963,7 +961,8 @@ fn held(yes: bool) -> &'static str {
 
 /// `POST /admin/erase/find` (and an erasure refused): what is stored for the address, and the
 /// form that erases it.
-pub fn erase_found(csrf: &str, stored: Stored, problem: Option<EraseProblem>) -> String {
+pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>) -> String {
+    let csrf = v.csrf;
     let Stored {
         email,
         counts,
@@ -1096,10 +1095,7 @@ pub fn erase_found(csrf: &str, stored: Stored, problem: Option<EraseProblem>) ->
     };
     shell(
         "Erase by email",
-        Some(Nav {
-            section: Section::Erase,
-            csrf,
-        }),
+        Some(Nav::new(Section::Erase, v)),
         main,
     )
 }

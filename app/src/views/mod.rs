@@ -6,6 +6,7 @@
 //! ([`crate::admin::paid_per_day_svg`], numbers and dates only). `<textarea>` content is the
 //! one exception Leptos leaves to us, see [`textarea_text`].
 
+pub mod accounts;
 pub mod admin;
 mod comments;
 mod home;

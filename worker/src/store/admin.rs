@@ -1,7 +1,7 @@
 //! Every SQL statement of the maintainers' area (`/admin`), and nothing else.
 //!
-//! Sessions live in `admin_sessions` (by a hash of the cookie's id, so a leaked table opens
-//! nothing), login failures in `rate_events` under the `login` bucket. A page is one D1 batch
+//! Accounts and sessions are `accounts.rs`'s; sign-in failures live in `rate_events` under the
+//! `login` bucket. A page is one D1 batch
 //! where it can be. Values are bound, never spliced: where a statement varies (the order of a
 //! moderation list), it is chosen from constants here.
 
@@ -29,64 +29,6 @@ fn count(r: &D1Result) -> Result<i64, AppError> {
 
 fn offset(page: i64, per_page: i64) -> i64 {
     (page - 1).max(0).saturating_mul(per_page)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sessions
-
-/// Starts a session; ends the one it replaces (if the browser brought one) and every expired
-/// one, so the table never grows.
-pub async fn create_session(
-    db: &D1Database,
-    id_hash: &str,
-    csrf: &str,
-    now: i64,
-    expires_at: i64,
-    replaces: Option<&str>,
-) -> Result<(), AppError> {
-    batch(
-        db,
-        vec![
-            stmt(db, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR id_hash = ?2", &[now.into(), replaces.into()])?,
-            stmt(
-                db,
-                "INSERT INTO admin_sessions (id_hash, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                &[id_hash.into(), csrf.into(), now.into(), expires_at.into()],
-            )?,
-        ],
-    )
-    .await
-    .map(|_| ())
-}
-
-/// The CSRF token of a live session, if there is one under this hash.
-pub async fn session_csrf(
-    db: &D1Database,
-    id_hash: &str,
-    now: i64,
-) -> Result<Option<String>, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        csrf: String,
-    }
-    let s = stmt(
-        db,
-        "SELECT csrf FROM admin_sessions WHERE id_hash = ?1 AND expires_at > ?2",
-        &[id_hash.into(), now.into()],
-    )?;
-    Ok(first::<Row>(s).await?.map(|r| r.csrf))
-}
-
-pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
-    stmt(
-        db,
-        "DELETE FROM admin_sessions WHERE id_hash = ?1",
-        &[id_hash.into()],
-    )?
-    .run()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

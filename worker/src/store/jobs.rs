@@ -26,6 +26,8 @@ pub struct Forgotten {
     pub rate_events: usize,
     pub used_tokens: usize,
     pub admin_sessions: usize,
+    pub invitations: usize,
+    pub audit_entries: usize,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +85,19 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
             "DELETE FROM admin_sessions WHERE id_hash IN (SELECT id_hash FROM admin_sessions WHERE expires_at <= ?1 LIMIT ?2) RETURNING 1 AS x",
             &[now.into(), PER_RUN.into()],
         )?,
+        // An invitation is over once used or expired; its row says nothing worth keeping.
+        stmt(
+            db,
+            "DELETE FROM invitations WHERE token_hash IN (SELECT token_hash FROM invitations WHERE expires_at <= ?1 OR used_at IS NOT NULL LIMIT ?2) RETURNING 1 AS x",
+            &[now.into(), PER_RUN.into()],
+        )?,
+        // The audit trail: nothing of the site edits or deletes an entry but this, after
+        // `app::retention::AUDIT_DAYS`.
+        stmt(
+            db,
+            "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2) RETURNING 1 AS x",
+            &[(now - app::retention::AUDIT_DAYS * app::retention::DAY).into(), PER_RUN.into()],
+        )?,
     ];
     let results = batch(db, stmts).await?;
     let n = |i: usize| -> Result<usize, AppError> {
@@ -100,6 +115,8 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
         rate_events: n(5)?,
         used_tokens: n(6)?,
         admin_sessions: n(7)?,
+        invitations: n(8)?,
+        audit_entries: n(9)?,
     };
     record(db, "retention", now, None, &done).await?;
     Ok(done)

@@ -9,6 +9,7 @@
 //! visitor; and every aggregate the pages show counts only [`COUNTED`] rows, so no stored
 //! value can overflow a `SUM`.
 
+pub mod accounts;
 pub mod admin;
 mod comments;
 pub mod jobs;

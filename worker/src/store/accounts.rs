@@ -1,0 +1,545 @@
+//! Every SQL statement about maintainers: accounts, invitations, recovery codes, sessions, the
+//! audit trail and the list of common passwords.
+//!
+//! Secrets are never stored in clear: passwords as PBKDF2 hashes, TOTP secrets sealed with a
+//! key derived from `SITE_SECRET`, invitation tokens, recovery codes and session ids as hashes.
+//! The second factor's replay guard is one statement: a step is taken only if it is later than
+//! the last one taken ([`take_step`]), so two sign-ins racing with one code cannot both pass.
+
+use super::{batch, first, rows, stmt};
+use crate::error::AppError;
+use app::account::audit::{Action, Entry};
+use app::account::roles::Roles;
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+/// An account as the sign-in and the owners' pages read it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: i64,
+    pub roles: String,
+    pub status: String,
+    pub failed_signins: i64,
+    pub last_failed_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl AccountRow {
+    /// Its roles; a stored list that does not parse holds none.
+    pub fn roles(&self) -> Roles {
+        Roles::from_list(&self.roles).unwrap_or_default()
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at, created_at";
+
+/// Whether any account holds the owner role and is not disabled (invited or active): the
+/// bootstrap does nothing once one exists.
+pub async fn owner_exists(db: &D1Database) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct One {}
+    Ok(first::<One>(stmt(
+        db,
+        "SELECT 1 AS one FROM accounts WHERE status <> 'disabled' AND (',' || roles || ',') LIKE '%,owner,%' LIMIT 1",
+        &[],
+    )?)
+    .await?
+    .is_some())
+}
+
+pub async fn by_name(db: &D1Database, name: &str) -> Result<Option<AccountRow>, AppError> {
+    first(stmt(
+        db,
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name = ?1"),
+        &[name.into()],
+    )?)
+    .await
+}
+
+pub async fn by_id(db: &D1Database, id: i64) -> Result<Option<AccountRow>, AppError> {
+    first(stmt(
+        db,
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+        &[id.into()],
+    )?)
+    .await
+}
+
+/// Every account, for the owners' page, with its live sessions.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TeamRow {
+    pub id: i64,
+    pub name: String,
+    pub roles: String,
+    pub status: String,
+    pub created_at: i64,
+    pub sessions: i64,
+}
+
+pub async fn team(db: &D1Database, now: i64) -> Result<Vec<TeamRow>, AppError> {
+    let r = stmt(
+        db,
+        "SELECT a.id, a.name, a.roles, a.status, a.created_at, \
+                (SELECT COUNT(*) FROM admin_sessions s WHERE s.account_id = a.id AND s.expires_at > ?1) AS sessions \
+         FROM accounts a ORDER BY a.status = 'disabled', a.name",
+        &[now.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    rows(&r)
+}
+
+/// A new account, invited: it can do nothing until its invitation is taken (a password, then
+/// a second factor). `None` when the name is taken.
+pub async fn invite_new(
+    db: &D1Database,
+    name: &str,
+    roles: Roles,
+    by: Option<i64>,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<Option<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let results = batch(
+        db,
+        vec![
+            stmt(
+                db,
+                "INSERT INTO accounts (name, roles, status, created_at, created_by) VALUES (?1, ?2, 'invited', ?3, ?4) \
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+                &[name.into(), roles.to_list().as_str().into(), now.into(), by.into()],
+            )?,
+            stmt(
+                db,
+                "INSERT INTO invitations (token_hash, account_id, created_at, expires_at) \
+                 SELECT ?1, id, ?2, ?3 FROM accounts WHERE name = ?4 AND status = 'invited' AND created_at = ?2",
+                &[token_hash.into(), now.into(), expires_at.into(), name.into()],
+            )?,
+        ],
+    )
+    .await?;
+    Ok(results
+        .first()
+        .map(rows::<Id>)
+        .transpose()?
+        .and_then(|ids| ids.into_iter().next())
+        .map(|r| r.id))
+}
+
+/// The statements that take an account back to "invited" with a fresh invitation: no second
+/// factor, no recovery codes, no session (owners reset a lost phone this way).
+pub async fn reinvite(
+    db: &D1Database,
+    account_id: i64,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), AppError> {
+    batch(
+        db,
+        vec![
+            stmt(
+                db,
+                "UPDATE accounts SET status = 'invited', totp_secret = NULL, totp_last_step = 0, failed_signins = 0 WHERE id = ?1",
+                &[account_id.into()],
+            )?,
+            stmt(db, "DELETE FROM recovery_codes WHERE account_id = ?1", &[account_id.into()])?,
+            stmt(db, "DELETE FROM admin_sessions WHERE account_id = ?1", &[account_id.into()])?,
+            stmt(db, "DELETE FROM invitations WHERE account_id = ?1", &[account_id.into()])?,
+            stmt(
+                db,
+                "INSERT INTO invitations (token_hash, account_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                &[token_hash.into(), account_id.into(), now.into(), expires_at.into()],
+            )?,
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// An invitation as its page reads it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct InviteRow {
+    pub account_id: i64,
+    pub name: String,
+    pub roles: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub pending_secret: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+/// The invitation under this token hash, if it can still be taken (not used, not expired, its
+/// account still invited).
+pub async fn invitation(
+    db: &D1Database,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<InviteRow>, AppError> {
+    first(stmt(
+        db,
+        "SELECT i.account_id, a.name, a.roles, i.expires_at, i.used_at, i.pending_secret, i.password_hash \
+         FROM invitations i JOIN accounts a ON a.id = i.account_id \
+         WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2 AND a.status = 'invited'",
+        &[token_hash.into(), now.into()],
+    )?)
+    .await
+}
+
+/// The invitation's first step: the password chosen and the second factor's secret to show.
+pub async fn invitation_password(
+    db: &D1Database,
+    token_hash: &str,
+    password_hash: &str,
+    sealed_secret: &str,
+) -> Result<(), AppError> {
+    stmt(
+        db,
+        "UPDATE invitations SET password_hash = ?2, pending_secret = ?3 WHERE token_hash = ?1 AND used_at IS NULL",
+        &[token_hash.into(), password_hash.into(), sealed_secret.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// The invitation taken: the account gets its password, its second factor (the step its
+/// confirming code used) and its recovery codes, and is active; the invitation is spent. One
+/// batch, guarded by the invitation being unused, so a link works once. False when it was
+/// taken meanwhile.
+#[allow(clippy::too_many_arguments)]
+pub async fn enrol(
+    db: &D1Database,
+    token_hash: &str,
+    account_id: i64,
+    password_hash: &str,
+    sealed_secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+    now: i64,
+) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct One {}
+    let mut stmts = vec![
+        stmt(
+            db,
+            "UPDATE invitations SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL RETURNING 1 AS one",
+            &[token_hash.into(), now.into()],
+        )?,
+        stmt(
+            db,
+            "UPDATE accounts SET password_hash = ?2, totp_secret = ?3, totp_last_step = ?4, status = 'active', failed_signins = 0 \
+             WHERE id = ?1 AND status = 'invited' AND EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?5 AND used_at = ?6)",
+            &[account_id.into(), password_hash.into(), sealed_secret.into(), step.into(), token_hash.into(), now.into()],
+        )?,
+        stmt(db, "DELETE FROM recovery_codes WHERE account_id = ?1", &[account_id.into()])?,
+    ];
+    for h in recovery_hashes {
+        stmts.push(stmt(
+            db,
+            "INSERT INTO recovery_codes (account_id, code_hash) SELECT ?1, ?2 \
+             WHERE EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?3 AND used_at = ?4)",
+            &[account_id.into(), h.as_str().into(), token_hash.into(), now.into()],
+        )?);
+    }
+    let results = batch(db, stmts).await?;
+    Ok(results
+        .first()
+        .map(rows::<One>)
+        .transpose()?
+        .is_some_and(|r| !r.is_empty()))
+}
+
+/// A failed sign-in for this account: counted, so the next tries wait longer.
+pub async fn signin_failed(db: &D1Database, account_id: i64, now: i64) -> Result<(), AppError> {
+    stmt(
+        db,
+        "UPDATE accounts SET failed_signins = failed_signins + 1, last_failed_at = ?2 WHERE id = ?1",
+        &[account_id.into(), now.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// The second factor's code for `step` is taken, once: only a step later than every step
+/// taken before passes. True when this call took it.
+pub async fn take_step(db: &D1Database, account_id: i64, step: i64) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct One {}
+    Ok(first::<One>(stmt(
+        db,
+        "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2 RETURNING 1 AS one",
+        &[account_id.into(), step.into()],
+    )?)
+    .await?
+    .is_some())
+}
+
+/// A recovery code is spent, once. True when this call spent it.
+pub async fn use_recovery(
+    db: &D1Database,
+    account_id: i64,
+    code_hash: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct One {}
+    Ok(first::<One>(stmt(
+        db,
+        "UPDATE recovery_codes SET used_at = ?3 WHERE account_id = ?1 AND code_hash = ?2 AND used_at IS NULL RETURNING 1 AS one",
+        &[account_id.into(), code_hash.into(), now.into()],
+    )?)
+    .await?
+    .is_some())
+}
+
+pub async fn recovery_left(db: &D1Database, account_id: i64) -> Result<i64, AppError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    Ok(first::<N>(stmt(
+        db,
+        "SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = ?1 AND used_at IS NULL",
+        &[account_id.into()],
+    )?)
+    .await?
+    .map_or(0, |r| r.n))
+}
+
+pub async fn set_roles(db: &D1Database, account_id: i64, roles: Roles) -> Result<(), AppError> {
+    stmt(
+        db,
+        "UPDATE accounts SET roles = ?2 WHERE id = ?1",
+        &[account_id.into(), roles.to_list().as_str().into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// Disables an account: its sessions end at once.
+pub async fn disable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
+    batch(
+        db,
+        vec![
+            stmt(db, "UPDATE accounts SET status = 'disabled' WHERE id = ?1", &[account_id.into()])?,
+            stmt(db, "DELETE FROM admin_sessions WHERE account_id = ?1", &[account_id.into()])?,
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Enables a disabled account: active again if it has a second factor, else invited.
+pub async fn enable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
+    stmt(
+        db,
+        "UPDATE accounts SET status = CASE WHEN totp_secret IS NULL THEN 'invited' ELSE 'active' END, failed_signins = 0 \
+         WHERE id = ?1 AND status = 'disabled'",
+        &[account_id.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// Whether a password (as `app::account::password::common_key` writes it) is on the list.
+pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct One {}
+    Ok(first::<One>(stmt(
+        db,
+        "SELECT 1 AS one FROM common_passwords WHERE password = ?1",
+        &[key.into()],
+    )?)
+    .await?
+    .is_some())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/// Starts a session for an account; ends the one it replaces (if the browser brought one) and
+/// every expired one, so the table never grows. The account's failures are forgotten.
+pub async fn create_session(
+    db: &D1Database,
+    id_hash: &str,
+    account_id: i64,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+    replaces: Option<&str>,
+) -> Result<(), AppError> {
+    batch(
+        db,
+        vec![
+            stmt(db, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR id_hash = ?2", &[now.into(), replaces.into()])?,
+            stmt(
+                db,
+                "INSERT INTO admin_sessions (id_hash, account_id, csrf, created_at, expires_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+                &[id_hash.into(), account_id.into(), csrf.into(), now.into(), expires_at.into()],
+            )?,
+            stmt(db, "UPDATE accounts SET failed_signins = 0 WHERE id = ?1", &[account_id.into()])?,
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// A live session and whose it is: only an active account's (a disabled account's sessions
+/// end at once, even before its rows are deleted).
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionRow {
+    pub csrf: String,
+    pub account_id: i64,
+    pub name: String,
+    pub roles: String,
+}
+
+pub async fn session(
+    db: &D1Database,
+    id_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, AppError> {
+    first(stmt(
+        db,
+        "SELECT s.csrf, s.account_id, a.name, a.roles FROM admin_sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND a.status = 'active'",
+        &[id_hash.into(), now.into()],
+    )?)
+    .await
+}
+
+/// One's live sessions, newest first; `current` marks the one asking.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionInfo {
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub current: i64,
+}
+
+pub async fn sessions_of(
+    db: &D1Database,
+    account_id: i64,
+    id_hash: &str,
+    now: i64,
+) -> Result<Vec<SessionInfo>, AppError> {
+    let r = stmt(
+        db,
+        "SELECT created_at, expires_at, id_hash = ?2 AS current FROM admin_sessions \
+         WHERE account_id = ?1 AND expires_at > ?3 ORDER BY created_at DESC",
+        &[account_id.into(), id_hash.into(), now.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    rows(&r)
+}
+
+pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
+    stmt(
+        db,
+        "DELETE FROM admin_sessions WHERE id_hash = ?1",
+        &[id_hash.into()],
+    )?
+    .run()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// Every session of an account ends.
+pub async fn end_sessions(db: &D1Database, account_id: i64) -> Result<i64, AppError> {
+    let r = stmt(
+        db,
+        "DELETE FROM admin_sessions WHERE account_id = ?1 RETURNING 1 AS one",
+        &[account_id.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    Ok(r.results::<serde_json::Value>()
+        .map_err(AppError::Storage)?
+        .len() as i64)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail
+
+/// The statement that records an entry: who (`None`: nobody signed in), what, about which ids,
+/// with which counts. Never a name typed, a password, an address or a comment's words.
+pub fn audit_stmt(
+    db: &D1Database,
+    now: i64,
+    actor: Option<i64>,
+    action: Action,
+    subject: Option<&str>,
+    detail: Option<&str>,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[now.into(), actor.into(), action.as_str().into(), subject.into(), detail.into()],
+    )
+}
+
+pub async fn audit(
+    db: &D1Database,
+    now: i64,
+    actor: Option<i64>,
+    action: Action,
+    subject: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), AppError> {
+    audit_stmt(db, now, actor, action, subject, detail)?
+        .run()
+        .await
+        .map_err(AppError::Storage)?;
+    Ok(())
+}
+
+/// What the audit page filters on: an action, an account, entries since a time.
+pub struct AuditFilter<'a> {
+    pub action: Option<&'a str>,
+    pub actor: Option<i64>,
+    pub since: i64,
+    pub limit: i64,
+}
+
+/// Entries matching the filter, newest first, with the actor's name.
+pub async fn audit_entries(
+    db: &D1Database,
+    f: &AuditFilter<'_>,
+) -> Result<Vec<Entry>, AppError> {
+    let r = stmt(
+        db,
+        "SELECT e.id, e.at, e.actor, a.name AS actor_name, e.action, e.subject, e.detail \
+         FROM audit e LEFT JOIN accounts a ON a.id = e.actor \
+         WHERE (?1 IS NULL OR e.action = ?1) AND (?2 IS NULL OR e.actor = ?2) AND e.at >= ?3 \
+         ORDER BY e.at DESC, e.id DESC LIMIT ?4",
+        &[f.action.into(), f.actor.into(), f.since.into(), f.limit.into()],
+    )?
+    .all()
+    .await
+    .map_err(AppError::Storage)?;
+    rows(&r)
+}
