@@ -40,6 +40,12 @@ pub enum Purpose {
     FormToken,
     IpHash,
     HeldCookie,
+    /// The AES-256-GCM key that seals TOTP secrets in D1 (`accounts.totp_secret`).
+    TotpSecret,
+    /// Keys the hashes of recovery codes ([`token_hash`]).
+    RecoveryCode,
+    /// Keys the hashes of invitation tokens ([`token_hash`]).
+    InviteToken,
 }
 
 impl Purpose {
@@ -48,6 +54,9 @@ impl Purpose {
             Purpose::FormToken => "campaign-site/v1/form-token",
             Purpose::IpHash => "campaign-site/v1/ip-hash",
             Purpose::HeldCookie => "campaign-site/v1/held-comments-cookie",
+            Purpose::TotpSecret => "campaign-site/v1/totp-secret",
+            Purpose::RecoveryCode => "campaign-site/v1/recovery-code",
+            Purpose::InviteToken => "campaign-site/v1/invite-token",
         }
     }
 }
@@ -57,8 +66,19 @@ impl Purpose {
 pub struct Key([u8; 32]);
 
 impl Key {
+    /// The key's bytes, for a primitive the platform runs (AES-GCM sealing TOTP secrets).
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     pub fn derive(site_secret: &str, purpose: Purpose) -> Key {
         Key(mac(site_secret.as_bytes(), &[purpose.label().as_bytes()]))
+    }
+
+    /// The key's bytes, for a cipher outside this crate (the worker's AES-GCM, in Web Crypto,
+    /// with the [`Purpose::TotpSecret`] key). Never for anything else.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 
     fn sign(&self, parts: &[&[u8]]) -> [u8; 32] {
@@ -93,6 +113,12 @@ pub fn hex(bytes: &[u8]) -> String {
 /// A visitor's IP as stored: 128 bits of a keyed hash, never the address.
 pub fn ip_hash(key: &Key, ip: &str) -> String {
     hex(&key.sign(&[ip.as_bytes()])[..16])
+}
+
+/// A secret token as stored (a recovery code, normalised; an invitation's token): the hex
+/// of its full HMAC under `key`, so that a copy of the database opens no account.
+pub fn token_hash(key: &Key, token: &str) -> String {
+    hex(&key.sign(&[token.as_bytes()]))
 }
 
 /// Forms must be posted at least this long after they were served (bots are faster)...
@@ -229,6 +255,29 @@ mod tests {
             Purpose::HeldCookie.label(),
             "campaign-site/v1/held-comments-cookie"
         );
+        assert_eq!(Purpose::TotpSecret.label(), "campaign-site/v1/totp-secret");
+        assert_eq!(
+            Purpose::RecoveryCode.label(),
+            "campaign-site/v1/recovery-code"
+        );
+        assert_eq!(
+            Purpose::InviteToken.label(),
+            "campaign-site/v1/invite-token"
+        );
+    }
+
+    #[test]
+    fn token_hashes_are_keyed_full_macs() {
+        let k = Key::derive("s", Purpose::RecoveryCode);
+        let h = token_hash(&k, "mzxw6ytbojrgc6rb");
+        assert_eq!(h.len(), 64);
+        assert_eq!(h, token_hash(&k, "mzxw6ytbojrgc6rb"));
+        assert_ne!(h, token_hash(&k, "mzxw6ytbojrgc6rc"));
+        assert_ne!(
+            h,
+            token_hash(&Key::derive("s", Purpose::InviteToken), "mzxw6ytbojrgc6rb")
+        );
+        assert_ne!(Key::derive("s", Purpose::TotpSecret).bytes(), k.bytes());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! in what it read, and this crate answers with typed values or HTML. That keeps the rules
 //! testable natively (`cargo test -p app`) and the worker thin.
 
+pub mod account;
 pub mod admin;
 pub mod alerts;
 pub mod campaign;

@@ -415,6 +415,21 @@ pub fn route(method: Method, path: &str) -> Matched<'_> {
     }
 }
 
+/// Every route of the admin area in the table (each once), for the permission table's test
+/// (`account::roles`): a new admin route cannot go without a row there.
+pub fn admin_routes() -> impl Iterator<Item = Route> {
+    TABLE
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, pattern, route, _))| {
+            pattern.starts_with("/admin")
+                && !TABLE[..*i]
+                    .iter()
+                    .any(|(_, _, earlier, _)| earlier == route)
+        })
+        .map(|(_, (_, _, route, _))| *route)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,12 +30,11 @@ use crate::site::Site;
 use crate::{accounts, error::AppError, http, store, store::admin as db};
 use app::admin::{
     cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_id, parse_page,
-    reply_body, session_cookie, session_hash, session_id, ActionForm, CommentList, EraseForm,
-    EraseProblem, ListPlace, LoginProblem, Moderation, CHART_DAYS, SESSION_COOKIE, SESSION_SECS,
+    reply_body, session_hash, ActionForm, CommentList, EraseForm, EraseProblem, ListPlace,
+    Moderation, CHART_DAYS, SESSION_COOKIE,
 };
 use app::comment::CommentStatus;
 use app::keys;
-use app::limits::{Bucket, LOGIN_TRIES};
 use app::pledge::Status;
 use app::account::audit::Action;
 use app::account::roles::{may, sees_emails, Roles};
@@ -427,7 +426,13 @@ async fn moderate(
     if !done {
         return Err(AppError::NotFound.into());
     }
-    s.audit(site, Action::Moderated, Some(&format!("comment {id}")), Some(action.as_str()))
+    let what = match action {
+        Moderation::Approve => "approve",
+        Moderation::Spam => "spam",
+        Moderation::Delete => "delete",
+        Moderation::Reply => "reply",
+    };
+    s.audit(site, Action::Moderated, Some(&format!("comment {id}")), Some(what))
         .await?;
     // The public page may show (or have shown) this comment: the edge must not keep it.
     crate::cache::purge_home(site).await;

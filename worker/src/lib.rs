@@ -135,6 +135,17 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         | Route::AdminErase
         | Route::AdminEraseFind
         | Route::AdminEraseRun
+        | Route::AdminBootstrapPage
+        | Route::AdminBootstrap
+        | Route::AdminInvitePage
+        | Route::AdminInvite
+        | Route::AdminAccount
+        | Route::AdminSessionsEnd
+        | Route::AdminAccounts
+        | Route::AdminAccountInvite
+        | Route::AdminAccountAction
+        | Route::AdminAudit
+        | Route::AdminAuditCsv
         | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
     };
     match answer {

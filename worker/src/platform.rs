@@ -18,6 +18,14 @@ pub fn random16() -> [u8; 16] {
     buf
 }
 
+/// `N` bytes from the platform's CSPRNG (at most 65,536, Web Crypto's limit per call).
+#[allow(dead_code)] // for the account flows (issue 16): salts, nonces, secrets, codes
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    get_random_values(&mut buf);
+    buf
+}
+
 /// Sends `request` to another service and gives up after `timeout`: a slow provider never holds
 /// a visitor (or a cron run) longer. The answer's status and body, or why there is none.
 pub async fn fetch(request: Request, timeout: Duration) -> Result<(u16, Vec<u8>), String> {

@@ -34,6 +34,12 @@ pub struct Keys {
     pub form_token: Key,
     pub ip_hash: Key,
     pub held_cookie: Key,
+    /// Seals TOTP secrets (AES-256-GCM, `crypto::seal`).
+    pub totp_secret: Key,
+    /// Keys the stored hashes of recovery codes (`app::keys::token_hash`).
+    pub recovery_code: Key,
+    /// Keys the stored hashes of invitation tokens (`app::keys::token_hash`).
+    pub invite_token: Key,
 }
 
 /// The environment, parsed.
@@ -104,6 +110,9 @@ impl Config {
             form_token: Key::derive(&s, Purpose::FormToken),
             ip_hash: Key::derive(&s, Purpose::IpHash),
             held_cookie: Key::derive(&s, Purpose::HeldCookie),
+            totp_secret: Key::derive(&s, Purpose::TotpSecret),
+            recovery_code: Key::derive(&s, Purpose::RecoveryCode),
+            invite_token: Key::derive(&s, Purpose::InviteToken),
         });
         Config {
             goal: var(env, "CAMPAIGN_GOAL_USD")

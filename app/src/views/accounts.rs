@@ -221,9 +221,10 @@ fn role_boxes(prefix: &str, roles: Roles) -> impl IntoView {
         .into_iter()
         .map(|r| {
             let id = format!("{prefix}-{}", r.as_str());
+            let label_for = id.clone();
             let checked = roles.has(r);
             view! {
-                <label for=id.clone() class="check">
+                <label for=label_for class="check">
                     <input type="checkbox" name="role" value=r.as_str() id=id checked=checked/>
                     {format!(" {}: {}", r.label(), r.what())}
                 </label>

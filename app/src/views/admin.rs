@@ -1124,7 +1124,7 @@ mod tests {
     #[test]
     fn pages_are_noindex_escaped_and_carry_the_token() {
         let html = comments(
-            "tok123",
+            &owner("tok123"),
             CommentsPage {
                 list: CommentList::Held,
                 page: 1,
@@ -1161,7 +1161,7 @@ mod tests {
             problem: ReplyProblem::TooLong,
         };
         let html = waiting(
-            "t",
+            &owner("t"),
             vec![comment(5, CommentStatus::Approved)],
             7200,
             Some(draft),
@@ -1174,11 +1174,37 @@ mod tests {
     }
 
     #[test]
-    fn login_never_shows_navigation() {
-        let html = login(Some(LoginProblem::LockedOut));
+    fn sign_in_never_shows_navigation() {
+        use crate::views::accounts::{sign_in, SignInProblem};
+        let html = sign_in(Some(SignInProblem::LockedOut), "dara");
         assert!(html.contains("Try again in 15 minutes"));
         assert!(!html.contains("/admin/logout") && !html.contains("/admin/pledges"));
-        assert!(html.contains(r#"type="password""#));
+        assert!(html.contains(r#"type="password""#) && html.contains(r#"value="dara""#));
+    }
+
+    /// An owner, with token `csrf`.
+    fn owner(csrf: &str) -> Viewer<'_> {
+        Viewer {
+            name: "owner",
+            roles: Roles::default().with(crate::account::roles::Role::Owner),
+            csrf,
+        }
+    }
+
+    #[test]
+    fn the_navigation_links_only_what_the_roles_allow() {
+        let moderator = Viewer {
+            name: "m",
+            roles: Roles::default().with(crate::account::roles::Role::Moderator),
+            csrf: "t",
+        };
+        let html = waiting(&moderator, vec![], 0, None);
+        assert!(html.contains(r#"href="/admin/comments""#) && html.contains(r#"href="/admin/account""#));
+        for hidden in ["/admin/pledges", "/admin/volunteers", "/admin/erase", "/admin/accounts", "/admin/audit"] {
+            assert!(!html.contains(&format!(r#"href="{hidden}""#)), "{hidden}");
+        }
+        let html = waiting(&owner("t"), vec![], 0, None);
+        assert!(html.contains(r#"href="/admin/audit""#) && html.contains(r#"href="/admin/pledges""#));
     }
 
     fn stored() -> Stored {
@@ -1225,7 +1251,7 @@ mod tests {
 
     #[test]
     fn the_erase_form_carries_the_address_the_count_and_a_box_to_tick() {
-        let html = erase_found("tok", stored(), Some(EraseProblem::NotConfirmed));
+        let html = erase_found(&owner("tok"), stored(), Some(EraseProblem::NotConfirmed));
         assert!(!html.contains("<script>") && !html.contains("<b>Donor"));
         assert!(html.contains("&lt;b&gt;Donor&lt;/b&gt;@example.org"));
         assert!(html.contains(r#"name="seen" value="4""#));
@@ -1244,7 +1270,7 @@ mod tests {
         assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 3);
         assert!(html.contains(r#"href="/admin/erase" aria-current="page""#));
         // Nothing found: no erase form.
-        let none = erase_found("tok", Stored::default(), None);
+        let none = erase_found(&owner("tok"), Stored::default(), None);
         assert!(none.contains("Nothing is stored") && !none.contains(r#"name="confirm""#));
     }
 
@@ -1260,7 +1286,7 @@ mod tests {
             volunteers: 1,
         };
         let html = erase(
-            "tok",
+            &owner("tok"),
             ErasePage {
                 done: Some(e),
                 recent: vec![e],
@@ -1272,7 +1298,7 @@ mod tests {
         assert!(html.contains("Everything for an email address"));
         assert!(!html.contains("role=\"alert\""));
         let html = erase(
-            "tok",
+            &owner("tok"),
             ErasePage {
                 done: None,
                 recent: vec![],

@@ -25,7 +25,6 @@ pub struct AccountRow {
     pub status: String,
     pub failed_signins: i64,
     pub last_failed_at: Option<i64>,
-    pub created_at: i64,
 }
 
 impl AccountRow {
@@ -39,7 +38,7 @@ impl AccountRow {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at, created_at";
+const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at";
 
 /// Whether any account holds the owner role and is not disabled (invited or active): the
 /// bootstrap does nothing once one exists.
@@ -176,8 +175,6 @@ pub struct InviteRow {
     pub account_id: i64,
     pub name: String,
     pub roles: String,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
     pub pending_secret: Option<String>,
     pub password_hash: Option<String>,
 }
@@ -191,7 +188,7 @@ pub async fn invitation(
 ) -> Result<Option<InviteRow>, AppError> {
     first(stmt(
         db,
-        "SELECT i.account_id, a.name, a.roles, i.expires_at, i.used_at, i.pending_secret, i.password_hash \
+        "SELECT i.account_id, a.name, a.roles, i.pending_secret, i.password_hash \
          FROM invitations i JOIN accounts a ON a.id = i.account_id \
          WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2 AND a.status = 'invited'",
         &[token_hash.into(), now.into()],
