@@ -145,12 +145,69 @@ CREATE TABLE rate_events (
 );
 CREATE INDEX rate_events_key ON rate_events (bucket, key_hash, at);
 
-CREATE TABLE admin_sessions (
-  id_hash    TEXT PRIMARY KEY,  -- hash of the cookie's random id
-  csrf       TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
+-- Maintainers' accounts (issue 16): a name, a password, a required TOTP second factor, roles.
+CREATE TABLE accounts (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  name           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash  TEXT,                        -- app::account::password::StoredHash
+  totp_secret    TEXT,                        -- sealed (AES-256-GCM), base64
+  totp_last_step INTEGER NOT NULL DEFAULT 0,  -- the last TOTP step accepted: never again
+  roles          TEXT NOT NULL DEFAULT '',    -- comma list of app::account::Role
+  status         TEXT NOT NULL DEFAULT 'invited' CHECK (status IN ('invited','active','disabled')),
+  failed_signins INTEGER NOT NULL DEFAULT 0,
+  last_failed_at INTEGER,
+  created_at     INTEGER NOT NULL,
+  created_by     INTEGER                      -- accounts.id; NULL: the first owner
 );
+
+-- An invitation, by a keyed hash of its link's token (keys::token_hash), good until
+-- expires_at and used once.
+CREATE TABLE invitations (
+  token_hash     TEXT PRIMARY KEY,
+  account_id     INTEGER NOT NULL,
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  used_at        INTEGER,
+  pending_secret TEXT,  -- sealed TOTP secret shown at enrolment, not yet confirmed
+  password_hash  TEXT   -- set at the invitation's first step
+);
+
+-- Recovery codes, by a keyed hash of their normalised form; each is used once.
+CREATE TABLE recovery_codes (
+  account_id INTEGER NOT NULL,
+  code_hash  TEXT NOT NULL,
+  used_at    INTEGER,
+  PRIMARY KEY (account_id, code_hash)
+);
+
+-- What each account did (app::account::audit::Action). Ids and counts only.
+CREATE TABLE audit (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at      INTEGER NOT NULL,
+  actor   INTEGER,        -- accounts.id; NULL: nobody signed in
+  action  TEXT NOT NULL,
+  subject TEXT,           -- ids only
+  detail  TEXT            -- counts only
+);
+CREATE INDEX audit_at ON audit (at);
+CREATE INDEX audit_actor ON audit (actor, at);
+
+-- Passwords too common to be chosen, trimmed and lowercased
+-- (app::account::password::common_key). Its rows come from migration 0004, not from here.
+CREATE TABLE common_passwords (
+  password TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- A signed-in account's session.
+CREATE TABLE admin_sessions (
+  id_hash      TEXT PRIMARY KEY,  -- hash of the cookie's random id
+  account_id   INTEGER NOT NULL,  -- accounts.id
+  csrf         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_seen_at INTEGER
+);
+CREATE INDEX admin_sessions_account ON admin_sessions (account_id);
 
 -- Form tokens already presented, by their random nonce, until the token would have expired:
 -- a token is accepted once.

@@ -277,3 +277,40 @@ fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     migrate(&fresh);
     assert_eq!(describe(&dir), describe(&fresh));
 }
+
+#[test]
+fn the_common_passwords_are_seeded_as_they_are_looked_up() {
+    let dir = place("common-passwords", &root().join("migrations"));
+    migrate(&dir);
+    let count = &sql(&dir, "SELECT COUNT(*) AS n FROM common_passwords")[0]["n"];
+    // Every entry of 8+ characters of @zxcvbn-ts/language-common 4.1.3 (scripts/common-passwords.mjs).
+    assert_eq!(count, 17950);
+    // Entries of 12 characters and more, as a new password must be, and ones of 8 to 11 that a
+    // padded password trims to; all in the form `common_key` gives.
+    for known in [
+        "password1234",
+        "1qaz2wsx3edc",
+        "qwerty123456",
+        "password",
+        "trustno1",
+    ] {
+        assert_eq!(
+            app::account::password::common_key(known),
+            known,
+            "{known} is not in its looked-up form"
+        );
+        let found = sql(
+            &dir,
+            &format!("SELECT password FROM common_passwords WHERE password = '{known}'"),
+        );
+        assert_eq!(found.len(), 1, "{known} is missing");
+    }
+    // Nothing shorter, nothing in capitals, nothing with spaces around it.
+    let odd = sql(
+        &dir,
+        "SELECT COUNT(*) AS n FROM common_passwords WHERE length(password) < 8 OR password <> lower(password) OR password <> trim(password)",
+    );
+    assert_eq!(odd[0]["n"], 0);
+    // A new database has no account and nobody signed in.
+    assert_eq!(sql(&dir, "SELECT COUNT(*) AS n FROM accounts")[0]["n"], 0);
+}
