@@ -54,28 +54,52 @@ fn the_first_owner_comes_from_the_bootstrap_secret_and_only_once() {
     let again = w.post_form(
         "/admin/bootstrap",
         &me,
-        &[("secret", campaign_tests::test_var("BOOTSTRAP_SECRET")), ("name", "mallory")],
+        &[
+            ("secret", campaign_tests::test_var("BOOTSTRAP_SECRET")),
+            ("name", "mallory"),
+        ],
     );
     assert_eq!(again.status, 404);
     let a = &w.sql("SELECT name, roles, status, password_hash, totp_secret FROM accounts")[0];
-    assert_eq!((&a["name"], &a["roles"], &a["status"]), (&Value::from("dara"), &Value::from("owner"), &Value::from("active")));
+    assert_eq!(
+        (&a["name"], &a["roles"], &a["status"]),
+        (
+            &Value::from("dara"),
+            &Value::from("owner"),
+            &Value::from("active")
+        )
+    );
     // Nothing secret is stored in clear: the password is a PBKDF2 hash within workerd's
     // per-call limit, the TOTP secret is sealed.
     let hash = a["password_hash"].as_str().unwrap_or_default();
     let parts: Vec<&str> = hash.split('$').collect();
     assert_eq!(parts.first(), Some(&"pbkdf2-sha256"), "{hash}");
-    let per_call: u32 = parts.get(1).and_then(|p| p.parse().ok()).unwrap_or(u32::MAX);
+    let per_call: u32 = parts
+        .get(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(u32::MAX);
     let calls: u32 = parts.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
-    assert!(per_call <= 100_000, "production refuses more than 100,000 per call: {hash}");
+    assert!(
+        per_call <= 100_000,
+        "production refuses more than 100,000 per call: {hash}"
+    );
     assert!(per_call * calls >= 600_000, "{hash}");
     assert!(!hash.contains(&owner.password));
     let sealed = a["totp_secret"].as_str().unwrap_or_default();
-    assert!(!sealed.is_empty() && !sealed.contains(&owner.secret), "{sealed}");
+    assert!(
+        !sealed.is_empty() && !sealed.contains(&owner.secret),
+        "{sealed}"
+    );
     // And the owner signs in; what one sign-in costs, measured from here.
     let started = Instant::now();
     let s = sign_in(&w, &owner, &me);
-    eprintln!("one sign-in (PBKDF2-SHA256, {calls} × {per_call}) plus the overview: {:?}", started.elapsed());
-    assert!(get(&w, &s, "/admin", &me).text().contains("Signed in as dara"));
+    eprintln!(
+        "one sign-in (PBKDF2-SHA256, {calls} × {per_call}) plus the overview: {:?}",
+        started.elapsed()
+    );
+    assert!(get(&w, &s, "/admin", &me)
+        .text()
+        .contains("Signed in as dara"));
 }
 
 #[test]
@@ -83,43 +107,96 @@ fn an_invitation_works_once_for_48_hours_and_refuses_weak_passwords() {
     let w = Worker::start(&[]);
     let me = ip(6611);
     let owner = w.sign_in_owner(&me);
-    let r = post(&w, &owner, "/admin/accounts/invite", &me, &[("name", "sophea"), ("role", "moderator")]);
+    let r = post(
+        &w,
+        &owner,
+        "/admin/accounts/invite",
+        &me,
+        &[("name", "sophea"), ("role", "moderator")],
+    );
     assert_eq!(r.status, 200, "{}", r.body);
-    let link = between(&r.body, r#"<code id="invitation-link">"#, "<").unwrap_or_default().to_string();
+    let link = between(&r.body, r#"<code id="invitation-link">"#, "<")
+        .unwrap_or_default()
+        .to_string();
     let path = link[link.find("/admin/invite/").unwrap_or(0)..].to_string();
     // The token is stored hashed only.
     let token = path.trim_start_matches("/admin/invite/");
-    assert!(!serde_json::to_string(&w.sql("SELECT * FROM invitations")).unwrap_or_default().contains(token));
+    assert!(!serde_json::to_string(&w.sql("SELECT * FROM invitations"))
+        .unwrap_or_default()
+        .contains(token));
     // Weak passwords come back with the problem named.
     for (password, confirm, says) in [
         ("short one", "short one", "too short"),
-        ("sophea sophea sophea", "sophea sophea sophea", "contains your name"),
-        ("a long enough phrase", "another long phrase", "not the same"),
+        (
+            "sophea sophea sophea",
+            "sophea sophea sophea",
+            "contains your name",
+        ),
+        (
+            "a long enough phrase",
+            "another long phrase",
+            "not the same",
+        ),
     ] {
-        let r = w.post_form(&path, &me, &[("step", "password"), ("password", password), ("confirm", confirm)]);
+        let r = w.post_form(
+            &path,
+            &me,
+            &[
+                ("step", "password"),
+                ("password", password),
+                ("confirm", confirm),
+            ],
+        );
         assert_eq!(r.status, 422, "{password}");
         assert!(r.text().contains(says), "{password}: {}", r.text());
     }
     // The common list lives in D1 (seeded by a migration), not in the wasm.
-    let common = w.sql("SELECT password FROM common_passwords WHERE length(password) >= 12 LIMIT 1");
-    let common = common[0]["password"].as_str().unwrap_or_default().to_string();
-    let r = w.post_form(&path, &me, &[("step", "password"), ("password", &common), ("confirm", &common)]);
+    let common =
+        w.sql("SELECT password FROM common_passwords WHERE length(password) >= 12 LIMIT 1");
+    let common = common[0]["password"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let r = w.post_form(
+        &path,
+        &me,
+        &[
+            ("step", "password"),
+            ("password", &common),
+            ("confirm", &common),
+        ],
+    );
     assert_eq!(r.status, 422, "{common}");
     assert!(r.text().contains("most common"), "{}", r.text());
     // A wrong code does not switch the factor on.
     let ok = "sophea's river walk at dawn";
-    let r = w.post_form(&path, &me, &[("step", "password"), ("password", ok), ("confirm", ok)]);
+    let r = w.post_form(
+        &path,
+        &me,
+        &[("step", "password"), ("password", ok), ("confirm", ok)],
+    );
     assert_eq!(r.status, 200);
     let r = w.post_form(&path, &me, &[("step", "confirm"), ("code", "000000")]);
     assert_eq!(r.status, 422);
-    assert_eq!(w.sql("SELECT status FROM accounts WHERE name = 'sophea'")[0]["status"], "invited");
+    assert_eq!(
+        w.sql("SELECT status FROM accounts WHERE name = 'sophea'")[0]["status"],
+        "invited"
+    );
     // Taken properly, once.
     let m = accounts::take_invitation(&w, &path, "sophea", &me);
     assert_eq!(m.recovery.len(), 8);
     assert_eq!(w.get_as(&path, &me).status, 404, "a link works once");
     // An invitation older than 48 hours is gone.
-    let r = post(&w, &owner, "/admin/accounts/invite", &me, &[("name", "late"), ("role", "finance")]);
-    let link = between(&r.body, r#"<code id="invitation-link">"#, "<").unwrap_or_default().to_string();
+    let r = post(
+        &w,
+        &owner,
+        "/admin/accounts/invite",
+        &me,
+        &[("name", "late"), ("role", "finance")],
+    );
+    let link = between(&r.body, r#"<code id="invitation-link">"#, "<")
+        .unwrap_or_default()
+        .to_string();
     let late = link[link.find("/admin/invite/").unwrap_or(0)..].to_string();
     assert_eq!(w.get_as(&late, &me).status, 200);
     w.sql(&format!("UPDATE invitations SET expires_at = {} WHERE account_id = (SELECT id FROM accounts WHERE name = 'late')", now() - 1));
@@ -129,7 +206,6 @@ fn an_invitation_works_once_for_48_hours_and_refuses_weak_passwords() {
 #[test]
 fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each() {
     let w = Worker::start(&[]);
-    let me = ip(6621);
     let owner = w.owner().clone();
     // One code for one step, posted ten times at once: one session.
     let offset = 3000;
@@ -147,7 +223,14 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
                             ("Content-Type", "application/x-www-form-urlencoded"),
                             ("X-Test-Clock-Offset", &offset.to_string()),
                         ],
-                        Some(campaign_tests::encode_form(&[("name", &owner.name), ("password", &owner.password), ("code", code)]).as_bytes()),
+                        Some(
+                            campaign_tests::encode_form(&[
+                                ("name", &owner.name),
+                                ("password", &owner.password),
+                                ("code", code),
+                            ])
+                            .as_bytes(),
+                        ),
                     )
                     .status
                 })
@@ -155,8 +238,16 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).collect()
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), 9, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 403).count(),
+        9,
+        "{statuses:?}"
+    );
     // An older step is refused too, even with a right code for it.
     let older = totp(&owner.secret, now() + offset - 30);
     let r = sign_in_raw(&w, &owner, &ip(6641), Some(&older));
@@ -165,12 +256,20 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
     let code = owner.recovery[0].clone();
     let r = sign_in_raw(&w, &owner, &ip(6642), Some(&code));
     assert_eq!(r.status, 303, "{}", r.body);
-    let s = AdminSession { cookie: r.cookie(), csrf: String::new() };
-    assert!(get(&w, &s, "/admin/account", &ip(6642)).text().contains("Recovery codes left: 7"));
+    let s = AdminSession {
+        cookie: r.cookie(),
+        csrf: String::new(),
+    };
+    assert!(get(&w, &s, "/admin/account", &ip(6642))
+        .text()
+        .contains("Recovery codes left: 7"));
     assert_eq!(sign_in_raw(&w, &owner, &ip(6643), Some(&code)).status, 403);
     // Typed with spaces and in capitals, another one works.
     let spaced = owner.recovery[1].to_uppercase().replace('-', " ");
-    assert_eq!(sign_in_raw(&w, &owner, &ip(6644), Some(&spaced)).status, 303);
+    assert_eq!(
+        sign_in_raw(&w, &owner, &ip(6644), Some(&spaced)).status,
+        303
+    );
 }
 
 #[test]
@@ -181,31 +280,49 @@ fn failures_slow_an_account_down_and_never_record_the_name_typed() {
         let r = w.post_form(
             "/admin/login",
             &ip(6650 + i),
-            &[("name", "owner"), ("password", "wrong wrong wrong"), ("code", "000000")],
+            &[
+                ("name", "owner"),
+                ("password", "wrong wrong wrong"),
+                ("code", "000000"),
+            ],
         );
         assert_eq!(r.status, 403);
     }
     let typo = w.post_form(
         "/admin/login",
         &ip(6656),
-        &[("name", "0wner-typo"), ("password", "wrong wrong wrong"), ("code", "000000")],
+        &[
+            ("name", "0wner-typo"),
+            ("password", "wrong wrong wrong"),
+            ("code", "000000"),
+        ],
     );
     assert_eq!(typo.status, 403);
     // Right now, even the right credentials wait (from a new address: not the address's lock).
     let r = w.post_form(
         "/admin/login",
         &ip(6657),
-        &[("name", "owner"), ("password", &owner.password), ("code", &totp(&owner.secret, now()))],
+        &[
+            ("name", "owner"),
+            ("password", &owner.password),
+            ("code", &totp(&owner.secret, now())),
+        ],
     );
     assert_eq!(r.status, 429);
     assert!(r.text().contains("Wait a minute"));
     // A little later they pass: slowed, never locked.
     assert_eq!(sign_in_raw(&w, &owner, &ip(6658), None).status, 303);
     let dump = serde_json::to_string(&w.sql("SELECT * FROM audit")).unwrap_or_default();
-    assert!(!dump.contains("0wner-typo") && !dump.contains("wrong wrong"), "{dump}");
+    assert!(
+        !dump.contains("0wner-typo") && !dump.contains("wrong wrong"),
+        "{dump}"
+    );
     let failed = w.sql("SELECT actor FROM audit WHERE action = 'sign-in-failed' ORDER BY id");
     assert_eq!(failed.len(), 6);
-    assert!(failed[5]["actor"].is_null(), "a name that is no account's is recorded as nobody");
+    assert!(
+        failed[5]["actor"].is_null(),
+        "a name that is no account's is recorded as nobody"
+    );
 }
 
 /// Every admin page and what each role gets for it.
@@ -236,41 +353,90 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
          INSERT INTO volunteers (name, email, phone, help, created_at) VALUES ('Helper', 'helper@example.org', '+85512345678', 'radio', {t})"
     ));
     let owner = w.sign_in_owner(&me);
-    let people: Vec<(AdminSession, Maintainer)> = [("mod", "moderator"), ("fin", "finance"), ("org", "organiser")]
-        .iter()
-        .map(|(name, role)| {
-            let m = invite(&w, &owner, &me, name, &[role]);
-            (sign_in(&w, &m, &me), m)
-        })
+    let people: Vec<(AdminSession, Maintainer)> = [
+        ("mod", "moderator"),
+        ("fin", "finance"),
+        ("org", "organiser"),
+    ]
+    .iter()
+    .map(|(name, role)| {
+        let m = invite(&w, &owner, &me, name, &[role]);
+        (sign_in(&w, &m, &me), m)
+    })
+    .collect();
+    let sessions: Vec<&AdminSession> = std::iter::once(&owner)
+        .chain(people.iter().map(|(s, _)| s))
         .collect();
-    let sessions: Vec<&AdminSession> = std::iter::once(&owner).chain(people.iter().map(|(s, _)| s)).collect();
     for (path, expected) in PAGES {
         for (who, s) in sessions.iter().enumerate() {
             let r = get(&w, s, path, &me);
-            assert_eq!(r.status, expected[who], "{path} for role #{who}: {}", r.body);
+            assert_eq!(
+                r.status, expected[who],
+                "{path} for role #{who}: {}",
+                r.body
+            );
         }
     }
     // A page outside one's roles is not linked.
     let moderator = &people[0].0;
     let overview = get(&w, moderator, "/admin", &me).body;
-    for hidden in ["/admin/pledges", "/admin/volunteers", "/admin/erase", "/admin/accounts", "/admin/audit"] {
-        assert!(!overview.contains(&format!("href=\"{hidden}\"")), "{hidden} linked for a moderator");
+    for hidden in [
+        "/admin/pledges",
+        "/admin/volunteers",
+        "/admin/erase",
+        "/admin/accounts",
+        "/admin/audit",
+    ] {
+        assert!(
+            !overview.contains(&format!("href=\"{hidden}\"")),
+            "{hidden} linked for a moderator"
+        );
     }
     assert!(overview.contains("href=\"/admin/comments\""));
     // Its overview shows its own figures only.
-    assert!(overview.contains("awaiting our reply") && !overview.contains("raised from") && !overview.contains("volunteers</a>"));
+    assert!(
+        overview.contains("awaiting our reply")
+            && !overview.contains("raised from")
+            && !overview.contains("volunteers</a>")
+    );
     // A moderator never sees a commenter's email.
     let held = get(&w, moderator, "/admin/comments?status=held", &me).body;
-    assert!(held.contains("a held comment") && !held.contains("commenter@example.org"), "{held}");
-    assert!(get(&w, &owner, "/admin/comments?status=held", &me).body.contains("commenter@example.org"));
+    assert!(
+        held.contains("a held comment") && !held.contains("commenter@example.org"),
+        "{held}"
+    );
+    assert!(get(&w, &owner, "/admin/comments?status=held", &me)
+        .body
+        .contains("commenter@example.org"));
     // An action outside one's roles is refused the same way, and changes nothing.
-    let r = post(&w, moderator, "/admin/erase/find", &me, &[("email", "commenter@example.org")]);
+    let r = post(
+        &w,
+        moderator,
+        "/admin/erase/find",
+        &me,
+        &[("email", "commenter@example.org")],
+    );
     assert_eq!(r.status, 403);
     let finance = &people[1].0;
-    let r = post(&w, finance, "/admin/comments/61/approve", &me, &[("back", "held")]);
+    let r = post(
+        &w,
+        finance,
+        "/admin/comments/61/approve",
+        &me,
+        &[("back", "held")],
+    );
     assert_eq!(r.status, 403);
-    assert_eq!(w.sql("SELECT status FROM comments WHERE id = 61")[0]["status"], "held");
-    let r = post(&w, moderator, "/admin/comments/61/approve", &me, &[("back", "held")]);
+    assert_eq!(
+        w.sql("SELECT status FROM comments WHERE id = 61")[0]["status"],
+        "held"
+    );
+    let r = post(
+        &w,
+        moderator,
+        "/admin/comments/61/approve",
+        &me,
+        &[("back", "held")],
+    );
     assert_eq!(r.status, 303);
 }
 
@@ -282,32 +448,92 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
     let m = invite(&w, &owner, &me, "vanna", &["moderator"]);
     let s = sign_in(&w, &m, &me);
     assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 200);
-    let id = w.sql("SELECT id FROM accounts WHERE name = 'vanna'")[0]["id"].as_i64().unwrap_or(0);
-    let r = post(&w, &owner, &format!("/admin/accounts/{id}/disable"), &me, &[]);
+    let id = w.sql("SELECT id FROM accounts WHERE name = 'vanna'")[0]["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let r = post(
+        &w,
+        &owner,
+        &format!("/admin/accounts/{id}/disable"),
+        &me,
+        &[],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     // Mid-session: the very next request has no session.
     let after = get(&w, &s, "/admin/waiting", &me);
-    assert_eq!((after.status, after.header("Location")), (303, Some("/admin")));
+    assert_eq!(
+        (after.status, after.header("Location")),
+        (303, Some("/admin"))
+    );
     assert_eq!(sign_in_raw(&w, &m, &me, None).status, 403);
     // An owner cannot disable themselves, nor leave the team without an active owner.
-    let own = w.sql("SELECT id FROM accounts WHERE name = 'owner'")[0]["id"].as_i64().unwrap_or(0);
-    assert_eq!(post(&w, &owner, &format!("/admin/accounts/{own}/disable"), &me, &[]).status, 422);
-    assert_eq!(post(&w, &owner, &format!("/admin/accounts/{own}/roles"), &me, &[("role", "moderator")]).status, 422);
+    let own = w.sql("SELECT id FROM accounts WHERE name = 'owner'")[0]["id"]
+        .as_i64()
+        .unwrap_or(0);
+    assert_eq!(
+        post(
+            &w,
+            &owner,
+            &format!("/admin/accounts/{own}/disable"),
+            &me,
+            &[]
+        )
+        .status,
+        422
+    );
+    assert_eq!(
+        post(
+            &w,
+            &owner,
+            &format!("/admin/accounts/{own}/roles"),
+            &me,
+            &[("role", "moderator")]
+        )
+        .status,
+        422
+    );
     // Enabled again, the same credentials work.
-    assert_eq!(post(&w, &owner, &format!("/admin/accounts/{id}/enable"), &me, &[]).status, 303);
+    assert_eq!(
+        post(
+            &w,
+            &owner,
+            &format!("/admin/accounts/{id}/enable"),
+            &me,
+            &[]
+        )
+        .status,
+        303
+    );
     let s = sign_in(&w, &m, &me);
     // Lost phone: the owner resets the second factor; the sessions end, the old secret and
     // recovery codes open nothing, and the new link starts again.
     let r = post(&w, &owner, &format!("/admin/accounts/{id}/reset"), &me, &[]);
     assert_eq!(r.status, 200);
-    let link = between(&r.body, r#"<code id="invitation-link">"#, "<").unwrap_or_default().to_string();
+    let link = between(&r.body, r#"<code id="invitation-link">"#, "<")
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 303);
     assert_eq!(sign_in_raw(&w, &m, &me, None).status, 403);
     assert_eq!(sign_in_raw(&w, &m, &me, Some(&m.recovery[0])).status, 403);
-    let again = accounts::take_invitation(&w, &link[link.find("/admin/invite/").unwrap_or(0)..], "vanna", &me);
+    let again = accounts::take_invitation(
+        &w,
+        &link[link.find("/admin/invite/").unwrap_or(0)..],
+        "vanna",
+        &me,
+    );
     let s = sign_in(&w, &again, &me);
     // Roles change at once too: no longer a moderator, the waiting list is refused.
-    assert_eq!(post(&w, &owner, &format!("/admin/accounts/{id}/roles"), &me, &[("role", "finance")]).status, 303);
+    assert_eq!(
+        post(
+            &w,
+            &owner,
+            &format!("/admin/accounts/{id}/roles"),
+            &me,
+            &[("role", "finance")]
+        )
+        .status,
+        303
+    );
     assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 403);
     assert_eq!(get(&w, &s, "/admin/pledges", &me).status, 200);
     // Signing out everywhere ends every session of one's own.
@@ -329,33 +555,114 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
     let owner = w.sign_in_owner(&me);
     let m = invite(&w, &owner, &me, "chenda", &["moderator"]);
     let s = sign_in(&w, &m, &me);
-    assert_eq!(post(&w, &s, "/admin/comments/71/approve", &me, &[("back", "held")]).status, 303);
-    assert_eq!(post(&w, &s, "/admin/comments/71/reply", &me, &[("back", "approved"), ("text", "thank you 6681")]).status, 303);
+    assert_eq!(
+        post(
+            &w,
+            &s,
+            "/admin/comments/71/approve",
+            &me,
+            &[("back", "held")]
+        )
+        .status,
+        303
+    );
+    assert_eq!(
+        post(
+            &w,
+            &s,
+            "/admin/comments/71/reply",
+            &me,
+            &[("back", "approved"), ("text", "thank you 6681")]
+        )
+        .status,
+        303
+    );
     assert_eq!(get(&w, &owner, "/admin/pledges.csv", &me).status, 200);
-    let r = post(&w, &owner, "/admin/erase/find", &me, &[("email", "reader@example.org")]);
-    let seen = between(&r.body, r#"name="seen" value=""#, "\"").unwrap_or("0").to_string();
-    let r = post(&w, &owner, "/admin/erase", &me, &[("email", "reader@example.org"), ("confirm", "on"), ("seen", &seen)]);
+    let r = post(
+        &w,
+        &owner,
+        "/admin/erase/find",
+        &me,
+        &[("email", "reader@example.org")],
+    );
+    let seen = between(&r.body, r#"name="seen" value=""#, "\"")
+        .unwrap_or("0")
+        .to_string();
+    let r = post(
+        &w,
+        &owner,
+        "/admin/erase",
+        &me,
+        &[
+            ("email", "reader@example.org"),
+            ("confirm", "on"),
+            ("seen", &seen),
+        ],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
-    let id = w.sql("SELECT id FROM accounts WHERE name = 'chenda'")[0]["id"].as_i64().unwrap_or(0);
-    post(&w, &owner, &format!("/admin/accounts/{id}/roles"), &me, &[("role", "moderator"), ("role", "organiser")]);
-    post(&w, &owner, &format!("/admin/accounts/{id}/disable"), &me, &[]);
+    let id = w.sql("SELECT id FROM accounts WHERE name = 'chenda'")[0]["id"]
+        .as_i64()
+        .unwrap_or(0);
+    post(
+        &w,
+        &owner,
+        &format!("/admin/accounts/{id}/roles"),
+        &me,
+        &[("role", "moderator"), ("role", "organiser")],
+    );
+    post(
+        &w,
+        &owner,
+        &format!("/admin/accounts/{id}/disable"),
+        &me,
+        &[],
+    );
     let actions = audit_actions(&w);
-    for want in ["invited", "enrolled", "sign-in", "moderated", "replied", "exported", "erased", "roles-changed", "account-disabled"] {
-        assert!(actions.iter().any(|a| a == want), "{want} not in {actions:?}");
+    for want in [
+        "invited",
+        "enrolled",
+        "sign-in",
+        "moderated",
+        "replied",
+        "exported",
+        "erased",
+        "roles-changed",
+        "account-disabled",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == want),
+            "{want} not in {actions:?}"
+        );
     }
     // Ids and counts only: no address, no comment's words, no password, no name typed.
     let dump = serde_json::to_string(&w.sql("SELECT * FROM audit")).unwrap_or_default();
-    for never in ["reader@example.org", "private words", "thank you 6681", &m.password] {
+    for never in [
+        "reader@example.org",
+        "private words",
+        "thank you 6681",
+        &m.password,
+    ] {
         assert!(!dump.contains(never), "{never} in the audit: {dump}");
     }
     // Owners read it, filtered, and export it; nobody edits it.
     let page = get(&w, &owner, "/admin/audit?action=moderated", &me);
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("chenda") && page.text().contains("comment 71"), "{}", page.text());
+    assert!(
+        page.text().contains("chenda") && page.text().contains("comment 71"),
+        "{}",
+        page.text()
+    );
     assert!(!page.text().contains("Erased"), "the filter applies");
     let csv = get(&w, &owner, "/admin/audit.csv?days=30", &me);
     assert_eq!(csv.header("Content-Type"), Some("text/csv; charset=utf-8"));
     assert!(csv.body.contains("moderated") && csv.body.contains("erased"));
     assert!(csrf_of(&page.body).len() == 32);
-    assert!(audit_actions(&w).iter().filter(|a| *a == "exported").count() >= 2, "the export is recorded too");
+    assert!(
+        audit_actions(&w)
+            .iter()
+            .filter(|a| *a == "exported")
+            .count()
+            >= 2,
+        "the export is recorded too"
+    );
 }

@@ -10,7 +10,6 @@ use campaign_tests::content::en;
 use campaign_tests::{ip, now, pid, Resp, Worker};
 use serde_json::Value;
 
-
 /// A signed-in maintainer: the session cookie and the session's CSRF token.
 struct Admin<'w> {
     w: &'w Worker,
@@ -28,19 +27,6 @@ fn login_as<'w>(w: &'w Worker, visitor: &str) -> Admin<'w> {
         cookie: s.cookie,
         csrf: s.csrf,
     }
-}
-
-/// The token in a page's forms.
-fn csrf_of(html: &str) -> String {
-    let start = html
-        .find(r#"name="csrf" value=""#)
-        .map(|i| i + r#"name="csrf" value=""#.len())
-        .unwrap_or_else(|| panic!("no csrf field: {html}"));
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 impl Admin<'_> {
@@ -160,12 +146,19 @@ fn login_gives_a_strict_session_cookie_and_private_pages() {
     let wrong = w.post_form(
         "/admin/login",
         &me,
-        &[("name", "owner"), ("password", "not the password"), ("code", "123456")],
+        &[
+            ("name", "owner"),
+            ("password", "not the password"),
+            ("code", "123456"),
+        ],
     );
     assert_eq!(wrong.status, 403);
     assert!(wrong.header("Set-Cookie").is_none());
     assert!(wrong.body.contains("not right"));
-    assert!(wrong.body.contains(r#"value="owner""#), "the name typed is kept");
+    assert!(
+        wrong.body.contains(r#"value="owner""#),
+        "the name typed is kept"
+    );
     assert_private(&wrong, "wrong password");
 
     let r = accounts::sign_in_raw(w, &owner, &me, None);
@@ -325,7 +318,11 @@ fn five_wrong_passwords_lock_that_visitor_out_for_fifteen_minutes() {
         w.post_form(
             "/admin/login",
             &me,
-            &[("name", "nobody"), ("password", &format!("guess {i}")), ("code", "000000")],
+            &[
+                ("name", "nobody"),
+                ("password", &format!("guess {i}")),
+                ("code", "000000"),
+            ],
         )
     };
     for i in 1..=4 {
@@ -339,7 +336,11 @@ fn five_wrong_passwords_lock_that_visitor_out_for_fifteen_minutes() {
     let right = w.post_form(
         "/admin/login",
         &me,
-        &[("name", &owner.name), ("password", &owner.password), ("code", "000000")],
+        &[
+            ("name", &owner.name),
+            ("password", &owner.password),
+            ("code", "000000"),
+        ],
     );
     assert_eq!(right.status, 429);
     assert!(right.header("Set-Cookie").is_none());

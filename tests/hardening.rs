@@ -9,8 +9,7 @@
 use campaign_tests::content::{copy, raised_text, word};
 use campaign_tests::signer::{send_standard, send_stripe};
 use campaign_tests::{
-    aged_token, aged_tokens, encode_form, ip, mask_tokens, now, pid, test_var as var, tokens, Resp,
-    Worker,
+    aged_token, aged_tokens, encode_form, ip, mask_tokens, now, pid, tokens, Resp, Worker,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -313,7 +312,11 @@ fn parallel_wrong_passwords_get_exactly_five_checks() {
         w.post_form(
             "/admin/login",
             &me,
-            &[("name", "owner"), ("password", &format!("guess {i}")), ("code", "000000")],
+            &[
+                ("name", "owner"),
+                ("password", &format!("guess {i}")),
+                ("code", "000000"),
+            ],
         )
     });
     // Five tries were checked (403, or 429 for the one that started the lock-out); the rest were
@@ -333,14 +336,21 @@ fn parallel_wrong_passwords_get_exactly_five_checks() {
         w.post_form(
             "/admin/login",
             &me,
-            &[("name", &owner.name), ("password", &owner.password), ("code", "000000")]
+            &[
+                ("name", &owner.name),
+                ("password", &owner.password),
+                ("code", "000000")
+            ]
         )
         .status,
         429
     );
     // The account was only slowed down, by its five checked failures: it is not locked.
     let a = &w.sql("SELECT failed_signins, status FROM accounts WHERE name = 'owner'")[0];
-    assert_eq!((&a["failed_signins"], &a["status"]), (&serde_json::json!(5), &serde_json::json!("active")));
+    assert_eq!(
+        (&a["failed_signins"], &a["status"]),
+        (&serde_json::json!(5), &serde_json::json!("active"))
+    );
 }
 
 // ---- 4. refunds across currencies and schemes -------------------------------------------------

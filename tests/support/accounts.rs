@@ -61,7 +61,11 @@ pub fn take_invitation(w: &Worker, path: &str, name: &str, ip: &str) -> Maintain
     let r = w.post_form(
         path,
         ip,
-        &[("step", "password"), ("password", &password), ("confirm", &password)],
+        &[
+            ("step", "password"),
+            ("password", &password),
+            ("confirm", &password),
+        ],
     );
     assert_eq!(r.status, 200, "the password step: {}", r.body);
     let secret = between(&r.body, r#"<code id="totp-secret">"#, "<")
@@ -70,8 +74,12 @@ pub fn take_invitation(w: &Worker, path: &str, name: &str, ip: &str) -> Maintain
     let code = super::totp(&secret, now());
     let r = w.post_form(path, ip, &[("step", "confirm"), ("code", &code)]);
     assert_eq!(r.status, 200, "the code step: {}", r.body);
-    let list = between(&r.body, r#"<ul class="codes" id="recovery-codes">"#, "</ul>")
-        .unwrap_or_else(|| panic!("no recovery codes: {}", r.body));
+    let list = between(
+        &r.body,
+        r#"<ul class="codes" id="recovery-codes">"#,
+        "</ul>",
+    )
+    .unwrap_or_else(|| panic!("no recovery codes: {}", r.body));
     let recovery = list
         .split("<code>")
         .skip(1)

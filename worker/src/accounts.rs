@@ -116,7 +116,15 @@ pub async fn bootstrap(mut req: Request, site: &Site) -> Result<Response, AdminE
     }
     let form: BootstrapForm = body_form(&mut req).await?;
     if !keys::constant_time_eq(form.secret.as_bytes(), secret.as_bytes()) {
-        db::audit(db, site.now, None, Action::SignInFailed, Some("bootstrap"), None).await?;
+        db::audit(
+            db,
+            site.now,
+            None,
+            Action::SignInFailed,
+            Some("bootstrap"),
+            None,
+        )
+        .await?;
         return page(
             403,
             views::bootstrap(Some("That is not the bootstrap secret."), &form.name),
@@ -127,8 +135,16 @@ pub async fn bootstrap(mut req: Request, site: &Site) -> Result<Response, AdminE
     };
     let (token, hash) = new_token(site)?;
     let owner = Roles::default().with(Role::Owner);
-    let Some(id) =
-        db::invite_new(db, &name, owner, None, &hash, site.now, site.now + INVITE_SECS).await?
+    let Some(id) = db::invite_new(
+        db,
+        &name,
+        owner,
+        None,
+        &hash,
+        site.now,
+        site.now + INVITE_SECS,
+    )
+    .await?
     else {
         return page(
             422,
@@ -173,7 +189,7 @@ async fn factor_page(
     let Some(secret) = secret else {
         return page(410, views::invitation_gone());
     };
-    let uri = totp::otpauth_uri(&app::content::EN.site_name, &invite.name, &secret);
+    let uri = totp::otpauth_uri(app::content::EN.site_name, &invite.name, &secret);
     page(
         status,
         views::invite_factor(token, qr::svg(&uri), &totp::base32(&secret), problem),
@@ -240,9 +256,9 @@ pub async fn invite(mut req: Request, site: &Site, token: &str) -> Result<Respon
             Ok(()) if form.password != form.confirm => {
                 Some("The two passwords are not the same.".to_string())
             }
-            Ok(()) if db::is_common(db, &password::common_key(&form.password)).await? => Some(
-                "That password is one of the most common ones: choose another.".to_string(),
-            ),
+            Ok(()) if db::is_common(db, &password::common_key(&form.password)).await? => {
+                Some("That password is one of the most common ones: choose another.".to_string())
+            }
             Ok(()) => None,
         };
         if let Some(problem) = problem {
@@ -400,8 +416,7 @@ pub async fn sign_in(mut req: Request, site: &Site) -> Result<Response, AdminErr
         )
         .await?;
         // The failure that starts a lock-out says so at once.
-        let locked =
-            store::limits::count(db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES;
+        let locked = store::limits::count(db, Bucket::Login, &visitor, now).await? >= LOGIN_TRIES;
         return if locked {
             page(429, views::sign_in(Some(SignInProblem::LockedOut), &typed))
         } else {
@@ -467,11 +482,20 @@ pub async fn account(site: &Site, s: &Session) -> Result<Response, AdminError> {
 }
 
 /// `POST /admin/account/sessions/end`: every session of this account ends, this one too.
-pub async fn sessions_end(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+pub async fn sessions_end(
+    mut req: Request,
+    site: &Site,
+    s: &Session,
+) -> Result<Response, AdminError> {
     form_of::<crate::admin::Empty>(&mut req, s).await?;
     let ended = db::end_sessions(site.db()?, s.account_id).await?;
-    s.audit(site, Action::SessionsEnded, None, Some(&format!("{ended} sessions")))
-        .await?;
+    s.audit(
+        site,
+        Action::SessionsEnded,
+        None,
+        Some(&format!("{ended} sessions")),
+    )
+    .await?;
     let mut resp = see_other("/admin")?;
     resp.headers_mut()
         .set("Set-Cookie", &cleared_session_cookie())?;
@@ -481,7 +505,12 @@ pub async fn sessions_end(mut req: Request, site: &Site, s: &Session) -> Result<
 // ---------------------------------------------------------------------------------------------
 // The team (owners)
 
-async fn team_page(site: &Site, s: &Session, status: u16, problem: Option<&str>) -> Result<Response, AdminError> {
+async fn team_page(
+    site: &Site,
+    s: &Session,
+    status: u16,
+    problem: Option<&str>,
+) -> Result<Response, AdminError> {
     let members = db::team(site.db()?, site.now)
         .await?
         .into_iter()
@@ -518,7 +547,11 @@ struct InviteNewForm {
 }
 
 /// `POST /admin/accounts/invite`: a new account and its link, shown once.
-pub async fn invite_new(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+pub async fn invite_new(
+    mut req: Request,
+    site: &Site,
+    s: &Session,
+) -> Result<Response, AdminError> {
     let (form, pairs): (InviteNewForm, _) = form_fields(&mut req, s).await?;
     let roles = ticked_roles(&pairs);
     let Some(name) = sign_in_name(&form.name) else {
@@ -541,8 +574,13 @@ pub async fn invite_new(mut req: Request, site: &Site, s: &Session) -> Result<Re
     else {
         return team_page(site, s, 422, Some("That name is taken.")).await;
     };
-    s.audit(site, Action::Invited, Some(&format!("account {id}")), Some(&roles.to_list()))
-        .await?;
+    s.audit(
+        site,
+        Action::Invited,
+        Some(&format!("account {id}")),
+        Some(&roles.to_list()),
+    )
+    .await?;
     page(
         200,
         views::invitation_link(&s.viewer(), &name, &invite_link(site, &token), false),
@@ -580,33 +618,59 @@ pub async fn account_action(
         "roles" => {
             let roles = ticked_roles(&pairs);
             if was_owner && !roles.has(Role::Owner) && other_owners(site, id).await? == 0 {
-                return team_page(site, s, 422, Some("The team needs at least one active owner.")).await;
+                return team_page(
+                    site,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner."),
+                )
+                .await;
             }
             db::set_roles(db, id, roles).await?;
-            s.audit(site, Action::RolesChanged, Some(&subject), Some(&roles.to_list()))
-                .await?;
+            s.audit(
+                site,
+                Action::RolesChanged,
+                Some(&subject),
+                Some(&roles.to_list()),
+            )
+            .await?;
         }
         "disable" => {
             if id == s.account_id {
                 return team_page(site, s, 422, Some("You cannot disable your own account.")).await;
             }
             if was_owner && other_owners(site, id).await? == 0 {
-                return team_page(site, s, 422, Some("The team needs at least one active owner.")).await;
+                return team_page(
+                    site,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner."),
+                )
+                .await;
             }
             db::disable(db, id).await?;
-            s.audit(site, Action::AccountDisabled, Some(&subject), None).await?;
+            s.audit(site, Action::AccountDisabled, Some(&subject), None)
+                .await?;
         }
         "enable" => {
             db::enable(db, id).await?;
-            s.audit(site, Action::AccountEnabled, Some(&subject), None).await?;
+            s.audit(site, Action::AccountEnabled, Some(&subject), None)
+                .await?;
         }
         "reset" => {
             if was_owner && other_owners(site, id).await? == 0 {
-                return team_page(site, s, 422, Some("The team needs at least one active owner: invite another owner first.")).await;
+                return team_page(
+                    site,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner: invite another owner first."),
+                )
+                .await;
             }
             let (token, hash) = new_token(site)?;
             db::reinvite(db, id, &hash, site.now, site.now + INVITE_SECS).await?;
-            s.audit(site, Action::SecondFactorReset, Some(&subject), None).await?;
+            s.audit(site, Action::SecondFactorReset, Some(&subject), None)
+                .await?;
             return page(
                 200,
                 views::invitation_link(&s.viewer(), &target.name, &invite_link(site, &token), true),
@@ -626,7 +690,9 @@ const AUDIT_DAYS_MAX: i64 = 3650;
 
 fn audit_query(req: &Request) -> AuditQuery {
     AuditQuery {
-        action: http::query(req, "action").as_deref().and_then(Action::parse),
+        action: http::query(req, "action")
+            .as_deref()
+            .and_then(Action::parse),
         actor: http::query(req, "actor").and_then(|a| a.parse().ok()),
         days: http::query(req, "days")
             .and_then(|d| d.parse::<i64>().ok())
@@ -634,7 +700,11 @@ fn audit_query(req: &Request) -> AuditQuery {
     }
 }
 
-async fn entries(site: &Site, q: &AuditQuery, limit: i64) -> Result<Vec<app::account::audit::Entry>, AppError> {
+async fn entries(
+    site: &Site,
+    q: &AuditQuery,
+    limit: i64,
+) -> Result<Vec<app::account::audit::Entry>, AppError> {
     db::audit_entries(
         site.db()?,
         &db::AuditFilter {
@@ -670,7 +740,15 @@ pub async fn audit_csv(req: Request, site: &Site, s: &Session) -> Result<Respons
         Some(&format!("{} rows", rows.len())),
     )
     .await?;
-    let mut csv = app::admin::Csv::new(&["id", "at", "actor", "actor_name", "action", "subject", "detail"]);
+    let mut csv = app::admin::Csv::new(&[
+        "id",
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "subject",
+        "detail",
+    ]);
     for e in &rows {
         csv.row([
             e.id.to_string().as_str(),

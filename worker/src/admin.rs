@@ -28,6 +28,8 @@
 
 use crate::site::Site;
 use crate::{accounts, error::AppError, http, store, store::admin as db};
+use app::account::audit::Action;
+use app::account::roles::{may, sees_emails, Roles};
 use app::admin::{
     cleared_session_cookie, day_of, is_session_id, paid_per_day_svg, parse_id, parse_page,
     reply_body, session_hash, ActionForm, CommentList, EraseForm, EraseProblem, ListPlace,
@@ -36,8 +38,6 @@ use app::admin::{
 use app::comment::CommentStatus;
 use app::keys;
 use app::pledge::Status;
-use app::account::audit::Action;
-use app::account::roles::{may, sees_emails, Roles};
 use app::routes::Route;
 use app::views::accounts as accounts_views;
 use app::views::admin::Viewer;
@@ -86,12 +86,12 @@ async fn dispatch(
             route,
             Route::AdminPledgesCsv | Route::AdminVolunteersCsv | Route::AdminAuditCsv
         );
-        return Err(Refusal::from(if req.method() == worker::Method::Get && !csv {
+        let refusal = if req.method() == worker::Method::Get && !csv {
             Refusal::SignIn
         } else {
             Refusal::NoSession
-        })
-        .into());
+        };
+        return Err(refusal.into());
     };
     if route == Route::AdminUnknown {
         return Err(AppError::NotFound.into());
@@ -223,7 +223,15 @@ impl Session {
         subject: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), AppError> {
-        store::accounts::audit(site.db()?, site.now, Some(self.account_id), action, subject, detail).await
+        store::accounts::audit(
+            site.db()?,
+            site.now,
+            Some(self.account_id),
+            action,
+            subject,
+            detail,
+        )
+        .await
     }
 }
 
@@ -275,12 +283,14 @@ pub async fn form_fields<F: DeserializeOwned + Default>(
         .await?
         .ok_or(AppError::TooLarge)?;
     let token: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    if token.csrf.is_empty() || !keys::constant_time_eq(token.csrf.as_bytes(), s.csrf.as_bytes())
-    {
+    if token.csrf.is_empty() || !keys::constant_time_eq(token.csrf.as_bytes(), s.csrf.as_bytes()) {
         return Err(Refusal::Csrf.into());
     }
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    Ok((serde_urlencoded::from_bytes(&body).unwrap_or_default(), pairs))
+    Ok((
+        serde_urlencoded::from_bytes(&body).unwrap_or_default(),
+        pairs,
+    ))
 }
 
 /// `POST /admin/alerts/test`: a test message to the team's chat; back to the overview, which
@@ -288,8 +298,13 @@ pub async fn form_fields<F: DeserializeOwned + Default>(
 async fn alert_test(mut req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
     form_of::<ActionForm>(&mut req, s).await?;
     let sent = crate::alerts::send(site.config, app::alerts::TEST_MESSAGE).await;
-    s.audit(site, Action::AlertTested, None, Some(if sent.is_ok() { "sent" } else { "failed" }))
-        .await?;
+    s.audit(
+        site,
+        Action::AlertTested,
+        None,
+        Some(if sent.is_ok() { "sent" } else { "failed" }),
+    )
+    .await?;
     if let Err(e) = &sent {
         crate::log::event("alert_not_sent", &[("why", &e.to_string())]);
     }
@@ -432,8 +447,13 @@ async fn moderate(
         Moderation::Delete => "delete",
         Moderation::Reply => "reply",
     };
-    s.audit(site, Action::Moderated, Some(&format!("comment {id}")), Some(what))
-        .await?;
+    s.audit(
+        site,
+        Action::Moderated,
+        Some(&format!("comment {id}")),
+        Some(what),
+    )
+    .await?;
     // The public page may show (or have shown) this comment: the edge must not keep it.
     crate::cache::purge_home(site).await;
     see_other(&place.href())
@@ -479,8 +499,13 @@ async fn reply(
         },
     )
     .await?;
-    s.audit(site, Action::Replied, Some(&format!("comment {parent}")), None)
-        .await?;
+    s.audit(
+        site,
+        Action::Replied,
+        Some(&format!("comment {parent}")),
+        None,
+    )
+    .await?;
     crate::cache::purge_home(site).await;
     // In a list the comment stays where it was; in the waiting view it has left.
     let place = if place.list.is_some() {

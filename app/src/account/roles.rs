@@ -279,6 +279,17 @@ mod tests {
             (AdminEraseFind, [true, false, false, false, false]),
             (AdminEraseRun, [true, false, false, false, false]),
             (AdminAlertTest, [true, false, false, false, false]),
+            (AdminAccount, [true, true, true, true, true]),
+            (AdminSessionsEnd, [true, true, true, true, true]),
+            (AdminBootstrapPage, [true, true, true, true, true]),
+            (AdminBootstrap, [true, true, true, true, true]),
+            (AdminInvitePage, [true, true, true, true, true]),
+            (AdminInvite, [true, true, true, true, true]),
+            (AdminAccounts, [true, false, false, false, false]),
+            (AdminAccountInvite, [true, false, false, false, false]),
+            (AdminAccountAction, [true, false, false, false, false]),
+            (AdminAudit, [true, false, false, false, false]),
+            (AdminAuditCsv, [true, false, false, false, false]),
         ];
         for route in crate::routes::admin_routes() {
             assert!(

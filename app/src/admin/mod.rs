@@ -35,6 +35,5 @@ pub use rows::{
 };
 pub use session::{
     cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, sign_in_name,
-    signin_wait,
-    SESSION_COOKIE, SESSION_SECS,
+    signin_wait, SESSION_COOKIE, SESSION_SECS,
 };

@@ -45,9 +45,9 @@ pub fn cleared_session_cookie() -> String {
 pub fn sign_in_name(typed: &str) -> Option<String> {
     let name = typed.trim().to_ascii_lowercase();
     let ok = (2..=40).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'));
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        });
     ok.then_some(name)
 }
 

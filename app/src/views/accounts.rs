@@ -27,9 +27,7 @@ pub fn sign_in(problem: Option<SignInProblem>, name: &str) -> String {
     let message = problem.map(|p| {
         let text = match p {
             SignInProblem::Wrong => "The name, the password or the code is not right.",
-            SignInProblem::LockedOut => {
-                "Too many tries from here. Try again in 15 minutes."
-            }
+            SignInProblem::LockedOut => "Too many tries from here. Try again in 15 minutes.",
             SignInProblem::Wait => {
                 "Too many failed sign-ins for this name. Wait a minute, then try again."
             }
@@ -102,7 +100,12 @@ pub fn invite_password(token: &str, name: &str, roles: Roles, problem: Option<&s
 }
 
 /// An invitation's second step: the secret as a QR code and as text, and one code to confirm.
-pub fn invite_factor(token: &str, qr_svg: Option<String>, secret: &str, problem: Option<&str>) -> String {
+pub fn invite_factor(
+    token: &str,
+    qr_svg: Option<String>,
+    secret: &str,
+    problem: Option<&str>,
+) -> String {
     let message =
         problem.map(|p| view! { <div class="errors" role="alert"><p>{p.to_string()}</p></div> });
     let action = format!("/admin/invite/{token}");
@@ -156,7 +159,11 @@ pub fn forbidden(v: &Viewer<'_>) -> String {
         <h1>"Not for your roles"</h1>
         <p>{format!("This page is not part of your roles ({}). An owner can change them.", role_words(v.roles))}</p>
     };
-    shell("Not for your roles", Some(Nav::new(Section::Account, v)), main)
+    shell(
+        "Not for your roles",
+        Some(Nav::new(Section::Account, v)),
+        main,
+    )
 }
 
 /// "owner and moderator".
@@ -321,7 +328,11 @@ pub fn invitation_link(v: &Viewer<'_>, name: &str, link: &str, reset: bool) -> S
         <p>"It works once and for 48 hours, and it is shown only now: send it to them through a channel you trust (in person, or an end-to-end encrypted message)."</p>
         <p><a href="/admin/accounts">"Back to the team"</a></p>
     };
-    shell("Invitation link", Some(Nav::new(Section::Accounts, v)), main)
+    shell(
+        "Invitation link",
+        Some(Nav::new(Section::Accounts, v)),
+        main,
+    )
 }
 
 /// What the audit page filters by.
@@ -345,7 +356,12 @@ impl AuditQuery {
 }
 
 /// `GET /admin/audit`: who did what, when; filters and the CSV.
-pub fn audit(v: &Viewer<'_>, q: &AuditQuery, people: &[(i64, String)], entries: Vec<Entry>) -> String {
+pub fn audit(
+    v: &Viewer<'_>,
+    q: &AuditQuery,
+    people: &[(i64, String)],
+    entries: Vec<Entry>,
+) -> String {
     let actions = Action::ALL
         .into_iter()
         .map(|a| {

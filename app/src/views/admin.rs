@@ -8,18 +8,18 @@
 //! is the chart, which [`crate::admin::paid_per_day_svg`] builds from numbers and dates only.
 
 use super::textarea_text;
+use crate::account::roles::{may, Roles};
 use crate::admin::{
-    amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent,
-    MonthlySummary, PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund,
-    ERASE_EMAIL_MAX, ERASE_LIST_MAX, PAGE_SIZE,
+    amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent, MonthlySummary,
+    PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund, ERASE_EMAIL_MAX,
+    ERASE_LIST_MAX, PAGE_SIZE,
 };
 use crate::comment::CommentStatus;
 use crate::content::{CSS, EN};
 use crate::money::Cents;
-use crate::account::roles::{may, Roles};
 use crate::pledge::Status;
-use crate::routes::Route;
 use crate::reconcile::Standing;
+use crate::routes::Route;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -43,14 +43,49 @@ pub(crate) enum Section {
 /// viewer's roles is not drawn.
 const SECTIONS: [(Section, &str, &str, Route); 9] = [
     (Section::Dashboard, "/admin", "Overview", Route::AdminIndex),
-    (Section::Comments, "/admin/comments", "Comments", Route::AdminComments),
-    (Section::Waiting, "/admin/waiting", "Awaiting our reply", Route::AdminWaiting),
-    (Section::Pledges, "/admin/pledges", "Pledges", Route::AdminPledges),
-    (Section::Volunteers, "/admin/volunteers", "Volunteers", Route::AdminVolunteers),
-    (Section::Erase, "/admin/erase", "Erase by email", Route::AdminErase),
-    (Section::Accounts, "/admin/accounts", "Team", Route::AdminAccounts),
+    (
+        Section::Comments,
+        "/admin/comments",
+        "Comments",
+        Route::AdminComments,
+    ),
+    (
+        Section::Waiting,
+        "/admin/waiting",
+        "Awaiting our reply",
+        Route::AdminWaiting,
+    ),
+    (
+        Section::Pledges,
+        "/admin/pledges",
+        "Pledges",
+        Route::AdminPledges,
+    ),
+    (
+        Section::Volunteers,
+        "/admin/volunteers",
+        "Volunteers",
+        Route::AdminVolunteers,
+    ),
+    (
+        Section::Erase,
+        "/admin/erase",
+        "Erase by email",
+        Route::AdminErase,
+    ),
+    (
+        Section::Accounts,
+        "/admin/accounts",
+        "Team",
+        Route::AdminAccounts,
+    ),
     (Section::Audit, "/admin/audit", "Audit", Route::AdminAudit),
-    (Section::Account, "/admin/account", "Your account", Route::AdminAccount),
+    (
+        Section::Account,
+        "/admin/account",
+        "Your account",
+        Route::AdminAccount,
+    ),
 ];
 
 /// Who is looking at a signed-in page: their name and roles, and their session's CSRF token
@@ -82,26 +117,32 @@ impl<'a> Nav<'a> {
 /// `<!DOCTYPE html>` and the admin shell around a page's `<main>`.
 pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'static) -> String {
     let title = format!("{title} · Admin · {}", EN.site_name);
-    let header_nav = nav.map(|Nav { section, csrf, roles }| {
-        let links = SECTIONS
-            .iter()
-            .filter(|(_, _, _, route)| may(roles, *route))
-            .map(|(s, href, label, _)| {
-                let current = (*s == section).then_some("page");
-                view! { <li><a href=*href aria-current=current>{*label}</a></li> }
-            })
-            .collect_view();
-        let csrf = csrf.to_string();
-        view! {
-            <form method="post" action="/admin/logout">
-                <input type="hidden" name="csrf" value=csrf/>
-                <button type="submit" class="secondary">"Log out"</button>
-            </form>
-            <nav class="bar" aria-label="Admin">
-                <ul>{links}</ul>
-            </nav>
-        }
-    });
+    let header_nav = nav.map(
+        |Nav {
+             section,
+             csrf,
+             roles,
+         }| {
+            let links = SECTIONS
+                .iter()
+                .filter(|(_, _, _, route)| may(roles, *route))
+                .map(|(s, href, label, _)| {
+                    let current = (*s == section).then_some("page");
+                    view! { <li><a href=*href aria-current=current>{*label}</a></li> }
+                })
+                .collect_view();
+            let csrf = csrf.to_string();
+            view! {
+                <form method="post" action="/admin/logout">
+                    <input type="hidden" name="csrf" value=csrf/>
+                    <button type="submit" class="secondary">"Log out"</button>
+                </form>
+                <nav class="bar" aria-label="Admin">
+                    <ul>{links}</ul>
+                </nav>
+            }
+        },
+    );
     let html = Owner::new().with(|| {
         view! {
             <html lang="en">
@@ -237,7 +278,8 @@ pub fn dashboard(
     let helpers = may(roles, Route::AdminVolunteers).then(|| view! {
         <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
     });
-    let reconcile = may(roles, Route::AdminPledges).then(|| reconciliation(stripe_configured, reconcile));
+    let reconcile =
+        may(roles, Route::AdminPledges).then(|| reconciliation(stripe_configured, reconcile));
     let alerts = may(roles, Route::AdminAlertTest).then(|| alerts_section(v.csrf, alerts));
     let main = view! {
         <h1>"Overview"</h1>
@@ -480,11 +522,7 @@ pub fn comments(v: &Viewer<'_>, p: CommentsPage) -> String {
         <ol class="comments">{items}</ol>
         {pager(&base, page, COMMENTS_PER_PAGE, total)}
     };
-    shell(
-        list.title(),
-        Some(Nav::new(Section::Comments, v)),
-        main,
-    )
+    shell(list.title(), Some(Nav::new(Section::Comments, v)), main)
 }
 
 /// `GET /admin/waiting`: approved visitors' comments with no reply from the campaign after them.
@@ -788,11 +826,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
             {pager(&base, page, PAGE_SIZE, matching)}
         </section>
     };
-    shell(
-        "Pledges",
-        Some(Nav::new(Section::Pledges, v)),
-        main,
-    )
+    shell("Pledges", Some(Nav::new(Section::Pledges, v)), main)
 }
 
 /// `GET /admin/volunteers`.
@@ -831,11 +865,7 @@ pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>
         </table>
         {pager("/admin/volunteers", page, PAGE_SIZE, total)}
     };
-    shell(
-        "Volunteers",
-        Some(Nav::new(Section::Volunteers, v)),
-        main,
-    )
+    shell("Volunteers", Some(Nav::new(Section::Volunteers, v)), main)
 }
 
 /// `GET /admin/erase`: the search form, the erasure just made, the latest erasures.
@@ -934,11 +964,7 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
             {recent_part}
         </section>
     };
-    shell(
-        "Erase by email",
-        Some(Nav::new(Section::Erase, v)),
-        main,
-    )
+    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
 }
 
 /// `1 offer of help`, `2 offers of help`.
@@ -1093,11 +1119,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
         <h2>"Look for another address"</h2>
         {erase_search(csrf, String::new(), None)}
     };
-    shell(
-        "Erase by email",
-        Some(Nav::new(Section::Erase, v)),
-        main,
-    )
+    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
 }
 
 #[cfg(test)]
@@ -1199,12 +1221,22 @@ mod tests {
             csrf: "t",
         };
         let html = waiting(&moderator, vec![], 0, None);
-        assert!(html.contains(r#"href="/admin/comments""#) && html.contains(r#"href="/admin/account""#));
-        for hidden in ["/admin/pledges", "/admin/volunteers", "/admin/erase", "/admin/accounts", "/admin/audit"] {
+        assert!(
+            html.contains(r#"href="/admin/comments""#) && html.contains(r#"href="/admin/account""#)
+        );
+        for hidden in [
+            "/admin/pledges",
+            "/admin/volunteers",
+            "/admin/erase",
+            "/admin/accounts",
+            "/admin/audit",
+        ] {
             assert!(!html.contains(&format!(r#"href="{hidden}""#)), "{hidden}");
         }
         let html = waiting(&owner("t"), vec![], 0, None);
-        assert!(html.contains(r#"href="/admin/audit""#) && html.contains(r#"href="/admin/pledges""#));
+        assert!(
+            html.contains(r#"href="/admin/audit""#) && html.contains(r#"href="/admin/pledges""#)
+        );
     }
 
     fn stored() -> Stored {

@@ -250,7 +250,12 @@ pub async fn enrol(
             db,
             "INSERT INTO recovery_codes (account_id, code_hash) SELECT ?1, ?2 \
              WHERE EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?3 AND used_at = ?4)",
-            &[account_id.into(), h.as_str().into(), token_hash.into(), now.into()],
+            &[
+                account_id.into(),
+                h.as_str().into(),
+                token_hash.into(),
+                now.into(),
+            ],
         )?);
     }
     let results = batch(db, stmts).await?;
@@ -337,8 +342,16 @@ pub async fn disable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
     batch(
         db,
         vec![
-            stmt(db, "UPDATE accounts SET status = 'disabled' WHERE id = ?1", &[account_id.into()])?,
-            stmt(db, "DELETE FROM admin_sessions WHERE account_id = ?1", &[account_id.into()])?,
+            stmt(
+                db,
+                "UPDATE accounts SET status = 'disabled' WHERE id = ?1",
+                &[account_id.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM admin_sessions WHERE account_id = ?1",
+                &[account_id.into()],
+            )?,
         ],
     )
     .await
@@ -495,7 +508,13 @@ pub fn audit_stmt(
     stmt(
         db,
         "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        &[now.into(), actor.into(), action.as_str().into(), subject.into(), detail.into()],
+        &[
+            now.into(),
+            actor.into(),
+            action.as_str().into(),
+            subject.into(),
+            detail.into(),
+        ],
     )
 }
 
@@ -523,17 +542,19 @@ pub struct AuditFilter<'a> {
 }
 
 /// Entries matching the filter, newest first, with the actor's name.
-pub async fn audit_entries(
-    db: &D1Database,
-    f: &AuditFilter<'_>,
-) -> Result<Vec<Entry>, AppError> {
+pub async fn audit_entries(db: &D1Database, f: &AuditFilter<'_>) -> Result<Vec<Entry>, AppError> {
     let r = stmt(
         db,
         "SELECT e.id, e.at, e.actor, a.name AS actor_name, e.action, e.subject, e.detail \
          FROM audit e LEFT JOIN accounts a ON a.id = e.actor \
          WHERE (?1 IS NULL OR e.action = ?1) AND (?2 IS NULL OR e.actor = ?2) AND e.at >= ?3 \
          ORDER BY e.at DESC, e.id DESC LIMIT ?4",
-        &[f.action.into(), f.actor.into(), f.since.into(), f.limit.into()],
+        &[
+            f.action.into(),
+            f.actor.into(),
+            f.since.into(),
+            f.limit.into(),
+        ],
     )?
     .all()
     .await
