@@ -66,11 +66,6 @@ impl Purpose {
 pub struct Key([u8; 32]);
 
 impl Key {
-    /// The key's bytes, for a primitive the platform runs (AES-GCM sealing TOTP secrets).
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
     pub fn derive(site_secret: &str, purpose: Purpose) -> Key {
         Key(mac(site_secret.as_bytes(), &[purpose.label().as_bytes()]))
     }

@@ -1031,3 +1031,84 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accounts (issue 16): what a sign-in, an enrolment or a stored row hands the account module
+
+/// Typed codes: six digits (ASCII, Khmer), spaced, and anything else.
+fn typed_code() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{6}",
+        "[0-9 ]{0,12}",
+        "[០-៩]{6}",
+        "[0-9០-៩ \u{a0}]{0,14}",
+        tricky_text(),
+        any::<String>(),
+    ]
+}
+
+fn stored_hash() -> impl Strategy<Value = String> {
+    let valid = (
+        1u32..=100_000,
+        1u32..=20,
+        prop::collection::vec(any::<u8>(), 8..=64),
+        any::<[u8; 32]>(),
+    )
+        .prop_map(|(iterations, calls, salt, hash)| {
+            app::account::password::StoredHash {
+                iterations,
+                calls,
+                salt,
+                hash,
+            }
+            .encode()
+        })
+        .boxed();
+    prop_oneof![
+        2 => valid.clone(),
+        3 => mutated_text(valid),
+        1 => "pbkdf2-sha256\\$[0-9+-]{0,8}\\$[0-9]{0,3}\\$[A-Za-z0-9+/=]{0,30}\\$[A-Za-z0-9+/=]{0,50}",
+        1 => any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn totp_codes_answer(secret in prop::collection::vec(any::<u8>(), 0..80), typed in typed_code(), now in unix_time(), last in any::<u64>()) {
+        if let Some(step) = app::account::totp::verify(&secret, &typed, now, last) {
+            prop_assert!(step > last);
+        }
+        let _ = app::account::totp::code(&secret, last, app::account::totp::Algorithm::Sha512, (last % 12) as u32);
+        let _ = app::account::totp::otpauth_uri(&typed, &typed, &secret);
+    }
+
+    #[test]
+    fn passwords_and_their_stored_hashes_answer(password in prop_oneof![tricky_text(), any::<String>()], name in short(), stored in stored_hash()) {
+        let _ = app::account::password::check(&password, &name);
+        let _ = app::account::password::common_key(&password);
+        if let Some(h) = app::account::password::StoredHash::decode(&stored) {
+            prop_assert_eq!(h.encode(), stored);
+        }
+    }
+
+    #[test]
+    fn recovery_codes_roles_and_tokens_answer(s in prop_oneof![short(), tricky_text(), "[a-z2-7 -]{0,24}", "(owner|moderator|finance|organiser|,){0,6}"], random in any::<[u8; 10]>()) {
+        let code = app::account::recovery::code(random);
+        prop_assert!(app::account::recovery::normalise(&code).is_some());
+        let _ = app::account::recovery::normalise(&s);
+        if let Some(roles) = app::account::roles::Roles::from_list(&s) {
+            prop_assert_eq!(app::account::roles::Roles::from_list(&roles.to_list()), Some(roles));
+        }
+        let _ = app::account::is_token(&s);
+        let _ = app::account::audit::Action::parse(&s);
+    }
+
+    #[test]
+    fn qr_codes_answer(text in prop_oneof![tricky_text(), any::<String>()]) {
+        if let Some(svg) = app::account::qr::svg(&text) {
+            prop_assert!(svg.starts_with("<svg"));
+        }
+    }
+}

@@ -57,7 +57,8 @@ pub fn csrf_of(html: &str) -> String {
 /// Takes an invitation at `path` (`/admin/invite/{token}`) as `name`: the password, then the
 /// code of the secret the page shows. The maintainer, with their recovery codes.
 pub fn take_invitation(w: &Worker, path: &str, name: &str, ip: &str) -> Maintainer {
-    let password = format!("{name} walks to the river at dawn");
+    // Long, not common, and without the name in it.
+    let password = "seven quiet rivers meet at dawn".to_string();
     let r = w.post_form(
         path,
         ip,

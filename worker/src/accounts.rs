@@ -200,7 +200,7 @@ async fn open_secret(site: &Site, sealed: Option<&str>) -> Result<Option<Vec<u8>
     let Some(sealed) = sealed.and_then(|s| B64.decode(s).ok()) else {
         return Ok(None);
     };
-    crypto::open(site.keys()?.totp_secret.as_bytes(), &sealed).await
+    crypto::open(site.keys()?.totp_secret.bytes(), &sealed).await
 }
 
 /// `GET /admin/invite/{token}`: the step the invitation is at.
@@ -276,7 +276,7 @@ pub async fn invite(mut req: Request, site: &Site, token: &str) -> Result<Respon
         };
         let secret: [u8; totp::SECRET_BYTES] = platform::random_bytes();
         let sealed = crypto::seal(
-            site.keys()?.totp_secret.as_bytes(),
+            site.keys()?.totp_secret.bytes(),
             &secret,
             platform::random_bytes(),
         )

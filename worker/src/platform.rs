@@ -19,7 +19,6 @@ pub fn random16() -> [u8; 16] {
 }
 
 /// `N` bytes from the platform's CSPRNG (at most 65,536, Web Crypto's limit per call).
-#[allow(dead_code)] // for the account flows (issue 16): salts, nonces, secrets, codes
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     get_random_values(&mut buf);
