@@ -6,6 +6,7 @@
 //! config has no build command) and never reads the developer's `.dev.vars`: the config lives
 //! in a fresh folder of its own, and every variable is set here.
 
+pub mod admin;
 pub mod browser;
 pub mod content;
 pub mod fake_stripe;
