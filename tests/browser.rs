@@ -7,7 +7,7 @@
 
 use campaign_tests::browser::Browser;
 use campaign_tests::content::{copy, fill, gifts_text, number, raised_text, tier_word, word};
-use campaign_tests::{artifacts, comment_id, form_token, ip, now, root, Worker};
+use campaign_tests::{artifacts, comment_id, form_token, ip, now, pid, root, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -1081,4 +1081,291 @@ fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
     assert_eq!(found["reply"], reply);
     assert_eq!(found["badge"], true);
     v.screenshot(&shot("admin-3-public-thread.png"));
+}
+
+/// Every admin page, as `(screenshot name, path, an element the loaded page has)`. A new page
+/// goes here and gets every check of [`every_admin_page_fits_a_phone_and_a_desktop`].
+const ADMIN_PAGES: &[(&str, &str, &str)] = &[
+    ("overview", "/admin", "ul.stats"),
+    (
+        "comments-held",
+        "/admin/comments?status=held",
+        "ol.comments",
+    ),
+    (
+        "comments-approved",
+        "/admin/comments?status=approved",
+        "ol.comments",
+    ),
+    (
+        "comments-spam",
+        "/admin/comments?status=spam",
+        "ol.comments",
+    ),
+    ("waiting", "/admin/waiting", "ol.comments"),
+    ("pledges", "/admin/pledges", "#monthly table"),
+    (
+        "pledges-paid",
+        "/admin/pledges?status=paid",
+        "#list-heading",
+    ),
+    ("volunteers", "/admin/volunteers", "table"),
+    ("erase", "/admin/erase", "#erase-email"),
+    ("team", "/admin/accounts", "#team-heading"),
+    ("audit", "/admin/audit", "#audit-action"),
+    ("account", "/admin/account", "#sessions-heading"),
+];
+
+/// What a page measures: its widths, the tallest heading's text against its line height (the
+/// text's own box: a `th` is as tall as its row), where the logout button sits against the
+/// header, whether rows are cards, and whether each cell shows its label.
+const ADMIN_LAYOUT: &str = "const w = window.innerWidth; \
+    const heads = [...document.querySelectorAll('th')].map(th => { \
+      const s = getComputedStyle(th); const lh = parseFloat(s.lineHeight); \
+      const r = document.createRange(); r.selectNodeContents(th); \
+      const h = r.getBoundingClientRect().height; \
+      const lines = new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; \
+      return {text: th.textContent, ratio: h / lh, lines: lines}; }); \
+    const worst = heads.reduce((a, b) => (a && a.ratio >= b.ratio) ? a : b, null); \
+    const header = document.querySelector('header.site').getBoundingClientRect(); \
+    const button = document.querySelector('form.logout button'); \
+    const out = button ? button.getBoundingClientRect() : {top: null, bottom: null}; \
+    const cells = [...document.querySelectorAll('td')]; \
+    const unlabelled = cells.filter(td => !td.dataset.label).length; \
+    const shown = cells.filter(td => getComputedStyle(td, '::before').content === JSON.stringify(td.dataset.label)).length; \
+    const thead = [...document.querySelectorAll('thead')].map(t => t.getBoundingClientRect().width); \
+    const row = document.querySelector('tbody tr'); \
+    return {cards: !!row && getComputedStyle(row).display === 'block', scroll: document.documentElement.scrollWidth, inner: w, headings: heads.length, \
+      worst: worst, wrapped: heads.filter(h => h.ratio > 1.5 || h.lines > 1).map(h => h.text), \
+      header: [header.top, header.bottom], logout: [out.top, out.bottom], \
+      cells: cells.length, unlabelled: unlabelled, labels_shown: shown, thead_widths: thead};";
+
+/// Checks the loaded admin page `name` at `width`: no horizontal scroll, the logout inside the
+/// header, every cell labelled, headings on one line at a desktop width and cards on a phone,
+/// no serious or critical axe violation; saves its screenshot.
+fn check_admin_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
+    let m = b.eval(ADMIN_LAYOUT, json!([]));
+    let fit = b.eval(OVERFLOW, json!([]));
+    eprintln!(
+        "admin {name} at {width}px: scrollWidth {} / innerWidth {}, {} cells{}",
+        m["scroll"],
+        m["inner"],
+        m["cells"],
+        match (m["cells"] != 0, m["cards"] == true) {
+            (false, _) => String::new(),
+            (true, true) => format!(" as cards, {} labels shown", m["labels_shown"]),
+            (true, false) => format!(
+                " in tables, {} headings, tallest {}",
+                m["headings"], m["worst"]
+            ),
+        }
+    );
+    if m["scroll"].as_f64() > m["inner"].as_f64() {
+        problems.push(format!("{name} at {width}px scrolls sideways: {fit}"));
+    }
+    let (top, bottom) = (
+        m["header"][0].as_f64().unwrap_or(0.0),
+        m["header"][1].as_f64().unwrap_or(0.0),
+    );
+    let (out_top, out_bottom) = (
+        m["logout"][0].as_f64().unwrap_or(-1.0),
+        m["logout"][1].as_f64().unwrap_or(-1.0),
+    );
+    eprintln!("  header {top}..{bottom}, logout button {out_top}..{out_bottom}");
+    // Signed out (the login page), there is no logout button.
+    let signed_in = name != "login";
+    if signed_in && !(top <= out_top && out_top < bottom && out_bottom <= bottom) {
+        problems.push(format!(
+            "{name} at {width}px: the logout button ({out_top}..{out_bottom}) is outside the header ({top}..{bottom})"
+        ));
+    }
+    if m["unlabelled"] != 0 {
+        problems.push(format!(
+            "{name}: {} cells without data-label",
+            m["unlabelled"]
+        ));
+    }
+    // A phone gets cards, a desktop tables; in between, whichever the stylesheet chose.
+    let cards = m["cards"] == true;
+    if m["cells"] != 0 && (width <= 400 && !cards || width >= 1280 && cards) {
+        problems.push(format!(
+            "{name} at {width}px: {} expected",
+            if width <= 400 { "cards" } else { "tables" }
+        ));
+    }
+    if !cards {
+        if m["wrapped"].as_array().is_some_and(|w| !w.is_empty()) {
+            problems.push(format!(
+                "{name} at {width}px: headings wrapped: {}",
+                m["wrapped"]
+            ));
+        }
+    } else {
+        // Cards: the headings are there for screen readers, out of sight; each cell names its
+        // column itself.
+        if m["labels_shown"] != m["cells"] {
+            problems.push(format!(
+                "{name} at {width}px: {} of {} cells show their label",
+                m["labels_shown"], m["cells"]
+            ));
+        }
+        if m["thead_widths"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|w| w.as_f64().unwrap_or(0.0) > 1.0))
+        {
+            problems.push(format!(
+                "{name} at {width}px: table headings visible: {}",
+                m["thead_widths"]
+            ));
+        }
+    }
+    let axe = b.axe_serious();
+    if !axe.is_empty() {
+        problems.push(format!("{name} at {width}px, axe:\n  {}", axe.join("\n  ")));
+    }
+    b.full_screenshot(&shot(&format!("admin-{name}-{width}.png")));
+}
+
+#[test]
+fn every_admin_page_fits_a_phone_and_a_desktop() {
+    let started = Instant::now();
+    let w = Worker::start(&[]);
+    let t = now();
+    let day = 86_400;
+    // Long words everywhere a maintainer's screen could be pushed wide: emails, ids, references.
+    let (once, refunded, euro, monthly, stopped, pending) = (
+        pid(6201),
+        pid(6202),
+        pid(6203),
+        pid(6204),
+        pid(6205),
+        pid(6206),
+    );
+    w.sql(&format!(
+        "INSERT INTO comments (id, parent_id, thread_id, name, email, website, body, lang, status, is_campaign, link_count, flagged, created_at) VALUES \
+         (6201, NULL, 6201, 'សុខា ចាន់', 'sokha.chan.a.very.long.address.for.a.phone@example-province-office.org', NULL, 'តើខ្ញុំអាចជួយការបណ្ដុះបណ្ដាលនៅខេត្តកំពតបានទេ?', 'km', 'held', 0, 0, 0, {d3}), \
+         (6202, NULL, 6202, 'Link Sharer', NULL, 'https://example.org/a/very/long/path/that/never/breaks/by/itself', 'See https://a.example https://b.example https://c.example', 'en', 'held', 0, 3, 1, {d2}), \
+         (6203, NULL, 6203, 'Margaret O''Neill', 'm@example.org', NULL, 'When is the next community meeting in Battambang?', 'en', 'approved', 0, 0, 0, {d2}), \
+         (6204, NULL, 6204, 'Spammer', NULL, NULL, 'cheap pills', 'en', 'spam', 0, 0, 0, {d1}); \
+         INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, subscription_id, failed_renewals, unpaid_invoice, created_at, paid_at, ended_at, attested_at) VALUES \
+         ('{once}', 'paid', 'once', 5000, 'usd', 'women-training', 'women-training', 'ចន្ទា', 'chantha.donor.with.a.long.address@example-diaspora-association.org', 1, 'For the trainers in Kampot, with thanks from all of us abroad', 'km', NULL, 0, NULL, {d3}, {d3}, NULL, {d3}), \
+         ('{refunded}', 'paid', 'once', 35000, 'usd', 'information-year', 'information-year', 'Hidden Donor', 'hidden@example.org', 0, NULL, 'en', NULL, 0, NULL, {d2}, {d2}, NULL, {d2}), \
+         ('{euro}', 'paid', 'once', 9900, 'eur', NULL, 'general', NULL, NULL, 0, NULL, 'en', NULL, 0, NULL, {d2}, {d2}, NULL, NULL), \
+         ('{monthly}', 'active', 'month', 2500, 'usd', NULL, 'general', 'Monthly Dara', 'dara@example.org', 1, NULL, 'en', 'sub_6204', 1, 'in_6204_unpaid', {d90}, {d90}, NULL, {d90}), \
+         ('{stopped}', 'cancelled', 'month', 1000, 'usd', NULL, 'general', 'Stopped Sok', NULL, 0, NULL, 'km', 'sub_6205', 0, NULL, {d90}, {d90}, {d1}, {d90}), \
+         ('{pending}', 'pending', 'once', 7500, 'usd', NULL, 'general', 'Pending Person', 'pending@example.org', 0, NULL, 'en', NULL, 0, NULL, {d0}, NULL, NULL, {d0}); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, refunded_cents, payment_intent, flag, paid_at) VALUES \
+         ('stripe', 'pi_6201', '{once}', 5000, 'usd', 0, 'pi_6201', NULL, {d3}), \
+         ('stripe', 'pi_6202', '{refunded}', 35000, 'usd', 10000, 'pi_6202', NULL, {d2}), \
+         ('stripe', 'pi_6203', '{euro}', 9900, 'eur', 0, 'pi_6203', 'currency', {d2}), \
+         ('stripe', 'in_6204_1', '{monthly}', 2500, 'usd', 0, 'pi_6204_1', NULL, {d90}), \
+         ('stripe', 'in_6204_2', '{monthly}', 2500, 'usd', 0, 'pi_6204_2', NULL, {d60}), \
+         ('stripe', 'in_6204_3', '{monthly}', 2500, 'usd', 0, 'pi_6204_3', NULL, {d30}), \
+         ('stripe', 'in_6205_1', '{stopped}', 1000, 'usd', 0, 'pi_6205_1', NULL, {d90}); \
+         INSERT INTO webhook_events (scheme, event_id, type, outcome, pledge_id, provider_ref, amount_cents, currency, received_at) VALUES \
+         ('stripe', 'evt_1QdisputeCreatedWithAVeryLongIdentifier6201', 'charge.dispute.created', 'flagged:dispute', '{once}', 'pi_6201', 5000, 'usd', {d1}), \
+         ('standard', 'msg_2SecondPaymentForAPledgeAlreadyPaid6202', 'payment.succeeded', 'flagged:second-payment', '{refunded}', 'pay_6202_second', 35000, 'usd', {d1}); \
+         INSERT INTO refunds (scheme, provider_ref, refunded_cents, currency, updated_at) VALUES \
+         ('stripe', 'pi_3RefundThatOvertookItsPaymentWithALongReference6207', 2500, 'usd', {d0}); \
+         INSERT INTO volunteers (name, email, phone, place, help, message, lang, created_at) VALUES \
+         ('ស្រីមុំ', 'srey.mom.volunteer.long.address@example-province-office.org', '+855 12 345 678', 'ខេត្តសៀមរាប', 'radio,training', 'I can help with radio programmes on weekends and train two villages.', 'km', {d1}), \
+         ('Bopha', NULL, '+855 98 765 432', 'Phnom Penh', 'meetings', NULL, 'en', {d0}); \
+         INSERT INTO erasures (at, kind, pledges, comments, volunteers) VALUES ({d1}, 'email', 2, 1, 0)",
+        d0 = t - 3600,
+        d1 = t - day,
+        d2 = t - 2 * day,
+        d3 = t - 3 * day,
+        d30 = t - 30 * day,
+        d60 = t - 60 * day,
+        d90 = t - 90 * day,
+    ));
+    let seen = w.sql("SELECT outcome FROM webhook_events");
+    assert_eq!(seen.len(), 2, "flagged events seeded: {seen:?}");
+
+    // Signed in over HTTP; the browser is handed the session. The cookie is `Secure`: Chromium
+    // keeps it on http only for `localhost`.
+    let me = ip(6200);
+    let session = campaign_tests::admin::sign_in(&w, &me);
+    let admin_base = w.base.replace("127.0.0.1", "localhost");
+    let mut problems = Vec::new();
+    // A phone, a tablet on its side (cards still) and a desktop.
+    for (width, height) in [(390, 844), (1024, 768), (1280, 800)] {
+        let b = browser(width, height, 6200);
+        open(&b, &format!("{admin_base}/admin"), "#admin-password");
+        check_admin_page(&b, "login", width, &mut problems);
+        b.set_cookie(&format!("{admin_base}/admin"), &session.cookie);
+        for (name, path, css) in ADMIN_PAGES {
+            open(&b, &format!("{admin_base}{path}"), css);
+            assert!(
+                b.url().ends_with(path),
+                "{path} at {width}px went to {}",
+                b.url()
+            );
+            check_admin_page(&b, name, width, &mut problems);
+        }
+        // What is stored for an address: the page the erase form leads to.
+        open(&b, &format!("{admin_base}/admin/erase"), "#erase-email");
+        b.type_into(
+            "#erase-email",
+            "chantha.donor.with.a.long.address@example-diaspora-association.org",
+        );
+        b.click_and_wait("form[action='/admin/erase/find'] button");
+        b.wait_for(
+            "what is stored",
+            30,
+            "return !!document.querySelector('#pledges-heading');",
+            json!([]),
+        );
+        check_admin_page(&b, "erase-found", width, &mut problems);
+
+        if width == 390 {
+            // Moderating from a phone: approve the held Khmer comment.
+            open(
+                &b,
+                &format!("{admin_base}/admin/comments?status=held"),
+                "#comment-6201",
+            );
+            b.click_and_wait("#comment-6201 button[formaction$='/approve']");
+            let status = w.sql("SELECT status FROM comments WHERE id = 6201");
+            assert_eq!(
+                status[0]["status"], "approved",
+                "after approving: {status:?}"
+            );
+            check_admin_page(&b, "comments-after-approve", width, &mut problems);
+        }
+
+        // The export the pledges page links to, fetched with the session.
+        open(&b, &format!("{admin_base}/admin/pledges"), "#list-heading");
+        let csv = js_string(
+            &b,
+            "return document.querySelector('a[href*=\".csv\"]').getAttribute('href');",
+            json!([]),
+        );
+        let r = w.request(
+            "GET",
+            &csv,
+            &[
+                ("CF-Connecting-IP", me.as_str()),
+                ("Cookie", session.cookie.as_str()),
+            ],
+            None,
+        );
+        assert_eq!(r.status, 200, "{csv}");
+        assert!(
+            r.header("Content-Type")
+                .is_some_and(|c| c.starts_with("text/csv")),
+            "{csv}: {:?}",
+            r.header("Content-Type")
+        );
+        assert!(r.body.contains(&once), "{csv} lists the seeded pledges");
+    }
+    assert!(
+        problems.is_empty(),
+        "admin layout/accessibility problems:\n{}",
+        problems.join("\n")
+    );
+    eprintln!(
+        "every_admin_page_fits_a_phone_and_a_desktop: {:?}",
+        started.elapsed()
+    );
 }

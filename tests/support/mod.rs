@@ -7,6 +7,7 @@
 //! in a fresh folder of its own, and every variable is set here.
 
 pub mod accounts;
+pub mod admin;
 pub mod browser;
 pub mod content;
 pub mod fake_stripe;

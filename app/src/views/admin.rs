@@ -133,13 +133,13 @@ pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'st
                 .collect_view();
             let csrf = csrf.to_string();
             view! {
-                <form method="post" action="/admin/logout">
+                <nav aria-label="Admin">
+                    <ul>{links}</ul>
+                </nav>
+                <form method="post" action="/admin/logout" class="logout">
                     <input type="hidden" name="csrf" value=csrf/>
                     <button type="submit" class="secondary">"Log out"</button>
                 </form>
-                <nav class="bar" aria-label="Admin">
-                    <ul>{links}</ul>
-                </nav>
             }
         },
     );
@@ -153,13 +153,14 @@ pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'st
                     <meta name="robots" content="noindex, nofollow"/>
                     <style inner_html=CSS></style>
                 </head>
-                <body>
+                <body class="admin">
                     <a class="skip" href="#main">"Skip to content"</a>
+                    // One row: the name, the navigation and the logout, wrapping together.
                     <header class="site">
                         <div class="bar">
                             <a class="brand" href="/admin">{EN.site_name}" · Admin"</a>
+                            {header_nav}
                         </div>
-                        {header_nav}
                     </header>
                     <main id="main">{main}</main>
                 </body>
@@ -599,13 +600,13 @@ fn monthly_section(m: MonthlySummary, rows: Vec<PledgeRow>) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td>{when(p.created_at)}</td>
-                    <td>{amount(p.amount_cents, &p.currency)}</td>
-                    <td>{state}</td>
-                    <td>{p.payments.to_string()}</td>
-                    <td>{p.failed_renewals.to_string()}</td>
-                    <td>{p.ended_at.map(when)}</td>
-                    <td><code>{p.id}</code></td>
+                    <td data-label="Started">{when(p.created_at)}</td>
+                    <td data-label="Each month">{amount(p.amount_cents, &p.currency)}</td>
+                    <td data-label="State">{state}</td>
+                    <td data-label="Months paid">{p.payments.to_string()}</td>
+                    <td data-label="Failed renewals">{p.failed_renewals.to_string()}</td>
+                    <td data-label="Stopped">{p.ended_at.map(when)}</td>
+                    <td data-label="Id"><code>{p.id}</code></td>
                 </tr>
             }
         })
@@ -691,17 +692,17 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td>{when(p.created_at)}</td>
-                    <td>{p.status.as_str()}</td>
-                    <td>{amount(p.amount_cents, &p.currency)}</td>
-                    <td>{refunded}</td>
-                    <td>{goes_to}</td>
-                    <td>{name}</td>
-                    <td>{p.email.unwrap_or_default()}</td>
-                    <td>{p.note.unwrap_or_default()}</td>
-                    <td>{attested}</td>
-                    <td>{p.flag.unwrap_or_default()}</td>
-                    <td><code>{p.id}</code></td>
+                    <td data-label="Created">{when(p.created_at)}</td>
+                    <td data-label="Status">{p.status.as_str()}</td>
+                    <td data-label="Amount">{amount(p.amount_cents, &p.currency)}</td>
+                    <td data-label="Refunded">{refunded}</td>
+                    <td data-label="For">{goes_to}</td>
+                    <td data-label="Name" class="text">{name}</td>
+                    <td data-label="Email" class="text">{p.email.unwrap_or_default()}</td>
+                    <td data-label="Note" class="text">{p.note.unwrap_or_default()}</td>
+                    <td data-label="Eligible">{attested}</td>
+                    <td data-label="Flag">{p.flag.unwrap_or_default()}</td>
+                    <td data-label="Id"><code>{p.id}</code></td>
                 </tr>
             }
         })
@@ -744,7 +745,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
         .collect_view();
     let total_rows = totals
         .into_iter()
-        .map(|t| view! { <tr><td>{t.status.as_str()}</td><td>{t.pledges.to_string()}</td><td>{Cents(t.cents).to_string()}</td></tr> })
+        .map(|t| view! { <tr><td data-label="Status">{t.status.as_str()}</td><td data-label="Pledges">{t.pledges.to_string()}</td><td data-label="Amount (US$)">{Cents(t.cents).to_string()}</td></tr> })
         .collect_view();
     let flagged_part = if flagged.is_empty() {
         Either::Left(view! { <p>"No pledge is flagged."</p> })
@@ -760,11 +761,11 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
                 let money = e.amount_cents.map_or_else(|| "not a countable number".to_string(), |c| amount(c, e.currency.as_deref().unwrap_or("")));
                 view! {
                     <tr>
-                        <td>{when(e.received_at)}</td>
-                        <td>{e.why()}</td>
-                        <td><code>{format!("{} {}", e.scheme, e.event_id)}</code></td>
-                        <td><code>{e.pledge_id.unwrap_or_default()}</code>" "<code>{e.provider_ref.unwrap_or_default()}</code></td>
-                        <td>{money}</td>
+                        <td data-label="Received">{when(e.received_at)}</td>
+                        <td data-label="Why">{e.why()}</td>
+                        <td data-label="Event"><code>{format!("{} {}", e.scheme, e.event_id)}</code></td>
+                        <td data-label="Pledge, payment"><code>{e.pledge_id.unwrap_or_default()}</code>" "<code>{e.provider_ref.unwrap_or_default()}</code></td>
+                        <td data-label="Amount">{money}</td>
                     </tr>
                 }
             })
@@ -781,7 +782,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
     } else {
         let items = waiting_refunds
             .into_iter()
-            .map(|r| view! { <tr><td>{when(r.updated_at)}</td><td><code>{r.provider_ref}</code></td><td>{amount(r.refunded_cents, &r.currency)}</td></tr> })
+            .map(|r| view! { <tr><td data-label="Last update">{when(r.updated_at)}</td><td data-label="Payment reference"><code>{r.provider_ref}</code></td><td data-label="Refunded so far">{amount(r.refunded_cents, &r.currency)}</td></tr> })
             .collect_view();
         Either::Right(view! {
             <table>
@@ -842,13 +843,13 @@ pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>
                 .join(" · ");
             view! {
                 <tr>
-                    <td>{when(v.created_at)}</td>
-                    <td>{v.name}</td>
-                    <td>{help}</td>
-                    <td>{v.place.unwrap_or_default()}</td>
-                    <td>{contact}</td>
-                    <td class="body">{v.message.unwrap_or_default()}</td>
-                    <td>{v.lang}</td>
+                    <td data-label="When">{when(v.created_at)}</td>
+                    <td data-label="Name" class="text">{v.name}</td>
+                    <td data-label="How they want to help">{help}</td>
+                    <td data-label="Where" class="text">{v.place.unwrap_or_default()}</td>
+                    <td data-label="Contact" class="text">{contact}</td>
+                    <td data-label="Message" class="body">{v.message.unwrap_or_default()}</td>
+                    <td data-label="Language">{v.lang}</td>
                 </tr>
             }
         })
@@ -937,11 +938,11 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
             .map(|e| {
                 view! {
                     <tr>
-                        <td>{when(e.at)}</td>
-                        <td>{e.kind.label()}</td>
-                        <td>{e.pledges.to_string()}</td>
-                        <td>{e.comments.to_string()}</td>
-                        <td>{e.volunteers.to_string()}</td>
+                        <td data-label="When">{when(e.at)}</td>
+                        <td data-label="What">{e.kind.label()}</td>
+                        <td data-label="Pledges">{e.pledges.to_string()}</td>
+                        <td data-label="Comments">{e.comments.to_string()}</td>
+                        <td data-label="Volunteers">{e.volunteers.to_string()}</td>
                     </tr>
                 }
             })
@@ -1008,13 +1009,13 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             .map(|p| {
                 view! {
                     <tr>
-                        <td><code>{p.id}</code></td>
-                        <td>{when(p.created_at)}</td>
-                        <td>{p.status.as_str()}</td>
-                        <td>{amount(p.amount_cents, &p.currency)}</td>
-                        <td>{held(p.has_name)}</td>
-                        <td>{held(p.has_email)}</td>
-                        <td>{held(p.has_note)}</td>
+                        <td data-label="Id"><code>{p.id}</code></td>
+                        <td data-label="Created">{when(p.created_at)}</td>
+                        <td data-label="Status">{p.status.as_str()}</td>
+                        <td data-label="Amount">{amount(p.amount_cents, &p.currency)}</td>
+                        <td data-label="Name">{held(p.has_name)}</td>
+                        <td data-label="Email">{held(p.has_email)}</td>
+                        <td data-label="Note">{held(p.has_note)}</td>
                     </tr>
                 }
             })
@@ -1047,11 +1048,11 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
                 let text = c.excerpt();
                 view! {
                     <tr>
-                        <td>{format!("#{}", c.id)}</td>
-                        <td>{when(c.created_at)}</td>
-                        <td>{c.status.as_str()}</td>
-                        <td class="body">{text}</td>
-                        <td>{fate}</td>
+                        <td data-label="Id">{format!("#{}", c.id)}</td>
+                        <td data-label="Written">{when(c.created_at)}</td>
+                        <td data-label="Status">{c.status.as_str()}</td>
+                        <td data-label="Start of the text" class="body">{text}</td>
+                        <td data-label="On erasure">{fate}</td>
                     </tr>
                 }
             })
@@ -1074,7 +1075,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
         let items = volunteers
             .into_iter()
             .map(
-                |v| view! { <tr><td>{format!("#{}", v.id)}</td><td>{when(v.created_at)}</td></tr> },
+                |v| view! { <tr><td data-label="Id">{format!("#{}", v.id)}</td><td data-label="Sent">{when(v.created_at)}</td></tr> },
             )
             .collect_view();
         view! {
@@ -1341,6 +1342,142 @@ mod tests {
         assert!(html.contains("not an email address") && html.contains("No erasure yet."));
         assert!(html.contains("&quot;&gt;&lt;x") || html.contains("\"&gt;&lt;x"));
         assert!(!html.contains("\"><x"));
+    }
+
+    /// Every table's cells and headings, in order: `(headings, each row's data-labels)`.
+    fn tables(html: &str) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+        let between = |s: &str, open: &str, close: &str| -> Vec<String> {
+            s.split(open)
+                .skip(1)
+                .map(|p| p.split(close).next().unwrap_or_default().to_string())
+                .collect()
+        };
+        between(html, "<table", "</table>")
+            .iter()
+            .map(|t| {
+                let heads = between(t, "<th scope=\"col\">", "</th>");
+                let rows = between(t, "<tr>", "</tr>")
+                    .iter()
+                    .filter(|r| r.contains("<td"))
+                    .map(|r| between(r, "<td data-label=\"", "\""))
+                    .collect();
+                (heads, rows)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_cell_is_labelled_with_its_column_heading() {
+        let pledge: PledgeRow = serde_json::from_value(serde_json::json!({
+            "id": "p1", "status": "paid", "amount_cents": 5000, "refunded_cents": 100,
+            "currency": "usd", "tier": null, "designation": "general", "name": "Dara",
+            "email": "d@example.org", "show_name": 1, "note": "n", "lang": "en", "origin": "site",
+            "provider_ref": "pi_1", "flag": "currency", "created_at": 0, "paid_at": 0,
+        }))
+        .expect("a pledge row");
+        let page = PledgesPage {
+            filter: None,
+            page: 1,
+            matching: 1,
+            rows: vec![pledge.clone()],
+            totals: vec![StatusTotal {
+                status: Status::Paid,
+                pledges: 1,
+                cents: 5000,
+            }],
+            raised: Cents(5000),
+            gifts: 1,
+            flagged: vec![pledge.clone()],
+            flagged_events: vec![FlaggedEvent {
+                scheme: "stripe".into(),
+                event_id: "evt_1".into(),
+                outcome: "flagged:dispute".into(),
+                pledge_id: Some("p1".into()),
+                provider_ref: Some("pi_1".into()),
+                amount_cents: Some(5000),
+                currency: Some("usd".into()),
+                received_at: 0,
+            }],
+            waiting_refunds: vec![WaitingRefund {
+                provider_ref: "pi_2".into(),
+                refunded_cents: 100,
+                currency: "usd".into(),
+                updated_at: 0,
+            }],
+            chart_svg: String::new(),
+            monthly: MonthlySummary::default(),
+            monthly_rows: vec![pledge],
+        };
+        let volunteer = VolunteerRow {
+            id: 1,
+            name: "Sok".into(),
+            email: None,
+            phone: Some("+855".into()),
+            place: None,
+            help: "radio".into(),
+            message: None,
+            lang: "km".into(),
+            created_at: 0,
+        };
+        let erasure = Erasure {
+            id: 1,
+            at: 0,
+            kind: crate::admin::ErasureKind::Email,
+            pledges: 1,
+            comments: 0,
+            volunteers: 0,
+        };
+        let erase_page = ErasePage {
+            done: None,
+            recent: vec![erasure],
+            email: String::new(),
+            problem: None,
+        };
+        let v = owner("t");
+        use crate::views::accounts::{audit, team, AuditQuery, TeamMember};
+        let member = TeamMember {
+            id: 1,
+            name: "dara".into(),
+            roles: v.roles,
+            status: "active".into(),
+            created_at: 0,
+            sessions: 1,
+        };
+        let entry = crate::account::audit::Entry {
+            id: 1,
+            at: 0,
+            actor: Some(1),
+            actor_name: Some("dara".into()),
+            action: crate::account::audit::Action::SignIn,
+            subject: None,
+            detail: None,
+        };
+        let q = AuditQuery {
+            action: None,
+            actor: None,
+            days: 30,
+        };
+        let pages = [
+            pledges(&v, page),
+            volunteers(&v, 1, 1, vec![volunteer]),
+            erase(&v, erase_page),
+            erase_found(&v, stored(), None),
+            team(&v, vec![member], None),
+            audit(&v, &q, &[], vec![entry]),
+        ];
+        let mut seen = 0;
+        for html in &pages {
+            for (heads, rows) in tables(html) {
+                assert!(!rows.is_empty(), "a table without rows: {heads:?}");
+                for labels in rows {
+                    assert_eq!(labels, heads, "data-label and the column headings differ");
+                    seen += 1;
+                }
+            }
+        }
+        // Pledges page: totals, monthly, flagged, events, refunds, all; volunteers; erasures;
+        // what is stored: pledges, comments (2), offers of help; the team; the audit trail.
+        assert_eq!(seen, 6 + 1 + 1 + 1 + 2 + 1 + 1 + 1);
     }
 
     #[test]
