@@ -105,15 +105,12 @@ pub async fn bootstrap(mut req: Request, site: &Site) -> Result<Response, AdminE
         return Err(AppError::NotFound.into());
     }
     let visitor = site.visitor(&req)?;
-    if store::limits::take(db, Bucket::Login, &visitor, site.now)
-        .await?
-        .is_none()
-    {
+    let Some(place) = store::limits::take(db, Bucket::Login, &visitor, site.now).await? else {
         return page(
             429,
             views::bootstrap(Some("Too many tries from here. Wait 15 minutes."), ""),
         );
-    }
+    };
     let form: BootstrapForm = body_form(&mut req).await?;
     if !keys::constant_time_eq(form.secret.as_bytes(), secret.as_bytes()) {
         db::audit(
@@ -130,6 +127,8 @@ pub async fn bootstrap(mut req: Request, site: &Site) -> Result<Response, AdminE
             views::bootstrap(Some("That is not the bootstrap secret."), &form.name),
         );
     }
+    // The right secret gives its place back, as a right password does.
+    store::limits::give_back(db, place).await?;
     let Some(name) = sign_in_name(&form.name) else {
         return page(422, views::bootstrap(Some(views::NAME_HINT), &form.name));
     };

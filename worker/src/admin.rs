@@ -3,19 +3,19 @@
 //! [`routes`], so the entry point stays one line per area.
 //!
 //! Access, in order, for every request:
-//! 1. **A session.** The cookie carries a random id only (`HttpOnly; Secure; SameSite=Strict;
-//!    Path=/admin`, 12 hours); D1 holds its hash, so logging out or expiring really ends it.
-//!    Without a live session an admin page answers `303` to the login and anything else (a
-//!    post, a CSV file) `401` with an empty body: nothing about the data shows.
-//! 2. **A CSRF token** on every post, bound to the session (stored with it, compared in
+//! 1. **A session** of an active account (`accounts.rs` signs in with a password and a second
+//!    factor). The cookie carries a random id only (`HttpOnly; Secure; SameSite=Strict;
+//!    Path=/admin`, 12 hours); D1 holds its hash, so signing out, expiring or disabling the
+//!    account really ends it. Without a live session an admin page answers `303` to the
+//!    sign-in and anything else (a post, a CSV file) `401` with an empty body: nothing about the
+//!    data shows.
+//! 2. **The account's roles** include the route (`app::account::roles::may`), or the answer is
+//!    a `403` page; links outside one's roles are not drawn.
+//! 3. **A CSRF token** on every post, bound to the session (stored with it, compared in
 //!    constant time). `SameSite=Strict` alone would do in today's browsers; the token makes it
 //!    not depend on that.
-//! 3. Every answer, refusals included, is `no-store` and `noindex`.
-//!
-//! The login compares `ADMIN_PASSWORD` in constant time, and only after the try has taken a
-//! place in the visitor's sign-in bucket (keyed hash of `CF-Connecting-IP`, one atomic
-//! statement: `store::limits::take`): at most 5 tries in 15 minutes are ever checked, however
-//! many arrive at once, and a right password gives its place back.
+//! 4. Every answer, refusals included, is `no-store` and `noindex`; every action is recorded in
+//!    the audit trail ([`Session::audit`]), ids and counts only.
 //!
 //! **Erasing by email** (`/admin/erase`). An address is personal, so it never travels in a
 //! URL, where it would land in the browser's history and in logs: the search is a post
