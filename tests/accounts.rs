@@ -7,7 +7,8 @@
 //! package, not by the worker's code.
 
 use campaign_tests::accounts::{
-    self, between, bootstrap, csrf_of, invite, sign_in, sign_in_raw, AdminSession, Maintainer,
+    self, between, bootstrap, csrf_of, invite, sign_in, sign_in_at, sign_in_raw, AdminSession,
+    Maintainer,
 };
 use campaign_tests::{ip, now, totp, Resp, Worker};
 use serde_json::Value;
@@ -214,26 +215,7 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
         let handles: Vec<_> = (0..10)
             .map(|i| {
                 let (w, owner, code) = (&w, &owner, &code);
-                scope.spawn(move || {
-                    w.request(
-                        "POST",
-                        "/admin/login",
-                        &[
-                            ("CF-Connecting-IP", &ip(6630 + i)),
-                            ("Content-Type", "application/x-www-form-urlencoded"),
-                            ("X-Test-Clock-Offset", &offset.to_string()),
-                        ],
-                        Some(
-                            campaign_tests::encode_form(&[
-                                ("name", &owner.name),
-                                ("password", &owner.password),
-                                ("code", code),
-                            ])
-                            .as_bytes(),
-                        ),
-                    )
-                    .status
-                })
+                scope.spawn(move || sign_in_at(w, owner, &ip(6630 + i), code, offset).status)
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).collect()
@@ -251,24 +233,7 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
     // Nine failures for one account slow its next tries down (they are not counted as a
     // lock: the address is not locked, and after the wait the account opens again).
     let at = |code: &str, offset: i64, visitor: u32| {
-        w.request(
-            "POST",
-            "/admin/login",
-            &[
-                ("CF-Connecting-IP", &ip(visitor)),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("X-Test-Clock-Offset", &offset.to_string()),
-            ],
-            Some(
-                campaign_tests::encode_form(&[
-                    ("name", &owner.name),
-                    ("password", &owner.password),
-                    ("code", code),
-                ])
-                .as_bytes(),
-            ),
-        )
-        .status
+        sign_in_at(&w, &owner, &ip(visitor), code, offset).status
     };
     let older = totp(&owner.secret, now() + offset - 30);
     assert_eq!(at(&older, offset, 6641), 429);

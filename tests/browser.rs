@@ -1291,7 +1291,7 @@ fn every_admin_page_fits_a_phone_and_a_desktop() {
     // A phone, a tablet on its side (cards still) and a desktop.
     for (width, height) in [(390, 844), (1024, 768), (1280, 800)] {
         let b = browser(width, height, 6200);
-        open(&b, &format!("{admin_base}/admin"), "#admin-password");
+        open(&b, &format!("{admin_base}/admin"), "#signin-password");
         check_admin_page(&b, "login", width, &mut problems);
         b.set_cookie(&format!("{admin_base}/admin"), &session.cookie);
         for (name, path, css) in ADMIN_PAGES {

@@ -104,14 +104,8 @@ pub fn bootstrap(w: &Worker, name: &str, ip: &str) -> Maintainer {
     take_invitation(w, &path, name, ip)
 }
 
-/// Posts the sign-in form with a code made for a step this maintainer never used, at that
-/// step's time (or with `code`, at that time).
-pub fn sign_in_raw(w: &Worker, m: &Maintainer, ip: &str, code: Option<&str>) -> Resp {
-    let mut steps = m.steps.lock().unwrap_or_else(|e| e.into_inner());
-    *steps += 2;
-    let offset = *steps * 30;
-    let made = super::totp(&m.secret, now() + offset);
-    let code = code.unwrap_or(&made);
+/// Posts the sign-in form for `m` with `code`, the worker's clock moved by `offset` seconds.
+pub fn sign_in_at(w: &Worker, m: &Maintainer, ip: &str, code: &str, offset: i64) -> Resp {
     w.request(
         "POST",
         "/admin/login",
@@ -125,6 +119,16 @@ pub fn sign_in_raw(w: &Worker, m: &Maintainer, ip: &str, code: Option<&str>) -> 
                 .as_bytes(),
         ),
     )
+}
+
+/// Posts the sign-in form with a code made for a step this maintainer never used, at that
+/// step's time (or with `code`, at that time).
+pub fn sign_in_raw(w: &Worker, m: &Maintainer, ip: &str, code: Option<&str>) -> Resp {
+    let mut steps = m.steps.lock().unwrap_or_else(|e| e.into_inner());
+    *steps += 2;
+    let offset = *steps * 30;
+    let made = super::totp(&m.secret, now() + offset);
+    sign_in_at(w, m, ip, code.unwrap_or(&made), offset)
 }
 
 /// Signs `m` in from `ip`: the session's cookie and its forms' token.
