@@ -44,7 +44,12 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
          INSERT INTO volunteers (id, name, email, help, created_at) VALUES \
            (1, 'Old helper', 'o@example.org', 'radio', {vol_old}), (2, 'New helper', 'n@example.org', 'radio', {vol_new}); \
          INSERT INTO rate_events (bucket, key_hash, at) VALUES ('comment', 'k', {stale}), ('comment', 'k', {t}); \
-         INSERT INTO used_tokens (nonce, expires_at) VALUES ('expired-nonce', {stale}), ('live-nonce', {future});",
+         INSERT INTO used_tokens (nonce, expires_at) VALUES ('expired-nonce', {stale}), ('live-nonce', {future}); \
+         INSERT INTO invoice_payments (invoice, payment_intent, received_at) VALUES \
+           ('in_not_ours', 'pi_x', {a}), ('in_recent', 'pi_y', {b}), ('in_{old_paid}', 'pi_z', {a}); \
+         INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) VALUES \
+           ('stripe', 'in_{old_paid}', '{old_paid}', 1, 'eur', {a}); \
+         INSERT INTO audit (at, actor, action) VALUES ({audit_old}, NULL, 'sign-in'), ({b}, NULL, 'sign-in');",
         old_paid = p(9001),
         old_shown = p(9002),
         recent_paid = p(9003),
@@ -62,6 +67,7 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
         vol_new = t - 364 * DAY,
         stale = t - 2 * DAY,
         future = t + DAY,
+        audit_old = t - 731 * DAY,
     ));
     let before: Value = w.get("/api/campaign").json();
     run_jobs(&w);
@@ -130,6 +136,16 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
         ids(&w, "SELECT nonce AS id FROM used_tokens"),
         ["live-nonce"]
     );
+    // A PaymentIntent waiting 90 days for an invoice that never came goes; one whose invoice is
+    // a payment stays, as does a recent one. The audit trail keeps two years.
+    assert_eq!(
+        ids(
+            &w,
+            "SELECT invoice AS id FROM invoice_payments ORDER BY invoice"
+        ),
+        [format!("in_{}", p(9001)), "in_recent".to_string()]
+    );
+    assert_eq!(w.sql("SELECT COUNT(*) AS n FROM audit")[0]["n"], 1);
     // The totals are what they were.
     let after: Value = w.get("/api/campaign").json();
     assert_eq!(

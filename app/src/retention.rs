@@ -24,6 +24,9 @@ pub const VOLUNTEER_DAYS_RANGE: (i64, i64) = (30, 3 * 365);
 /// The maintainers' audit trail (who signed in, moderated, exported, erased...: ids and counts,
 /// never content): two years, long enough to answer for a campaign's cycle.
 pub const AUDIT_DAYS: i64 = 2 * 365;
+/// Which PaymentIntent paid an invoice, when no payment of ours is that invoice: the invoice
+/// would have arrived long before (and the reconciliation reads 30 days back).
+pub const INVOICE_LINK_DAYS: i64 = 90;
 /// A pending pledge older than this is closed as expired by the site (Stripe's Checkout
 /// Sessions expire after 24 hours; this leaves a day for a late webhook).
 pub const PENDING_HOURS: i64 = 48;

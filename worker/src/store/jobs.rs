@@ -28,6 +28,7 @@ pub struct Forgotten {
     pub admin_sessions: usize,
     pub invitations: usize,
     pub audit_entries: usize,
+    pub invoice_links: usize,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +99,14 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
             "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2) RETURNING 1 AS x",
             &[(now - app::retention::AUDIT_DAYS * app::retention::DAY).into(), PER_RUN.into()],
         )?,
+        // Which PaymentIntent paid an invoice is kept until the invoice arrives; Stripe may
+        // also report invoices that are not this campaign's, which never will.
+        stmt(
+            db,
+            "DELETE FROM invoice_payments WHERE invoice IN (SELECT i.invoice FROM invoice_payments i WHERE i.received_at < ?1 \
+               AND NOT EXISTS (SELECT 1 FROM payments y WHERE y.scheme = 'stripe' AND y.ref = i.invoice) LIMIT ?2) RETURNING 1 AS x",
+            &[(now - app::retention::INVOICE_LINK_DAYS * app::retention::DAY).into(), PER_RUN.into()],
+        )?,
     ];
     let results = batch(db, stmts).await?;
     let n = |i: usize| -> Result<usize, AppError> {
@@ -117,6 +126,7 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
         admin_sessions: n(7)?,
         invitations: n(8)?,
         audit_entries: n(9)?,
+        invoice_links: n(10)?,
     };
     record(db, "retention", now, None, &done).await?;
     Ok(done)
