@@ -19,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// The Open Graph locale, for link previews (`og:locale`).
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            Lang::En => "en_US",
+            Lang::Km => "km_KH",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Lang> {
         match code {
             "en" => Some(Lang::En),

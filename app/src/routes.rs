@@ -13,6 +13,8 @@ use crate::i18n::Lang;
 pub enum Method {
     Get,
     Post,
+    /// A CORS preflight; answered only where a route says so (`/api/campaign`).
+    Options,
     Other,
 }
 
@@ -21,10 +23,14 @@ pub enum Route {
     Health,
     Robots,
     ApiCampaign,
+    /// `OPTIONS /api/campaign`: the CORS preflight of another site's script.
+    ApiCampaignPreflight,
     ApiPledge,
     WebhookStripe,
     WebhookStandard,
     Home,
+    /// `/badge.svg`: the progress badge other sites show with an `<img>`.
+    Badge,
     /// `/km` without its slash.
     KmRoot,
     PledgeCreate,
@@ -110,6 +116,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Scope::Once,
     ),
     (
+        Method::Options,
+        "/api/campaign",
+        Route::ApiCampaignPreflight,
+        Scope::Once,
+    ),
+    (
         Method::Get,
         "/api/pledges/:id",
         Route::ApiPledge,
@@ -128,6 +140,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Scope::Once,
     ),
     (Method::Get, "/", Route::Home, Scope::BothLanguages),
+    (
+        Method::Get,
+        "/badge.svg",
+        Route::Badge,
+        Scope::BothLanguages,
+    ),
     (
         Method::Get,
         "/privacy",
@@ -348,6 +366,10 @@ pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
     ("/comments/:id/delete", "/comments/{comment}/delete", 403),
 ];
 
+/// Visitor GET routes in both languages that are not HTML pages (so the tests that walk
+/// [`VISITOR_PAGES`] for `<html lang>` and previews skip them): the progress badge.
+pub const VISITOR_IMAGES: &[&str] = &["/badge.svg"];
+
 /// The matched route, the language of the path, and the captured segments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matched<'a> {
@@ -495,11 +517,40 @@ mod tests {
         for (m, pattern, _, scope) in TABLE {
             if *m == Method::Get && *scope == Scope::BothLanguages {
                 assert!(
-                    VISITOR_PAGES.iter().any(|(p, _, _)| p == pattern),
+                    VISITOR_PAGES.iter().any(|(p, _, _)| p == pattern)
+                        || VISITOR_IMAGES.contains(pattern),
                     "{pattern} has no example in VISITOR_PAGES"
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_badge_exists_in_both_languages_and_the_api_takes_a_preflight() {
+        assert_eq!(
+            r(Method::Get, "/badge.svg"),
+            (Route::Badge, Lang::En, vec![])
+        );
+        assert_eq!(
+            r(Method::Get, "/km/badge.svg"),
+            (Route::Badge, Lang::Km, vec![])
+        );
+        assert_eq!(r(Method::Post, "/badge.svg").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Options, "/api/campaign").0,
+            Route::ApiCampaignPreflight
+        );
+        assert_eq!(r(Method::Get, "/api/campaign").0, Route::ApiCampaign);
+        for m in [Method::Post, Method::Other] {
+            assert_eq!(r(m, "/api/campaign").0, Route::MethodNotAllowed);
+        }
+        // No other route answers a preflight.
+        assert_eq!(r(Method::Options, "/").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Options, "/api/pledges/x").0,
+            Route::MethodNotAllowed
+        );
+        assert_eq!(r(Method::Options, "/km/api/campaign").0, Route::NotFound);
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
+/// The progress badge's CSP (`/badge.svg`), which the handler sets in place of the page's: an
+/// image that loads nothing, runs nothing and styles itself with presentation attributes only,
+/// so opened directly it is as inert as inside another site's `<img>`.
+pub const BADGE_CSP: &str =
+    "default-src 'none'; style-src 'none'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox";
+
 /// `(name, value)` pairs set on every response.
 pub fn headers() -> [(&'static str, &'static str); 5] {
     [
@@ -46,5 +52,12 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("form-action 'self' https://checkout.stripe.com"));
         assert!(csp.contains(CSS_HASH));
+    }
+
+    #[test]
+    fn the_badge_loads_nothing_and_allows_no_style() {
+        assert!(BADGE_CSP.starts_with("default-src 'none';"));
+        assert!(BADGE_CSP.contains("style-src 'none'"));
+        assert!(!BADGE_CSP.contains("unsafe") && !BADGE_CSP.contains('*'));
     }
 }

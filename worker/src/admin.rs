@@ -171,7 +171,7 @@ impl AdminError {
             AdminError::Refused(Refusal::SignIn) => http::see_other("/admin")?,
             AdminError::Refused(Refusal::NoSession) => Response::empty()?.with_status(401),
             AdminError::Refused(Refusal::Csrf) => Response::error("This form is stale or was not sent from the admin pages. Reload the page and try again.", 403)?,
-            AdminError::App(e) => e.into_response(site.lang, &site.origin)?,
+            AdminError::App(e) => e.into_response(site.lang, site.links())?,
         };
         private(resp)
     }

@@ -76,8 +76,13 @@ pub async fn lookup(key: &str) -> Option<Cached> {
 /// Keeps a page at the edge for `ttl` seconds, as its template: each response fills in its
 /// own per-visitor values, so a cached copy never carries one visitor's to the next.
 pub async fn store(key: &str, ttl: u32, page: &Cached) -> Result<()> {
+    store_as(key, ttl, page, "text/html; charset=utf-8").await
+}
+
+/// [`store`] for a body of another type (the progress badge's SVG).
+pub async fn store_as(key: &str, ttl: u32, page: &Cached, content_type: &str) -> Result<()> {
     let headers = Headers::new();
-    headers.set("Content-Type", "text/html; charset=utf-8")?;
+    headers.set("Content-Type", content_type)?;
     headers.set("ETag", &page.etag)?;
     headers.set("Cache-Control", &format!("public, max-age={ttl}"))?;
     let copy = Response::ok(page.template.clone())?
@@ -103,8 +108,8 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
 }
 
 /// Drops every page of the campaign page from the edge, both languages and every page of
-/// comments (a change on one shifts the threads of all the later ones), after a write that
-/// changes it. Should the count fail, the first pages go and the rest expire with their TTL.
+/// comments (a change on one shifts the threads of all the later ones), and both progress
+/// badges (the same totals), after a write that changes it. Should the count fail, the first pages go and the rest expire with their TTL.
 pub async fn purge_home(site: &Site) {
     let threads = match site.db() {
         Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
@@ -120,6 +125,15 @@ pub async fn purge_home(site: &Site) {
             let _ = cache.delete(key, false).await;
         }
     }
+    for lang in Lang::ALL {
+        let _ = cache.delete(badge_key(&site.origin, lang), false).await;
+    }
+}
+
+/// The cache key of the progress badge in `lang`: one copy per language, whatever the query
+/// string or cookies (it carries nothing of a visitor).
+pub fn badge_key(origin: &str, lang: Lang) -> String {
+    format!("{origin}{}", lang.href("/badge.svg"))
 }
 
 /// Pages of comments there are for `threads`, and one more: the page that a removal has just
@@ -139,7 +153,7 @@ fn page_key(origin: &str, lang: Lang, page: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{etag, page_key, pages_to_purge};
+    use super::{badge_key, etag, page_key, pages_to_purge};
     use app::i18n::Lang;
 
     #[test]
@@ -152,6 +166,8 @@ mod tests {
         // The keys are the ones `key` stores pages under.
         assert_eq!(page_key("https://x", Lang::En, 1), "https://x/");
         assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
+        assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
+        assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
     }
 
     #[test]

@@ -217,7 +217,7 @@ pub async fn volunteer(mut req: Request, site: &Site) -> Result<Response, AppErr
 pub fn volunteer_thanks(site: &Site) -> Result<Response, AppError> {
     Ok(http::html(
         200,
-        app::views::volunteer_thanks(site.lang, &site.origin),
+        app::views::volunteer_thanks(site.lang, site.links()),
     )?)
 }
 
@@ -252,7 +252,7 @@ async fn deletable(req: &Request, site: &Site, id: &str) -> Result<(i64, Deletab
 fn not_yours(site: &Site, lang: Lang) -> Result<Response, AppError> {
     Ok(http::private(http::html(
         403,
-        app::views::comment_not_yours(lang, &site.origin),
+        app::views::comment_not_yours(lang, site.links()),
     )?)?)
 }
 
@@ -264,7 +264,7 @@ pub async fn delete_page(req: Request, site: &Site, id: &str) -> Result<Response
             200,
             app::views::comment_delete(
                 site.lang,
-                &site.origin,
+                site.links(),
                 app::views::OwnComment {
                     id,
                     body: c.body,
@@ -317,7 +317,7 @@ pub async fn delete(mut req: Request, site: &Site, id: &str) -> Result<Response,
     );
     let mut resp = http::private(http::html(
         200,
-        app::views::comment_deleted(lang, &site.origin),
+        app::views::comment_deleted(lang, site.links()),
     )?)?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
     Ok(resp)

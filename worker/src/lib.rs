@@ -16,6 +16,7 @@ mod accounts;
 mod admin;
 mod alerts;
 mod api;
+mod badge;
 mod cache;
 mod checkout;
 mod comments;
@@ -66,6 +67,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let method = match req.method() {
         Method::Get | Method::Head => routes::Method::Get,
         Method::Post => routes::Method::Post,
+        Method::Options => routes::Method::Options,
         _ => routes::Method::Other,
     };
     let path = req.path();
@@ -74,7 +76,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let site = Site::new(&req, env, matched.lang);
     if method == routes::Method::Post && is_form(matched.route) && http::is_cross_site(&req) {
         return Ok(http::secure(
-            AppError::CrossSite.into_response(site.lang, &site.origin)?,
+            AppError::CrossSite.into_response(site.lang, site.links())?,
         ));
     }
     let req = if head { as_get(&req)? } else { req };
@@ -103,10 +105,12 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::Robots => return Response::ok(ROBOTS),
         Route::MethodNotAllowed => return Response::error("Method Not Allowed", 405),
         Route::ApiCampaign => api::campaign(site).await,
+        Route::ApiCampaignPreflight => api::campaign_preflight(),
         Route::ApiPledge => pledges::api(site, param).await,
         Route::WebhookStripe => webhooks::stripe(req, site).await,
         Route::WebhookStandard => webhooks::standard(req, site).await,
         Route::Home => pages::home(req, site).await,
+        Route::Badge => badge::badge(&req, site).await,
         Route::KmRoot => pages::km_root(),
         Route::PledgeCreate => pledges::create(req, site).await,
         Route::PledgeThanks => pledges::thanks(site, param).await,
@@ -150,6 +154,6 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
     };
     match answer {
         Ok(resp) => Ok(resp),
-        Err(e) => e.into_response(site.lang, &site.origin),
+        Err(e) => e.into_response(site.lang, site.links()),
     }
 }

@@ -65,7 +65,7 @@ pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<Strin
     volunteer.token = keys::token_slot("volunteer");
     Ok(views::home(HomePage {
         lang,
-        origin: &site.origin,
+        origin: site.links(),
         pledge: PledgeFormState {
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,
@@ -175,6 +175,6 @@ pub fn km_root() -> Result<Response, AppError> {
 pub fn privacy(site: &Site) -> Result<Response, AppError> {
     Ok(http::html(
         200,
-        app::views::privacy(site.lang, &site.origin, &site.config.retention),
+        app::views::privacy(site.lang, site.links(), &site.config.retention),
     )?)
 }

@@ -86,7 +86,7 @@ pub async fn create(mut req: Request, site: &Site) -> Result<Response, AppError>
                     crate::log::event("checkout_session_failed", &[("error", &e.to_string())]);
                     Ok(http::html(
                         502,
-                        app::views::checkout_failed(lang, &site.origin),
+                        app::views::checkout_failed(lang, site.links()),
                     )?)
                 }
             }
@@ -126,7 +126,7 @@ pub async fn thanks(site: &Site, id: &str) -> Result<Response, AppError> {
     };
     private_page(
         200,
-        app::views::pledge_thanks(site.lang, &site.origin, page),
+        app::views::pledge_thanks(site.lang, site.links(), page),
     )
 }
 
@@ -150,7 +150,7 @@ fn stop_page_for(
     );
     private_page(
         status,
-        app::views::pledge_stop(lang, &site.origin, pledge, &token, problems),
+        app::views::pledge_stop(lang, site.links(), pledge, &token, problems),
     )
 }
 
@@ -161,7 +161,7 @@ pub async fn stop_page(site: &Site, id: &str) -> Result<Response, AppError> {
         Ok(()) => stop_page_for(site, site.lang, 200, &pledge, Problems::default()),
         Err(why) => private_page(
             409,
-            app::views::pledge_nothing_to_stop(site.lang, &site.origin, &pledge.id, why),
+            app::views::pledge_nothing_to_stop(site.lang, site.links(), &pledge.id, why),
         ),
     }
 }
@@ -220,7 +220,7 @@ pub async fn stop(mut req: Request, site: &Site, id: &str) -> Result<Response, A
     if let Err(why) = pledge.stop() {
         return private_page(
             409,
-            app::views::pledge_nothing_to_stop(lang, &site.origin, &pledge.id, why),
+            app::views::pledge_nothing_to_stop(lang, site.links(), &pledge.id, why),
         );
     }
     // Signed, old enough, and never presented before: a scraped or replayed press stops
@@ -257,7 +257,7 @@ pub async fn stop(mut req: Request, site: &Site, id: &str) -> Result<Response, A
                 409,
                 app::views::pledge_nothing_to_stop(
                     lang,
-                    &site.origin,
+                    site.links(),
                     &pledge.id,
                     app::pledge::NothingToStop::NotRunning,
                 ),
@@ -266,7 +266,7 @@ pub async fn stop(mut req: Request, site: &Site, id: &str) -> Result<Response, A
         Stopped::Failed => {
             return private_page(
                 502,
-                app::views::pledge_stop_failed(lang, &site.origin, &pledge.id),
+                app::views::pledge_stop_failed(lang, site.links(), &pledge.id),
             )
         }
     }

@@ -182,7 +182,7 @@ pub async fn page(site: &Site, id: &str) -> Result<Response, AppError> {
     let pledge = sandbox_pledge(site, id).await?;
     Ok(http::private(http::html(
         200,
-        app::views::sandbox_checkout(site.lang, &site.origin, pledge),
+        app::views::sandbox_checkout(site.lang, site.links(), pledge),
     )?)?)
 }
 

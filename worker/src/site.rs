@@ -168,7 +168,8 @@ pub struct Site {
     pub config: &'static Config,
     /// Unix seconds, read once for the whole request.
     pub now: i64,
-    /// `scheme://host[:port]` of the request.
+    /// `scheme://host[:port]` of the request: the edge cache's keys, the `Secure` cookie flag.
+    /// Links in pages use [`Site::links`].
     pub origin: String,
     /// Whether the request was made to this machine itself (see `http::is_loopback`).
     pub loopback: bool,
@@ -197,6 +198,16 @@ impl Site {
             origin: http::origin(req),
             loopback,
             lang,
+        }
+    }
+
+    /// The origin of the absolute links pages carry (canonical, hreflang, `og:url`): the
+    /// configured `SITE_URL`, never the host a request named; without one, the request's, as
+    /// for a local run.
+    pub fn links(&self) -> &str {
+        match self.config.site_url.as_str() {
+            "" => &self.origin,
+            configured => configured,
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod badge;
 mod comments;
 mod home;
 mod pages;
@@ -26,11 +27,13 @@ use crate::content::{Text, CSS};
 use crate::form::Problems;
 use crate::i18n::Lang;
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::CustomAttribute;
 
 /// Where a page lives, so the shell can link it in both languages.
 pub struct PageMeta<'a> {
     pub lang: Lang,
-    /// The request's origin (`https://example.org`), for absolute hreflang links.
+    /// The site's origin (`https://example.org`) for absolute links (canonical, hreflang,
+    /// `og:url`): the configured `SITE_URL`, or without one the request's (`Site::links`).
     pub origin: &'a str,
     /// The language-neutral path (`/`, `/pledges/…`).
     pub path: &'a str,
@@ -56,6 +59,22 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
         "noindex"
     };
     let title = meta.title;
+    // Link previews where people share the page (Open Graph), from the same origin as the
+    // canonical link.
+    let open_graph = [
+        ("og:type", "website".to_string()),
+        ("og:site_name", t.site_name.to_string()),
+        ("og:title", title.clone()),
+        ("og:description", t.meta_description.to_string()),
+        ("og:url", canonical.clone()),
+        ("og:locale", lang.og_locale().to_string()),
+        ("og:locale:alternate", other.og_locale().to_string()),
+    ]
+    .map(|(property, content)| {
+        leptos::html::meta()
+            .attr("property", property)
+            .attr("content", content)
+    });
     let html = Owner::new().with(|| {
         view! {
             <html lang=lang.code()>
@@ -71,6 +90,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                     <link rel="alternate" hreflang="en" href=en.clone()/>
                     <link rel="alternate" hreflang="km" href=km/>
                     <link rel="alternate" hreflang="x-default" href=en/>
+                    {open_graph}
                     <style inner_html=CSS></style>
                 </head>
                 <body>
