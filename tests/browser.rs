@@ -1103,6 +1103,11 @@ const ADMIN_PAGES: &[(&str, &str, &str)] = &[
         "ol.comments",
     ),
     ("waiting", "/admin/waiting", "ol.comments"),
+    (
+        "sources",
+        "/admin/sources?code=chapter-paris&tier=women-radio&lang=km",
+        "#share-link",
+    ),
     ("pledges", "/admin/pledges", "#monthly table"),
     (
         "pledges-paid",
@@ -1291,7 +1296,7 @@ fn every_admin_page_fits_a_phone_and_a_desktop() {
     // A phone, a tablet on its side (cards still) and a desktop.
     for (width, height) in [(390, 844), (1024, 768), (1280, 800)] {
         let b = browser(width, height, 6200);
-        open(&b, &format!("{admin_base}/admin"), "#admin-password");
+        open(&b, &format!("{admin_base}/admin"), "#signin-password");
         check_admin_page(&b, "login", width, &mut problems);
         b.set_cookie(&format!("{admin_base}/admin"), &session.cookie);
         for (name, path, css) in ADMIN_PAGES {
