@@ -6,6 +6,7 @@
 //! Visitor addresses 9100 to 9199 belong to this file.
 
 use campaign_tests::accounts::{self, between};
+use campaign_tests::content::{en, km};
 use campaign_tests::{ip, Resp, Worker};
 
 fn location(r: &Resp) -> String {
@@ -65,8 +66,8 @@ fn a_code_travels_from_the_link_to_the_pledge_and_the_report() {
     assert_eq!(page.status, 200);
     assert_eq!(hidden_ref(&page.body).as_deref(), Some("fb-post-12"));
     no_slots(&page.body);
-    let km = w.get_as("/km/?ref=chapter-paris", &ip(9101));
-    assert_eq!(hidden_ref(&km.body).as_deref(), Some("chapter-paris"));
+    let km_page = w.get_as("/km/?ref=chapter-paris", &ip(9101));
+    assert_eq!(hidden_ref(&km_page.body).as_deref(), Some("chapter-paris"));
     let long = format!("/?ref={}", "a".repeat(41));
     let forty = format!("/?ref={}", "a".repeat(40));
     assert_eq!(
@@ -168,6 +169,36 @@ fn a_code_travels_from_the_link_to_the_pledge_and_the_report() {
         .to_string();
     let row = &w.sql(&format!("SELECT source FROM pledges WHERE id = '{unpaid}'"))[0];
     assert!(row["source"].is_null(), "{row}");
+
+    // Back from the checkout without paying: the form comes back with its code.
+    let r = w.post_pledge(
+        "/pledges",
+        &ip(9109),
+        &[("tier", "women-radio"), ("ref", "tg-group"), ("lang", "en")],
+    );
+    let pending = location(&r)
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let resumed = w.get_as(&format!("/?resume={pending}&ref=other"), &ip(9109));
+    assert_eq!(hidden_ref(&resumed.body).as_deref(), Some("tg-group"));
+    assert!(checked(&resumed.body, "tier-women-radio"));
+    no_slots(&resumed.body);
+    // Other visitor pages take a code too, and ignore it.
+    for p in [
+        "/privacy?ref=fb-post-12",
+        "/km/privacy?ref=BAD",
+        "/nope?ref=x",
+    ] {
+        let r = w.get_as(p, &ip(9101));
+        assert!([200, 404].contains(&r.status), "{p}: {}", r.status);
+        no_slots(&r.body);
+    }
+
+    // The privacy page says what a code is, in both languages.
+    assert!(w.get("/privacy").text().contains(&en("privacy_source")));
+    assert!(w.get("/km/privacy").text().contains(&km("privacy_source")));
 
     // The report, for a finance account: 2 pledges, both paid, US$20 + US$20 + US$50.
     let owner = w.sign_in_owner(&ip(9106));
