@@ -187,6 +187,65 @@ mod tests {
         })
     }
 
+    fn render_with(lang: Lang, tiers: &[Tier], form: PledgeForm, slots: bool) -> String {
+        let tiers = tiers.to_vec();
+        Owner::new().with(|| {
+            view! {
+                <PledgeFormView lang=lang tiers=tiers state=PledgeFormState { form, slots, ..Default::default() }/>
+            }
+            .to_html()
+        })
+    }
+
+    /// The shared template, filled for a plain visit, is exactly the form drawn for it; filled
+    /// for a share link, exactly the form drawn with the link's values.
+    #[test]
+    fn a_filled_template_is_the_form_itself() {
+        use crate::money::Cents;
+        use crate::reach::{fill_reach_slots, Reach};
+        let tiers: Vec<Tier> = ["women-training", "women-radio"]
+            .iter()
+            .map(|id| Tier {
+                id: id.to_string(),
+                amount: Cents(5000),
+                units: 1,
+            })
+            .collect();
+        for lang in [Lang::En, Lang::Km] {
+            let template = render_with(lang, &tiers, PledgeForm::initial(&tiers), true);
+            assert!(
+                !template.contains(" checked"),
+                "{lang:?}: choices are slots"
+            );
+            let plain = render_with(lang, &tiers, PledgeForm::initial(&tiers), false);
+            assert_eq!(fill_reach_slots(&template, &Reach::default()), plain);
+            let link = Reach::from_query(&[
+                ("ref", "chapter-paris"),
+                ("tier", "women-radio"),
+                ("frequency", "month"),
+            ]);
+            let chosen = PledgeForm {
+                tier: "women-radio".into(),
+                frequency: "month".into(),
+                source: "chapter-paris".into(),
+                ..PledgeForm::initial(&tiers)
+            };
+            assert_eq!(
+                fill_reach_slots(&template, &link),
+                render_with(lang, &tiers, chosen, false)
+            );
+            let own = PledgeForm {
+                tier: OWN_AMOUNT.into(),
+                amount: "25".into(),
+                ..PledgeForm::initial(&tiers)
+            };
+            assert_eq!(
+                fill_reach_slots(&template, &Reach::from_query(&[("amount", "25")])),
+                render_with(lang, &tiers, own, false)
+            );
+        }
+    }
+
     #[test]
     fn how_often_is_once_unless_the_donor_chose_every_month() {
         let checked = |html: &str, f: &str| {
