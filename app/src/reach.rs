@@ -87,10 +87,26 @@ fn pick_attr(group: &str, value: &str, default: bool) -> String {
 /// Fills a template's reach slots for one response: the code in the hidden field, the chosen
 /// tier and frequency checked (else the defaults), the own amount's value. A tier that is not
 /// one of the page's choices, or an amount without the own-amount choice, changes nothing.
+///
+/// Only the pledge form is touched (from the first `id="pledge-form"` to its `</form>`): the
+/// comments after it are visitors' text, which could spell out a slot but never a `</form>`.
 pub fn fill_reach_slots(html: &str, reach: &Reach) -> String {
-    if !html.contains(" data-pick=\"") && !html.contains(SOURCE_SLOT) {
+    if !html.contains(SOURCE_SLOT) {
         return html.to_string();
     }
+    let start = html.find("id=\"pledge-form\"").unwrap_or(0);
+    let end = html[start..]
+        .find("</form>")
+        .map_or(html.len(), |e| start + e);
+    format!(
+        "{}{}{}",
+        &html[..start],
+        fill_form(&html[start..end], reach),
+        &html[end..]
+    )
+}
+
+fn fill_form(html: &str, reach: &Reach) -> String {
     let has_choice = |group: &str, value: &str| {
         html.contains(&pick_attr(group, value, true))
             || html.contains(&pick_attr(group, value, false))
@@ -303,6 +319,14 @@ mod tests {
         assert!(html.contains("value=\"a\" checked"));
         // A page without slots is left alone.
         assert_eq!(fill_reach_slots("<p>x</p>", &r), "<p>x</p>");
+        // Only the form is filled: what follows it (comments) is left as it is.
+        let page = format!(
+            "<form id=\"pledge-form\">{}</form><p> data-pick=\"tier:zzz:0\" {SOURCE_SLOT}</p>",
+            template()
+        );
+        let html = fill_reach_slots(&page, &query(&[("tier", "zzz"), ("ref", "fb-1")]));
+        assert!(html.contains("value=\"a\" checked"), "{html}");
+        assert!(html.ends_with(&format!("<p> data-pick=\"tier:zzz:0\" {SOURCE_SLOT}</p>")));
     }
 
     #[test]
