@@ -44,12 +44,14 @@ CREATE TABLE pledges (
   ended_at        INTEGER,                   -- when a monthly gift was cancelled
   attested_at     INTEGER,                   -- when the donor confirmed they may give; NULL: not attested
   checkout_session_id TEXT,                  -- the provider's Checkout Session, to ask about later
-  closed_by       TEXT                       -- 'site' when the expiry job closed it, not the provider
+  closed_by       TEXT,                      -- 'site' when the expiry job closed it, not the provider
+  source          TEXT                       -- a share link's code (a post or chapter, never a person); NULL: none
 );
 CREATE INDEX pledges_paid ON pledges (paid_at);
 CREATE INDEX pledges_pending ON pledges (status, created_at);
 CREATE INDEX pledges_designation ON pledges (designation);
 CREATE INDEX pledges_subscription ON pledges (subscription_id);
+CREATE INDEX pledges_source ON pledges (source);
 
 -- Money received: one row per one-off payment and one per paid month, keyed by what
 -- identifies it (a one-off's PaymentIntent or provider reference, a month's invoice), so a

@@ -330,6 +330,7 @@ const PAGES: &[(&str, [u16; 4])] = &[
     ("/admin/waiting", [200, 200, 403, 403]),
     ("/admin/pledges", [200, 403, 200, 403]),
     ("/admin/pledges.csv", [200, 403, 200, 403]),
+    ("/admin/sources", [200, 403, 200, 403]),
     ("/admin/volunteers", [200, 403, 403, 200]),
     ("/admin/volunteers.csv", [200, 403, 403, 200]),
     ("/admin/erase", [200, 403, 403, 403]),
@@ -378,6 +379,7 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
     let overview = get(&w, moderator, "/admin", &me).body;
     for hidden in [
         "/admin/pledges",
+        "/admin/sources",
         "/admin/volunteers",
         "/admin/erase",
         "/admin/accounts",

@@ -838,10 +838,10 @@ fn csv_exports_open_safely_in_spreadsheets() {
             .unwrap_or_default()
             .to_string()
     };
-    // The attestation, then how often and how many payments.
-    assert!(line(&("c5030".repeat(6) + "01")).ends_with(&format!(",{stamp},once,1")));
-    assert!(line(&("c5030".repeat(6) + "02")).ends_with(",,once,1"));
-    assert!(line(&("c5030".repeat(6) + "03")).ends_with(",once,0"));
+    // The attestation, then how often, how many payments and the share link's code (none).
+    assert!(line(&("c5030".repeat(6) + "01")).ends_with(&format!(",{stamp},once,1,")));
+    assert!(line(&("c5030".repeat(6) + "02")).ends_with(",,once,1,"));
+    assert!(line(&("c5030".repeat(6) + "03")).ends_with(",once,0,"));
     // The status filter applies to the file too.
     let paid = admin.get("/admin/pledges.csv?status=paid");
     assert!(paid.body.contains("សុខា ចាន់") && !paid.body.contains("Pending 5030"));

@@ -1103,6 +1103,11 @@ const ADMIN_PAGES: &[(&str, &str, &str)] = &[
         "ol.comments",
     ),
     ("waiting", "/admin/waiting", "ol.comments"),
+    (
+        "sources",
+        "/admin/sources?code=chapter-paris&tier=women-radio&lang=km",
+        "#share-link",
+    ),
     ("pledges", "/admin/pledges", "#monthly table"),
     (
         "pledges-paid",
@@ -1367,5 +1372,76 @@ fn every_admin_page_fits_a_phone_and_a_desktop() {
     eprintln!(
         "every_admin_page_fits_a_phone_and_a_desktop: {:?}",
         started.elapsed()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reach: a prefilled share link followed to a pledge
+
+#[test]
+fn a_prefilled_share_link_leads_to_a_pledge_with_its_code() {
+    let w = Worker::start(&[]);
+    let b = browser(390, 844, 9301);
+    let link = format!(
+        "{}/km/?ref=chapter-paris&tier=women-radio&frequency=month#give",
+        w.base
+    );
+    open(&b, &link, "#pledge-form");
+    let chosen = b.eval(
+        "return [document.querySelector('#tier-women-radio').checked, \
+          document.querySelector('#frequency-month').checked, \
+          document.querySelector('#frequency-once').checked, \
+          document.querySelector('#pledge-form input[name=ref]').value, \
+          location.hash, \
+          Math.round(document.querySelector('#give').getBoundingClientRect().top)]",
+        json!([]),
+    );
+    let got: Vec<Value> = (0..5).map(|i| chosen[i].clone()).collect();
+    assert_eq!(
+        json!(got),
+        json!([true, true, false, "chapter-paris", "#give"]),
+        "{chosen}"
+    );
+    let top = chosen[5].as_i64().unwrap_or(i64::MAX);
+    assert!(
+        top.abs() <= 2,
+        "#give jumps to the form: its top is at {top}"
+    );
+    b.screenshot(&shot("reach-km-1-prefilled.png"));
+    b.click("label[for=eligible]");
+    b.click_and_wait("#pledge-form button[type=submit]");
+    assert!(
+        b.url()
+            .starts_with(&format!("{}/km/sandbox/checkout/", w.base)),
+        "{}",
+        b.url()
+    );
+    b.click_and_wait("button[value=pay]");
+    let id = b.url().rsplit('/').next().unwrap_or_default().to_string();
+    assert_eq!(b.url(), format!("{}/km/pledges/{id}", w.base));
+    let status = b.wait_for(
+        "the monthly gift active",
+        15,
+        "const s = document.querySelector('#pledge-status'); return s && s.dataset.status;",
+        json!([]),
+    );
+    assert_eq!(status, "active");
+    let row = &w.sql(&format!(
+        "SELECT source, tier, frequency, lang, amount_cents FROM pledges WHERE id = '{id}'"
+    ))[0];
+    assert_eq!(
+        (
+            row["source"].as_str(),
+            row["tier"].as_str(),
+            row["frequency"].as_str(),
+            row["lang"].as_str()
+        ),
+        (
+            Some("chapter-paris"),
+            Some("women-radio"),
+            Some("month"),
+            Some("km")
+        ),
+        "{row}"
     );
 }

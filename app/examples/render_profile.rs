@@ -103,6 +103,8 @@ fn main() {
                     form: PledgeForm::initial(&tiers),
                     problems: Default::default(),
                     enabled: true,
+                    // As the worker draws the shared page.
+                    slots: true,
                 },
                 campaign,
                 comments,

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod log;
 pub mod money;
 pub mod pledge;
+pub mod reach;
 pub mod reconcile;
 pub mod retention;
 pub mod routes;

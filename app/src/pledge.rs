@@ -48,6 +48,10 @@ pub struct PledgeForm {
     /// [`FREQUENCY_FIELD`]: `month` for a monthly gift; anything else gives once.
     pub frequency: String,
     pub lang: String,
+    /// The share link's source code ([`crate::reach::SOURCE_FIELD`]), as sent; only a valid
+    /// one is kept.
+    #[serde(rename = "ref")]
+    pub source: String,
 }
 
 /// What D1 keeps of a pledge's form ([`PledgeForm::from_stored`] turns it back into one).
@@ -62,6 +66,7 @@ pub struct StoredPledgeForm {
     pub show_name: bool,
     pub note: Option<String>,
     pub frequency: Frequency,
+    pub source: Option<String>,
 }
 
 /// A valid pledge, ready to be stored as pending: its donor has confirmed they may give.
@@ -77,6 +82,8 @@ pub struct NewPledge {
     pub show_name: bool,
     pub note: Option<String>,
     pub frequency: Frequency,
+    /// The share link's code it came with ([`crate::reach::parse_source`]), if any.
+    pub source: Option<String>,
 }
 
 impl PledgeForm {
@@ -117,6 +124,7 @@ impl PledgeForm {
             eligible: None,
             frequency: p.frequency.as_str().to_string(),
             lang: String::new(),
+            source: p.source.unwrap_or_default(),
         }
     }
 
@@ -179,6 +187,7 @@ impl PledgeForm {
                 show_name: self.show_name(),
                 note,
                 frequency: self.frequency(),
+                source: crate::reach::parse_source(&self.source),
             }),
             _ => Err(problems),
         }
@@ -740,6 +749,7 @@ mod tests {
                 eligible: None,
                 frequency: "once".into(),
                 lang: String::new(),
+                source: String::new(),
             }
         );
         let f = PledgeForm {

@@ -87,6 +87,8 @@ pub enum Route {
     /// `GET /admin/audit` and `/admin/audit.csv`: the audit trail (owners).
     AdminAudit,
     AdminAuditCsv,
+    /// `GET /admin/sources?days=`: pledges and money by share-link code, and the link builder.
+    AdminSources,
     /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
     /// so no path tells a visitor without a session what exists.
     AdminUnknown,
@@ -347,6 +349,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Get,
         "/admin/audit.csv",
         Route::AdminAuditCsv,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/sources",
+        Route::AdminSources,
         Scope::Once,
     ),
 ];

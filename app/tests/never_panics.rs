@@ -1111,4 +1111,18 @@ proptest! {
             prop_assert!(svg.starts_with("<svg"));
         }
     }
+
+    #[test]
+    fn share_links_and_their_slots_answer(
+        pairs in prop::collection::vec((prop_oneof![Just("ref".to_string()), Just("tier".to_string()), Just("amount".to_string()), Just("frequency".to_string()), short()], prop_oneof![tricky_text(), any::<String>(), "[a-z0-9-]{0,45}", "[0-9០-៩]{0,12}"]), 0..6),
+        html in prop_oneof![tricky_text(), any::<String>(), Just(" data-pick=\"tier:a:1\" data-pick=\"tier:".to_string()), Just(" data-pick=\"frequency\"@@reach:source@@".to_string())],
+    ) {
+        let reach = app::reach::Reach::from_query(&pairs);
+        if let Some(code) = &reach.source {
+            prop_assert!(code.len() <= app::reach::SOURCE_MAX && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        }
+        let _ = app::reach::fill_reach_slots(&html, &reach);
+        let _ = app::reach::share_link(&html, pairs.len() % 2 == 0, reach.source.as_deref(), reach.tier.as_deref());
+        let _ = app::reach::report_days(pairs.first().map(|(_, v)| v.as_str()));
+    }
 }

@@ -120,6 +120,7 @@ async fn dispatch(
         Route::AdminAccountAction => accounts::account_action(req, site, &s, params).await,
         Route::AdminAudit => accounts::audit(req, site, &s).await,
         Route::AdminAuditCsv => accounts::audit_csv(req, site, &s).await,
+        Route::AdminSources => sources(req, site, &s).await,
         _ => Err(AppError::NotFound.into()),
     }
 }
@@ -554,6 +555,34 @@ async fn pledges(req: Request, site: &Site, s: &Session) -> Result<Response, Adm
             chart_svg,
             monthly: d.monthly,
             monthly_rows: d.monthly_rows,
+        },
+    );
+    page(200, html)
+}
+
+/// `GET /admin/sources?days=&code=&tier=&lang=`: the by-source report and the link builder.
+async fn sources(req: Request, site: &Site, s: &Session) -> Result<Response, AdminError> {
+    let days = app::reach::report_days(http::query(&req, "days").as_deref());
+    let db = site.db()?;
+    let rows = store::reach::by_source(db, site.now - days * 86_400).await?;
+    let tiers = store::tiers(db).await?.into_iter().map(|t| t.id).collect();
+    let base = match site.config.site_url.as_str() {
+        "" => site.origin.clone(),
+        configured => configured.to_string(),
+    };
+    let builder = app::views::sources::LinkBuilder {
+        code: http::query(&req, "code").unwrap_or_default(),
+        tier: http::query(&req, "tier").unwrap_or_default(),
+        km: http::query(&req, "lang").as_deref() == Some("km"),
+    };
+    let html = app::views::sources::sources(
+        &s.viewer(),
+        app::views::sources::SourcesPage {
+            days,
+            rows,
+            tiers,
+            builder,
+            base,
         },
     );
     page(200, html)

@@ -2,7 +2,8 @@
 //!
 //! `/` and `/km/` (and their comment pages) are kept in Cloudflare's Cache API for at most
 //! 60 s, keyed by path and the one query parameter that changes the page (`page`); any other
-//! query string is dropped from the key. A visitor carrying any cookie (their own held
+//! query string is dropped from the key: a share link's `ref`, `tier`, `amount` and `frequency`
+//! among them, which every response fills into the kept template (`app::reach`). A visitor carrying any cookie (their own held
 //! comments) bypasses it, and so does a page that sets one. Browsers get `no-cache` with an
 //! `ETag`, so they revalidate every time and get `304` when nothing changed; that way a visitor
 //! never sees a stale copy of a page they just changed. Writes that move the page (a payment,

@@ -150,6 +150,7 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         | Route::AdminAccountAction
         | Route::AdminAudit
         | Route::AdminAuditCsv
+        | Route::AdminSources
         | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
     };
     match answer {

@@ -11,6 +11,7 @@ use crate::{error::AppError, http, platform, store};
 use app::i18n::Lang;
 use app::keys;
 use app::pledge::{is_pledge_id, PledgeForm};
+use app::reach::Reach;
 use app::views::{self, CommentFormState, HomePage, PledgeFormState, VolunteerFormState};
 use worker::{Request, Response};
 
@@ -51,6 +52,7 @@ pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<Strin
     )
     .await?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
+    let slots = ov.pledge.is_none();
     let mut comment_form = ov.comment.unwrap_or_default();
     comment_form.token = keys::token_slot("comment");
     if let Some(parent) = ov.reply_to {
@@ -70,6 +72,8 @@ pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<Strin
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,
             enabled: site.checkout() != Checkout::Off,
+            // The blank form is shared: a share link's values are filled in per response.
+            slots,
         },
         campaign,
         comments,
@@ -80,12 +84,24 @@ pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<Strin
 
 /// A rendered page as this response sends it: its token slots filled with tokens of its own.
 pub fn serve(site: &Site, page: &Cached, tokens: Tokens) -> Result<Response, AppError> {
+    serve_reach(site, page, tokens, &Reach::default())
+}
+
+/// [`serve`], with the share link's code and prefilled choices of this request's own query
+/// filled into the page's reach slots (after the ETag was computed: the ETag names the
+/// shared template).
+pub fn serve_reach(
+    site: &Site,
+    page: &Cached,
+    tokens: Tokens,
+    reach: &Reach,
+) -> Result<Response, AppError> {
     let issued = match tokens {
         Tokens::Fresh => site.now,
         Tokens::Aged => site.now - keys::TOKEN_MIN_AGE_SECS,
     };
     let body = keys::fill_token_slots(
-        &page.template,
+        &app::reach::fill_reach_slots(&page.template, reach),
         &site.keys()?.form_token,
         issued,
         platform::random16,
@@ -116,9 +132,10 @@ pub async fn again(
 /// `GET /` and `GET /km/`: from the edge cache when it has the page.
 pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     let key = cache::key(&req, site.config.edge_ttl);
+    let reach = Reach::from_query(&http::query_pairs(&req));
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup(key).await {
-            let mut resp = serve(site, &hit, Tokens::Fresh)?;
+            let mut resp = serve_reach(site, &hit, Tokens::Fresh, &reach)?;
             // The page is rebuilt from the kept template, so the Cache API's own
             // `cf-cache-status` does not reach the browser: say where it came from.
             resp.headers_mut().set("X-Edge-Cache", "hit")?;
@@ -162,7 +179,7 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     }
     Ok(cache::for_browser(
         &req,
-        serve(site, &page, Tokens::Fresh)?,
+        serve_reach(site, &page, Tokens::Fresh, &reach)?,
     )?)
 }
 

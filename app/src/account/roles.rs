@@ -152,6 +152,7 @@ fn allowed(route: Route) -> Option<Allowed> {
             Allowed::Roles(one(Role::Moderator))
         }
         Route::AdminPledges | Route::AdminPledgesCsv => Allowed::Roles(one(Role::Finance)),
+        Route::AdminSources => Allowed::Roles(one(Role::Finance)),
         Route::AdminVolunteers | Route::AdminVolunteersCsv => Allowed::Roles(one(Role::Organiser)),
         Route::AdminErase
         | Route::AdminEraseFind
@@ -290,6 +291,7 @@ mod tests {
             (AdminAccountAction, [true, false, false, false, false]),
             (AdminAudit, [true, false, false, false, false]),
             (AdminAuditCsv, [true, false, false, false, false]),
+            (AdminSources, [true, false, true, false, false]),
         ];
         for route in crate::routes::admin_routes() {
             assert!(

@@ -153,6 +153,7 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "attested",
         "frequency",
         "payments",
+        "source",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
@@ -180,6 +181,7 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             &attested,
             p.frequency.as_str(),
             &p.payments.to_string(),
+            opt(&p.source),
         ]);
     }
     csv.finish()
@@ -335,6 +337,7 @@ mod tests {
             failed_renewals: 0,
             unpaid_invoice: None,
             ended_at: None,
+            source: Some("fb-post-12".into()),
         }
     }
 
@@ -344,7 +347,7 @@ mod tests {
         let mut lines = out.trim_start_matches(BOM).split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments")
+            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments,source")
         );
         let row = lines.next().unwrap_or_default();
         assert!(
@@ -355,15 +358,18 @@ mod tests {
             "{row}"
         );
         assert!(
-            out.contains(",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1\r\n"),
+            out.contains(
+                ",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1,fb-post-12\r\n"
+            ),
             "{out}"
         );
         // A gift nobody attested (made outside the site) has an empty cell, not a date.
         let external = PledgeRow {
             attested_at: None,
+            source: None,
             ..pledge()
         };
-        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1\r\n"));
+        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1,\r\n"));
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub struct PledgeRow {
     /// When a monthly gift was stopped.
     #[serde(default)]
     pub ended_at: Option<i64>,
+    /// The share link's code it came with (`app::reach`), if any.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// The monthly gifts at a glance.

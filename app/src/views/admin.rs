@@ -32,6 +32,7 @@ pub(crate) enum Section {
     Comments,
     Waiting,
     Pledges,
+    Sources,
     Volunteers,
     Erase,
     Account,
@@ -41,7 +42,7 @@ pub(crate) enum Section {
 
 /// The sections, their pages and the route that decides who may see them: a link outside the
 /// viewer's roles is not drawn.
-const SECTIONS: [(Section, &str, &str, Route); 9] = [
+const SECTIONS: [(Section, &str, &str, Route); 10] = [
     (Section::Dashboard, "/admin", "Overview", Route::AdminIndex),
     (
         Section::Comments,
@@ -60,6 +61,12 @@ const SECTIONS: [(Section, &str, &str, Route); 9] = [
         "/admin/pledges",
         "Pledges",
         Route::AdminPledges,
+    ),
+    (
+        Section::Sources,
+        "/admin/sources",
+        "By source",
+        Route::AdminSources,
     ),
     (
         Section::Volunteers,

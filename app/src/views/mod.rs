@@ -13,6 +13,7 @@ mod comments;
 mod home;
 mod pages;
 mod pledge_form;
+pub mod sources;
 
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};

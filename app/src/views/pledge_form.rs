@@ -13,6 +13,7 @@ use crate::pledge::{
     Frequency, PledgeForm, ELIGIBLE_FIELD, FREQUENCY_FIELD, GENERAL, NAME_MAX, NOTE_MAX,
     OWN_AMOUNT, SAME_AS_TIER,
 };
+use crate::reach;
 use leptos::prelude::*;
 
 /// The form as it should be drawn: blank, or as the visitor sent it with its problems.
@@ -22,6 +23,9 @@ pub struct PledgeFormState {
     pub problems: Problems,
     /// Online giving is configured (`CHECKOUT` is set).
     pub enabled: bool,
+    /// Drawn as a shared template: the share link's code, the choices and the own amount are
+    /// slots that each response fills from its own query (`reach::fill_reach_slots`).
+    pub slots: bool,
 }
 
 #[component]
@@ -31,16 +35,35 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
         form,
         problems,
         enabled,
+        slots,
     } = state;
+    // In a template a choice carries its slot instead of `checked`.
+    let pick = move |group: &str, value: &str, on: bool| {
+        (
+            !slots && on,
+            slots.then(|| reach::pick_slot(group, value, on)),
+        )
+    };
+    let source = if slots {
+        reach::SOURCE_SLOT.to_string()
+    } else {
+        reach::parse_source(&form.source).unwrap_or_default()
+    };
+    let amount = if slots {
+        reach::AMOUNT_SLOT.to_string()
+    } else {
+        form.amount.clone()
+    };
     let choices = tiers
         .iter()
         .map(|tier| {
             let copy = t.tier(&tier.id);
             let id = format!("tier-{}", tier.id);
             let label = format!("{}: {}", tier.amount, copy.map(|c| c.name).unwrap_or(""));
+            let (checked, slot) = pick("tier", &tier.id, form.tier == tier.id);
             view! {
                 <div class="choice">
-                    <input type="radio" name="tier" id=id.clone() value=tier.id.clone() checked=form.tier == tier.id/>
+                    <input type="radio" name="tier" id=id.clone() value=tier.id.clone() checked=checked data-pick=slot/>
                     <label for=id>{label}</label>
                 </div>
             }
@@ -53,7 +76,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             view! { <option value=tier.id.clone() selected=form.designation == tier.id>{purpose}</option> }
         })
         .collect_view();
-    let own = form.tier == OWN_AMOUNT;
+    let (own, own_slot) = pick("tier", OWN_AMOUNT, form.tier == OWN_AMOUNT);
     let same = form.designation.is_empty() || form.designation == SAME_AS_TIER;
     view! {
         <form method="post" action=lang.href("/pledges") class="card" id="pledge-form" novalidate>
@@ -62,20 +85,21 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             {(!enabled).then(|| view! { <p class="notice" role="status">{t.form_not_configured}</p> })}
             <ErrorSummary t=t problems=problems.clone()/>
             <LangField lang=lang/>
+            <input type="hidden" name=reach::SOURCE_FIELD value=source/>
             <fieldset aria-describedby=described_by(&problems, "tier")>
                 <legend>{t.form_choose}</legend>
                 <FieldError t=t problems=problems.clone() field="tier"/>
                 {choices}
                 <div class="choice">
-                    <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own/>
+                    <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own data-pick=own_slot/>
                     <label for="tier-own">{t.form_own_amount_option}</label>
                 </div>
                 <label for="amount">{t.form_own_amount}</label>
                 <FieldError t=t problems=problems.clone() field="amount"/>
-                <input type="text" inputmode="numeric" name="amount" id="amount" value=form.amount.clone()
+                <input type="text" inputmode="numeric" name="amount" id="amount" value=amount
                     autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by(&problems, "amount")/>
             </fieldset>
-            <HowOften t=t chosen=form.frequency()/>
+            <HowOften t=t chosen=form.frequency() slots=slots/>
             <label for="designation">{t.form_designation}</label>
             <FieldError t=t problems=problems.clone() field="designation"/>
             <select name="designation" id="designation">
@@ -123,7 +147,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
 /// Once or every month, for a tier or an own amount: once unless the donor chose otherwise
 /// (never preselected), and what a monthly gift means, said before they choose it.
 #[component]
-fn HowOften(t: &'static Text, chosen: Frequency) -> impl IntoView {
+fn HowOften(t: &'static Text, chosen: Frequency, slots: bool) -> impl IntoView {
     let choices = [
         (Frequency::Once, t.form_frequency_once),
         (Frequency::Monthly, t.form_frequency_month),
@@ -131,10 +155,11 @@ fn HowOften(t: &'static Text, chosen: Frequency) -> impl IntoView {
     .into_iter()
     .map(|(f, label)| {
         let id = format!("frequency-{}", f.as_str());
+        let slot = slots.then(|| reach::pick_slot("frequency", f.as_str(), chosen == f));
         view! {
             <div class="choice">
-                <input type="radio" name=FREQUENCY_FIELD id=id.clone() value=f.as_str() checked=chosen == f
-                    aria-describedby="frequency-hint"/>
+                <input type="radio" name=FREQUENCY_FIELD id=id.clone() value=f.as_str() checked=!slots && chosen == f
+                    data-pick=slot aria-describedby="frequency-hint"/>
                 <label for=id>{label}</label>
             </div>
         }
@@ -160,6 +185,65 @@ mod tests {
             }
             .to_html()
         })
+    }
+
+    fn render_with(lang: Lang, tiers: &[Tier], form: PledgeForm, slots: bool) -> String {
+        let tiers = tiers.to_vec();
+        Owner::new().with(|| {
+            view! {
+                <PledgeFormView lang=lang tiers=tiers state=PledgeFormState { form, slots, ..Default::default() }/>
+            }
+            .to_html()
+        })
+    }
+
+    /// The shared template, filled for a plain visit, is exactly the form drawn for it; filled
+    /// for a share link, exactly the form drawn with the link's values.
+    #[test]
+    fn a_filled_template_is_the_form_itself() {
+        use crate::money::Cents;
+        use crate::reach::{fill_reach_slots, Reach};
+        let tiers: Vec<Tier> = ["women-training", "women-radio"]
+            .iter()
+            .map(|id| Tier {
+                id: id.to_string(),
+                amount: Cents(5000),
+                units: 1,
+            })
+            .collect();
+        for lang in [Lang::En, Lang::Km] {
+            let template = render_with(lang, &tiers, PledgeForm::initial(&tiers), true);
+            assert!(
+                !template.contains(" checked"),
+                "{lang:?}: choices are slots"
+            );
+            let plain = render_with(lang, &tiers, PledgeForm::initial(&tiers), false);
+            assert_eq!(fill_reach_slots(&template, &Reach::default()), plain);
+            let link = Reach::from_query(&[
+                ("ref", "chapter-paris"),
+                ("tier", "women-radio"),
+                ("frequency", "month"),
+            ]);
+            let chosen = PledgeForm {
+                tier: "women-radio".into(),
+                frequency: "month".into(),
+                source: "chapter-paris".into(),
+                ..PledgeForm::initial(&tiers)
+            };
+            assert_eq!(
+                fill_reach_slots(&template, &link),
+                render_with(lang, &tiers, chosen, false)
+            );
+            let own = PledgeForm {
+                tier: OWN_AMOUNT.into(),
+                amount: "25".into(),
+                ..PledgeForm::initial(&tiers)
+            };
+            assert_eq!(
+                fill_reach_slots(&template, &Reach::from_query(&[("amount", "25")])),
+                render_with(lang, &tiers, own, false)
+            );
+        }
     }
 
     #[test]

@@ -65,6 +65,7 @@ fn render(lang: Lang) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
+            slots: false,
         },
         comments: CommentPage {
             threads: vec![Thread {
@@ -142,6 +143,7 @@ fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problem
             form,
             problems,
             enabled: true,
+            slots: false,
         },
         comments: Default::default(),
         comment_form: Default::default(),
@@ -333,6 +335,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
+            slots: false,
         },
         comments: CommentPage {
             total_threads: threads.len() as i64,

@@ -238,7 +238,7 @@ pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
 /// A pledge's own columns, and what its payments add up to (the first payment's reference,
 /// any payment's flag).
 const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, origin, \
-     created_at, paid_at, attested_at, failed_renewals, unpaid_invoice, ended_at, \
+     created_at, paid_at, attested_at, failed_renewals, unpaid_invoice, ended_at, source, \
      (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
      (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments, \
      (SELECT COALESCE(y.payment_intent, y.ref) FROM payments y WHERE y.pledge_id = pledges.id ORDER BY y.paid_at, y.ref LIMIT 1) AS provider_ref, \

@@ -21,8 +21,8 @@ pub async fn create_pledge(
 ) -> Result<(), AppError> {
     stmt(
         db,
-        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at) \
-         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at, source) \
+         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12)",
         &[
             id.into(),
             p.amount.0.into(),
@@ -35,6 +35,7 @@ pub async fn create_pledge(
             lang.into(),
             now.into(),
             p.frequency.as_str().into(),
+            p.source.as_deref().into(),
         ],
     )?
     .run()
@@ -59,10 +60,12 @@ struct PledgeRow {
     show_name: i64,
     note: Option<String>,
     created_at: i64,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 /// A pledge's own columns, with what its payments add up to.
-const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, created_at, \
+const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, created_at, source, \
      (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
      (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments";
 
@@ -127,6 +130,7 @@ pub async fn resumable_form(
         show_name: r.show_name != 0,
         note: r.note,
         frequency: r.frequency,
+        source: r.source,
     })))
 }
 
