@@ -108,6 +108,7 @@ fn main() {
                 comments,
                 comment_form: CommentFormState::default(),
                 volunteer: Default::default(),
+                updates: Vec::new(),
             })
         });
     }

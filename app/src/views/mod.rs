@@ -8,10 +8,12 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_updates;
 mod comments;
 mod home;
 mod pages;
 mod pledge_form;
+mod updates;
 
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
@@ -21,6 +23,7 @@ pub use pages::{
     sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
 pub use pledge_form::PledgeFormState;
+pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};
 use crate::form::Problems;
@@ -56,6 +59,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
         "noindex"
     };
     let title = meta.title;
+    let feed = lang.href("/updates.atom");
     let html = Owner::new().with(|| {
         view! {
             <html lang=lang.code()>
@@ -71,6 +75,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                     <link rel="alternate" hreflang="en" href=en.clone()/>
                     <link rel="alternate" hreflang="km" href=km/>
                     <link rel="alternate" hreflang="x-default" href=en/>
+                    <link rel="alternate" type="application/atom+xml" href=feed title=t.updates_title/>
                     <style inner_html=CSS></style>
                 </head>
                 <body>
