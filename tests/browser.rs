@@ -1103,6 +1103,7 @@ const ADMIN_PAGES: &[(&str, &str, &str)] = &[
         "ol.comments",
     ),
     ("waiting", "/admin/waiting", "ol.comments"),
+    ("updates", "/admin/updates", "#new-update"),
     ("pledges", "/admin/pledges", "#monthly table"),
     (
         "pledges-paid",
