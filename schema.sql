@@ -235,3 +235,19 @@ CREATE TABLE jobs (
   checkpoint  TEXT,
   last_counts TEXT              -- JSON of what the last run touched: counts only
 );
+
+-- The campaign's updates ("What your gifts did"): a title and a body per language (either may
+-- be missing until translated), plain text; public once published (migration 0006).
+CREATE TABLE updates (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  title_en     TEXT,
+  body_en      TEXT,
+  title_km     TEXT,
+  body_km      TEXT,
+  status       TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published')),
+  published_at INTEGER,          -- first published; kept when unpublished and published again
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  author       INTEGER           -- accounts.id of who wrote it
+);
+CREATE INDEX updates_status_published ON updates (status, published_at);

@@ -328,6 +328,7 @@ const PAGES: &[(&str, [u16; 4])] = &[
     ("/admin/account", [200, 200, 200, 200]),
     ("/admin/comments?status=held", [200, 200, 403, 403]),
     ("/admin/waiting", [200, 200, 403, 403]),
+    ("/admin/updates", [200, 200, 403, 403]),
     ("/admin/pledges", [200, 403, 200, 403]),
     ("/admin/pledges.csv", [200, 403, 200, 403]),
     ("/admin/sources", [200, 403, 200, 403]),

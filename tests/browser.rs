@@ -1108,6 +1108,7 @@ const ADMIN_PAGES: &[(&str, &str, &str)] = &[
         "/admin/sources?code=chapter-paris&tier=women-radio&lang=km",
         "#share-link",
     ),
+    ("updates", "/admin/updates", "#new-update"),
     ("pledges", "/admin/pledges", "#monthly table"),
     (
         "pledges-paid",

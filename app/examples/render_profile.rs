@@ -110,6 +110,7 @@ fn main() {
                 comments,
                 comment_form: CommentFormState::default(),
                 volunteer: Default::default(),
+                updates: Vec::new(),
             })
         });
     }

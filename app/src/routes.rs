@@ -49,6 +49,12 @@ pub enum Route {
     VolunteerCreate,
     VolunteerThanks,
     Privacy,
+    /// `GET /updates`: the campaign's published updates, newest first, paged.
+    UpdatesList,
+    /// `GET /updates/{id}`: one published update (a draft is a 404).
+    UpdatePage,
+    /// `GET /updates.atom`: the updates as an Atom feed.
+    UpdatesFeed,
     AdminIndex,
     AdminLogin,
     AdminLogout,
@@ -89,6 +95,16 @@ pub enum Route {
     AdminAuditCsv,
     /// `GET /admin/sources?days=`: pledges and money by share-link code, and the link builder.
     AdminSources,
+    /// `GET /admin/updates`: every update, drafts too, and the form for a new one.
+    AdminUpdates,
+    /// `POST /admin/updates`: a new update, as a draft.
+    AdminUpdateCreate,
+    /// `GET /admin/updates/{id}`: an update's edit form.
+    AdminUpdateEdit,
+    /// `POST /admin/updates/{id}`: saves an edit.
+    AdminUpdateSave,
+    /// `POST /admin/updates/{id}/{publish|unpublish}`.
+    AdminUpdateAction,
     /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
     /// so no path tells a visitor without a session what exists.
     AdminUnknown,
@@ -218,6 +234,24 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Method::Get,
         "/volunteer/thanks",
         Route::VolunteerThanks,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/updates",
+        Route::UpdatesList,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/updates.atom",
+        Route::UpdatesFeed,
+        Scope::BothLanguages,
+    ),
+    (
+        Method::Get,
+        "/updates/:id",
+        Route::UpdatePage,
         Scope::BothLanguages,
     ),
     (Method::Get, "/admin", Route::AdminIndex, Scope::Once),
@@ -357,7 +391,41 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Route::AdminSources,
         Scope::Once,
     ),
+    (
+        Method::Get,
+        "/admin/updates",
+        Route::AdminUpdates,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/updates",
+        Route::AdminUpdateCreate,
+        Scope::Once,
+    ),
+    (
+        Method::Get,
+        "/admin/updates/:id",
+        Route::AdminUpdateEdit,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/updates/:id",
+        Route::AdminUpdateSave,
+        Scope::Once,
+    ),
+    (
+        Method::Post,
+        "/admin/updates/:id/:action",
+        Route::AdminUpdateAction,
+        Scope::Once,
+    ),
 ];
+
+/// Visitor routes that answer a feed, not an HTML page: the tests that walk every page (their
+/// `<html lang>`) read them as feeds instead.
+pub const FEEDS: &[&str] = &["/updates.atom"];
 
 /// A visitor page (GET, in both languages), an example path that shows it, and what it answers
 /// a visitor with no cookie, for the tests that walk every page: `{pledge}` stands for a
@@ -372,6 +440,9 @@ pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
     ("/privacy", "/privacy", 200),
     // Only the browser that wrote the comment may delete it: anyone else is told so.
     ("/comments/:id/delete", "/comments/{comment}/delete", 403),
+    ("/updates", "/updates", 200),
+    // No update is published in the walk: an unknown update is a 404 page.
+    ("/updates/:id", "/updates/999999", 404),
 ];
 
 /// Visitor GET routes in both languages that are not HTML pages (so the tests that walk
@@ -523,7 +594,7 @@ mod tests {
     #[test]
     fn every_visitor_get_of_the_table_is_listed_for_the_tests() {
         for (m, pattern, _, scope) in TABLE {
-            if *m == Method::Get && *scope == Scope::BothLanguages {
+            if *m == Method::Get && *scope == Scope::BothLanguages && !FEEDS.contains(pattern) {
                 assert!(
                     VISITOR_PAGES.iter().any(|(p, _, _)| p == pattern)
                         || VISITOR_IMAGES.contains(pattern),
@@ -622,5 +693,35 @@ mod tests {
         }
         assert_eq!(r(Method::Get, "/km/admin/erase").0, Route::NotFound);
         assert_eq!(r(Method::Get, "/km/admin").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Post, "/admin/updates/4/publish"),
+            (Route::AdminUpdateAction, Lang::En, vec!["4", "publish"])
+        );
+        assert_eq!(r(Method::Get, "/admin/updates").0, Route::AdminUpdates);
+        assert_eq!(
+            r(Method::Post, "/admin/updates").0,
+            Route::AdminUpdateCreate
+        );
+        assert_eq!(r(Method::Get, "/admin/updates/4").0, Route::AdminUpdateEdit);
+        assert_eq!(
+            r(Method::Post, "/admin/updates/4").0,
+            Route::AdminUpdateSave
+        );
+    }
+
+    #[test]
+    fn updates_and_their_feeds_exist_in_both_languages() {
+        assert_eq!(
+            r(Method::Get, "/km/updates/12"),
+            (Route::UpdatePage, Lang::Km, vec!["12"])
+        );
+        assert_eq!(r(Method::Get, "/updates").0, Route::UpdatesList);
+        assert_eq!(r(Method::Get, "/updates.atom").0, Route::UpdatesFeed);
+        assert_eq!(
+            r(Method::Get, "/km/updates.atom"),
+            (Route::UpdatesFeed, Lang::Km, vec![])
+        );
+        assert_eq!(r(Method::Get, "/updates/").0, Route::NotFound);
+        assert_eq!(r(Method::Post, "/updates").0, Route::MethodNotAllowed);
     }
 }

@@ -1125,4 +1125,33 @@ proptest! {
         let _ = app::reach::share_link(&html, pairs.len() % 2 == 0, reach.source.as_deref(), reach.tier.as_deref());
         let _ = app::reach::report_days(pairs.first().map(|(_, v)| v.as_str()));
     }
+
+    /// An update's text: its pieces give back every byte in order, a link is only ever an
+    /// `https://` address with no character that could end an attribute, and the feed's
+    /// escaping leaves no markup.
+    #[test]
+    fn update_texts_answer(
+        text in prop_oneof![tricky_text(), any::<String>(), "(https://|javascript:|<a href=\"|[ .,()<>\"'a-z/]){0,12}"],
+        title in prop_oneof![tricky_text(), any::<String>()],
+    ) {
+        let pieces = app::update::pieces(&text);
+        let mut joined = String::new();
+        for p in &pieces {
+            match p {
+                app::update::Piece::Text(t) => joined.push_str(t),
+                app::update::Piece::Link(url) => {
+                    prop_assert!(url.starts_with("https://") && url.len() > 8);
+                    prop_assert!(!url.contains(|c: char| c == '"' || c == '<' || c == '>' || c == '\'' || c.is_whitespace()));
+                    joined.push_str(url);
+                }
+            }
+        }
+        prop_assert_eq!(joined, text.clone());
+        let html = app::feed::body_html(&text, None);
+        let mut escaped = String::new();
+        app::feed::xml_escape(&html, &mut escaped);
+        prop_assert!(!escaped.contains('<') && !escaped.contains('>'));
+        let form = app::update::UpdateForm { title_en: title.clone(), body_en: text.clone(), title_km: text, body_km: title };
+        let _ = form.validate();
+    }
 }

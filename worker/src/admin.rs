@@ -121,6 +121,11 @@ async fn dispatch(
         Route::AdminAudit => accounts::audit(req, site, &s).await,
         Route::AdminAuditCsv => accounts::audit_csv(req, site, &s).await,
         Route::AdminSources => sources(req, site, &s).await,
+        Route::AdminUpdates => crate::updates::admin_list(site, &s).await,
+        Route::AdminUpdateCreate => crate::updates::admin_create(req, site, &s).await,
+        Route::AdminUpdateEdit => crate::updates::admin_edit(site, &s, params).await,
+        Route::AdminUpdateSave => crate::updates::admin_save(req, site, &s, params).await,
+        Route::AdminUpdateAction => crate::updates::admin_action(req, site, &s, params).await,
         _ => Err(AppError::NotFound.into()),
     }
 }

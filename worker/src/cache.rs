@@ -80,7 +80,7 @@ pub async fn store(key: &str, ttl: u32, page: &Cached) -> Result<()> {
     store_as(key, ttl, page, "text/html; charset=utf-8").await
 }
 
-/// [`store`] for a body of another type (the progress badge's SVG).
+/// [`store`] for a body of another type (the progress badge's SVG, the updates' Atom feeds).
 pub async fn store_as(key: &str, ttl: u32, page: &Cached, content_type: &str) -> Result<()> {
     let headers = Headers::new();
     headers.set("Content-Type", content_type)?;
@@ -135,6 +135,40 @@ pub async fn purge_home(site: &Site) {
 /// string or cookies (it carries nothing of a visitor).
 pub fn badge_key(origin: &str, lang: Lang) -> String {
     format!("{origin}{}", lang.href("/badge.svg"))
+}
+
+/// Drops what shows the campaign's updates after one was published, unpublished or edited:
+/// the campaign page (its latest three), every page of `/updates` and one more, the feeds, and
+/// the update's own permalink, in both languages.
+pub async fn purge_updates(site: &Site, id: i64) {
+    purge_home(site).await;
+    let published = match site.db() {
+        Ok(db) => store::updates::published_count(db)
+            .await
+            .unwrap_or_else(|_| {
+                crate::log::event("purge_count_failed", &[]);
+                0
+            }),
+        Err(_) => 0,
+    };
+    let per = app::update::PER_PAGE;
+    let pages = (published.max(0) + per - 1) / per + 1;
+    let cache = Cache::default();
+    for lang in Lang::ALL {
+        let mut keys = vec![
+            format!("{}{}", site.origin, lang.href("/updates.atom")),
+            format!("{}{}", site.origin, lang.href(&format!("/updates/{id}"))),
+        ];
+        for page in 1..=pages {
+            keys.push(match page {
+                1 => format!("{}{}", site.origin, lang.href("/updates")),
+                p => format!("{}{}?page={p}", site.origin, lang.href("/updates")),
+            });
+        }
+        for key in keys {
+            let _ = cache.delete(key, false).await;
+        }
+    }
 }
 
 /// Pages of comments there are for `threads`, and one more: the page that a removal has just

@@ -33,6 +33,7 @@ mod reconcile;
 mod sandbox;
 mod site;
 mod store;
+mod updates;
 mod webhooks;
 
 use app::routes::{self, Route};
@@ -124,6 +125,9 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::VolunteerCreate => comments::volunteer(req, site).await,
         Route::VolunteerThanks => comments::volunteer_thanks(site),
         Route::Privacy => pages::privacy(site),
+        Route::UpdatesList => updates::list(req, site).await,
+        Route::UpdatePage => updates::permalink(req, site, param).await,
+        Route::UpdatesFeed => updates::feed(req, site).await,
         Route::NotFound => Err(AppError::NotFound),
         Route::AdminIndex
         | Route::AdminLogin
@@ -151,6 +155,11 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         | Route::AdminAudit
         | Route::AdminAuditCsv
         | Route::AdminSources
+        | Route::AdminUpdates
+        | Route::AdminUpdateCreate
+        | Route::AdminUpdateEdit
+        | Route::AdminUpdateSave
+        | Route::AdminUpdateAction
         | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
     };
     match answer {

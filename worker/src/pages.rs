@@ -43,7 +43,7 @@ pub struct Overrides {
 /// slots where the forms' tokens go.
 pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<String, AppError> {
     let page = ov.page.max(1);
-    let (campaign, comments) = store::home(
+    let (campaign, comments, updates) = store::home(
         site.db()?,
         site.config.goal,
         page,
@@ -79,6 +79,7 @@ pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<Strin
         comments,
         comment_form,
         volunteer,
+        updates,
     }))
 }
 

@@ -22,10 +22,14 @@ pub enum Action {
     Exported,
     Erased,
     AlertTested,
+    UpdateCreated,
+    UpdateEdited,
+    UpdatePublished,
+    UpdateUnpublished,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 19] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -41,6 +45,10 @@ impl Action {
         Action::Exported,
         Action::Erased,
         Action::AlertTested,
+        Action::UpdateCreated,
+        Action::UpdateEdited,
+        Action::UpdatePublished,
+        Action::UpdateUnpublished,
     ];
 
     /// As stored in `audit.action`. Never changes.
@@ -61,6 +69,10 @@ impl Action {
             Action::Exported => "exported",
             Action::Erased => "erased",
             Action::AlertTested => "alert-tested",
+            Action::UpdateCreated => "update-created",
+            Action::UpdateEdited => "update-edited",
+            Action::UpdatePublished => "update-published",
+            Action::UpdateUnpublished => "update-unpublished",
         }
     }
 
@@ -87,6 +99,10 @@ impl Action {
             Action::Exported => "Exported",
             Action::Erased => "Erased personal data",
             Action::AlertTested => "Sent a test alert",
+            Action::UpdateCreated => "Wrote an update",
+            Action::UpdateEdited => "Edited an update",
+            Action::UpdatePublished => "Published an update",
+            Action::UpdateUnpublished => "Unpublished an update",
         }
     }
 }
@@ -133,6 +149,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Action::ALL.len());
         assert_eq!(Action::SecondFactorReset.as_str(), "second-factor-reset");
+        assert_eq!(Action::UpdatePublished.as_str(), "update-published");
+        assert_eq!(
+            Action::parse("update-unpublished"),
+            Some(Action::UpdateUnpublished)
+        );
         assert_eq!(Action::parse("Sign-In"), None);
         assert_eq!(Action::parse("sign_in"), None);
         assert_eq!(Action::parse(""), None);

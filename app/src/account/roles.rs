@@ -50,7 +50,9 @@ impl Role {
     pub fn what(self) -> &'static str {
         match self {
             Role::Owner => "Everything, including accounts, erasure, alerts and the audit trail.",
-            Role::Moderator => "Comments: read, hold, publish, remove and reply.",
+            Role::Moderator => {
+                "Comments: read, hold, publish, remove and reply; the campaign's updates."
+            }
             Role::Finance => "Pledges and payments, with donors' emails, and their export.",
             Role::Organiser => "Offers of help, with phone numbers, and their export.",
         }
@@ -151,6 +153,12 @@ fn allowed(route: Route) -> Option<Allowed> {
         Route::AdminComments | Route::AdminModerate | Route::AdminWaiting => {
             Allowed::Roles(one(Role::Moderator))
         }
+        // The campaign's updates: written and published by those who speak for it.
+        Route::AdminUpdates
+        | Route::AdminUpdateCreate
+        | Route::AdminUpdateEdit
+        | Route::AdminUpdateSave
+        | Route::AdminUpdateAction => Allowed::Roles(one(Role::Moderator)),
         Route::AdminPledges | Route::AdminPledgesCsv => Allowed::Roles(one(Role::Finance)),
         Route::AdminSources => Allowed::Roles(one(Role::Finance)),
         Route::AdminVolunteers | Route::AdminVolunteersCsv => Allowed::Roles(one(Role::Organiser)),
@@ -292,6 +300,11 @@ mod tests {
             (AdminAudit, [true, false, false, false, false]),
             (AdminAuditCsv, [true, false, false, false, false]),
             (AdminSources, [true, false, true, false, false]),
+            (AdminUpdates, [true, true, false, false, false]),
+            (AdminUpdateCreate, [true, true, false, false, false]),
+            (AdminUpdateEdit, [true, true, false, false, false]),
+            (AdminUpdateSave, [true, true, false, false, false]),
+            (AdminUpdateAction, [true, true, false, false, false]),
         ];
         for route in crate::routes::admin_routes() {
             assert!(

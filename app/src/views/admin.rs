@@ -31,6 +31,7 @@ pub(crate) enum Section {
     Dashboard,
     Comments,
     Waiting,
+    Updates,
     Pledges,
     Sources,
     Volunteers,
@@ -42,7 +43,7 @@ pub(crate) enum Section {
 
 /// The sections, their pages and the route that decides who may see them: a link outside the
 /// viewer's roles is not drawn.
-const SECTIONS: [(Section, &str, &str, Route); 10] = [
+const SECTIONS: [(Section, &str, &str, Route); 11] = [
     (Section::Dashboard, "/admin", "Overview", Route::AdminIndex),
     (
         Section::Comments,
@@ -55,6 +56,12 @@ const SECTIONS: [(Section, &str, &str, Route); 10] = [
         "/admin/waiting",
         "Awaiting our reply",
         Route::AdminWaiting,
+    ),
+    (
+        Section::Updates,
+        "/admin/updates",
+        "Updates",
+        Route::AdminUpdates,
     ),
     (
         Section::Pledges,
@@ -1232,6 +1239,7 @@ mod tests {
         assert!(
             html.contains(r#"href="/admin/comments""#) && html.contains(r#"href="/admin/account""#)
         );
+        assert!(html.contains(r#"href="/admin/updates""#));
         for hidden in [
             "/admin/pledges",
             "/admin/volunteers",
@@ -1471,6 +1479,22 @@ mod tests {
             erase_found(&v, stored(), None),
             team(&v, vec![member], None),
             audit(&v, &q, &[], vec![entry]),
+            super::super::admin_updates::updates(
+                &v,
+                vec![crate::update::Update {
+                    id: 1,
+                    title_en: Some("t".into()),
+                    body_en: Some("b".into()),
+                    title_km: None,
+                    body_km: None,
+                    status: crate::update::UpdateStatus::Published,
+                    published_at: Some(0),
+                    created_at: 0,
+                    updated_at: 0,
+                }],
+                Default::default(),
+                None,
+            ),
         ];
         let mut seen = 0;
         for html in &pages {
@@ -1483,8 +1507,9 @@ mod tests {
             }
         }
         // Pledges page: totals, monthly, flagged, events, refunds, all; volunteers; erasures;
-        // what is stored: pledges, comments (2), offers of help; the team; the audit trail.
-        assert_eq!(seen, 6 + 1 + 1 + 1 + 2 + 1 + 1 + 1);
+        // what is stored: pledges, comments (2), offers of help; the team; the audit trail;
+        // the updates.
+        assert_eq!(seen, 6 + 1 + 1 + 1 + 2 + 1 + 1 + 1 + 1);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct HomePage<'a> {
     pub comments: CommentPage,
     pub comment_form: CommentFormState,
     pub volunteer: VolunteerFormState,
+    /// The latest published updates, newest first.
+    pub updates: Vec<crate::update::Update>,
 }
 
 pub fn home(page: HomePage<'_>) -> String {
@@ -45,6 +47,7 @@ pub fn home(page: HomePage<'_>) -> String {
         comments,
         comment_form,
         volunteer,
+        updates,
     } = page;
     let t = lang.text();
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
@@ -54,6 +57,7 @@ pub fn home(page: HomePage<'_>) -> String {
             <Progress lang=lang campaign=campaign/>
             <TierList t=t tiers=tiers.clone()/>
         </div>
+        {super::updates::latest(lang, &updates)}
         <section id="give" aria-labelledby="pledge-heading">
             <PledgeFormView lang=lang tiers=tiers state=pledge/>
         </section>

@@ -8,12 +8,14 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_updates;
 pub mod badge;
 mod comments;
 mod home;
 mod pages;
 mod pledge_form;
 pub mod sources;
+mod updates;
 
 pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
@@ -23,6 +25,7 @@ pub use pages::{
     sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
 pub use pledge_form::PledgeFormState;
+pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};
 use crate::form::Problems;
@@ -76,6 +79,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
             .attr("property", property)
             .attr("content", content)
     });
+    let feed = lang.href("/updates.atom");
     let html = Owner::new().with(|| {
         view! {
             <html lang=lang.code()>
@@ -92,6 +96,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                     <link rel="alternate" hreflang="km" href=km/>
                     <link rel="alternate" hreflang="x-default" href=en/>
                     {open_graph}
+                    <link rel="alternate" type="application/atom+xml" href=feed title=t.updates_title/>
                     <style inner_html=CSS></style>
                 </head>
                 <body>

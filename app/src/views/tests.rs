@@ -81,6 +81,7 @@ fn render(lang: Lang) -> String {
             ..Default::default()
         },
         volunteer: Default::default(),
+        updates: Vec::new(),
     })
 }
 
@@ -148,6 +149,7 @@ fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problem
         comments: Default::default(),
         comment_form: Default::default(),
         volunteer: Default::default(),
+        updates: Vec::new(),
     })
 }
 
@@ -345,6 +347,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
         },
         comment_form: Default::default(),
         volunteer: Default::default(),
+        updates: Vec::new(),
     })
 }
 

@@ -18,6 +18,7 @@ pub mod limits;
 mod page;
 mod pledges;
 pub mod reach;
+pub mod updates;
 
 pub use comments::{
     approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, public_threads,

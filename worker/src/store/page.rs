@@ -11,6 +11,7 @@ use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, CommentStatus, THREADS_PER_PAGE};
 use app::money::Cents;
+use app::update::Update;
 use serde::Deserialize;
 use std::sync::OnceLock;
 use worker::D1Database;
@@ -48,9 +49,10 @@ fn home_statement() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         format!(
-            "SELECT json_object({}, {}) AS page",
+            "SELECT json_object({}, {}, {}) AS page",
             CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED),
-            comment_fields()
+            comment_fields(),
+            update_fields()
         )
     })
 }
@@ -81,6 +83,19 @@ fn comment_fields() -> String {
     )
 }
 
+/// The latest published updates ("What your gifts did"), newest first.
+fn update_fields() -> String {
+    format!(
+        "'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
+                                                     'title_km', title_km, 'body_km', body_km, 'status', status, \
+                                                     'published_at', published_at, 'created_at', created_at, \
+                                                     'updated_at', updated_at)) \
+                     FROM (SELECT * FROM updates WHERE status = 'published' \
+                           ORDER BY published_at DESC, id DESC LIMIT {}))",
+        app::update::ON_HOME
+    )
+}
+
 /// The JSON document the page statement returns. Lists stay raw JSON until each element is
 /// decoded on its own ([`decode_each`]).
 #[derive(Deserialize, Default)]
@@ -101,6 +116,8 @@ struct PageDoc {
     comments: i64,
     #[serde(default)]
     rows: Vec<serde_json::Value>,
+    #[serde(default)]
+    updates: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -218,7 +235,7 @@ pub async fn home(
     page: i64,
     own: &[i64],
     own_since: i64,
-) -> Result<(Campaign, CommentPage), AppError> {
+) -> Result<(Campaign, CommentPage, Vec<Update>), AppError> {
     let held_json = serde_json::to_string(own).unwrap_or_else(|_| "[]".into());
     let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
     let mut doc = page_doc(
@@ -231,8 +248,12 @@ pub async fn home(
         ],
     )
     .await?;
+    let mut updates: Vec<Update> = decode_each(std::mem::take(&mut doc.updates), "update");
+    updates.retain(Update::is_public);
+    updates.sort_by_key(|u| std::cmp::Reverse((u.published_at, u.id)));
     Ok((
         campaign_from(goal, &mut doc),
         comments_from(page, &mut doc, own, own_since),
+        updates,
     ))
 }
