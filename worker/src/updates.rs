@@ -67,7 +67,7 @@ pub async fn list(req: Request, site: &Site) -> Result<Response, AppError> {
         let (total, updates) = db::page(site.db()?, page).await?;
         Ok(app::views::updates_list(
             site.lang,
-            &site.origin,
+            site.links(),
             page,
             total,
             &updates,
@@ -85,7 +85,7 @@ pub async fn permalink(req: Request, site: &Site, id: &str) -> Result<Response, 
         .await?
         .ok_or(AppError::NotFound)?;
     edge(&req, site, HTML, async {
-        Ok(app::views::update_page(site.lang, &site.origin, &update))
+        Ok(app::views::update_page(site.lang, site.links(), &update))
     })
     .await
 }
