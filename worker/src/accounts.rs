@@ -15,7 +15,7 @@
 //!   the step it matched must be later than every step taken before, in one statement. A
 //!   failure records the account (if the name is one) and never the name typed.
 
-use crate::admin::{form_fields, form_of, AdminError, Session};
+use crate::admin::{form_fields, form_of, page, see_other, AdminError, Session};
 use crate::site::Site;
 use crate::{crypto, error::AppError, http, platform, store};
 use app::account::audit::Action;
@@ -36,20 +36,6 @@ use worker::{Request, Response};
 
 /// The most a form here may carry.
 const MAX_FORM: usize = 16 * 1024;
-
-fn page(status: u16, html: String) -> Result<Response, AdminError> {
-    let mut resp = http::private(http::html(status, html)?)?;
-    resp.headers_mut()
-        .set("X-Robots-Tag", "noindex, nofollow")?;
-    Ok(resp)
-}
-
-fn see_other(location: &str) -> Result<Response, AdminError> {
-    let mut resp = http::private(http::see_other(location)?)?;
-    resp.headers_mut()
-        .set("X-Robots-Tag", "noindex, nofollow")?;
-    Ok(resp)
-}
 
 async fn body_form<F: serde::de::DeserializeOwned + Default>(
     req: &mut Request,

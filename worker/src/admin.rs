@@ -191,11 +191,13 @@ fn private(resp: Response) -> worker::Result<Response> {
     Ok(resp)
 }
 
-fn page(status: u16, html: String) -> Result<Response, AdminError> {
+/// An admin page: private and not indexed (the account and updates pages answer through it too).
+pub fn page(status: u16, html: String) -> Result<Response, AdminError> {
     Ok(private(http::html(status, html)?)?)
 }
 
-fn see_other(location: &str) -> Result<Response, AdminError> {
+/// A `303` within the admin area, private like its pages.
+pub fn see_other(location: &str) -> Result<Response, AdminError> {
     Ok(private(http::see_other(location)?)?)
 }
 

@@ -7,7 +7,7 @@
 //! editing a published update purges them (`cache::purge_updates`). A draft is a 404 wherever
 //! a visitor asks for it. The feeds name the configured `SITE_URL`, never the request's host.
 
-use crate::admin::{form_of, AdminError, Empty, Session};
+use crate::admin::{form_of, page, see_other, AdminError, Empty, Session};
 use crate::cache::{self, Cached};
 use crate::site::Site;
 use crate::{error::AppError, http, store::updates as db};
@@ -112,20 +112,6 @@ pub async fn feed(req: Request, site: &Site) -> Result<Response, AppError> {
 
 // ---------------------------------------------------------------------------------------------
 // The admin area
-
-fn page(status: u16, html: String) -> Result<Response, AdminError> {
-    let mut resp = http::private(http::html(status, html)?)?;
-    resp.headers_mut()
-        .set("X-Robots-Tag", "noindex, nofollow")?;
-    Ok(resp)
-}
-
-fn see_other(location: &str) -> Result<Response, AdminError> {
-    let mut resp = http::private(http::see_other(location)?)?;
-    resp.headers_mut()
-        .set("X-Robots-Tag", "noindex, nofollow")?;
-    Ok(resp)
-}
 
 fn id_of(params: &[String]) -> Result<i64, AdminError> {
     Ok(params
