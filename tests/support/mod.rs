@@ -145,7 +145,31 @@ impl Worker {
         Worker::start_at(vars, "log")
     }
 
+    /// Starts a worker on a free port; should another process take that port between our
+    /// finding it free and wrangler binding it, starts again on another (at most three tries).
     fn start_at(vars: &[(&str, &str)], log_level: &str) -> Worker {
+        for _ in 0..2 {
+            let w = Worker::try_start(vars, log_level);
+            match w.wait_ready() {
+                Ok(()) => return w,
+                Err(log) if log.contains("Address already in use") => continue,
+                Err(log) => panic!(
+                    "worker on port {} did not answer within 90 s; log:\n{log}",
+                    w.port
+                ),
+            }
+        }
+        let w = Worker::try_start(vars, log_level);
+        if let Err(log) = w.wait_ready() {
+            panic!(
+                "worker on port {} did not answer within 90 s; log:\n{log}",
+                w.port
+            );
+        }
+        w
+    }
+
+    fn try_start(vars: &[(&str, &str)], log_level: &str) -> Worker {
         static ONCE: OnceLock<()> = OnceLock::new();
         ONCE.get_or_init(|| unsafe {
             libc::atexit(kill_all);
@@ -218,32 +242,32 @@ impl Worker {
         if let Ok(mut g) = GROUPS.lock() {
             g.push(child.id() as i32);
         }
-        let w = Worker {
+        Worker {
             port,
             base: format!("http://127.0.0.1:{port}"),
             dir,
             child,
             owner: OnceLock::new(),
-        };
-        w.wait_ready();
-        w
+        }
     }
 
-    fn wait_ready(&self) {
+    /// Waits until the worker answers; its log if it does not within 90 s, or gave up early
+    /// because its port was taken.
+    fn wait_ready(&self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(90);
         while Instant::now() < deadline {
             if let Ok(r) = try_request(&self.base, "GET", "/healthz", &[], None) {
                 if r.status == 200 {
-                    return;
+                    return Ok(());
                 }
+            }
+            let log = std::fs::read_to_string(self.dir.join("wrangler.log")).unwrap_or_default();
+            if log.contains("Address already in use") {
+                return Err(log);
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        let log = std::fs::read_to_string(self.dir.join("wrangler.log")).unwrap_or_default();
-        panic!(
-            "worker on port {} did not answer within 90 s; log:\n{log}",
-            self.port
-        );
+        Err(std::fs::read_to_string(self.dir.join("wrangler.log")).unwrap_or_default())
     }
 
     pub fn get(&self, path: &str) -> Resp {
