@@ -370,11 +370,15 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
     assert_ne!(mask_tokens(&cached2.body), mask_tokens(&cached.body));
     assert_eq!(cached2.header("ETag"), Some(page2_etag.as_str()));
     assert!(!cached2.body.contains(&radio) && !cached2.body.contains("Edited behind the back"));
-    // A visitor with a cookie of their own bypasses the cache, on each page: the changes are
-    // real, so the copies above came from the edge.
-    let own = w.request("GET", "/", &[("Cookie", "held=1.abc")], None);
+    // A cookie that names no comment of the visitor's changes nothing: the kept copy.
+    let own = w.request("GET", "/", &[("Cookie", "held=1.abc; other=1")], None);
+    assert_eq!(own.header("X-Edge-Cache"), Some("hit"));
+    assert!(!own.body.contains(&radio));
+    // A page the edge does not keep (a reply's form) shows the changes: they are real, so the
+    // copies above came from the edge.
+    let own = w.get("/?reply=999999");
     assert!(own.body.contains(&radio));
-    let own2 = w.request("GET", "/?page=2", &[("Cookie", "held=1.abc")], None);
+    let own2 = w.get("/?page=2&reply=999999");
     assert!(own2.body.contains("Edited behind the back"));
     // Browsers that have the current copy get 304 with no body.
     let again = w.request("GET", "/", &[("If-None-Match", &etag)], None);
@@ -388,7 +392,142 @@ fn the_edge_cache_serves_the_page_and_browsers_revalidate_with_etags() {
         w.post_form(&loc, &ip(301), &[("action", "pay")]).status,
         303
     );
-    let fresh = w.get("/");
-    assert!(fresh.body.contains(&radio), "purged after the payment");
-    assert!(fresh.text().contains(&gifts_text("en", &copy("en"), 1)));
+    // A payment draws page 1 anew and puts it, in both languages: the next visitor gets the
+    // new page from the edge, without waiting for D1; page 2 was dropped, drawn on its visit.
+    for path in ["/", "/km/"] {
+        let fresh = w.get(path);
+        assert_eq!(
+            fresh.header("X-Edge-Cache"),
+            Some("hit"),
+            "{path}: put, not purged"
+        );
+        assert!(
+            fresh.text().contains(&gifts_text(
+                if path == "/" { "en" } else { "km" },
+                &copy(if path == "/" { "en" } else { "km" }),
+                1
+            )),
+            "{path}: the new page"
+        );
+    }
+    assert!(w.get("/").body.contains(&radio));
+    let page2 = w.get("/?page=2");
+    assert_eq!(page2.header("X-Edge-Cache"), None, "page 2 was dropped");
+    assert!(page2.body.contains("Edited behind the back"));
+}
+
+/// `GET path` as a visitor at `offset` seconds from now (the worker's test clock).
+fn get_at(w: &Worker, path: &str, offset: i64, cookie: Option<&str>) -> Resp {
+    let offset = offset.to_string();
+    let mut headers = vec![("X-Test-Clock-Offset", offset.as_str())];
+    if let Some(c) = cookie {
+        headers.push(("Cookie", c));
+    }
+    w.request("GET", path, &headers, None)
+}
+
+/// Asks `path` until `ok` holds (a background refresh finishing), at most five seconds.
+fn until(w: &Worker, path: &str, offset: i64, ok: impl Fn(&Resp) -> bool) -> Resp {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let r = get_at(w, path, offset, None);
+        if ok(&r) || std::time::Instant::now() > deadline {
+            return r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_stale_page_is_served_at_once_and_drawn_anew_behind_it() {
+    let w = Worker::start(&[("EDGE_CACHE_SECS", "60")]);
+    let radio = usd(7700);
+    for path in ["/", "/km/"] {
+        assert_eq!(w.get(path).header("X-Edge-Cache"), None, "{path}: drawn");
+        assert_eq!(w.get(path).header("X-Edge-Cache"), Some("hit"), "{path}");
+    }
+    w.sql("UPDATE tiers SET amount_cents = 7700 WHERE id = 'women-radio'");
+    // Still fresh: the kept page.
+    let fresh = get_at(&w, "/", 30, None);
+    assert_eq!(fresh.header("X-Edge-Cache"), Some("hit"));
+    assert!(!fresh.body.contains(&radio));
+    // Past its fresh-until time: served at once as kept, and drawn anew behind the answer.
+    let stale = get_at(&w, "/", 120, None);
+    assert_eq!(stale.status, 200);
+    assert_eq!(stale.header("X-Edge-Cache"), Some("stale"));
+    assert!(
+        !stale.body.contains(&radio),
+        "the visitor did not wait for D1"
+    );
+    let renewed = until(&w, "/", 120, |r| r.header("X-Edge-Cache") == Some("hit"));
+    assert_eq!(
+        renewed.header("X-Edge-Cache"),
+        Some("hit"),
+        "drawn anew and put"
+    );
+    assert!(renewed.body.contains(&radio), "with the new figures");
+    // Each page is its own entry: the Khmer page is still the old one until it is asked.
+    let km = get_at(&w, "/km/", 120, None);
+    assert_eq!(km.header("X-Edge-Cache"), Some("stale"));
+    let renewed = until(&w, "/km/", 120, |r| r.header("X-Edge-Cache") == Some("hit"));
+    assert_ne!(
+        mask_tokens(&renewed.body),
+        mask_tokens(&km.body),
+        "the Khmer page drawn anew too"
+    );
+}
+
+#[test]
+fn a_commenter_gets_the_kept_page_data_and_their_own_held_comment() {
+    let w = Worker::start(&[("EDGE_CACHE_SECS", "60")]);
+    w.sql(
+        "INSERT INTO comments (name, body, status, is_campaign, created_at) \
+         VALUES ('Reader', 'A public comment', 'approved', 0, 1700000000)",
+    );
+    let token = campaign_tests::aged_token(&w, "comment-form");
+    let r = w.post_form(
+        "/comments",
+        &ip(311),
+        &[
+            ("token", &token),
+            ("lang", "en"),
+            ("name", "Sokha"),
+            ("text", "Held until the team reads it"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cookie = r.cookie();
+    // Everyone else gets the shared page, kept at the edge (since the token was read), without it.
+    let shared = w.get("/");
+    assert_eq!(shared.header("X-Edge-Cache"), Some("hit"));
+    assert!(!shared.body.contains("Held until the team reads it"));
+    // A change behind the worker's back: whoever is drawn from the kept page data misses it.
+    w.sql("UPDATE comments SET body = 'Edited behind the back' WHERE status = 'approved'");
+    let mine = w.request("GET", "/", &[("Cookie", &cookie)], None);
+    assert_eq!(mine.status, 200);
+    assert_eq!(
+        mine.header("X-Edge-Cache"),
+        Some("data"),
+        "drawn from the kept page data"
+    );
+    assert!(
+        mine.body.contains("Held until the team reads it"),
+        "their held comment, from D1"
+    );
+    assert!(
+        mine.body.contains("A public comment") && !mine.body.contains("Edited behind the back"),
+        "the rest from the edge"
+    );
+    assert_ne!(mine.header("ETag"), shared.header("ETag"), "their own page");
+    assert!(!w.get("/").body.contains("Held until the team reads it"));
+    // Past its freshness the page data is used at once and drawn anew behind the answer.
+    let stale = get_at(&w, "/", 120, Some(&cookie));
+    assert_eq!(stale.header("X-Edge-Cache"), Some("data"));
+    let renewed = until(&w, "/", 120, |r| r.header("X-Edge-Cache") == Some("hit"));
+    assert!(
+        renewed.body.contains("Edited behind the back"),
+        "drawn anew"
+    );
+    let mine = get_at(&w, "/", 120, Some(&cookie));
+    assert!(mine.body.contains("Edited behind the back") && mine.body.contains("Held until"));
 }

@@ -29,6 +29,9 @@ pub enum Route {
     WebhookStripe,
     WebhookStandard,
     Home,
+    /// `GET /__bench/render`: the campaign page drawn from page data kept in memory, for
+    /// `make bench` (the worker answers it on a loopback host only).
+    BenchRender,
     /// `/badge.svg`: the progress badge other sites show with an `<img>`.
     Badge,
     /// `/km` without its slash.
@@ -158,6 +161,12 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Scope::Once,
     ),
     (Method::Get, "/", Route::Home, Scope::BothLanguages),
+    (
+        Method::Get,
+        "/__bench/render",
+        Route::BenchRender,
+        Scope::BothLanguages,
+    ),
     (
         Method::Get,
         "/badge.svg",
@@ -423,6 +432,10 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
     ),
 ];
 
+/// Routes for `make bench` only (answered on a loopback host, a 404 anywhere else): not
+/// visitor pages, so the tests that walk every page skip them.
+pub const BENCH_ONLY: &[&str] = &["/__bench/render"];
+
 /// Visitor routes that answer a feed, not an HTML page: the tests that walk every page (their
 /// `<html lang>`) read them as feeds instead.
 pub const FEEDS: &[&str] = &["/updates.atom"];
@@ -594,7 +607,11 @@ mod tests {
     #[test]
     fn every_visitor_get_of_the_table_is_listed_for_the_tests() {
         for (m, pattern, _, scope) in TABLE {
-            if *m == Method::Get && *scope == Scope::BothLanguages && !FEEDS.contains(pattern) {
+            if *m == Method::Get
+                && *scope == Scope::BothLanguages
+                && !FEEDS.contains(pattern)
+                && !BENCH_ONLY.contains(pattern)
+            {
                 assert!(
                     VISITOR_PAGES.iter().any(|(p, _, _)| p == pattern)
                         || VISITOR_IMAGES.contains(pattern),

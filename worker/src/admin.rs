@@ -463,7 +463,7 @@ async fn moderate(
     )
     .await?;
     // The public page may show (or have shown) this comment: the edge must not keep it.
-    crate::cache::purge_home(site).await;
+    site.changed(crate::cache::Change::Home);
     see_other(&place.href())
 }
 
@@ -514,7 +514,7 @@ async fn reply(
         None,
     )
     .await?;
-    crate::cache::purge_home(site).await;
+    site.changed(crate::cache::Change::Home);
     // In a list the comment stays where it was; in the waiting view it has left.
     let place = if place.list.is_some() {
         ListPlace {
@@ -732,7 +732,7 @@ async fn erase(mut req: Request, site: &Site, s: &Session) -> Result<Response, A
     )
     .await?;
     // The public page may show a donor's name or one of these comments.
-    crate::cache::purge_home(site).await;
+    site.changed(crate::cache::Change::Home);
     crate::log::event(
         "erasure",
         &[

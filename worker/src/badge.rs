@@ -16,7 +16,7 @@ const CONTENT_TYPE: &str = "image/svg+xml; charset=utf-8";
 pub async fn badge(req: &Request, site: &Site) -> Result<Response, AppError> {
     let key = (site.config.edge_ttl > 0).then(|| cache::badge_key(&site.origin, site.lang));
     if let Some(key) = &key {
-        if let Some(hit) = cache::lookup(key).await {
+        if let Some(hit) = cache::lookup_fresh(key, site.now).await {
             let mut resp = image(&hit)?;
             resp.headers_mut().set("X-Edge-Cache", "hit")?;
             return Ok(cache::for_browser(req, resp)?);
@@ -31,7 +31,9 @@ pub async fn badge(req: &Request, site: &Site) -> Result<Response, AppError> {
     };
     if let Some(key) = &key {
         // The badge is served even if the edge cannot keep it.
-        if let Err(e) = cache::store_as(key, site.config.edge_ttl, &drawn, CONTENT_TYPE).await {
+        if let Err(e) =
+            cache::store_as(key, site.config.edge_ttl, site.now, &drawn, CONTENT_TYPE).await
+        {
             crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
         }
     }

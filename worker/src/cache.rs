@@ -1,40 +1,47 @@
 //! The edge cache for the public campaign page, and ETags for browsers.
 //!
-//! `/` and `/km/` (and their comment pages) are kept in Cloudflare's Cache API for at most
-//! 60 s, keyed by path and the one query parameter that changes the page (`page`); any other
-//! query string is dropped from the key: a share link's `ref`, `tier`, `amount` and `frequency`
-//! among them, which every response fills into the kept template (`app::reach`). A visitor carrying any cookie (their own held
-//! comments) bypasses it, and so does a page that sets one. Browsers get `no-cache` with an
-//! `ETag`, so they revalidate every time and get `304` when nothing changed; that way a visitor
-//! never sees a stale copy of a page they just changed. Writes that move the page (a payment,
-//! a moderation) purge it at once.
+//! `/` and `/km/` (and their comment pages) are kept in Cloudflare's Cache API, keyed by path
+//! and the one query parameter that changes the page (`page`); any other query string is
+//! dropped from the key: a share link's `ref`, `tier`, `amount` and `frequency` among them,
+//! which every response fills into the kept template (`app::reach`). Browsers get `no-cache`
+//! with an `ETag`, so they revalidate every time and get `304` when nothing changed.
+//!
+//! **No visitor waits for D1 on a kept page.** The Cache API honours `max-age` and nothing
+//! else, so an entry is kept for [`STALE_SECS`] past its freshness, and carries its own
+//! fresh-until time ([`FRESH_UNTIL`], `EDGE_CACHE_SECS` after it was drawn). A fresh entry is
+//! served as it is; a stale one is served at once and drawn anew in the background
+//! ([`refresh_later`], `ctx.wait_until`), at most one refresh per page at a time in an
+//! isolate. A write that changes the page (a payment, a moderation, a comment deleted) draws
+//! page 1 anew in both languages and puts it ([`apply`]), so the next visitor in this data
+//! centre gets the new page without a miss; the later pages of comments and the badges are
+//! dropped and drawn on their next visit.
+//!
+//! Beside each page the edge keeps its **page data** (the one statement's JSON document,
+//! [`data_key`]): a visitor who holds the own-comments cookie gets the page drawn from it plus
+//! one small query for their own held comments ([`page_data`], `pages::home`).
 //!
 //! What the edge keeps is the page's *template*: per-visitor values (form tokens) stand in it
 //! as slots (`app::keys::token_slot`) that every response fills anew, after the ETag was
 //! computed, so the ETag names the shared page and no visitor's token is ever shared.
 //!
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
-//! emulates it.
+//! emulates it. Puts and deletes reach the data centre that made them; elsewhere a page
+//! changes when its own copy goes stale.
 
+use crate::error::AppError;
 use crate::site::Site;
-use crate::store;
+use crate::{pages, store};
 use app::i18n::Lang;
-use worker::{Cache, Headers, Request, Response, Result};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use worker::{Cache, Context, Headers, Request, Response, Result};
 
 pub use crate::http::etag;
 
-/// The cache key for a request, or `None` when it must not be served from or stored in the cache.
+/// The cache key for a request, or `None` when it must not be served from or stored in the
+/// cache. Cookies do not decide it: the page reads only its own cookie (`pages::home`).
 pub fn key(req: &Request, ttl: u32) -> Option<String> {
     if ttl == 0 {
-        return None;
-    }
-    if req
-        .headers()
-        .get("Cookie")
-        .ok()
-        .flatten()
-        .is_some_and(|c| !c.trim().is_empty())
-    {
         return None;
     }
     let mut page = None;
@@ -54,6 +61,13 @@ pub fn key(req: &Request, ttl: u32) -> Option<String> {
     })
 }
 
+/// How long past its fresh-until time a kept entry may still be served (once per data centre,
+/// while it is drawn anew): after that the Cache API drops it and the next visitor waits.
+pub const STALE_SECS: u32 = 3600;
+
+/// The header a kept entry carries its fresh-until time in (Unix seconds).
+pub const FRESH_UNTIL: &str = "X-Fresh-Until";
+
 /// A page as the edge keeps it: the rendered template (token slots unfilled) and its ETag.
 pub struct Cached {
     pub status: u16,
@@ -61,35 +75,226 @@ pub struct Cached {
     pub template: String,
 }
 
-/// The cached page, if the edge has one.
-pub async fn lookup(key: &str) -> Option<Cached> {
+/// A kept entry and whether it is still fresh at the time asked.
+pub struct Hit {
+    pub page: Cached,
+    pub fresh: bool,
+}
+
+/// The kept entry, if the edge has one, fresh or stale.
+pub async fn lookup(key: &str, now: i64) -> Option<Hit> {
     let mut hit = Cache::default().get(key, false).await.ok().flatten()?;
     let etag = hit.headers().get("ETag").ok().flatten().unwrap_or_default();
+    let fresh_until = hit
+        .headers()
+        .get(FRESH_UNTIL)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
     let status = hit.status_code();
     let template = hit.text().await.ok()?;
-    Some(Cached {
-        status,
-        etag,
-        template,
+    Some(Hit {
+        page: Cached {
+            status,
+            etag,
+            template,
+        },
+        fresh: now < fresh_until,
     })
 }
 
-/// Keeps a page at the edge for `ttl` seconds, as its template: each response fills in its
-/// own per-visitor values, so a cached copy never carries one visitor's to the next.
-pub async fn store(key: &str, ttl: u32, page: &Cached) -> Result<()> {
-    store_as(key, ttl, page, "text/html; charset=utf-8").await
+/// The kept entry only while it is fresh: for what is cheap to draw again (the badge, the
+/// updates' pages and feeds).
+pub async fn lookup_fresh(key: &str, now: i64) -> Option<Cached> {
+    lookup(key, now).await.filter(|h| h.fresh).map(|h| h.page)
 }
 
-/// [`store`] for a body of another type (the progress badge's SVG, the updates' Atom feeds).
-pub async fn store_as(key: &str, ttl: u32, page: &Cached, content_type: &str) -> Result<()> {
+/// Keeps a page at the edge, fresh for `ttl` seconds from `now`, as its template: each
+/// response fills in its own per-visitor values, so a cached copy never carries one visitor's
+/// to the next. `content_type` is the page's (HTML, the badge's SVG, a feed, the page data).
+pub async fn store_as(
+    key: &str,
+    ttl: u32,
+    now: i64,
+    page: &Cached,
+    content_type: &str,
+) -> Result<()> {
     let headers = Headers::new();
     headers.set("Content-Type", content_type)?;
     headers.set("ETag", &page.etag)?;
-    headers.set("Cache-Control", &format!("public, max-age={ttl}"))?;
+    headers.set(
+        "Cache-Control",
+        &format!("public, max-age={}", ttl.saturating_add(STALE_SECS)),
+    )?;
+    headers.set(FRESH_UNTIL, &(now + i64::from(ttl)).to_string())?;
     let copy = Response::ok(page.template.clone())?
         .with_status(page.status)
         .with_headers(headers);
     Cache::default().put(key, copy).await
+}
+
+/// Keeps `page` under `key` for this request's site; a failure is logged, never the
+/// visitor's problem.
+async fn keep(site: &Site, key: &str, page: &Cached, content_type: &str) {
+    if let Err(e) = store_as(key, site.config.edge_ttl, site.now, page, content_type).await {
+        crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
+    }
+}
+
+/// The internal cache key of the page data of page `page` (both languages draw from it). No
+/// route answers this path: only this module reads and writes it.
+pub fn data_key(origin: &str, page: i64) -> String {
+    format!("{origin}/__page-data?page={page}")
+}
+
+/// Page `page` of the campaign page in `lang` drawn from D1, kept at the edge with its page
+/// data: what a miss and a background refresh do.
+pub async fn refresh(site: &Site, lang: Lang, page: i64) -> std::result::Result<Cached, AppError> {
+    let doc = store::home_doc(site.db()?, page).await?;
+    keep_data(site, page, &doc).await;
+    let drawn = pages::template_from(site, lang, &doc, page).await?;
+    keep(site, &page_key(&site.origin, lang, page), &drawn, HTML).await;
+    Ok(drawn)
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+async fn keep_data(site: &Site, page: i64, doc: &str) {
+    let data = Cached {
+        status: 200,
+        etag: String::new(),
+        template: doc.to_string(),
+    };
+    keep(
+        site,
+        &data_key(&site.origin, page),
+        &data,
+        "application/json",
+    )
+    .await;
+}
+
+thread_local! {
+    /// The pages this isolate is drawing anew in the background, by cache key.
+    static REFRESHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// Draws page `page` in `lang` anew after this response (`ctx.wait_until`), unless this
+/// isolate is already doing so.
+pub fn refresh_later(ctx: &Context, site: &Site, lang: Lang, page: i64) {
+    let key = page_key(&site.origin, lang, page);
+    if !begin_refresh(&key) {
+        return;
+    }
+    let site = site.detached();
+    ctx.wait_until(async move {
+        if refresh(&site, lang, page).await.is_err() {
+            crate::log::event("edge_cache_refresh_failed", &[]);
+        }
+        end_refresh(&key);
+    });
+}
+
+/// Whether this isolate may start drawing `key` anew: not while it already is.
+fn begin_refresh(key: &str) -> bool {
+    REFRESHING.with(|r| r.borrow_mut().insert(key.to_string()))
+}
+
+fn end_refresh(key: &str) {
+    REFRESHING.with(|r| r.borrow_mut().remove(key));
+}
+
+/// The page data of page `page`: kept at the edge (a stale copy is used and drawn anew in the
+/// background), else read from D1 and kept.
+pub async fn page_data(
+    ctx: &Context,
+    site: &Site,
+    page: i64,
+) -> std::result::Result<String, AppError> {
+    if site.config.edge_ttl > 0 {
+        if let Some(hit) = lookup(&data_key(&site.origin, page), site.now).await {
+            if !hit.fresh {
+                refresh_later(ctx, site, site.lang, page);
+            }
+            return Ok(hit.page.template);
+        }
+    }
+    let doc = store::home_doc(site.db()?, page).await?;
+    if site.config.edge_ttl > 0 {
+        keep_data(site, page, &doc).await;
+    }
+    Ok(doc)
+}
+
+/// What a write changed, for the edge to follow ([`apply`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The campaign page's numbers or comments (a payment, a moderation, a deletion).
+    Home,
+    /// An update was published, unpublished or edited (and so the campaign page too).
+    Updates(i64),
+}
+
+/// Brings the edge up to date after a write: page 1 of the campaign page drawn anew and put in
+/// both languages, every later page of comments and both badges dropped (a change on one page
+/// shifts the threads of all the later ones; they are drawn on their next visit), and for an
+/// update, every page that lists it. Should a step fail, what it would have replaced goes, and
+/// the rest expires on its own.
+pub async fn apply(site: &Site, change: Change) {
+    if site.config.edge_ttl == 0 {
+        return;
+    }
+    refresh_home(site).await;
+    if let Change::Updates(id) = change {
+        purge_updates(site, id).await;
+    }
+}
+
+async fn refresh_home(site: &Site) {
+    let threads = match site.db() {
+        Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
+            crate::log::event("purge_count_failed", &[]);
+            0
+        }),
+        Err(_) => 0,
+    };
+    let cache = Cache::default();
+    let first = match site.db() {
+        Ok(db) => store::home_doc(db, 1).await.ok(),
+        Err(_) => None,
+    };
+    match first {
+        Some(doc) => {
+            keep_data(site, 1, &doc).await;
+            for lang in Lang::ALL {
+                match pages::template_from(site, lang, &doc, 1).await {
+                    Ok(drawn) => keep(site, &page_key(&site.origin, lang, 1), &drawn, HTML).await,
+                    Err(_) => {
+                        let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+                    }
+                }
+            }
+        }
+        None => {
+            crate::log::event("edge_cache_refresh_failed", &[]);
+            let _ = cache.delete(data_key(&site.origin, 1), false).await;
+            for lang in Lang::ALL {
+                let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+            }
+        }
+    }
+    for page in 2..=pages_to_purge(threads) {
+        let _ = cache.delete(data_key(&site.origin, page), false).await;
+        for lang in Lang::ALL {
+            let _ = cache
+                .delete(page_key(&site.origin, lang, page), false)
+                .await;
+        }
+    }
+    for lang in Lang::ALL {
+        let _ = cache.delete(badge_key(&site.origin, lang), false).await;
+    }
 }
 
 /// What the browser gets: `304` when its copy is current, else the page, to revalidate each time.
@@ -108,40 +313,16 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
     Ok(resp)
 }
 
-/// Drops every page of the campaign page from the edge, both languages and every page of
-/// comments (a change on one shifts the threads of all the later ones), and both progress
-/// badges (the same totals), after a write that changes it. Should the count fail, the first pages go and the rest expire with their TTL.
-pub async fn purge_home(site: &Site) {
-    let threads = match site.db() {
-        Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
-            crate::log::event("purge_count_failed", &[]);
-            0
-        }),
-        Err(_) => 0,
-    };
-    let cache = Cache::default();
-    for page in 1..=pages_to_purge(threads) {
-        for lang in Lang::ALL {
-            let key = page_key(&site.origin, lang, page);
-            let _ = cache.delete(key, false).await;
-        }
-    }
-    for lang in Lang::ALL {
-        let _ = cache.delete(badge_key(&site.origin, lang), false).await;
-    }
-}
-
 /// The cache key of the progress badge in `lang`: one copy per language, whatever the query
 /// string or cookies (it carries nothing of a visitor).
 pub fn badge_key(origin: &str, lang: Lang) -> String {
     format!("{origin}{}", lang.href("/badge.svg"))
 }
 
-/// Drops what shows the campaign's updates after one was published, unpublished or edited:
-/// the campaign page (its latest three), every page of `/updates` and one more, the feeds, and
-/// the update's own permalink, in both languages.
-pub async fn purge_updates(site: &Site, id: i64) {
-    purge_home(site).await;
+/// Drops what lists the campaign's updates after one was published, unpublished or edited:
+/// every page of `/updates` and one more, the feeds, and the update's own permalink, in both
+/// languages.
+async fn purge_updates(site: &Site, id: i64) {
     let published = match site.db() {
         Ok(db) => store::updates::published_count(db)
             .await
@@ -188,7 +369,7 @@ fn page_key(origin: &str, lang: Lang, page: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{badge_key, etag, page_key, pages_to_purge};
+    use super::{badge_key, begin_refresh, data_key, end_refresh, etag, page_key, pages_to_purge};
     use app::i18n::Lang;
 
     #[test]
@@ -203,6 +384,21 @@ mod tests {
         assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
         assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
         assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
+    }
+
+    #[test]
+    fn one_refresh_of_a_page_at_a_time_in_an_isolate() {
+        assert!(begin_refresh("https://x/"));
+        assert!(
+            !begin_refresh("https://x/"),
+            "a second while the first runs"
+        );
+        assert!(begin_refresh("https://x/km/"), "another page is its own");
+        end_refresh("https://x/");
+        assert!(begin_refresh("https://x/"), "again once it is done");
+        // The page data has a key of its own, beside the pages' keys.
+        assert_eq!(data_key("https://x", 2), "https://x/__page-data?page=2");
+        assert_ne!(data_key("https://x", 1), page_key("https://x", Lang::En, 1));
     }
 
     #[test]

@@ -300,7 +300,7 @@ pub async fn delete(mut req: Request, site: &Site, id: &str) -> Result<Response,
     let db = site.db()?;
     let deleted = store::delete_own(db, id, site.now).await?;
     if deleted {
-        crate::cache::purge_home(site).await;
+        site.changed(crate::cache::Change::Home);
     }
     crate::log::event(
         "comment_deleted_by_author",

@@ -63,7 +63,7 @@ fn as_get(req: &Request) -> Result<Request> {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let head = req.method() == Method::Head;
     let method = match req.method() {
         Method::Get | Method::Head => routes::Method::Get,
@@ -81,7 +81,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         ));
     }
     let req = if head { as_get(&req)? } else { req };
-    let resp = dispatch(matched.route, &params, req, &site).await?;
+    let resp = dispatch(matched.route, &params, req, &site, &ctx).await?;
+    for change in site.take_changes() {
+        cache::apply(&site, change).await;
+    }
     let resp = if head {
         Response::empty()?
             .with_status(resp.status_code())
@@ -99,7 +102,13 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 }
 
 /// The handler of each route; its error answered in the language of the path.
-async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) -> Result<Response> {
+async fn dispatch(
+    route: Route,
+    params: &[String],
+    req: Request,
+    site: &Site,
+    ctx: &Context,
+) -> Result<Response> {
     let param = params.first().map(String::as_str).unwrap_or_default();
     let answer = match route {
         Route::Health => return Response::ok("ok"),
@@ -110,7 +119,8 @@ async fn dispatch(route: Route, params: &[String], req: Request, site: &Site) ->
         Route::ApiPledge => pledges::api(site, param).await,
         Route::WebhookStripe => webhooks::stripe(req, site).await,
         Route::WebhookStandard => webhooks::standard(req, site).await,
-        Route::Home => pages::home(req, site).await,
+        Route::Home => pages::home(req, site, ctx).await,
+        Route::BenchRender => pages::bench_render(site).await,
         Route::Badge => badge::badge(&req, site).await,
         Route::KmRoot => pages::km_root(),
         Route::PledgeCreate => pledges::create(req, site).await,

@@ -13,7 +13,7 @@ use app::keys;
 use app::pledge::{is_pledge_id, PledgeForm};
 use app::reach::Reach;
 use app::views::{self, CommentFormState, HomePage, PledgeFormState, VolunteerFormState};
-use worker::{Request, Response};
+use worker::{Context, Request, Response};
 
 /// How old the tokens of a served page say they are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,18 +39,51 @@ pub struct Overrides {
     pub reply_to: Option<i64>,
 }
 
-/// Draws the campaign page in `lang` (the path's, or after a post the form's own), with token
-/// slots where the forms' tokens go.
+/// Draws the campaign page in `lang` (the path's, or after a post the form's own) from D1,
+/// with token slots where the forms' tokens go.
 pub async fn render_home(site: &Site, lang: Lang, ov: Overrides) -> Result<String, AppError> {
+    let doc = store::home_doc(site.db()?, ov.page.max(1)).await?;
+    render_from(site, lang, &doc, ov).await
+}
+
+/// The shared page (no visitor's values) drawn from page data: what the edge keeps.
+pub async fn template_from(
+    site: &Site,
+    lang: Lang,
+    doc: &str,
+    page: i64,
+) -> Result<Cached, AppError> {
+    let ov = Overrides {
+        page,
+        ..Default::default()
+    };
+    let template = render_from(site, lang, doc, ov).await?;
+    Ok(Cached {
+        status: 200,
+        etag: cache::etag(&template),
+        template,
+    })
+}
+
+/// Draws the campaign page from its page data (`store::home_doc`), adding the visitor's own
+/// held comments (one small query, only when their cookie names comments) and what a post
+/// puts back.
+async fn render_from(
+    site: &Site,
+    lang: Lang,
+    doc: &str,
+    ov: Overrides,
+) -> Result<String, AppError> {
     let page = ov.page.max(1);
-    let (campaign, comments, updates) = store::home(
-        site.db()?,
+    let held = store::held_comments(site.db()?, &ov.own).await?;
+    let (campaign, comments, updates) = store::home_from(
+        doc,
+        &held,
         site.config.goal,
         page,
         &ov.own,
         app::comment::own_since(site.now),
-    )
-    .await?;
+    )?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let slots = ov.pledge.is_none();
     let mut comment_form = ov.comment.unwrap_or_default();
@@ -130,28 +163,57 @@ pub async fn again(
     Ok(http::private(serve(site, &page, tokens)?)?)
 }
 
-/// `GET /` and `GET /km/`: from the edge cache when it has the page.
-pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
+/// `GET /` and `GET /km/`: from the edge cache when it has the page (a stale copy at once,
+/// drawn anew in the background); for a visitor whose cookie names their own comments, drawn
+/// from the kept page data and their held comments.
+pub async fn home(req: Request, site: &Site, ctx: &Context) -> Result<Response, AppError> {
     let key = cache::key(&req, site.config.edge_ttl);
     let reach = Reach::from_query(&http::query_pairs(&req));
-    if let Some(key) = &key {
-        if let Some(hit) = cache::lookup(key).await {
-            let mut resp = serve_reach(site, &hit, Tokens::Fresh, &reach)?;
-            // The page is rebuilt from the kept template, so the Cache API's own
-            // `cf-cache-status` does not reach the browser: say where it came from.
-            resp.headers_mut().set("X-Edge-Cache", "hit")?;
-            return Ok(cache::for_browser(&req, resp)?);
-        }
-    }
     let page = http::query(&req, "page")
         .and_then(|p| app::form::parse_count(&p))
         .filter(|p| (1..=10_000).contains(p))
         .unwrap_or(1);
+    let own = crate::held::own_comments(&req, site);
+    if let Some(key) = &key {
+        if own.is_empty() {
+            let (drawn, edge) = match cache::lookup(key, site.now).await {
+                Some(hit) if hit.fresh => (hit.page, Some("hit")),
+                Some(hit) => {
+                    cache::refresh_later(ctx, site, site.lang, page);
+                    (hit.page, Some("stale"))
+                }
+                None => (cache::refresh(site, site.lang, page).await?, None),
+            };
+            let mut resp = serve_reach(site, &drawn, Tokens::Fresh, &reach)?;
+            // The page is rebuilt from the kept template, so the Cache API's own
+            // `cf-cache-status` does not reach the browser: say where it came from.
+            if let Some(edge) = edge {
+                resp.headers_mut().set("X-Edge-Cache", edge)?;
+            }
+            return Ok(cache::for_browser(&req, resp)?);
+        }
+        // A commenter: the shared page data, and their own held comments.
+        let doc = cache::page_data(ctx, site, page).await?;
+        let ov = Overrides {
+            page,
+            own,
+            ..Default::default()
+        };
+        let template = render_from(site, site.lang, &doc, ov).await?;
+        let drawn = Cached {
+            status: 200,
+            etag: cache::etag(&template),
+            template,
+        };
+        let mut resp = serve_reach(site, &drawn, Tokens::Fresh, &reach)?;
+        resp.headers_mut().set("X-Edge-Cache", "data")?;
+        return Ok(cache::for_browser(&req, resp)?);
+    }
     let reply_to = http::query(&req, "reply").and_then(|p| p.parse::<i64>().ok());
     let mut ov = Overrides {
         page,
         reply_to,
-        own: crate::held::own_comments(&req, site),
+        own,
         ..Default::default()
     };
     // Back from the checkout without paying: the form as the visitor left it, while the
@@ -172,16 +234,34 @@ pub async fn home(req: Request, site: &Site) -> Result<Response, AppError> {
     if resume.is_some() {
         return Ok(http::private(serve(site, &page, Tokens::Fresh)?)?);
     }
-    if let Some(key) = &key {
-        // The page is served even if the edge cannot keep it.
-        if let Err(e) = cache::store(key, site.config.edge_ttl, &page).await {
-            crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
-        }
-    }
     Ok(cache::for_browser(
         &req,
         serve_reach(site, &page, Tokens::Fresh, &reach)?,
     )?)
+}
+
+thread_local! {
+    /// The page data `__bench/render` draws from: read from D1 once per isolate.
+    static BENCH_DOC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `GET /__bench/render` (and `/km/…`), on a loopback host only (`make bench`): the campaign
+/// page as `/` draws it, from page data read from D1 once per isolate, so that each request
+/// measures the render alone. Anywhere else a 404.
+pub async fn bench_render(site: &Site) -> Result<Response, AppError> {
+    if !site.loopback {
+        return Err(AppError::NotFound);
+    }
+    let doc = match BENCH_DOC.with(|d| d.borrow().clone()) {
+        Some(doc) => doc,
+        None => {
+            let doc = store::home_doc(site.db()?, 1).await?;
+            BENCH_DOC.with(|d| *d.borrow_mut() = Some(doc.clone()));
+            doc
+        }
+    };
+    let drawn = template_from(site, site.lang, &doc, 1).await?;
+    serve(site, &drawn, Tokens::Fresh)
 }
 
 /// `/km` without its slash: the Khmer home page lives at `/km/`.

@@ -277,7 +277,7 @@ pub async fn stop(mut req: Request, site: &Site, id: &str) -> Result<Response, A
         crate::sandbox::stop(site, &pledge).await?;
     }
     if changed {
-        crate::cache::purge_home(site).await;
+        site.changed(crate::cache::Change::Home);
     }
     crate::log::event(
         "monthly_gift_stopped",

@@ -5,11 +5,13 @@
 //! from `SITE_SECRET` once with them: a deploy or a changed secret starts new isolates, so
 //! nothing cached here can go stale.
 
+use crate::cache::Change;
 use crate::error::AppError;
 use crate::{http, platform};
 use app::i18n::Lang;
 use app::keys::{Key, Purpose};
 use app::money::Cents;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use worker::{D1Database, Env, Request};
 
@@ -164,6 +166,7 @@ impl Config {
 }
 
 pub struct Site {
+    env: Env,
     db: Option<D1Database>,
     pub config: &'static Config,
     /// Unix seconds, read once for the whole request.
@@ -175,6 +178,9 @@ pub struct Site {
     pub loopback: bool,
     /// The language of the path.
     pub lang: Lang,
+    /// What this request's writes changed, for the edge cache to follow once it is answered
+    /// (`cache::apply`).
+    changes: RefCell<Vec<Change>>,
 }
 
 impl Site {
@@ -193,12 +199,42 @@ impl Site {
         };
         Site {
             db: env.d1("DB").ok(),
+            env,
             config,
             now: platform::now().saturating_add(offset),
             origin: http::origin(req),
             loopback,
             lang,
+            changes: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The same site for work that outlives the request (`ctx.wait_until`): its own handle on
+    /// the database, the same clock, origin and language.
+    pub fn detached(&self) -> Site {
+        Site {
+            db: self.env.d1("DB").ok(),
+            env: self.env.clone(),
+            config: self.config,
+            now: self.now,
+            origin: self.origin.clone(),
+            loopback: self.loopback,
+            lang: self.lang,
+            changes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Records that this request changed what the edge keeps.
+    pub fn changed(&self, change: Change) {
+        let mut changes = self.changes.borrow_mut();
+        if !changes.contains(&change) {
+            changes.push(change);
+        }
+    }
+
+    /// What this request changed, once.
+    pub fn take_changes(&self) -> Vec<Change> {
+        std::mem::take(&mut *self.changes.borrow_mut())
     }
 
     /// The origin of the absolute links pages carry (canonical, hreflang, `og:url`): the

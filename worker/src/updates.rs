@@ -29,7 +29,7 @@ async fn edge(
 ) -> Result<Response, AppError> {
     let key = cache::key(req, site.config.edge_ttl);
     if let Some(key) = &key {
-        if let Some(hit) = cache::lookup(key).await {
+        if let Some(hit) = cache::lookup_fresh(key, site.now).await {
             let mut resp = answer(&hit, content_type)?;
             resp.headers_mut().set("X-Edge-Cache", "hit")?;
             return Ok(cache::for_browser(req, resp)?);
@@ -42,7 +42,9 @@ async fn edge(
         template: body,
     };
     if let Some(key) = &key {
-        if let Err(e) = cache::store_as(key, site.config.edge_ttl, &page, content_type).await {
+        if let Err(e) =
+            cache::store_as(key, site.config.edge_ttl, site.now, &page, content_type).await
+        {
             crate::log::event("edge_cache_put_failed", &[("error", &e.to_string())]);
         }
     }
@@ -199,7 +201,7 @@ pub async fn admin_save(
     )
     .await?;
     if u.status == UpdateStatus::Published {
-        cache::purge_updates(site, id).await;
+        site.changed(cache::Change::Updates(id));
     }
     see_other(&format!("/admin/updates/{id}"))
 }
@@ -226,6 +228,6 @@ pub async fn admin_action(
     };
     s.audit(site, what, Some(&format!("update {id}")), None)
         .await?;
-    cache::purge_updates(site, id).await;
+    site.changed(cache::Change::Updates(id));
     see_other("/admin/updates")
 }

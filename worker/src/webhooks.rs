@@ -86,7 +86,7 @@ pub async fn verify_and_apply(
     };
     let outcome = apply(site.db()?, site.config, &event, now).await?;
     if outcome == Some(Outcome::Applied) {
-        crate::cache::purge_home(site).await;
+        site.changed(crate::cache::Change::Home);
     }
     let outcome = outcome.map_or("duplicate", Outcome::as_str);
     // Ids and outcomes only: no names, emails or amounts tied to a person in the log.

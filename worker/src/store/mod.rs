@@ -25,7 +25,7 @@ pub use comments::{
     OwnRow,
 };
 use page::totals;
-pub use page::{campaign, home};
+pub use page::{campaign, held_comments, home_doc, home_from};
 pub use pledges::{
     create_pledge, pledge, resumable_form, set_checkout_session, stop_monthly, stop_refs, tiers,
 };

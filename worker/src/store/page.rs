@@ -148,17 +148,26 @@ struct CommentDoc {
     created_at: i64,
 }
 
-/// Runs one of the page statements and reads its JSON document.
-async fn page_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+/// Runs one of the page statements and returns its JSON document as SQLite wrote it.
+async fn raw_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<String, AppError> {
     #[derive(Deserialize)]
     struct Row {
         page: String,
     }
-    let row = first::<Row>(stmt(db, sql, args)?)
+    Ok(first::<Row>(stmt(db, sql, args)?)
         .await?
-        .ok_or(AppError::Internal("the page statement returned no row"))?;
-    serde_json::from_str(&row.page)
+        .ok_or(AppError::Internal("the page statement returned no row"))?
+        .page)
+}
+
+fn parse_doc(raw: &str) -> Result<PageDoc, AppError> {
+    serde_json::from_str(raw)
         .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
+}
+
+/// Runs one of the page statements and reads its JSON document.
+async fn page_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+    parse_doc(&raw_doc(db, sql, args).await?)
 }
 
 fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
@@ -227,27 +236,56 @@ pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError
     Ok(campaign_from(goal, &mut doc))
 }
 
-/// Everything the campaign page shows, in one statement. `own` are the ids of the visitor's
-/// own comments (their cookie's), deletable when written since `own_since`.
-pub async fn home(
-    db: &D1Database,
+/// The page data of page `page` of the campaign page as everyone sees it (no visitor's held
+/// comments): the one statement's JSON document, kept as it is so the edge can keep it too
+/// ([`crate::cache`]) and a commenter's page be drawn from it ([`home_from`]).
+pub async fn home_doc(db: &D1Database, page: i64) -> Result<String, AppError> {
+    let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
+    raw_doc(
+        db,
+        home_statement(),
+        &["[]".into(), THREADS_PER_PAGE.into(), offset.into()],
+    )
+    .await
+}
+
+/// The visitor's own held comments (ids from their sealed cookie): the one small query a
+/// commenter's page adds to the shared page data.
+pub async fn held_comments(db: &D1Database, own: &[i64]) -> Result<String, AppError> {
+    if own.is_empty() {
+        return Ok("[]".into());
+    }
+    const SQL: &str = "SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, \
+        'website', c.website, 'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, 'created_at', c.created_at)) AS page \
+        FROM comments c WHERE c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))";
+    let ids = serde_json::to_string(own).unwrap_or_else(|_| "[]".into());
+    raw_doc(db, SQL, &[ids.as_str().into()]).await
+}
+
+/// Everything the campaign page shows, from the page data ([`home_doc`]) and the visitor's
+/// own held comments ([`held_comments`]). `own` are the ids of the visitor's comments
+/// (their cookie's), deletable when written since `own_since`.
+///
+/// A held comment that starts a thread is shown on the first page, newest first among the
+/// others (so that page may hold one thread more than the rest); a held reply under its
+/// thread wherever that thread is shown.
+pub fn home_from(
+    doc: &str,
+    held: &str,
     goal: Cents,
     page: i64,
     own: &[i64],
     own_since: i64,
 ) -> Result<(Campaign, CommentPage, Vec<Update>), AppError> {
-    let held_json = serde_json::to_string(own).unwrap_or_else(|_| "[]".into());
-    let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
-    let mut doc = page_doc(
-        db,
-        home_statement(),
-        &[
-            held_json.as_str().into(),
-            THREADS_PER_PAGE.into(),
-            offset.into(),
-        ],
-    )
-    .await?;
+    let mut doc = parse_doc(doc)?;
+    let held: Vec<serde_json::Value> = serde_json::from_str(held)
+        .map_err(|_| AppError::Internal("the held comments query returned bad JSON"))?;
+    let is_root =
+        |c: &serde_json::Value| c.get("parent_id").is_some_and(serde_json::Value::is_null);
+    doc.threads += held.iter().filter(|c| is_root(c)).count() as i64;
+    doc.comments += held.len() as i64;
+    doc.rows
+        .extend(held.into_iter().filter(|c| page <= 1 || !is_root(c)));
     let mut updates: Vec<Update> = decode_each(std::mem::take(&mut doc.updates), "update");
     updates.retain(Update::is_public);
     updates.sort_by_key(|u| std::cmp::Reverse((u.published_at, u.id)));
