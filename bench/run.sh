@@ -2,7 +2,8 @@
 # `make bench`: the built worker (build/) against its limits and its peer, in workerd itself.
 # Prints the figures and writes bench/results.json; see bench/README.md. Never fails on speed,
 # only on a real error (a worker that does not start or answers wrongly, a tool missing).
-#   BENCH_SECONDS=5 BENCH_WARMUP=1 BENCH_CONNECTIONS=8 BENCH_QUIET_WAIT=10 BENCH_LIGHTHOUSE=1
+#   BENCH_ROUNDS=5 BENCH_SECONDS=3 BENCH_WARMUP=1 BENCH_CONNECTIONS=8 BENCH_COLD_STARTS=5
+#   BENCH_QUIET_WAIT=5 BENCH_QUIET_BUDGET=60 BENCH_LIGHTHOUSE=1 BENCH_BUILD=build
 set -eu
 . "$(dirname "$0")/../scripts/env.sh"
 cd "$ROOT"

@@ -3,18 +3,21 @@
 // hono/jsx instead of Rust + Leptos. Bench-only, never deployed.
 //
 // It does the work `GET /` does in the product (worker/src/pages.rs `home`):
-//   - the worker's one D1 statement, copied from worker/src/store/page.rs (payments since
-//     monthly giving); what the page shows of it is brought level in #18 (monthly donors,
-//     removed comments' placeholders),
-//   - the same page structure, words (app/content/*.toml) and inline stylesheet
-//     (app/assets/site.css, minified as app/build.rs does), via bench/lib/content.mjs,
-//   - two signed form tokens (HMAC-SHA256 with a key derived from SITE_SECRET, as app/src/keys.rs),
+//   - the worker's one D1 statement, copied from worker/src/store/page.rs `home_statement()`
+//     (CAMPAIGN_FIELDS, comment_fields(), update_fields()), bound to the same three parameters,
+//   - the same page: structure, words (app/content/*.toml) and inline stylesheet
+//     (app/assets/site.css, minified as app/build.rs does), via bench/lib/content.mjs; the
+//     monthly donors line, removed comments' placeholders, the latest updates, the pledge
+//     form's frequency choice, eligibility box and share-link prefill (`?ref`, `?tier`,
+//     `?amount`, `?frequency`), numbers and dates as each language writes them,
+//   - two signed single-use form tokens (HMAC-SHA256 over form, time and a random nonce, with
+//     a key derived from SITE_SECRET, as app/src/keys.rs),
 //   - a strong ETag (SHA-256 of the body, 12 bytes hex), `Cache-Control: no-cache`, 304 on a
 //     matching If-None-Match, and the same five security headers (app/src/security.rs).
-// Not reproduced: the edge cache (the bench compares it with the product's cache-bypassed
-// render), held comments from a signed cookie, and the pages other than `/` and `/km/`.
-// The derived form-token key is kept per isolate (idiomatic Web Crypto: importKey once); the
-// product derives it on each request (one HMAC of a short string).
+// Not reproduced: the edge cache (the bench compares it with the product's cache-off render),
+// held comments from a signed cookie (and their "Delete" links), and the pages other than `/`
+// and `/km/`. The derived form-token key is kept per isolate (idiomatic Web Crypto: importKey
+// once).
 
 import { Hono } from 'hono';
 import content from '@bench/content';
@@ -23,7 +26,7 @@ const { css: CSS, cssHash: CSS_HASH } = content;
 const TEXT = { en: content.en, km: content.km };
 
 // ---- SQL: the worker's page statement, as worker/src/store/page.rs builds it (`CAMPAIGN_FIELDS`
-// with `store::COUNTED`, `comment_fields`): the same work in D1 for both.
+// with `store::COUNTED`, `comment_fields`, `update_fields`): the same work in D1 for both.
 
 const COUNTED = "(flag IS NULL AND currency = 'usd' \
 AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
@@ -51,7 +54,12 @@ ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
 SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
 'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, 'created_at', c.created_at)) \
 FROM comments c WHERE ${VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))`;
-const PAGE = `SELECT json_object(${CAMPAIGN_FIELDS}, ${COMMENT_FIELDS}) AS page`;
+const UPDATES_ON_HOME = 3;
+const UPDATE_FIELDS = `'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
+'title_km', title_km, 'body_km', body_km, 'status', status, 'published_at', published_at, 'created_at', created_at, \
+'updated_at', updated_at)) FROM (SELECT * FROM updates WHERE status = 'published' \
+ORDER BY published_at DESC, id DESC LIMIT ${UPDATES_ON_HOME}))`;
+const PAGE = `SELECT json_object(${CAMPAIGN_FIELDS}, ${COMMENT_FIELDS}, ${UPDATE_FIELDS}) AS page`;
 const THREADS_PER_PAGE = 10;
 
 async function home(db, goal, page, ownHeld) {
@@ -69,10 +77,17 @@ async function home(db, goal, page, ownHeld) {
     tiers: tiers.map((t) => ({ id: t.id, amount: t.amount_cents, units: t.units, net: t.net })),
     recent: recent.map((r) => ({ name: r.name && r.name.trim() ? r.name : null, at: r.at ?? 0 })),
   };
-  const all = doc.rows.map((c) => ({ ...c, is_campaign: c.is_campaign !== 0, held: c.status === 'held' }));
+  const all = doc.rows.map((c) => ({ ...c, is_campaign: c.is_campaign !== 0 }));
   const roots = all.filter((r) => r.parent_id === null).sort((a, b) => b.created_at - a.created_at || b.id - a.id);
   const replies = all.filter((r) => r.parent_id !== null);
-  return { campaign, comments: { threads: thread(roots, replies), page, total_threads: doc.threads, total_comments: doc.comments } };
+  const updates = (doc.updates ?? [])
+    .filter((u) => u.status === 'published')
+    .sort((a, b) => (b.published_at ?? 0) - (a.published_at ?? 0) || b.id - a.id);
+  return {
+    campaign,
+    comments: { threads: thread(roots, replies), page, total_threads: doc.threads, total_comments: doc.comments },
+    updates,
+  };
 }
 
 /** app/src/comment.rs `thread`. */
@@ -103,14 +118,62 @@ function money(cents) {
   const rest = abs % 100;
   return `${sign}US$${groupDigits(dollars)}${rest ? '.' + String(rest).padStart(2, '0') : ''}`;
 }
-const group = (n) => (n < 0 ? '-' : '') + groupDigits(Math.abs(n));
+// Numbers in running text as each language writes them: 1,234 and ១.២៣៤ (money stays US$50).
+const KHMER_ZERO = '០'.codePointAt(0);
+const digits = (lang, s) => (lang === 'km' ? s.replace(/[0-9]/g, (d) => String.fromCodePoint(KHMER_ZERO + Number(d))) : s);
+const number = (lang, n) => {
+  const grouped = (n < 0 ? '-' : '') + groupDigits(Math.abs(n));
+  return lang === 'km' ? digits(lang, grouped.replaceAll(',', '.')) : grouped;
+};
 const rfc3339 = (secs) => new Date(secs * 1000).toISOString().slice(0, 19) + 'Z';
-const date = (secs) => new Date(secs * 1000).toISOString().slice(0, 10);
+// A visitor's date, in Cambodia's time (UTC+7 all year): "28 November 2026", "២៨ វិច្ឆិកា ២០២៦".
+function date(lang, secs) {
+  const t = TEXT[lang];
+  const d = new Date((secs + 7 * 3600) * 1000);
+  const month = t.date_months.split(/\s+/)[d.getUTCMonth()] ?? '';
+  return digits(lang, fill(t.date_format, { day: d.getUTCDate(), month, year: d.getUTCFullYear() }));
+}
 const fill = (template, values) => template.replace(/\{([^}]*)\}/g, (m, k) => (k in values ? values[k] : m));
 const paragraphs = (text) => text.split('\n\n').map((p) => p.trim()).filter(Boolean);
 const href = (lang, path) => (lang === 'km' ? (path === '/' ? '/km/' : '/km' + path) : path);
 const tierText = (t, id) => t.tiers.find((x) => x.id === id);
-const isWebUrl = (s) => /^https?:\/\/[^\s]+$/i.test(s);
+function isWebUrl(v) {
+  const lower = v.slice(0, 8).toLowerCase();
+  const rest = lower.startsWith('https://') ? v.slice(8) : lower.startsWith('http://') ? v.slice(7) : null;
+  return rest !== null && rest.split(/[/?#]/)[0] !== '' && !/[\s\p{Cc}"<>]/u.test(v);
+}
+// A field's maxlength: the browser counts UTF-16 units, the server counts what a reader sees.
+const outerMax = (max) => String(max * 4);
+
+// Bare https:// addresses in an update's paragraph become links (app/src/update.rs `pieces`).
+const inUrl = (c) => c > ' ' && c <= '~' && !'<>"\'`{}|\\^'.includes(c); // visible ASCII but these
+const sentenceEnd = (url) => {
+  const last = url.at(-1);
+  if ('.,;:!?*'.includes(last)) return true;
+  const count = (c) => url.split(c).length - 1;
+  if (last === ')') return count('(') < count(')');
+  if (last === ']') return count('[') < count(']');
+  return false;
+};
+function linkify(p) {
+  const out = [];
+  let from = 0;
+  for (let at = p.indexOf('https://'); at >= 0; at = p.indexOf('https://', at + 8)) {
+    if (at < from) continue;
+    let end = at + 8;
+    while (end < p.length && inUrl(p[end])) end++;
+    while (end > at + 8 && sentenceEnd(p.slice(at + 8, end))) end--;
+    const before = p[at - 1];
+    const startsWord = before === undefined || /\s|\(/.test(before) || (inUrl(before) && !/[\p{L}\p{N}]/u.test(before));
+    if (end === at + 8 || !/[A-Za-z0-9]/.test(p[at + 8]) || !startsWord) continue;
+    if (from < at) out.push(p.slice(from, at));
+    const url = p.slice(at, end);
+    out.push(<a href={url} rel="nofollow ugc noopener">{url}</a>);
+    from = end;
+  }
+  if (from < p.length) out.push(p.slice(from));
+  return out;
+}
 
 // ---- keys: app/src/keys.rs --------------------------------------------------------------------
 
@@ -127,16 +190,20 @@ async function formTokenKey(siteSecret) {
 }
 async function formToken(key, form, issued) {
   const t = String(issued);
-  return `${t}.${hex(await crypto.subtle.sign('HMAC', key, enc.encode(`${form}.${t}`)))}`;
+  const n = hex(crypto.getRandomValues(new Uint8Array(16)));
+  return `${t}.${n}.${hex(await crypto.subtle.sign('HMAC', key, enc.encode(`${form}.${t}.${n}`)))}`;
 }
 
-// ---- views: app/src/views/{mod,home,comments,pledge_form}.rs --------------------------------------
+// ---- views: app/src/views/{mod,home,updates,comments,pledge_form}.rs ------------------------------
+
+const OG_LOCALE = { en: 'en_US', km: 'km_KH' };
 
 function Document({ lang, origin, title, children }) {
   const t = TEXT[lang];
   const other = lang === 'en' ? 'km' : 'en';
   const home = href(lang, '/');
   const en = origin + href('en', '/');
+  const canonical = origin + home;
   return (
     <html lang={lang}>
       <head>
@@ -146,10 +213,18 @@ function Document({ lang, origin, title, children }) {
         <meta name="description" content={t.meta_description} />
         <meta name="robots" content="index,follow" />
         <link rel="icon" href="data:," />
-        <link rel="canonical" href={origin + home} />
+        <link rel="canonical" href={canonical} />
         <link rel="alternate" hreflang="en" href={en} />
         <link rel="alternate" hreflang="km" href={origin + href('km', '/')} />
         <link rel="alternate" hreflang="x-default" href={en} />
+        <meta property="og:type" content="website" />
+        <meta property="og:site_name" content={t.site_name} />
+        <meta property="og:title" content={title} />
+        <meta property="og:description" content={t.meta_description} />
+        <meta property="og:url" content={canonical} />
+        <meta property="og:locale" content={OG_LOCALE[lang]} />
+        <meta property="og:locale:alternate" content={OG_LOCALE[other]} />
+        <link rel="alternate" type="application/atom+xml" href={href(lang, '/updates.atom')} title={t.updates_title} />
         <style dangerouslySetInnerHTML={{ __html: CSS }} />
       </head>
       <body>
@@ -169,29 +244,38 @@ function Document({ lang, origin, title, children }) {
           </nav>
         </header>
         <main id="main">{children}</main>
-        <footer><p>{t.footer}</p></footer>
+        <footer>
+          <p>{t.footer}</p>
+          <p><a href={href(lang, '/privacy')}>{t.privacy_footer_link}</a></p>
+        </footer>
       </body>
     </html>
   );
 }
 
-function Progress({ t, campaign }) {
+const PrivacyLink = ({ lang }) => <p class="hint"><a href={href(lang, '/privacy')}>{TEXT[lang].privacy_form_link}</a></p>;
+const LengthHint = ({ lang, max }) => <p class="hint">{fill(TEXT[lang].hint_max_chars, { n: number(lang, max) })}</p>;
+
+function Progress({ lang, campaign }) {
+  const t = TEXT[lang];
   const percent = campaign.goal <= 0 ? 0 : Math.min(100, Math.floor((Math.max(campaign.raised, 0) * 100) / campaign.goal));
   const raised = fill(t.progress_raised, { raised: money(campaign.raised), goal: money(campaign.goal) });
-  const gifts = campaign.gifts === 1 ? t.progress_gifts_one : fill(t.progress_gifts, { n: group(campaign.gifts) });
+  const gifts = campaign.gifts === 1 ? t.progress_gifts_one : fill(t.progress_gifts, { n: number(lang, campaign.gifts) });
+  const monthly = campaign.monthly === 1 ? t.progress_monthly_one : fill(t.progress_monthly, { n: number(lang, campaign.monthly) });
   return (
     <section id="progress" class="card" aria-labelledby="progress-heading">
       <h2 id="progress-heading">{t.progress_heading}</h2>
-      <progress max="100" value={String(percent)} aria-label={t.progress_label}>{`${percent}%`}</progress>
+      <progress max="100" value={String(percent)} aria-label={t.progress_label}>{digits(lang, `${percent}%`)}</progress>
       <p><strong>{raised}</strong></p>
       <p>{gifts}</p>
+      {campaign.monthly > 0 && <p id="monthly-supporters">{monthly}</p>}
       <h3>{t.progress_impact_heading}</h3>
       <ul class="stats">
         {campaign.tiers.map((p) => {
           const copy = tierText(t, p.id);
           if (!copy) return null;
           const funded = p.amount <= 0 || p.net <= 0 ? 0 : Math.floor(p.net / p.amount);
-          return <li>{fill(copy.counter, { n: group(funded * p.units) })}</li>;
+          return <li>{fill(copy.counter, { n: number(lang, funded * p.units) })}</li>;
         })}
       </ul>
       <h3>{t.progress_supporters_heading}</h3>
@@ -200,7 +284,7 @@ function Progress({ t, campaign }) {
       ) : (
         <ul>
           {campaign.recent.map((s) => (
-            <li>{s.name ?? t.anonymous}{' · '}<time datetime={rfc3339(s.at)}>{date(s.at)}</time></li>
+            <li>{s.name ?? t.anonymous}{' · '}<time datetime={rfc3339(s.at)}>{date(lang, s.at)}</time></li>
           ))}
         </ul>
       )}
@@ -222,28 +306,96 @@ function TierList({ t, tiers }) {
   );
 }
 
-function PledgeForm({ lang, t, tiers, enabled }) {
-  const first = tiers[0]?.id ?? 'own';
+/** An update in the page's language, else in the other one with a note (app/src/update.rs `in_lang`). */
+function shownIn(lang, u) {
+  const text = (l) => {
+    const title = u[`title_${l}`]?.trim();
+    return title ? { title, body: u[`body_${l}`]?.trim() ?? '' } : null;
+  };
+  const own = text(lang);
+  if (own) return { ...own, translated: true };
+  const other = lang === 'en' ? 'km' : 'en';
+  const theirs = text(other);
+  return theirs && { ...theirs, translated: false, writtenIn: other };
+}
+
+function Updates({ lang, updates }) {
+  const t = TEXT[lang];
+  if (updates.length === 0) return null;
+  return (
+    <section id="updates" aria-labelledby="updates-heading">
+      <h2 id="updates-heading">{t.updates_heading}</h2>
+      {updates.map((u) => {
+        const shown = shownIn(lang, u);
+        if (!shown) return null;
+        const at = u.published_at ?? u.created_at;
+        const other = shown.translated ? undefined : shown.writtenIn;
+        return (
+          <article class="update" id={`update-${u.id}`}>
+            <h3 lang={other}><a href={href(lang, `/updates/${u.id}`)}>{shown.title}</a></h3>
+            <p class="hint"><time datetime={rfc3339(at)}>{date(lang, at)}</time></p>
+            {shown.translated ? null : <p class="hint">{t.update_not_translated}</p>}
+            <div lang={other}>{paragraphs(shown.body).map((p) => <p>{linkify(p)}</p>)}</div>
+          </article>
+        );
+      })}
+      <p><a href={href(lang, '/updates')}>{t.updates_all_link}</a></p>
+    </section>
+  );
+}
+
+const PLEDGE_NAME_MAX = 80;
+const NOTE_MAX = 500;
+
+/** What a share link asks of the form (app/src/reach.rs): a source code and prefilled choices. */
+function reachOf(query, tiers) {
+  const code = (s) => (s && s.length <= 40 && /^[a-z0-9-]+$/.test(s) ? s : null);
+  const latin = (s) => s.replace(/[០-៩]/g, (d) => String(d.codePointAt(0) - KHMER_ZERO));
+  const dollars = query.amount && /^[0-9]{1,9}$/.test(latin(query.amount)) ? Number(latin(query.amount)) : null;
+  const amount = dollars >= 5 && dollars <= 100000 ? dollars : null;
+  const asked = code(query.tier);
+  const tier = asked && (asked === 'own' || tiers.some((x) => x.id === asked)) ? asked : amount !== null ? 'own' : null;
+  return {
+    source: code(query.ref) ?? '',
+    tier: tier ?? tiers[0]?.id ?? 'own',
+    amount: tier === 'own' && amount !== null ? String(amount) : '',
+    frequency: query.frequency === 'month' ? 'month' : 'once',
+  };
+}
+
+function PledgeForm({ lang, tiers, enabled, reach }) {
+  const t = TEXT[lang];
   return (
     <form method="post" action={href(lang, '/pledges')} class="card" id="pledge-form" novalidate>
       <h2 id="pledge-heading">{t.form_heading}</h2>
       <p>{t.form_intro}</p>
       {enabled ? null : <p class="notice" role="status">{t.form_not_configured}</p>}
       <input type="hidden" name="lang" value={lang} />
+      <input type="hidden" name="ref" value={reach.source} />
       <fieldset>
         <legend>{t.form_choose}</legend>
         {tiers.map((tier) => (
           <div class="choice">
-            <input type="radio" name="tier" id={`tier-${tier.id}`} value={tier.id} checked={tier.id === first} />
+            <input type="radio" name="tier" id={`tier-${tier.id}`} value={tier.id} checked={tier.id === reach.tier} />
             <label for={`tier-${tier.id}`}>{`${money(tier.amount)}: ${tierText(t, tier.id)?.name ?? ''}`}</label>
           </div>
         ))}
         <div class="choice">
-          <input type="radio" name="tier" id="tier-own" value="own" checked={first === 'own'} />
+          <input type="radio" name="tier" id="tier-own" value="own" checked={reach.tier === 'own'} />
           <label for="tier-own">{t.form_own_amount_option}</label>
         </div>
         <label for="amount">{t.form_own_amount}</label>
-        <input type="text" inputmode="numeric" name="amount" id="amount" value="" autocomplete="off" />
+        <input type="text" inputmode="numeric" name="amount" id="amount" value={reach.amount} autocomplete="off" />
+      </fieldset>
+      <fieldset>
+        <legend>{t.form_frequency}</legend>
+        {[['once', t.form_frequency_once], ['month', t.form_frequency_month]].map(([f, label]) => (
+          <div class="choice">
+            <input type="radio" name="frequency" id={`frequency-${f}`} value={f} checked={reach.frequency === f} aria-describedby="frequency-hint" />
+            <label for={`frequency-${f}`}>{label}</label>
+          </div>
+        ))}
+        <p class="hint" id="frequency-hint">{t.form_frequency_hint}</p>
       </fieldset>
       <label for="designation">{t.form_designation}</label>
       <select name="designation" id="designation">
@@ -254,7 +406,7 @@ function PledgeForm({ lang, t, tiers, enabled }) {
       <fieldset>
         <legend>{t.form_about_you}</legend>
         <label for="pledge-name">{t.form_name}</label>
-        <input type="text" name="name" id="pledge-name" value="" autocomplete="name" maxlength="80" />
+        <input type="text" name="name" id="pledge-name" value="" autocomplete="name" maxlength={outerMax(PLEDGE_NAME_MAX)} />
         <label for="pledge-email">{t.form_email}</label>
         <input type="email" name="email" id="pledge-email" value="" autocomplete="email" />
         <div class="choice">
@@ -263,9 +415,17 @@ function PledgeForm({ lang, t, tiers, enabled }) {
         </div>
         <p class="hint">{t.form_show_name_hint}</p>
         <label for="pledge-note">{t.form_note}</label>
-        <textarea name="note" id="pledge-note" maxlength="500"></textarea>
+        <LengthHint lang={lang} max={NOTE_MAX} />
+        <textarea name="note" id="pledge-note" maxlength={outerMax(NOTE_MAX)}></textarea>
       </fieldset>
+      <div class="choice">
+        <input type="checkbox" name="eligible" id="eligible" value="on" required />
+        <label for="eligible">{t.form_eligible}</label>
+      </div>
+      <p class="hint">{t.form_eligible_hint}</p>
       <p class="hint">{t.form_privacy}</p>
+      <PrivacyLink lang={lang} />
+      {t.form_checkout_language ? <p class="hint" id="checkout-language">{t.form_checkout_language}</p> : null}
       <button type="submit">{t.form_submit}</button>
     </form>
   );
@@ -288,9 +448,21 @@ function Story({ t }) {
   );
 }
 
-const classOf = (c) => (c.is_campaign ? 'comment campaign' : c.held ? 'comment held' : 'comment');
+const COMMENT_NAME_MAX = 80;
+const COMMENT_TEXT_MAX = 4000;
+const OWN_COOKIE_DAYS = 30;
+const OWN_COOKIE_MAX = 20;
 
-function CommentBody({ lang, t, comment }) {
+const classOf = (c) =>
+  c.status === 'removed' ? 'comment removed' : c.is_campaign ? 'comment campaign' : c.status === 'held' ? 'comment held' : 'comment';
+
+function CommentBody({ lang, comment }) {
+  const t = TEXT[lang];
+  // Deleted by its author while others had replied: a placeholder, so the replies make sense.
+  if (comment.status === 'removed') {
+    return <article><p class="body notice">{t.comment_removed}</p></article>;
+  }
+  const held = comment.status === 'held';
   const who = comment.website && isWebUrl(comment.website)
     ? <a class="who" href={comment.website} rel="nofollow ugc">{comment.name}</a>
     : <span class="who">{comment.name}</span>;
@@ -299,18 +471,19 @@ function CommentBody({ lang, t, comment }) {
       <p class="meta">
         {who}
         {comment.is_campaign ? <span class="badge">{t.comment_campaign_badge}</span> : null}
-        <time datetime={rfc3339(comment.created_at)}>{date(comment.created_at)}</time>
+        <time datetime={rfc3339(comment.created_at)}>{date(lang, comment.created_at)}</time>
         <a href={`#comment-${comment.id}`} aria-label={t.comment_permalink}>#</a>
-        {comment.parent_id === null && !comment.held ? <a href={`${href(lang, '/')}?reply=${comment.id}#comment-form`}>{t.comment_reply}</a> : null}
+        {comment.parent_id === null && !held ? <a href={`${href(lang, '/')}?reply=${comment.id}#comment-form`}>{t.comment_reply}</a> : null}
       </p>
-      {comment.held ? <p class="notice">{t.comment_awaiting}</p> : null}
+      {held ? <p class="notice">{t.comment_awaiting}</p> : null}
       <p class="body">{comment.body}</p>
     </article>
   );
 }
 
-function Comments({ lang, t, page, tokens, replyTo }) {
-  const count = page.total_comments === 1 ? t.comments_count_one : fill(t.comments_count, { n: String(page.total_comments) });
+function Comments({ lang, page, tokens, replyTo }) {
+  const t = TEXT[lang];
+  const count = page.total_comments === 1 ? t.comments_count_one : fill(t.comments_count, { n: number(lang, page.total_comments) });
   const older = page.page * THREADS_PER_PAGE < page.total_threads;
   const newer = page.page > 1;
   const home = href(lang, '/');
@@ -323,11 +496,11 @@ function Comments({ lang, t, page, tokens, replyTo }) {
       <ol class="comments">
         {page.threads.map(({ root, replies }) => (
           <li class={classOf(root)} id={`comment-${root.id}`}>
-            <CommentBody lang={lang} t={t} comment={root} />
+            <CommentBody lang={lang} comment={root} />
             {replies.length ? (
               <ol>
                 {replies.map((c) => (
-                  <li class={classOf(c)} id={`comment-${c.id}`}><CommentBody lang={lang} t={t} comment={c} /></li>
+                  <li class={classOf(c)} id={`comment-${c.id}`}><CommentBody lang={lang} comment={c} /></li>
                 ))}
               </ol>
             ) : null}
@@ -350,13 +523,16 @@ function Comments({ lang, t, page, tokens, replyTo }) {
           <input type="text" name="homepage" id="comment-homepage" tabindex="-1" autocomplete="off" />
         </div>
         <label for="comment-name">{t.comment_name}</label>
-        <input type="text" name="name" id="comment-name" value="" autocomplete="name" maxlength="80" required />
+        <input type="text" name="name" id="comment-name" value="" autocomplete="name" maxlength={outerMax(COMMENT_NAME_MAX)} required />
         <label for="comment-email">{t.comment_email}</label>
         <input type="email" name="email" id="comment-email" value="" autocomplete="email" />
         <label for="comment-website">{t.comment_website}</label>
         <input type="url" name="website" id="comment-website" value="" autocomplete="url" />
         <label for="comment-text">{t.comment_text}</label>
-        <textarea name="text" id="comment-text" required maxlength="4000"></textarea>
+        <LengthHint lang={lang} max={COMMENT_TEXT_MAX} />
+        <textarea name="text" id="comment-text" required maxlength={outerMax(COMMENT_TEXT_MAX)}></textarea>
+        <p class="hint">{fill(t.comment_delete_later, { days: number(lang, OWN_COOKIE_DAYS), n: number(lang, OWN_COOKIE_MAX) })}</p>
+        <PrivacyLink lang={lang} />
         <button type="submit">{t.comment_submit}</button>
       </form>
     </section>
@@ -364,8 +540,10 @@ function Comments({ lang, t, page, tokens, replyTo }) {
 }
 
 const HELP_KINDS = ['training', 'meetings', 'radio', 'information', 'other'];
+const VOLUNTEER = { name: 80, phone: 40, place: 120, message: 2000 };
 
-function Involved({ lang, t, token }) {
+function Involved({ lang, token }) {
+  const t = TEXT[lang];
   return (
     <section id="involved" aria-labelledby="involved-heading">
       <form method="post" action={href(lang, '/volunteer')} class="card" id="volunteer-form" novalidate>
@@ -378,14 +556,14 @@ function Involved({ lang, t, token }) {
           <input type="text" name="homepage" id="volunteer-homepage" tabindex="-1" autocomplete="off" />
         </div>
         <label for="volunteer-name">{t.volunteer_name}</label>
-        <input type="text" name="name" id="volunteer-name" value="" autocomplete="name" maxlength="80" required />
+        <input type="text" name="name" id="volunteer-name" value="" autocomplete="name" maxlength={outerMax(VOLUNTEER.name)} required />
         <p class="hint">{t.volunteer_contact_hint}</p>
         <label for="volunteer-email">{t.volunteer_email}</label>
         <input type="email" name="email" id="volunteer-email" value="" autocomplete="email" />
         <label for="volunteer-phone">{t.volunteer_phone}</label>
-        <input type="tel" name="phone" id="volunteer-phone" value="" autocomplete="tel" />
+        <input type="tel" name="phone" id="volunteer-phone" value="" autocomplete="tel" maxlength={outerMax(VOLUNTEER.phone)} />
         <label for="volunteer-place">{t.volunteer_place}</label>
-        <input type="text" name="place" id="volunteer-place" value="" maxlength="120" />
+        <input type="text" name="place" id="volunteer-place" value="" maxlength={outerMax(VOLUNTEER.place)} />
         <fieldset>
           <legend>{t.volunteer_help}</legend>
           {HELP_KINDS.map((kind) => (
@@ -396,14 +574,16 @@ function Involved({ lang, t, token }) {
           ))}
         </fieldset>
         <label for="volunteer-message">{t.volunteer_message}</label>
-        <textarea name="message" id="volunteer-message" maxlength="2000"></textarea>
+        <LengthHint lang={lang} max={VOLUNTEER.message} />
+        <textarea name="message" id="volunteer-message" maxlength={outerMax(VOLUNTEER.message)}></textarea>
+        <PrivacyLink lang={lang} />
         <button type="submit">{t.volunteer_submit}</button>
       </form>
     </section>
   );
 }
 
-function HomePage({ lang, origin, campaign, comments, tokens, enabled, replyTo }) {
+function HomePage({ lang, origin, campaign, comments, updates, tokens, enabled, replyTo, reach }) {
   const t = TEXT[lang];
   const tiers = campaign.tiers;
   return (
@@ -411,15 +591,16 @@ function HomePage({ lang, origin, campaign, comments, tokens, enabled, replyTo }
       <h1><span>{t.headline_1}</span><span>{t.headline_2}</span></h1>
       <p><a class="button" href="#give">{t.hero_cta}</a></p>
       <div class="two">
-        <Progress t={t} campaign={campaign} />
+        <Progress lang={lang} campaign={campaign} />
         <TierList t={t} tiers={tiers} />
       </div>
+      <Updates lang={lang} updates={updates} />
       <section id="give" aria-labelledby="pledge-heading">
-        <PledgeForm lang={lang} t={t} tiers={tiers} enabled={enabled} />
+        <PledgeForm lang={lang} tiers={tiers} enabled={enabled} reach={reach} />
       </section>
       <Story t={t} />
-      <Comments lang={lang} t={t} page={comments} tokens={tokens} replyTo={replyTo} />
-      <Involved lang={lang} t={t} token={tokens.volunteer} />
+      <Comments lang={lang} page={comments} tokens={tokens} replyTo={replyTo} />
+      <Involved lang={lang} token={tokens.volunteer} />
     </Document>
   );
 }
@@ -444,18 +625,22 @@ app.use('*', async (c, next) => {
 
 async function page(c, lang, load = home) {
   const env = c.env;
-  const url = new URL(c.req.url);
-  const p = Number.parseInt(url.searchParams.get('page') ?? '', 10);
+  const query = c.req.query();
+  const p = Number.parseInt(query.page ?? '', 10);
   const pageNo = p >= 1 && p <= 10000 ? p : 1;
-  const reply = Number.parseInt(url.searchParams.get('reply') ?? '', 10);
+  const reply = Number.parseInt(query.reply ?? '', 10);
   const goal = (Number.parseInt(env.CAMPAIGN_GOAL_USD ?? '', 10) || 0) * 100;
-  const { campaign, comments } = await load(env.DB, goal, pageNo, []);
+  const { campaign, comments, updates } = await load(env.DB, goal, pageNo, []);
   const key = await formTokenKey(env.SITE_SECRET);
   const now = Math.floor(Date.now() / 1000);
   const [comment, volunteer] = await Promise.all([formToken(key, 'comment', now), formToken(key, 'volunteer', now)]);
   const enabled = ['stripe', 'sandbox'].includes((env.CHECKOUT ?? '').trim());
   const body = '<!DOCTYPE html>' + (
-    <HomePage lang={lang} origin={url.origin} campaign={campaign} comments={comments} tokens={{ comment, volunteer }} enabled={enabled} replyTo={Number.isNaN(reply) ? undefined : reply} />
+    <HomePage
+      lang={lang} origin={new URL(c.req.url).origin} campaign={campaign} comments={comments} updates={updates}
+      tokens={{ comment, volunteer }} enabled={enabled} replyTo={Number.isNaN(reply) ? undefined : reply}
+      reach={reachOf(query, campaign.tiers)}
+    />
   ).toString();
   const etag = `"${hex(await crypto.subtle.digest('SHA-256', enc.encode(body))).slice(0, 24)}"`;
   const headers = { 'Content-Type': 'text/html; charset=utf-8', ETag: etag, 'Cache-Control': 'no-cache' };
@@ -464,17 +649,17 @@ async function page(c, lang, load = home) {
   return c.body(body, 200, headers);
 }
 
-// Diagnostics for the bench's "where the time goes" rows: the D1 batch alone, and the page
-// rendered from data read once per isolate (no D1; rendering does not change the data).
+// Diagnostics for the bench: the D1 statement alone, and the page rendered from page data read
+// from D1 once per isolate (no D1 per request: the render alone), in both languages, as the
+// product's `/__bench/render` and `/km/__bench/render`.
 app.get('/_bench/d1', async (c) => {
   const { comments } = await home(c.env.DB, 0, 1, []);
   return c.text(String(comments.total_comments));
 });
 let once;
-app.get('/_bench/render', async (c) => page(c, 'en', async (db, goal, pageNo, held) => {
-  once ??= await home(db, goal, pageNo, held);
-  return once;
-}));
+const readOnce = async (db, goal, pageNo, held) => (once ??= await home(db, goal, pageNo, held));
+app.get('/_bench/render', (c) => page(c, 'en', readOnce));
+app.get('/km/_bench/render', (c) => page(c, 'km', readOnce));
 
 app.get('/', (c) => page(c, 'en'));
 app.get('/km/', (c) => page(c, 'km'));
