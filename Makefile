@@ -1,13 +1,16 @@
 # The two commands of the README: `make dev` and `make test`. Everything else is a step of theirs.
-.PHONY: dev test build setup test-setup lint unit integration bench clean
+.PHONY: dev test build setup test-setup lint unit integration bench deploy clean
 
 PORT ?= 8787
 export CAMPAIGN_ROOT := $(CURDIR)
 DEV_STATE := .wrangler/state
 
-dev: setup
+# One site on one port: the site's worker (wrangler.toml) first, the office's beside it, reached
+# through the site's binding (README, "Two workers"). Both built first: wrangler then starts
+# them with their [build] step run once more (a no-op for cargo).
+dev: build
 	sh scripts/db.sh $(DEV_STATE) --seed
-	. scripts/env.sh && wrangler dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --test-scheduled --show-interactive-dev-session=false
+	. scripts/env.sh && wrangler dev -c wrangler.toml -c wrangler.office.toml --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --test-scheduled --show-interactive-dev-session=false
 
 setup:
 	sh scripts/setup.sh
@@ -30,10 +33,17 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p campaign-worker --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p campaign-worker --target wasm32-unknown-unknown --no-default-features --features site -- -D warnings
+	cargo clippy -p campaign-worker --target wasm32-unknown-unknown --no-default-features --features office -- -D warnings
 
 bench: setup
 	sh scripts/build.sh
 	sh bench/run.sh
+
+# Both workers, the office's first (the site's binds to it): README, "Deploy".
+deploy: setup
+	sh scripts/build.sh
+	. scripts/env.sh && wrangler deploy -c wrangler.office.toml && wrangler deploy -c wrangler.toml
 
 clean:
 	rm -rf build target .wrangler tests/artifacts

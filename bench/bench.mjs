@@ -2,7 +2,7 @@
 //
 // One Miniflare instance (one workerd process) runs bench-only workers, each on its own direct
 // socket (no Miniflare entry worker, no wrangler proxy, no Node in the request path):
-//   ours          build/index.js + build/index_bg.wasm, the product as built, edge cache on
+//   ours          build/site/index.js + index_bg.wasm, the product as built, edge cache on
 //   ours-render   the same worker with EDGE_CACHE_SECS=0: every request renders from D1
 //   office        build/office/ (the maintainers' worker), when the build has one
 //   peer          bench/peer: Hono + hono/jsx, the same page from the same D1 with the same SQL
@@ -49,8 +49,9 @@ const CFG = {
   lighthouse: env('BENCH_LIGHTHOUSE', '1') !== '0',
   build: resolve(ROOT, env('BENCH_BUILD', 'build')),
 };
-const BUILD = CFG.build;
-const OFFICE = `${BUILD}/office`;
+// The site's worker (what a visitor's request loads) and the office's, as scripts/build.sh lays them out.
+const BUILD = `${CFG.build}/site`;
+const OFFICE = `${CFG.build}/office`;
 const TARGETS = {
   rendered_rps: { min: 1.25, text: 'rendered / ours/peer req/s >= 1.25' },
   rendered_cpu: { max: 0.8, text: 'rendered / ours/peer CPU/request <= 0.8' },

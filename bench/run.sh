@@ -25,7 +25,7 @@ for m in miniflare hono lighthouse stripe; do
     exit 1
   fi
 done
-if [ ! -f build/index.js ] || [ ! -f build/index_bg.wasm ]; then
+if [ ! -f build/site/index.js ] || [ ! -f build/site/index_bg.wasm ]; then
   echo "bench: build/ is empty: run sh scripts/build.sh first (make bench does)" >&2
   exit 1
 fi

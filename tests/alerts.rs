@@ -219,8 +219,18 @@ fn the_team_is_told_what_waits_in_counts_and_links_only_and_not_twice() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     let log = std::fs::read_to_string(w.dir.join("wrangler.log")).unwrap_or_default();
     // The worker's own lines (wrangler's banner lists the local variables, the token among
-    // them, before the worker runs): each one JSON object naming what happened.
-    let own: Vec<&str> = log.lines().filter(|l| l.starts_with('{')).collect();
+    // them, before the worker runs): each one JSON object naming what happened, after the
+    // name of the worker that wrote it (`[women-lead-cambodia-office] {...}`: two run).
+    let own: Vec<&str> = log
+        .lines()
+        .map(|l| match l.strip_prefix('[') {
+            Some(rest) if !l.starts_with("[wrangler") => {
+                rest.split_once("] ").map_or(l, |(_, line)| line)
+            }
+            _ => l,
+        })
+        .filter(|l| l.starts_with('{'))
+        .collect();
     assert!(own.len() >= 5, "the log is read: {log}");
     for line in &own {
         let v: Value = serde_json::from_str(line).unwrap_or(Value::Null);

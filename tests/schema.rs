@@ -14,7 +14,7 @@ fn place(name: &str, migrations: &Path) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let config = format!(
         "name = \"schema-check\"\nmain = \"{}\"\ncompatibility_date = \"2026-11-01\"\n\n[[d1_databases]]\nbinding = \"DB\"\ndatabase_name = \"campaign\"\ndatabase_id = \"00000000-0000-0000-0000-000000000000\"\nmigrations_dir = \"{}\"\n",
-        root().join("build/index.js").display(),
+        root().join("build/site/index.js").display(),
         migrations.display()
     );
     std::fs::write(dir.join("wrangler.toml"), config).expect("config");
@@ -313,4 +313,43 @@ fn the_common_passwords_are_seeded_as_they_are_looked_up() {
     assert_eq!(odd[0]["n"], 0);
     // A new database has no account and nobody signed in.
     assert_eq!(sql(&dir, "SELECT COUNT(*) AS n FROM accounts")[0]["n"], 0);
+}
+
+/// The two workers' configs (README, "Two workers") as TOML.
+fn configs() -> (toml::Table, toml::Table) {
+    let read = |f: &str| -> toml::Table {
+        std::fs::read_to_string(root().join(f))
+            .expect("read the config")
+            .parse()
+            .expect("parse the config")
+    };
+    (read("wrangler.toml"), read("wrangler.office.toml"))
+}
+
+#[test]
+fn the_two_workers_share_their_settings_and_database() {
+    let (site, office) = configs();
+    for key in [
+        "vars",
+        "d1_databases",
+        "compatibility_date",
+        "compatibility_flags",
+        "observability",
+    ] {
+        assert_eq!(
+            site.get(key),
+            office.get(key),
+            "{key} differs between the two configs"
+        );
+    }
+    assert!(site.get("vars").is_some() && site.get("d1_databases").is_some());
+    // The site binds the office by its name; the office has no address of its own and runs
+    // the jobs, which the site does not.
+    let binding = &site["services"].as_array().expect("[[services]]")[0];
+    assert_eq!(binding["binding"].as_str(), Some("OFFICE"));
+    assert_eq!(binding["service"], office["name"]);
+    assert_eq!(office["workers_dev"].as_bool(), Some(false));
+    assert!(office.get("triggers").is_some() && site.get("triggers").is_none());
+    assert_eq!(site["main"].as_str(), Some("build/site/index.js"));
+    assert_eq!(office["main"].as_str(), Some("build/office/index.js"));
 }

@@ -432,6 +432,39 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
     ),
 ];
 
+/// Which of the two workers serves a route (ARCHITECTURE.md, "Two workers"): the **site**
+/// answers what visitors read (every page, feed, badge and the public API), small enough to
+/// start fast; the **office** answers every write (the visitors' forms, the providers'
+/// webhooks), the maintainers' area and the scheduled jobs. The site passes the office's
+/// requests on through a service binding, so the site stays one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Site,
+    Office,
+}
+
+impl Route {
+    /// The worker that serves this route. Every route is named: a new one must choose.
+    pub fn part(self) -> Part {
+        use Route::*;
+        match self {
+            Health | Robots | ApiCampaign | ApiCampaignPreflight | ApiPledge | Home
+            | BenchRender | Badge | KmRoot | PledgeThanks | PledgeStopPage | CommentDeletePage
+            | VolunteerThanks | Privacy | UpdatesList | UpdatePage | UpdatesFeed
+            | MethodNotAllowed | NotFound => Part::Site,
+            WebhookStripe | WebhookStandard | PledgeCreate | PledgeStop | SandboxPage
+            | SandboxAct | CommentCreate | CommentDelete | VolunteerCreate | AdminIndex
+            | AdminLogin | AdminLogout | AdminComments | AdminModerate | AdminWaiting
+            | AdminPledges | AdminPledgesCsv | AdminVolunteers | AdminVolunteersCsv
+            | AdminAlertTest | AdminErase | AdminEraseFind | AdminEraseRun | AdminBootstrapPage
+            | AdminBootstrap | AdminInvitePage | AdminInvite | AdminAccount | AdminSessionsEnd
+            | AdminAccounts | AdminAccountInvite | AdminAccountAction | AdminAudit
+            | AdminAuditCsv | AdminSources | AdminUpdates | AdminUpdateCreate | AdminUpdateEdit
+            | AdminUpdateSave | AdminUpdateAction | AdminUnknown => Part::Office,
+        }
+    }
+}
+
 /// Routes for `make bench` only (answered on a loopback host, a 404 anywhere else): not
 /// visitor pages, so the tests that walk every page skip them.
 pub const BENCH_ONLY: &[&str] = &["/__bench/render"];
@@ -602,6 +635,37 @@ mod tests {
             );
             assert_eq!(route(Method::Get, &km).lang, Lang::Km);
         }
+    }
+
+    #[test]
+    fn the_site_reads_and_the_office_writes() {
+        for (m, pattern, route, _) in TABLE {
+            let part = route.part();
+            // Every post is a write; every admin page is the maintainers'.
+            if *m == Method::Post || pattern.starts_with("/admin") {
+                assert_eq!(part, Part::Office, "{pattern}");
+            }
+        }
+        // The pages a visitor reads, and what is not found, are the site's.
+        for (pattern, example, _) in VISITOR_PAGES {
+            if !pattern.starts_with("/sandbox") {
+                let path = example.replace("{pledge}", "p1").replace("{comment}", "7");
+                assert_eq!(
+                    route(Method::Get, &path).route.part(),
+                    Part::Site,
+                    "{pattern}"
+                );
+            }
+        }
+        assert_eq!(route(Method::Get, "/nothing-here").route.part(), Part::Site);
+        assert_eq!(
+            route(Method::Get, "/admin/elsewhere").route.part(),
+            Part::Office
+        );
+        assert_eq!(
+            route(Method::Get, "/sandbox/checkout/p1").route.part(),
+            Part::Office
+        );
     }
 
     #[test]

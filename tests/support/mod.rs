@@ -91,6 +91,37 @@ pub fn wrangler() -> Command {
 }
 
 /// A local D1 with the current schema, built once per test binary and copied for each worker.
+/// The repository's wrangler config `file`, as one test instance runs it: no build step (the
+/// tests run what scripts/build.sh built), `main` absolute, the test variables and `vars` on
+/// top of the file's own (an empty value removes one).
+fn instance_config(file: &str, main: &str, vars: &[(&str, &str)]) -> String {
+    let text = std::fs::read_to_string(root().join(file)).expect("read the wrangler config");
+    let mut config: toml::Table = text.parse().expect("parse the wrangler config");
+    config.remove("build");
+    config.insert(
+        "main".into(),
+        root().join(main).display().to_string().into(),
+    );
+    let mut merged: Vec<(String, String)> = Vec::new();
+    if let Some(toml::Value::Table(v)) = config.get("vars") {
+        for (k, val) in v {
+            merged.push((k.clone(), val.as_str().unwrap_or_default().to_string()));
+        }
+    }
+    for (k, v) in TEST_VARS.iter().chain(vars.iter()) {
+        merged.retain(|(name, _)| name != k);
+        if !v.is_empty() {
+            merged.push((k.to_string(), v.to_string()));
+        }
+    }
+    let mut table = toml::Table::new();
+    for (k, v) in merged {
+        table.insert(k, v.into());
+    }
+    config.insert("vars".into(), toml::Value::Table(table));
+    toml::to_string(&config).expect("config")
+}
+
 fn template_db() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -179,38 +210,15 @@ impl Worker {
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(template_db(), &dir.join("state"));
 
-        // The product's own wrangler.toml, with the build step removed, main made absolute and
-        // the variables of this instance.
-        let text =
-            std::fs::read_to_string(root().join("wrangler.toml")).expect("read wrangler.toml");
-        let mut config: toml::Table = text.parse().expect("parse wrangler.toml");
-        config.remove("build");
-        config.insert(
-            "main".into(),
-            root().join("build/index.js").display().to_string().into(),
-        );
-        let mut merged: Vec<(String, String)> = Vec::new();
-        if let Some(toml::Value::Table(v)) = config.get("vars") {
-            for (k, val) in v {
-                merged.push((k.clone(), val.as_str().unwrap_or_default().to_string()));
-            }
+        // The product's own two configs (the site's and the office's, README "Two workers"),
+        // each with the build step removed, main made absolute and this instance's variables.
+        for (file, main) in [
+            ("wrangler.toml", "build/site/index.js"),
+            ("wrangler.office.toml", "build/office/index.js"),
+        ] {
+            std::fs::write(dir.join(file), instance_config(file, main, vars))
+                .expect("write config");
         }
-        for (k, v) in TEST_VARS.iter().chain(vars.iter()) {
-            merged.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                merged.push((k.to_string(), v.to_string()));
-            }
-        }
-        let mut table = toml::Table::new();
-        for (k, v) in merged {
-            table.insert(k, v.into());
-        }
-        config.insert("vars".into(), toml::Value::Table(table));
-        std::fs::write(
-            dir.join("wrangler.toml"),
-            toml::to_string(&config).expect("config"),
-        )
-        .expect("write config");
 
         let log = std::fs::File::create(dir.join("wrangler.log")).expect("log file");
         let child = wrangler()
@@ -219,6 +227,8 @@ impl Worker {
                 "dev",
                 "--config",
                 "wrangler.toml",
+                "--config",
+                "wrangler.office.toml",
                 "--ip",
                 "127.0.0.1",
                 "--port",

@@ -1,8 +1,8 @@
 //! `GET /badge.svg` and `/km/badge.svg`: the progress badge other sites show with an `<img>`.
 //!
 //! Drawn by `app::views::badge` from the same one statement as `/api/campaign`
-//! (`store::campaign`), kept at the edge like the page and purged with it
-//! (`cache::purge_home`). Its headers are an image's: its own CSP (`security::BADGE_CSP`),
+//! (`store::campaign`), kept at the edge for a minute and dropped whenever the page changes
+//! (`cache::apply`). Its headers are an image's: its own CSP (`security::BADGE_CSP`),
 //! which `http::secure` leaves in place of the page's, and `Cross-Origin-Resource-Policy:
 //! cross-origin` so that other sites may embed it.
 

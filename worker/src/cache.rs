@@ -236,6 +236,39 @@ pub enum Change {
     Updates(i64),
 }
 
+/// The header in which the office's worker names what a request changed, for the site's
+/// worker (which owns the edge cache) to follow: `home`, `update=ID`, comma-separated.
+pub const CHANGED: &str = "X-Campaign-Changed";
+
+impl Change {
+    /// The value of [`CHANGED`] for `changes`.
+    pub fn header(changes: &[Change]) -> String {
+        changes
+            .iter()
+            .map(|c| match c {
+                Change::Home => "home".to_string(),
+                Change::Updates(id) => format!("update={id}"),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The changes a [`CHANGED`] value names; anything else in it is ignored.
+    #[cfg(any(test, not(feature = "office")))]
+    pub fn parse_header(value: &str) -> Vec<Change> {
+        value
+            .split(',')
+            .filter_map(|part| match part.trim() {
+                "home" => Some(Change::Home),
+                other => other
+                    .strip_prefix("update=")
+                    .and_then(|id| id.parse().ok())
+                    .map(Change::Updates),
+            })
+            .collect()
+    }
+}
+
 /// Brings the edge up to date after a write: page 1 of the campaign page drawn anew and put in
 /// both languages, every later page of comments and both badges dropped (a change on one page
 /// shifts the threads of all the later ones; they are drawn on their next visit), and for an
@@ -384,6 +417,19 @@ mod tests {
         assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
         assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
         assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
+    }
+
+    #[test]
+    fn changes_travel_from_the_office_in_a_header() {
+        use super::Change;
+        let all = [Change::Home, Change::Updates(42)];
+        assert_eq!(Change::header(&all), "home,update=42");
+        assert_eq!(Change::parse_header(&Change::header(&all)), all);
+        assert_eq!(
+            Change::parse_header(" home , update=x, purge-all ,update=7"),
+            [Change::Home, Change::Updates(7)]
+        );
+        assert!(Change::parse_header("").is_empty());
     }
 
     #[test]

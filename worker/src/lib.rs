@@ -12,6 +12,15 @@
 //! becomes a response in one place (`AppError::into_response`), and every response leaves
 //! through `http::secure`.
 
+// One crate, two workers (`app::routes::Part`): feature `site` builds the visitor's worker,
+// `office` the one for every write, the maintainers and the jobs; both (the default) is the
+// whole site in one, for native tests and lints. A split build leaves the other half's code
+// out, so what it does not serve is unused there rather than dead.
+#![cfg_attr(
+    not(all(feature = "site", feature = "office")),
+    allow(dead_code, unused_imports, unused_variables)
+)]
+
 mod accounts;
 mod admin;
 mod alerts;
@@ -26,6 +35,8 @@ mod held;
 mod http;
 mod jobs;
 mod log;
+#[cfg(not(feature = "office"))]
+mod office;
 mod pages;
 mod platform;
 mod pledges;
@@ -36,7 +47,7 @@ mod store;
 mod updates;
 mod webhooks;
 
-use app::routes::{self, Route};
+use app::routes::{self, Part, Route};
 use error::AppError;
 use site::Site;
 use worker::{
@@ -81,10 +92,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         ));
     }
     let req = if head { as_get(&req)? } else { req };
-    let resp = dispatch(matched.route, &params, req, &site, &ctx).await?;
-    for change in site.take_changes() {
-        cache::apply(&site, change).await;
-    }
+    let mut resp = dispatch(matched.route, &params, req, &site, &ctx).await?;
+    follow_changes(&site, &mut resp).await?;
     let resp = if head {
         Response::empty()?
             .with_status(resp.status_code())
@@ -95,13 +104,42 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(http::secure(resp))
 }
 
-/// The Cron Trigger: the site's scheduled jobs (retention, closing pledges nobody paid).
+/// What this request's writes changed, followed by the edge cache once it is answered. The
+/// office leaves that to the site, which owns the cache: it names the changes in a header of
+/// its answer (`cache::CHANGED`), which the site reads and drops (`office::forward`).
+async fn follow_changes(site: &Site, resp: &mut Response) -> Result<()> {
+    let changes = site.take_changes();
+    if cfg!(feature = "site") {
+        for change in changes {
+            cache::apply(site, change).await;
+        }
+    } else if !changes.is_empty() {
+        resp.headers_mut()
+            .set(cache::CHANGED, &cache::Change::header(&changes))?;
+    }
+    Ok(())
+}
+
+/// The Cron Trigger: the site's scheduled jobs (retention, reconciliation, alerts). They are
+/// the office's; in production its own trigger runs them (`wrangler.office.toml`).
+#[cfg(feature = "office")]
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     jobs::run(&env).await;
 }
 
-/// The handler of each route; its error answered in the language of the path.
+/// The site's worker has no jobs of its own: a scheduled event it gets (locally, `wrangler
+/// dev`'s `/__scheduled`) is the office's, passed on through the binding.
+#[cfg(not(feature = "office"))]
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = office::scheduled(&env, &event.cron()).await {
+        log::event("scheduled_forward_failed", &[("error", &e.to_string())]);
+    }
+}
+
+/// The handler of each route; its error answered in the language of the path. A route of
+/// the other worker's is passed on to it (the site's build) or not found (the office's).
 async fn dispatch(
     route: Route,
     params: &[String],
@@ -110,35 +148,73 @@ async fn dispatch(
     ctx: &Context,
 ) -> Result<Response> {
     let param = params.first().map(String::as_str).unwrap_or_default();
-    let answer = match route {
-        Route::Health => return Response::ok("ok"),
-        Route::Robots => return Response::ok(ROBOTS),
-        Route::MethodNotAllowed => return Response::error("Method Not Allowed", 405),
+    let answer = match route.part() {
+        #[cfg(feature = "site")]
+        Part::Site => match visitor(route, param, req, site, ctx).await {
+            Served::Done(resp) => return resp,
+            Served::Page(answer) => answer,
+        },
+        #[cfg(feature = "office")]
+        Part::Office => match desk(route, params, param, req, site).await {
+            Served::Done(resp) => return resp,
+            Served::Page(answer) => answer,
+        },
+        #[cfg(not(feature = "office"))]
+        Part::Office => return office::forward(req, site).await,
+        #[allow(unreachable_patterns)]
+        _ => Err(AppError::NotFound),
+    };
+    match answer {
+        Ok(resp) => Ok(resp),
+        Err(e) => e.into_response(site.lang, site.links()),
+    }
+}
+
+/// A handler's answer: final as it is, or a page whose error is drawn in the path's language.
+enum Served {
+    Done(Result<Response>),
+    Page(std::result::Result<Response, AppError>),
+}
+
+/// What visitors read: the site's worker.
+#[cfg(feature = "site")]
+async fn visitor(route: Route, param: &str, req: Request, site: &Site, ctx: &Context) -> Served {
+    Served::Page(match route {
+        Route::Health => return Served::Done(Response::ok("ok")),
+        Route::Robots => return Served::Done(Response::ok(ROBOTS)),
+        Route::MethodNotAllowed => return Served::Done(Response::error("Method Not Allowed", 405)),
         Route::ApiCampaign => api::campaign(site).await,
         Route::ApiCampaignPreflight => api::campaign_preflight(),
         Route::ApiPledge => pledges::api(site, param).await,
-        Route::WebhookStripe => webhooks::stripe(req, site).await,
-        Route::WebhookStandard => webhooks::standard(req, site).await,
         Route::Home => pages::home(req, site, ctx).await,
         Route::BenchRender => pages::bench_render(site).await,
         Route::Badge => badge::badge(&req, site).await,
         Route::KmRoot => pages::km_root(),
-        Route::PledgeCreate => pledges::create(req, site).await,
         Route::PledgeThanks => pledges::thanks(site, param).await,
         Route::PledgeStopPage => pledges::stop_page(site, param).await,
-        Route::PledgeStop => pledges::stop(req, site, param).await,
-        Route::SandboxPage => sandbox::page(site, param).await,
-        Route::SandboxAct => sandbox::act(req, site, param).await,
-        Route::CommentCreate => comments::create(req, site).await,
         Route::CommentDeletePage => comments::delete_page(req, site, param).await,
-        Route::CommentDelete => comments::delete(req, site, param).await,
-        Route::VolunteerCreate => comments::volunteer(req, site).await,
         Route::VolunteerThanks => comments::volunteer_thanks(site),
         Route::Privacy => pages::privacy(site),
         Route::UpdatesList => updates::list(req, site).await,
         Route::UpdatePage => updates::permalink(req, site, param).await,
         Route::UpdatesFeed => updates::feed(req, site).await,
-        Route::NotFound => Err(AppError::NotFound),
+        _ => Err(AppError::NotFound),
+    })
+}
+
+/// Every write, the maintainers' area and the sandbox: the office's worker.
+#[cfg(feature = "office")]
+async fn desk(route: Route, params: &[String], param: &str, req: Request, site: &Site) -> Served {
+    Served::Page(match route {
+        Route::WebhookStripe => webhooks::stripe(req, site).await,
+        Route::WebhookStandard => webhooks::standard(req, site).await,
+        Route::PledgeCreate => pledges::create(req, site).await,
+        Route::PledgeStop => pledges::stop(req, site, param).await,
+        Route::SandboxPage => sandbox::page(site, param).await,
+        Route::SandboxAct => sandbox::act(req, site, param).await,
+        Route::CommentCreate => comments::create(req, site).await,
+        Route::CommentDelete => comments::delete(req, site, param).await,
+        Route::VolunteerCreate => comments::volunteer(req, site).await,
         Route::AdminIndex
         | Route::AdminLogin
         | Route::AdminLogout
@@ -170,10 +246,9 @@ async fn dispatch(
         | Route::AdminUpdateEdit
         | Route::AdminUpdateSave
         | Route::AdminUpdateAction
-        | Route::AdminUnknown => return admin::handle(route, params, req, site).await,
-    };
-    match answer {
-        Ok(resp) => Ok(resp),
-        Err(e) => e.into_response(site.lang, site.links()),
-    }
+        | Route::AdminUnknown => {
+            return Served::Done(admin::handle(route, params, req, site).await)
+        }
+        _ => Err(AppError::NotFound),
+    })
 }

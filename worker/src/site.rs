@@ -224,6 +224,12 @@ impl Site {
         }
     }
 
+    /// The environment, for what [`Site`] does not hold (the office's binding).
+    #[cfg(not(feature = "office"))]
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
     /// Records that this request changed what the edge keeps.
     pub fn changed(&self, change: Change) {
         let mut changes = self.changes.borrow_mut();

@@ -2,9 +2,9 @@
 //! `/updates.atom`, in both languages; and in the admin area, writing, editing and publishing
 //! them (`/admin/updates`, moderators and owners).
 //!
-//! The public answers are kept at the edge like the campaign page (`cache.rs`): a visitor
-//! without a cookie shares one copy for at most a minute, and publishing, unpublishing or
-//! editing a published update purges them (`cache::purge_updates`). A draft is a 404 wherever
+//! The public answers are kept at the edge (`cache.rs`): visitors share one copy for at most
+//! a minute, and publishing, unpublishing or editing a published update drops them and draws
+//! the campaign page anew (`cache::Change::Updates`). A draft is a 404 wherever
 //! a visitor asks for it. The feeds name the configured `SITE_URL`, never the request's host.
 
 use crate::admin::{form_of, page, see_other, AdminError, Empty, Session};
