@@ -11,10 +11,10 @@
 //! fresh-until time ([`FRESH_UNTIL`], `EDGE_CACHE_SECS` after it was drawn). A fresh entry is
 //! served as it is; a stale one is served at once and drawn anew in the background
 //! ([`refresh_later`], `ctx.wait_until`), at most one refresh per page at a time in an
-//! isolate. A write that changes the page (a payment, a moderation, a comment deleted) draws
-//! page 1 anew in both languages and puts it ([`apply`]), so the next visitor in this data
-//! centre gets the new page without a miss; the later pages of comments and the badges are
-//! dropped and drawn on their next visit.
+//! isolate. A write that changes the page (a payment, a moderation, a comment deleted) drops
+//! the later pages of comments and the badges at once and, after the answer, draws page 1
+//! anew in both languages and puts it ([`apply`]): the next visitors in this data centre get
+//! the new page without a miss, and a burst of writes costs one redraw at a time.
 //!
 //! Beside each page the edge keeps its **page data** (the one statement's JSON document,
 //! [`data_key`]): a visitor who holds the own-comments cookie gets the page drawn from it plus
@@ -269,22 +269,113 @@ impl Change {
     }
 }
 
-/// Brings the edge up to date after a write: page 1 of the campaign page drawn anew and put in
-/// both languages, every later page of comments and both badges dropped (a change on one page
-/// shifts the threads of all the later ones; they are drawn on their next visit), and for an
-/// update, every page that lists it. Should a step fail, what it would have replaced goes, and
-/// the rest expires on its own.
-pub async fn apply(site: &Site, change: Change) {
+/// Brings the edge up to date after a write. At once: every later page of comments and both
+/// badges are dropped (a change on one page shifts the threads of all the later ones; they
+/// are drawn on their next visit), and for an update every page that lists it. After the
+/// answer (`ctx.wait_until`): page 1 drawn anew in both languages and put, so no visitor waits
+/// for it ([`redraw_later`]). Should a step fail, what it would have replaced goes, and the
+/// rest expires on its own.
+pub async fn apply(ctx: &Context, site: &Site, change: Change) {
     if site.config.edge_ttl == 0 {
         return;
     }
-    refresh_home(site).await;
+    drop_later_pages(site).await;
     if let Change::Updates(id) = change {
         purge_updates(site, id).await;
     }
+    redraw_later(ctx, site);
 }
 
-async fn refresh_home(site: &Site) {
+/// Where the redrawing of page 1 stands in this isolate, per origin.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Redraw {
+    /// One is under way.
+    Running,
+    /// One is under way, and a write came after it began: one more follows it.
+    Again,
+}
+
+thread_local! {
+    static REDRAWING: RefCell<std::collections::HashMap<String, Redraw>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+/// Whether a write should start a redraw now (`true`), or the one under way will be followed
+/// by another that sees this write (`false`). A burst of writes (a webhook storm) costs one
+/// redraw at a time, and the last one always starts after the last write.
+fn redraw_wanted(origin: &str) -> bool {
+    REDRAWING.with(|r| {
+        let mut r = r.borrow_mut();
+        match r.get(origin) {
+            None => {
+                r.insert(origin.to_string(), Redraw::Running);
+                true
+            }
+            Some(_) => {
+                r.insert(origin.to_string(), Redraw::Again);
+                false
+            }
+        }
+    })
+}
+
+/// After a redraw: whether to run another (a write came meanwhile), else done.
+fn redraw_again(origin: &str) -> bool {
+    REDRAWING.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.get(origin) == Some(&Redraw::Again) {
+            r.insert(origin.to_string(), Redraw::Running);
+            true
+        } else {
+            r.remove(origin);
+            false
+        }
+    })
+}
+
+/// Draws page 1 anew in both languages after this response, and puts it with its page data.
+fn redraw_later(ctx: &Context, site: &Site) {
+    if !redraw_wanted(&site.origin) {
+        return;
+    }
+    let site = site.detached();
+    ctx.wait_until(async move {
+        loop {
+            redraw_first(&site).await;
+            if !redraw_again(&site.origin) {
+                break;
+            }
+        }
+    });
+}
+
+async fn redraw_first(site: &Site) {
+    let cache = Cache::default();
+    let first = match site.db() {
+        Ok(db) => store::home_doc(db, 1).await.ok(),
+        Err(_) => None,
+    };
+    let Some(doc) = first else {
+        crate::log::event("edge_cache_refresh_failed", &[]);
+        let _ = cache.delete(data_key(&site.origin, 1), false).await;
+        for lang in Lang::ALL {
+            let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+        }
+        return;
+    };
+    keep_data(site, 1, &doc).await;
+    for lang in Lang::ALL {
+        match pages::template_from(site, lang, &doc, 1).await {
+            Ok(drawn) => keep(site, &page_key(&site.origin, lang, 1), &drawn, HTML).await,
+            Err(_) => {
+                let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+            }
+        }
+    }
+}
+
+/// Drops pages 2 and on of the campaign page (and their page data) and both badges.
+async fn drop_later_pages(site: &Site) {
     let threads = match site.db() {
         Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
             crate::log::event("purge_count_failed", &[]);
@@ -293,30 +384,6 @@ async fn refresh_home(site: &Site) {
         Err(_) => 0,
     };
     let cache = Cache::default();
-    let first = match site.db() {
-        Ok(db) => store::home_doc(db, 1).await.ok(),
-        Err(_) => None,
-    };
-    match first {
-        Some(doc) => {
-            keep_data(site, 1, &doc).await;
-            for lang in Lang::ALL {
-                match pages::template_from(site, lang, &doc, 1).await {
-                    Ok(drawn) => keep(site, &page_key(&site.origin, lang, 1), &drawn, HTML).await,
-                    Err(_) => {
-                        let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
-                    }
-                }
-            }
-        }
-        None => {
-            crate::log::event("edge_cache_refresh_failed", &[]);
-            let _ = cache.delete(data_key(&site.origin, 1), false).await;
-            for lang in Lang::ALL {
-                let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
-            }
-        }
-    }
     for page in 2..=pages_to_purge(threads) {
         let _ = cache.delete(data_key(&site.origin, page), false).await;
         for lang in Lang::ALL {
@@ -402,7 +469,10 @@ fn page_key(origin: &str, lang: Lang, page: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{badge_key, begin_refresh, data_key, end_refresh, etag, page_key, pages_to_purge};
+    use super::{
+        badge_key, begin_refresh, data_key, end_refresh, etag, page_key, pages_to_purge,
+        redraw_again, redraw_wanted,
+    };
     use app::i18n::Lang;
 
     #[test]
@@ -417,6 +487,18 @@ mod tests {
         assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
         assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
         assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
+    }
+
+    #[test]
+    fn a_burst_of_writes_costs_one_redraw_at_a_time_and_the_last_sees_the_last_write() {
+        let o = "https://burst";
+        assert!(redraw_wanted(o), "the first write starts one");
+        assert!(!redraw_wanted(o), "a second while it runs waits");
+        assert!(!redraw_wanted(o), "so does a third: one more, not two");
+        assert!(redraw_again(o), "one more, after the first");
+        assert!(!redraw_again(o), "then done: nothing came meanwhile");
+        assert!(redraw_wanted(o), "and the next write starts one again");
+        assert!(redraw_wanted("https://other"), "another origin is its own");
     }
 
     #[test]

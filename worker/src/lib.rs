@@ -93,7 +93,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
     let req = if head { as_get(&req)? } else { req };
     let mut resp = dispatch(matched.route, &params, req, &site, &ctx).await?;
-    follow_changes(&site, &mut resp).await?;
+    follow_changes(&site, &ctx, &mut resp).await?;
     let resp = if head {
         Response::empty()?
             .with_status(resp.status_code())
@@ -107,11 +107,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 /// What this request's writes changed, followed by the edge cache once it is answered. The
 /// office leaves that to the site, which owns the cache: it names the changes in a header of
 /// its answer (`cache::CHANGED`), which the site reads and drops (`office::forward`).
-async fn follow_changes(site: &Site, resp: &mut Response) -> Result<()> {
+async fn follow_changes(site: &Site, ctx: &Context, resp: &mut Response) -> Result<()> {
     let changes = site.take_changes();
     if cfg!(feature = "site") {
         for change in changes {
-            cache::apply(site, change).await;
+            cache::apply(ctx, site, change).await;
         }
     } else if !changes.is_empty() {
         resp.headers_mut()
