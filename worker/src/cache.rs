@@ -69,6 +69,7 @@ pub const STALE_SECS: u32 = 3600;
 pub const FRESH_UNTIL: &str = "X-Fresh-Until";
 
 /// A page as the edge keeps it: the rendered template (token slots unfilled) and its ETag.
+#[derive(Clone)]
 pub struct Cached {
     pub status: u16,
     pub etag: String,
@@ -81,8 +82,70 @@ pub struct Hit {
     pub fresh: bool,
 }
 
-/// The kept entry, if the edge has one, fresh or stale.
+/// How long an isolate trusts its own copy of a kept entry before it asks the Cache API
+/// again: another isolate's write reaches it at most this much later than the Cache API.
+pub const MEMO_SECS: i64 = 10;
+
+/// At most this many entries are remembered per isolate (the campaign page in two
+/// languages, its page data, the badges...): past it the memory starts afresh, so no run of
+/// `?page=` can grow it.
+const MEMO_MAX: usize = 16;
+
+/// A kept entry as this isolate remembers it.
+struct Memo {
+    page: Cached,
+    fresh_until: i64,
+    /// Until when it is used without asking the Cache API.
+    trusted_until: i64,
+}
+
+thread_local! {
+    /// This isolate's copies of what it last read from or put into the Cache API: most
+    /// requests to a busy page are answered without crossing into it at all.
+    static MEMO: RefCell<std::collections::HashMap<String, Memo>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+fn remember(key: &str, page: &Cached, fresh_until: i64, now: i64) {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_MAX && !m.contains_key(key) {
+            m.clear();
+        }
+        m.insert(
+            key.to_string(),
+            Memo {
+                page: page.clone(),
+                fresh_until,
+                trusted_until: now + MEMO_SECS,
+            },
+        );
+    });
+}
+
+fn recall(key: &str, now: i64) -> Option<Hit> {
+    MEMO.with(|m| {
+        let m = m.borrow();
+        let memo = m.get(key).filter(|memo| now < memo.trusted_until)?;
+        Some(Hit {
+            page: memo.page.clone(),
+            fresh: now < memo.fresh_until,
+        })
+    })
+}
+
+/// Drops a kept entry, from the Cache API and from this isolate's memory.
+async fn forget(key: String) {
+    MEMO.with(|m| m.borrow_mut().remove(&key));
+    let _ = Cache::default().delete(key, false).await;
+}
+
+/// The kept entry, if the edge has one, fresh or stale: this isolate's own copy while it
+/// trusts it ([`MEMO_SECS`]), else the Cache API's.
 pub async fn lookup(key: &str, now: i64) -> Option<Hit> {
+    if let Some(hit) = recall(key, now) {
+        return Some(hit);
+    }
     let mut hit = Cache::default().get(key, false).await.ok().flatten()?;
     let etag = hit.headers().get("ETag").ok().flatten().unwrap_or_default();
     let fresh_until = hit
@@ -94,12 +157,14 @@ pub async fn lookup(key: &str, now: i64) -> Option<Hit> {
         .unwrap_or(0);
     let status = hit.status_code();
     let template = hit.text().await.ok()?;
+    let page = Cached {
+        status,
+        etag,
+        template,
+    };
+    remember(key, &page, fresh_until, now);
     Some(Hit {
-        page: Cached {
-            status,
-            etag,
-            template,
-        },
+        page,
         fresh: now < fresh_until,
     })
 }
@@ -127,11 +192,14 @@ pub async fn store_as(
         "Cache-Control",
         &format!("public, max-age={}", ttl.saturating_add(STALE_SECS)),
     )?;
-    headers.set(FRESH_UNTIL, &(now + i64::from(ttl)).to_string())?;
+    let fresh_until = now + i64::from(ttl);
+    headers.set(FRESH_UNTIL, &fresh_until.to_string())?;
     let copy = Response::ok(page.template.clone())?
         .with_status(page.status)
         .with_headers(headers);
-    Cache::default().put(key, copy).await
+    Cache::default().put(key, copy).await?;
+    remember(key, page, fresh_until, now);
+    Ok(())
 }
 
 /// Keeps `page` under `key` for this request's site; a failure is logged, never the
@@ -350,16 +418,15 @@ fn redraw_later(ctx: &Context, site: &Site) {
 }
 
 async fn redraw_first(site: &Site) {
-    let cache = Cache::default();
     let first = match site.db() {
         Ok(db) => store::home_doc(db, 1).await.ok(),
         Err(_) => None,
     };
     let Some(doc) = first else {
         crate::log::event("edge_cache_refresh_failed", &[]);
-        let _ = cache.delete(data_key(&site.origin, 1), false).await;
+        forget(data_key(&site.origin, 1)).await;
         for lang in Lang::ALL {
-            let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+            forget(page_key(&site.origin, lang, 1)).await;
         }
         return;
     };
@@ -368,7 +435,7 @@ async fn redraw_first(site: &Site) {
         match pages::template_from(site, lang, &doc, 1).await {
             Ok(drawn) => keep(site, &page_key(&site.origin, lang, 1), &drawn, HTML).await,
             Err(_) => {
-                let _ = cache.delete(page_key(&site.origin, lang, 1), false).await;
+                forget(page_key(&site.origin, lang, 1)).await;
             }
         }
     }
@@ -383,17 +450,14 @@ async fn drop_later_pages(site: &Site) {
         }),
         Err(_) => 0,
     };
-    let cache = Cache::default();
     for page in 2..=pages_to_purge(threads) {
-        let _ = cache.delete(data_key(&site.origin, page), false).await;
+        forget(data_key(&site.origin, page)).await;
         for lang in Lang::ALL {
-            let _ = cache
-                .delete(page_key(&site.origin, lang, page), false)
-                .await;
+            forget(page_key(&site.origin, lang, page)).await;
         }
     }
     for lang in Lang::ALL {
-        let _ = cache.delete(badge_key(&site.origin, lang), false).await;
+        forget(badge_key(&site.origin, lang)).await;
     }
 }
 
@@ -434,7 +498,6 @@ async fn purge_updates(site: &Site, id: i64) {
     };
     let per = app::update::PER_PAGE;
     let pages = (published.max(0) + per - 1) / per + 1;
-    let cache = Cache::default();
     for lang in Lang::ALL {
         let mut keys = vec![
             format!("{}{}", site.origin, lang.href("/updates.atom")),
@@ -447,7 +510,7 @@ async fn purge_updates(site: &Site, id: i64) {
             });
         }
         for key in keys {
-            let _ = cache.delete(key, false).await;
+            forget(key).await;
         }
     }
 }
@@ -499,6 +562,34 @@ mod tests {
         assert!(!redraw_again(o), "then done: nothing came meanwhile");
         assert!(redraw_wanted(o), "and the next write starts one again");
         assert!(redraw_wanted("https://other"), "another origin is its own");
+    }
+
+    #[test]
+    fn an_isolate_trusts_its_own_copy_for_a_while_and_never_holds_many() {
+        use super::{recall, remember, Cached, MEMO_MAX, MEMO_SECS};
+        let page = |t: &str| Cached {
+            status: 200,
+            etag: "e".into(),
+            template: t.into(),
+        };
+        remember("https://m/", &page("one"), 1_005, 1_000);
+        let hit = recall("https://m/", 1_001).expect("remembered");
+        assert!(hit.fresh && hit.page.template == "one");
+        assert!(
+            !recall("https://m/", 1_006).expect("still trusted").fresh,
+            "stale past its time"
+        );
+        assert!(
+            recall("https://m/", 1_000 + MEMO_SECS).is_none(),
+            "then the Cache API is asked"
+        );
+        for i in 0..MEMO_MAX + 1 {
+            remember(&format!("https://m/?page={i}"), &page("p"), 2_000, 1_000);
+        }
+        let kept = (0..MEMO_MAX + 1)
+            .filter(|i| recall(&format!("https://m/?page={i}"), 1_001).is_some())
+            .count();
+        assert!(kept < MEMO_MAX, "a run of pages cannot grow it: {kept}");
     }
 
     #[test]
