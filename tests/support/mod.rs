@@ -284,6 +284,20 @@ impl Worker {
         self.request("GET", path, &[], None)
     }
 
+    /// GETs `path` until `ok` holds, at most five seconds, and gives the last answer: for what
+    /// the worker does right after answering (`ctx.wait_until`: the edge cache following a
+    /// write).
+    pub fn get_until(&self, path: &str, ok: impl Fn(&Resp) -> bool) -> Resp {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let r = self.get(path);
+            if ok(&r) || Instant::now() > deadline {
+                return r;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// GET with a visitor address of its own (each test case gets its own IP).
     pub fn get_as(&self, path: &str, ip: &str) -> Resp {
         self.request("GET", path, &[("CF-Connecting-IP", ip)], None)

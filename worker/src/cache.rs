@@ -337,84 +337,89 @@ impl Change {
     }
 }
 
-/// Brings the edge up to date after a write. At once: every later page of comments and both
-/// badges are dropped (a change on one page shifts the threads of all the later ones; they
-/// are drawn on their next visit), and for an update every page that lists it. After the
-/// answer (`ctx.wait_until`): page 1 drawn anew in both languages and put, so no visitor waits
-/// for it ([`redraw_later`]). Should a step fail, what it would have replaced goes, and the
-/// rest expires on its own.
+/// Brings the edge up to date after a write, right after the answer (`ctx.wait_until`), so
+/// that neither the writer (a provider's webhook) nor any visitor waits for it: every later
+/// page of comments and both badges dropped (a change on one page shifts the threads of all
+/// the later ones; they are drawn on their next visit), for an update every page that lists
+/// it, and page 1 drawn anew in both languages and put. Writes that come while this runs are
+/// followed once more after it, at most every [`REDRAW_GAP`]: a burst of webhooks costs one
+/// redraw a second, and the last one always starts after the last write. Should a step fail,
+/// what it would have replaced goes, and the rest expires on its own.
 pub async fn apply(ctx: &Context, site: &Site, change: Change) {
     if site.config.edge_ttl == 0 {
         return;
     }
-    drop_later_pages(site).await;
-    if let Change::Updates(id) = change {
-        purge_updates(site, id).await;
+    if !redraw_wanted(&site.origin, change) {
+        return;
     }
-    redraw_later(ctx, site);
+    let site = site.detached();
+    ctx.wait_until(async move {
+        let mut changes = vec![change];
+        loop {
+            follow(&site, &changes).await;
+            match redraw_again(&site.origin) {
+                Some(more) => {
+                    changes = more;
+                    worker::Delay::from(REDRAW_GAP).await;
+                }
+                None => break,
+            }
+        }
+    });
 }
 
-/// Where the redrawing of page 1 stands in this isolate, per origin.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Redraw {
-    /// One is under way.
-    Running,
-    /// One is under way, and a write came after it began: one more follows it.
-    Again,
+/// The least time between two redraws of the campaign page in an isolate.
+pub const REDRAW_GAP: std::time::Duration = std::time::Duration::from_secs(1);
+
+async fn follow(site: &Site, changes: &[Change]) {
+    drop_later_pages(site).await;
+    for change in changes {
+        if let Change::Updates(id) = change {
+            purge_updates(site, *id).await;
+        }
+    }
+    redraw_first(site).await;
 }
 
 thread_local! {
-    static REDRAWING: RefCell<std::collections::HashMap<String, Redraw>> =
+    /// Per origin, while a redraw runs: the changes that came since it began (to follow once
+    /// more after it).
+    static REDRAWING: RefCell<std::collections::HashMap<String, Vec<Change>>> =
         RefCell::new(std::collections::HashMap::new());
 }
 
-/// Whether a write should start a redraw now (`true`), or the one under way will be followed
-/// by another that sees this write (`false`). A burst of writes (a webhook storm) costs one
-/// redraw at a time, and the last one always starts after the last write.
-fn redraw_wanted(origin: &str) -> bool {
+/// Whether `change` should start a redraw now (`true`), or the one under way will be followed
+/// by another that sees it (`false`).
+fn redraw_wanted(origin: &str, change: Change) -> bool {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        match r.get(origin) {
+        match r.get_mut(origin) {
             None => {
-                r.insert(origin.to_string(), Redraw::Running);
+                r.insert(origin.to_string(), Vec::new());
                 true
             }
-            Some(_) => {
-                r.insert(origin.to_string(), Redraw::Again);
+            Some(pending) => {
+                if !pending.contains(&change) {
+                    pending.push(change);
+                }
                 false
             }
         }
     })
 }
 
-/// After a redraw: whether to run another (a write came meanwhile), else done.
-fn redraw_again(origin: &str) -> bool {
+/// After a redraw: the changes to follow once more (some came meanwhile), else none, done.
+fn redraw_again(origin: &str) -> Option<Vec<Change>> {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        if r.get(origin) == Some(&Redraw::Again) {
-            r.insert(origin.to_string(), Redraw::Running);
-            true
-        } else {
-            r.remove(origin);
-            false
-        }
-    })
-}
-
-/// Draws page 1 anew in both languages after this response, and puts it with its page data.
-fn redraw_later(ctx: &Context, site: &Site) {
-    if !redraw_wanted(&site.origin) {
-        return;
-    }
-    let site = site.detached();
-    ctx.wait_until(async move {
-        loop {
-            redraw_first(&site).await;
-            if !redraw_again(&site.origin) {
-                break;
+        match r.get_mut(origin) {
+            Some(pending) if !pending.is_empty() => Some(std::mem::take(pending)),
+            _ => {
+                r.remove(origin);
+                None
             }
         }
-    });
+    })
 }
 
 async fn redraw_first(site: &Site) {
@@ -554,14 +559,32 @@ mod tests {
 
     #[test]
     fn a_burst_of_writes_costs_one_redraw_at_a_time_and_the_last_sees_the_last_write() {
+        use super::Change;
         let o = "https://burst";
-        assert!(redraw_wanted(o), "the first write starts one");
-        assert!(!redraw_wanted(o), "a second while it runs waits");
-        assert!(!redraw_wanted(o), "so does a third: one more, not two");
-        assert!(redraw_again(o), "one more, after the first");
-        assert!(!redraw_again(o), "then done: nothing came meanwhile");
-        assert!(redraw_wanted(o), "and the next write starts one again");
-        assert!(redraw_wanted("https://other"), "another origin is its own");
+        assert!(redraw_wanted(o, Change::Home), "the first write starts one");
+        assert!(
+            !redraw_wanted(o, Change::Home),
+            "a second while it runs waits"
+        );
+        assert!(!redraw_wanted(o, Change::Updates(3)), "so does a third");
+        assert!(
+            !redraw_wanted(o, Change::Home),
+            "and a fourth: one more, not three"
+        );
+        assert_eq!(
+            redraw_again(o),
+            Some(vec![Change::Home, Change::Updates(3)]),
+            "one more, after the first, with what came meanwhile"
+        );
+        assert_eq!(redraw_again(o), None, "then done: nothing came meanwhile");
+        assert!(
+            redraw_wanted(o, Change::Home),
+            "and the next write starts one again"
+        );
+        assert!(
+            redraw_wanted("https://other", Change::Home),
+            "another origin is its own"
+        );
     }
 
     #[test]
