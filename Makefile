@@ -6,9 +6,9 @@ export CAMPAIGN_ROOT := $(CURDIR)
 DEV_STATE := .wrangler/state
 
 # One site on one port: the site's worker (wrangler.toml) first, the office's beside it, reached
-# through the site's binding (README, "Two workers"). Both built first: wrangler then starts
-# them with their [build] step run once more (a no-op for cargo).
-dev: build
+# through the site's binding (README, "Two workers"). wrangler builds both first (the site's
+# [build] command is scripts/build.sh) and again on every change to the sources.
+dev: setup
 	sh scripts/db.sh $(DEV_STATE) --seed
 	. scripts/env.sh && wrangler dev -c wrangler.toml -c wrangler.office.toml --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --test-scheduled --show-interactive-dev-session=false
 

@@ -7,7 +7,7 @@
 //! with an `ETag`, so they revalidate every time and get `304` when nothing changed.
 //!
 //! **No visitor waits for D1 on a kept page.** The Cache API honours `max-age` and nothing
-//! else, so an entry is kept for [`STALE_SECS`] past its freshness, and carries its own
+//! else, so an entry is kept for [`STALE_SECS`] (10 minutes) past its freshness, and carries its own
 //! fresh-until time ([`FRESH_UNTIL`], `EDGE_CACHE_SECS` after it was drawn). A fresh entry is
 //! served as it is; a stale one is served at once and drawn anew in the background
 //! ([`refresh_later`], `ctx.wait_until`), at most one refresh per page at a time in an
@@ -63,7 +63,10 @@ pub fn key(req: &Request, ttl: u32) -> Option<String> {
 
 /// How long past its fresh-until time a kept entry may still be served (once per data centre,
 /// while it is drawn anew): after that the Cache API drops it and the next visitor waits.
-pub const STALE_SECS: u32 = 3600;
+/// Ten minutes keeps a data centre's copy warm between visits, and bounds how long a comment
+/// deleted or removed elsewhere can still be shown once by a data centre nobody asked since:
+/// `EDGE_CACHE_SECS` + this, 11 minutes at most.
+pub const STALE_SECS: u32 = 600;
 
 /// The header a kept entry carries its fresh-until time in (Unix seconds).
 pub const FRESH_UNTIL: &str = "X-Fresh-Until";
