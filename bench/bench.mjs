@@ -720,6 +720,7 @@ async function run(mf, url, results) {
   // Where the time goes (diagnostics, not targets).
   await single('diag_ours_healthz', 'diag: ours /healthz (wasm, router, headers; no D1)', { url: at(url.ours, '/healthz') });
   await single('diag_peer_d1', 'diag: peer, the page statement alone', { url: at(url.peer, '/_bench/d1') });
+  await single('diag_ours_d1', 'diag: ours, the page statement alone', { url: at(url['ours-render'] ?? url.ours, '/__bench/d1') });
 
   for (const [k, c] of Object.entries(C)) {
     for (const r of c.runs) if (r.non2xx || r.socket_errors) check(`${k} under load${r.round ? ` (round ${r.round})` : ''}`, false, `${r.non2xx} non-2xx, ${r.socket_errors} socket errors of ${r.requests}`);
@@ -905,6 +906,7 @@ function report(results) {
   log('  where the time goes (diagnostics)');
   row('  ours /healthz (no D1)', C.diag_ours_healthz);
   row('  peer: the page statement alone', C.diag_peer_d1);
+  row('  ours: the page statement alone', C.diag_ours_d1);
   log(`  (CPU µs = workerd utime+stime per request; p50 = wrk's median latency; "others" = the most CPU other processes used`);
   log(`   during one of the case's runs, % of one core: figures taken while others used a lot are not worth comparing)`);
 

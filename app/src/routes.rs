@@ -32,6 +32,9 @@ pub enum Route {
     /// `GET /__bench/render`: the campaign page drawn from page data kept in memory, for
     /// `make bench` (the worker answers it on a loopback host only).
     BenchRender,
+    /// `GET /__bench/d1`: the page statement alone, read and decoded, for `make bench`
+    /// (loopback only, like [`Route::BenchRender`]).
+    BenchD1,
     /// `/badge.svg`: the progress badge other sites show with an `<img>`.
     Badge,
     /// `/km` without its slash.
@@ -167,6 +170,7 @@ const TABLE: &[(Method, &str, Route, Scope)] = &[
         Route::BenchRender,
         Scope::BothLanguages,
     ),
+    (Method::Get, "/__bench/d1", Route::BenchD1, Scope::Once),
     (
         Method::Get,
         "/badge.svg",
@@ -449,9 +453,9 @@ impl Route {
         use Route::*;
         match self {
             Health | Robots | ApiCampaign | ApiCampaignPreflight | ApiPledge | Home
-            | BenchRender | Badge | KmRoot | PledgeThanks | PledgeStopPage | CommentDeletePage
-            | VolunteerThanks | Privacy | UpdatesList | UpdatePage | UpdatesFeed
-            | MethodNotAllowed | NotFound => Part::Site,
+            | BenchRender | BenchD1 | Badge | KmRoot | PledgeThanks | PledgeStopPage
+            | CommentDeletePage | VolunteerThanks | Privacy | UpdatesList | UpdatePage
+            | UpdatesFeed | MethodNotAllowed | NotFound => Part::Site,
             WebhookStripe | WebhookStandard | PledgeCreate | PledgeStop | SandboxPage
             | SandboxAct | CommentCreate | CommentDelete | VolunteerCreate | AdminIndex
             | AdminLogin | AdminLogout | AdminComments | AdminModerate | AdminWaiting
@@ -467,7 +471,7 @@ impl Route {
 
 /// Routes for `make bench` only (answered on a loopback host, a 404 anywhere else): not
 /// visitor pages, so the tests that walk every page skip them.
-pub const BENCH_ONLY: &[&str] = &["/__bench/render"];
+pub const BENCH_ONLY: &[&str] = &["/__bench/render", "/__bench/d1"];
 
 /// Visitor routes that answer a feed, not an HTML page: the tests that walk every page (their
 /// `<html lang>`) read them as feeds instead.

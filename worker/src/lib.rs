@@ -188,6 +188,7 @@ async fn visitor(route: Route, param: &str, req: Request, site: &Site, ctx: &Con
         Route::ApiPledge => pledges::api(site, param).await,
         Route::Home => pages::home(req, site, ctx).await,
         Route::BenchRender => pages::bench_render(site).await,
+        Route::BenchD1 => pages::bench_d1(site).await,
         Route::Badge => badge::badge(&req, site).await,
         Route::KmRoot => pages::km_root(),
         Route::PledgeThanks => pledges::thanks(site, param).await,

@@ -264,6 +264,18 @@ pub async fn bench_render(site: &Site) -> Result<Response, AppError> {
     serve(site, &drawn, Tokens::Fresh)
 }
 
+/// `GET /__bench/d1`, on a loopback host only (`make bench`): the page statement read and
+/// decoded as a render would, answered with the number of comments, so that each request
+/// measures the D1 read alone (beside the peer's `/_bench/d1`). Anywhere else a 404.
+pub async fn bench_d1(site: &Site) -> Result<Response, AppError> {
+    if !site.loopback {
+        return Err(AppError::NotFound);
+    }
+    let doc = store::home_doc(site.db()?, 1).await?;
+    let (_, comments, _) = store::home_from(&doc, "[]", site.config.goal, 1, &[], 0)?;
+    Ok(Response::ok(comments.total_comments.to_string())?)
+}
+
 /// `/km` without its slash: the Khmer home page lives at `/km/`.
 pub fn km_root() -> Result<Response, AppError> {
     Ok(http::see_other("/km/")?)
