@@ -420,16 +420,10 @@ fn get_at(w: &Worker, path: &str, offset: i64, cookie: Option<&str>) -> Resp {
     w.request("GET", path, &headers, None)
 }
 
-/// Asks `path` until `ok` holds (a background refresh finishing), at most five seconds.
+/// Asks `path` at `offset` until `ok` holds (a background refresh finishing).
 fn until(w: &Worker, path: &str, offset: i64, ok: impl Fn(&Resp) -> bool) -> Resp {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let r = get_at(w, path, offset, None);
-        if ok(&r) || std::time::Instant::now() > deadline {
-            return r;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let offset = offset.to_string();
+    w.get_with_until(path, &[("X-Test-Clock-Offset", offset.as_str())], ok)
 }
 
 #[test]

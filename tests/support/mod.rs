@@ -288,9 +288,19 @@ impl Worker {
     /// the worker does right after answering (`ctx.wait_until`: the edge cache following a
     /// write).
     pub fn get_until(&self, path: &str, ok: impl Fn(&Resp) -> bool) -> Resp {
+        self.get_with_until(path, &[], ok)
+    }
+
+    /// [`Worker::get_until`] with request headers (a clock offset, a cookie).
+    pub fn get_with_until(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        ok: impl Fn(&Resp) -> bool,
+    ) -> Resp {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let r = self.get(path);
+            let r = self.request("GET", path, headers, None);
             if ok(&r) || Instant::now() > deadline {
                 return r;
             }
