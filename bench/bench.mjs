@@ -146,39 +146,14 @@ const tryRun = (cmd, args) => {
 
 const hasOffice = () => existsSync(`${OFFICE}/index.js`) && existsSync(`${OFFICE}/index_bg.wasm`);
 
-/** The visitor's worker as built. `edgeTtl` '0' switches its edge cache off (`ours-render`). */
-function oursWorker(toml, { name = 'ours', edgeTtl = '60', office = hasOffice() } = {}) {
+/** A worker as scripts/build.sh built it in `dir`, with the bench's D1, variables and secrets. */
+function builtWorker(toml, dir, name, extra) {
   return {
     name,
-    modulesRoot: BUILD,
+    modulesRoot: dir,
     modules: [
-      { type: 'ESModule', path: `${BUILD}/index.js` },
-      { type: 'CompiledWasm', path: `${BUILD}/index_bg.wasm` },
-    ],
-    compatibilityDate: toml.compatibilityDate,
-    compatibilityFlags: toml.compatibilityFlags,
-    d1Databases: { DB: 'bench-campaign' },
-    bindings: {
-      ...toml.vars,
-      CHECKOUT: 'sandbox',
-      SITE_SECRET,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      EDGE_CACHE_SECS: edgeTtl,
-    },
-    ...(office ? { serviceBindings: { OFFICE: 'office' } } : {}),
-    cacheAPI: true,
-    unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
-  };
-}
-
-/** The maintainers' worker, when the build is split in two (build/office/). */
-function officeWorker(toml) {
-  return {
-    name: 'office',
-    modulesRoot: OFFICE,
-    modules: [
-      { type: 'ESModule', path: `${OFFICE}/index.js` },
-      { type: 'CompiledWasm', path: `${OFFICE}/index_bg.wasm` },
+      { type: 'ESModule', path: `${dir}/index.js` },
+      { type: 'CompiledWasm', path: `${dir}/index_bg.wasm` },
     ],
     compatibilityDate: toml.compatibilityDate,
     compatibilityFlags: toml.compatibilityFlags,
@@ -189,11 +164,25 @@ function officeWorker(toml) {
       SITE_SECRET,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       EDGE_CACHE_SECS: '60',
-      BOOTSTRAP_SECRET,
+      ...extra.bindings,
     },
+    ...(extra.serviceBindings ? { serviceBindings: extra.serviceBindings } : {}),
     cacheAPI: true,
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
   };
+}
+
+/** The visitor's worker as built. `edgeTtl` '0' switches its edge cache off (`ours-render`). */
+function oursWorker(toml, { name = 'ours', edgeTtl = '60', office = hasOffice() } = {}) {
+  return builtWorker(toml, BUILD, name, {
+    bindings: { EDGE_CACHE_SECS: edgeTtl },
+    serviceBindings: office ? { OFFICE: 'office' } : null,
+  });
+}
+
+/** The maintainers' worker, when the build is split in two (build/office/). */
+function officeWorker(toml) {
+  return builtWorker(toml, OFFICE, 'office', { bindings: { BOOTSTRAP_SECRET } });
 }
 
 function peerWorker(toml) {
