@@ -14,7 +14,8 @@ pub struct Browser {
     driver: Child,
     base: String,
     session: String,
-    _profile: std::path::PathBuf,
+    /// Chromium's profile directory, removed with the browser unless the test failed.
+    profile: std::path::PathBuf,
 }
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -60,7 +61,7 @@ impl Browser {
             driver,
             base,
             session: String::new(),
-            _profile: profile,
+            profile,
         };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"].as_str().expect("session id").to_string();
@@ -356,5 +357,8 @@ impl Drop for Browser {
         );
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.profile);
+        }
     }
 }

@@ -382,9 +382,15 @@ impl Worker {
 }
 
 impl Drop for Worker {
+    /// Stops wrangler and, unless the test failed, removes the instance's directory (its D1
+    /// state and log run to megabytes each, and a full run starts hundreds); a failed test's
+    /// directory stays under `tests/artifacts` to be read.
     fn drop(&mut self) {
         unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
         let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
