@@ -1,11 +1,19 @@
 //! Every route of the site in one table, matched without I/O.
 //!
-//! The worker dispatches on [`route`] (a `match`, built into the binary: nothing is rebuilt
-//! per request, unlike a `Router` value that `run` consumes), and the tests walk
-//! [`VISITOR_PAGES`] so a new visitor page cannot miss its Khmer twin. Visitor routes exist at
-//! `/path` and `/km/path`; the platform's own (`/healthz`, the APIs, webhooks) and the admin
-//! area exist once.
+//! A route is declared once, as a row of [`TABLE`]: its method, its path, what it is, which
+//! worker serves it and who may use it. The route's type says the worker: a [`SiteRoute`] is
+//! the site's (what visitors read), an [`OfficeRoute`] the office's (every write, the
+//! providers' webhooks, the maintainers' area), so each worker's dispatcher is an exhaustive
+//! `match` over its own enum that the compiler checks. The admin area's routes are
+//! [`Admin`], and their row says which roles may take them ([`Admin::allowed`]); the admin's
+//! links come from the same rows ([`Admin::path`], [`Admin::href`]).
+//!
+//! The worker dispatches on [`route`] (a `match` built into the binary: nothing is rebuilt
+//! per request), and the tests walk [`VISITOR_PAGES`] so a new visitor page cannot miss its
+//! Khmer twin. Visitor routes exist at `/path` and `/km/path`; the platform's own
+//! (`/healthz`, the APIs, webhooks) and the admin area exist once.
 
+use crate::account::roles::{Allowed, Role, Roles};
 use crate::i18n::Lang;
 
 /// The methods the site distinguishes; the worker answers `HEAD` as `GET`.
@@ -18,41 +26,42 @@ pub enum Method {
     Other,
 }
 
+/// A route, and with it the worker that serves it (README, "Two workers"): the **site**
+/// answers what visitors read, small enough to start fast; the **office** answers every
+/// write, the maintainers' area and the scheduled jobs, behind the site's service binding,
+/// so the site stays one address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
+    Site(SiteRoute),
+    Office(OfficeRoute),
+}
+
+/// What the site's worker serves: every page, feed and badge a visitor reads, the public API,
+/// and the answers for what exists nowhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteRoute {
     Health,
     Robots,
     ApiCampaign,
     /// `OPTIONS /api/campaign`: the CORS preflight of another site's script.
     ApiCampaignPreflight,
     ApiPledge,
-    WebhookStripe,
-    WebhookStandard,
     Home,
     /// `GET /__bench/render`: the campaign page drawn from page data kept in memory, for
     /// `make bench` (the worker answers it on a loopback host only).
     BenchRender,
     /// `GET /__bench/d1`: the page statement alone, read and decoded, for `make bench`
-    /// (loopback only, like [`Route::BenchRender`]).
+    /// (loopback only, like [`SiteRoute::BenchRender`]).
     BenchD1,
     /// `/badge.svg`: the progress badge other sites show with an `<img>`.
     Badge,
     /// `/km` without its slash.
     KmRoot,
-    PledgeCreate,
     PledgeThanks,
     /// `GET /pledges/{id}/stop`: "stop your monthly gift?", for whoever holds its page.
     PledgeStopPage,
-    /// `POST /pledges/{id}/stop`: stops it at the provider, then here.
-    PledgeStop,
-    SandboxPage,
-    SandboxAct,
-    CommentCreate,
     /// `GET /comments/{id}/delete`: "delete your comment?", for its author.
     CommentDeletePage,
-    /// `POST /comments/{id}/delete`: the author deletes it.
-    CommentDelete,
-    VolunteerCreate,
     VolunteerThanks,
     Privacy,
     /// `GET /updates`: the campaign's published updates, newest first, paged.
@@ -61,413 +70,299 @@ pub enum Route {
     UpdatePage,
     /// `GET /updates.atom`: the updates as an Atom feed.
     UpdatesFeed,
-    AdminIndex,
-    AdminLogin,
-    AdminLogout,
-    AdminComments,
-    AdminModerate,
-    AdminWaiting,
-    AdminPledges,
-    AdminPledgesCsv,
-    AdminVolunteers,
-    AdminVolunteersCsv,
-    /// `POST /admin/alerts/test`: a test message to the team's chat.
-    AdminAlertTest,
-    /// `GET /admin/erase`: the search form, and what an erasure just did.
-    AdminErase,
-    /// `POST /admin/erase/find`: what is stored for an address (posted, so the address stays
-    /// out of URLs).
-    AdminEraseFind,
-    /// `POST /admin/erase`: erases it.
-    AdminEraseRun,
-    /// `GET`/`POST /admin/bootstrap`: the first owner, with the one-time bootstrap secret.
-    AdminBootstrapPage,
-    AdminBootstrap,
-    /// `GET`/`POST /admin/invite/{token}`: an invitation: a password, then the second factor.
-    AdminInvitePage,
-    AdminInvite,
-    /// `GET /admin/account`: one's own account and sessions.
-    AdminAccount,
-    /// `POST /admin/account/sessions/end`: signs out of every session.
-    AdminSessionsEnd,
-    /// `GET /admin/accounts`: the team (owners).
-    AdminAccounts,
-    /// `POST /admin/accounts/invite`: invites a maintainer (owners).
-    AdminAccountInvite,
-    /// `POST /admin/accounts/{id}/{action}`: roles, disable, enable, reset the second factor.
-    AdminAccountAction,
-    /// `GET /admin/audit` and `/admin/audit.csv`: the audit trail (owners).
-    AdminAudit,
-    AdminAuditCsv,
-    /// `GET /admin/sources?days=`: pledges and money by share-link code, and the link builder.
-    AdminSources,
-    /// `GET /admin/updates`: every update, drafts too, and the form for a new one.
-    AdminUpdates,
-    /// `POST /admin/updates`: a new update, as a draft.
-    AdminUpdateCreate,
-    /// `GET /admin/updates/{id}`: an update's edit form.
-    AdminUpdateEdit,
-    /// `POST /admin/updates/{id}`: saves an edit.
-    AdminUpdateSave,
-    /// `POST /admin/updates/{id}/{publish|unpublish}`.
-    AdminUpdateAction,
-    /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
-    /// so no path tells a visitor without a session what exists.
-    AdminUnknown,
     /// A known path asked with a method it does not take.
     MethodNotAllowed,
     NotFound,
+}
+
+/// What the office's worker serves: the visitors' forms, the providers' webhooks, the
+/// sandbox checkout and the maintainers' area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficeRoute {
+    WebhookStripe,
+    WebhookStandard,
+    PledgeCreate,
+    /// `POST /pledges/{id}/stop`: stops a monthly gift at the provider, then here.
+    PledgeStop,
+    SandboxPage,
+    SandboxAct,
+    CommentCreate,
+    /// `POST /comments/{id}/delete`: the author deletes it.
+    CommentDelete,
+    VolunteerCreate,
+    Admin(Admin),
+}
+
+/// The maintainers' area, under `/admin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admin {
+    Index,
+    Login,
+    Logout,
+    Comments,
+    Moderate,
+    Waiting,
+    Pledges,
+    PledgesCsv,
+    Volunteers,
+    VolunteersCsv,
+    /// `POST /admin/alerts/test`: a test message to the team's chat.
+    AlertTest,
+    /// `GET /admin/erase`: the search form, and what an erasure just did.
+    Erase,
+    /// `POST /admin/erase/find`: what is stored for an address (posted, so the address stays
+    /// out of URLs).
+    EraseFind,
+    /// `POST /admin/erase`: erases it.
+    EraseRun,
+    /// `GET`/`POST /admin/bootstrap`: the first owner, with the one-time bootstrap secret.
+    BootstrapPage,
+    Bootstrap,
+    /// `GET`/`POST /admin/invite/{token}`: an invitation: a password, then the second factor.
+    InvitePage,
+    Invite,
+    /// `GET /admin/account`: one's own account and sessions.
+    Account,
+    /// `POST /admin/account/sessions/end`: signs out of every session.
+    SessionsEnd,
+    /// `GET /admin/accounts`: the team (owners).
+    Accounts,
+    /// `POST /admin/accounts/invite`: invites a maintainer (owners).
+    AccountInvite,
+    /// `POST /admin/accounts/{id}/{action}`: roles, disable, enable, reset the second factor.
+    AccountAction,
+    /// `GET /admin/audit` and `/admin/audit.csv`: the audit trail (owners).
+    Audit,
+    AuditCsv,
+    /// `GET /admin/sources?days=`: pledges and money by share-link code, and the link builder.
+    Sources,
+    /// `GET /admin/updates`: every update, drafts too, and the form for a new one.
+    Updates,
+    /// `POST /admin/updates`: a new update, as a draft.
+    UpdateCreate,
+    /// `GET /admin/updates/{id}`: an update's edit form.
+    UpdateEdit,
+    /// `POST /admin/updates/{id}`: saves an edit.
+    UpdateSave,
+    /// `POST /admin/updates/{id}/{publish|unpublish}`.
+    UpdateAction,
+    /// Any other path under `/admin`: refused like the rest of the area before it is a 404,
+    /// so no path tells a visitor without a session what exists.
+    Unknown,
 }
 
 /// Where a route exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scope {
     /// At `/path` and `/km/path`.
-    BothLanguages,
+    Both,
     /// At `/path` only.
     Once,
 }
 
-/// `(method, pattern, route, scope)`. A pattern segment starting with `:` matches any one
-/// non-empty segment and is captured, in order.
-const TABLE: &[(Method, &str, Route, Scope)] = &[
-    (Method::Get, "/healthz", Route::Health, Scope::Once),
-    (Method::Get, "/robots.txt", Route::Robots, Scope::Once),
-    (
-        Method::Get,
-        "/api/campaign",
-        Route::ApiCampaign,
-        Scope::Once,
-    ),
-    (
-        Method::Options,
-        "/api/campaign",
-        Route::ApiCampaignPreflight,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/api/pledges/:id",
-        Route::ApiPledge,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/webhooks/stripe",
-        Route::WebhookStripe,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/webhooks/standard",
-        Route::WebhookStandard,
-        Scope::Once,
-    ),
-    (Method::Get, "/", Route::Home, Scope::BothLanguages),
-    (
-        Method::Get,
-        "/__bench/render",
-        Route::BenchRender,
-        Scope::BothLanguages,
-    ),
-    (Method::Get, "/__bench/d1", Route::BenchD1, Scope::Once),
-    (
-        Method::Get,
-        "/badge.svg",
-        Route::Badge,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/privacy",
-        Route::Privacy,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/pledges",
-        Route::PledgeCreate,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/pledges/:id",
-        Route::PledgeThanks,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/pledges/:id/stop",
-        Route::PledgeStopPage,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/pledges/:id/stop",
-        Route::PledgeStop,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/sandbox/checkout/:id",
-        Route::SandboxPage,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/sandbox/checkout/:id",
-        Route::SandboxAct,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/comments",
-        Route::CommentCreate,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/comments/:id/delete",
-        Route::CommentDeletePage,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/comments/:id/delete",
-        Route::CommentDelete,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Post,
-        "/volunteer",
-        Route::VolunteerCreate,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/volunteer/thanks",
-        Route::VolunteerThanks,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/updates",
-        Route::UpdatesList,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/updates.atom",
-        Route::UpdatesFeed,
-        Scope::BothLanguages,
-    ),
-    (
-        Method::Get,
-        "/updates/:id",
-        Route::UpdatePage,
-        Scope::BothLanguages,
-    ),
-    (Method::Get, "/admin", Route::AdminIndex, Scope::Once),
-    (Method::Get, "/admin/", Route::AdminIndex, Scope::Once),
-    (Method::Post, "/admin/login", Route::AdminLogin, Scope::Once),
-    (
-        Method::Post,
-        "/admin/logout",
-        Route::AdminLogout,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/comments",
-        Route::AdminComments,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/comments/:id/:action",
-        Route::AdminModerate,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/waiting",
-        Route::AdminWaiting,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/pledges",
-        Route::AdminPledges,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/pledges.csv",
-        Route::AdminPledgesCsv,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/volunteers",
-        Route::AdminVolunteers,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/volunteers.csv",
-        Route::AdminVolunteersCsv,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/alerts/test",
-        Route::AdminAlertTest,
-        Scope::Once,
-    ),
-    (Method::Get, "/admin/erase", Route::AdminErase, Scope::Once),
-    (
-        Method::Post,
-        "/admin/erase",
-        Route::AdminEraseRun,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/erase/find",
-        Route::AdminEraseFind,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/bootstrap",
-        Route::AdminBootstrapPage,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/bootstrap",
-        Route::AdminBootstrap,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/invite/:token",
-        Route::AdminInvitePage,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/invite/:token",
-        Route::AdminInvite,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/account",
-        Route::AdminAccount,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/account/sessions/end",
-        Route::AdminSessionsEnd,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/accounts",
-        Route::AdminAccounts,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/accounts/invite",
-        Route::AdminAccountInvite,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/accounts/:id/:action",
-        Route::AdminAccountAction,
-        Scope::Once,
-    ),
-    (Method::Get, "/admin/audit", Route::AdminAudit, Scope::Once),
-    (
-        Method::Get,
-        "/admin/audit.csv",
-        Route::AdminAuditCsv,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/sources",
-        Route::AdminSources,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/updates",
-        Route::AdminUpdates,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/updates",
-        Route::AdminUpdateCreate,
-        Scope::Once,
-    ),
-    (
-        Method::Get,
-        "/admin/updates/:id",
-        Route::AdminUpdateEdit,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/updates/:id",
-        Route::AdminUpdateSave,
-        Scope::Once,
-    ),
-    (
-        Method::Post,
-        "/admin/updates/:id/:action",
-        Route::AdminUpdateAction,
-        Scope::Once,
-    ),
-];
-
-/// Which of the two workers serves a route (ARCHITECTURE.md, "Two workers"): the **site**
-/// answers what visitors read (every page, feed, badge and the public API), small enough to
-/// start fast; the **office** answers every write (the visitors' forms, the providers'
-/// webhooks), the maintainers' area and the scheduled jobs. The site passes the office's
-/// requests on through a service binding, so the site stays one address.
+/// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    Site,
-    Office,
+pub enum Access {
+    /// Anyone: a visitor, a provider (webhooks prove themselves by signature).
+    Public,
+    /// A maintainer, signed in, whose roles the rule admits.
+    Signed(Allowed),
 }
 
-impl Route {
-    /// The worker that serves this route. Every route is named: a new one must choose.
-    pub fn part(self) -> Part {
-        use Route::*;
-        match self {
-            Health | Robots | ApiCampaign | ApiCampaignPreflight | ApiPledge | Home
-            | BenchRender | BenchD1 | Badge | KmRoot | PledgeThanks | PledgeStopPage
-            | CommentDeletePage | VolunteerThanks | Privacy | UpdatesList | UpdatePage
-            | UpdatesFeed | MethodNotAllowed | NotFound => Part::Site,
-            WebhookStripe | WebhookStandard | PledgeCreate | PledgeStop | SandboxPage
-            | SandboxAct | CommentCreate | CommentDelete | VolunteerCreate | AdminIndex
-            | AdminLogin | AdminLogout | AdminComments | AdminModerate | AdminWaiting
-            | AdminPledges | AdminPledgesCsv | AdminVolunteers | AdminVolunteersCsv
-            | AdminAlertTest | AdminErase | AdminEraseFind | AdminEraseRun | AdminBootstrapPage
-            | AdminBootstrap | AdminInvitePage | AdminInvite | AdminAccount | AdminSessionsEnd
-            | AdminAccounts | AdminAccountInvite | AdminAccountAction | AdminAudit
-            | AdminAuditCsv | AdminSources | AdminUpdates | AdminUpdateCreate | AdminUpdateEdit
-            | AdminUpdateSave | AdminUpdateAction | AdminUnknown => Part::Office,
+/// One row of the route table.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    pub method: Method,
+    /// Segments starting with `:` match any one non-empty segment and are captured, in order.
+    pub pattern: &'static str,
+    pub route: Route,
+    scope: Scope,
+    pub access: Access,
+}
+
+impl Row {
+    const fn site(method: Method, pattern: &'static str, route: SiteRoute, scope: Scope) -> Row {
+        Row {
+            method,
+            pattern,
+            route: Route::Site(route),
+            scope,
+            access: Access::Public,
+        }
+    }
+
+    const fn office(
+        method: Method,
+        pattern: &'static str,
+        route: OfficeRoute,
+        scope: Scope,
+    ) -> Row {
+        Row {
+            method,
+            pattern,
+            route: Route::Office(route),
+            scope,
+            access: Access::Public,
+        }
+    }
+
+    const fn admin(method: Method, pattern: &'static str, route: Admin, who: Allowed) -> Row {
+        Row {
+            method,
+            pattern,
+            route: Route::Office(OfficeRoute::Admin(route)),
+            scope: Scope::Once,
+            access: Access::Signed(who),
         }
     }
 }
+
+// Who may take the admin area's routes: an owner may everything; each other role opens one
+// part of the work (`account::roles`).
+const MODERATORS: Allowed = Allowed::Roles(Role::Moderator.only());
+const FINANCE: Allowed = Allowed::Roles(Role::Finance.only());
+const ORGANISERS: Allowed = Allowed::Roles(Role::Organiser.only());
+
+use Method::{Get, Options, Post};
+use Scope::{Both, Once};
+
+/// Every route. The sign-in post is what gets one signed in; the first owner and invitations
+/// check their own secret or token; one's own account is one's own: anyone signed in.
+pub const TABLE: &[Row] = &[
+    Row::site(Get, "/healthz", SiteRoute::Health, Once),
+    Row::site(Get, "/robots.txt", SiteRoute::Robots, Once),
+    Row::site(Get, "/api/campaign", SiteRoute::ApiCampaign, Once),
+    Row::site(
+        Options,
+        "/api/campaign",
+        SiteRoute::ApiCampaignPreflight,
+        Once,
+    ),
+    Row::site(Get, "/api/pledges/:id", SiteRoute::ApiPledge, Once),
+    Row::office(Post, "/webhooks/stripe", OfficeRoute::WebhookStripe, Once),
+    Row::office(
+        Post,
+        "/webhooks/standard",
+        OfficeRoute::WebhookStandard,
+        Once,
+    ),
+    Row::site(Get, "/", SiteRoute::Home, Both),
+    Row::site(Get, "/__bench/render", SiteRoute::BenchRender, Both),
+    Row::site(Get, "/__bench/d1", SiteRoute::BenchD1, Once),
+    Row::site(Get, "/badge.svg", SiteRoute::Badge, Both),
+    Row::site(Get, "/privacy", SiteRoute::Privacy, Both),
+    Row::office(Post, "/pledges", OfficeRoute::PledgeCreate, Both),
+    Row::site(Get, "/pledges/:id", SiteRoute::PledgeThanks, Both),
+    Row::site(Get, "/pledges/:id/stop", SiteRoute::PledgeStopPage, Both),
+    Row::office(Post, "/pledges/:id/stop", OfficeRoute::PledgeStop, Both),
+    Row::office(Get, "/sandbox/checkout/:id", OfficeRoute::SandboxPage, Both),
+    Row::office(Post, "/sandbox/checkout/:id", OfficeRoute::SandboxAct, Both),
+    Row::office(Post, "/comments", OfficeRoute::CommentCreate, Both),
+    Row::site(
+        Get,
+        "/comments/:id/delete",
+        SiteRoute::CommentDeletePage,
+        Both,
+    ),
+    Row::office(
+        Post,
+        "/comments/:id/delete",
+        OfficeRoute::CommentDelete,
+        Both,
+    ),
+    Row::office(Post, "/volunteer", OfficeRoute::VolunteerCreate, Both),
+    Row::site(Get, "/volunteer/thanks", SiteRoute::VolunteerThanks, Both),
+    Row::site(Get, "/updates", SiteRoute::UpdatesList, Both),
+    Row::site(Get, "/updates.atom", SiteRoute::UpdatesFeed, Both),
+    Row::site(Get, "/updates/:id", SiteRoute::UpdatePage, Both),
+    Row::admin(Get, "/admin", Admin::Index, Allowed::Everyone),
+    Row::admin(Get, "/admin/", Admin::Index, Allowed::Everyone),
+    Row::admin(Post, "/admin/login", Admin::Login, Allowed::Everyone),
+    Row::admin(Post, "/admin/logout", Admin::Logout, Allowed::Everyone),
+    Row::admin(Get, "/admin/comments", Admin::Comments, MODERATORS),
+    Row::admin(
+        Post,
+        "/admin/comments/:id/:action",
+        Admin::Moderate,
+        MODERATORS,
+    ),
+    Row::admin(Get, "/admin/waiting", Admin::Waiting, MODERATORS),
+    Row::admin(Get, "/admin/pledges", Admin::Pledges, FINANCE),
+    Row::admin(Get, "/admin/pledges.csv", Admin::PledgesCsv, FINANCE),
+    Row::admin(Get, "/admin/volunteers", Admin::Volunteers, ORGANISERS),
+    Row::admin(
+        Get,
+        "/admin/volunteers.csv",
+        Admin::VolunteersCsv,
+        ORGANISERS,
+    ),
+    Row::admin(
+        Post,
+        "/admin/alerts/test",
+        Admin::AlertTest,
+        Allowed::Owners,
+    ),
+    Row::admin(Get, "/admin/erase", Admin::Erase, Allowed::Owners),
+    Row::admin(Post, "/admin/erase", Admin::EraseRun, Allowed::Owners),
+    Row::admin(Post, "/admin/erase/find", Admin::EraseFind, Allowed::Owners),
+    Row::admin(
+        Get,
+        "/admin/bootstrap",
+        Admin::BootstrapPage,
+        Allowed::Everyone,
+    ),
+    Row::admin(
+        Post,
+        "/admin/bootstrap",
+        Admin::Bootstrap,
+        Allowed::Everyone,
+    ),
+    Row::admin(
+        Get,
+        "/admin/invite/:token",
+        Admin::InvitePage,
+        Allowed::Everyone,
+    ),
+    Row::admin(
+        Post,
+        "/admin/invite/:token",
+        Admin::Invite,
+        Allowed::Everyone,
+    ),
+    Row::admin(Get, "/admin/account", Admin::Account, Allowed::Everyone),
+    Row::admin(
+        Post,
+        "/admin/account/sessions/end",
+        Admin::SessionsEnd,
+        Allowed::Everyone,
+    ),
+    Row::admin(Get, "/admin/accounts", Admin::Accounts, Allowed::Owners),
+    Row::admin(
+        Post,
+        "/admin/accounts/invite",
+        Admin::AccountInvite,
+        Allowed::Owners,
+    ),
+    Row::admin(
+        Post,
+        "/admin/accounts/:id/:action",
+        Admin::AccountAction,
+        Allowed::Owners,
+    ),
+    Row::admin(Get, "/admin/audit", Admin::Audit, Allowed::Owners),
+    Row::admin(Get, "/admin/audit.csv", Admin::AuditCsv, Allowed::Owners),
+    Row::admin(Get, "/admin/sources", Admin::Sources, FINANCE),
+    Row::admin(Get, "/admin/updates", Admin::Updates, MODERATORS),
+    Row::admin(Post, "/admin/updates", Admin::UpdateCreate, MODERATORS),
+    Row::admin(Get, "/admin/updates/:id", Admin::UpdateEdit, MODERATORS),
+    Row::admin(Post, "/admin/updates/:id", Admin::UpdateSave, MODERATORS),
+    Row::admin(
+        Post,
+        "/admin/updates/:id/:action",
+        Admin::UpdateAction,
+        MODERATORS,
+    ),
+];
 
 /// Routes for `make bench` only (answered on a loopback host, a 404 anywhere else): not
 /// visitor pages, so the tests that walk every page skip them.
@@ -524,27 +419,27 @@ fn capture<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
 pub fn route(method: Method, path: &str) -> Matched<'_> {
     if path == "/km" {
         return Matched {
-            route: if method == Method::Get {
-                Route::KmRoot
+            route: Route::Site(if method == Method::Get {
+                SiteRoute::KmRoot
             } else {
-                Route::MethodNotAllowed
-            },
+                SiteRoute::MethodNotAllowed
+            }),
             lang: Lang::Km,
             params: Vec::new(),
         };
     }
     let (lang, rest) = Lang::split_path(path);
     let mut other_method = false;
-    for (m, pattern, route, scope) in TABLE {
-        let candidate = match (lang, scope) {
+    for row in TABLE {
+        let candidate = match (lang, row.scope) {
             (Lang::En, _) => path,
-            (Lang::Km, Scope::BothLanguages) => rest,
+            (Lang::Km, Scope::Both) => rest,
             (Lang::Km, Scope::Once) => continue,
         };
-        if let Some(params) = capture(pattern, candidate) {
-            if *m == method {
+        if let Some(params) = capture(row.pattern, candidate) {
+            if row.method == method {
                 return Matched {
-                    route: *route,
+                    route: row.route,
                     lang,
                     params,
                 };
@@ -553,11 +448,11 @@ pub fn route(method: Method, path: &str) -> Matched<'_> {
         }
     }
     let route = if path.starts_with("/admin/") {
-        Route::AdminUnknown
+        Route::Office(OfficeRoute::Admin(Admin::Unknown))
     } else if other_method {
-        Route::MethodNotAllowed
+        Route::Site(SiteRoute::MethodNotAllowed)
     } else {
-        Route::NotFound
+        Route::Site(SiteRoute::NotFound)
     };
     Matched {
         route,
@@ -566,19 +461,72 @@ pub fn route(method: Method, path: &str) -> Matched<'_> {
     }
 }
 
-/// Every route of the admin area in the table (each once), for the permission table's test
-/// (`account::roles`): a new admin route cannot go without a row there.
-pub fn admin_routes() -> impl Iterator<Item = Route> {
-    TABLE
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, pattern, route, _))| {
-            pattern.starts_with("/admin")
-                && !TABLE[..*i]
-                    .iter()
-                    .any(|(_, _, earlier, _)| earlier == route)
-        })
-        .map(|(_, (_, _, route, _))| *route)
+impl Route {
+    /// Whether this is a browser form of ours, which must come from our own pages. Providers'
+    /// webhooks come from servers and prove themselves by signature instead.
+    pub fn is_form(self) -> bool {
+        !matches!(
+            self,
+            Route::Office(OfficeRoute::WebhookStripe | OfficeRoute::WebhookStandard)
+        )
+    }
+}
+
+impl Admin {
+    /// The rows of this route (one, or more where a path has a twin like `/admin/`).
+    fn rows(self) -> impl Iterator<Item = &'static Row> {
+        TABLE
+            .iter()
+            .filter(move |row| row.route == Route::Office(OfficeRoute::Admin(self)))
+    }
+
+    /// Who may take this route, from its row. [`Admin::Unknown`] has no row: anyone signed in
+    /// is told it does not exist.
+    pub fn allowed(self) -> Allowed {
+        match self.rows().next().map(|row| row.access) {
+            Some(Access::Signed(who)) => who,
+            Some(Access::Public) | None => Allowed::Everyone,
+        }
+    }
+
+    /// May an account with `roles`, signed in, take this route?
+    pub fn may(self, roles: Roles) -> bool {
+        self.allowed().admits(roles)
+    }
+
+    /// The route's path, as its first row has it (for a link; a route with `:` segments
+    /// wants [`Admin::href`]).
+    pub fn path(self) -> &'static str {
+        self.rows().next().map_or("/admin", |row| row.pattern)
+    }
+
+    /// The route's path with its `:` segments filled from `params`, in order.
+    pub fn href(self, params: &[&str]) -> String {
+        let mut params = params.iter();
+        self.path()
+            .split('/')
+            .map(|seg| match seg.strip_prefix(':') {
+                Some(_) => params.next().copied().unwrap_or_default(),
+                None => seg,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Every route of the admin area in the table, each once (in the table's order).
+    pub fn all() -> impl Iterator<Item = Admin> {
+        TABLE
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| match row.route {
+                Route::Office(OfficeRoute::Admin(a))
+                    if !TABLE[..i].iter().any(|earlier| earlier.route == row.route) =>
+                {
+                    Some(a)
+                }
+                _ => None,
+            })
+    }
 }
 
 #[cfg(test)]
@@ -592,43 +540,63 @@ mod tests {
 
     #[test]
     fn visitor_routes_exist_in_both_languages() {
-        assert_eq!(r(Method::Get, "/"), (Route::Home, Lang::En, vec![]));
-        assert_eq!(r(Method::Get, "/km/"), (Route::Home, Lang::Km, vec![]));
-        assert_eq!(r(Method::Get, "/km"), (Route::KmRoot, Lang::Km, vec![]));
+        assert_eq!(
+            r(Method::Get, "/"),
+            (Route::Site(SiteRoute::Home), Lang::En, vec![])
+        );
+        assert_eq!(
+            r(Method::Get, "/km/"),
+            (Route::Site(SiteRoute::Home), Lang::Km, vec![])
+        );
+        assert_eq!(
+            r(Method::Get, "/km"),
+            (Route::Site(SiteRoute::KmRoot), Lang::Km, vec![])
+        );
         assert_eq!(
             r(Method::Post, "/km/pledges"),
-            (Route::PledgeCreate, Lang::Km, vec![])
+            (Route::Office(OfficeRoute::PledgeCreate), Lang::Km, vec![])
         );
         assert_eq!(
             r(Method::Get, "/km/pledges/abc"),
-            (Route::PledgeThanks, Lang::Km, vec!["abc"])
+            (Route::Site(SiteRoute::PledgeThanks), Lang::Km, vec!["abc"])
         );
         assert_eq!(
             r(Method::Get, "/km/pledges/abc/stop"),
-            (Route::PledgeStopPage, Lang::Km, vec!["abc"])
+            (
+                Route::Site(SiteRoute::PledgeStopPage),
+                Lang::Km,
+                vec!["abc"]
+            )
         );
         assert_eq!(
             r(Method::Post, "/pledges/abc/stop"),
-            (Route::PledgeStop, Lang::En, vec!["abc"])
+            (
+                Route::Office(OfficeRoute::PledgeStop),
+                Lang::En,
+                vec!["abc"]
+            )
         );
-        assert_eq!(r(Method::Get, "/pledges/abc/stop/x").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Get, "/pledges/abc/stop/x").0,
+            Route::Site(SiteRoute::NotFound)
+        );
         assert_eq!(
             r(Method::Post, "/sandbox/checkout/x1"),
-            (Route::SandboxAct, Lang::En, vec!["x1"])
+            (Route::Office(OfficeRoute::SandboxAct), Lang::En, vec!["x1"])
         );
         assert_eq!(
             r(Method::Get, "/km/volunteer/thanks"),
-            (Route::VolunteerThanks, Lang::Km, vec![])
+            (Route::Site(SiteRoute::VolunteerThanks), Lang::Km, vec![])
         );
         assert_eq!(
             r(Method::Get, "/km/privacy"),
-            (Route::Privacy, Lang::Km, vec![])
+            (Route::Site(SiteRoute::Privacy), Lang::Km, vec![])
         );
         for (pattern, example, _) in VISITOR_PAGES {
             let path = example.replace("{pledge}", "p1").replace("{comment}", "7");
             assert_ne!(
                 route(Method::Get, &path).route,
-                Route::NotFound,
+                Route::Site(SiteRoute::NotFound),
                 "{pattern}"
             );
             let km = Lang::Km.href(&path);
@@ -641,42 +609,43 @@ mod tests {
         }
     }
 
+    fn is_office(route: Route) -> bool {
+        matches!(route, Route::Office(_))
+    }
+
     #[test]
     fn the_site_reads_and_the_office_writes() {
-        for (m, pattern, route, _) in TABLE {
-            let part = route.part();
+        for row in TABLE {
             // Every post is a write; every admin page is the maintainers'.
-            if *m == Method::Post || pattern.starts_with("/admin") {
-                assert_eq!(part, Part::Office, "{pattern}");
+            if row.method == Method::Post || row.pattern.starts_with("/admin") {
+                assert!(is_office(row.route), "{}", row.pattern);
             }
+            // Only the admin area asks who one is.
+            assert_eq!(
+                matches!(row.access, Access::Signed(_)),
+                row.pattern.starts_with("/admin"),
+                "{}",
+                row.pattern
+            );
         }
         // The pages a visitor reads, and what is not found, are the site's.
         for (pattern, example, _) in VISITOR_PAGES {
             if !pattern.starts_with("/sandbox") {
                 let path = example.replace("{pledge}", "p1").replace("{comment}", "7");
-                assert_eq!(
-                    route(Method::Get, &path).route.part(),
-                    Part::Site,
-                    "{pattern}"
-                );
+                assert!(!is_office(route(Method::Get, &path).route), "{pattern}");
             }
         }
-        assert_eq!(route(Method::Get, "/nothing-here").route.part(), Part::Site);
-        assert_eq!(
-            route(Method::Get, "/admin/elsewhere").route.part(),
-            Part::Office
-        );
-        assert_eq!(
-            route(Method::Get, "/sandbox/checkout/p1").route.part(),
-            Part::Office
-        );
+        assert!(!is_office(route(Method::Get, "/nothing-here").route));
+        assert!(is_office(route(Method::Get, "/admin/elsewhere").route));
+        assert!(is_office(route(Method::Get, "/sandbox/checkout/p1").route));
     }
 
     #[test]
     fn every_visitor_get_of_the_table_is_listed_for_the_tests() {
-        for (m, pattern, _, scope) in TABLE {
-            if *m == Method::Get
-                && *scope == Scope::BothLanguages
+        for row in TABLE {
+            let pattern = &row.pattern;
+            if row.method == Method::Get
+                && row.scope == Scope::Both
                 && !FEEDS.contains(pattern)
                 && !BENCH_ONLY.contains(pattern)
             {
@@ -693,104 +662,180 @@ mod tests {
     fn the_badge_exists_in_both_languages_and_the_api_takes_a_preflight() {
         assert_eq!(
             r(Method::Get, "/badge.svg"),
-            (Route::Badge, Lang::En, vec![])
+            (Route::Site(SiteRoute::Badge), Lang::En, vec![])
         );
         assert_eq!(
             r(Method::Get, "/km/badge.svg"),
-            (Route::Badge, Lang::Km, vec![])
+            (Route::Site(SiteRoute::Badge), Lang::Km, vec![])
         );
-        assert_eq!(r(Method::Post, "/badge.svg").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Post, "/badge.svg").0,
+            Route::Site(SiteRoute::MethodNotAllowed)
+        );
         assert_eq!(
             r(Method::Options, "/api/campaign").0,
-            Route::ApiCampaignPreflight
+            Route::Site(SiteRoute::ApiCampaignPreflight)
         );
-        assert_eq!(r(Method::Get, "/api/campaign").0, Route::ApiCampaign);
+        assert_eq!(
+            r(Method::Get, "/api/campaign").0,
+            Route::Site(SiteRoute::ApiCampaign)
+        );
         for m in [Method::Post, Method::Other] {
-            assert_eq!(r(m, "/api/campaign").0, Route::MethodNotAllowed);
+            assert_eq!(
+                r(m, "/api/campaign").0,
+                Route::Site(SiteRoute::MethodNotAllowed)
+            );
         }
         // No other route answers a preflight.
-        assert_eq!(r(Method::Options, "/").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Options, "/").0,
+            Route::Site(SiteRoute::MethodNotAllowed)
+        );
         assert_eq!(
             r(Method::Options, "/api/pledges/x").0,
-            Route::MethodNotAllowed
+            Route::Site(SiteRoute::MethodNotAllowed)
         );
-        assert_eq!(r(Method::Options, "/km/api/campaign").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Options, "/km/api/campaign").0,
+            Route::Site(SiteRoute::NotFound)
+        );
     }
 
     #[test]
     fn platform_routes_exist_once() {
-        assert_eq!(r(Method::Get, "/healthz").0, Route::Health);
-        assert_eq!(r(Method::Get, "/km/healthz").0, Route::NotFound);
-        assert_eq!(r(Method::Post, "/webhooks/stripe").0, Route::WebhookStripe);
-        assert_eq!(r(Method::Post, "/km/webhooks/stripe").0, Route::NotFound);
+        assert_eq!(r(Method::Get, "/healthz").0, Route::Site(SiteRoute::Health));
+        assert_eq!(
+            r(Method::Get, "/km/healthz").0,
+            Route::Site(SiteRoute::NotFound)
+        );
+        assert_eq!(
+            r(Method::Post, "/webhooks/stripe").0,
+            Route::Office(OfficeRoute::WebhookStripe)
+        );
+        assert_eq!(
+            r(Method::Post, "/km/webhooks/stripe").0,
+            Route::Site(SiteRoute::NotFound)
+        );
         assert_eq!(
             r(Method::Get, "/api/pledges/abc"),
-            (Route::ApiPledge, Lang::En, vec!["abc"])
+            (Route::Site(SiteRoute::ApiPledge), Lang::En, vec!["abc"])
         );
     }
 
     #[test]
     fn wrong_methods_empty_segments_and_unknown_paths() {
-        assert_eq!(r(Method::Get, "/pledges").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Get, "/pledges").0,
+            Route::Site(SiteRoute::MethodNotAllowed)
+        );
         assert_eq!(
             r(Method::Get, "/webhooks/stripe").0,
-            Route::MethodNotAllowed
+            Route::Site(SiteRoute::MethodNotAllowed)
         );
-        assert_eq!(r(Method::Other, "/").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Other, "/").0,
+            Route::Site(SiteRoute::MethodNotAllowed)
+        );
         assert_eq!(
             r(Method::Get, "/pledges/").0,
-            Route::NotFound,
+            Route::Site(SiteRoute::NotFound),
             "an empty id is no id"
         );
-        assert_eq!(r(Method::Get, "/pledges/a/b").0, Route::NotFound);
-        assert_eq!(r(Method::Get, "/nope").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Get, "/pledges/a/b").0,
+            Route::Site(SiteRoute::NotFound)
+        );
+        assert_eq!(r(Method::Get, "/nope").0, Route::Site(SiteRoute::NotFound));
         assert_eq!(
             r(Method::Get, "/km/nope"),
-            (Route::NotFound, Lang::Km, vec![])
+            (Route::Site(SiteRoute::NotFound), Lang::Km, vec![])
         );
-        assert_eq!(r(Method::Get, "/kmx").0, Route::NotFound);
+        assert_eq!(r(Method::Get, "/kmx").0, Route::Site(SiteRoute::NotFound));
     }
 
     #[test]
     fn every_path_under_admin_stays_in_the_admin_area() {
-        assert_eq!(r(Method::Get, "/admin").0, Route::AdminIndex);
-        assert_eq!(r(Method::Get, "/admin/").0, Route::AdminIndex);
+        assert_eq!(
+            r(Method::Get, "/admin").0,
+            Route::Office(OfficeRoute::Admin(Admin::Index))
+        );
+        assert_eq!(
+            r(Method::Get, "/admin/").0,
+            Route::Office(OfficeRoute::Admin(Admin::Index))
+        );
         assert_eq!(
             r(Method::Post, "/admin/comments/12/approve"),
-            (Route::AdminModerate, Lang::En, vec!["12", "approve"])
+            (
+                Route::Office(OfficeRoute::Admin(Admin::Moderate)),
+                Lang::En,
+                vec!["12", "approve"]
+            )
         );
         for path in ["/admin/pledges.csv/", "/admin/nope", "/admin/login"] {
-            assert_eq!(r(Method::Get, path).0, Route::AdminUnknown, "{path}");
+            assert_eq!(
+                r(Method::Get, path).0,
+                Route::Office(OfficeRoute::Admin(Admin::Unknown)),
+                "{path}"
+            );
         }
-        assert_eq!(r(Method::Post, "/admin/pledges").0, Route::AdminUnknown);
-        assert_eq!(r(Method::Get, "/admin/erase").0, Route::AdminErase);
-        assert_eq!(r(Method::Post, "/admin/erase").0, Route::AdminEraseRun);
+        assert_eq!(
+            r(Method::Post, "/admin/pledges").0,
+            Route::Office(OfficeRoute::Admin(Admin::Unknown))
+        );
+        assert_eq!(
+            r(Method::Get, "/admin/erase").0,
+            Route::Office(OfficeRoute::Admin(Admin::Erase))
+        );
+        assert_eq!(
+            r(Method::Post, "/admin/erase").0,
+            Route::Office(OfficeRoute::Admin(Admin::EraseRun))
+        );
         assert_eq!(
             r(Method::Post, "/admin/erase/find").0,
-            Route::AdminEraseFind
+            Route::Office(OfficeRoute::Admin(Admin::EraseFind))
         );
         for (method, path) in [
             (Method::Get, "/admin/erase/find"),
             (Method::Other, "/admin/erase"),
             (Method::Post, "/admin/erase/"),
         ] {
-            assert_eq!(r(method, path).0, Route::AdminUnknown, "{path}");
+            assert_eq!(
+                r(method, path).0,
+                Route::Office(OfficeRoute::Admin(Admin::Unknown)),
+                "{path}"
+            );
         }
-        assert_eq!(r(Method::Get, "/km/admin/erase").0, Route::NotFound);
-        assert_eq!(r(Method::Get, "/km/admin").0, Route::NotFound);
+        assert_eq!(
+            r(Method::Get, "/km/admin/erase").0,
+            Route::Site(SiteRoute::NotFound)
+        );
+        assert_eq!(
+            r(Method::Get, "/km/admin").0,
+            Route::Site(SiteRoute::NotFound)
+        );
         assert_eq!(
             r(Method::Post, "/admin/updates/4/publish"),
-            (Route::AdminUpdateAction, Lang::En, vec!["4", "publish"])
+            (
+                Route::Office(OfficeRoute::Admin(Admin::UpdateAction)),
+                Lang::En,
+                vec!["4", "publish"]
+            )
         );
-        assert_eq!(r(Method::Get, "/admin/updates").0, Route::AdminUpdates);
+        assert_eq!(
+            r(Method::Get, "/admin/updates").0,
+            Route::Office(OfficeRoute::Admin(Admin::Updates))
+        );
         assert_eq!(
             r(Method::Post, "/admin/updates").0,
-            Route::AdminUpdateCreate
+            Route::Office(OfficeRoute::Admin(Admin::UpdateCreate))
         );
-        assert_eq!(r(Method::Get, "/admin/updates/4").0, Route::AdminUpdateEdit);
+        assert_eq!(
+            r(Method::Get, "/admin/updates/4").0,
+            Route::Office(OfficeRoute::Admin(Admin::UpdateEdit))
+        );
         assert_eq!(
             r(Method::Post, "/admin/updates/4").0,
-            Route::AdminUpdateSave
+            Route::Office(OfficeRoute::Admin(Admin::UpdateSave))
         );
     }
 
@@ -798,15 +843,116 @@ mod tests {
     fn updates_and_their_feeds_exist_in_both_languages() {
         assert_eq!(
             r(Method::Get, "/km/updates/12"),
-            (Route::UpdatePage, Lang::Km, vec!["12"])
+            (Route::Site(SiteRoute::UpdatePage), Lang::Km, vec!["12"])
         );
-        assert_eq!(r(Method::Get, "/updates").0, Route::UpdatesList);
-        assert_eq!(r(Method::Get, "/updates.atom").0, Route::UpdatesFeed);
+        assert_eq!(
+            r(Method::Get, "/updates").0,
+            Route::Site(SiteRoute::UpdatesList)
+        );
+        assert_eq!(
+            r(Method::Get, "/updates.atom").0,
+            Route::Site(SiteRoute::UpdatesFeed)
+        );
         assert_eq!(
             r(Method::Get, "/km/updates.atom"),
-            (Route::UpdatesFeed, Lang::Km, vec![])
+            (Route::Site(SiteRoute::UpdatesFeed), Lang::Km, vec![])
         );
-        assert_eq!(r(Method::Get, "/updates/").0, Route::NotFound);
-        assert_eq!(r(Method::Post, "/updates").0, Route::MethodNotAllowed);
+        assert_eq!(
+            r(Method::Get, "/updates/").0,
+            Route::Site(SiteRoute::NotFound)
+        );
+        assert_eq!(
+            r(Method::Post, "/updates").0,
+            Route::Site(SiteRoute::MethodNotAllowed)
+        );
+    }
+
+    /// Every route of the admin area has a row naming who may take it, and each role opens
+    /// its part and no other.
+    #[test]
+    fn each_role_opens_its_part_and_no_other() {
+        use Admin::*;
+        let owner = Role::Owner.only();
+        let moderator = Role::Moderator.only();
+        let finance = Role::Finance.only();
+        let organiser = Role::Organiser.only();
+        let nobody = Roles::default();
+        //                      route              owner mod   fin   org   none
+        let table: &[(Admin, [bool; 5])] = &[
+            (Index, [true, true, true, true, true]),
+            (Login, [true, true, true, true, true]),
+            (Logout, [true, true, true, true, true]),
+            (Unknown, [true, true, true, true, true]),
+            (Comments, [true, true, false, false, false]),
+            (Moderate, [true, true, false, false, false]),
+            (Waiting, [true, true, false, false, false]),
+            (Pledges, [true, false, true, false, false]),
+            (PledgesCsv, [true, false, true, false, false]),
+            (Volunteers, [true, false, false, true, false]),
+            (VolunteersCsv, [true, false, false, true, false]),
+            (Erase, [true, false, false, false, false]),
+            (EraseFind, [true, false, false, false, false]),
+            (EraseRun, [true, false, false, false, false]),
+            (AlertTest, [true, false, false, false, false]),
+            (Account, [true, true, true, true, true]),
+            (SessionsEnd, [true, true, true, true, true]),
+            (BootstrapPage, [true, true, true, true, true]),
+            (Bootstrap, [true, true, true, true, true]),
+            (InvitePage, [true, true, true, true, true]),
+            (Invite, [true, true, true, true, true]),
+            (Accounts, [true, false, false, false, false]),
+            (AccountInvite, [true, false, false, false, false]),
+            (AccountAction, [true, false, false, false, false]),
+            (Audit, [true, false, false, false, false]),
+            (AuditCsv, [true, false, false, false, false]),
+            (Sources, [true, false, true, false, false]),
+            (Updates, [true, true, false, false, false]),
+            (UpdateCreate, [true, true, false, false, false]),
+            (UpdateEdit, [true, true, false, false, false]),
+            (UpdateSave, [true, true, false, false, false]),
+            (UpdateAction, [true, true, false, false, false]),
+        ];
+        let all: Vec<Admin> = Admin::all().collect();
+        assert_eq!(all.len() + 1, table.len(), "{all:?}");
+        for route in all {
+            assert!(
+                table.iter().any(|(r, _)| *r == route),
+                "{route:?} is not in this test"
+            );
+        }
+        for (route, want) in table {
+            let got = [owner, moderator, finance, organiser, nobody].map(|r| route.may(r));
+            assert_eq!(&got, want, "{route:?}");
+        }
+        // Roles add up.
+        let two = moderator.with(Role::Finance);
+        assert!(Comments.may(two) && PledgesCsv.may(two));
+        assert!(!Volunteers.may(two) && !Erase.may(two));
+    }
+
+    #[test]
+    fn admin_links_come_from_the_table() {
+        assert_eq!(Admin::Index.path(), "/admin");
+        assert_eq!(Admin::Pledges.path(), "/admin/pledges");
+        assert_eq!(Admin::AuditCsv.path(), "/admin/audit.csv");
+        assert_eq!(
+            Admin::Moderate.href(&["12", "approve"]),
+            "/admin/comments/12/approve"
+        );
+        assert_eq!(Admin::UpdateEdit.href(&["4"]), "/admin/updates/4");
+        // Every link leads back to its route.
+        for a in Admin::all() {
+            let path = a.href(&["1", "x"]);
+            let m = TABLE
+                .iter()
+                .find(|row| row.route == Route::Office(OfficeRoute::Admin(a)))
+                .map(|row| row.method)
+                .unwrap_or(Method::Get);
+            assert_eq!(
+                route(m, &path).route,
+                Route::Office(OfficeRoute::Admin(a)),
+                "{path}"
+            );
+        }
     }
 }

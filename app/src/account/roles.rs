@@ -1,10 +1,8 @@
-//! Who may do what in the admin area: an account's roles, and the one table from a route to
-//! the roles that may take it.
+//! Who may do what in the admin area: an account's roles, and the rule ([`Allowed`]) that the
+//! route table's row of each admin route names (`routes::TABLE`).
 //!
 //! An owner may everything. The other roles each open one part of the work, and see the
 //! personal data that part needs and no more: a moderator never sees an email address.
-
-use crate::routes::Route;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -58,7 +56,12 @@ impl Role {
         }
     }
 
-    fn bit(self) -> u8 {
+    /// The set of this one role.
+    pub const fn only(self) -> Roles {
+        Roles(self.bit())
+    }
+
+    const fn bit(self) -> u8 {
         match self {
             Role::Owner => 1,
             Role::Moderator => 2,
@@ -113,9 +116,9 @@ impl Roles {
     }
 }
 
-/// Who may take a route of the admin area.
+/// Who may take a route of the admin area (the route table's rows name one each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Allowed {
+pub enum Allowed {
     /// Anyone signed in, whatever their roles.
     Everyone,
     /// Owners, and accounts with one of these roles.
@@ -124,65 +127,14 @@ enum Allowed {
     Owners,
 }
 
-const fn one(role: Role) -> Roles {
-    Roles(match role {
-        Role::Owner => 1,
-        Role::Moderator => 2,
-        Role::Finance => 4,
-        Role::Organiser => 8,
-    })
-}
-
-/// The permission table. `None`: not a route of the admin area (or one not yet in the table,
-/// which nobody may take until it is).
-fn allowed(route: Route) -> Option<Allowed> {
-    Some(match route {
-        // The sign-in post is what gets one signed in; the others are one's own.
-        Route::AdminIndex
-        | Route::AdminLogin
-        | Route::AdminLogout
-        | Route::AdminAccount
-        | Route::AdminSessionsEnd => Allowed::Everyone,
-        // Before a session: the first owner and invitations check their own secret or token.
-        Route::AdminBootstrapPage
-        | Route::AdminBootstrap
-        | Route::AdminInvitePage
-        | Route::AdminInvite => Allowed::Everyone,
-        // A path that exists for nobody: signed in, one is told it does not exist.
-        Route::AdminUnknown => Allowed::Everyone,
-        Route::AdminComments | Route::AdminModerate | Route::AdminWaiting => {
-            Allowed::Roles(one(Role::Moderator))
+impl Allowed {
+    /// May an account with `roles`, signed in, take a route this rule guards?
+    pub fn admits(self, roles: Roles) -> bool {
+        match self {
+            Allowed::Everyone => true,
+            Allowed::Roles(some) => roles.has(Role::Owner) || roles.any(some),
+            Allowed::Owners => roles.has(Role::Owner),
         }
-        // The campaign's updates: written and published by those who speak for it.
-        Route::AdminUpdates
-        | Route::AdminUpdateCreate
-        | Route::AdminUpdateEdit
-        | Route::AdminUpdateSave
-        | Route::AdminUpdateAction => Allowed::Roles(one(Role::Moderator)),
-        Route::AdminPledges | Route::AdminPledgesCsv => Allowed::Roles(one(Role::Finance)),
-        Route::AdminSources => Allowed::Roles(one(Role::Finance)),
-        Route::AdminVolunteers | Route::AdminVolunteersCsv => Allowed::Roles(one(Role::Organiser)),
-        Route::AdminErase
-        | Route::AdminEraseFind
-        | Route::AdminEraseRun
-        | Route::AdminAlertTest
-        | Route::AdminAccounts
-        | Route::AdminAccountInvite
-        | Route::AdminAccountAction
-        | Route::AdminAudit
-        | Route::AdminAuditCsv => Allowed::Owners,
-        _ => return None,
-    })
-}
-
-/// May an account with `roles`, signed in, take `route`? False for every route outside the
-/// admin area: this table is for the admin area only.
-pub fn may(roles: Roles, route: Route) -> bool {
-    match allowed(route) {
-        Some(Allowed::Everyone) => true,
-        Some(Allowed::Roles(some)) => roles.has(Role::Owner) || roles.any(some),
-        Some(Allowed::Owners) => roles.has(Role::Owner),
-        None => false,
     }
 }
 
@@ -209,7 +161,7 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
             assert!(!r.label().is_empty() && !r.what().is_empty());
-            assert_eq!(one(r), Roles::default().with(r));
+            assert_eq!(r.only(), Roles::default().with(r));
         }
         assert_eq!(Role::parse("Owner"), None);
         assert_eq!(Role::parse("organizer"), None);
@@ -237,89 +189,6 @@ mod tests {
         ] {
             assert_eq!(Roles::from_list(bad), None, "{bad:?}");
         }
-    }
-
-    /// Every route of the admin area, as the route table has it, has an answer in the
-    /// permission table: a new admin route cannot be added without saying who may take it.
-    #[test]
-    fn every_admin_route_is_in_the_table() {
-        let routes: Vec<Route> = crate::routes::admin_routes().collect();
-        assert!(routes.len() >= 14, "{routes:?}");
-        for route in routes.iter().copied().chain([Route::AdminUnknown]) {
-            assert!(
-                allowed(route).is_some(),
-                "{route:?} has no row in the permission table"
-            );
-        }
-        for route in [
-            Route::Home,
-            Route::Health,
-            Route::WebhookStripe,
-            Route::NotFound,
-            Route::MethodNotAllowed,
-        ] {
-            assert_eq!(allowed(route), None);
-            assert!(every_set().all(|set| !may(set, route)), "{route:?}");
-        }
-    }
-
-    #[test]
-    fn each_role_opens_its_part_and_no_other() {
-        use Route::*;
-        let owner = one(Role::Owner);
-        let moderator = one(Role::Moderator);
-        let finance = one(Role::Finance);
-        let organiser = one(Role::Organiser);
-        let nobody = Roles::default();
-        //                      route              owner mod   fin   org   none
-        let table: &[(Route, [bool; 5])] = &[
-            (AdminIndex, [true, true, true, true, true]),
-            (AdminLogin, [true, true, true, true, true]),
-            (AdminLogout, [true, true, true, true, true]),
-            (AdminUnknown, [true, true, true, true, true]),
-            (AdminComments, [true, true, false, false, false]),
-            (AdminModerate, [true, true, false, false, false]),
-            (AdminWaiting, [true, true, false, false, false]),
-            (AdminPledges, [true, false, true, false, false]),
-            (AdminPledgesCsv, [true, false, true, false, false]),
-            (AdminVolunteers, [true, false, false, true, false]),
-            (AdminVolunteersCsv, [true, false, false, true, false]),
-            (AdminErase, [true, false, false, false, false]),
-            (AdminEraseFind, [true, false, false, false, false]),
-            (AdminEraseRun, [true, false, false, false, false]),
-            (AdminAlertTest, [true, false, false, false, false]),
-            (AdminAccount, [true, true, true, true, true]),
-            (AdminSessionsEnd, [true, true, true, true, true]),
-            (AdminBootstrapPage, [true, true, true, true, true]),
-            (AdminBootstrap, [true, true, true, true, true]),
-            (AdminInvitePage, [true, true, true, true, true]),
-            (AdminInvite, [true, true, true, true, true]),
-            (AdminAccounts, [true, false, false, false, false]),
-            (AdminAccountInvite, [true, false, false, false, false]),
-            (AdminAccountAction, [true, false, false, false, false]),
-            (AdminAudit, [true, false, false, false, false]),
-            (AdminAuditCsv, [true, false, false, false, false]),
-            (AdminSources, [true, false, true, false, false]),
-            (AdminUpdates, [true, true, false, false, false]),
-            (AdminUpdateCreate, [true, true, false, false, false]),
-            (AdminUpdateEdit, [true, true, false, false, false]),
-            (AdminUpdateSave, [true, true, false, false, false]),
-            (AdminUpdateAction, [true, true, false, false, false]),
-        ];
-        for route in crate::routes::admin_routes() {
-            assert!(
-                table.iter().any(|(r, _)| *r == route),
-                "{route:?} is not in this test"
-            );
-        }
-        for (route, want) in table {
-            let got = [owner, moderator, finance, organiser, nobody].map(|r| may(r, *route));
-            assert_eq!(&got, want, "{route:?}");
-        }
-        // Roles add up.
-        let two = moderator.with(Role::Finance);
-        assert!(may(two, AdminComments) && may(two, AdminPledgesCsv));
-        assert!(!may(two, AdminVolunteers) && !may(two, AdminErase));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! is the chart, which [`crate::admin::paid_per_day_svg`] builds from numbers and dates only.
 
 use super::textarea_text;
-use crate::account::roles::{may, Roles};
+use crate::account::roles::Roles;
 use crate::admin::{
     amount, waited, AdminComment, CommentList, EraseProblem, Erasure, FlaggedEvent, MonthlySummary,
     PledgeRow, ReplyProblem, StatusTotal, Stored, VolunteerRow, WaitingRefund, ERASE_EMAIL_MAX,
@@ -19,7 +19,7 @@ use crate::content::{CSS, EN};
 use crate::money::Cents;
 use crate::pledge::Status;
 use crate::reconcile::Standing;
-use crate::routes::Route;
+use crate::routes::Admin;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -41,65 +41,20 @@ pub(crate) enum Section {
     Audit,
 }
 
-/// The sections, their pages and the route that decides who may see them: a link outside the
-/// viewer's roles is not drawn.
-const SECTIONS: [(Section, &str, &str, Route); 11] = [
-    (Section::Dashboard, "/admin", "Overview", Route::AdminIndex),
-    (
-        Section::Comments,
-        "/admin/comments",
-        "Comments",
-        Route::AdminComments,
-    ),
-    (
-        Section::Waiting,
-        "/admin/waiting",
-        "Awaiting our reply",
-        Route::AdminWaiting,
-    ),
-    (
-        Section::Updates,
-        "/admin/updates",
-        "Updates",
-        Route::AdminUpdates,
-    ),
-    (
-        Section::Pledges,
-        "/admin/pledges",
-        "Pledges",
-        Route::AdminPledges,
-    ),
-    (
-        Section::Sources,
-        "/admin/sources",
-        "By source",
-        Route::AdminSources,
-    ),
-    (
-        Section::Volunteers,
-        "/admin/volunteers",
-        "Volunteers",
-        Route::AdminVolunteers,
-    ),
-    (
-        Section::Erase,
-        "/admin/erase",
-        "Erase by email",
-        Route::AdminErase,
-    ),
-    (
-        Section::Accounts,
-        "/admin/accounts",
-        "Team",
-        Route::AdminAccounts,
-    ),
-    (Section::Audit, "/admin/audit", "Audit", Route::AdminAudit),
-    (
-        Section::Account,
-        "/admin/account",
-        "Your account",
-        Route::AdminAccount,
-    ),
+/// The sections, their labels and their route (which gives the link and decides who may see
+/// it: a link outside the viewer's roles is not drawn).
+const SECTIONS: [(Section, &str, Admin); 11] = [
+    (Section::Dashboard, "Overview", Admin::Index),
+    (Section::Comments, "Comments", Admin::Comments),
+    (Section::Waiting, "Awaiting our reply", Admin::Waiting),
+    (Section::Updates, "Updates", Admin::Updates),
+    (Section::Pledges, "Pledges", Admin::Pledges),
+    (Section::Sources, "By source", Admin::Sources),
+    (Section::Volunteers, "Volunteers", Admin::Volunteers),
+    (Section::Erase, "Erase by email", Admin::Erase),
+    (Section::Accounts, "Team", Admin::Accounts),
+    (Section::Audit, "Audit", Admin::Audit),
+    (Section::Account, "Your account", Admin::Account),
 ];
 
 /// Who is looking at a signed-in page: their name and roles, and their session's CSRF token
@@ -139,10 +94,10 @@ pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'st
          }| {
             let links = SECTIONS
                 .iter()
-                .filter(|(_, _, _, route)| may(roles, *route))
-                .map(|(s, href, label, _)| {
+                .filter(|(_, _, route)| route.may(roles))
+                .map(|(s, label, route)| {
                     let current = (*s == section).then_some("page");
-                    view! { <li><a href=*href aria-current=current>{*label}</a></li> }
+                    view! { <li><a href=route.path() aria-current=current>{*label}</a></li> }
                 })
                 .collect_view();
             let csrf = csrf.to_string();
@@ -150,7 +105,7 @@ pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'st
                 <nav aria-label="Admin">
                     <ul>{links}</ul>
                 </nav>
-                <form method="post" action="/admin/logout" class="logout">
+                <form method="post" action=Admin::Logout.path() class="logout">
                     <input type="hidden" name="csrf" value=csrf/>
                     <button type="submit" class="secondary">"Log out"</button>
                 </form>
@@ -282,20 +237,23 @@ pub fn dashboard(
 ) -> String {
     let held = format!("comments held ({} with many links)", d.held_flagged);
     let roles = v.roles;
-    let moderation = may(roles, Route::AdminComments).then(|| view! {
+    let moderation = Admin::Comments.may(roles).then(|| view! {
         <li><a href="/admin/comments?status=held"><strong>{d.held.to_string()}</strong>{held}</a></li>
         <li><a href="/admin/waiting"><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
     });
-    let money = may(roles, Route::AdminPledges).then(|| view! {
+    let money = Admin::Pledges.may(roles).then(|| view! {
         <li><a href="/admin/pledges?status=paid"><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
         <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
     });
-    let helpers = may(roles, Route::AdminVolunteers).then(|| view! {
+    let helpers = Admin::Volunteers.may(roles).then(|| view! {
         <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
     });
-    let reconcile =
-        may(roles, Route::AdminPledges).then(|| reconciliation(stripe_configured, reconcile));
-    let alerts = may(roles, Route::AdminAlertTest).then(|| alerts_section(v.csrf, alerts));
+    let reconcile = Admin::Pledges
+        .may(roles)
+        .then(|| reconciliation(stripe_configured, reconcile));
+    let alerts = Admin::AlertTest
+        .may(roles)
+        .then(|| alerts_section(v.csrf, alerts));
     let main = view! {
         <h1>"Overview"</h1>
         <p>{format!("Signed in as {}.", v.name)}</p>
