@@ -1,0 +1,282 @@
+//! One request's context: the database, the settings and keys, the clock, where the request
+//! came to. Every handler takes a [`Ctx`] instead of reaching into the environment.
+//!
+//! Settings and secrets are read and parsed once per isolate ([`Config`]) and the keys derived
+//! from `SITE_SECRET` once with them: a deploy or a changed secret starts new isolates, so
+//! nothing cached here can go stale.
+
+use crate::changes::Change;
+use crate::error::AppError;
+use crate::{http, platform};
+use app::i18n::Lang;
+use app::keys::{Key, Purpose};
+use app::money::Cents;
+use std::cell::RefCell;
+use std::sync::OnceLock;
+use worker::{D1Database, Env, Request};
+
+/// The header a test may send to move the worker's clock by whole seconds. Honoured only for a
+/// request to a loopback host, like the sandbox: a shifted clock in production would move token
+/// ages, the webhook tolerance and every retention period.
+pub const TEST_CLOCK_HEADER: &str = "X-Test-Clock-Offset";
+
+/// How visitors pay, as configured (`CHECKOUT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checkout {
+    /// Giving is switched off: the form says so and posts answer 503.
+    Off,
+    /// A local fake checkout that signs its own Stripe-format events (loopback hosts only).
+    Sandbox,
+    /// Stripe Checkout.
+    Stripe,
+}
+
+/// The keys of the site, one per purpose, derived from `SITE_SECRET`.
+pub struct Keys {
+    pub form_token: Key,
+    pub ip_hash: Key,
+    pub held_cookie: Key,
+    /// Seals TOTP secrets (AES-256-GCM, `crypto::seal`).
+    pub totp_secret: Key,
+    /// Keys the stored hashes of recovery codes (`app::keys::token_hash`).
+    pub recovery_code: Key,
+    /// Keys the stored hashes of invitation tokens (`app::keys::token_hash`).
+    pub invite_token: Key,
+}
+
+/// The environment, parsed.
+pub struct Config {
+    pub goal: Cents,
+    pub campaign_id: String,
+    pub livemode: bool,
+    checkout: Checkout,
+    /// `EDGE_CACHE_SECS` (0 to 60; 60 when unset); 0 switches the edge cache off.
+    pub edge_ttl: u32,
+    keys: Option<Keys>,
+    pub stripe_webhook_secret: Option<String>,
+    pub standard_webhook_secret: Option<String>,
+    pub stripe_secret_key: Option<String>,
+    /// `https://api.stripe.com`, or `STRIPE_API_BASE` when it is a loopback address (the
+    /// tests' fake Stripe); `None` when it is set to anything else, which is refused.
+    pub stripe_api_base: Option<String>,
+    /// `RECONCILE_BATCH`: events the reconciliation applies per run (`app::reconcile`).
+    pub reconcile_batch: usize,
+    /// `BOOTSTRAP_SECRET`: makes the first owner while there is none; nothing once one exists.
+    pub bootstrap_secret: Option<String>,
+    /// `TELEGRAM_BOT_TOKEN` and `TELEGRAM_CHAT_ID`: where alerts go; without both, none is sent.
+    pub telegram: Option<(String, String)>,
+    /// `https://api.telegram.org`, or `TELEGRAM_API_BASE` when it is a loopback address (the
+    /// tests' fake); `None` when it is set to anything else, which is refused.
+    pub telegram_api_base: Option<String>,
+    /// `SITE_URL`: the site's address, for the links in alerts (a cron run has no request).
+    pub site_url: String,
+    /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
+    pub retention: app::retention::Periods,
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string().trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// A provider's API (`real`), unless the variable `name` names this machine
+/// (`http://127.0.0.1:port`, the tests' and `make dev`'s fakes). Any other value is refused
+/// and logged: a cron run has no request host to judge by, and a secret key or token must
+/// never travel anywhere else.
+fn loopback_or(name: &str, set: Option<String>, real: &str) -> Option<String> {
+    let Some(base) = set else {
+        return Some(real.into());
+    };
+    if crate::http::is_loopback_url(&base) {
+        return Some(base);
+    }
+    crate::log::event("config_refused", &[("var", name)]);
+    None
+}
+
+/// How long the edge keeps a page at most.
+pub const EDGE_TTL_SECS: u32 = 60;
+
+impl Config {
+    fn read(env: &Env) -> Config {
+        let keys = secret(env, "SITE_SECRET").map(|s| Keys {
+            form_token: Key::derive(&s, Purpose::FormToken),
+            ip_hash: Key::derive(&s, Purpose::IpHash),
+            held_cookie: Key::derive(&s, Purpose::HeldCookie),
+            totp_secret: Key::derive(&s, Purpose::TotpSecret),
+            recovery_code: Key::derive(&s, Purpose::RecoveryCode),
+            invite_token: Key::derive(&s, Purpose::InviteToken),
+        });
+        Config {
+            goal: var(env, "CAMPAIGN_GOAL_USD")
+                .and_then(|v| v.parse::<i64>().ok())
+                .map(Cents::from_dollars)
+                .unwrap_or_default(),
+            campaign_id: var(env, "CAMPAIGN_ID").unwrap_or_default(),
+            livemode: var(env, "STRIPE_LIVEMODE").is_some_and(|v| v == "true"),
+            checkout: match var(env, "CHECKOUT").as_deref() {
+                Some("stripe") => Checkout::Stripe,
+                Some("sandbox") => Checkout::Sandbox,
+                _ => Checkout::Off,
+            },
+            edge_ttl: var(env, "EDGE_CACHE_SECS")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(EDGE_TTL_SECS)
+                .min(EDGE_TTL_SECS),
+            keys,
+            stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
+            standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
+            stripe_secret_key: secret(env, "STRIPE_SECRET_KEY"),
+            stripe_api_base: loopback_or(
+                "STRIPE_API_BASE",
+                var(env, "STRIPE_API_BASE"),
+                "https://api.stripe.com",
+            ),
+            reconcile_batch: app::reconcile::batch_size(var(env, "RECONCILE_BATCH").as_deref()),
+            bootstrap_secret: secret(env, "BOOTSTRAP_SECRET"),
+            telegram: secret(env, "TELEGRAM_BOT_TOKEN").zip(var(env, "TELEGRAM_CHAT_ID")),
+            telegram_api_base: loopback_or(
+                "TELEGRAM_API_BASE",
+                var(env, "TELEGRAM_API_BASE"),
+                "https://api.telegram.org",
+            ),
+            site_url: var(env, "SITE_URL")
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_default(),
+            retention: app::retention::Periods::from_vars(
+                var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
+            ),
+        }
+    }
+
+    /// The configuration of this isolate, read from `env` the first time.
+    pub fn get(env: &Env) -> &'static Config {
+        static CONFIG: OnceLock<Config> = OnceLock::new();
+        CONFIG.get_or_init(|| Config::read(env))
+    }
+}
+
+pub struct Ctx {
+    env: Env,
+    db: Option<D1Database>,
+    pub config: &'static Config,
+    /// Unix seconds, read once for the whole request.
+    pub now: i64,
+    /// `scheme://host[:port]` of the request: the edge cache's keys, the `Secure` cookie flag.
+    /// Links in pages use [`Ctx::links`].
+    pub origin: String,
+    /// Whether the request was made to this machine itself (see `http::is_loopback`).
+    pub loopback: bool,
+    /// The language of the path.
+    pub lang: Lang,
+    /// What this request's writes changed, for the edge cache to follow once it is answered
+    /// (`cache::apply`).
+    changes: RefCell<Vec<Change>>,
+}
+
+impl Ctx {
+    pub fn new(req: &Request, env: Env, lang: Lang) -> Ctx {
+        let config = Config::get(&env);
+        let loopback = http::is_loopback(req);
+        let offset = if loopback {
+            req.headers()
+                .get(TEST_CLOCK_HEADER)
+                .ok()
+                .flatten()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        Ctx {
+            db: env.d1("DB").ok(),
+            env,
+            config,
+            now: platform::now().saturating_add(offset),
+            origin: http::origin(req),
+            loopback,
+            lang,
+            changes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The same site for work that outlives the request (`ctx.wait_until`): its own handle on
+    /// the database, the same clock, origin and language.
+    pub fn detached(&self) -> Ctx {
+        Ctx {
+            db: self.env.d1("DB").ok(),
+            env: self.env.clone(),
+            config: self.config,
+            now: self.now,
+            origin: self.origin.clone(),
+            loopback: self.loopback,
+            lang: self.lang,
+            changes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The environment, for what [`Ctx`] does not hold (the office's binding).
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// Records that this request changed what the edge keeps.
+    pub fn changed(&self, change: Change) {
+        let mut changes = self.changes.borrow_mut();
+        if !changes.contains(&change) {
+            changes.push(change);
+        }
+    }
+
+    /// What this request changed, once.
+    pub fn take_changes(&self) -> Vec<Change> {
+        std::mem::take(&mut *self.changes.borrow_mut())
+    }
+
+    /// The origin of the absolute links pages carry (canonical, hreflang, `og:url`): the
+    /// configured `SITE_URL`, never the host a request named; without one, the request's, as
+    /// for a local run.
+    pub fn links(&self) -> &str {
+        match self.config.site_url.as_str() {
+            "" => &self.origin,
+            configured => configured,
+        }
+    }
+
+    pub fn db(&self) -> Result<&D1Database, AppError> {
+        self.db.as_ref().ok_or(AppError::Config("DB"))
+    }
+
+    pub fn keys(&self) -> Result<&Keys, AppError> {
+        self.config
+            .keys
+            .as_ref()
+            .ok_or(AppError::Config("SITE_SECRET"))
+    }
+
+    /// How visitors pay on this request: the sandbox marks pledges paid without money, so it
+    /// exists only on a loopback host; anywhere else `CHECKOUT=sandbox` is giving switched off.
+    pub fn checkout(&self) -> Checkout {
+        match self.config.checkout {
+            Checkout::Sandbox if !self.loopback => Checkout::Off,
+            c => c,
+        }
+    }
+
+    /// The keyed hash of the visitor's address, the only form in which it is ever kept.
+    pub fn visitor(&self, req: &Request) -> Result<String, AppError> {
+        Ok(app::keys::ip_hash(
+            &self.keys()?.ip_hash,
+            &platform::client_ip(req),
+        ))
+    }
+}

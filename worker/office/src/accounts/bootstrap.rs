@@ -1,0 +1,91 @@
+//! The first owner, made with `BOOTSTRAP_SECRET` (`/admin/bootstrap`).
+
+use super::*;
+use crate::admin::gate::{page, see_other, AdminError};
+use app::account::audit::Action;
+use app::account::roles::{Role, Roles};
+use app::account::INVITE_SECS;
+use app::admin::sign_in_name;
+use app::keys::{self};
+use app::limits::Bucket;
+use app::views::accounts::{self as views};
+use edge::ctx::Ctx;
+use edge::store::accounts as db;
+use edge::{error::AppError, store};
+use serde::Deserialize;
+use worker::{Request, Response};
+
+/// `GET /admin/bootstrap`: a 404 unless a bootstrap secret is set and no owner exists.
+pub async fn show(cx: &Ctx) -> Result<Response, AdminError> {
+    if cx.config.bootstrap_secret.is_none() || db::owner_exists(cx.db()?).await? {
+        return Err(AppError::NotFound.into());
+    }
+    page(200, views::bootstrap(None, ""))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct BootstrapForm {
+    secret: String,
+    name: String,
+}
+
+/// `POST /admin/bootstrap`: the secret, compared in constant time after the try took a place
+/// in the sign-in bucket; then the owner's invitation, taken at once.
+pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> {
+    let db = cx.db()?;
+    let Some(secret) = cx.config.bootstrap_secret.as_deref() else {
+        return Err(AppError::NotFound.into());
+    };
+    if db::owner_exists(db).await? {
+        return Err(AppError::NotFound.into());
+    }
+    let visitor = cx.visitor(&req)?;
+    let Some(place) = store::limits::take(db, Bucket::Login, &visitor, cx.now).await? else {
+        return page(
+            429,
+            views::bootstrap(Some("Too many tries from here. Wait 15 minutes."), ""),
+        );
+    };
+    let form: BootstrapForm = body_form(&mut req).await?;
+    if !keys::constant_time_eq(form.secret.as_bytes(), secret.as_bytes()) {
+        db::audit(
+            db,
+            cx.now,
+            None,
+            Action::SignInFailed,
+            Some("bootstrap"),
+            None,
+        )
+        .await?;
+        return page(
+            403,
+            views::bootstrap(Some("That is not the bootstrap secret."), &form.name),
+        );
+    }
+    // The right secret gives its place back, as a right password does.
+    store::limits::give_back(db, place).await?;
+    let Some(name) = sign_in_name(&form.name) else {
+        return page(422, views::bootstrap(Some(views::NAME_HINT), &form.name));
+    };
+    let (token, hash) = new_token(cx)?;
+    let owner = Roles::default().with(Role::Owner);
+    let Some(id) =
+        db::invite_new(db, &name, owner, None, &hash, cx.now, cx.now + INVITE_SECS).await?
+    else {
+        return page(
+            422,
+            views::bootstrap(Some("That name is taken."), &form.name),
+        );
+    };
+    db::audit(
+        db,
+        cx.now,
+        None,
+        Action::Invited,
+        Some(&format!("account {id}")),
+        Some("owner, by the bootstrap secret"),
+    )
+    .await?;
+    see_other(&format!("/admin/invite/{token}"))
+}

@@ -1,0 +1,186 @@
+//! The team (owners): invitations, roles, disabling, resetting a second factor.
+
+use super::*;
+use crate::admin::gate::{form_fields, page, see_other, AdminError, Session};
+use app::account::audit::Action;
+use app::account::roles::{Role, Roles};
+use app::account::INVITE_SECS;
+use app::admin::sign_in_name;
+use app::views::accounts::{self as views, TeamMember};
+use edge::ctx::Ctx;
+use edge::error::AppError;
+use edge::store::accounts as db;
+use serde::Deserialize;
+use worker::{Request, Response};
+
+async fn team_page(
+    cx: &Ctx,
+    s: &Session,
+    status: u16,
+    problem: Option<&str>,
+) -> Result<Response, AdminError> {
+    let members = db::team(cx.db()?, cx.now)
+        .await?
+        .into_iter()
+        .map(|m| TeamMember {
+            roles: roles_of(&m.roles),
+            id: m.id,
+            name: m.name,
+            status: m.status,
+            created_at: m.created_at,
+            sessions: m.sessions,
+        })
+        .collect();
+    page(status, views::team(&s.viewer(), members, problem))
+}
+
+/// `GET /admin/accounts`.
+pub async fn team(cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    team_page(cx, s, 200, None).await
+}
+
+/// The roles ticked in a form (`role=…`, repeated); an unknown one is no role.
+fn ticked_roles(pairs: &[(String, String)]) -> Roles {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == "role")
+        .filter_map(|(_, v)| Role::parse(v))
+        .fold(Roles::default(), Roles::with)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct InviteNewForm {
+    name: String,
+}
+
+/// `POST /admin/accounts/invite`: a new account and its link, shown once.
+pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    let (form, pairs): (InviteNewForm, _) = form_fields(&mut req, s).await?;
+    let roles = ticked_roles(&pairs);
+    let Some(name) = sign_in_name(&form.name) else {
+        return team_page(cx, s, 422, Some(views::NAME_HINT)).await;
+    };
+    if roles.is_empty() {
+        return team_page(cx, s, 422, Some("Tick at least one role.")).await;
+    }
+    let (token, hash) = new_token(cx)?;
+    let Some(id) = db::invite_new(
+        cx.db()?,
+        &name,
+        roles,
+        Some(s.account_id),
+        &hash,
+        cx.now,
+        cx.now + INVITE_SECS,
+    )
+    .await?
+    else {
+        return team_page(cx, s, 422, Some("That name is taken.")).await;
+    };
+    s.audit(
+        cx,
+        Action::Invited,
+        Some(&format!("account {id}")),
+        Some(&roles.to_list()),
+    )
+    .await?;
+    page(
+        200,
+        views::invitation_link(&s.viewer(), &name, &invite_link(cx, &token), false),
+    )
+}
+
+/// Active owners other than `except`.
+async fn other_owners(cx: &Ctx, except: i64) -> Result<usize, AppError> {
+    Ok(db::team(cx.db()?, cx.now)
+        .await?
+        .into_iter()
+        .filter(|m| m.id != except && m.status == "active" && roles_of(&m.roles).has(Role::Owner))
+        .count())
+}
+
+/// `POST /admin/accounts/{id}/{roles|disable|enable|reset}`. An owner cannot take away the
+/// last active owner (themselves included), so the team is never locked out of its accounts.
+pub async fn account_action(
+    mut req: Request,
+    cx: &Ctx,
+    s: &Session,
+    params: &[String],
+) -> Result<Response, AdminError> {
+    let (_, pairs): (crate::admin::gate::Empty, _) = form_fields(&mut req, s).await?;
+    let id = params
+        .first()
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or(AppError::NotFound)?;
+    let action = params.get(1).map(String::as_str).unwrap_or_default();
+    let db = cx.db()?;
+    let target = db::by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    let was_owner = target.is_active() && target.roles().has(Role::Owner);
+    let subject = format!("account {id}");
+    match action {
+        "roles" => {
+            let roles = ticked_roles(&pairs);
+            if was_owner && !roles.has(Role::Owner) && other_owners(cx, id).await? == 0 {
+                return team_page(
+                    cx,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner."),
+                )
+                .await;
+            }
+            db::set_roles(db, id, roles).await?;
+            s.audit(
+                cx,
+                Action::RolesChanged,
+                Some(&subject),
+                Some(&roles.to_list()),
+            )
+            .await?;
+        }
+        "disable" => {
+            if id == s.account_id {
+                return team_page(cx, s, 422, Some("You cannot disable your own account.")).await;
+            }
+            if was_owner && other_owners(cx, id).await? == 0 {
+                return team_page(
+                    cx,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner."),
+                )
+                .await;
+            }
+            db::disable(db, id).await?;
+            s.audit(cx, Action::AccountDisabled, Some(&subject), None)
+                .await?;
+        }
+        "enable" => {
+            db::enable(db, id).await?;
+            s.audit(cx, Action::AccountEnabled, Some(&subject), None)
+                .await?;
+        }
+        "reset" => {
+            if was_owner && other_owners(cx, id).await? == 0 {
+                return team_page(
+                    cx,
+                    s,
+                    422,
+                    Some("The team needs at least one active owner: invite another owner first."),
+                )
+                .await;
+            }
+            let (token, hash) = new_token(cx)?;
+            db::reinvite(db, id, &hash, cx.now, cx.now + INVITE_SECS).await?;
+            s.audit(cx, Action::SecondFactorReset, Some(&subject), None)
+                .await?;
+            return page(
+                200,
+                views::invitation_link(&s.viewer(), &target.name, &invite_link(cx, &token), true),
+            );
+        }
+        _ => return Err(AppError::NotFound.into()),
+    }
+    see_other("/admin/accounts")
+}

@@ -1,0 +1,75 @@
+//! The overview (`/admin`), signing out, and the alerts' test message.
+
+use crate::admin::gate::*;
+use app::account::audit::Action;
+use app::admin::{cleared_session_cookie, ActionForm};
+use app::views::admin::{self as views};
+use edge::ctx::Ctx;
+use edge::{http, store, store::admin as db};
+use worker::{Request, Response};
+/// `POST /admin/alerts/test`: a test message to the team's chat; back to the overview, which
+/// says whether it went.
+pub async fn alert_test(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    form_of::<ActionForm>(&mut req, s).await?;
+    let sent = crate::jobs::alerts::send(cx.config, app::alerts::TEST_MESSAGE).await;
+    s.audit(
+        cx,
+        Action::AlertTested,
+        None,
+        Some(if sent.is_ok() { "sent" } else { "failed" }),
+    )
+    .await?;
+    if let Err(e) = &sent {
+        edge::log::event("alert_not_sent", &[("why", &e.to_string())]);
+    }
+    see_other(if sent.is_ok() {
+        "/admin?test=sent#alerts"
+    } else {
+        "/admin?test=failed#alerts"
+    })
+}
+
+/// `GET /admin`: the overview, or the login form.
+pub async fn index(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    let d = db::dashboard(cx.db()?).await?;
+    let reconcile = store::jobs::last_run(cx.db()?, "reconcile")
+        .await?
+        .map(|r| {
+            app::reconcile::Standing::from_row(
+                r.last_run_at,
+                r.checkpoint.as_deref(),
+                r.last_counts.as_deref(),
+                cx.now,
+            )
+        });
+    let configured = cx.config.stripe_secret_key.is_some();
+    let alerts = views::AlertsStanding {
+        configured: cx.config.telegram.is_some(),
+        last_sent_at: store::jobs::last_run(cx.db()?, "alerts")
+            .await?
+            .and_then(|r| app::alerts::State::parse(r.checkpoint.as_deref()).last_sent_at),
+        test: http::query(&req, "test").and_then(|t| match t.as_str() {
+            "sent" => Some(true),
+            "failed" => Some(false),
+            _ => None,
+        }),
+    };
+    page(
+        200,
+        views::dashboard(&s.viewer(), d, configured, reconcile, alerts),
+    )
+}
+
+/// `POST /admin/logout`: the session ends in D1, and the browser forgets the cookie.
+pub async fn logout(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    form_of::<ActionForm>(&mut req, s).await?;
+    store::accounts::end_session(cx.db()?, &s.id_hash).await?;
+    s.audit(cx, Action::SignOut, None, None).await?;
+    let mut resp = http::see_other("/admin")?;
+    resp.headers_mut()
+        .set("Set-Cookie", &cleared_session_cookie())?;
+    Ok(private(resp)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moderation and replies

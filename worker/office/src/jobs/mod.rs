@@ -1,0 +1,35 @@
+//! The Cron Trigger's jobs (`[triggers] crons` in wrangler.toml). A job never answers a
+//! visitor: it logs what it touched, as counts, and a failure is logged and left for the next
+//! run, which starts again from the database's own state.
+
+pub mod alerts;
+mod reconcile;
+
+use edge::ctx::Config;
+use edge::{log, platform, store};
+use worker::Env;
+
+/// Runs every job once: retention, then the reconciliation with Stripe (when configured).
+pub async fn run(env: &Env) {
+    let config = Config::get(env);
+    let Ok(db) = env.d1("DB") else {
+        log::event(
+            "job_failed",
+            &[("job", "retention"), ("why", "no DB binding")],
+        );
+        return;
+    };
+    let now = platform::now();
+    match store::jobs::run_retention(&db, &config.retention.cutoffs(now), now).await {
+        Ok(done) => {
+            let counts = serde_json::to_string(&done).unwrap_or_default();
+            log::event("job", &[("job", "retention"), ("counts", &counts)]);
+        }
+        Err(e) => log::event(
+            "job_failed",
+            &[("job", "retention"), ("why", &format!("{e:?}"))],
+        ),
+    }
+    reconcile::run(config, &db, now).await;
+    alerts::run(config, &db, now).await;
+}

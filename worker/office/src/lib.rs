@@ -1,0 +1,81 @@
+//! The office's worker: every write (the visitors' forms, the providers' webhooks, the sandbox
+//! checkout), the maintainers' area and the scheduled jobs. It has no address of its own: the
+//! site's worker passes it its routes, as they came, through a service binding.
+//!
+//! A request: `edge::entry::begin` matches it against `app::routes` and refuses a form post
+//! from another site; [`desk`] calls the route's handler; what the request changed is named in
+//! a header of the answer (`edge::changes::CHANGED`) for the site, which owns the edge cache;
+//! `edge::entry::finish` sends it out through `http::secure`.
+
+mod accounts;
+mod admin;
+mod checkout;
+mod comments;
+mod forms;
+mod jobs;
+mod pledges;
+mod sandbox;
+mod volunteers;
+mod webhooks;
+
+use app::routes::{OfficeRoute, Route};
+use edge::changes::{Change, CHANGED};
+use edge::ctx::Ctx;
+use edge::entry::{self, Incoming};
+use edge::error::AppError;
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let Incoming {
+        req,
+        cx,
+        route,
+        params,
+        head,
+    } = match entry::begin(req, env)? {
+        Ok(incoming) => incoming,
+        Err(refused) => return Ok(refused),
+    };
+    let mut resp = match route {
+        Route::Office(OfficeRoute::Admin(route)) => admin::handle(route, &params, req, &cx).await?,
+        Route::Office(route) => {
+            let answer = desk(route, entry::first(&params), req, &cx).await;
+            entry::answer(&cx, answer)?
+        }
+        // The site serves these; nothing reaches the office for them but by mistake.
+        Route::Site(_) => entry::answer(&cx, Err(AppError::NotFound))?,
+    };
+    let changes = cx.take_changes();
+    if !changes.is_empty() {
+        resp.headers_mut().set(CHANGED, &Change::header(&changes))?;
+    }
+    entry::finish(head, resp)
+}
+
+/// The Cron Trigger (`wrangler.office.toml`): retention, the reconciliation, alerts.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    jobs::run(&env).await;
+}
+
+/// The handler of each of the office's routes but the admin area's (`admin::handle`).
+async fn desk(
+    route: OfficeRoute,
+    param: &str,
+    req: Request,
+    cx: &Ctx,
+) -> std::result::Result<Response, AppError> {
+    match route {
+        OfficeRoute::WebhookStripe => webhooks::stripe(req, cx).await,
+        OfficeRoute::WebhookStandard => webhooks::standard(req, cx).await,
+        OfficeRoute::PledgeCreate => pledges::create(req, cx).await,
+        OfficeRoute::PledgeStop => pledges::stop(req, cx, param).await,
+        OfficeRoute::SandboxPage => sandbox::page(cx, param).await,
+        OfficeRoute::SandboxAct => sandbox::act(req, cx, param).await,
+        OfficeRoute::CommentCreate => comments::create(req, cx).await,
+        OfficeRoute::CommentDelete => comments::delete(req, cx, param).await,
+        OfficeRoute::VolunteerCreate => volunteers::create(req, cx).await,
+        OfficeRoute::Admin(_) => Err(AppError::NotFound),
+    }
+}

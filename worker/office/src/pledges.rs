@@ -1,0 +1,219 @@
+//! Giving: `POST /pledges` records a pending pledge and sends the visitor to the checkout;
+//! `GET /pledges/{id}` is its thank-you page; `GET /api/pledges/{id}` its status as JSON;
+//! `GET` and `POST /pledges/{id}/stop` stop a monthly gift.
+//!
+//! A pledge's page is the only key to it (its id is 128 random bits): every page under it is
+//! private (never cached, never sent on as a referrer), and stopping a monthly gift asks for
+//! nothing more than holding that page and pressing its button.
+
+use crate::checkout;
+use app::form::{Problem, Problems};
+use app::i18n::Lang;
+use app::keys;
+use app::limits::Bucket;
+use app::pledge::{pledge_id, PledgeForm};
+use edge::ctx::{Checkout, Ctx};
+use edge::home::{again, Overrides, Tokens};
+use edge::pledge_page::{find, private_page, stop_page_for, STOP_FORM};
+use edge::{error::AppError, http, platform, store};
+use worker::{Request, Response};
+
+/// Forms are small; anything bigger is not our form. A note of 500 heavy Khmer clusters
+/// (`app::form::length`) and a name of 80 are 32 KB percent-encoded.
+pub const MAX_FORM: usize = 48 * 1024;
+
+/// The page again, with the form as the visitor sent it and what is wrong with it.
+async fn form_again(
+    cx: &Ctx,
+    lang: Lang,
+    status: u16,
+    form: PledgeForm,
+    problems: Problems,
+) -> Result<Response, AppError> {
+    let ov = Overrides {
+        pledge: Some(form),
+        pledge_problems: problems,
+        ..Default::default()
+    };
+    again(cx, lang, status, ov, Tokens::Fresh).await
+}
+
+/// `POST /pledges` and `POST /km/pledges`.
+pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
+    let body = http::body_within(&mut req, MAX_FORM)
+        .await?
+        .ok_or(AppError::TooLarge)?;
+    // A body that is not a form at all reads as an empty form: every problem gets named.
+    let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let lang = http::form_lang(&form.lang, cx.lang);
+    let mode = cx.checkout();
+    if mode == Checkout::Off {
+        return form_again(cx, lang, 503, form, Problems::default()).await;
+    }
+    let db = cx.db()?;
+    let tiers = store::tiers(db).await?;
+    let pledge = match form.validate(&tiers) {
+        Ok(p) => p,
+        Err(problems) => return form_again(cx, lang, 422, form, problems).await,
+    };
+    let ip_hash = cx.visitor(&req)?;
+    if store::limits::take(db, Bucket::Pledge, &ip_hash, cx.now)
+        .await?
+        .is_none()
+    {
+        let mut problems = Problems::default();
+        problems.add("", Problem::RateLimited);
+        return form_again(cx, lang, 429, form, problems).await;
+    }
+    let id = pledge_id(platform::random16());
+    store::create_pledge(db, &id, &pledge, lang.code(), cx.now).await?;
+    match mode {
+        Checkout::Sandbox => {
+            store::set_checkout_session(db, &id, &format!("cs_sandbox_{id}")).await?;
+            Ok(http::see_other(
+                &lang.href(&format!("/sandbox/checkout/{id}")),
+            )?)
+        }
+        Checkout::Stripe => {
+            match checkout::stripe_session(cx, lang, &id, &pledge).await {
+                Ok(session) => {
+                    if let Some(session_id) = &session.id {
+                        store::set_checkout_session(db, &id, session_id).await?;
+                    }
+                    Ok(http::see_other(&session.url)?)
+                }
+                // The pledge stays pending and nothing else changes; the visitor can try again.
+                Err(e) => {
+                    edge::log::event("checkout_session_failed", &[("error", &e.to_string())]);
+                    Ok(http::html(
+                        502,
+                        app::views::checkout_failed(lang, cx.links()),
+                    )?)
+                }
+            }
+        }
+        Checkout::Off => Err(AppError::Config("CHECKOUT")),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct StopForm {
+    lang: String,
+    token: String,
+}
+
+/// Where the provider stopping a monthly gift got to.
+enum Stopped {
+    Yes,
+    /// No subscription was ever made (the checkout was not completed): nothing to stop.
+    NothingMade,
+    /// The provider did not stop it: nothing changed.
+    Failed,
+}
+
+/// Stops the subscription at Stripe: the one a webhook named, or else the one its Checkout
+/// Session made. Whatever `CHECKOUT` says now, a gift made through Stripe stops through Stripe.
+async fn stop_at_stripe(cx: &Ctx, id: &str) -> Result<Stopped, AppError> {
+    let refs = store::stop_refs(cx.db()?, id).await?.unwrap_or_default();
+    let subscription = match (refs.subscription_id, refs.checkout_session_id) {
+        (Some(sub), _) => Ok(Some(sub)),
+        (None, Some(session)) => checkout::session_subscription(cx.config, &session).await,
+        (None, None) => Ok(None),
+    };
+    let result = match subscription {
+        Ok(None) => return Ok(Stopped::NothingMade),
+        Ok(Some(sub)) => checkout::cancel_subscription(cx.config, &sub).await,
+        Err(e) => Err(e),
+    };
+    Ok(match result {
+        Ok(()) => Stopped::Yes,
+        Err(e) => {
+            edge::log::event("subscription_cancel_failed", &[("error", &e.to_string())]);
+            Stopped::Failed
+        }
+    })
+}
+
+/// `POST /pledges/{id}/stop`: the provider stops the subscription, then the pledge is marked
+/// stopped here at once (the provider's own `customer.subscription.deleted` follows and
+/// changes nothing more), the campaign page is purged (its count of monthly donors changed),
+/// and the visitor goes back to the pledge's page, which says so. The months already paid are
+/// payments: they stay counted.
+pub async fn stop(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppError> {
+    let body = http::body_within(&mut req, 1024)
+        .await?
+        .ok_or(AppError::TooLarge)?;
+    let form: StopForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let lang = http::form_lang(&form.lang, cx.lang);
+    let pledge = find(cx, id).await?;
+    if let Err(why) = pledge.stop() {
+        return private_page(
+            409,
+            app::views::pledge_nothing_to_stop(lang, cx.links(), &pledge.id, why),
+        );
+    }
+    // Signed, old enough, and never presented before: a scraped or replayed press stops
+    // nothing, and is asked to press again.
+    let good = keys::check_form_token(&cx.keys()?.form_token, STOP_FORM, &form.token, cx.now);
+    let fresh = match good {
+        Ok(good) => {
+            store::limits::use_nonce(cx.db()?, &good.nonce, good.remember_until, cx.now).await?
+        }
+        Err(_) => false,
+    };
+    if !fresh {
+        let mut problems = Problems::default();
+        problems.add("", Problem::Token);
+        return stop_page_for(cx, lang, 422, &pledge, problems);
+    }
+    let stopped = if cx.checkout() == Checkout::Sandbox {
+        if pledge.status == app::pledge::Status::Active
+            || store::stop_refs(cx.db()?, id)
+                .await?
+                .is_some_and(|r| r.subscription_id.is_some())
+        {
+            Stopped::Yes
+        } else {
+            Stopped::NothingMade
+        }
+    } else {
+        stop_at_stripe(cx, id).await?
+    };
+    match stopped {
+        Stopped::Yes => {}
+        Stopped::NothingMade => {
+            return private_page(
+                409,
+                app::views::pledge_nothing_to_stop(
+                    lang,
+                    cx.links(),
+                    &pledge.id,
+                    app::pledge::NothingToStop::NotRunning,
+                ),
+            )
+        }
+        Stopped::Failed => {
+            return private_page(
+                502,
+                app::views::pledge_stop_failed(lang, cx.links(), &pledge.id),
+            )
+        }
+    }
+    let db = cx.db()?;
+    let changed = store::stop_monthly(db, id, cx.now).await?;
+    if cx.checkout() == Checkout::Sandbox {
+        // What the provider sends once it cancelled the subscription, as Stripe would.
+        crate::sandbox::stop(cx, &pledge).await?;
+    }
+    if changed {
+        cx.changed(edge::changes::Change::Home);
+    }
+    edge::log::event(
+        "monthly_gift_stopped",
+        &[("changed", if changed { "1" } else { "0" })],
+    );
+    Ok(http::see_other(
+        &lang.href(&format!("/pledges/{}", pledge.id)),
+    )?)
+}
