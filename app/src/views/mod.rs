@@ -30,6 +30,7 @@ pub use updates::{update_page, updates_list};
 use crate::content::{Text, CSS};
 use crate::form::Problems;
 use crate::i18n::Lang;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
 
@@ -212,18 +213,25 @@ fn FieldError(t: &'static Text, problems: Problems, field: &'static str) -> impl
     })
 }
 
-/// The summary at the top of a form that came back with mistakes.
+/// The summary at the top of a form that came back with mistakes. Its heading is an `h3`,
+/// under a form's `h2`; `h2` where the form sits right under the page's `h1` (the stop page),
+/// so no heading level is skipped.
 #[component]
-fn ErrorSummary(t: &'static Text, problems: Problems) -> impl IntoView {
+fn ErrorSummary(t: &'static Text, problems: Problems, #[prop(optional)] h2: bool) -> impl IntoView {
     (!problems.is_empty()).then(|| {
         let items = problems
             .0
             .iter()
             .map(|(_, p)| view! { <li>{p.message(t)}</li> })
             .collect_view();
+        let heading = if h2 {
+            Either::Left(view! { <h2>{t.form_errors_heading}</h2> })
+        } else {
+            Either::Right(view! { <h3>{t.form_errors_heading}</h3> })
+        };
         view! {
             <div class="errors" role="alert">
-                <h3>{t.form_errors_heading}</h3>
+                {heading}
                 <ul>{items}</ul>
             </div>
         }
