@@ -179,7 +179,9 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
                 aria-invalid=invalid(&problems, "email") aria-describedby=described_by(&problems, "email")/>
             <label for="comment-website">{t.comment_website}</label>
             <FieldError t=t problems=problems.clone() field="website"/>
-            <input type="url" name="website" id="comment-website" value=form.website.clone() autocomplete="url"
+            // Text with the URL keyboard, not `type="url"`: a refused form sends back what was
+            // typed, and HTML allows no `value` on a URL field that is not an absolute URL.
+            <input type="text" inputmode="url" autocapitalize="none" spellcheck="false" name="website" id="comment-website" value=form.website.clone() autocomplete="url"
                 aria-invalid=invalid(&problems, "website") aria-describedby=described_by(&problems, "website")/>
             <label for="comment-text">{t.comment_text}</label>
             <LengthHint lang=lang max=crate::comment::TEXT_MAX/>

@@ -296,7 +296,7 @@ pub fn pledge_stop(
     let token = token.to_string();
     let main = view! {
         <h1>{t.stop_title}</h1>
-        <ErrorSummary t=t problems=problems/>
+        <ErrorSummary t=t problems=problems h2=true/>
         <p>{t.stop_intro}</p>
         <dl class="facts">{pledge_facts(lang, pledge)}</dl>
         <form method="post" action=lang.href(&path) id="stop-form">
@@ -591,6 +591,8 @@ mod monthly {
         problems.add("", crate::form::Problem::Token);
         let refused = pledge_stop(Lang::En, "", &p, "t", problems);
         assert!(refused.contains(Lang::En.text().error_token));
+        // The problems' heading comes right under the page's h1.
+        assert!(refused.contains("<h2>") && !refused.contains("<h3>"));
         for (why, says) in [
             (NothingToStop::Once, Lang::En.text().stop_nothing_once),
             (NothingToStop::Stopped, Lang::En.text().stop_nothing_stopped),

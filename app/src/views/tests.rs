@@ -422,3 +422,38 @@ fn the_delete_page_posts_and_says_what_stays() {
         assert!(alone.contains("noindex"));
     }
 }
+
+#[test]
+fn pages_leave_without_markers_and_with_their_doctype() {
+    assert_eq!(page_html(""), "<!DOCTYPE html>");
+    assert_eq!(
+        page_html("<!><p>a<!>b</p><!><!>!<!-- c --><!>"),
+        "<!DOCTYPE html><p>ab</p>!<!-- c -->"
+    );
+    // What escaping makes of a visitor's `<!>`, and near misses, stay.
+    for kept in [
+        "&lt;!&gt;",
+        "<!-->",
+        "<! >",
+        "a!b",
+        "!>",
+        "<!",
+        "<<!!>>",
+        "Thank you!",
+    ] {
+        assert_eq!(page_html(kept), format!("<!DOCTYPE html>{kept}"));
+    }
+    // One pass: removing a marker does not make a new one out of its neighbours.
+    assert_eq!(page_html("<<!>!>"), "<!DOCTYPE html><!>");
+    let html = render(Lang::En);
+    assert!(!html.contains("<!>") && html.matches("<!DOCTYPE html>").count() == 1);
+}
+
+proptest::proptest! {
+    /// The fast scan removes exactly what `str::replace` removes, on any mix of the characters
+    /// a marker is made of, and on any text.
+    #[test]
+    fn the_strip_is_a_plain_replace(s in "[<!>a]{0,40}|\\PC{0,40}") {
+        proptest::prop_assert_eq!(page_html(&s), format!("<!DOCTYPE html>{}", s.replace("<!>", "")));
+    }
+}

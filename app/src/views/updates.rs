@@ -26,9 +26,13 @@ fn paragraph(p: &str) -> impl IntoView {
     view! { <p>{parts}</p> }
 }
 
-/// How an update is drawn: in a list (its title links to its permalink) or on its own page.
+/// How an update is drawn: among the latest on the campaign page or in the list at `/updates`
+/// (its title links to its permalink), or on its own page. Its heading is one level below the
+/// heading it sits under (an `h2` on the campaign page, the page's `h1` in the list), so no
+/// level is skipped.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
+    Latest,
     Listed,
     Alone,
 }
@@ -41,7 +45,8 @@ fn article(lang: Lang, u: &Update, place: Place) -> Option<impl IntoView> {
     let other = (!shown.translated).then_some(shown.written_in.code());
     let title = shown.title.to_string();
     let heading = match place {
-        Place::Listed => view! { <h3 lang=other><a href=href>{title}</a></h3> }.into_any(),
+        Place::Latest => view! { <h3 lang=other><a href=href>{title}</a></h3> }.into_any(),
+        Place::Listed => view! { <h2 lang=other><a href=href>{title}</a></h2> }.into_any(),
         Place::Alone => view! { <h1 lang=other>{title}</h1> }.into_any(),
     };
     let body = paragraphs(shown.body).map(paragraph).collect_view();
@@ -64,7 +69,7 @@ pub(super) fn latest(lang: Lang, updates: &[Update]) -> Option<impl IntoView> {
     let t: &'static Text = lang.text();
     let items = updates
         .iter()
-        .filter_map(|u| article(lang, u, Place::Listed))
+        .filter_map(|u| article(lang, u, Place::Latest))
         .collect_view();
     Some(view! {
         <section id="updates" aria-labelledby="updates-heading">
@@ -205,5 +210,18 @@ mod tests {
         assert!(!second.contains("rel=\"next\""));
         let none = updates_list(Lang::En, "https://x", 1, 0, &[]);
         assert!(none.contains(crate::content::EN.updates_none));
+    }
+
+    /// No heading level skipped: an update's title is an `h2` under the list's `h1`, an `h3`
+    /// under the campaign page's "Updates" `h2`.
+    #[test]
+    fn titles_sit_one_level_below_their_heading() {
+        let u = [update(1, Some(("T", "B")), None)];
+        let list = updates_list(Lang::En, "https://x", 1, 1, &u);
+        assert!(list.contains("<h2><a href=\"/updates/1\">T</a></h2>"));
+        assert!(!list.contains("<h3"));
+        let latest = Owner::new().with(|| latest(Lang::En, &u).to_html());
+        assert!(latest.contains("<h2 id=\"updates-heading\">"));
+        assert!(latest.contains("<h3><a href=\"/updates/1\">T</a></h3>"));
     }
 }
