@@ -989,7 +989,7 @@ proptest! {
         let _ = Cents(n).to_string();
         let _ = money::group(n);
         let _ = Cents::from_dollars(n);
-        let _ = admin::decimal(n);
+        let _ = money::decimal(n);
         let _ = admin::amount(n, &currency);
         let _ = admin::waited(n);
     }
@@ -1119,7 +1119,7 @@ proptest! {
     ) {
         let reach = app::reach::Reach::from_query(&pairs);
         if let Some(code) = &reach.source {
-            prop_assert!(code.len() <= app::reach::SOURCE_MAX && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            prop_assert!(code.len() <= app::source_code::SOURCE_MAX && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
         }
         let _ = app::reach::fill_reach_slots(&html, &reach);
         let _ = app::reach::share_link(&html, pairs.len() % 2 == 0, reach.source.as_deref(), reach.tier.as_deref());

@@ -6,6 +6,7 @@
 //! The columns are everything a maintainer may need of a pledge or an offer of help.
 
 use super::rows::{PledgeRow, VolunteerRow};
+use crate::money::decimal;
 use std::borrow::Cow;
 
 /// UTF-8's byte order mark: spreadsheet programs take the file as UTF-8 only with it.
@@ -213,13 +214,6 @@ pub fn volunteers_csv(rows: &[VolunteerRow]) -> String {
     csv.finish()
 }
 
-/// `1234.50`: an amount for a spreadsheet, which sums plain decimals.
-pub fn decimal(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,12 +391,5 @@ mod tests {
             )),
             "{out}"
         );
-    }
-
-    #[test]
-    fn amounts_for_spreadsheets() {
-        assert_eq!(decimal(5), "0.05");
-        assert_eq!(decimal(-105), "-1.05");
-        assert_eq!(decimal(123_450), "1234.50");
     }
 }
