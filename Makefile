@@ -32,9 +32,7 @@ test: test-setup lint
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p campaign-worker --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p campaign-worker --target wasm32-unknown-unknown --no-default-features --features site -- -D warnings
-	cargo clippy -p campaign-worker --target wasm32-unknown-unknown --no-default-features --features office -- -D warnings
+	cargo clippy -p campaign-edge -p campaign-site -p campaign-office --target wasm32-unknown-unknown -- -D warnings
 
 bench: setup
 	sh scripts/build.sh

@@ -10,20 +10,16 @@
 use crate::i18n::Lang;
 use crate::update::{pieces, Piece, Update, LINK_REL};
 
-/// Escapes `s` as XML character data or an attribute value, dropping what XML 1.0 cannot
-/// carry at all (C0 controls other than tab, LF and CR; U+FFFE and U+FFFF).
+/// Escapes `s` as XML character data or a quoted attribute value (`&`, `<`, `>`, `"` and `'`,
+/// the last as `&#x27;`: `html-escape`'s encoder, the one Leptos escapes with), dropping first
+/// what XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF).
 pub fn xml_escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\0'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let unfit = |c: char| matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if s.contains(unfit) {
+        let fit: String = s.chars().filter(|c| !unfit(*c)).collect();
+        html_escape::encode_quoted_attribute_to_string(fit, out);
+    } else {
+        html_escape::encode_quoted_attribute_to_string(s, out);
     }
 }
 
@@ -167,7 +163,7 @@ mod tests {
     fn escaping_is_exact_and_drops_what_xml_cannot_hold() {
         assert_eq!(
             esc("a<b>&\"c'\u{0}\u{7}\u{FFFF}\té"),
-            "a&lt;b&gt;&amp;&quot;c&apos;\té"
+            "a&lt;b&gt;&amp;&quot;c&#x27;\té"
         );
         assert_eq!(
             body_html("x <script>alert(1)</script>\n\njavascript:alert(1) https://a.org/?q=1&r=<2>", None),

@@ -6,6 +6,7 @@
 
 use crate::content::{fill, Text};
 use crate::i18n::Lang;
+use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -229,10 +230,45 @@ pub fn ticked(value: Option<&str>) -> bool {
     matches!(value, Some(v) if !v.is_empty())
 }
 
+/// A form body or a query string (`application/x-www-form-urlencoded`, a query without its
+/// `?`) as `T`: the one way the worker reads either, so the property tests
+/// (`tests/never_panics.rs`) attack the very code it runs. Input that does not decode into
+/// `T` (bytes that are not UTF-8 once percent-decoded, a value of the wrong shape) is
+/// `T::default()`: the empty form, which then fails its own rules like a form sent empty.
+/// Never a panic, never an error to handle: what a visitor sends is never trusted to be a form.
+pub fn decode<T: DeserializeOwned + Default>(input: &[u8]) -> T {
+    serde_urlencoded::from_bytes(input).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::{EN, KM};
+
+    #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+    #[serde(default)]
+    struct Form {
+        name: String,
+        count: i64,
+        ticked: Option<String>,
+    }
+
+    #[test]
+    fn forms_and_queries_decode_or_are_empty() {
+        let f: Form = decode(b"name=%E1%9E%9F%E1%9E%BB%E1%9E%81%E1%9E%B6+ch&count=3&other=x");
+        assert_eq!((f.name.as_str(), f.count, f.ticked), ("សុខា ch", 3, None));
+        // A value of the wrong shape: the empty form. Bytes that are not UTF-8: U+FFFD.
+        assert_eq!(decode::<Form>(b"name=a&count=many"), Form::default());
+        assert_eq!(decode::<Form>(b""), Form::default());
+        assert_eq!(decode::<Form>(b"name=%FF%E1%9E").name, "\u{FFFD}\u{FFFD}");
+        // Repeated fields (a list of roles) and a query string, as pairs in order.
+        let pairs: Vec<(String, String)> = decode("role=owner&role=moderator&ref=fb-1".as_bytes());
+        assert_eq!(
+            pairs,
+            [("role", "owner"), ("role", "moderator"), ("ref", "fb-1")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+    }
 
     #[test]
     fn normalize_keeps_khmer_and_unifies_line_ends() {

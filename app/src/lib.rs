@@ -23,6 +23,7 @@ pub mod reconcile;
 pub mod retention;
 pub mod routes;
 pub mod security;
+pub mod source_code;
 pub mod time;
 pub mod update;
 pub mod views;

@@ -45,6 +45,14 @@ pub fn group(n: i64) -> String {
     s.trim_start_matches("US$").replace("-US$", "-")
 }
 
+/// `1234.50`: an amount as plain decimal digits, for a spreadsheet (which sums them) and for a
+/// currency other than the dollar (`12.50 EUR`). No grouping, no currency sign.
+pub fn decimal(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +66,14 @@ mod tests {
         assert_eq!(Cents(0).to_string(), "US$0");
         assert_eq!(Cents(-105).to_string(), "-US$1.05");
         assert_eq!(Cents::from_dollars(100_000), Cents(10_000_000));
+    }
+
+    #[test]
+    fn plain_decimals() {
+        assert_eq!(decimal(5), "0.05");
+        assert_eq!(decimal(-105), "-1.05");
+        assert_eq!(decimal(123_450), "1234.50");
+        assert_eq!(decimal(i64::MIN), "-92233720368547758.08");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use crate::campaign::Tier;
 use crate::form::{self, Problem, Problems};
 use crate::money::Cents;
+use crate::source_code::SourceCode;
 use serde::Deserialize;
 use std::fmt;
 
@@ -82,8 +83,8 @@ pub struct NewPledge {
     pub show_name: bool,
     pub note: Option<String>,
     pub frequency: Frequency,
-    /// The share link's code it came with ([`crate::reach::parse_source`]), if any.
-    pub source: Option<String>,
+    /// The share link's code it came with, if any.
+    pub source: Option<SourceCode>,
 }
 
 impl PledgeForm {
@@ -187,7 +188,7 @@ impl PledgeForm {
                 show_name: self.show_name(),
                 note,
                 frequency: self.frequency(),
-                source: crate::reach::parse_source(&self.source),
+                source: SourceCode::parse(&self.source),
             }),
             _ => Err(problems),
         }

@@ -314,7 +314,7 @@ fn slots_survive_the_strip() {
             assert!(template.contains(&slot), "{slot} in {lang:?}");
         }
         let reach = Reach {
-            source: Some("fb-1".into()),
+            source: app::source_code::SourceCode::parse("fb-1"),
             ..Reach::default()
         };
         let filled = fill_token_slots(

@@ -9,10 +9,11 @@
 //! signature check see hostile JSON (huge numbers, floats, negative amounts, strings where
 //! numbers go, deep nesting) instead of stopping at the signature. For those, and only those,
 //! the answer is checked to be past the signature check; otherwise only "no panic" is
-//! asserted, never which answer: the rules themselves are tested in their modules. The worker's
-//! own steps are copied as it takes them (`serde_urlencoded::from_bytes(..).unwrap_or_default()`).
+//! asserted, never which answer: the rules themselves are tested in their modules. Form bodies
+//! and query strings are decoded by the function the worker calls (`app::form::decode`), not
+//! by a copy of it.
 //!
-//! The last properties hold the sanitisers (`admin::csv_cell`, `form::normalize`,
+//! The last properties hold the sanitisers (`admin::defused` and `admin::Csv`, `form::normalize`,
 //! `log::clean`) to their promises on any input.
 //!
 //! Each property runs 256 cases; the file runs in a few seconds in a debug build.
@@ -901,11 +902,11 @@ proptest! {
         }
     }
 
-    // ---- visitor forms, decoded as the worker decodes them ----------------------------------
+    // ---- visitor forms, decoded by the worker's own decoder -----------------------------------
 
     #[test]
     fn pledge_forms_answer(body in form_body(PLEDGE_KEYS)) {
-        let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let form: PledgeForm = app::form::decode(&body);
         let _ = Lang::from_code(&form.lang);
         let _ = form.show_name();
         let _ = form.validate(&tiers());
@@ -916,7 +917,7 @@ proptest! {
 
     #[test]
     fn comment_forms_answer(body in form_body(COMMENT_KEYS)) {
-        let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let form: CommentForm = app::form::decode(&body);
         let _ = Lang::from_code(&form.lang);
         let _ = form.is_bot();
         if let Ok(comment) = form.validate() {
@@ -926,7 +927,7 @@ proptest! {
 
     #[test]
     fn volunteer_forms_answer(body in form_body(VOLUNTEER_KEYS)) {
-        let form = VolunteerForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
+        let form = VolunteerForm::from_pairs(app::form::decode(&body));
         let _ = Lang::from_code(&form.lang);
         let _ = form.is_bot();
         let _ = form.helps("radio");
@@ -936,14 +937,14 @@ proptest! {
 
     #[test]
     fn admin_action_forms_answer(body in form_body(ACTION_KEYS)) {
-        let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let form: ActionForm = app::form::decode(&body);
         let _ = form.place().href();
         let _ = admin::reply_body(&form.text);
     }
 
     #[test]
     fn admin_erase_forms_answer(body in form_body(ERASE_KEYS), stored in any::<i64>()) {
-        let form: admin::EraseForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let form: admin::EraseForm = app::form::decode(&body);
         let _ = form.email();
         let _ = form.check(stored);
         let _ = admin::excerpt(&form.email, admin::EXCERPT_CHARS);
@@ -989,7 +990,7 @@ proptest! {
         let _ = Cents(n).to_string();
         let _ = money::group(n);
         let _ = Cents::from_dollars(n);
-        let _ = admin::decimal(n);
+        let _ = money::decimal(n);
         let _ = admin::amount(n, &currency);
         let _ = admin::waited(n);
     }
@@ -998,7 +999,7 @@ proptest! {
 
     #[test]
     fn csv_cells_carry_no_control_and_no_formula(s in prop_oneof![tricky_text(), any::<String>()]) {
-        let cell = admin::csv_cell(&s);
+        let cell = admin::defused(&s);
         prop_assert!(!cell.contains(c0_but_tab_and_line_breaks), "{:?} -> {:?}", s, cell);
         if let Cow::Borrowed(b) = cell {
             prop_assert_eq!(b, s.as_str());
@@ -1006,9 +1007,21 @@ proptest! {
         let kept: String = s.chars().filter(|c| !c0_but_tab_and_line_breaks(*c)).collect();
         let first = kept.chars().find(|c| !invisible(*c));
         if first.is_some_and(|c| "=+-@|\u{ff1d}\u{ff0b}\u{ff0d}\u{ff20}\u{ff5c}".contains(c)) {
-            let cell = admin::csv_cell(&s);
-            prop_assert!(cell.starts_with('\'') || cell.starts_with("\"'"), "{:?} -> {:?}", s, cell);
+            let cell = admin::defused(&s);
+            prop_assert!(cell.starts_with('\''), "{:?} -> {:?}", s, cell);
         }
+        // The file holds no control either, and reads back as the defused cells.
+        let mut csv = admin::Csv::new(&["a", "b"]);
+        csv.row([s.as_str(), "x"]);
+        let file = csv.finish();
+        prop_assert!(!file.contains(c0_but_tab_and_line_breaks), "{:?} -> {:?}", s, file);
+        let body = file.strip_prefix(admin::BOM).unwrap_or_default();
+        let rows = csv::Reader::from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.map(|r| r.iter().map(String::from).collect::<Vec<_>>()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(rows, vec![vec![admin::defused(&s).into_owned(), "x".to_string()]]);
     }
 
     #[test]
@@ -1119,11 +1132,29 @@ proptest! {
     ) {
         let reach = app::reach::Reach::from_query(&pairs);
         if let Some(code) = &reach.source {
-            prop_assert!(code.len() <= app::reach::SOURCE_MAX && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            prop_assert!(code.len() <= app::source_code::SOURCE_MAX && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
         }
         let _ = app::reach::fill_reach_slots(&html, &reach);
         let _ = app::reach::share_link(&html, pairs.len() % 2 == 0, reach.source.as_deref(), reach.tier.as_deref());
         let _ = app::reach::report_days(pairs.first().map(|(_, v)| v.as_str()));
+    }
+
+    /// A query string as the worker reads it (`http::query_pairs`): any bytes, percent
+    /// escapes whole or cut, `+`, `&` and `=` anywhere.
+    #[test]
+    fn query_strings_answer(query in prop_oneof![
+        tricky_text(),
+        any::<String>(),
+        "((ref|tier|amount|frequency|status|page|days|x)=([a-z0-9+-]|%[0-9A-Fa-f]{0,2}|%E1%9E%[8-9A-B][0-9A-F]){0,12}&?){0,6}",
+    ]) {
+        let pairs: Vec<(String, String)> = app::form::decode(query.as_bytes());
+        let reach = app::reach::Reach::from_query(&pairs);
+        let _ = app::reach::fill_reach_slots(&query, &reach);
+        for (_, v) in &pairs {
+            let _ = CommentList::from_query(v);
+            let _ = admin::parse_page(v);
+            let _ = app::reach::report_days(Some(v));
+        }
     }
 
     /// An update's text: its pieces give back every byte in order, a link is only ever an

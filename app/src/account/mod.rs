@@ -9,6 +9,7 @@ pub mod password;
 pub mod qr;
 pub mod recovery;
 pub mod roles;
+pub mod status;
 pub mod totp;
 
 /// How long an invitation stays good: 48 hours from when it was made.

@@ -7,6 +7,7 @@
 
 use super::rows::DayTotal;
 use crate::money::Cents;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Days the chart covers, today included.
@@ -24,12 +25,9 @@ const PLOT: i64 = 150;
 const WIDTH: i64 = CHART_DAYS * BAR;
 const HEIGHT: i64 = TOP + PLOT + 24;
 
-/// `&`, `<`, `>` and `"` escaped, for SVG text and attribute values.
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// `&`, `<`, `>` and `"` escaped, for SVG text and double-quoted attribute values.
+fn xml(s: &str) -> Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(s)
 }
 
 /// The paid gifts of the [`CHART_DAYS`] days up to `today` (a day number) as an inline `<svg>`:

@@ -1,12 +1,18 @@
 //! CSV exports, made to be opened by people in spreadsheet programs.
 //!
 //! A spreadsheet runs a cell that looks like a formula, so every cell is defused first
-//! ([`csv_cell`]); a cell never carries NUL or other C0 controls; quoting is RFC 4180; and the
-//! file starts with a UTF-8 byte order mark, without which Excel reads Khmer names as mojibake.
-//! The columns are everything a maintainer may need of a pledge or an offer of help.
+//! ([`defused`]); a cell never carries NUL or other C0 controls; quoting is RFC 4180, done by
+//! the `csv` crate's writer; and the file starts with a UTF-8 byte order mark, without which
+//! Excel reads Khmer names as mojibake. The columns are everything a maintainer may need of a
+//! pledge or an offer of help.
+//!
+//! Only the office (the admin area) writes CSV, so `csv` and `unicode-properties` stay out of
+//! what the site's worker links.
 
 use super::rows::{PledgeRow, VolunteerRow};
+use crate::money::decimal;
 use std::borrow::Cow;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// UTF-8's byte order mark: spreadsheet programs take the file as UTF-8 only with it.
 pub const BOM: &str = "\u{FEFF}";
@@ -19,46 +25,27 @@ const FORMULA_START: [char; 10] = [
 ];
 
 /// Characters that show nothing, so a formula can hide behind them: spreadsheets (or a paste
-/// through another program) may drop them and then see the formula. This is Unicode's general
+/// through another program) may drop them and then see the formula. Unicode's general
 /// category Cf (format characters: soft hyphen, Arabic number signs, zero-width space and
 /// joiners, direction marks and isolates, word joiner and invisible operators, BOM /
-/// zero-width no-break space, interlinear annotation, tags...), listed by hand as of Unicode
-/// 15.1 because the standard library has no category lookup, plus a few letters and marks
-/// that are invisible in practice (combining grapheme joiner, Hangul fillers, Khmer's
-/// inherent vowels U+17B4/U+17B5, variation selectors). Controls and white space are skipped
-/// too, see [`looks_like_formula`]. Skipping too much costs no more than a needless `'`.
+/// zero-width no-break space, interlinear annotation, tags...), as `unicode-properties` knows
+/// it, plus letters and marks that are invisible in practice: the combining grapheme joiner,
+/// the Hangul fillers, Khmer's inherent vowels U+17B4/U+17B5, the variation selectors.
+/// Controls and white space are skipped too, see [`looks_like_formula`]. Skipping too much
+/// costs no more than a needless `'`.
 fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{0600}'..='\u{0605}'
-            | '\u{061C}'
-            | '\u{06DD}'
-            | '\u{070F}'
-            | '\u{0890}'..='\u{0891}'
-            | '\u{08E2}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
-            | '\u{E0100}'..='\u{E01EF}'
-    )
+    c.general_category() == GeneralCategory::Format
+        || matches!(
+            c,
+            '\u{034F}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FFA0}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
 }
 
 /// C0 controls a cell loses: all but tab, line feed and carriage return (the line breaks
@@ -79,50 +66,55 @@ fn looks_like_formula(value: &str) -> bool {
             .is_some_and(|c| FORMULA_START.contains(&c))
 }
 
-/// One cell as written: without C0 controls other than tab and line breaks (so no NUL ever
-/// reaches the file), defused (a leading `'` makes a spreadsheet show a formula-looking value
-/// as text, and is how spreadsheets themselves mark text) and quoted per RFC 4180 when it
-/// holds a quote, a comma or a line break. Borrowed when nothing changes.
-pub fn csv_cell(value: &str) -> Cow<'_, str> {
+/// One cell's value as it goes to the writer: without C0 controls other than tab and line
+/// breaks (so no NUL ever reaches the file), and defused (a leading `'` makes a spreadsheet
+/// show a formula-looking value as text, and is how spreadsheets themselves mark text).
+/// Borrowed when nothing changes. Quoting is the writer's ([`Csv::row`]).
+pub fn defused(value: &str) -> Cow<'_, str> {
     let clean: Cow<'_, str> = if value.contains(is_dropped_control) {
         Cow::Owned(value.chars().filter(|c| !is_dropped_control(*c)).collect())
     } else {
         Cow::Borrowed(value)
     };
-    let defused: Cow<'_, str> = if looks_like_formula(&clean) {
+    if looks_like_formula(&clean) {
         Cow::Owned(format!("'{clean}"))
     } else {
         clean
-    };
-    if defused.contains(['"', ',', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", defused.replace('"', "\"\"")))
-    } else {
-        defused
     }
 }
 
-/// A CSV file being written: BOM first, CRLF after every row (RFC 4180).
-pub struct Csv(String);
+/// A CSV file being written: BOM first, every cell [`defused`], quoted per RFC 4180 where it
+/// holds a quote, a comma or a line break, CRLF after every row.
+pub struct Csv(csv::Writer<Vec<u8>>);
 
 impl Csv {
     pub fn new(header: &[&str]) -> Csv {
-        let mut csv = Csv(String::from(BOM));
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            // Rows need not have the header's length: nothing to refuse, so nothing can fail.
+            .flexible(true)
+            .from_writer(BOM.as_bytes().to_vec());
+        let mut csv = Csv(writer);
         csv.row(header.iter().copied());
         csv
     }
 
     pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
-        for (i, cell) in cells.into_iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            self.0.push_str(&csv_cell(cell));
-        }
-        self.0.push_str("\r\n");
+        let cells: Vec<Cow<'a, str>> = cells.into_iter().map(defused).collect();
+        // Writing into memory, with rows of any length, has no error to meet: the writer's
+        // errors are I/O errors and rows of unequal length.
+        let _ = self.0.write_record(cells.iter().map(|c| c.as_bytes()));
     }
 
     pub fn finish(self) -> String {
-        self.0
+        // Flushing into a Vec cannot fail; were it to, what was flushed is kept.
+        let bytes = match self.0.into_inner() {
+            Ok(bytes) => bytes,
+            Err(e) => e.into_inner().get_ref().clone(),
+        };
+        // Every cell was a `&str` and every byte the writer adds is ASCII.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -213,74 +205,78 @@ pub fn volunteers_csv(rows: &[VolunteerRow]) -> String {
     csv.finish()
 }
 
-/// `1234.50`: an amount for a spreadsheet, which sums plain decimals.
-pub fn decimal(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pledge::{Frequency, Status};
 
+    /// One cell as the file has it: defused, then quoted by the writer.
+    fn cell(value: &str) -> String {
+        let mut csv = Csv::new(&["h"]);
+        csv.row([value]);
+        let out = csv.finish();
+        let row = out
+            .strip_prefix("\u{FEFF}h\r\n")
+            .and_then(|r| r.strip_suffix("\r\n"));
+        row.expect("one row after the header").to_string()
+    }
+
     #[test]
     fn formula_looking_cells_are_defused() {
-        assert_eq!(csv_cell("=SUM(A1:A9)"), "'=SUM(A1:A9)");
-        assert_eq!(csv_cell("+855 12 345 678"), "'+855 12 345 678");
-        assert_eq!(csv_cell("-2+3"), "'-2+3");
-        assert_eq!(csv_cell("@cmd"), "'@cmd");
-        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        assert_eq!(cell("=SUM(A1:A9)"), "'=SUM(A1:A9)");
+        assert_eq!(cell("+855 12 345 678"), "'+855 12 345 678");
+        assert_eq!(cell("-2+3"), "'-2+3");
+        assert_eq!(cell("@cmd"), "'@cmd");
+        assert_eq!(cell("\t=1"), "'\t=1");
         // Only the first visible character matters, and ordinary values pass untouched.
-        assert_eq!(csv_cell("a=b"), "a=b");
-        assert_eq!(csv_cell("a|b"), "a|b");
-        assert_eq!(csv_cell("x \u{200B}="), "x \u{200B}=");
-        assert_eq!(csv_cell("50.00"), "50.00");
-        assert!(matches!(csv_cell("plain"), Cow::Borrowed(_)));
-        assert_eq!(csv_cell(""), "");
+        assert_eq!(cell("a=b"), "a=b");
+        assert_eq!(cell("a|b"), "a|b");
+        assert_eq!(cell("x \u{200B}="), "x \u{200B}=");
+        assert_eq!(cell("50.00"), "50.00");
+        assert!(matches!(defused("plain"), Cow::Borrowed(_)));
+        assert_eq!(defused(""), "");
     }
 
     #[test]
     fn formulas_behind_invisible_characters_are_defused() {
         // Zero-width space, BOM, word joiner, direction marks: the prefix goes first, the
         // value stays as it was.
-        assert_eq!(csv_cell("\u{200B}=1+1"), "'\u{200B}=1+1");
-        assert_eq!(csv_cell("\u{FEFF}+1"), "'\u{FEFF}+1");
+        assert_eq!(cell("\u{200B}=1+1"), "'\u{200B}=1+1");
+        assert_eq!(cell("\u{FEFF}+1"), "'\u{FEFF}+1");
         assert_eq!(
-            csv_cell("\u{2060}\u{200F}\u{061C}@x"),
+            cell("\u{2060}\u{200F}\u{061C}@x"),
             "'\u{2060}\u{200F}\u{061C}@x"
         );
-        assert_eq!(csv_cell("\u{180E}-1"), "'\u{180E}-1");
+        assert_eq!(cell("\u{180E}-1"), "'\u{180E}-1");
         // Leading white space, ASCII or not, and C1 controls hide nothing either.
-        assert_eq!(csv_cell("   =1"), "'   =1");
-        assert_eq!(csv_cell("\u{A0}\u{3000}=1"), "'\u{A0}\u{3000}=1");
-        assert_eq!(csv_cell("\u{85}=1"), "'\u{85}=1");
-        assert_eq!(csv_cell("\n=1"), "\"'\n=1\"");
+        assert_eq!(cell("   =1"), "'   =1");
+        assert_eq!(cell("\u{A0}\u{3000}=1"), "'\u{A0}\u{3000}=1");
+        assert_eq!(cell("\u{85}=1"), "'\u{85}=1");
+        assert_eq!(cell("\n=1"), "\"'\n=1\"");
         // Invisible characters before an ordinary value change nothing.
-        assert!(matches!(csv_cell("\u{200B}abc"), Cow::Borrowed(_)));
+        assert!(matches!(defused("\u{200B}abc"), Cow::Borrowed(_)));
     }
 
     #[test]
     fn pipes_and_full_width_formula_signs_are_defused() {
-        assert_eq!(csv_cell("|calc"), "'|calc");
+        assert_eq!(cell("|calc"), "'|calc");
         for c in ['\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FF5C}'] {
-            let cell = format!("{c}SUM(A1)");
-            assert_eq!(csv_cell(&cell), format!("'{cell}"), "{c:?}");
+            let value = format!("{c}SUM(A1)");
+            assert_eq!(cell(&value), format!("'{value}"), "{c:?}");
         }
-        assert_eq!(csv_cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+        assert_eq!(cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
     }
 
     #[test]
     fn cells_never_carry_nul_or_other_c0_controls() {
-        assert_eq!(csv_cell("\0=1"), "'=1");
-        assert_eq!(csv_cell("a\0b\u{7}c\u{1B}[31m"), "abc[31m");
-        assert_eq!(csv_cell("\u{1F}\u{0B}"), "");
+        assert_eq!(cell("\0=1"), "'=1");
+        assert_eq!(cell("a\0b\u{7}c\u{1B}[31m"), "abc[31m");
+        assert_eq!(defused("\u{1F}\u{0B}"), "");
         // Tab and line breaks stay (and line breaks are quoted).
-        assert_eq!(csv_cell("a\tb"), "a\tb");
-        assert_eq!(csv_cell("a\0\r\nb"), "\"a\r\nb\"");
+        assert_eq!(cell("a\tb"), "a\tb");
+        assert_eq!(cell("a\0\r\nb"), "\"a\r\nb\"");
         // Khmer around a NUL is kept byte for byte.
-        assert_eq!(csv_cell("សុខា\0ចាន់"), "សុខាចាន់");
+        assert_eq!(cell("សុខា\0ចាន់"), "សុខាចាន់");
         let mut csv = Csv::new(&["name"]);
         csv.row(["\0\0=cmd"]);
         let out = csv.finish();
@@ -290,16 +286,26 @@ mod tests {
 
     #[test]
     fn quotes_commas_and_line_breaks_are_quoted() {
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("line 1\nline 2"), "\"line 1\nline 2\"");
-        assert_eq!(csv_cell("a\r\nb"), "\"a\r\nb\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("line 1\nline 2"), "\"line 1\nline 2\"");
+        assert_eq!(cell("a\r\nb"), "\"a\r\nb\"");
         // Defused first, then quoted: the prefix sits inside the quotes.
         assert_eq!(
-            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            cell("=HYPERLINK(\"http://x\",\"y\")"),
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
         );
-        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
+        assert_eq!(cell("\r=1"), "\"'\r=1\"");
+    }
+
+    #[test]
+    fn a_row_of_one_empty_cell_is_not_a_blank_line() {
+        // The writer quotes it, so that a reader does not skip it as an empty line.
+        assert_eq!(cell(""), "\"\"");
+        let mut csv = Csv::new(&["a", "b"]);
+        csv.row(["", ""]);
+        csv.row(["x"]);
+        assert_eq!(csv.finish(), "\u{FEFF}a,b\r\n,\r\nx\r\n");
     }
 
     #[test]
@@ -397,12 +403,5 @@ mod tests {
             )),
             "{out}"
         );
-    }
-
-    #[test]
-    fn amounts_for_spreadsheets() {
-        assert_eq!(decimal(5), "0.05");
-        assert_eq!(decimal(-105), "-1.05");
-        assert_eq!(decimal(123_450), "1234.50");
     }
 }

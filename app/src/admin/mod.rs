@@ -20,7 +20,7 @@ mod rows;
 mod session;
 
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
-pub use csv::{csv_cell, decimal, pledges_csv, volunteers_csv, Csv, BOM};
+pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
 pub use erase::{
     excerpt, parse_id, EraseForm, EraseProblem, Erasure, ErasureKind, Stored, StoredComment,
     StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, EXCERPT_CHARS,

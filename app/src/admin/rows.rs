@@ -8,7 +8,7 @@
 //! out rather than shown as something it is not.
 
 use crate::comment::CommentStatus;
-use crate::money::Cents;
+use crate::money::{decimal, Cents};
 use crate::pledge::{Frequency, Status};
 use serde::{Deserialize, Deserializer};
 
@@ -202,7 +202,7 @@ pub fn amount(cents: i64, currency: &str) -> String {
     if currency.eq_ignore_ascii_case("usd") {
         Cents(cents).to_string()
     } else {
-        format!("{} {}", super::csv::decimal(cents), currency.to_uppercase())
+        format!("{} {}", decimal(cents), currency.to_uppercase())
     }
 }
 

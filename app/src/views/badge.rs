@@ -10,6 +10,7 @@
 use crate::campaign::Campaign;
 use crate::content::fill;
 use crate::i18n::Lang;
+use std::borrow::Cow;
 
 /// The badge's colours: the site's brand and ink (`assets/site.css`).
 const BRAND: &str = "#8a1c4a";
@@ -159,20 +160,10 @@ pub fn badge(lang: Lang, campaign: &Campaign) -> Badge {
     Badge { svg, width, height }
 }
 
-/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in attributes.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// `&`, `<`, `>`, `"` and `'` as entities (`'` as `&#x27;`), safe in XML text and in either
+/// kind of quoted attribute: `html-escape`'s encoder, the one Leptos escapes with.
+fn escape(s: &str) -> Cow<'_, str> {
+    html_escape::encode_quoted_attribute(s)
 }
 
 /// A generous estimate of a line's width in pixels at `size`, without the font's metrics:
@@ -272,7 +263,7 @@ mod tests {
         }
         for (i, _) in s.match_indices('&') {
             let entity = &s[i..];
-            if !["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+            if !["&amp;", "&lt;", "&gt;", "&quot;", "&#x27;"]
                 .iter()
                 .any(|e| entity.starts_with(e))
             {
@@ -367,7 +358,7 @@ mod tests {
 
     #[test]
     fn every_text_is_escaped() {
-        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#x27;");
         assert!(well_formed(&format!(
             "<t a=\"{}\">{}</t>",
             escape("\"<&"),

@@ -14,6 +14,7 @@ use crate::pledge::{
     OWN_AMOUNT, SAME_AS_TIER,
 };
 use crate::reach;
+use crate::source_code::SourceCode;
 use leptos::prelude::*;
 
 /// The form as it should be drawn: blank, or as the visitor sent it with its problems.
@@ -47,7 +48,9 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
     let source = if slots {
         reach::SOURCE_SLOT.to_string()
     } else {
-        reach::parse_source(&form.source).unwrap_or_default()
+        SourceCode::parse(&form.source)
+            .map(SourceCode::into_string)
+            .unwrap_or_default()
     };
     let amount = if slots {
         reach::AMOUNT_SLOT.to_string()

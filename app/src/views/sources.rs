@@ -4,6 +4,7 @@
 use super::admin::{shell, Nav, Section, Viewer};
 use crate::money::Cents;
 use crate::reach::{self, SourceRow};
+use crate::source_code::SourceCode;
 use leptos::prelude::*;
 
 /// What the link builder was given (`?code=&tier=&lang=`), as typed.
@@ -49,7 +50,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
     let empty = rows
         .is_empty()
         .then(|| view! { <p class="hint">"No pledges in this period."</p> });
-    let code = reach::parse_source(builder.code.trim());
+    let code = SourceCode::parse(builder.code.trim());
     let bad_code = !builder.code.trim().is_empty() && code.is_none();
     let tier = tiers.iter().find(|t| **t == builder.tier).cloned();
     let link = (code.is_some() || tier.is_some())

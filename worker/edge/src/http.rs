@@ -105,7 +105,7 @@ pub fn origin(req: &Request) -> String {
 
 /// The decoded query parameters of the request.
 pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(query_of(&raw_url(req))).unwrap_or_default()
+    app::form::decode(query_of(&raw_url(req)).as_bytes())
 }
 
 /// Adds the headers every response carries.

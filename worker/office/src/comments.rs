@@ -55,7 +55,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form: CommentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form: CommentForm = app::form::decode(&body);
     let lang = http::form_lang(&form.lang, cx.lang);
     let held = own_comments(&req, cx);
     if form.is_bot() {
@@ -126,7 +126,7 @@ pub async fn delete(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, Ap
     let body = http::body_within(&mut req, 1024)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form: DeleteForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form: DeleteForm = app::form::decode(&body);
     let lang = http::form_lang(&form.lang, cx.lang);
     let id = match deletable(&req, cx, id).await? {
         (id, Deletable::Yes(_)) => id,

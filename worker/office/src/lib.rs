@@ -12,6 +12,7 @@ mod admin;
 mod checkout;
 mod comments;
 mod forms;
+mod gate;
 mod jobs;
 mod pledges;
 mod sandbox;

@@ -44,7 +44,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         .await?
         .ok_or(AppError::TooLarge)?;
     // A body that is not a form at all reads as an empty form: every problem gets named.
-    let form: PledgeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form: PledgeForm = app::form::decode(&body);
     let lang = http::form_lang(&form.lang, cx.lang);
     let mode = cx.checkout();
     if mode == Checkout::Off {
@@ -144,7 +144,7 @@ pub async fn stop(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppE
     let body = http::body_within(&mut req, 1024)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form: StopForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form: StopForm = app::form::decode(&body);
     let lang = http::form_lang(&form.lang, cx.lang);
     let pledge = find(cx, id).await?;
     if let Err(why) = pledge.stop() {

@@ -228,7 +228,7 @@ pub async fn act(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppEr
     let body = http::body_within(&mut req, 4 * 1024)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let fields: Vec<(String, String)> = app::form::decode(&body);
     let field = |name: &str| {
         fields
             .iter()

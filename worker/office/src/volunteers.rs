@@ -36,7 +36,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form = VolunteerForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
+    let form = VolunteerForm::from_pairs(app::form::decode(&body));
     let lang = http::form_lang(&form.lang, cx.lang);
     if form.is_bot() {
         return Ok(http::see_other(&lang.href("/volunteer/thanks"))?);

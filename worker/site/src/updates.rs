@@ -11,7 +11,7 @@ use crate::cache;
 use app::admin::parse_id;
 use edge::ctx::Ctx;
 use edge::home::Cached;
-use edge::{error::AppError, http, store::updates as db};
+use edge::{error::AppError, http, store::updates as updates_sql};
 use worker::{Request, Response};
 
 const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -62,7 +62,7 @@ pub async fn list(req: Request, cx: &Ctx) -> Result<Response, AppError> {
         .filter(|p| (1..=10_000).contains(p))
         .unwrap_or(1);
     edge(&req, cx, HTML, async {
-        let (total, updates) = db::page(cx.db()?, page).await?;
+        let (total, updates) = updates_sql::page(cx.db()?, page).await?;
         Ok(app::views::updates_list(
             cx.lang,
             cx.links(),
@@ -79,7 +79,7 @@ pub async fn permalink(req: Request, cx: &Ctx, id: &str) -> Result<Response, App
     let id = parse_id(id)
         .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
         .ok_or(AppError::NotFound)?;
-    let update = db::published(cx.db()?, id)
+    let update = updates_sql::published(cx.db()?, id)
         .await?
         .ok_or(AppError::NotFound)?;
     edge(&req, cx, HTML, async {
@@ -102,7 +102,7 @@ fn feed_site(cx: &Ctx) -> Result<&str, AppError> {
 pub async fn feed(req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let origin = feed_site(cx)?;
     edge(&req, cx, ATOM, async {
-        let updates = db::for_feed(cx.db()?).await?;
+        let updates = updates_sql::for_feed(cx.db()?).await?;
         Ok(app::feed::atom(cx.lang, origin, &updates))
     })
     .await

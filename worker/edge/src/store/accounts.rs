@@ -10,6 +10,7 @@ use super::{batch, first, rows, stmt};
 use crate::error::AppError;
 use app::account::audit::{Action, Entry};
 use app::account::roles::Roles;
+use app::account::status::AccountStatus;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -22,7 +23,7 @@ pub struct AccountRow {
     pub totp_secret: Option<String>,
     pub totp_last_step: i64,
     pub roles: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub failed_signins: i64,
     pub last_failed_at: Option<i64>,
 }
@@ -34,7 +35,7 @@ impl AccountRow {
     }
 
     pub fn is_active(&self) -> bool {
-        self.status == "active"
+        self.status.may_sign_in()
     }
 }
 
@@ -78,7 +79,7 @@ pub struct TeamRow {
     pub id: i64,
     pub name: String,
     pub roles: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub created_at: i64,
     pub sessions: i64,
 }

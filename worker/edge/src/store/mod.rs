@@ -6,12 +6,13 @@
 //!
 //! Whatever a row holds, a page still renders: rows are decoded one by one ([`rows`]) and a
 //! row that does not decode into its type is skipped and logged, never a 500 for every
-//! visitor; and every aggregate the pages show counts only [`COUNTED`] rows, so no stored
+//! visitor; and every aggregate the pages show counts only [`counted`] rows, so no stored
 //! value can overflow a `SUM`.
 
 pub mod accounts;
 pub mod admin;
 mod comments;
+pub mod erasure;
 pub mod jobs;
 pub mod ledger;
 pub mod limits;
@@ -129,7 +130,16 @@ async fn batch(
 /// The payments every public figure counts (a one-off gift, or one paid month): in the
 /// ledger's currency, with no flag, and an amount and refund that are whole numbers within the
 /// largest gift (see `app::ledger::countable`). Nothing outside these bounds can reach a
-/// `SUM`. Written against `payments`' own columns, unqualified.
-pub const COUNTED: &str = "(flag IS NULL AND currency = 'usd' \
-     AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
-     AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND 10000000)";
+/// `SUM`. Written against `payments`' own columns, unqualified; built once per isolate from
+/// `app`'s own constants, so the rule is written in one place.
+pub fn counted() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let (currency, max) = (app::ledger::CURRENCY, app::money::MAX_GIFT_CENTS);
+        format!(
+            "(flag IS NULL AND currency = '{currency}' \
+             AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND {max} \
+             AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND {max})"
+        )
+    })
+}

@@ -6,7 +6,7 @@
 //! and reads it with serde_json, each list element decoded on its own. Order is restored here,
 //! not trusted to the aggregates.
 
-use super::{decode_each, first, stmt, Arg, COUNTED};
+use super::{counted, decode_each, first, stmt, Arg};
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, CommentStatus, THREADS_PER_PAGE};
@@ -39,7 +39,7 @@ fn campaign_statement() -> &'static str {
     SQL.get_or_init(|| {
         format!(
             "SELECT json_object({}) AS page",
-            CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED)
+            CAMPAIGN_FIELDS.replace("{COUNTED}", counted())
         )
     })
 }
@@ -50,7 +50,7 @@ fn home_statement() -> &'static str {
     SQL.get_or_init(|| {
         format!(
             "SELECT json_object({}, {}, {}) AS page",
-            CAMPAIGN_FIELDS.replace("{COUNTED}", COUNTED),
+            CAMPAIGN_FIELDS.replace("{COUNTED}", counted()),
             comment_fields(),
             update_fields()
         )
@@ -59,7 +59,7 @@ fn home_statement() -> &'static str {
 
 /// Raised (USD, net of refunds) and the number of gifts counted, for the admin overview.
 pub(super) fn totals() -> String {
-    format!("SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts FROM payments WHERE {COUNTED}")
+    format!("SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) AS raised, COUNT(*) AS gifts FROM payments WHERE {}", counted())
 }
 
 /// A comment is public once approved; a held one is visible to its author only (by id, from

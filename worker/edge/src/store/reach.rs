@@ -1,6 +1,6 @@
 //! The by-source report (`/admin/sources`): pledges and counted money by share-link code.
 
-use super::{rows, stmt, COUNTED};
+use super::{counted, rows, stmt};
 use crate::error::AppError;
 use app::reach::SourceRow;
 use worker::D1Database;
@@ -15,9 +15,10 @@ pub async fn by_source(db: &D1Database, since: i64) -> Result<Vec<SourceRow>, Ap
            UNION ALL \
            SELECT p.source, 0, 1, y.net FROM pledges p JOIN ( \
              SELECT pledge_id, SUM(amount_cents - refunded_cents) AS net FROM payments \
-             WHERE {COUNTED} AND paid_at >= ?1 GROUP BY pledge_id \
+             WHERE {counted} AND paid_at >= ?1 GROUP BY pledge_id \
            ) y ON y.pledge_id = p.id \
-         ) GROUP BY source ORDER BY net_cents DESC, pledges DESC, source"
+         ) GROUP BY source ORDER BY net_cents DESC, pledges DESC, source",
+        counted = counted()
     );
     let r = stmt(db, &sql, &[since.into()])?
         .all()

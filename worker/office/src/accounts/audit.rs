@@ -1,10 +1,10 @@
 //! The audit trail (owners): the page and its export.
 
-use crate::admin::gate::{csv as csv_file, page, AdminError, Session};
+use crate::gate::{csv as csv_file, page, AdminError, Session};
 use app::account::audit::Action;
 use app::views::accounts::{self as views, AuditQuery};
 use edge::ctx::Ctx;
-use edge::store::accounts as db;
+use edge::store::accounts as accounts_sql;
 use edge::{error::AppError, http};
 use worker::{Request, Response};
 
@@ -29,9 +29,9 @@ async fn entries(
     q: &AuditQuery,
     limit: i64,
 ) -> Result<Vec<app::account::audit::Entry>, AppError> {
-    db::audit_entries(
+    accounts_sql::audit_entries(
         cx.db()?,
-        &db::AuditFilter {
+        &accounts_sql::AuditFilter {
             action: q.action.map(Action::as_str),
             actor: q.actor,
             since: cx.now - q.days * 86_400,
@@ -44,7 +44,7 @@ async fn entries(
 /// `GET /admin/audit?action=&actor=&days=`.
 pub async fn show(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
     let q = audit_query(&req);
-    let people: Vec<(i64, String)> = db::team(cx.db()?, cx.now)
+    let people: Vec<(i64, String)> = accounts_sql::team(cx.db()?, cx.now)
         .await?
         .into_iter()
         .map(|m| (m.id, m.name))

@@ -1,7 +1,7 @@
 //! The first owner, made with `BOOTSTRAP_SECRET` (`/admin/bootstrap`).
 
 use super::*;
-use crate::admin::gate::{page, see_other, AdminError};
+use crate::gate::{page, see_other, AdminError};
 use app::account::audit::Action;
 use app::account::roles::{Role, Roles};
 use app::account::INVITE_SECS;
@@ -10,14 +10,14 @@ use app::keys::{self};
 use app::limits::Bucket;
 use app::views::accounts::{self as views};
 use edge::ctx::Ctx;
-use edge::store::accounts as db;
+use edge::store::accounts as accounts_sql;
 use edge::{error::AppError, store};
 use serde::Deserialize;
 use worker::{Request, Response};
 
 /// `GET /admin/bootstrap`: a 404 unless a bootstrap secret is set and no owner exists.
 pub async fn show(cx: &Ctx) -> Result<Response, AdminError> {
-    if cx.config.bootstrap_secret.is_none() || db::owner_exists(cx.db()?).await? {
+    if cx.config.bootstrap_secret.is_none() || accounts_sql::owner_exists(cx.db()?).await? {
         return Err(AppError::NotFound.into());
     }
     page(200, views::bootstrap(None, ""))
@@ -37,7 +37,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
     let Some(secret) = cx.config.bootstrap_secret.as_deref() else {
         return Err(AppError::NotFound.into());
     };
-    if db::owner_exists(db).await? {
+    if accounts_sql::owner_exists(db).await? {
         return Err(AppError::NotFound.into());
     }
     let visitor = cx.visitor(&req)?;
@@ -49,7 +49,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
     };
     let form: BootstrapForm = body_form(&mut req).await?;
     if !keys::constant_time_eq(form.secret.as_bytes(), secret.as_bytes()) {
-        db::audit(
+        accounts_sql::audit(
             db,
             cx.now,
             None,
@@ -71,14 +71,15 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
     let (token, hash) = new_token(cx)?;
     let owner = Roles::default().with(Role::Owner);
     let Some(id) =
-        db::invite_new(db, &name, owner, None, &hash, cx.now, cx.now + INVITE_SECS).await?
+        accounts_sql::invite_new(db, &name, owner, None, &hash, cx.now, cx.now + INVITE_SECS)
+            .await?
     else {
         return page(
             422,
             views::bootstrap(Some("That name is taken."), &form.name),
         );
     };
-    db::audit(
+    accounts_sql::audit(
         db,
         cx.now,
         None,

@@ -1,7 +1,7 @@
 //! Invitations: a password first, then the second factor, then recovery codes.
 
 use super::*;
-use crate::admin::gate::{page, AdminError};
+use crate::gate::{page, AdminError};
 use app::account::audit::Action;
 use app::account::password::{self, PasswordProblem, StoredHash};
 use app::account::{qr, recovery, totp};
@@ -9,18 +9,21 @@ use app::keys::token_hash;
 use app::views::accounts::{self as views};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use edge::ctx::Ctx;
-use edge::store::accounts as db;
+use edge::store::accounts as accounts_sql;
 use edge::{crypto, error::AppError, platform};
 use serde::Deserialize;
 use worker::{Request, Response};
 
 /// The invitation a token names, if it can still be taken.
-async fn invitation(cx: &Ctx, token: &str) -> Result<Option<(String, db::InviteRow)>, AppError> {
+async fn invitation(
+    cx: &Ctx,
+    token: &str,
+) -> Result<Option<(String, accounts_sql::InviteRow)>, AppError> {
     if !app::account::is_token(token) {
         return Ok(None);
     }
     let hash = token_hash(&cx.keys()?.invite_token, token);
-    Ok(db::invitation(cx.db()?, &hash, cx.now)
+    Ok(accounts_sql::invitation(cx.db()?, &hash, cx.now)
         .await?
         .map(|i| (hash, i)))
 }
@@ -29,7 +32,7 @@ async fn invitation(cx: &Ctx, token: &str) -> Result<Option<(String, db::InviteR
 async fn factor_page(
     cx: &Ctx,
     token: &str,
-    invite: &db::InviteRow,
+    invite: &accounts_sql::InviteRow,
     status: u16,
     problem: Option<&str>,
 ) -> Result<Response, AdminError> {
@@ -93,7 +96,9 @@ pub async fn accept(mut req: Request, cx: &Ctx, token: &str) -> Result<Response,
             Ok(()) if form.password != form.confirm => {
                 Some("The two passwords are not the same.".to_string())
             }
-            Ok(()) if db::is_common(db, &password::common_key(&form.password)).await? => {
+            Ok(())
+                if accounts_sql::is_common(db, &password::common_key(&form.password)).await? =>
+            {
                 Some("That password is one of the most common ones: choose another.".to_string())
             }
             Ok(()) => None,
@@ -118,7 +123,7 @@ pub async fn accept(mut req: Request, cx: &Ctx, token: &str) -> Result<Response,
             platform::random_bytes(),
         )
         .await?;
-        db::invitation_password(db, &hash, &hashed.encode(), &B64.encode(sealed)).await?;
+        accounts_sql::invitation_password(db, &hash, &hashed.encode(), &B64.encode(sealed)).await?;
         let Some((_, invite)) = invitation(cx, token).await? else {
             return page(404, views::invitation_gone());
         };
@@ -155,7 +160,7 @@ pub async fn accept(mut req: Request, cx: &Ctx, token: &str) -> Result<Response,
         codes.push(code);
     }
     let step = i64::try_from(step).unwrap_or(i64::MAX);
-    if !db::enrol(
+    if !accounts_sql::enrol(
         db,
         &hash,
         invite.account_id,
@@ -169,7 +174,7 @@ pub async fn accept(mut req: Request, cx: &Ctx, token: &str) -> Result<Response,
     {
         return page(410, views::invitation_gone());
     }
-    db::audit(
+    accounts_sql::audit(
         db,
         cx.now,
         Some(invite.account_id),

@@ -22,7 +22,7 @@ pub mod own;
 pub mod signin;
 pub mod team;
 
-use crate::admin::gate::AdminError;
+use crate::gate::AdminError;
 use app::account::roles::Roles;
 use app::keys::{self, token_hash};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
@@ -39,7 +39,7 @@ pub(super) async fn body_form<F: serde::de::DeserializeOwned + Default>(
     let body = http::body_within(req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
-    Ok(serde_urlencoded::from_bytes(&body).unwrap_or_default())
+    Ok(app::form::decode(&body))
 }
 
 /// A fresh invitation token and the hash it is stored under.

@@ -1,7 +1,7 @@
 //! Signing in: the visitor's bucket, the account's slow-down, the password, the second factor.
 
 use super::*;
-use crate::admin::gate::{page, see_other, AdminError};
+use crate::gate::{page, see_other, AdminError};
 use app::account::audit::Action;
 use app::account::password::{self, StoredHash};
 use app::account::{recovery, totp};
@@ -13,7 +13,7 @@ use app::keys::{self, token_hash};
 use app::limits::{Bucket, LOGIN_TRIES};
 use app::views::accounts::{self as views, SignInProblem};
 use edge::ctx::Ctx;
-use edge::store::accounts as db;
+use edge::store::accounts as accounts_sql;
 use edge::{crypto, error::AppError, http, platform, store};
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -50,7 +50,7 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     let form: SignInForm = body_form(&mut req).await?;
     let typed = form.name.trim().to_string();
     let account = match sign_in_name(&form.name) {
-        Some(name) => db::by_name(db, &name).await?,
+        Some(name) => accounts_sql::by_name(db, &name).await?,
         None => None,
     };
     if let Some(a) = &account {
@@ -75,9 +75,9 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     };
     let Some(a) = usable.filter(|_| ok) else {
         if let Some(a) = &account {
-            db::signin_failed(db, a.id, now).await?;
+            accounts_sql::signin_failed(db, a.id, now).await?;
         }
-        db::audit(
+        accounts_sql::audit(
             db,
             now,
             account.as_ref().map(|a| a.id),
@@ -100,7 +100,7 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     let replaces = http::cookie(&req, SESSION_COOKIE)
         .filter(|id| is_session_id(id))
         .map(|id| session_hash(&id));
-    db::create_session(
+    accounts_sql::create_session(
         db,
         &session_hash(&id),
         a.id,
@@ -110,25 +110,31 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
         replaces.as_deref(),
     )
     .await?;
-    db::audit(db, now, Some(a.id), Action::SignIn, None, None).await?;
+    accounts_sql::audit(db, now, Some(a.id), Action::SignIn, None, None).await?;
     let mut resp = see_other("/admin")?;
     resp.headers_mut().set("Set-Cookie", &session_cookie(&id))?;
     Ok(resp)
 }
 
 /// The code typed: the authenticator's (taken once, by its step) or a recovery code (spent).
-async fn second_factor(cx: &Ctx, a: &db::AccountRow, code: &str) -> Result<bool, AppError> {
+async fn second_factor(
+    cx: &Ctx,
+    a: &accounts_sql::AccountRow,
+    code: &str,
+) -> Result<bool, AppError> {
     let db = cx.db()?;
     if let Some(normal) = recovery::normalise(code) {
         let hash = token_hash(&cx.keys()?.recovery_code, &normal);
-        return db::use_recovery(db, a.id, &hash, cx.now).await;
+        return accounts_sql::use_recovery(db, a.id, &hash, cx.now).await;
     }
     let Some(secret) = open_secret(cx, a.totp_secret.as_deref()).await? else {
         return Ok(false);
     };
     let last = u64::try_from(a.totp_last_step).unwrap_or(0);
     match totp::verify(&secret, code, cx.now, last) {
-        Some(step) => db::take_step(db, a.id, i64::try_from(step).unwrap_or(i64::MAX)).await,
+        Some(step) => {
+            accounts_sql::take_step(db, a.id, i64::try_from(step).unwrap_or(i64::MAX)).await
+        }
         None => Ok(false),
     }
 }

@@ -1,15 +1,16 @@
 //! The team (owners): invitations, roles, disabling, resetting a second factor.
 
 use super::*;
-use crate::admin::gate::{form_fields, page, see_other, AdminError, Session};
+use crate::gate::{form_fields, page, see_other, AdminError, Session};
 use app::account::audit::Action;
 use app::account::roles::{Role, Roles};
+use app::account::status::AccountStatus;
 use app::account::INVITE_SECS;
 use app::admin::sign_in_name;
 use app::views::accounts::{self as views, TeamMember};
 use edge::ctx::Ctx;
 use edge::error::AppError;
-use edge::store::accounts as db;
+use edge::store::accounts as accounts_sql;
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -19,14 +20,14 @@ async fn team_page(
     status: u16,
     problem: Option<&str>,
 ) -> Result<Response, AdminError> {
-    let members = db::team(cx.db()?, cx.now)
+    let members = accounts_sql::team(cx.db()?, cx.now)
         .await?
         .into_iter()
         .map(|m| TeamMember {
             roles: roles_of(&m.roles),
             id: m.id,
             name: m.name,
-            status: m.status,
+            status: m.status.as_str().to_string(),
             created_at: m.created_at,
             sessions: m.sessions,
         })
@@ -65,7 +66,7 @@ pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
         return team_page(cx, s, 422, Some("Tick at least one role.")).await;
     }
     let (token, hash) = new_token(cx)?;
-    let Some(id) = db::invite_new(
+    let Some(id) = accounts_sql::invite_new(
         cx.db()?,
         &name,
         roles,
@@ -93,10 +94,14 @@ pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
 
 /// Active owners other than `except`.
 async fn other_owners(cx: &Ctx, except: i64) -> Result<usize, AppError> {
-    Ok(db::team(cx.db()?, cx.now)
+    Ok(accounts_sql::team(cx.db()?, cx.now)
         .await?
         .into_iter()
-        .filter(|m| m.id != except && m.status == "active" && roles_of(&m.roles).has(Role::Owner))
+        .filter(|m| {
+            m.id != except
+                && m.status == AccountStatus::Active
+                && roles_of(&m.roles).has(Role::Owner)
+        })
         .count())
 }
 
@@ -108,14 +113,16 @@ pub async fn account_action(
     s: &Session,
     params: &[String],
 ) -> Result<Response, AdminError> {
-    let (_, pairs): (crate::admin::gate::Empty, _) = form_fields(&mut req, s).await?;
+    let (_, pairs): (crate::gate::Empty, _) = form_fields(&mut req, s).await?;
     let id = params
         .first()
         .and_then(|id| id.parse::<i64>().ok())
         .ok_or(AppError::NotFound)?;
     let action = params.get(1).map(String::as_str).unwrap_or_default();
     let db = cx.db()?;
-    let target = db::by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    let target = accounts_sql::by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let was_owner = target.is_active() && target.roles().has(Role::Owner);
     let subject = format!("account {id}");
     match action {
@@ -130,7 +137,7 @@ pub async fn account_action(
                 )
                 .await;
             }
-            db::set_roles(db, id, roles).await?;
+            accounts_sql::set_roles(db, id, roles).await?;
             s.audit(
                 cx,
                 Action::RolesChanged,
@@ -152,12 +159,12 @@ pub async fn account_action(
                 )
                 .await;
             }
-            db::disable(db, id).await?;
+            accounts_sql::disable(db, id).await?;
             s.audit(cx, Action::AccountDisabled, Some(&subject), None)
                 .await?;
         }
         "enable" => {
-            db::enable(db, id).await?;
+            accounts_sql::enable(db, id).await?;
             s.audit(cx, Action::AccountEnabled, Some(&subject), None)
                 .await?;
         }
@@ -172,7 +179,7 @@ pub async fn account_action(
                 .await;
             }
             let (token, hash) = new_token(cx)?;
-            db::reinvite(db, id, &hash, cx.now, cx.now + INVITE_SECS).await?;
+            accounts_sql::reinvite(db, id, &hash, cx.now, cx.now + INVITE_SECS).await?;
             s.audit(cx, Action::SecondFactorReset, Some(&subject), None)
                 .await?;
             return page(

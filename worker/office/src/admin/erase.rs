@@ -6,15 +6,16 @@
 //! of what is stored, and `GET /admin/erase` takes no address (after an erasure it shows the
 //! erasure's record by its id, `?done=`). The erasure itself (`POST /admin/erase`) needs the
 //! box ticked and the count of rows the maintainer was shown, runs as one D1 batch
-//! (`store::admin::erase_email`), empties the edge cache of the public page, and logs counts
+//! (`store::erasure::erase_email`), empties the edge cache of the public page, and logs counts
 //! only.
 
-use crate::admin::gate::*;
+use crate::gate::*;
 use app::account::audit::Action;
 use app::admin::{parse_id, EraseForm, EraseProblem};
 use app::views::admin::{self as views, ErasePage};
 use edge::ctx::Ctx;
-use edge::{http, store::admin as db};
+use edge::http;
+use edge::store::erasure;
 use worker::{Request, Response};
 /// `GET /admin/erase[?done=id]`: the search form, the erasure just made, the latest ones. An
 /// `?email=` is not read: the address is only ever posted.
@@ -30,7 +31,7 @@ async fn render_erase_page(
     email: &str,
     problem: Option<EraseProblem>,
 ) -> Result<String, AdminError> {
-    let (done, recent) = db::erasures(cx.db()?, done).await?;
+    let (done, recent) = erasure::erasures(cx.db()?, done).await?;
     Ok(views::erase(
         &s.viewer(),
         ErasePage {
@@ -64,7 +65,7 @@ pub async fn find(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, A
         Ok(posted) => posted,
         Err(refused) => return Ok(refused),
     };
-    let stored = db::stored_for(cx.db()?, &email).await?;
+    let stored = erasure::stored_for(cx.db()?, &email).await?;
     page(200, views::erase_found(&s.viewer(), stored, None))
 }
 
@@ -76,16 +77,16 @@ pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
         Err(refused) => return Ok(refused),
     };
     let db = cx.db()?;
-    let stored = db::stored_for(db, &email).await?;
+    let stored = erasure::stored_for(db, &email).await?;
     if stored.counts.total() == 0 {
         return page(200, views::erase_found(&s.viewer(), stored, None));
     }
     if let Err(problem) = form.check(stored.counts.total()) {
         return page(422, views::erase_found(&s.viewer(), stored, Some(problem)));
     }
-    let Some(done) = db::erase_email(db, &email, cx.now).await? else {
+    let Some(done) = erasure::erase_email(db, &email, cx.now).await? else {
         // Erased by someone else in the meantime.
-        let stored = db::stored_for(db, &email).await?;
+        let stored = erasure::stored_for(db, &email).await?;
         return page(200, views::erase_found(&s.viewer(), stored, None));
     };
     s.audit(

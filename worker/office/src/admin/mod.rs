@@ -1,12 +1,11 @@
 //! The maintainers' area under `/admin`: the router. Each route of `app::routes::Admin` is
-//! answered by its section; the gate ([`gate`]) decides who may ask, before any section runs.
+//! answered by its section; the gate (`crate::gate`) decides who may ask, before any section runs.
 //!
 //! Sections: [`overview`] (the dashboard, signing out, the alerts' test), [`moderation`]
 //! (comments and replies), [`money`] (pledges, the export, sources), [`volunteers`],
 //! [`erase`], [`updates`] (the campaign's updates), and the accounts (`crate::accounts`).
 
 pub mod erase;
-pub mod gate;
 pub mod moderation;
 pub mod money;
 pub mod overview;
@@ -14,7 +13,7 @@ pub mod updates;
 pub mod volunteers;
 
 use crate::accounts;
-use crate::admin::gate::*;
+use crate::gate::*;
 use app::routes::Admin;
 use app::views::accounts as accounts_views;
 use edge::ctx::Ctx;

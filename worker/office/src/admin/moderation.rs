@@ -1,13 +1,13 @@
 //! Moderation: the comments' lists, the actions on a comment, and the campaign's replies.
 
-use crate::admin::gate::*;
+use crate::gate::*;
 use app::account::audit::Action;
 use app::account::roles::sees_emails;
 use app::admin::{parse_page, reply_body, ActionForm, CommentList, ListPlace, Moderation};
 use app::comment::CommentStatus;
 use app::views::admin::{self as views, CommentsPage, ReplyDraft};
 use edge::ctx::Ctx;
-use edge::{error::AppError, http, store::admin as db};
+use edge::{error::AppError, http, store::admin as admin_sql};
 use worker::{Request, Response};
 /// `GET /admin/comments?status=held|approved|spam&page=n`.
 pub async fn comment_list(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
@@ -23,7 +23,7 @@ async fn render_list(
     page_no: i64,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let (total, mut comments) = db::comment_list(cx.db()?, list, page_no).await?;
+    let (total, mut comments) = admin_sql::comment_list(cx.db()?, list, page_no).await?;
     hide_emails(s, &mut comments);
     Ok(views::comments(
         &s.viewer(),
@@ -56,7 +56,7 @@ async fn render_waiting(
     s: &Session,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let mut comments = db::waiting(cx.db()?).await?;
+    let mut comments = admin_sql::waiting(cx.db()?).await?;
     hide_emails(s, &mut comments);
     Ok(views::waiting(&s.viewer(), comments, cx.now, draft))
 }
@@ -82,9 +82,11 @@ pub async fn moderate(
     let db = cx.db()?;
     let place = form.place();
     let done = match action {
-        Moderation::Approve => db::set_comment_status(db, id, CommentStatus::Approved).await?,
-        Moderation::Spam => db::set_comment_status(db, id, CommentStatus::Spam).await?,
-        Moderation::Delete => db::delete_comment(db, id).await?,
+        Moderation::Approve => {
+            admin_sql::set_comment_status(db, id, CommentStatus::Approved).await?
+        }
+        Moderation::Spam => admin_sql::set_comment_status(db, id, CommentStatus::Spam).await?,
+        Moderation::Delete => admin_sql::delete_comment(db, id).await?,
         Moderation::Reply => return reply(cx, s, id, &form, place).await,
     };
     if !done {
@@ -132,13 +134,13 @@ async fn reply(
             return page(422, html);
         }
     };
-    let (thread, lang) = db::reply_target(db, parent)
+    let (thread, lang) = admin_sql::reply_target(db, parent)
         .await?
         .ok_or(AppError::NotFound)?;
     let name = app::admin::campaign_name(&lang);
-    db::create_reply(
+    admin_sql::create_reply(
         db,
-        &db::NewReply {
+        &admin_sql::NewReply {
             parent,
             thread,
             name,

@@ -1,12 +1,12 @@
 //! Pledges and money: the pledges' list and export, and the report by share-link source.
 
-use crate::admin::gate::*;
+use crate::gate::*;
 use app::account::audit::Action;
 use app::admin::{day_of, paid_per_day_svg, parse_page, CHART_DAYS};
 use app::pledge::Status;
 use app::views::admin::{self as views, PledgesPage};
 use edge::ctx::Ctx;
-use edge::{http, store, store::admin as db};
+use edge::{http, store, store::admin as admin_sql};
 use worker::{Request, Response};
 /// The status filter of the pledge pages: a status's name, or `all`.
 fn pledge_filter(req: &Request) -> &'static str {
@@ -22,7 +22,7 @@ pub async fn pledges(req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
     let page_no = parse_page(&http::query(&req, "page").unwrap_or_default());
     let today = day_of(cx.now);
     let since = (today - (CHART_DAYS - 1)) * 86_400;
-    let d = db::pledges_page(cx.db()?, filter, page_no, since).await?;
+    let d = admin_sql::pledges_page(cx.db()?, filter, page_no, since).await?;
     let chart_svg = paid_per_day_svg(&d.days, today);
     let html = views::pledges(
         &s.viewer(),
@@ -76,7 +76,7 @@ pub async fn sources(req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
 /// `GET /admin/pledges.csv?status=…`: every pledge the filter matches.
 pub async fn pledges_csv(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
     let filter = pledge_filter(&req);
-    let rows = db::all_pledges(cx.db()?, filter).await?;
+    let rows = admin_sql::all_pledges(cx.db()?, filter).await?;
     s.audit(
         cx,
         Action::Exported,

@@ -1,11 +1,11 @@
 //! The overview (`/admin`), signing out, and the alerts' test message.
 
-use crate::admin::gate::*;
+use crate::gate::*;
 use app::account::audit::Action;
 use app::admin::{cleared_session_cookie, ActionForm};
 use app::views::admin::{self as views};
 use edge::ctx::Ctx;
-use edge::{http, store, store::admin as db};
+use edge::{http, store, store::admin as admin_sql};
 use worker::{Request, Response};
 /// `POST /admin/alerts/test`: a test message to the team's chat; back to the overview, which
 /// says whether it went.
@@ -31,7 +31,7 @@ pub async fn alert_test(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
 
 /// `GET /admin`: the overview, or the login form.
 pub async fn index(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
-    let d = db::dashboard(cx.db()?).await?;
+    let d = admin_sql::dashboard(cx.db()?).await?;
     let reconcile = store::jobs::last_run(cx.db()?, "reconcile")
         .await?
         .map(|r| {

@@ -2,14 +2,14 @@
 //! (`/admin/updates`, moderators and owners). Publishing, unpublishing or editing a published
 //! update is named as a change (`Change::Updates`), which the site follows in its cache.
 
-use crate::admin::gate::{form_of, page, see_other, AdminError, Empty, Session};
+use crate::gate::{form_of, page, see_other, AdminError, Empty, Session};
 use app::account::audit::Action;
 use app::admin::parse_id;
 use app::update::{UpdateAction, UpdateForm, UpdateStatus};
 use app::views::admin_updates as admin_views;
 use edge::changes::Change;
 use edge::ctx::Ctx;
-use edge::{error::AppError, store::updates as db};
+use edge::{error::AppError, store::updates as updates_sql};
 use worker::{Request, Response};
 
 fn id_of(params: &[String]) -> Result<i64, AdminError> {
@@ -21,7 +21,7 @@ fn id_of(params: &[String]) -> Result<i64, AdminError> {
 
 /// `GET /admin/updates`: every update and the form for a new one.
 pub async fn list(cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
-    let rows = db::all(cx.db()?).await?;
+    let rows = updates_sql::all(cx.db()?).await?;
     page(
         200,
         admin_views::updates(&s.viewer(), rows, UpdateForm::default(), None),
@@ -34,14 +34,14 @@ pub async fn create(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response,
     let text = match form.validate() {
         Ok(text) => text,
         Err(problem) => {
-            let rows = db::all(cx.db()?).await?;
+            let rows = updates_sql::all(cx.db()?).await?;
             return page(
                 422,
                 admin_views::updates(&s.viewer(), rows, form, Some(problem)),
             );
         }
     };
-    let id = db::create(cx.db()?, &text, s.account_id, cx.now).await?;
+    let id = updates_sql::create(cx.db()?, &text, s.account_id, cx.now).await?;
     s.audit(
         cx,
         Action::UpdateCreated,
@@ -55,7 +55,9 @@ pub async fn create(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response,
 /// `GET /admin/updates/{id}`.
 pub async fn edit(cx: &Ctx, s: &Session, params: &[String]) -> Result<Response, AdminError> {
     let id = id_of(params)?;
-    let u = db::any(cx.db()?, id).await?.ok_or(AppError::NotFound)?;
+    let u = updates_sql::any(cx.db()?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     page(
         200,
         admin_views::edit(&s.viewer(), &u, UpdateForm::of(&u), None),
@@ -72,14 +74,14 @@ pub async fn save(
     let id = id_of(params)?;
     let form: UpdateForm = form_of(&mut req, s).await?;
     let dbh = cx.db()?;
-    let u = db::any(dbh, id).await?.ok_or(AppError::NotFound)?;
+    let u = updates_sql::any(dbh, id).await?.ok_or(AppError::NotFound)?;
     let text = match form.validate() {
         Ok(text) => text,
         Err(problem) => {
             return page(422, admin_views::edit(&s.viewer(), &u, form, Some(problem)));
         }
     };
-    if !db::edit(dbh, id, &text, cx.now).await? {
+    if !updates_sql::edit(dbh, id, &text, cx.now).await? {
         return Err(AppError::NotFound.into());
     }
     s.audit(
@@ -108,7 +110,7 @@ pub async fn action(
         .get(1)
         .and_then(|a| UpdateAction::parse(a))
         .ok_or(AppError::NotFound)?;
-    if !db::set_status(cx.db()?, id, action.status(), cx.now).await? {
+    if !updates_sql::set_status(cx.db()?, id, action.status(), cx.now).await? {
         return Err(AppError::NotFound.into());
     }
     let what = match action {

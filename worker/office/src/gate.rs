@@ -187,15 +187,12 @@ pub async fn form_fields<F: DeserializeOwned + Default>(
     let body = http::body_within(req, MAX_FORM)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let token: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let token: CsrfField = app::form::decode(&body);
     if token.csrf.is_empty() || !keys::constant_time_eq(token.csrf.as_bytes(), s.csrf.as_bytes()) {
         return Err(Refusal::Csrf.into());
     }
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    Ok((
-        serde_urlencoded::from_bytes(&body).unwrap_or_default(),
-        pairs,
-    ))
+    let pairs: Vec<(String, String)> = app::form::decode(&body);
+    Ok((app::form::decode(&body), pairs))
 }
 
 /// A CSV file to download, named with what it holds and the day.

@@ -1,0 +1,330 @@
+//! `GET /admin/erase` and `POST /admin/erase/find`: finding what is stored for an email
+//! address, and the form that erases it. Apart from the other pages because its wording is
+//! about what stays and what goes, which follows the erasure's rules (`crate::admin::erase`).
+
+use super::{plural, shell, when, Nav, Section, Viewer};
+use crate::admin::{amount, EraseProblem, Erasure, Stored, ERASE_EMAIL_MAX, ERASE_LIST_MAX};
+use leptos::either::Either;
+use leptos::prelude::*;
+
+/// `GET /admin/erase`: the search form, the erasure just made, the latest erasures.
+pub struct ErasePage {
+    /// The erasure that just happened (`?done=`).
+    pub done: Option<Erasure>,
+    pub recent: Vec<Erasure>,
+    /// The address as typed, when it came back with a problem.
+    pub email: String,
+    pub problem: Option<EraseProblem>,
+}
+
+/// `3 pledges, 1 comment and no volunteer`.
+fn erased_counts(e: &Erasure) -> String {
+    let n = |n: i64, one: &str| {
+        if n == 0 {
+            format!("no {one}")
+        } else {
+            plural(n, one)
+        }
+    };
+    format!(
+        "{}, {} and {}",
+        n(e.pledges, "pledge"),
+        n(e.comments, "comment"),
+        n(e.volunteers, "volunteer")
+    )
+}
+
+/// The search form: posted, so the address never lands in a URL.
+fn erase_search(csrf: &str, email: String, problem: Option<EraseProblem>) -> impl IntoView {
+    let error = problem
+        .map(|p| view! { <p class="error" id="erase-email-error" role="alert">{p.message()}</p> });
+    let described = problem.map(|_| "erase-email-error");
+    let csrf = csrf.to_string();
+    view! {
+        <form method="post" action="/admin/erase/find" class="card">
+            <input type="hidden" name="csrf" value=csrf/>
+            <label for="erase-email">"Email address"</label>
+            {error}
+            <input type="email" name="email" id="erase-email" value=email required maxlength=ERASE_EMAIL_MAX.to_string() autocomplete="off" aria-describedby=described/>
+            <p class="hint">"Matched ignoring case and surrounding spaces. Nothing is erased yet: the next page lists what is stored."</p>
+            <p><button type="submit">"Find what is stored"</button></p>
+        </form>
+    }
+}
+
+pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
+    let csrf = v.csrf;
+    let ErasePage {
+        done,
+        recent,
+        email,
+        problem,
+    } = p;
+    let done = done.map(|e| {
+        view! {
+            <div class="card" role="status">
+                <p><strong>{format!("Erased: {}.", erased_counts(&e))}</strong></p>
+                <p class="hint">"Pledges keep their amounts, status and dates, so the totals still add up. Comments with replies from others stay as empty “removed” placeholders. Erase the customer at Stripe too (see the README)."</p>
+            </div>
+        }
+    });
+    let recent_part = if recent.is_empty() {
+        Either::Left(view! { <p>"No erasure yet."</p> })
+    } else {
+        let items = recent
+            .into_iter()
+            .map(|e| {
+                view! {
+                    <tr>
+                        <td data-label="When">{when(e.at)}</td>
+                        <td data-label="What">{e.kind.label()}</td>
+                        <td data-label="Pledges">{e.pledges.to_string()}</td>
+                        <td data-label="Comments">{e.comments.to_string()}</td>
+                        <td data-label="Volunteers">{e.volunteers.to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Either::Right(view! {
+            <table>
+                <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Pledges"</th><th scope="col">"Comments"</th><th scope="col">"Volunteers"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+        })
+    };
+    let main = view! {
+        <h1>"Erase by email"</h1>
+        {done}
+        <p>"Find everything stored for an email address (pledges, comments, offers of help), then erase its personal fields in one step."</p>
+        {erase_search(csrf, email, problem)}
+        <section aria-labelledby="erasures-heading">
+            <h2 id="erasures-heading">"Erasures recorded"</h2>
+            <p class="hint">"Each erasure is recorded with its time and counts only, never the address or what was erased."</p>
+            {recent_part}
+        </section>
+    };
+    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
+}
+
+/// `1 offer of help`, `2 offers of help`.
+fn offers_of_help(n: i64) -> String {
+    if n == 1 {
+        "1 offer of help".to_string()
+    } else {
+        format!("{n} offers of help")
+    }
+}
+
+/// "Held" or "—": whether a personal field is still stored.
+fn held(yes: bool) -> &'static str {
+    if yes {
+        "held"
+    } else {
+        "—"
+    }
+}
+
+/// `POST /admin/erase/find` (and an erasure refused): what is stored for the address, and the
+/// form that erases it.
+pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>) -> String {
+    let csrf = v.csrf;
+    let Stored {
+        email,
+        counts,
+        pledges,
+        comments,
+        volunteers,
+    } = stored;
+    let total = counts.total();
+    let more = |shown: usize, all: i64| {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < all)
+            .then(|| view! { <p class="hint">{format!("The first {ERASE_LIST_MAX} of {all} are listed; all of them will be erased.")}</p> })
+    };
+    let pledge_part = (counts.pledges > 0).then(|| {
+        let shown = pledges.len();
+        let items = pledges
+            .into_iter()
+            .map(|p| {
+                view! {
+                    <tr>
+                        <td data-label="Id"><code>{p.id}</code></td>
+                        <td data-label="Created">{when(p.created_at)}</td>
+                        <td data-label="Status">{p.status.as_str()}</td>
+                        <td data-label="Amount">{amount(p.amount_cents, &p.currency)}</td>
+                        <td data-label="Name">{held(p.has_name)}</td>
+                        <td data-label="Email">{held(p.has_email)}</td>
+                        <td data-label="Note">{held(p.has_note)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="pledges-heading">
+                <h2 id="pledges-heading">{plural(counts.pledges, "pledge")}</h2>
+                <p class="hint">"Name, email and note are erased and the name is no longer shown; the amount, status, tier, dates and payment references stay for the ledger."</p>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Id"</th><th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col">"Amount"</th>
+                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Note"</th>
+                    </tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.pledges)}
+            </section>
+        }
+    });
+    let comment_part = (counts.comments > 0).then(|| {
+        let shown = comments.len();
+        let items = comments
+            .into_iter()
+            .map(|c| {
+                let fate = if c.kept {
+                    "kept empty as “removed” (others replied)"
+                } else {
+                    "deleted"
+                };
+                let text = c.excerpt();
+                view! {
+                    <tr>
+                        <td data-label="Id">{format!("#{}", c.id)}</td>
+                        <td data-label="Written">{when(c.created_at)}</td>
+                        <td data-label="Status">{c.status.as_str()}</td>
+                        <td data-label="Start of the text" class="body">{text}</td>
+                        <td data-label="On erasure">{fate}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="comments-heading">
+                <h2 id="comments-heading">{plural(counts.comments, "comment")}</h2>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Id"</th><th scope="col">"Written"</th><th scope="col">"Status"</th><th scope="col">"Start of the text"</th><th scope="col">"On erasure"</th>
+                    </tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.comments)}
+            </section>
+        }
+    });
+    let volunteer_part = (counts.volunteers > 0).then(|| {
+        let shown = volunteers.len();
+        let items = volunteers
+            .into_iter()
+            .map(
+                |v| view! { <tr><td data-label="Id">{format!("#{}", v.id)}</td><td data-label="Sent">{when(v.created_at)}</td></tr> },
+            )
+            .collect_view();
+        view! {
+            <section aria-labelledby="volunteers-heading">
+                <h2 id="volunteers-heading">{offers_of_help(counts.volunteers)}</h2>
+                <p class="hint">"Deleted: every field of an offer of help is personal."</p>
+                <table>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Sent"</th></tr></thead>
+                    <tbody>{items}</tbody>
+                </table>
+                {more(shown, counts.volunteers)}
+            </section>
+        }
+    });
+    let erase_form = if total == 0 {
+        Either::Left(view! { <p><strong>"Nothing is stored for this address."</strong></p> })
+    } else {
+        let error =
+            problem.map(|p| view! { <div class="errors" role="alert"><p>{p.message()}</p></div> });
+        let (csrf, email, seen) = (csrf.to_string(), email.clone(), total.to_string());
+        Either::Right(view! {
+            <form method="post" action="/admin/erase" class="card">
+                {error}
+                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="email" value=email/>
+                <input type="hidden" name="seen" value=seen/>
+                <p>
+                    <input type="checkbox" name="confirm" value="yes" id="erase-confirm" required/>
+                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row"))}</label>
+                </p>
+                <p><button type="submit">"Erase"</button></p>
+            </form>
+        })
+    };
+    let main = view! {
+        <h1>"Erase by email"</h1>
+        <p>{format!("Stored for {email}: ")}<strong>{plural(total, "row")}</strong>"."</p>
+        {pledge_part}
+        {comment_part}
+        {volunteer_part}
+        {erase_form}
+        <h2>"Look for another address"</h2>
+        {erase_search(csrf, String::new(), None)}
+    };
+    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{owner, stored};
+    use super::*;
+
+    #[test]
+    fn the_erase_form_carries_the_address_the_count_and_a_box_to_tick() {
+        let html = erase_found(&owner("tok"), stored(), Some(EraseProblem::NotConfirmed));
+        assert!(!html.contains("<script>") && !html.contains("<b>Donor"));
+        assert!(html.contains("&lt;b&gt;Donor&lt;/b&gt;@example.org"));
+        assert!(html.contains(r#"name="seen" value="4""#));
+        assert!(html.contains(r#"type="checkbox" name="confirm""#));
+        assert!(
+            html.contains(r#"action="/admin/erase""#)
+                && html.contains(r#"action="/admin/erase/find""#)
+        );
+        assert!(html.contains("tick the box"));
+        assert!(html.contains("1 offer of help") && html.contains("US$50"));
+        assert!(html.contains("kept empty") && html.contains("deleted"));
+        // The excerpt is short.
+        assert!(html.contains(&format!("{}…", "x".repeat(crate::admin::EXCERPT_CHARS))));
+        assert!(!html.contains(&"x".repeat(crate::admin::EXCERPT_CHARS + 1)));
+        // The logout form, the erase form and the search form carry the token.
+        assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 3);
+        assert!(html.contains(r#"href="/admin/erase" aria-current="page""#));
+        // Nothing found: no erase form.
+        let none = erase_found(&owner("tok"), Stored::default(), None);
+        assert!(none.contains("Nothing is stored") && !none.contains(r#"name="confirm""#));
+    }
+
+    #[test]
+    fn the_erase_page_shows_counts_only() {
+        use crate::admin::ErasureKind;
+        let e = Erasure {
+            id: 4,
+            at: 0,
+            kind: ErasureKind::Email,
+            pledges: 2,
+            comments: 0,
+            volunteers: 1,
+        };
+        let html = erase(
+            &owner("tok"),
+            ErasePage {
+                done: Some(e),
+                recent: vec![e],
+                email: String::new(),
+                problem: None,
+            },
+        );
+        assert!(html.contains("Erased: 2 pledges, no comment and 1 volunteer."));
+        assert!(html.contains("Everything for an email address"));
+        assert!(!html.contains("role=\"alert\""));
+        let html = erase(
+            &owner("tok"),
+            ErasePage {
+                done: None,
+                recent: vec![],
+                email: "\"><x".into(),
+                problem: Some(EraseProblem::NotAnEmail),
+            },
+        );
+        assert!(html.contains("not an email address") && html.contains("No erasure yet."));
+        assert!(html.contains("&quot;&gt;&lt;x") || html.contains("\"&gt;&lt;x"));
+        assert!(!html.contains("\"><x"));
+    }
+}
