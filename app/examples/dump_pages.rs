@@ -437,7 +437,7 @@ fn pledge_row(id: &str, status: Status, frequency: Frequency) -> PledgeRow {
         failed_renewals: 1,
         unpaid_invoice: Some("in_123".into()),
         ended_at: None,
-        source: app::source_code::SourceCode::parse("fb-1"),
+        source: Some("fb-1".into()),
     }
 }
 
@@ -845,7 +845,7 @@ fn admin_pages() -> Vec<(String, String)> {
                     days: 30,
                     rows: vec![
                         SourceRow {
-                            source: app::source_code::SourceCode::parse("fb-1"),
+                            source: Some("fb-1".into()),
                             pledges: 3,
                             paid: 2,
                             net_cents: 10_000,
