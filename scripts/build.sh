@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the site's two workers (release wasm, wasm-bindgen, wasm-opt, the JS shim), each from
-# its own crate (ARCHITECTURE.md, "Two workers"):
+# its own crate (README, "Two workers"):
 #   worker/site   -> build/site/     what visitors read, deployed with `wrangler.toml`
 #   worker/office -> build/office/   every write, the maintainers' area, the jobs, deployed
 #                                    with `wrangler.office.toml`

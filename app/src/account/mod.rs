@@ -2,7 +2,7 @@
 //! recovery codes, roles, and an audit trail of what each account did.
 //!
 //! Pure like the rest of `app`: time and randomness are passed in, the worker does the I/O
-//! and the Web Crypto calls (`worker/src/crypto.rs`: PBKDF2 and AES-GCM, native in workerd).
+//! and the Web Crypto calls (`worker/edge/src/crypto.rs`: PBKDF2 and AES-GCM, native in workerd).
 
 pub mod audit;
 pub mod password;

@@ -1,4 +1,4 @@
-//! What the site's two workers share (ARCHITECTURE.md, "Two workers"): the request context
+//! What the site's two workers share (README, "Two workers"): the request context
 //! ([`ctx::Ctx`]), request and response helpers ([`http`]), the one error type ([`error`]),
 //! the log ([`log`]), the platform's randomness, clock and crypto ([`platform`], [`crypto`]),
 //! the own-comments cookie ([`held`]), the campaign page as both workers draw it ([`home`]),

@@ -1,4 +1,4 @@
-//! The Cron Trigger's jobs (`[triggers] crons` in wrangler.toml). A job never answers a
+//! The Cron Trigger's jobs (`[triggers] crons` in wrangler.office.toml). A job never answers a
 //! visitor: it logs what it touched, as counts, and a failure is logged and left for the next
 //! run, which starts again from the database's own state.
 
