@@ -11,6 +11,7 @@
 //! in D1 (`jobs.checkpoint` of the `alerts` job); a failed send leaves it as it was, so the next
 //! run tries again.
 
+use crate::routes::Admin;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -61,15 +62,16 @@ impl Kind {
     }
 
     /// The admin page that shows what it counts.
-    pub fn path(self) -> &'static str {
-        match self {
-            Kind::Held => "/admin/comments?status=held",
-            Kind::AwaitingReply => "/admin/waiting",
-            Kind::NewVolunteers => "/admin/volunteers",
-            Kind::FlaggedPayments => "/admin/pledges#flagged",
-            Kind::FailedRenewals => "/admin/pledges#monthly",
-            Kind::ReconcileGaps | Kind::ReconcileError => "/admin#reconciliation",
-        }
+    pub fn path(self) -> String {
+        let (route, rest) = match self {
+            Kind::Held => (Admin::Comments, "?status=held"),
+            Kind::AwaitingReply => (Admin::Waiting, ""),
+            Kind::NewVolunteers => (Admin::Volunteers, ""),
+            Kind::FlaggedPayments => (Admin::Pledges, "#flagged"),
+            Kind::FailedRenewals => (Admin::Pledges, "#monthly"),
+            Kind::ReconcileGaps | Kind::ReconcileError => (Admin::Index, "#reconciliation"),
+        };
+        format!("{}{rest}", route.path())
     }
 
     /// One line of the message: the count and what it is.

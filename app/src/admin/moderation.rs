@@ -9,6 +9,7 @@
 
 use crate::comment::CommentStatus;
 use crate::form::Problem;
+use crate::routes::Admin;
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -138,8 +139,8 @@ impl ListPlace {
     /// The path to go back to. Built from parsed values only, never from what was posted.
     pub fn href(&self) -> String {
         let mut href = match self.list {
-            None => "/admin/waiting".to_string(),
-            Some(list) => format!("/admin/comments?status={}", list.as_str()),
+            None => Admin::Waiting.path().to_string(),
+            Some(list) => format!("{}?status={}", Admin::Comments.path(), list.as_str()),
         };
         if self.list.is_some() && self.page > 1 {
             let _ = write!(href, "&page={}", self.page);

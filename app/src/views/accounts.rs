@@ -7,6 +7,7 @@ use super::admin::{shell, when, Nav, Section, Viewer};
 use crate::account::audit::{Action, Entry};
 use crate::account::password::MIN_CHARS;
 use crate::account::roles::{Role, Roles};
+use crate::routes::Admin;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -37,7 +38,7 @@ pub fn sign_in(problem: Option<SignInProblem>, name: &str) -> String {
     let name = name.to_string();
     let main = view! {
         <h1>"Maintainers"</h1>
-        <form method="post" action="/admin/login" class="card">
+        <form method="post" action=Admin::Login.path() class="card">
             {message}
             <label for="signin-name">"Name"</label>
             <input type="text" name="name" id="signin-name" value=name autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="40"/>
@@ -60,7 +61,7 @@ pub fn bootstrap(problem: Option<&str>, name: &str) -> String {
     let main = view! {
         <h1>"The first owner"</h1>
         <p>"No owner account exists yet. With the bootstrap secret (the BOOTSTRAP_SECRET wrangler secret) you create it; then you choose its password and set up its second factor."</p>
-        <form method="post" action="/admin/bootstrap" class="card">
+        <form method="post" action=Admin::Bootstrap.path() class="card">
             {message}
             <label for="bootstrap-secret">"Bootstrap secret"</label>
             <input type="password" name="secret" id="bootstrap-secret" autocomplete="off" required/>
@@ -81,7 +82,7 @@ pub const NAME_HINT: &str =
 pub fn invite_password(token: &str, name: &str, roles: Roles, problem: Option<&str>) -> String {
     let message =
         problem.map(|p| view! { <div class="errors" role="alert"><p>{p.to_string()}</p></div> });
-    let action = format!("/admin/invite/{token}");
+    let action = Admin::Invite.href(&[token]);
     let main = view! {
         <h1>{format!("Welcome, {name}")}</h1>
         <p>{format!("You are invited to the maintainers' area as {}. First a password, then a second factor on your phone.", role_words(roles))}</p>
@@ -108,7 +109,7 @@ pub fn invite_factor(
 ) -> String {
     let message =
         problem.map(|p| view! { <div class="errors" role="alert"><p>{p.to_string()}</p></div> });
-    let action = format!("/admin/invite/{token}");
+    let action = Admin::Invite.href(&[token]);
     let qr = qr_svg.map(|svg| {
         view! { <figure class="qr" role="img" aria-label="QR code of the second factor's secret" inner_html=svg></figure> }
     });
@@ -139,7 +140,7 @@ pub fn enrolled(name: &str, codes: &[String]) -> String {
         <h1>{format!("Done, {name}")}</h1>
         <p>"Your account is ready. These recovery codes each open your account once if you lose your phone. They are shown only now: write them down and keep them away from your phone."</p>
         <ul class="codes" id="recovery-codes">{items}</ul>
-        <p><a href="/admin">"Sign in"</a></p>
+        <p><a href=Admin::Index.path()>"Sign in"</a></p>
     };
     shell("Recovery codes", None, main)
 }
@@ -204,7 +205,7 @@ pub fn account(v: &Viewer<'_>, sessions: Vec<SessionLine>, recovery_left: i64) -
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">"Where you are signed in"</h2>
             <ul>{items}</ul>
-            <form method="post" action="/admin/account/sessions/end">
+            <form method="post" action=Admin::SessionsEnd.path()>
                 <input type="hidden" name="csrf" value=csrf/>
                 <button type="submit" class="secondary">"Sign out everywhere"</button>
             </form>
@@ -249,18 +250,19 @@ pub fn team(v: &Viewer<'_>, members: Vec<TeamMember>, problem: Option<&str>) -> 
     let rows = members
         .into_iter()
         .map(|m| {
-            let base = format!("/admin/accounts/{}", m.id);
+            let id = m.id.to_string();
+            let act = |what: &str| Admin::AccountAction.href(&[&id, what]);
             let hidden = {
                 let csrf = csrf.clone();
                 move || view! { <input type="hidden" name="csrf" value=csrf.clone()/> }
             };
             let disable = if m.status == "disabled" {
                 Either::Left(view! {
-                    <form method="post" action=format!("{base}/enable")>{hidden()}<button type="submit" class="secondary">"Enable"</button></form>
+                    <form method="post" action=act("enable")>{hidden()}<button type="submit" class="secondary">"Enable"</button></form>
                 })
             } else {
                 Either::Right(view! {
-                    <form method="post" action=format!("{base}/disable")>{hidden()}<button type="submit" class="secondary">"Disable (ends its sessions)"</button></form>
+                    <form method="post" action=act("disable")>{hidden()}<button type="submit" class="secondary">"Disable (ends its sessions)"</button></form>
                 })
             };
             let legend = format!("Roles of {}", m.name);
@@ -269,7 +271,7 @@ pub fn team(v: &Viewer<'_>, members: Vec<TeamMember>, problem: Option<&str>) -> 
                     <td data-label="Name">{m.name.clone()}</td>
                     <td data-label="Status">{m.status.clone()}</td>
                     <td data-label="Roles">
-                        <form method="post" action=format!("{base}/roles")>
+                        <form method="post" action=act("roles")>
                             {hidden()}
                             <fieldset><legend class="visually-hidden">{legend}</legend>{role_boxes(&format!("roles-{}", m.id), m.roles)}</fieldset>
                             <button type="submit" class="secondary">"Save roles"</button>
@@ -279,7 +281,7 @@ pub fn team(v: &Viewer<'_>, members: Vec<TeamMember>, problem: Option<&str>) -> 
                     <td data-label="Since">{when(m.created_at)}</td>
                     <td data-label="Actions">
                         {disable}
-                        <form method="post" action=format!("{base}/reset")>{hidden()}<button type="submit" class="secondary">"Reset the second factor"</button></form>
+                        <form method="post" action=act("reset")>{hidden()}<button type="submit" class="secondary">"Reset the second factor"</button></form>
                     </td>
                 </tr>
             }
@@ -290,7 +292,7 @@ pub fn team(v: &Viewer<'_>, members: Vec<TeamMember>, problem: Option<&str>) -> 
         {message}
         <section aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite a maintainer"</h2>
-            <form method="post" action="/admin/accounts/invite" class="card">
+            <form method="post" action=Admin::AccountInvite.path() class="card">
                 <input type="hidden" name="csrf" value=csrf.clone()/>
                 <label for="invite-name">"Their name for signing in"</label>
                 <p class="hint" id="invite-name-hint">{NAME_HINT}</p>
@@ -326,7 +328,7 @@ pub fn invitation_link(v: &Viewer<'_>, name: &str, link: &str, reset: bool) -> S
         <p>{what}</p>
         <p><code id="invitation-link">{link}</code></p>
         <p>"It works once and for 48 hours, and it is shown only now: send it to them through a channel you trust (in person, or an end-to-end encrypted message)."</p>
-        <p><a href="/admin/accounts">"Back to the team"</a></p>
+        <p><a href=Admin::Accounts.path()>"Back to the team"</a></p>
     };
     shell(
         "Invitation link",
@@ -395,12 +397,12 @@ pub fn audit(
             }
         })
         .collect_view();
-    let csv = format!("/admin/audit.csv?{}", q.query_string());
+    let csv = format!("{}?{}", Admin::AuditCsv.path(), q.query_string());
     let days = q.days.to_string();
     let main = view! {
         <h1>"Audit trail"</h1>
         <p>"Every sign-in, invitation, change of roles or accounts, moderation, reply, export and erasure: who, when, what (ids and counts only). Nothing here can be edited or deleted; entries go after two years."</p>
-        <form method="get" action="/admin/audit" class="card filters">
+        <form method="get" action=Admin::Audit.path() class="card filters">
             <label for="audit-action">"What"</label>
             <select name="action" id="audit-action"><option value="">"Everything"</option>{actions}</select>
             <label for="audit-actor">"Who"</label>

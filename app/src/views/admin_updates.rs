@@ -5,6 +5,7 @@
 use super::admin::{shell, when, Nav, Section, Viewer};
 use super::textarea_text;
 use crate::i18n::Lang;
+use crate::routes::Admin;
 use crate::update::{Update, UpdateForm, UpdateProblem, UpdateStatus, BODY_MAX, TITLE_MAX};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ fn publish_button(csrf: &str, u: &Update) -> impl IntoView {
     };
     let csrf = csrf.to_string();
     view! {
-        <form method="post" action=format!("/admin/updates/{}/{action}", u.id) class="actions">
+        <form method="post" action=Admin::UpdateAction.href(&[&u.id.to_string(), action]) class="actions">
             <input type="hidden" name="csrf" value=csrf/>
             <button type="submit" class="secondary">{label}</button>
         </form>
@@ -95,7 +96,7 @@ pub fn updates(
                 view! {
                     <tr>
                         <td data-label="Written">{when(u.created_at)}</td>
-                        <td data-label="Title" class="text"><a href=format!("/admin/updates/{}", u.id)>{name_of(u)}</a>{public}</td>
+                        <td data-label="Title" class="text"><a href=Admin::UpdateEdit.href(&[&u.id.to_string()])>{name_of(u)}</a>{public}</td>
                         <td data-label="Languages">{languages(u)}</td>
                         <td data-label="Status">{status_label(u.status)}</td>
                         <td data-label="Published">{u.published_at.map(when)}</td>
@@ -121,7 +122,7 @@ pub fn updates(
         {list}
         <section aria-labelledby="new-update">
             <h2 id="new-update">"New update"</h2>
-            <form method="post" action="/admin/updates" class="card">
+            <form method="post" action=Admin::UpdateCreate.path() class="card">
                 <input type="hidden" name="csrf" value=csrf_value/>
                 {fields(form, problem)}
                 <p><button type="submit">"Save as draft"</button></p>
@@ -149,12 +150,12 @@ pub fn edit(
         <h1>{format!("Edit: {}", name_of(u))}</h1>
         {state}
         {publish_button(v.csrf, u)}
-        <form method="post" action=format!("/admin/updates/{}", u.id) class="card">
+        <form method="post" action=Admin::UpdateSave.href(&[&u.id.to_string()]) class="card">
             <input type="hidden" name="csrf" value=csrf/>
             {fields(form, problem)}
             <p><button type="submit">"Save"</button></p>
         </form>
-        <p><a href="/admin/updates">"All updates"</a></p>
+        <p><a href=Admin::Updates.path()>"All updates"</a></p>
     };
     shell("Edit an update", Some(Nav::new(Section::Updates, v)), main)
 }

@@ -4,6 +4,7 @@
 use super::admin::{shell, Nav, Section, Viewer};
 use crate::money::Cents;
 use crate::reach::{self, SourceRow};
+use crate::routes::Admin;
 use crate::source_code::SourceCode;
 use leptos::prelude::*;
 
@@ -65,7 +66,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
             "A source code names the post or the group (a chapter) that shared a link, never a person: "
             "never put a name, a phone number or an email address in a code. A code is lowercase letters, digits and '-', at most 40."
         </p>
-        <form method="get" action="/admin/sources" class="card">
+        <form method="get" action=Admin::Sources.path() class="card">
             <label for="days">"Days"</label>
             <input type="text" inputmode="numeric" name="days" id="days" value=days.to_string()/>
             <button type="submit" class="secondary">"Show"</button>
@@ -80,7 +81,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
         </table>
         {empty}
         <h2>"Make a share link"</h2>
-        <form method="get" action="/admin/sources" class="card" id="link-builder">
+        <form method="get" action=Admin::Sources.path() class="card" id="link-builder">
             <input type="hidden" name="days" value=days.to_string()/>
             <label for="code">"Code (the post or group)"</label>
             {bad_code.then(|| view! { <p class="error" id="code-error" role="alert">"A code is lowercase letters, digits and '-', at most 40."</p> })}

@@ -22,6 +22,7 @@ use app::account::audit::Action;
 use app::account::roles::Roles;
 use app::admin::{is_session_id, session_hash, SESSION_COOKIE};
 use app::keys;
+use app::routes::Admin;
 use app::views::admin::Viewer;
 use edge::ctx::Ctx;
 use edge::{error::AppError, http, store};
@@ -71,7 +72,7 @@ impl AdminError {
     /// Like [`AppError::into_response`], and private.
     pub fn into_response(self, cx: &Ctx) -> worker::Result<Response> {
         let resp = match self {
-            AdminError::Refused(Refusal::SignIn) => http::see_other("/admin")?,
+            AdminError::Refused(Refusal::SignIn) => http::see_other(Admin::Index.path())?,
             AdminError::Refused(Refusal::NoSession) => Response::empty()?.with_status(401),
             AdminError::Refused(Refusal::Csrf) => Response::error("This form is stale or was not sent from the admin pages. Reload the page and try again.", 403)?,
             AdminError::App(e) => e.into_response(cx.lang, cx.links())?,

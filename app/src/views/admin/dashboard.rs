@@ -87,7 +87,7 @@ fn alerts_section(csrf: &str, a: AlertsStanding) -> impl IntoView {
             <p>{state}</p>
             {last}
             {test}
-            <form method="post" action="/admin/alerts/test">
+            <form method="post" action=Admin::AlertTest.path()>
                 <input type="hidden" name="csrf" value=csrf/>
                 <button type="submit" class="secondary">"Send a test message"</button>
             </form>
@@ -106,15 +106,15 @@ pub fn dashboard(
     let held = format!("comments held ({} with many links)", d.held_flagged);
     let roles = v.roles;
     let moderation = Admin::Comments.may(roles).then(|| view! {
-        <li><a href="/admin/comments?status=held"><strong>{d.held.to_string()}</strong>{held}</a></li>
-        <li><a href="/admin/waiting"><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
+        <li><a href=format!("{}?status=held", Admin::Comments.path())><strong>{d.held.to_string()}</strong>{held}</a></li>
+        <li><a href=Admin::Waiting.path()><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
     });
     let money = Admin::Pledges.may(roles).then(|| view! {
-        <li><a href="/admin/pledges?status=paid"><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
-        <li><a href="/admin/pledges#flagged"><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
+        <li><a href=format!("{}?status=paid", Admin::Pledges.path())><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
+        <li><a href=format!("{}#flagged", Admin::Pledges.path())><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
     });
     let helpers = Admin::Volunteers.may(roles).then(|| view! {
-        <li><a href="/admin/volunteers"><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
+        <li><a href=Admin::Volunteers.path()><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
     });
     let reconcile = Admin::Pledges
         .may(roles)

@@ -4,6 +4,7 @@
 
 use super::{plural, shell, when, Nav, Section, Viewer};
 use crate::admin::{amount, EraseProblem, Erasure, Stored, ERASE_EMAIL_MAX, ERASE_LIST_MAX};
+use crate::routes::Admin;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -41,7 +42,7 @@ fn erase_search(csrf: &str, email: String, problem: Option<EraseProblem>) -> imp
     let described = problem.map(|_| "erase-email-error");
     let csrf = csrf.to_string();
     view! {
-        <form method="post" action="/admin/erase/find" class="card">
+        <form method="post" action=Admin::EraseFind.path() class="card">
             <input type="hidden" name="csrf" value=csrf/>
             <label for="erase-email">"Email address"</label>
             {error}
@@ -235,7 +236,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             problem.map(|p| view! { <div class="errors" role="alert"><p>{p.message()}</p></div> });
         let (csrf, email, seen) = (csrf.to_string(), email.clone(), total.to_string());
         Either::Right(view! {
-            <form method="post" action="/admin/erase" class="card">
+            <form method="post" action=Admin::EraseRun.path() class="card">
                 {error}
                 <input type="hidden" name="csrf" value=csrf/>
                 <input type="hidden" name="email" value=email/>

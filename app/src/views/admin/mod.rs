@@ -136,7 +136,7 @@ pub(crate) fn shell(title: &str, nav: Option<Nav<'_>>, main: impl IntoView + 'st
                     // One row: the name, the navigation and the logout, wrapping together.
                     <header class="site">
                         <div class="bar">
-                            <a class="brand" href="/admin">{EN.site_name}" · Admin"</a>
+                            <a class="brand" href=Admin::Index.path()>{EN.site_name}" · Admin"</a>
                             {header_nav}
                         </div>
                     </header>

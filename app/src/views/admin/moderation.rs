@@ -7,6 +7,7 @@ use super::{pager, shell, when, Nav, Section, Viewer};
 use crate::admin::{waited, AdminComment, CommentList, ReplyProblem, COMMENTS_PER_PAGE};
 use crate::comment::CommentStatus;
 use crate::content::EN;
+use crate::routes::Admin;
 use crate::views::textarea_text;
 use leptos::prelude::*;
 
@@ -47,7 +48,7 @@ fn comment_item(
         (false, CommentStatus::Approved) => "comment",
         _ => "comment held",
     };
-    let action = |what: &str| format!("/admin/comments/{id}/{what}");
+    let action = |what: &str| Admin::Moderate.href(&[&id.to_string(), what]);
     let hidden = {
         let (csrf, page, next) = (
             csrf.to_string(),
@@ -192,7 +193,7 @@ pub fn comments(v: &Viewer<'_>, p: CommentsPage) -> String {
         .iter()
         .map(|l| {
             let current = (*l == list).then_some("page");
-            view! { <li><a href=format!("/admin/comments?status={}", l.as_str()) aria-current=current>{l.title()}</a></li> }
+            view! { <li><a href=format!("{}?status={}", Admin::Comments.path(), l.as_str()) aria-current=current>{l.title()}</a></li> }
         })
         .collect_view();
     let intro = match list {
@@ -208,7 +209,7 @@ pub fn comments(v: &Viewer<'_>, p: CommentsPage) -> String {
         page,
     };
     let items = comment_items(csrf, back, comments, draft.as_ref(), None);
-    let base = format!("/admin/comments?status={}", list.as_str());
+    let base = format!("{}?status={}", Admin::Comments.path(), list.as_str());
     let main = view! {
         <h1>{format!("Comments: {}", list.title())}</h1>
         <nav aria-label="Lists"><ul>{tabs}</ul></nav>

@@ -8,6 +8,7 @@ use crate::admin::{
 };
 use crate::money::Cents;
 use crate::pledge::Status;
+use crate::routes::Admin;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -178,7 +179,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
         .chain(STATUSES.iter().map(|s| (s.as_str(), status_label(*s).to_string())))
         .map(|(key, label)| {
             let current = (key == filter_key).then_some("page");
-            view! { <li><a href=format!("/admin/pledges?status={key}") aria-current=current>{label}</a></li> }
+            view! { <li><a href=format!("{}?status={key}", Admin::Pledges.path()) aria-current=current>{label}</a></li> }
         })
         .collect_view();
     let total_rows = totals
@@ -229,8 +230,8 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
             </table>
         })
     };
-    let csv = format!("/admin/pledges.csv?status={filter_key}");
-    let base = format!("/admin/pledges?status={filter_key}");
+    let csv = format!("{}?status={filter_key}", Admin::PledgesCsv.path());
+    let base = format!("{}?status={filter_key}", Admin::Pledges.path());
     let empty = rows.is_empty().then(|| view! { <p>"No pledges."</p> });
     let main = view! {
         <h1>"Pledges"</h1>

@@ -3,6 +3,7 @@
 
 use super::{pager, plural, shell, when, Nav, Section, Viewer};
 use crate::admin::{VolunteerRow, PAGE_SIZE};
+use crate::routes::Admin;
 use leptos::prelude::*;
 
 /// `GET /admin/volunteers`.
@@ -31,7 +32,7 @@ pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>
         .collect_view();
     let main = view! {
         <h1>"Volunteers"</h1>
-        <p class="hint">{format!("{}, newest first. ", plural(total, "volunteer"))}<a href="/admin/volunteers.csv">"Download as CSV"</a></p>
+        <p class="hint">{format!("{}, newest first. ", plural(total, "volunteer"))}<a href=Admin::VolunteersCsv.path()>"Download as CSV"</a></p>
         <table>
             <thead><tr>
                 <th scope="col">"When"</th><th scope="col">"Name"</th><th scope="col">"How they want to help"</th><th scope="col">"Where"</th>
@@ -39,7 +40,7 @@ pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>
             </tr></thead>
             <tbody>{body}</tbody>
         </table>
-        {pager("/admin/volunteers", page, PAGE_SIZE, total)}
+        {pager(Admin::Volunteers.path(), page, PAGE_SIZE, total)}
     };
     shell("Volunteers", Some(Nav::new(Section::Volunteers, v)), main)
 }

@@ -8,6 +8,7 @@ use app::account::INVITE_SECS;
 use app::admin::sign_in_name;
 use app::keys::{self};
 use app::limits::Bucket;
+use app::routes::Admin;
 use app::views::accounts::{self as views};
 use edge::ctx::Ctx;
 use edge::store::accounts as accounts_sql;
@@ -88,5 +89,5 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
         Some("owner, by the bootstrap secret"),
     )
     .await?;
-    see_other(&format!("/admin/invite/{token}"))
+    see_other(&Admin::Invite.href(&[&token]))
 }

@@ -3,6 +3,7 @@
 use crate::gate::{form_of, page, see_other, AdminError, Session};
 use app::account::audit::Action;
 use app::admin::cleared_session_cookie;
+use app::routes::Admin;
 use app::views::accounts::{self as views, SessionLine};
 use edge::ctx::Ctx;
 use edge::store::accounts as accounts_sql;
@@ -35,7 +36,7 @@ pub async fn sessions_end(mut req: Request, cx: &Ctx, s: &Session) -> Result<Res
         Some(&format!("{ended} sessions")),
     )
     .await?;
-    let mut resp = see_other("/admin")?;
+    let mut resp = see_other(Admin::Index.path())?;
     resp.headers_mut()
         .set("Set-Cookie", &cleared_session_cookie())?;
     Ok(resp)

@@ -11,6 +11,7 @@ use app::admin::{
 };
 use app::keys::{self, token_hash};
 use app::limits::{Bucket, LOGIN_TRIES};
+use app::routes::Admin;
 use app::views::accounts::{self as views, SignInProblem};
 use edge::ctx::Ctx;
 use edge::store::accounts as accounts_sql;
@@ -111,7 +112,7 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     )
     .await?;
     accounts_sql::audit(db, now, Some(a.id), Action::SignIn, None, None).await?;
-    let mut resp = see_other("/admin")?;
+    let mut resp = see_other(Admin::Index.path())?;
     resp.headers_mut().set("Set-Cookie", &session_cookie(&id))?;
     Ok(resp)
 }

@@ -7,6 +7,7 @@ use app::account::roles::{Role, Roles};
 use app::account::status::AccountStatus;
 use app::account::INVITE_SECS;
 use app::admin::sign_in_name;
+use app::routes::Admin;
 use app::views::accounts::{self as views, TeamMember};
 use edge::ctx::Ctx;
 use edge::error::AppError;
@@ -189,5 +190,5 @@ pub async fn account_action(
         }
         _ => return Err(AppError::NotFound.into()),
     }
-    see_other("/admin/accounts")
+    see_other(Admin::Accounts.path())
 }

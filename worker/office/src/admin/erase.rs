@@ -12,6 +12,7 @@
 use crate::gate::*;
 use app::account::audit::Action;
 use app::admin::{parse_id, EraseForm, EraseProblem};
+use app::routes::Admin;
 use app::views::admin::{self as views, ErasePage};
 use edge::ctx::Ctx;
 use edge::http;
@@ -111,5 +112,5 @@ pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
             ("volunteers", &done.volunteers.to_string()),
         ],
     );
-    see_other(&format!("/admin/erase?done={}", done.id))
+    see_other(&format!("{}?done={}", Admin::Erase.path(), done.id))
 }

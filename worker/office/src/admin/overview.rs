@@ -3,6 +3,7 @@
 use crate::gate::*;
 use app::account::audit::Action;
 use app::admin::{cleared_session_cookie, ActionForm};
+use app::routes::Admin;
 use app::views::admin::{self as views};
 use edge::ctx::Ctx;
 use edge::{http, store, store::admin as admin_sql};
@@ -22,11 +23,8 @@ pub async fn alert_test(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
     if let Err(e) = &sent {
         edge::log::event("alert_not_sent", &[("why", &e.to_string())]);
     }
-    see_other(if sent.is_ok() {
-        "/admin?test=sent#alerts"
-    } else {
-        "/admin?test=failed#alerts"
-    })
+    let outcome = if sent.is_ok() { "sent" } else { "failed" };
+    see_other(&format!("{}?test={outcome}#alerts", Admin::Index.path()))
 }
 
 /// `GET /admin`: the overview, or the login form.
@@ -65,7 +63,7 @@ pub async fn logout(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response,
     form_of::<ActionForm>(&mut req, s).await?;
     store::accounts::end_session(cx.db()?, &s.id_hash).await?;
     s.audit(cx, Action::SignOut, None, None).await?;
-    let mut resp = http::see_other("/admin")?;
+    let mut resp = http::see_other(Admin::Index.path())?;
     resp.headers_mut()
         .set("Set-Cookie", &cleared_session_cookie())?;
     Ok(private(resp)?)

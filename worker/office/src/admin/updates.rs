@@ -5,6 +5,7 @@
 use crate::gate::{form_of, page, see_other, AdminError, Empty, Session};
 use app::account::audit::Action;
 use app::admin::parse_id;
+use app::routes::Admin;
 use app::update::{UpdateAction, UpdateForm, UpdateStatus};
 use app::views::admin_updates as admin_views;
 use edge::changes::Change;
@@ -49,7 +50,7 @@ pub async fn create(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response,
         None,
     )
     .await?;
-    see_other(&format!("/admin/updates/{id}"))
+    see_other(&Admin::UpdateEdit.href(&[&id.to_string()]))
 }
 
 /// `GET /admin/updates/{id}`.
@@ -94,7 +95,7 @@ pub async fn save(
     if u.status == UpdateStatus::Published {
         cx.changed(Change::Updates(id));
     }
-    see_other(&format!("/admin/updates/{id}"))
+    see_other(&Admin::UpdateEdit.href(&[&id.to_string()]))
 }
 
 /// `POST /admin/updates/{id}/{publish|unpublish}`: then back to the list.
@@ -120,5 +121,5 @@ pub async fn action(
     s.audit(cx, what, Some(&format!("update {id}")), None)
         .await?;
     cx.changed(Change::Updates(id));
-    see_other("/admin/updates")
+    see_other(Admin::Updates.path())
 }
