@@ -59,9 +59,9 @@ pub fn is_loopback_url(url: &str) -> bool {
 /// post with neither header (an old client) is let through: the rest of the checks still apply.
 pub fn is_cross_site(req: &Request) -> bool {
     let header = |name: &str| req.headers().get(name).ok().flatten();
-    if let Some(cx) = header("Sec-Fetch-Ctx") {
+    if let Some(site) = header("Sec-Fetch-Site") {
         return !matches!(
-            cx.trim().to_ascii_lowercase().as_str(),
+            site.trim().to_ascii_lowercase().as_str(),
             "same-origin" | "none"
         );
     }
