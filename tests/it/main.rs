@@ -25,6 +25,7 @@
 //! | reconcile | 9500–9599 |
 //! | alerts | 9600–9699 |
 //! | updates | 11000–11999 |
+//! | html | 13000–13099 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -38,6 +39,7 @@ mod browser;
 mod clock;
 mod comments;
 mod hardening;
+mod html;
 mod jobs;
 mod monthly;
 mod pledges;

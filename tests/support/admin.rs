@@ -13,7 +13,8 @@ pub fn sign_in(w: &Worker, ip: &str) -> AdminSession {
 
 /// Every admin page a signed-in owner reads, as `(name, path, an element the loaded page has)`.
 /// A new page goes here and gets the browser's layout and accessibility checks
-/// (`browser::every_admin_page_fits_a_phone_and_a_desktop`).
+/// (`browser::every_admin_page_fits_a_phone_and_a_desktop`) and the HTML checker's
+/// (`html::every_page_served_is_valid_html`).
 pub const PAGES: &[(&str, &str, &str)] = &[
     ("overview", "/admin", "ul.stats"),
     (

@@ -13,6 +13,7 @@ pub mod content;
 pub mod fake_stripe;
 pub mod monthly;
 pub mod signer;
+pub mod vnu;
 
 use std::io::Read;
 use std::net::TcpListener;
