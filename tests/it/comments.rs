@@ -387,7 +387,7 @@ fn replies_thread_under_their_parent_and_pages_hold_ten_threads() {
     );
     assert!(
         p3.body
-            .contains("class=\"comment campaign\" id=\"comment-100\""),
+            .contains("id=\"comment-100\" class=\"comment campaign\""),
         "the campaign's reply is not marked as such: {}",
         p3.body
     );
