@@ -173,6 +173,29 @@ pub fn invite(w: &Worker, by: &AdminSession, ip: &str, name: &str, roles: &[&str
 }
 
 impl Worker {
+    /// GETs `path` in the session `s`, from the visitor address `ip`.
+    pub fn get_signed_in(&self, s: &AdminSession, path: &str, ip: &str) -> Resp {
+        self.request(
+            "GET",
+            path,
+            &[("CF-Connecting-IP", ip), ("Cookie", &s.cookie)],
+            None,
+        )
+    }
+
+    /// POSTs a form in the session `s`, from `ip`, with the session's CSRF token first.
+    pub fn post_signed_in(
+        &self,
+        s: &AdminSession,
+        path: &str,
+        ip: &str,
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let mut all = vec![("csrf", s.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_with(path, ip, &[("Cookie", &s.cookie)], &all)
+    }
+
     /// This worker's first owner, made on first use.
     pub fn owner(&self) -> &Maintainer {
         self.owner

@@ -13,6 +13,7 @@ pub mod content;
 pub mod fake_stripe;
 pub mod monthly;
 pub mod signer;
+pub mod vnu;
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -90,7 +91,6 @@ pub fn wrangler() -> Command {
     c
 }
 
-/// A local D1 with the current schema, built once per test binary and copied for each worker.
 /// The repository's wrangler config `file`, as one test instance runs it: no build step (the
 /// tests run what scripts/build.sh built), `main` absolute, the test variables and `vars` on
 /// top of the file's own (an empty value removes one).
@@ -122,6 +122,7 @@ fn instance_config(file: &str, main: &str, vars: &[(&str, &str)]) -> String {
     toml::to_string(&config).expect("config")
 }
 
+/// A local D1 with the current schema, built once per test binary and copied for each worker.
 fn template_db() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -160,10 +161,29 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// The instance most tests share: the default test variables.
-    pub fn shared() -> &'static Worker {
-        static W: OnceLock<Worker> = OnceLock::new();
-        W.get_or_init(|| Worker::start(&[]))
+    /// The instance the tests of one module share, `Worker::shared(module_path!())`: the default
+    /// test variables, started on first use and kept until the binary exits. Each module of
+    /// `tests/it` gets its own, so a module's tests see each other's rows and never another
+    /// module's: what they assert about the whole database (no gift paid yet, the threads on
+    /// page 1) stays as true as when each module was a binary of its own. A test that counts
+    /// rows it did not make itself starts its own instead ([`Worker::start`]).
+    pub fn shared(module: &'static str) -> &'static Worker {
+        type Instances = Vec<(&'static str, &'static OnceLock<Worker>)>;
+        static MODULES: Mutex<Instances> = Mutex::new(Vec::new());
+        // The list is held only to find the module's slot, so modules start theirs in
+        // parallel; the slot's `OnceLock` makes one start per module.
+        let slot = {
+            let mut modules = MODULES.lock().unwrap_or_else(|e| e.into_inner());
+            match modules.iter().find(|(name, _)| *name == module) {
+                Some((_, slot)) => *slot,
+                None => {
+                    let slot: &'static OnceLock<Worker> = Box::leak(Box::new(OnceLock::new()));
+                    modules.push((module, slot));
+                    slot
+                }
+            }
+        };
+        slot.get_or_init(|| Worker::start(&[]))
     }
 
     /// Starts a worker with [`TEST_VARS`] overridden by `vars` (a value of `""` removes one).
@@ -375,6 +395,54 @@ impl Worker {
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// POSTs `body` to `path` as `Transfer-Encoding: chunked`, written by hand on a plain TCP
+    /// connection so that nothing on the way can add a `Content-Length`, and returns the status
+    /// of the answer. The worker may answer before the whole body is sent: the rest is then
+    /// left unsent, and the connection closed once the status line is read.
+    pub fn post_chunked(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+        use std::io::{BufRead, BufReader, Write};
+        use std::net::{Shutdown, TcpStream};
+        let stream = TcpStream::connect(("127.0.0.1", self.port))
+            .unwrap_or_else(|e| panic!("POST {path} (chunked): connect: {e}"));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("a read timeout");
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+            self.port
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut writer = stream
+            .try_clone()
+            .expect("a second handle on the connection");
+        let body = body.to_vec();
+        // Written from a thread of its own, so the answer is read as soon as it comes.
+        let sender = std::thread::spawn(move || -> std::io::Result<()> {
+            writer.write_all(head.as_bytes())?;
+            for chunk in body.chunks(16 * 1024) {
+                write!(writer, "{:x}\r\n", chunk.len())?;
+                writer.write_all(chunk)?;
+                writer.write_all(b"\r\n")?;
+            }
+            writer.write_all(b"0\r\n\r\n")?;
+            writer.flush()
+        });
+        let mut status_line = String::new();
+        let read = BufReader::new(&stream).read_line(&mut status_line);
+        // Unblocks the sender if the worker stopped reading.
+        let _ = stream.shutdown(Shutdown::Both);
+        let _ = sender.join();
+        read.unwrap_or_else(|e| panic!("POST {path} (chunked): no answer: {e}"));
+        status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("POST {path} (chunked): not an HTTP answer: {status_line:?}"))
+    }
+
     /// Runs SQL against this instance's local D1 and returns the rows of the last statement.
     pub fn sql(&self, sql: &str) -> Vec<serde_json::Value> {
         last_rows(&d1(&self.dir, &["execute", "--json", "--command", sql]))
@@ -530,6 +598,16 @@ pub fn decode_form(body: &str) -> Vec<(String, String)> {
 /// Where a form's token sits in a page: `name="token" value="…"`.
 const TOKEN_FIELD: &str = "name=\"token\" value=\"";
 
+/// The part of a page from the element `id="{id}"` to the end of its `<section>`; panics if the
+/// page has no such element, so a check made inside it never looks at the whole page instead.
+pub fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} on the page: {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
 /// Every form token on a page, in order.
 pub fn tokens(body: &str) -> Vec<String> {
     body.match_indices(TOKEN_FIELD)
@@ -597,9 +675,34 @@ pub fn mask_tokens(body: &str) -> String {
     out
 }
 
-/// A fresh visitor address per test case, so rate limits never cross tests.
+/// A fresh visitor address per test case, so rate limits never cross tests. Every test of
+/// `tests/it` runs in one binary, many at once, and the limits count per address: a case
+/// number belongs to the one test that asked for it first, and another test asking for it
+/// panics (each module's numbers: `tests/it/main.rs`).
 pub fn ip(case: u32) -> String {
+    claim_address(case);
     format!("198.51.{}.{}", (case >> 8) & 255, case & 255)
+}
+
+/// Records that the running test uses address `case`; panics if another test does. libtest
+/// runs each test on a thread named after it; threads a test spawns itself have no name, and
+/// their numbers are not recorded (they take theirs from the test's own range).
+fn claim_address(case: u32) {
+    static OWNERS: Mutex<Vec<(u32, String)>> = Mutex::new(Vec::new());
+    let thread = std::thread::current();
+    let Some(test) = thread.name().filter(|n| *n != "main") else {
+        return;
+    };
+    let mut owners = OWNERS.lock().unwrap_or_else(|e| e.into_inner());
+    match owners.iter().find(|(c, _)| *c == case) {
+        Some((_, owner)) if owner != test => {
+            let owner = owner.clone();
+            drop(owners);
+            panic!("ip({case}) is already {owner}'s: give {test} a number of its own (tests/it/main.rs lists each module's)");
+        }
+        Some(_) => {}
+        None => owners.push((case, test.to_string())),
+    }
 }
 
 /// The value every test instance has for the variable `name` ([`TEST_VARS`]).

@@ -1,8 +1,6 @@
 //! The scheduled jobs through workerd and D1, started the way the Cron Trigger starts them
 //! (`/__scheduled`, which `wrangler dev --test-scheduled` serves): rows put in the past go
 //! exactly when the retention rules say, nothing else does, and the totals do not move.
-//!
-//! Visitor addresses 9000 and up belong to this file.
 
 use campaign_tests::{now, Worker};
 use serde_json::Value;
@@ -154,9 +152,7 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
     );
     assert_eq!(after["raised_cents"], 14_500);
     // The run is on record, as counts only.
-    let job = &w.sql("SELECT last_counts FROM jobs WHERE name = 'retention'")[0];
-    let counts: Value =
-        serde_json::from_str(job["last_counts"].as_str().unwrap_or("{}")).unwrap_or_default();
+    let counts = last_counts(&w);
     assert_eq!(counts["pending_expired"], 1);
     assert_eq!(
         counts["donors_forgotten"], 2,
@@ -172,13 +168,25 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
     );
     // A second run changes nothing the first did not.
     run_jobs(&w);
-    let again = &w.sql("SELECT last_counts FROM jobs WHERE name = 'retention'")[0];
-    let counts: Value =
-        serde_json::from_str(again["last_counts"].as_str().unwrap_or("{}")).unwrap_or_default();
-    assert!(
-        counts
-            .as_object()
-            .is_some_and(|c| c.values().all(|v| v == 0)),
-        "{counts}"
+    let again = last_counts(&w);
+    let zeros: serde_json::Map<String, Value> = counts
+        .as_object()
+        .unwrap_or_else(|| panic!("counts are not an object: {counts}"))
+        .keys()
+        .map(|k| (k.clone(), Value::from(0)))
+        .collect();
+    assert_eq!(
+        again,
+        Value::Object(zeros),
+        "every count of the first run, at 0"
     );
+}
+
+/// What the last retention run recorded, as counts by kind.
+fn last_counts(w: &Worker) -> Value {
+    let job = &w.sql("SELECT last_counts FROM jobs WHERE name = 'retention'")[0];
+    let text = job["last_counts"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no counts recorded: {job}"));
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("counts not JSON ({e}): {text}"))
 }

@@ -4,12 +4,12 @@
 //! webhook record says happened, forged log lines, the sandbox on a real host, HEAD, and bodies
 //! over their limit. Signatures come from the providers' npm packages.
 //!
-//! Visitor addresses 7000 and up belong to this file.
+//! Visitor addresses 7000–7999 are this module's (`main.rs`).
 
 use campaign_tests::content::{copy, raised_text, word};
 use campaign_tests::signer::{send_standard, send_stripe};
 use campaign_tests::{
-    aged_token, aged_tokens, encode_form, ip, mask_tokens, now, pid, tokens, Resp, Worker,
+    aged_token, aged_tokens, encode_form, ip, mask_tokens, now, pid, section, tokens, Resp, Worker,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -125,11 +125,9 @@ fn signed_events_with_absurd_amounts_are_flagged_answered_200_and_never_counted(
         );
         let row = &w.sql(&format!("SELECT outcome, amount_cents, typeof(amount_cents) AS t FROM webhook_events WHERE event_id = '{event}'"))[0];
         assert_eq!(row["amount_cents"].as_i64(), stored, "{event}: {row}");
-        assert!(
-            row["t"] == "integer" || row["t"] == "null",
-            "{event} stored as {}",
-            row["t"]
-        );
+        // Stored as an integer when it is one D1 can hold, or as nothing at all.
+        let kind = if stored.is_some() { "integer" } else { "null" };
+        assert_eq!(row["t"], kind, "{event}: {row}");
     }
     // The same through Standard Webhooks: a payment from elsewhere with an absurd amount.
     let body = r#"{"type":"pledge.paid","data":{"amount_cents":5000000000000000000,"currency":"usd","provider_ref":"pay_huge"}}"#;
@@ -330,7 +328,8 @@ fn parallel_wrong_passwords_get_exactly_five_checks() {
         30,
         "{statuses:?}"
     );
-    assert!(count(&statuses, 403) <= 5, "{statuses:?}");
+    // The fifth checked try counts five and starts the lock-out: at most four can be 403.
+    assert!(count(&statuses, 403) <= 4, "{statuses:?}");
     // Even the right password is refused now.
     assert_eq!(
         w.post_form(
@@ -576,7 +575,7 @@ fn records_say_what_really_happened_and_gifts_count_only_counted_gifts() {
         &[("CF-Connecting-IP", &ip(7603)), ("Cookie", &cookie)],
         None,
     );
-    let flagged = &page.body[page.body.find(r#"id="flagged""#).unwrap_or(0)..];
+    let flagged = section(&page.body, "flagged");
     assert!(
         flagged.contains("a second payment for a pledge already paid")
             && flagged.contains("evt_o_second"),
@@ -594,7 +593,10 @@ fn provider_strings_are_capped_and_cannot_forge_a_log_line() {
     let long_type = "t".repeat(10_000);
     let long = json!({"id": "evt_long", "object": "event", "type": long_type, "livemode": false, "created": now(), "data": {"object": {}}}).to_string();
     assert_eq!(send_stripe(&w, &long).body, "ignored:type");
+    // Both are recorded (an event of a type we ignore is recorded too), with the type capped.
     let rows = w.sql("SELECT event_id, type FROM webhook_events ORDER BY event_id");
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r["event_id"].as_str()).collect();
+    assert_eq!(ids, ["evt_forge", "evt_long"], "{rows:?}");
     for r in &rows {
         let t = r["type"].as_str().unwrap_or_default();
         assert!(!t.contains('\n') && t.chars().count() <= 100, "{t:?}");
@@ -693,7 +695,7 @@ fn the_sandbox_exists_only_on_a_loopback_host() {
 
 #[test]
 fn head_answers_like_get_without_a_body() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     for path in [
         "/",
         "/km/",
@@ -718,7 +720,26 @@ fn head_answers_like_get_without_a_body() {
 
 #[test]
 fn every_path_under_admin_is_private() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
+    // `/admin/` is the overview's own path: without a session, the sign-in form. Any other
+    // path under /admin, known or not, is refused like an admin page without a session: 303 to
+    // the sign-in, nothing else said (a 404 only once signed in).
+    let signed_out = w.get("/admin/");
+    assert_eq!(signed_out.status, 200, "/admin/: {}", signed_out.body);
+    assert!(
+        signed_out.body.contains(r#"action="/admin/login""#),
+        "/admin/ is the sign-in form: {}",
+        signed_out.body
+    );
+    for path in ["/admin/pledges.csv/", "/admin/nope", "/admin/volunteers/"] {
+        let r = w.get(path);
+        assert_eq!(
+            (r.status, r.header("Location")),
+            (303, Some("/admin")),
+            "{path}"
+        );
+        assert!(r.body.is_empty(), "{path}: {}", r.body);
+    }
     for path in [
         "/admin/",
         "/admin/pledges.csv/",
@@ -726,7 +747,6 @@ fn every_path_under_admin_is_private() {
         "/admin/volunteers/",
     ] {
         let r = w.get(path);
-        assert!(r.status == 303 || r.status == 200, "{path}: {}", r.status);
         assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
         assert_eq!(
             r.header("X-Robots-Tag"),
@@ -741,7 +761,7 @@ fn every_path_under_admin_is_private() {
 
 #[test]
 fn bodies_over_their_limit_are_refused_before_they_are_read() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     // Declared too large: refused on the header alone.
     let big = vec![b'a'; 300 * 1024];
     for path in ["/comments", "/volunteer", "/pledges", "/admin/login"] {
@@ -756,31 +776,17 @@ fn bodies_over_their_limit_are_refused_before_they_are_read() {
         );
         assert_eq!(r.status, 413, "{path}");
     }
-    // A body that says nothing of its length still stops at the limit (chunked upload).
-    let out = std::process::Command::new("curl")
-        .args([
-            "-s",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "-H",
-            "Transfer-Encoding: chunked",
-            "-H",
-            "Content-Type: application/x-www-form-urlencoded",
-        ])
-        .args(["--data-binary", "@-", &format!("{}/pledges", w.base)])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            if let Some(mut stdin) = c.stdin.take() {
-                let _ = stdin.write_all(&vec![b'a'; 300 * 1024]);
-            }
-            c.wait_with_output()
-        });
-    if let Ok(out) = out {
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "413");
+    // A body that says nothing of its length still stops at the limit (chunked upload, sent
+    // by hand over TCP: no client on the way adds a length).
+    for path in ["/comments", "/volunteer", "/pledges", "/admin/login"] {
+        let status = w.post_chunked(
+            path,
+            &[
+                ("CF-Connecting-IP", &ip(7951)),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &big,
+        );
+        assert_eq!(status, 413, "{path}, chunked");
     }
 }

@@ -68,7 +68,7 @@ const OVERFLOW: &str = "const w = window.innerWidth; \
 #[test]
 fn pages_fit_and_pass_axe() {
     let started = Instant::now();
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     // Real content for the screenshots: comments in both scripts, a campaign reply, a paid gift.
     let t = now();
     w.sql(&format!(
@@ -91,7 +91,7 @@ fn pages_fit_and_pass_axe() {
 
     let mut problems = Vec::new();
     for (width, height) in [(390, 844), (1280, 800)] {
-        let b = browser(width, height, 101 + width);
+        let b = browser(width, height, 20101 + width);
         for (lang, path) in [("en", "/"), ("km", "/km/")] {
             open(&b, &format!("{}{path}", w.base), "#comments");
             assert_eq!(
@@ -125,7 +125,7 @@ fn pages_fit_and_pass_axe() {
     );
 
     // The check can fail: a field without its label is reported.
-    let b = browser(390, 844, 100);
+    let b = browser(390, 844, 20100);
     open(&b, &format!("{}/", w.base), "#comment-form");
     b.eval(
         "document.querySelector('label[for=comment-name]').remove(); return true;",
@@ -161,7 +161,7 @@ fn giving_in_english_and_khmer() {
     ];
     for (n, (lang, prefix, tier, cents, units, name)) in cases.into_iter().enumerate() {
         let t = copy(lang);
-        let b = browser(390, 844, 201 + n as u32);
+        let b = browser(390, 844, 20201 + n as u32);
         let home = format!("{}{prefix}", w.base);
         open(&b, &home, "#pledge-form");
         let before = b.eval(PROGRESS, json!([]));
@@ -282,7 +282,7 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
         .enumerate()
     {
         let t = copy(lang);
-        let b = browser(390, 844, 221 + n as u32);
+        let b = browser(390, 844, 20221 + n as u32);
         open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
         let chosen = "return [document.querySelector('#frequency-once').checked, document.querySelector('#frequency-month').checked]";
         assert_eq!(
@@ -410,7 +410,7 @@ fn own_amount_too_small(w: &Worker) {
         .enumerate()
     {
         let t = copy(lang);
-        let b = browser(390, 844, 211 + n as u32);
+        let b = browser(390, 844, 20211 + n as u32);
         open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
         b.click("label[for=tier-own]");
         b.type_into("#amount", "3");
@@ -485,9 +485,9 @@ fn own_amount_too_small(w: &Worker) {
 /// kept as `+` and ASCII digits; the supporter's date is written the Khmer way.
 #[test]
 fn khmer_digits_typed_on_km_complete_a_pledge_and_a_volunteer_sign_up() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let t = copy("km");
-    let b = browser(390, 844, 401);
+    let b = browser(390, 844, 20401);
     let home = format!("{}/km/", w.base);
     open(&b, &home, "#pledge-form");
     b.click("label[for=tier-own]");
@@ -599,7 +599,7 @@ fn post_comment(b: &Browser, loaded: Instant, name: &str, text: &str) -> i64 {
 #[test]
 fn comment_and_reply_in_both_languages() {
     let started = Instant::now();
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     // (language, path prefix, name, comment, replier's name, reply): the two languages go
     // through each step side by side, so the 3 s token waits and the SQL calls are shared.
     let cases = [
@@ -626,7 +626,7 @@ fn comment_and_reply_in_both_languages() {
     // Each author posts and sees their comment at once, marked as awaiting moderation.
     let authors: Vec<(Browser, Instant)> = (0..cases.len())
         .map(|n| {
-            let b = browser(390, 844, 301 + n as u32);
+            let b = browser(390, 844, 20301 + n as u32);
             open(&b, &homes[n], "#comment-form");
             (b, Instant::now())
         })
@@ -675,7 +675,7 @@ fn comment_and_reply_in_both_languages() {
 
     // Nobody else sees them, in either language, until they are approved.
     let others: Vec<Browser> = (0..cases.len())
-        .map(|n| browser(1280, 800, 311 + n as u32))
+        .map(|n| browser(1280, 800, 20311 + n as u32))
         .collect();
     for (n, other) in others.iter().enumerate() {
         open(other, &homes[n], "#comments");
@@ -747,7 +747,7 @@ fn comment_and_reply_in_both_languages() {
     ));
 
     // A visitor without any cookie sees each thread, the reply inside its parent's item.
-    let fresh = browser(1280, 800, 321);
+    let fresh = browser(1280, 800, 20321);
     for (n, (lang, _, _, _, reply_name, reply_text)) in cases.iter().enumerate() {
         let (id, reply) = (ids[n], replies[n]);
         open(&fresh, &homes[n], "#comments");
@@ -885,7 +885,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     // Post every payload over HTTP, each from its own address with a token of its own (a
     // token is accepted once), all aged together.
     let tokens: Vec<String> = (0..payloads.len())
-        .map(|i| form_token(&w.get_as("/", &ip(400 + i as u32)), "comment-form"))
+        .map(|i| form_token(&w.get_as("/", &ip(20500 + i as u32)), "comment-form"))
         .collect();
     std::thread::sleep(Duration::from_millis(3500));
     let mut posted: BTreeMap<i64, (String, String)> = BTreeMap::new();
@@ -898,7 +898,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
         };
         let r = w.post_form(
             "/comments",
-            &ip(401 + i as u32),
+            &ip(20501 + i as u32),
             &[
                 ("token", &tokens[i]),
                 ("lang", "en"),
@@ -913,7 +913,7 @@ fn xss_payloads_are_shown_as_text_and_never_run() {
     w.sql("UPDATE comments SET status = 'approved'");
 
     // At phone width: the long unbroken payloads must not push the page sideways either.
-    let b = browser(390, 844, 399);
+    let b = browser(390, 844, 20399);
     for prefix in ["/", "/km/"] {
         let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
         let mut url = format!("{}{prefix}", w.base);
@@ -1037,7 +1037,7 @@ fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
     );
     // The session cookie is `Secure`: Chromium keeps it on http only for `localhost`.
     let admin_base = w.base.replace("127.0.0.1", "localhost");
-    let b = browser(390, 844, 6100);
+    let b = browser(390, 844, 26100);
     // A maintainer made the way a campaign makes one (bootstrap, password, second factor),
     // signing in as a person would: name, password, the code the authenticator shows.
     let me = campaign_tests::accounts::bootstrap(&w, "sokha", "198.51.100.61");
@@ -1068,7 +1068,7 @@ fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
     b.click_and_wait("#comment-7 form[action$='/reply'] button");
     b.screenshot(&shot("admin-2-replied.png"));
     // A visitor with no cookie sees both: the comment, and under it the campaign's reply, marked.
-    let v = browser(390, 844, 6101);
+    let v = browser(390, 844, 26101);
     open(&v, &format!("{}/", w.base), "#comment-7");
     let found = v.eval(
         "const root = document.querySelector('#comment-7'); \
@@ -1082,45 +1082,6 @@ fn a_maintainer_logs_in_approves_a_comment_and_replies_to_it() {
     assert_eq!(found["badge"], true);
     v.screenshot(&shot("admin-3-public-thread.png"));
 }
-
-/// Every admin page, as `(screenshot name, path, an element the loaded page has)`. A new page
-/// goes here and gets every check of [`every_admin_page_fits_a_phone_and_a_desktop`].
-const ADMIN_PAGES: &[(&str, &str, &str)] = &[
-    ("overview", "/admin", "ul.stats"),
-    (
-        "comments-held",
-        "/admin/comments?status=held",
-        "ol.comments",
-    ),
-    (
-        "comments-approved",
-        "/admin/comments?status=approved",
-        "ol.comments",
-    ),
-    (
-        "comments-spam",
-        "/admin/comments?status=spam",
-        "ol.comments",
-    ),
-    ("waiting", "/admin/waiting", "ol.comments"),
-    (
-        "sources",
-        "/admin/sources?code=chapter-paris&tier=women-radio&lang=km",
-        "#share-link",
-    ),
-    ("updates", "/admin/updates", "#new-update"),
-    ("pledges", "/admin/pledges", "#monthly table"),
-    (
-        "pledges-paid",
-        "/admin/pledges?status=paid",
-        "#list-heading",
-    ),
-    ("volunteers", "/admin/volunteers", "table"),
-    ("erase", "/admin/erase", "#erase-email"),
-    ("team", "/admin/accounts", "#team-heading"),
-    ("audit", "/admin/audit", "#audit-action"),
-    ("account", "/admin/account", "#sessions-heading"),
-];
 
 /// What a page measures: its widths, the tallest heading's text against its line height (the
 /// text's own box: a `th` is as tall as its row), where the logout button sits against the
@@ -1290,17 +1251,17 @@ fn every_admin_page_fits_a_phone_and_a_desktop() {
 
     // Signed in over HTTP; the browser is handed the session. The cookie is `Secure`: Chromium
     // keeps it on http only for `localhost`.
-    let me = ip(6200);
+    let me = ip(26200);
     let session = campaign_tests::admin::sign_in(&w, &me);
     let admin_base = w.base.replace("127.0.0.1", "localhost");
     let mut problems = Vec::new();
     // A phone, a tablet on its side (cards still) and a desktop.
     for (width, height) in [(390, 844), (1024, 768), (1280, 800)] {
-        let b = browser(width, height, 6200);
+        let b = browser(width, height, 26200);
         open(&b, &format!("{admin_base}/admin"), "#signin-password");
         check_admin_page(&b, "login", width, &mut problems);
         b.set_cookie(&format!("{admin_base}/admin"), &session.cookie);
-        for (name, path, css) in ADMIN_PAGES {
+        for (name, path, css) in campaign_tests::admin::PAGES {
             open(&b, &format!("{admin_base}{path}"), css);
             assert!(
                 b.url().ends_with(path),
@@ -1382,7 +1343,7 @@ fn every_admin_page_fits_a_phone_and_a_desktop() {
 #[test]
 fn a_prefilled_share_link_leads_to_a_pledge_with_its_code() {
     let w = Worker::start(&[]);
-    let b = browser(390, 844, 9301);
+    let b = browser(390, 844, 29301);
     let link = format!(
         "{}/km/?ref=chapter-paris&tier=women-radio&frequency=month#give",
         w.base

@@ -5,7 +5,7 @@
 //! published, edited or unpublished, and the Atom feeds read by an independent parser
 //! (`feed-rs`), naming `SITE_URL` even when asked at 127.0.0.1.
 //!
-//! Visitor addresses 11000 and up belong to this file.
+//! Visitor addresses 11000–11999 are this module's (`main.rs`).
 
 use campaign_tests::accounts::{self, AdminSession};
 use campaign_tests::{ip, Resp, Worker};
@@ -19,27 +19,6 @@ fn worker() -> Worker {
     Worker::start(&[("EDGE_CACHE_SECS", "60"), ("SITE_URL", SITE)])
 }
 
-fn get_as(w: &Worker, s: &AdminSession, path: &str, visitor: &str) -> Resp {
-    w.request(
-        "GET",
-        path,
-        &[("CF-Connecting-IP", visitor), ("Cookie", &s.cookie)],
-        None,
-    )
-}
-
-fn post_as(
-    w: &Worker,
-    s: &AdminSession,
-    path: &str,
-    visitor: &str,
-    fields: &[(&str, &str)],
-) -> Resp {
-    let mut all = vec![("csrf", s.csrf.as_str())];
-    all.extend_from_slice(fields);
-    w.post_form_with(path, visitor, &[("Cookie", &s.cookie)], &all)
-}
-
 /// Writes an update as `s` and returns its id (a draft).
 fn write(
     w: &Worker,
@@ -50,8 +29,7 @@ fn write(
 ) -> i64 {
     let (te, be) = en.unwrap_or_default();
     let (tk, bk) = km.unwrap_or_default();
-    let r = post_as(
-        w,
+    let r = w.post_signed_in(
         s,
         "/admin/updates",
         visitor,
@@ -71,7 +49,7 @@ fn write(
 }
 
 fn act(w: &Worker, s: &AdminSession, visitor: &str, id: i64, action: &str) {
-    let r = post_as(w, s, &format!("/admin/updates/{id}/{action}"), visitor, &[]);
+    let r = w.post_signed_in(s, &format!("/admin/updates/{id}/{action}"), visitor, &[]);
     assert_eq!(r.status, 303, "{action} {id}: {}", r.body);
 }
 
@@ -255,8 +233,7 @@ fn updates_go_from_draft_to_the_page_the_list_and_the_feeds() {
     }
 
     // Editing a published update changes the page at once.
-    let r = post_as(
-        w,
+    let r = w.post_signed_in(
         &owner,
         &format!("/admin/updates/{d}"),
         &me,
@@ -273,8 +250,7 @@ fn updates_go_from_draft_to_the_page_the_list_and_the_feeds() {
         .text()
         .contains("Two trainers for a month"));
     // An edit without a title and text in any language is refused, and nothing changes.
-    let r = post_as(
-        w,
+    let r = w.post_signed_in(
         &owner,
         &format!("/admin/updates/{d}"),
         &me,
@@ -412,7 +388,7 @@ fn only_moderators_and_owners_write_updates() {
     let f = accounts::invite(w, &owner, &ip(11103), "money", &["finance"]);
     let finance = accounts::sign_in(w, &f, &ip(11104));
 
-    let r = get_as(w, &moderator, "/admin/updates", &ip(11102));
+    let r = w.get_signed_in(&moderator, "/admin/updates", &ip(11102));
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(
         r.body.contains("href=\"/admin/updates\""),
@@ -428,9 +404,10 @@ fn only_moderators_and_owners_write_updates() {
     act(w, &moderator, &ip(11102), id, "publish");
     assert_eq!(visit(w, &format!("/updates/{id}")).status, 200);
 
-    let r = get_as(w, &finance, "/admin/updates", &ip(11104));
+    let r = w.get_signed_in(&finance, "/admin/updates", &ip(11104));
     assert_eq!(r.status, 403);
-    assert!(!get_as(w, &finance, "/admin", &ip(11104))
+    assert!(!w
+        .get_signed_in(&finance, "/admin", &ip(11104))
         .body
         .contains("href=\"/admin/updates\""));
     for path in [
@@ -438,8 +415,7 @@ fn only_moderators_and_owners_write_updates() {
         format!("/admin/updates/{id}"),
         format!("/admin/updates/{id}/unpublish"),
     ] {
-        let r = post_as(
-            w,
+        let r = w.post_signed_in(
             &finance,
             &path,
             &ip(11104),
@@ -448,7 +424,8 @@ fn only_moderators_and_owners_write_updates() {
         assert_eq!(r.status, 403, "{path}");
     }
     assert_eq!(
-        get_as(w, &finance, &format!("/admin/updates/{id}"), &ip(11104)).status,
+        w.get_signed_in(&finance, &format!("/admin/updates/{id}"), &ip(11104))
+            .status,
         403
     );
     assert_eq!(
@@ -462,8 +439,7 @@ fn only_moderators_and_owners_write_updates() {
         cookie: moderator.cookie.clone(),
         csrf: "forged".into(),
     };
-    let r = post_as(
-        w,
+    let r = w.post_signed_in(
         &forged,
         &format!("/admin/updates/{id}/unpublish"),
         &ip(11102),
@@ -479,20 +455,13 @@ fn only_moderators_and_owners_write_updates() {
     assert_eq!(r.status, 401);
     assert_eq!(visit(w, &format!("/updates/{id}")).status, 200);
     // An unknown action or id.
-    let r = post_as(
-        w,
+    let r = w.post_signed_in(
         &moderator,
         &format!("/admin/updates/{id}/delete"),
         &ip(11102),
         &[],
     );
     assert_eq!(r.status, 404);
-    let r = post_as(
-        w,
-        &moderator,
-        "/admin/updates/424242/publish",
-        &ip(11102),
-        &[],
-    );
+    let r = w.post_signed_in(&moderator, "/admin/updates/424242/publish", &ip(11102), &[]);
     assert_eq!(r.status, 404);
 }

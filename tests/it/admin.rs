@@ -3,11 +3,11 @@
 //! public page then shows, the campaign's replies, the CSV exports a spreadsheet opens, and
 //! erasing everything stored for an email address.
 //!
-//! Visitor addresses 5000 and up belong to this file.
+//! Visitor addresses 5000–5099 are this module's (`main.rs`).
 
 use campaign_tests::accounts;
 use campaign_tests::content::en;
-use campaign_tests::{ip, now, pid, Resp, Worker};
+use campaign_tests::{ip, now, pid, section, Resp, Worker};
 use serde_json::Value;
 
 /// A signed-in maintainer: the session cookie and the session's CSRF token.
@@ -126,7 +126,7 @@ fn status_of(w: &Worker, id: i64) -> Option<String> {
 
 #[test]
 fn login_gives_a_strict_session_cookie_and_private_pages() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let me = ip(5000);
     let form = w.get_as("/admin", &me);
     assert_eq!(form.status, 200);
@@ -226,7 +226,7 @@ fn login_gives_a_strict_session_cookie_and_private_pages() {
 
 #[test]
 fn without_a_session_pages_redirect_to_the_login_and_the_rest_is_401() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let me = ip(5001);
     let forged = format!("admin_session={}", "0123456789abcdef".repeat(2));
     for cookie in [
@@ -293,7 +293,7 @@ fn without_a_session_pages_redirect_to_the_login_and_the_rest_is_401() {
 
 #[test]
 fn an_expired_session_is_over() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let admin = login_as(w, &ip(5002));
     assert_eq!(admin.get("/admin/pledges").status, 200);
     w.sql(&format!(
@@ -309,7 +309,7 @@ fn an_expired_session_is_over() {
 
 #[test]
 fn five_wrong_passwords_lock_that_visitor_out_for_fifteen_minutes() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let (me, other) = (ip(5003), ip(5004));
     // The visitors whose login tries this worker holds already: `me` is none of them.
     let before = login_keys(w);
@@ -371,7 +371,7 @@ fn five_wrong_passwords_lock_that_visitor_out_for_fifteen_minutes() {
 
 #[test]
 fn logout_ends_the_session_in_d1() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let admin = login_as(w, &ip(5005));
     // Logging out needs the token too.
     let r = post_with(w, "/admin/logout", &admin.ip, &admin.cookie, &[]);
@@ -401,7 +401,7 @@ fn logout_ends_the_session_in_d1() {
 
 #[test]
 fn every_post_needs_its_own_sessions_csrf_token() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let a = login_as(w, &ip(5006));
     let b = login_as(w, &ip(5007));
     assert_ne!(a.csrf, b.csrf);
@@ -610,7 +610,7 @@ fn moderation_moves_comments_on_and_off_the_public_page() {
 
 #[test]
 fn a_reply_appears_threaded_and_marked_as_the_campaigns() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let admin = login_as(w, &ip(5020));
     let [root, answer_me, held] = comments(
         w,
@@ -787,7 +787,7 @@ fn a_reply_appears_threaded_and_marked_as_the_campaigns() {
 
 #[test]
 fn csv_exports_open_safely_in_spreadsheets() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let admin = login_as(w, &ip(5030));
     let t = now();
     w.sql(&format!(
@@ -878,7 +878,7 @@ fn csv_exports_open_safely_in_spreadsheets() {
 
 #[test]
 fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let admin = login_as(w, &ip(5040));
     let t = now();
     let day = 86_400;
@@ -922,8 +922,7 @@ fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
     assert!(!svg.contains("style") && !svg.contains("EUR"));
     // Totals, and the flagged events apart: another currency, a refund waiting for its payment.
     assert!(body.contains("Totals by status"));
-    let flagged = &body[body.find(r#"id="flagged""#).unwrap_or(0)..];
-    let flagged = &flagged[..flagged.find("</section>").unwrap_or(flagged.len())];
+    let flagged = section(&body, "flagged");
     assert!(
         flagged.contains("99.00 EUR") && flagged.contains("currency"),
         "{flagged}"

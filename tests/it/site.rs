@@ -39,7 +39,7 @@ fn seed_quotes(seed: &str) -> Vec<String> {
 
 #[test]
 fn english_page_carries_the_seed_copy_and_tier_amounts() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let r = w.get("/");
     assert_eq!(r.status, 200);
     assert!(r.body.starts_with("<!DOCTYPE html><html lang=\"en\">"));
@@ -72,7 +72,7 @@ fn english_page_carries_the_seed_copy_and_tier_amounts() {
 
 #[test]
 fn khmer_page_mirrors_the_english_one() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let en = w.get("/");
     let km = w.get("/km/");
     assert_eq!(km.status, 200);
@@ -142,7 +142,7 @@ fn km_twin(path: &str) -> String {
 
 #[test]
 fn every_english_visitor_path_has_its_khmer_twin() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     // Real ids, so that the pages with one answer 200: a pending pledge (never paid, so the
     // totals other tests read on this worker stay at zero) and its sandbox checkout.
     let r = w.post_pledge(
@@ -182,7 +182,7 @@ fn every_english_visitor_path_has_its_khmer_twin() {
 
 #[test]
 fn the_privacy_page_exists_in_both_languages_and_states_the_periods_in_force() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let km_copy = copy("km");
     for (path, lang, title) in [
         ("/privacy", "en", en("privacy_title")),
@@ -214,7 +214,7 @@ fn the_privacy_page_exists_in_both_languages_and_states_the_periods_in_force() {
 
 #[test]
 fn unknown_paths_get_a_real_404_in_the_prefix_language() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let (en_title, km_title) = (en("not_found_title"), word(&copy("km"), "not_found_title"));
     let en = w.get("/no-such-page");
     assert_eq!(en.status, 404);
@@ -251,7 +251,7 @@ fn assert_security_headers(r: &Resp, what: &str) {
 
 #[test]
 fn every_response_carries_the_security_headers() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     for path in [
         "/",
         "/km/",
@@ -268,7 +268,7 @@ fn every_response_carries_the_security_headers() {
 
 #[test]
 fn the_inline_stylesheet_is_allowed_by_its_hash_and_nothing_else_loads() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let r = w.get("/");
     let csp = r.header("Content-Security-Policy").unwrap_or_default();
     assert!(csp.contains("style-src 'sha256-"));
@@ -280,7 +280,7 @@ fn the_inline_stylesheet_is_allowed_by_its_hash_and_nothing_else_loads() {
 
 #[test]
 fn goal_and_progress_come_from_d1_and_the_goal_variable() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     let api = w.get("/api/campaign").json();
     assert_eq!(api["goal_cents"], 5_000_000);
     assert_eq!(api["raised_cents"], 0);

@@ -3,7 +3,7 @@
 //! prefilled links select the form's values, the edge cache keeps one copy for every code and
 //! hands each visitor their own, the pledge CSV's `source` column.
 //!
-//! Visitor addresses 9100 to 9199 belong to this file.
+//! Visitor addresses 9100–9199 are this module's (`main.rs`).
 
 use campaign_tests::accounts::{self, between};
 use campaign_tests::content::{en, km};
@@ -299,7 +299,7 @@ fn a_code_travels_from_the_link_to_the_pledge_and_the_report() {
 
 #[test]
 fn prefilled_links_select_the_form_s_values() {
-    let w = Worker::shared();
+    let w = Worker::shared(module_path!());
     for prefix in ["/", "/km/"] {
         let blank = w.get_as(prefix, &ip(9120)).body;
         no_slots(&blank);

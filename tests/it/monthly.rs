@@ -8,7 +8,7 @@
 
 use campaign_tests::monthly::{self, expected, ledger_sql, pending_sql, MONTH};
 use campaign_tests::signer::{send_standard, sign, Delivery};
-use campaign_tests::{ip, now, pid, test_var as var, Worker};
+use campaign_tests::{ip, now, pid, section, test_var as var, Worker};
 use serde_json::{json, Value};
 
 fn pledge(w: &Worker, id: &str) {
@@ -233,8 +233,7 @@ fn maintainers_see_monthly_gifts_with_months_failures_and_stops() {
         None,
     );
     assert_eq!(page.status, 200);
-    let monthly = &page.body[page.body.find(r#"id="monthly""#).unwrap_or(0)..];
-    let monthly = &monthly[..monthly.find("</section>").unwrap_or(monthly.len())];
+    let monthly = section(&page.body, "monthly");
     // One active (past due: its fifth month failed) at US$25 a month, one stopped; 3 + 1
     // months paid, one failed attempt.
     assert!(

@@ -77,6 +77,7 @@ fn a_paid_checkout_is_counted_once_however_often_it_arrives() {
     assert!(w.get("/").text().contains(&trained), "no {trained:?}");
     // Only what the ledger needs was stored: no email or address from the event.
     let stored = w.sql("SELECT * FROM webhook_events");
+    assert_eq!(stored.len(), 1, "one record per event id: {stored:?}");
     let dump = serde_json::to_string(&stored).unwrap_or_default();
     assert!(
         !dump.contains("donor@example.org") && !dump.contains("KH"),

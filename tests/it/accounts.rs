@@ -10,24 +10,9 @@ use campaign_tests::accounts::{
     self, between, bootstrap, csrf_of, invite, sign_in, sign_in_at, sign_in_raw, AdminSession,
     Maintainer,
 };
-use campaign_tests::{ip, now, totp, Resp, Worker};
+use campaign_tests::{ip, now, totp, Worker};
 use serde_json::Value;
 use std::time::Instant;
-
-fn get(w: &Worker, s: &AdminSession, path: &str, visitor: &str) -> Resp {
-    w.request(
-        "GET",
-        path,
-        &[("CF-Connecting-IP", visitor), ("Cookie", &s.cookie)],
-        None,
-    )
-}
-
-fn post(w: &Worker, s: &AdminSession, path: &str, visitor: &str, fields: &[(&str, &str)]) -> Resp {
-    let mut all = vec![("csrf", s.csrf.as_str())];
-    all.extend_from_slice(fields);
-    w.post_form_with(path, visitor, &[("Cookie", &s.cookie)], &all)
-}
 
 fn audit_actions(w: &Worker) -> Vec<String> {
     w.sql("SELECT action FROM audit ORDER BY id")
@@ -98,7 +83,8 @@ fn the_first_owner_comes_from_the_bootstrap_secret_and_only_once() {
         "one sign-in (PBKDF2-SHA256, {calls} × {per_call}) plus the overview: {:?}",
         started.elapsed()
     );
-    assert!(get(&w, &s, "/admin", &me)
+    assert!(w
+        .get_signed_in(&s, "/admin", &me)
         .text()
         .contains("Signed in as dara"));
 }
@@ -108,8 +94,7 @@ fn an_invitation_works_once_for_48_hours_and_refuses_weak_passwords() {
     let w = Worker::start(&[]);
     let me = ip(6611);
     let owner = w.sign_in_owner(&me);
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         &owner,
         "/admin/accounts/invite",
         &me,
@@ -188,8 +173,7 @@ fn an_invitation_works_once_for_48_hours_and_refuses_weak_passwords() {
     assert_eq!(m.recovery.len(), 8);
     assert_eq!(w.get_as(&path, &me).status, 404, "a link works once");
     // An invitation older than 48 hours is gone.
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         &owner,
         "/admin/accounts/invite",
         &me,
@@ -256,7 +240,8 @@ fn a_code_is_taken_once_even_by_parallel_sign_ins_and_recovery_codes_once_each()
         cookie: r.cookie(),
         csrf: String::new(),
     };
-    assert!(get(&w, &s, "/admin/account", &ip(6642))
+    assert!(w
+        .get_signed_in(&s, "/admin/account", &ip(6642))
         .text()
         .contains("Recovery codes left: 7"));
     assert_eq!(sign_in_raw(&w, &owner, &ip(6643), Some(&code)).status, 403);
@@ -367,7 +352,7 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
         .collect();
     for (path, expected) in PAGES {
         for (who, s) in sessions.iter().enumerate() {
-            let r = get(&w, s, path, &me);
+            let r = w.get_signed_in(s, path, &me);
             assert_eq!(
                 r.status, expected[who],
                 "{path} for role #{who}: {}",
@@ -377,7 +362,7 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
     }
     // A page outside one's roles is not linked.
     let moderator = &people[0].0;
-    let overview = get(&w, moderator, "/admin", &me).body;
+    let overview = w.get_signed_in(moderator, "/admin", &me).body;
     for hidden in [
         "/admin/pledges",
         "/admin/sources",
@@ -399,17 +384,19 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
             && !overview.contains("volunteers</a>")
     );
     // A moderator never sees a commenter's email.
-    let held = get(&w, moderator, "/admin/comments?status=held", &me).body;
+    let held = w
+        .get_signed_in(moderator, "/admin/comments?status=held", &me)
+        .body;
     assert!(
         held.contains("a held comment") && !held.contains("commenter@example.org"),
         "{held}"
     );
-    assert!(get(&w, &owner, "/admin/comments?status=held", &me)
+    assert!(w
+        .get_signed_in(&owner, "/admin/comments?status=held", &me)
         .body
         .contains("commenter@example.org"));
     // An action outside one's roles is refused the same way, and changes nothing.
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         moderator,
         "/admin/erase/find",
         &me,
@@ -417,8 +404,7 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
     );
     assert_eq!(r.status, 403);
     let finance = &people[1].0;
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         finance,
         "/admin/comments/61/approve",
         &me,
@@ -429,8 +415,7 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
         w.sql("SELECT status FROM comments WHERE id = 61")[0]["status"],
         "held"
     );
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         moderator,
         "/admin/comments/61/approve",
         &me,
@@ -446,20 +431,14 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
     let owner = w.sign_in_owner(&me);
     let m = invite(&w, &owner, &me, "vanna", &["moderator"]);
     let s = sign_in(&w, &m, &me);
-    assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 200);
+    assert_eq!(w.get_signed_in(&s, "/admin/waiting", &me).status, 200);
     let id = w.sql("SELECT id FROM accounts WHERE name = 'vanna'")[0]["id"]
         .as_i64()
         .unwrap_or(0);
-    let r = post(
-        &w,
-        &owner,
-        &format!("/admin/accounts/{id}/disable"),
-        &me,
-        &[],
-    );
+    let r = w.post_signed_in(&owner, &format!("/admin/accounts/{id}/disable"), &me, &[]);
     assert_eq!(r.status, 303, "{}", r.body);
     // Mid-session: the very next request has no session.
-    let after = get(&w, &s, "/admin/waiting", &me);
+    let after = w.get_signed_in(&s, "/admin/waiting", &me);
     assert_eq!(
         (after.status, after.header("Location")),
         (303, Some("/admin"))
@@ -470,19 +449,12 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
         .as_i64()
         .unwrap_or(0);
     assert_eq!(
-        post(
-            &w,
-            &owner,
-            &format!("/admin/accounts/{own}/disable"),
-            &me,
-            &[]
-        )
-        .status,
+        w.post_signed_in(&owner, &format!("/admin/accounts/{own}/disable"), &me, &[])
+            .status,
         422
     );
     assert_eq!(
-        post(
-            &w,
+        w.post_signed_in(
             &owner,
             &format!("/admin/accounts/{own}/roles"),
             &me,
@@ -493,25 +465,19 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
     );
     // Enabled again, the same credentials work.
     assert_eq!(
-        post(
-            &w,
-            &owner,
-            &format!("/admin/accounts/{id}/enable"),
-            &me,
-            &[]
-        )
-        .status,
+        w.post_signed_in(&owner, &format!("/admin/accounts/{id}/enable"), &me, &[])
+            .status,
         303
     );
     let s = sign_in(&w, &m, &me);
     // Lost phone: the owner resets the second factor; the sessions end, the old secret and
     // recovery codes open nothing, and the new link starts again.
-    let r = post(&w, &owner, &format!("/admin/accounts/{id}/reset"), &me, &[]);
+    let r = w.post_signed_in(&owner, &format!("/admin/accounts/{id}/reset"), &me, &[]);
     assert_eq!(r.status, 200);
     let link = between(&r.body, r#"<code id="invitation-link">"#, "<")
         .unwrap_or_default()
         .to_string();
-    assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 303);
+    assert_eq!(w.get_signed_in(&s, "/admin/waiting", &me).status, 303);
     assert_eq!(sign_in_raw(&w, &m, &me, None).status, 403);
     assert_eq!(sign_in_raw(&w, &m, &me, Some(&m.recovery[0])).status, 403);
     let again = accounts::take_invitation(
@@ -523,8 +489,7 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
     let s = sign_in(&w, &again, &me);
     // Roles change at once too: no longer a moderator, the waiting list is refused.
     assert_eq!(
-        post(
-            &w,
+        w.post_signed_in(
             &owner,
             &format!("/admin/accounts/{id}/roles"),
             &me,
@@ -533,13 +498,16 @@ fn disabling_an_account_ends_its_sessions_at_once_and_a_reset_factor_starts_agai
         .status,
         303
     );
-    assert_eq!(get(&w, &s, "/admin/waiting", &me).status, 403);
-    assert_eq!(get(&w, &s, "/admin/pledges", &me).status, 200);
+    assert_eq!(w.get_signed_in(&s, "/admin/waiting", &me).status, 403);
+    assert_eq!(w.get_signed_in(&s, "/admin/pledges", &me).status, 200);
     // Signing out everywhere ends every session of one's own.
     let other = sign_in(&w, &again, &ip(6672));
-    let r = post(&w, &s, "/admin/account/sessions/end", &me, &[]);
+    let r = w.post_signed_in(&s, "/admin/account/sessions/end", &me, &[]);
     assert_eq!(r.status, 303);
-    assert_eq!(get(&w, &other, "/admin/pledges", &ip(6672)).status, 303);
+    assert_eq!(
+        w.get_signed_in(&other, "/admin/pledges", &ip(6672)).status,
+        303
+    );
 }
 
 #[test]
@@ -555,19 +523,12 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
     let m = invite(&w, &owner, &me, "chenda", &["moderator"]);
     let s = sign_in(&w, &m, &me);
     assert_eq!(
-        post(
-            &w,
-            &s,
-            "/admin/comments/71/approve",
-            &me,
-            &[("back", "held")]
-        )
-        .status,
+        w.post_signed_in(&s, "/admin/comments/71/approve", &me, &[("back", "held")])
+            .status,
         303
     );
     assert_eq!(
-        post(
-            &w,
+        w.post_signed_in(
             &s,
             "/admin/comments/71/reply",
             &me,
@@ -576,19 +537,20 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
         .status,
         303
     );
-    assert_eq!(get(&w, &owner, "/admin/pledges.csv", &me).status, 200);
-    let r = post(
-        &w,
+    assert_eq!(
+        w.get_signed_in(&owner, "/admin/pledges.csv", &me).status,
+        200
+    );
+    let r = w.post_signed_in(
         &owner,
         "/admin/erase/find",
         &me,
         &[("email", "reader@example.org")],
     );
     let seen = between(&r.body, r#"name="seen" value=""#, "\"")
-        .unwrap_or("0")
+        .unwrap_or_else(|| panic!("no count of what is stored: {}", r.body))
         .to_string();
-    let r = post(
-        &w,
+    let r = w.post_signed_in(
         &owner,
         "/admin/erase",
         &me,
@@ -602,20 +564,15 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
     let id = w.sql("SELECT id FROM accounts WHERE name = 'chenda'")[0]["id"]
         .as_i64()
         .unwrap_or(0);
-    post(
-        &w,
+    let r = w.post_signed_in(
         &owner,
         &format!("/admin/accounts/{id}/roles"),
         &me,
         &[("role", "moderator"), ("role", "organiser")],
     );
-    post(
-        &w,
-        &owner,
-        &format!("/admin/accounts/{id}/disable"),
-        &me,
-        &[],
-    );
+    assert_eq!(r.status, 303, "roles: {}", r.body);
+    let r = w.post_signed_in(&owner, &format!("/admin/accounts/{id}/disable"), &me, &[]);
+    assert_eq!(r.status, 303, "disable: {}", r.body);
     let actions = audit_actions(&w);
     for want in [
         "invited",
@@ -644,7 +601,7 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
         assert!(!dump.contains(never), "{never} in the audit: {dump}");
     }
     // Owners read it, filtered, and export it; nobody edits it.
-    let page = get(&w, &owner, "/admin/audit?action=moderated", &me);
+    let page = w.get_signed_in(&owner, "/admin/audit?action=moderated", &me);
     assert_eq!(page.status, 200);
     assert!(
         page.text().contains("chenda") && page.text().contains("comment 71"),
@@ -652,7 +609,7 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
         page.text()
     );
     assert!(!page.text().contains("erasure 1"), "the filter applies");
-    let csv = get(&w, &owner, "/admin/audit.csv?days=30", &me);
+    let csv = w.get_signed_in(&owner, "/admin/audit.csv?days=30", &me);
     assert_eq!(csv.header("Content-Type"), Some("text/csv; charset=utf-8"));
     assert!(csv.body.contains("moderated") && csv.body.contains("erased"));
     assert!(csrf_of(&page.body).len() == 32);

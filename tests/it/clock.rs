@@ -2,7 +2,7 @@
 //! on a loopback host only. Anywhere else it is ignored, since a shifted clock in production
 //! would move token ages, the webhook tolerance and every retention period.
 //!
-//! Visitor addresses 8000 and up belong to this file.
+//! Visitor addresses 8000–8099 are this module's (`main.rs`).
 
 use campaign_tests::signer::{sign, Delivery};
 use campaign_tests::{form_token, ip, now, test_var, Worker, CLOCK};
