@@ -39,12 +39,14 @@ next_steps() {
    First owner: $url/admin/bootstrap with the secret BOOTSTRAP_SECRET from .dev.vars
      (${secret:-not set: add BOOTSTRAP_SECRET=... to .dev.vars}), then a password and a code from any authenticator app.
    Jobs: curl "$url/__scheduled?cron=17+*+*+*+*"
-   wrangler lists "env.OFFICE (women-lead-cambodia-office)" among the site's bindings,
-     possibly "[not connected]": that status is read before the office's worker, started by
-     this same wrangler, has registered; the binding works (every form, /admin and /sandbox
-     go through it). It would say so too when the office was not started at all.
-   Saving under worker/, app/src, app/content or app/assets rebuilds the worker(s) that use it
-     (quick profile, no wasm-opt); the page shows the change once wrangler says it reloaded.
+   wrangler's table shows "env.OFFICE (women-lead-cambodia-office) ... [not connected]":
+     it asks its registry of running dev sessions before this one has started the office.
+     Ignore it: the office runs in this same wrangler and the site's binding reaches it
+     directly (every form, /admin and /sandbox go through it).
+   A save under worker/, app/src, app/content or app/assets rebuilds the worker(s) that use
+     it (quick profile, no wasm-opt); reload once wrangler says "Local server updated".
+     / and /km/ are kept at the edge for EDGE_CACHE_SECS (60 s): after a change to the home
+     page, add ?reply=x to see it at once, or put EDGE_CACHE_SECS=0 in .dev.vars.
    Ctrl-C stops.
 
 EOF
@@ -63,5 +65,10 @@ wrangler_pid=$$
 ) &
 
 export CAMPAIGN_PROFILE=wasm-dev
+# wrangler's dev registry, where running `wrangler dev`s find each other's workers by name, is
+# machine-wide by default: another checkout's `make dev` or the tests' instances (same worker
+# names) would show up in it. This one is the project's own. Both workers run in this one
+# wrangler and the site's OFFICE binding reaches its office directly, registry or not.
+export WRANGLER_REGISTRY_PATH="$ROOT/.wrangler/registry"
 exec wrangler dev -c wrangler.toml -c wrangler.office.toml --ip 127.0.0.1 --port "$port" \
   --persist-to "$state" --test-scheduled --show-interactive-dev-session=false
