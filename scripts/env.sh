@@ -10,6 +10,7 @@ if [ -n "${CAMPAIGN_ROOT:-}" ]; then
   ROOT=$CAMPAIGN_ROOT
 else
   ROOT=""
+  # shellcheck disable=SC3028 # bash's, when there; empty elsewhere, and then $0
   _campaign_dir=$(dirname -- "${BASH_SOURCE:-$0}")
   if [ -f "$_campaign_dir/env.sh" ] && [ -f "$_campaign_dir/../wrangler.toml" ]; then
     ROOT=$(cd "$_campaign_dir/.." && pwd)
