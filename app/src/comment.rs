@@ -9,6 +9,7 @@
 //! worker instead of being shown as held or approved.
 
 use crate::form::Problem;
+use crate::order::{self, Direction};
 use std::fmt;
 
 /// Where a comment stands in moderation, as D1 stores it (`comments.status`).
@@ -144,7 +145,9 @@ impl CommentPage {
 
 /// Groups roots (given newest first) with their replies (any order, any depth).
 pub fn thread(roots: Vec<Comment>, mut replies: Vec<Comment>) -> Vec<Thread> {
-    replies.sort_by_key(|c| (c.created_at, c.id));
+    order::sort_by_key(&mut replies, Direction::Ascending, |c| {
+        (Some(c.created_at), c.id)
+    });
     let parents: Vec<(i64, Option<i64>)> = replies.iter().map(|c| (c.id, c.parent_id)).collect();
     let mut threads: Vec<Thread> = roots
         .into_iter()

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod limits;
 pub mod log;
 pub mod money;
+pub mod order;
 pub mod pledge;
 pub mod reach;
 pub mod reconcile;

@@ -11,6 +11,10 @@ use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, CommentStatus, THREADS_PER_PAGE};
 use app::money::Cents;
+use app::order::{
+    sort_by_key,
+    Direction::{Ascending, Descending},
+};
 use app::update::Update;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -172,9 +176,9 @@ async fn page_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<PageDo
 
 fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
     let mut tiers: Vec<TierDoc> = decode_each(std::mem::take(&mut doc.tiers), "tier");
-    tiers.sort_by_key(|t| t.position);
+    sort_by_key(&mut tiers, Ascending, |t| (Some(t.position), 0));
     let mut recent: Vec<RecentDoc> = decode_each(std::mem::take(&mut doc.recent), "supporter");
-    recent.sort_by_key(|r| std::cmp::Reverse((r.at, r.seq)));
+    sort_by_key(&mut recent, Descending, |r| (r.at, r.seq));
     Campaign {
         goal,
         raised: Cents(doc.raised),
@@ -221,7 +225,7 @@ fn comments_from(page: i64, doc: &mut PageDoc, own: &[i64], own_since: i64) -> C
                 created_at: c.created_at,
             })
             .partition(|c| c.parent_id.is_none());
-    roots.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id)));
+    sort_by_key(&mut roots, Descending, |c| (Some(c.created_at), c.id));
     CommentPage {
         threads: thread(roots, replies),
         page,
@@ -288,7 +292,7 @@ pub fn home_from(
         .extend(held.into_iter().filter(|c| page <= 1 || !is_root(c)));
     let mut updates: Vec<Update> = decode_each(std::mem::take(&mut doc.updates), "update");
     updates.retain(Update::is_public);
-    updates.sort_by_key(|u| std::cmp::Reverse((u.published_at, u.id)));
+    sort_by_key(&mut updates, Descending, |u| (u.published_at, u.id));
     Ok((
         campaign_from(goal, &mut doc),
         comments_from(page, &mut doc, own, own_since),
