@@ -10,6 +10,7 @@ use super::{document, PageMeta};
 use crate::content::{paragraphs, Text};
 use crate::i18n::Lang;
 use crate::update::{pieces, Piece, Update, LINK_REL, PER_PAGE};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 /// One paragraph: its text, and its addresses as links.
@@ -17,9 +18,9 @@ fn paragraph(p: &str) -> impl IntoView {
     let parts = pieces(p)
         .into_iter()
         .map(|piece| match piece {
-            Piece::Text(s) => s.to_string().into_any(),
+            Piece::Text(s) => Either::Left(s.to_string()),
             Piece::Link(url) => {
-                view! { <a href=url.to_string() rel=LINK_REL>{url.to_string()}</a> }.into_any()
+                Either::Right(view! { <a href=url.to_string() rel=LINK_REL>{url.to_string()}</a> })
             }
         })
         .collect_view();
@@ -45,9 +46,9 @@ fn article(lang: Lang, u: &Update, place: Place) -> Option<impl IntoView> {
     let other = (!shown.translated).then_some(shown.written_in.code());
     let title = shown.title.to_string();
     let heading = match place {
-        Place::Latest => view! { <h3 lang=other><a href=href>{title}</a></h3> }.into_any(),
-        Place::Listed => view! { <h2 lang=other><a href=href>{title}</a></h2> }.into_any(),
-        Place::Alone => view! { <h1 lang=other>{title}</h1> }.into_any(),
+        Place::Latest => EitherOf3::A(view! { <h3 lang=other><a href=href>{title}</a></h3> }),
+        Place::Listed => EitherOf3::B(view! { <h2 lang=other><a href=href>{title}</a></h2> }),
+        Place::Alone => EitherOf3::C(view! { <h1 lang=other>{title}</h1> }),
     };
     let body = paragraphs(shown.body).map(paragraph).collect_view();
     let at = u.date();
