@@ -29,7 +29,7 @@ build: setup
 # The lint gate first (seconds, before anything slow), then unit tests (native), then
 # integration and browser tests against the built worker in workerd.
 test: test-setup lint
-	sh scripts/build.sh
+	CAMPAIGN_PROFILE=release sh scripts/build.sh
 	cargo test --workspace --no-fail-fast
 
 # Formatting and clippy with warnings as errors, natively and for the worker's wasm target.
@@ -40,7 +40,7 @@ lint:
 	cargo clippy -p campaign-edge -p campaign-site -p campaign-office --target wasm32-unknown-unknown -- -D warnings
 
 bench: setup
-	sh scripts/build.sh
+	CAMPAIGN_PROFILE=release sh scripts/build.sh
 	sh bench/run.sh
 
 # Both workers, the office's first (the site's binds to it): README, "Deploy". First the
