@@ -6,21 +6,21 @@
 //!
 //! Visitor addresses 13000–13099 are this module's (`main.rs`).
 
-use app::routes::{admin_routes, route, Method, Route, VISITOR_PAGES};
+use app::routes::{route, Admin, Method, OfficeRoute, Route, VISITOR_PAGES};
 use campaign_tests::accounts::{between, take_invitation, AdminSession};
 use campaign_tests::{aged_tokens, artifacts, comment_id, ip, vnu, Resp, Worker};
 use std::path::PathBuf;
 
 /// Admin routes that answer no HTML page of their own, and what they answer instead. Every
 /// other admin route must have a page saved below: a new one cannot go unchecked.
-const NOT_PAGES: &[(Route, &str)] = &[
-    (Route::AdminLogout, "a 303 to the sign-in"),
-    (Route::AdminSessionsEnd, "a 303 to the sign-in"),
-    (Route::AdminAlertTest, "a 303 to the overview"),
-    (Route::AdminUpdateAction, "a 303 to the list of updates"),
-    (Route::AdminPledgesCsv, "a CSV file"),
-    (Route::AdminVolunteersCsv, "a CSV file"),
-    (Route::AdminAuditCsv, "a CSV file"),
+const NOT_PAGES: &[(Admin, &str)] = &[
+    (Admin::Logout, "a 303 to the sign-in"),
+    (Admin::SessionsEnd, "a 303 to the sign-in"),
+    (Admin::AlertTest, "a 303 to the overview"),
+    (Admin::UpdateAction, "a 303 to the list of updates"),
+    (Admin::PledgesCsv, "a CSV file"),
+    (Admin::VolunteersCsv, "a CSV file"),
+    (Admin::AuditCsv, "a CSV file"),
 ];
 
 /// A document that is invalid on purpose, checked in the same run: the checker must report it,
@@ -34,7 +34,7 @@ const CONTROL: (&str, &str) = (
 struct Saved {
     dir: PathBuf,
     files: Vec<PathBuf>,
-    admin: Vec<Route>,
+    admin: Vec<Admin>,
 }
 
 impl Saved {
@@ -73,7 +73,10 @@ impl Saved {
         let what = format!("{method:?} {path}");
         self.page(&format!("admin-{name}"), &what, r, status);
         let bare = path.split(['?', '#']).next().unwrap_or(path);
-        self.admin.push(route(method, bare).route);
+        match route(method, bare).route {
+            Route::Office(OfficeRoute::Admin(a)) => self.admin.push(a),
+            other => panic!("{what} is not an admin route: {other:?}"),
+        }
     }
 }
 
@@ -351,7 +354,7 @@ fn every_page_served_is_valid_html() {
     saved.admin("reset", Method::Post, &path, &r, 200);
 
     // Every admin route has its page saved, or says why it has none.
-    let unchecked: Vec<Route> = admin_routes()
+    let unchecked: Vec<Admin> = Admin::all()
         .filter(|r| !saved.admin.contains(r) && !NOT_PAGES.iter().any(|(n, _)| n == r))
         .collect();
     assert!(
