@@ -12,5 +12,8 @@ pub fn event(what: &str, fields: &[(&str, &str)]) {
     for (k, v) in fields {
         line.insert((*k).into(), clean(v, MAX_PROVIDER_STR).into_owned().into());
     }
-    worker::console_log!("{}", serde_json::Value::Object(line));
+    // `to_string`, not `Display`: the same compact JSON, through the serializer the JSON
+    // responses already use rather than a second copy of it that writes to a formatter.
+    let line = serde_json::to_string(&serde_json::Value::Object(line)).unwrap_or_default();
+    worker::console_log!("{line}");
 }

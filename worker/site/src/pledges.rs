@@ -54,6 +54,13 @@ struct PledgeApi<'a> {
     payments: i64,
 }
 
+/// `{"error":"not found"}`: typed, like every other answer, so no `serde_json::Value`
+/// serializer is compiled for it.
+#[derive(Serialize)]
+struct NotFound {
+    error: &'static str,
+}
+
 /// `GET /api/pledges/{id}`.
 pub async fn api(cx: &Ctx, id: &str) -> Result<Response, AppError> {
     let found = if is_pledge_id(id) {
@@ -73,7 +80,7 @@ pub async fn api(cx: &Ctx, id: &str) -> Result<Response, AppError> {
             frequency: p.frequency.as_str(),
             payments: p.payments,
         })?,
-        None => Response::from_json(&serde_json::json!({"error": "not found"}))?.with_status(404),
+        None => Response::from_json(&NotFound { error: "not found" })?.with_status(404),
     };
     Ok(http::private(resp)?)
 }

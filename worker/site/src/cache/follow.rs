@@ -59,9 +59,9 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
 
 thread_local! {
     /// Per origin, while a redraw runs: the changes that came since it began (to follow once
-    /// more after it).
-    static REDRAWING: RefCell<std::collections::HashMap<String, Vec<Change>>> =
-        RefCell::new(std::collections::HashMap::new());
+    /// more after it). A list searched in order, not a hash map: an isolate serves one or two
+    /// origins, and a `HashMap` brings its hasher and tables into the visitor's wasm.
+    static REDRAWING: RefCell<Vec<(String, Vec<Change>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether `change` should start a redraw now (`true`), or the one under way will be followed
@@ -69,12 +69,12 @@ thread_local! {
 fn redraw_wanted(origin: &str, change: Change) -> bool {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        match r.get_mut(origin) {
+        match r.iter_mut().find(|(o, _)| o == origin) {
             None => {
-                r.insert(origin.to_string(), Vec::new());
+                r.push((origin.to_string(), Vec::new()));
                 true
             }
-            Some(pending) => {
+            Some((_, pending)) => {
                 if !pending.contains(&change) {
                     pending.push(change);
                 }
@@ -88,10 +88,10 @@ fn redraw_wanted(origin: &str, change: Change) -> bool {
 fn redraw_again(origin: &str) -> Option<Vec<Change>> {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        match r.get_mut(origin) {
-            Some(pending) if !pending.is_empty() => Some(std::mem::take(pending)),
+        match r.iter_mut().find(|(o, _)| o == origin) {
+            Some((_, pending)) if !pending.is_empty() => Some(std::mem::take(pending)),
             _ => {
-                r.remove(origin);
+                r.retain(|(o, _)| o != origin);
                 None
             }
         }

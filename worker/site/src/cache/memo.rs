@@ -27,32 +27,38 @@ struct Memo {
 
 thread_local! {
     /// This isolate's copies of what it last read from or put into the Cache API: most
-    /// requests to a busy page are answered without crossing into it at all.
-    static MEMO: RefCell<std::collections::HashMap<String, Memo>> =
-        RefCell::new(std::collections::HashMap::new());
+    /// requests to a busy page are answered without crossing into it at all. At most
+    /// [`MEMO_MAX`] entries, searched in order: a `HashMap` would bring its hasher and tables
+    /// into the visitor's wasm for no gain at this size.
+    static MEMO: RefCell<Vec<(String, Memo)>> = const { RefCell::new(Vec::new()) };
 }
 
 pub(super) fn remember(key: &str, page: &Cached, fresh_until: i64, now: i64) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        if m.len() >= MEMO_MAX && !m.contains_key(key) {
-            m.clear();
+        let memo = Memo {
+            page: page.clone(),
+            fresh_until,
+            trusted_until: now + MEMO_SECS,
+        };
+        match m.iter_mut().find(|(k, _)| k == key) {
+            Some((_, kept)) => *kept = memo,
+            None => {
+                if m.len() >= MEMO_MAX {
+                    m.clear();
+                }
+                m.push((key.to_string(), memo));
+            }
         }
-        m.insert(
-            key.to_string(),
-            Memo {
-                page: page.clone(),
-                fresh_until,
-                trusted_until: now + MEMO_SECS,
-            },
-        );
     });
 }
 
 pub(super) fn recall(key: &str, now: i64) -> Option<Hit> {
     MEMO.with(|m| {
         let m = m.borrow();
-        let memo = m.get(key).filter(|memo| now < memo.trusted_until)?;
+        let (_, memo) = m
+            .iter()
+            .find(|(k, memo)| k == key && now < memo.trusted_until)?;
         Some(Hit {
             page: memo.page.clone(),
             fresh: now < memo.fresh_until,
@@ -62,7 +68,7 @@ pub(super) fn recall(key: &str, now: i64) -> Option<Hit> {
 
 /// Drops a kept entry, from the Cache API and from this isolate's memory.
 pub(super) async fn forget(key: String) {
-    MEMO.with(|m| m.borrow_mut().remove(&key));
+    MEMO.with(|m| m.borrow_mut().retain(|(k, _)| *k != key));
     let _ = Cache::default().delete(key, false).await;
 }
 

@@ -39,7 +39,6 @@ mod memo;
 pub use follow::apply;
 use memo::{recall, remember};
 use std::cell::RefCell;
-use std::collections::HashSet;
 use worker::{Cache, Context, Headers, Request, Response, Result};
 
 pub use edge::http::etag;
@@ -181,8 +180,10 @@ async fn keep_data(cx: &Ctx, page: i64, doc: &str) {
 }
 
 thread_local! {
-    /// The pages this isolate is drawing anew in the background, by cache key.
-    static REFRESHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// The pages this isolate is drawing anew in the background, by cache key: a few at a
+    /// time, a list searched in order (a `HashSet` brings its hasher and tables into the
+    /// visitor's wasm).
+    static REFRESHING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Draws page `page` in `lang` anew after this response (`ctx.wait_until`), unless this
@@ -203,11 +204,18 @@ pub fn refresh_later(ctx: &Context, cx: &Ctx, lang: Lang, page: i64) {
 
 /// Whether this isolate may start drawing `key` anew: not while it already is.
 fn begin_refresh(key: &str) -> bool {
-    REFRESHING.with(|r| r.borrow_mut().insert(key.to_string()))
+    REFRESHING.with(|r| {
+        let mut r = r.borrow_mut();
+        let idle = !r.iter().any(|k| k == key);
+        if idle {
+            r.push(key.to_string());
+        }
+        idle
+    })
 }
 
 fn end_refresh(key: &str) {
-    REFRESHING.with(|r| r.borrow_mut().remove(key));
+    REFRESHING.with(|r| r.borrow_mut().retain(|k| k != key));
 }
 
 /// The page data of page `page`: kept at the edge (a stale copy is used and drawn anew in the
