@@ -353,3 +353,79 @@ fn the_two_workers_share_their_settings_and_database() {
     assert_eq!(site["main"].as_str(), Some("build/site/index.js"));
     assert_eq!(office["main"].as_str(), Some("build/office/index.js"));
 }
+
+/// What a config would keep of each request beyond the site's own lines, one phrase per
+/// setting that does (empty: nothing). Cloudflare's invocation log holds the URL (a monthly
+/// gift's secret address, any `?ref=` code), the headers and the visitor's IP, city and
+/// country; traces carry the URLs; Logpush, log destinations and tail consumers send every
+/// record elsewhere (README, "Runbook").
+fn keeps_requests(config: &toml::Table) -> Vec<&'static str> {
+    let mut kept = Vec::new();
+    let obs = config.get("observability").and_then(|o| o.as_table());
+    let flag = |table: Option<&toml::Table>, key: &str| table.and_then(|t| t.get(key)?.as_bool());
+    let logs = obs.and_then(|o| o.get("logs")?.as_table());
+    let traces = obs.and_then(|o| o.get("traces")?.as_table());
+    if flag(obs, "enabled") != Some(false) && flag(logs, "invocation_logs") != Some(false) {
+        kept.push("invocation logs are on (set [observability.logs] invocation_logs = false)");
+    }
+    if flag(obs, "redact_query_string") != Some(true) {
+        kept.push("query strings are not redacted ([observability] redact_query_string = true)");
+    }
+    if flag(traces, "enabled") != Some(false) {
+        kept.push("traces are not switched off ([observability.traces] enabled = false)");
+    }
+    if logs.is_some_and(|l| l.contains_key("destinations")) {
+        kept.push("logs are sent to a destination");
+    }
+    if flag(Some(config), "logpush") == Some(true) {
+        kept.push("Logpush is on");
+    }
+    for key in ["tail_consumers", "streaming_tail_consumers"] {
+        if config.get(key).is_some() {
+            kept.push("a tail consumer receives every request");
+        }
+    }
+    kept
+}
+
+#[test]
+fn the_logs_keep_nothing_personal() {
+    let (site, office) = configs();
+    assert_eq!(keeps_requests(&site), Vec::<&str>::new(), "wrangler.toml");
+    assert_eq!(
+        keeps_requests(&office),
+        Vec::<&str>::new(),
+        "wrangler.office.toml"
+    );
+    assert_eq!(site.get("observability"), office.get("observability"));
+    // The check sees each way back: a config as Cloudflare's defaults would have it, and each
+    // setting turned on again alone.
+    let parse = |s: &str| -> toml::Table { s.parse().expect("toml") };
+    assert_eq!(
+        keeps_requests(&parse("[observability]\nenabled = true\n")).len(),
+        3
+    );
+    let base = "logpush = false\n[observability]\nenabled = true\nredact_query_string = true\n\
+                [observability.logs]\ninvocation_logs = false\n[observability.traces]\nenabled = false\n";
+    assert!(keeps_requests(&parse(base)).is_empty());
+    for (from, to) in [
+        ("invocation_logs = false", "invocation_logs = true"),
+        ("redact_query_string = true", "redact_query_string = false"),
+        (
+            "[observability.traces]\nenabled = false",
+            "[observability.traces]\nenabled = true",
+        ),
+        ("logpush = false", "logpush = true"),
+        (
+            "invocation_logs = false",
+            "invocation_logs = false\ndestinations = [\"x\"]",
+        ),
+        ("logpush = false", "tail_consumers = [{ service = \"t\" }]"),
+    ] {
+        assert_eq!(
+            keeps_requests(&parse(&base.replace(from, to))).len(),
+            1,
+            "{to}"
+        );
+    }
+}
