@@ -232,7 +232,7 @@ pub fn ticked(value: Option<&str>) -> bool {
 
 /// A form body or a query string (`application/x-www-form-urlencoded`, a query without its
 /// `?`) as `T`: the one way the worker reads either, so the property tests
-/// (`tests/never_panics.rs`) attack the very code it runs. Input that does not decode into
+/// (`app/tests/never_panics.rs`) attack the very code it runs. Input that does not decode into
 /// `T` (bytes that are not UTF-8 once percent-decoded, a value of the wrong shape) is
 /// `T::default()`: the empty form, which then fails its own rules like a form sent empty.
 /// Never a panic, never an error to handle: what a visitor sends is never trusted to be a form.
