@@ -159,7 +159,7 @@ CREATE TABLE accounts (
   failed_signins INTEGER NOT NULL DEFAULT 0,
   last_failed_at INTEGER,
   created_at     INTEGER NOT NULL,
-  created_by     INTEGER                      -- accounts.id; NULL: the first owner
+  created_by     INTEGER                      -- unused since #26 (the audit's 'invited' line says who); dropped next release
 );
 
 -- An invitation, by a keyed hash of its link's token (keys::token_hash), good until
@@ -207,7 +207,7 @@ CREATE TABLE admin_sessions (
   csrf         TEXT NOT NULL,
   created_at   INTEGER NOT NULL,
   expires_at   INTEGER NOT NULL,
-  last_seen_at INTEGER
+  last_seen_at INTEGER           -- unused since #26 (never read); dropped next release
 );
 CREATE INDEX admin_sessions_account ON admin_sessions (account_id);
 
@@ -248,6 +248,6 @@ CREATE TABLE updates (
   published_at INTEGER,          -- first published; kept when unpublished and published again
   created_at   INTEGER NOT NULL,
   updated_at   INTEGER NOT NULL,
-  author       INTEGER           -- accounts.id of who wrote it
+  author       INTEGER           -- unused since #26 (the audit's line says who wrote it); dropped next release
 );
 CREATE INDEX updates_status_published ON updates (status, published_at);

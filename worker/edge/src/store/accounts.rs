@@ -104,7 +104,6 @@ pub async fn invite_new(
     db: &D1Database,
     name: &str,
     roles: Roles,
-    by: Option<i64>,
     token_hash: &str,
     now: i64,
     expires_at: i64,
@@ -118,9 +117,9 @@ pub async fn invite_new(
         vec![
             stmt(
                 db,
-                "INSERT INTO accounts (name, roles, status, created_at, created_by) VALUES (?1, ?2, 'invited', ?3, ?4) \
+                "INSERT INTO accounts (name, roles, status, created_at) VALUES (?1, ?2, 'invited', ?3) \
                  ON CONFLICT (name) DO NOTHING RETURNING id",
-                &[name.into(), roles.to_list().as_str().into(), now.into(), by.into()],
+                &[name.into(), roles.to_list().as_str().into(), now.into()],
             )?,
             stmt(
                 db,
@@ -406,7 +405,7 @@ pub async fn create_session(
             stmt(db, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR id_hash = ?2", &[now.into(), replaces.into()])?,
             stmt(
                 db,
-                "INSERT INTO admin_sessions (id_hash, account_id, csrf, created_at, expires_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+                "INSERT INTO admin_sessions (id_hash, account_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 &[id_hash.into(), account_id.into(), csrf.into(), now.into(), expires_at.into()],
             )?,
             stmt(db, "UPDATE accounts SET failed_signins = 0 WHERE id = ?1", &[account_id.into()])?,

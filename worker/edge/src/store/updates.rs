@@ -28,18 +28,13 @@ struct Id {
 }
 
 /// A new update, as a draft; its id.
-pub async fn create(
-    db: &D1Database,
-    text: &UpdateText,
-    author: i64,
-    now: i64,
-) -> Result<i64, AppError> {
+pub async fn create(db: &D1Database, text: &UpdateText, now: i64) -> Result<i64, AppError> {
     let [te, be, tk, bk] = parts(text);
     first::<Id>(stmt(
         db,
-        "INSERT INTO updates (title_en, body_en, title_km, body_km, status, created_at, updated_at, author) \
-         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5, ?6) RETURNING id",
-        &[te.into(), be.into(), tk.into(), bk.into(), now.into(), author.into()],
+        "INSERT INTO updates (title_en, body_en, title_km, body_km, status, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5) RETURNING id",
+        &[te.into(), be.into(), tk.into(), bk.into(), now.into()],
     )?)
     .await?
     .map(|r| r.id)

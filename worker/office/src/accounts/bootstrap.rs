@@ -72,8 +72,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
     let (token, hash) = new_token(cx)?;
     let owner = Roles::default().with(Role::Owner);
     let Some(id) =
-        accounts_sql::invite_new(db, &name, owner, None, &hash, cx.now, cx.now + INVITE_SECS)
-            .await?
+        accounts_sql::invite_new(db, &name, owner, &hash, cx.now, cx.now + INVITE_SECS).await?
     else {
         return page(
             422,

@@ -67,16 +67,9 @@ pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
         return team_page(cx, s, 422, Some("Tick at least one role.")).await;
     }
     let (token, hash) = new_token(cx)?;
-    let Some(id) = accounts_sql::invite_new(
-        cx.db()?,
-        &name,
-        roles,
-        Some(s.account_id),
-        &hash,
-        cx.now,
-        cx.now + INVITE_SECS,
-    )
-    .await?
+    let Some(id) =
+        accounts_sql::invite_new(cx.db()?, &name, roles, &hash, cx.now, cx.now + INVITE_SECS)
+            .await?
     else {
         return team_page(cx, s, 422, Some("That name is taken.")).await;
     };

@@ -42,7 +42,7 @@ pub async fn create(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response,
             );
         }
     };
-    let id = updates_sql::create(cx.db()?, &text, s.account_id, cx.now).await?;
+    let id = updates_sql::create(cx.db()?, &text, cx.now).await?;
     s.audit(
         cx,
         Action::UpdateCreated,
