@@ -31,6 +31,7 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
            ('{recent_paid}', 'paid', 2500, 'usd', 'general', 'Recent Donor', 'recent@example.org', 0, 'keep', {b}, {b}), \
            ('{old_pending}', 'pending', 5000, 'usd', 'general', 'Waiting', 'wait@example.org', 0, NULL, {c}, NULL), \
            ('{new_pending}', 'pending', 5000, 'usd', 'general', 'Fresh', 'fresh@example.org', 0, NULL, {d}, NULL); \
+         UPDATE pledges SET checkout_session_id = 'cs_' || id, subscription_id = 'sub_' || id WHERE paid_at IS NOT NULL; \
          INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) \
            SELECT 'stripe', 'pi_' || id, id, amount_cents, currency, paid_at FROM pledges WHERE paid_at IS NOT NULL; \
          INSERT INTO comments (id, parent_id, thread_id, name, email, body, status, created_at) VALUES \
@@ -122,6 +123,26 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
     assert_eq!(
         donors[0]["amount_cents"], 5000,
         "the ledger keeps its amounts"
+    );
+    // The provider's ids, which point at the donor's record at Stripe, go with them.
+    let refs = w.sql(&format!(
+        "SELECT checkout_session_id AS s, subscription_id AS sub FROM pledges WHERE id IN ('{}', '{}', '{}') ORDER BY id",
+        p(9001),
+        p(9002),
+        p(9003)
+    ));
+    let refs: Vec<_> = refs
+        .iter()
+        .map(|r| (r["s"].as_str(), r["sub"].as_str()))
+        .collect();
+    let recent = (format!("cs_{}", p(9003)), format!("sub_{}", p(9003)));
+    assert_eq!(
+        refs,
+        [
+            (None, None),
+            (None, None),
+            (Some(recent.0.as_str()), Some(recent.1.as_str()))
+        ]
     );
     // Spam after 30 days, held after 90; an approved comment is never touched.
     assert_eq!(

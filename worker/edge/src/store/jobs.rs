@@ -55,14 +55,20 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
             &[c.held_before.into(), PER_RUN.into()],
         )?,
         // A settled pledge keeps its amounts, tier, designation, status and dates, and the name
-        // of a donor who chose to be shown; its email, note and a name not shown go. A monthly
-        // gift is settled once it was stopped, and its clock starts then; an active one is not.
+        // of a donor who chose to be shown; its email, note and a name not shown go, and so do
+        // the provider's checkout session and subscription ids, which point at the donor's
+        // record at Stripe and which nothing reads once a gift is settled (the reconciliation
+        // looks back 30 days; a refund or dispute names the payment, kept in `payments`). A
+        // monthly gift is settled once it was stopped, and its clock starts then; an active one
+        // is not.
         stmt(
             db,
-            "UPDATE pledges SET email = NULL, note = NULL, name = CASE WHEN show_name = 1 THEN name END \
+            "UPDATE pledges SET email = NULL, note = NULL, name = CASE WHEN show_name = 1 THEN name END, \
+                    checkout_session_id = NULL, subscription_id = NULL \
              WHERE id IN (SELECT id FROM pledges WHERE status IN ('paid', 'refunded', 'failed', 'expired', 'cancelled') \
                             AND COALESCE(ended_at, paid_at, created_at) < ?1 \
-                            AND (email IS NOT NULL OR note IS NOT NULL OR (name IS NOT NULL AND show_name <> 1)) \
+                            AND (email IS NOT NULL OR note IS NOT NULL OR (name IS NOT NULL AND show_name <> 1) \
+                                 OR checkout_session_id IS NOT NULL OR subscription_id IS NOT NULL) \
                           ORDER BY created_at LIMIT ?2) RETURNING 1 AS x",
             &[c.donor_settled_before.into(), PER_RUN.into()],
         )?,
