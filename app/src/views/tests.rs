@@ -129,7 +129,7 @@ fn khmer_page_is_khmer() {
     let html = render(Lang::Km);
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"km\">"));
     assert!(html.contains(crate::content::KM.headline_1));
-    assert!(html.contains("action=\"/km/pledges\""));
+    assert!(html.contains("action=\"/km/pledges#give\""));
     assert!(html.contains("name=\"lang\" value=\"km\""));
     assert!(html.contains("href=\"/\" hreflang=\"en\""));
 }
@@ -455,5 +455,180 @@ proptest::proptest! {
     #[test]
     fn the_strip_is_a_plain_replace(s in "[<!>a]{0,40}|\\PC{0,40}") {
         proptest::prop_assert_eq!(page_html(&s), format!("<!DOCTYPE html>{}", s.replace("<!>", "")));
+    }
+}
+
+/// Every `id="…"` of a page, counted.
+fn ids(html: &str) -> std::collections::BTreeMap<&str, usize> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (at, _) in html.match_indices(" id=\"") {
+        let rest = &html[at + 5..];
+        let id = &rest[..rest.find('"').unwrap_or(0)];
+        *seen.entry(id).or_insert(0) += 1;
+    }
+    seen
+}
+
+/// A form that came back with problems opens where they are: it posts to its own section's
+/// fragment, that section starts with the summary, whose lines link to the fields in error,
+/// the title starts with the first problem, every message keeps its place beside its field,
+/// and no id is on the page twice (the three forms each name their messages).
+#[test]
+fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
+    use crate::comment::CommentForm;
+    use crate::volunteer::VolunteerForm;
+    let c = campaign();
+    let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
+    for lang in [Lang::En, Lang::Km] {
+        let t = lang.text();
+        let pledge = PledgeForm {
+            tier: "own".into(),
+            amount: "3".into(),
+            note: "ស".repeat(crate::pledge::NOTE_MAX + 1),
+            eligible: Some("on".into()),
+            ..Default::default()
+        };
+        let comment = CommentForm {
+            name: String::new(),
+            email: "not-an-address".into(),
+            text: "words".into(),
+            ..Default::default()
+        };
+        let volunteer = VolunteerForm {
+            name: "Sokha".into(),
+            phone: "call me".into(),
+            ..Default::default()
+        };
+        let pledge_problems = pledge.validate(&tiers).unwrap_err();
+        let comment_problems = comment.validate().unwrap_err();
+        let volunteer_problems = volunteer.validate().unwrap_err();
+        let mut page = HomePage {
+            lang,
+            origin: "",
+            campaign: campaign(),
+            pledge: PledgeFormState {
+                form: PledgeForm::initial(&tiers),
+                enabled: true,
+                ..Default::default()
+            },
+            comments: Default::default(),
+            comment_form: Default::default(),
+            volunteer: Default::default(),
+            updates: Vec::new(),
+        };
+        let cases: [(&str, &str, &str, &[(&str, &str)], crate::form::Problems); 3] = [
+            (
+                "give",
+                "/pledges",
+                "pledge-errors",
+                &[("amount", "amount"), ("note", "pledge-note")],
+                pledge_problems.clone(),
+            ),
+            (
+                "comment-form",
+                "/comments",
+                "comment-errors",
+                &[("name", "comment-name"), ("email", "comment-email")],
+                comment_problems.clone(),
+            ),
+            (
+                "involved",
+                "/volunteer",
+                "volunteer-errors",
+                &[("phone", "volunteer-phone")],
+                volunteer_problems.clone(),
+            ),
+        ];
+        for (section, action, summary, fields, problems) in cases {
+            let blank = home(HomePage {
+                pledge: page.pledge.clone(),
+                comment_form: Default::default(),
+                volunteer: Default::default(),
+                comments: Default::default(),
+                campaign: campaign(),
+                updates: Vec::new(),
+                ..page
+            });
+            assert!(
+                blank.contains(&format!("action=\"{}#{section}\"", lang.href(action))),
+                "{lang:?}: {action} posts to #{section}"
+            );
+            assert!(!blank.contains("class=\"errors\""));
+            match section {
+                "give" => {
+                    page.pledge.form = pledge.clone();
+                    page.pledge.problems = problems.clone();
+                }
+                "comment-form" => {
+                    page.comment_form.form = comment.clone();
+                    page.comment_form.problems = problems.clone();
+                }
+                _ => {
+                    page.volunteer.form = volunteer.clone();
+                    page.volunteer.problems = problems.clone();
+                }
+            }
+            let html = home(HomePage {
+                pledge: page.pledge.clone(),
+                comment_form: page.comment_form.clone(),
+                volunteer: page.volunteer.clone(),
+                comments: Default::default(),
+                campaign: campaign(),
+                updates: Vec::new(),
+                ..page
+            });
+            page.pledge.problems = Default::default();
+            page.comment_form.problems = Default::default();
+            page.volunteer.problems = Default::default();
+            // The section's first element is the summary.
+            let open = html
+                .find(&format!(" id=\"{section}\""))
+                .unwrap_or_else(|| panic!("{lang:?}: no #{section}"));
+            let first = &html[open..][html[open..].find('>').unwrap_or(0) + 1..];
+            assert!(
+                first.starts_with(&format!(
+                    "<div role=\"alert\" id=\"{summary}\" class=\"errors\">"
+                )),
+                "{lang:?}: #{section} starts with {}",
+                &first[..first.len().min(120)]
+            );
+            let end = first.find("</div>").unwrap_or(first.len());
+            let box_html = &first[..end];
+            for (field, control) in fields {
+                let p = problems.for_field(field).expect("the field's problem");
+                assert!(
+                    box_html.contains(&format!("<a href=\"#{control}\">")),
+                    "{lang:?}: the summary links to #{control}: {box_html}"
+                );
+                assert!(html.contains(&format!(" id=\"{control}\"")));
+                // Beside the field, under an id of its own form.
+                let form = summary.trim_end_matches("-errors");
+                let at = html
+                    .find(&format!(" id=\"{form}-{field}-error\""))
+                    .unwrap_or_else(|| panic!("{lang:?}: no message for {field}"));
+                let says = &html[at..][html[at..].find('>').unwrap_or(0) + 1..];
+                assert!(
+                    says.starts_with(&format!("{}</p>", p.message(t))),
+                    "{lang:?}: {field}'s message beside it: {}",
+                    &says[..says.len().min(120)]
+                );
+            }
+            let (_, first_problem) = &problems.0[0];
+            let title = crate::content::fill(
+                t.error_title,
+                &[
+                    ("problem", &first_problem.message(t)),
+                    ("title", &format!("{} | {}", t.page_title, t.site_name)),
+                ],
+            );
+            assert!(
+                html.contains(&format!("<title>{title}</title>")),
+                "{lang:?}: the title starts with the problem"
+            );
+            let twice: Vec<_> = ids(&html).into_iter().filter(|(_, n)| *n > 1).collect();
+            assert!(twice.is_empty(), "{lang:?}: ids used twice: {twice:?}");
+        }
+        // What the visitor typed stays.
+        assert!(home_with_pledge(lang, pledge.clone(), pledge_problems).contains("value=\"3\""));
     }
 }
