@@ -192,11 +192,11 @@ fn home_template(lang: Lang) -> String {
         },
         comments: comments(1),
         comment_form: CommentFormState {
-            token: token_slot("comment"),
+            token: token_slot(app::keys::Form::Comment),
             ..Default::default()
         },
         volunteer: VolunteerFormState {
-            token: token_slot("volunteer"),
+            token: token_slot(app::keys::Form::Volunteer),
             ..Default::default()
         },
         updates: updates(),

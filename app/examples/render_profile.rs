@@ -4,7 +4,7 @@
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentPage, Thread};
 use app::i18n::Lang;
-use app::keys::{form_token, Key, Purpose};
+use app::keys::{form_token, Form, Key, Purpose};
 use app::money::Cents;
 use app::pledge::PledgeForm;
 use app::views::{home, CommentFormState, HomePage, PledgeFormState};
@@ -117,8 +117,8 @@ fn main() {
     time("derive a key + two form tokens", n, || {
         let k = Key::derive("site-secret", Purpose::FormToken);
         (
-            form_token(&k, "comment", 1, [1; 16]),
-            form_token(&k, "volunteer", 1, [2; 16]),
+            form_token(&k, Form::Comment, 1, [1; 16]),
+            form_token(&k, Form::Volunteer, 1, [2; 16]),
         )
     });
     let doc = serde_json::json!({"tiers": [["women-training", 5000, 25, 1, 20000]], "raised": 1, "gifts": 1, "recent": [],

@@ -116,21 +116,105 @@ pub fn token_hash(key: &Key, token: &str) -> String {
     hex(&key.sign(&[token.as_bytes()]))
 }
 
-/// Forms must be posted at least this long after they were served (bots are faster)...
+/// A form a person types into must be posted at least this long after it was served (bots
+/// are faster)...
 pub const TOKEN_MIN_AGE_SECS: i64 = 3;
 /// ...and at most this long after. A used token's nonce is remembered this long.
 pub const TOKEN_MAX_AGE_SECS: i64 = 24 * 60 * 60;
 
+/// The visitor forms that carry a form token. Its name is signed into the token, so a token
+/// of one form is refused by another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// The campaign page's comment form.
+    Comment,
+    /// The campaign page's offer of help.
+    Volunteer,
+    /// "Yes, stop my monthly gift", on the pledge's stop page.
+    PledgeStop,
+}
+
+/// What a visitor does with a form: it decides how old the form's token is when served
+/// ([`issued_at`], the one rule). README, "What the site refuses" lists every form's kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    /// Typed into: a person takes seconds, a bot posts at once, so the token is served issued
+    /// now and refused until it is [`TOKEN_MIN_AGE_SECS`] old.
+    Typed,
+    /// One button that confirms what its page shows: there is nothing to type, and a person
+    /// may well press at once, so the token is served already [`TOKEN_MIN_AGE_SECS`] old.
+    /// It is still signed, accepted once and refused from another site.
+    Confirm,
+}
+
+impl Form {
+    pub const ALL: [Form; 3] = [Form::Comment, Form::Volunteer, Form::PledgeStop];
+
+    /// The name signed into its tokens. Never changed: tokens in open pages carry it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Form::Comment => "comment",
+            Form::Volunteer => "volunteer",
+            Form::PledgeStop => "pledge-stop",
+        }
+    }
+
+    pub const fn kind(self) -> FormKind {
+        match self {
+            Form::Comment | Form::Volunteer => FormKind::Typed,
+            Form::PledgeStop => FormKind::Confirm,
+        }
+    }
+}
+
+/// How a page with forms is served, which decides with each form's [`FormKind`] how old its
+/// tokens say they are ([`issued_at`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tokens {
+    /// As any visitor gets it; also the answer to a post whose token was missing, forged,
+    /// too fresh or used, so the minimum age cannot be skipped by posting again.
+    #[default]
+    Fresh,
+    /// The answer to a post whose own token was good (it proved the wait already): the form
+    /// drawn again with its problems, or after the rate limit. Every form on it takes an
+    /// immediate press.
+    Aged,
+}
+
+/// When a token of `form`, served `now` on a page served as `tokens`, says it was issued:
+/// now for a form typed into on a fresh page, [`TOKEN_MIN_AGE_SECS`] earlier for a form that
+/// only confirms or that follows a post whose token was good. The one rule for a token's
+/// minimum age; [`check_form_token`] then holds every form to the same window.
+pub fn issued_at(form: Form, tokens: Tokens, now: i64) -> i64 {
+    match (form.kind(), tokens) {
+        (FormKind::Typed, Tokens::Fresh) => now,
+        (FormKind::Confirm, _) | (FormKind::Typed, Tokens::Aged) => {
+            now.saturating_sub(TOKEN_MIN_AGE_SECS)
+        }
+    }
+}
+
 /// A form token: when the form was served, a random nonce, and for which form, signed:
 /// `issued.nonce.tag`. The nonce makes each token single-use (the worker records it when a
 /// post presents the token); the signature makes it unforgeable.
-pub fn form_token(key: &Key, form: &str, issued_at: i64, nonce: [u8; 16]) -> String {
+pub fn form_token(key: &Key, form: Form, issued_at: i64, nonce: [u8; 16]) -> String {
     let t = issued_at.to_string();
     let n = hex(&nonce);
     format!(
         "{t}.{n}.{}",
-        hex(&key.sign(&[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()]))
+        hex(&key.sign(&[
+            form.name().as_bytes(),
+            b".",
+            t.as_bytes(),
+            b".",
+            n.as_bytes()
+        ]))
     )
+}
+
+/// The token a page served `now` as `tokens` carries for `form` ([`issued_at`]).
+pub fn serve_token(key: &Key, form: Form, tokens: Tokens, now: i64, nonce: [u8; 16]) -> String {
+    form_token(key, form, issued_at(form, tokens, now), nonce)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -152,7 +236,7 @@ pub struct GoodToken {
 
 pub fn check_form_token(
     key: &Key,
-    form: &str,
+    form: Form,
     token: &str,
     now: i64,
 ) -> Result<GoodToken, TokenProblem> {
@@ -163,7 +247,13 @@ pub fn check_form_token(
     if t.len() > 12
         || n.len() != 32
         || !key.verify(
-            &[form.as_bytes(), b".", t.as_bytes(), b".", n.as_bytes()],
+            &[
+                form.name().as_bytes(),
+                b".",
+                t.as_bytes(),
+                b".",
+                n.as_bytes(),
+            ],
             tag,
         )
     {
@@ -184,22 +274,23 @@ pub fn check_form_token(
 }
 
 /// The forms whose tokens are filled in when a page is served.
-pub const TOKEN_FORMS: [&str; 2] = ["comment", "volunteer"];
+pub const TOKEN_FORMS: [Form; 2] = [Form::Comment, Form::Volunteer];
 
 /// What a view renders where a form's token goes. Pages are rendered (and edge-cached) with
 /// these slots, and every response fills them with tokens of its own ([`fill_token_slots`]),
 /// so a cached page never hands one visitor's token to the next. A slot is plain ASCII that
 /// HTML escaping leaves as it is.
-pub fn token_slot(form: &str) -> String {
-    format!("@@form-token:{form}@@")
+pub fn token_slot(form: Form) -> String {
+    format!("@@form-token:{}@@", form.name())
 }
 
-/// Fills every token slot in a rendered page with a fresh token issued at `issued_at`, each
-/// with a nonce from `nonce`.
+/// Fills every token slot in a rendered page with a token of its own, served `now` as
+/// `tokens` ([`serve_token`]), each with a nonce from `nonce`.
 pub fn fill_token_slots(
     html: &str,
     key: &Key,
-    issued_at: i64,
+    tokens: Tokens,
+    now: i64,
     mut nonce: impl FnMut() -> [u8; 16],
 ) -> String {
     let mut out = html.to_string();
@@ -208,7 +299,7 @@ pub fn fill_token_slots(
         while let Some(at) = out.find(&slot) {
             out.replace_range(
                 at..at + slot.len(),
-                &form_token(key, form, issued_at, nonce()),
+                &serve_token(key, form, tokens, now, nonce()),
             );
         }
     }
@@ -387,12 +478,12 @@ mod tests {
     #[test]
     fn tokens_have_a_window_a_nonce_and_cannot_be_forged() {
         let k = Key::derive("s", Purpose::FormToken);
-        let tok = form_token(&k, "comment", 1000, [7; 16]);
+        let tok = form_token(&k, Form::Comment, 1000, [7; 16]);
         assert_eq!(
-            check_form_token(&k, "comment", &tok, 1002),
+            check_form_token(&k, Form::Comment, &tok, 1002),
             Err(TokenProblem::TooFresh)
         );
-        let good = check_form_token(&k, "comment", &tok, 1003).expect("a good token");
+        let good = check_form_token(&k, Form::Comment, &tok, 1003).expect("a good token");
         assert_eq!(
             good,
             GoodToken {
@@ -400,42 +491,42 @@ mod tests {
                 remember_until: 1000 + TOKEN_MAX_AGE_SECS
             }
         );
-        assert!(check_form_token(&k, "comment", &tok, 1000 + TOKEN_MAX_AGE_SECS).is_ok());
+        assert!(check_form_token(&k, Form::Comment, &tok, 1000 + TOKEN_MAX_AGE_SECS).is_ok());
         assert_eq!(
-            check_form_token(&k, "comment", &tok, 1001 + TOKEN_MAX_AGE_SECS),
+            check_form_token(&k, Form::Comment, &tok, 1001 + TOKEN_MAX_AGE_SECS),
             Err(TokenProblem::Expired)
         );
         assert_eq!(
-            check_form_token(&k, "volunteer", &tok, 1010),
+            check_form_token(&k, Form::Volunteer, &tok, 1010),
             Err(TokenProblem::Forged)
         );
         assert_eq!(
-            check_form_token(&k, "comment", "999.abcd", 1010),
+            check_form_token(&k, Form::Comment, "999.abcd", 1010),
             Err(TokenProblem::Forged)
         );
         assert_eq!(
-            check_form_token(&k, "comment", "", 1010),
+            check_form_token(&k, Form::Comment, "", 1010),
             Err(TokenProblem::Forged)
         );
         assert_eq!(
-            check_form_token(&k, "comment", "1.é", 1010),
+            check_form_token(&k, Form::Comment, "1.é", 1010),
             Err(TokenProblem::Forged)
         );
         // Another nonce under the same signature is a forgery.
         let swapped = tok.replacen(&hex(&[7; 16]), &hex(&[8; 16]), 1);
         assert_eq!(
-            check_form_token(&k, "comment", &swapped, 1010),
+            check_form_token(&k, Form::Comment, &swapped, 1010),
             Err(TokenProblem::Forged)
         );
         // Two tokens for the same form and second differ by their nonce.
-        assert_ne!(tok, form_token(&k, "comment", 1000, [8; 16]));
+        assert_ne!(tok, form_token(&k, Form::Comment, 1000, [8; 16]));
         let other = Key::derive("t", Purpose::FormToken);
         assert_eq!(
-            check_form_token(&other, "comment", &tok, 1010),
+            check_form_token(&other, Form::Comment, &tok, 1010),
             Err(TokenProblem::Forged)
         );
         assert_eq!(
-            check_form_token(&k, "comment", &tok, i64::MIN),
+            check_form_token(&k, Form::Comment, &tok, i64::MIN),
             Err(TokenProblem::TooFresh)
         );
     }
@@ -445,22 +536,65 @@ mod tests {
         let k = Key::derive("s", Purpose::FormToken);
         let page = format!(
             "<a>{}</a><b>{}</b><c>{}</c>",
-            token_slot("comment"),
-            token_slot("volunteer"),
-            token_slot("comment")
+            token_slot(Form::Comment),
+            token_slot(Form::Volunteer),
+            token_slot(Form::Comment)
         );
         let mut n = 0u8;
-        let filled = fill_token_slots(&page, &k, 1000, || {
+        let filled = fill_token_slots(&page, &k, Tokens::Fresh, 1000, || {
             n += 1;
             [n; 16]
         });
         assert!(!filled.contains("@@"), "{filled}");
-        assert!(filled.contains(&form_token(&k, "comment", 1000, [1; 16])));
-        assert!(filled.contains(&form_token(&k, "comment", 1000, [2; 16])));
-        assert!(filled.contains(&form_token(&k, "volunteer", 1000, [3; 16])));
+        assert!(filled.contains(&form_token(&k, Form::Comment, 1000, [1; 16])));
+        assert!(filled.contains(&form_token(&k, Form::Comment, 1000, [2; 16])));
+        assert!(filled.contains(&form_token(&k, Form::Volunteer, 1000, [3; 16])));
         assert_eq!(
-            fill_token_slots("<p>none</p>", &k, 1, || [0; 16]),
+            fill_token_slots("<p>none</p>", &k, Tokens::Fresh, 1, || [0; 16]),
             "<p>none</p>"
+        );
+    }
+
+    /// The one rule: a typed form's token on a fresh page waits the minimum age; a confirming
+    /// form's, or any form's after a post with a good token, is old enough at once; and every
+    /// token is still held to the same window and signature.
+    #[test]
+    fn typed_forms_wait_and_confirming_forms_take_an_immediate_press() {
+        let k = Key::derive("s", Purpose::FormToken);
+        let now = 5000;
+        for form in Form::ALL {
+            for tokens in [Tokens::Fresh, Tokens::Aged] {
+                let tok = serve_token(&k, form, tokens, now, [1; 16]);
+                let at_once = check_form_token(&k, form, &tok, now);
+                let waits = form.kind() == FormKind::Typed && tokens == Tokens::Fresh;
+                assert_eq!(
+                    at_once.is_err(),
+                    waits,
+                    "{form:?} served {tokens:?}, sent at once: {at_once:?}"
+                );
+                if waits {
+                    assert_eq!(at_once, Err(TokenProblem::TooFresh));
+                    assert!(check_form_token(&k, form, &tok, now + TOKEN_MIN_AGE_SECS).is_ok());
+                }
+                let latest = issued_at(form, tokens, now) + TOKEN_MAX_AGE_SECS;
+                assert!(check_form_token(&k, form, &tok, latest).is_ok());
+                assert_eq!(
+                    check_form_token(&k, form, &tok, latest + 1),
+                    Err(TokenProblem::Expired)
+                );
+            }
+        }
+        assert_eq!(Form::PledgeStop.kind(), FormKind::Confirm);
+        assert_eq!(Form::Comment.kind(), FormKind::Typed);
+        assert_eq!(Form::Volunteer.kind(), FormKind::Typed);
+        // Names are signed into open pages' tokens: they never change.
+        let names: Vec<&str> = Form::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ["comment", "volunteer", "pledge-stop"]);
+        // A stop token is no comment token.
+        let stop = serve_token(&k, Form::PledgeStop, Tokens::Fresh, now, [2; 16]);
+        assert_eq!(
+            check_form_token(&k, Form::Comment, &stop, now),
+            Err(TokenProblem::Forged)
         );
     }
 

@@ -17,7 +17,7 @@
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
 use app::i18n::Lang;
-use app::keys::{fill_token_slots, token_slot, Key, Purpose};
+use app::keys::{fill_token_slots, token_slot, Form, Key, Purpose, Tokens};
 use app::money::Cents;
 use app::pledge::PledgeForm;
 use app::reach::{fill_reach_slots, Reach, AMOUNT_SLOT, SOURCE_SLOT};
@@ -201,7 +201,7 @@ fn campaign_page(lang: Lang, text: &str, slots: bool) -> String {
                 text: sent(text),
                 ..Default::default()
             },
-            token: token_slot("comment"),
+            token: token_slot(Form::Comment),
             ..Default::default()
         },
         volunteer: VolunteerFormState {
@@ -211,7 +211,7 @@ fn campaign_page(lang: Lang, text: &str, slots: bool) -> String {
                 message: sent(text),
                 ..Default::default()
             },
-            token: token_slot("volunteer"),
+            token: token_slot(Form::Volunteer),
             ..Default::default()
         },
         // Updates have their own property: their text is trimmed and split into paragraphs.
@@ -304,8 +304,8 @@ fn slots_survive_the_strip() {
     for lang in [Lang::En, Lang::Km] {
         let template = campaign_page(lang, "Dara", true);
         for slot in [
-            token_slot("comment"),
-            token_slot("volunteer"),
+            token_slot(Form::Comment),
+            token_slot(Form::Volunteer),
             SOURCE_SLOT.to_string(),
             AMOUNT_SLOT.to_string(),
             "data-pick=\"tier:women-training:1\"".to_string(),
@@ -320,6 +320,7 @@ fn slots_survive_the_strip() {
         let filled = fill_token_slots(
             &fill_reach_slots(&template, &reach),
             &Key::derive("secret", Purpose::FormToken),
+            Tokens::Fresh,
             1_795_861_845,
             || [7; 16],
         );

@@ -687,7 +687,7 @@ fn form_token() -> impl Strategy<Value = String> {
     let valid = (
         unix_time(),
         any::<[u8; 16]>(),
-        select(vec!["comment", "volunteer"]),
+        select(keys::Form::ALL.to_vec()),
     )
         .prop_map(|(t, nonce, form)| keys::form_token(&token_key(), form, t, nonce))
         .boxed();
@@ -953,7 +953,7 @@ proptest! {
     // ---- tokens, cookies, ids ----------------------------------------------------------------
 
     #[test]
-    fn form_tokens_answer(token in form_token(), now in unix_time(), form in select(vec!["comment", "volunteer", ""])) {
+    fn form_tokens_answer(token in form_token(), now in unix_time(), form in select(keys::Form::ALL.to_vec())) {
         let _ = keys::check_form_token(&token_key(), form, &token, now);
     }
 

@@ -344,7 +344,6 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
             format!("{}{prefix}pledges/{id}/stop", w.base),
             "{lang}"
         );
-        let loaded = Instant::now();
         let title = js_string(
             &b,
             "return document.querySelector('h1').textContent",
@@ -356,7 +355,7 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
             problems.push(format!("{lang} stop page, axe:\n  {}", axe.join("\n  ")));
         }
         b.screenshot(&shot(&format!("monthly-{lang}-3-stop.png")));
-        let_token_age(loaded);
+        // Its one button only confirms: pressed without waiting, it stops the gift.
         b.click_and_wait("#stop-form button[type=submit]");
         assert_eq!(b.url(), format!("{}{prefix}pledges/{id}", w.base), "{lang}");
         let state = b.eval(
@@ -418,17 +417,17 @@ fn own_amount_too_small(w: &Worker) {
         b.click_and_wait("#pledge-form button[type=submit]");
         assert_eq!(
             b.url(),
-            format!("{}{prefix}pledges", w.base),
-            "{lang}: stays on the form's answer"
+            format!("{}{prefix}pledges#give", w.base),
+            "{lang}: stays on the form's answer, at its section"
         );
         let state = b.eval(
-            "const a = document.querySelector('#amount'); const e = document.querySelector('#amount-error'); \
-             const s = document.querySelector('#pledge-form .errors'); \
+            "const a = document.querySelector('#amount'); const e = document.querySelector('#pledge-amount-error'); \
+             const s = document.querySelector('#pledge-errors'); \
              return {lang: document.documentElement.lang, amount: a.value, invalid: a.getAttribute('aria-invalid'), \
                described: a.getAttribute('aria-describedby'), own: document.querySelector('#tier-own').checked, \
                name: document.querySelector('#pledge-name').value, error: e && e.textContent, summary: s && s.textContent, \
                eligible: document.querySelector('#eligible').checked, \
-               eligibleError: (document.querySelector('#eligible-error') || {}).textContent};",
+               eligibleError: (document.querySelector('#pledge-eligible-error') || {}).textContent};",
             json!([]),
         );
         let message = word(&t, "error_amount");
@@ -437,7 +436,7 @@ fn own_amount_too_small(w: &Worker) {
         assert_eq!(state["own"], true, "{lang}: {state}");
         assert_eq!(state["name"], name, "{lang}: {state}");
         assert_eq!(state["invalid"], "true", "{lang}: {state}");
-        assert_eq!(state["described"], "amount-error", "{lang}: {state}");
+        assert_eq!(state["described"], "pledge-amount-error", "{lang}: {state}");
         assert_eq!(state["error"], message, "{lang}: {state}");
         assert_eq!(state["eligible"], false, "{lang}: {state}");
         assert_eq!(
@@ -478,6 +477,131 @@ fn own_amount_too_small(w: &Worker) {
             b.url()
         );
     }
+}
+
+/// Where a refused form's summary is, once the browser has scrolled to the fragment its form
+/// posted to: its box, its links (and whether each leads to a field marked invalid), whether
+/// it is the first element of its section, and the page's title.
+const SUMMARY: &str = "const s = document.querySelector(arguments[0]); \
+    if (document.readyState !== 'complete' || !s) return null; \
+    const r = s.getBoundingClientRect(); \
+    const links = [...s.querySelectorAll('a')].map(a => a.getAttribute('href')); \
+    return {top: r.top, bottom: r.bottom, viewport: window.innerHeight, title: document.title, \
+      hash: location.hash, first: s.parentElement.firstElementChild === s, section: s.parentElement.id, \
+      links: links, invalid: links.map(h => { const f = document.getElementById(h.slice(1)); \
+        return !!f && f.getAttribute('aria-invalid') === 'true'; })};";
+
+/// Checks the refused form's summary `css` after the answer loaded: in the first viewport (the
+/// browser's own scroll to the fragment put it there), first in section `section`, linking to
+/// exactly `links`, each a field marked invalid, and the title starting with `problem`.
+fn summary_in_view(b: &Browser, what: &str, css: &str, section: &str, links: &[&str], title: &str) {
+    let state = b.wait_for(what, 10, SUMMARY, json!([css]));
+    assert_eq!(state["hash"], format!("#{section}"), "{what}: {state}");
+    assert!(
+        state["top"].as_f64().is_some_and(|t| t >= 0.0)
+            && state["bottom"].as_f64() <= state["viewport"].as_f64()
+            && state["viewport"] == 844,
+        "{what}: the summary's box is not in the first viewport: {state}"
+    );
+    assert_eq!(
+        (&state["first"], &state["section"]),
+        (&json!(true), &json!(section)),
+        "{what}: {state}"
+    );
+    assert_eq!(state["links"], json!(links), "{what}: {state}");
+    assert!(
+        state["invalid"]
+            .as_array()
+            .is_some_and(|v| v.iter().all(|i| i == true)),
+        "{what}: a link leads to no field in error: {state}"
+    );
+    assert_eq!(state["title"], title, "{what}: {state}");
+}
+
+/// At a phone's size, in both languages: a gift below the minimum, a note over its limit and an
+/// offer of help with a phone that is not one each come back opened at their error summary
+/// (never at the page's top, where the donor would see only the headline), with links to the
+/// fields in error and a title that starts with the problem.
+#[test]
+fn a_refused_form_opens_at_its_error_summary_in_english_and_khmer() {
+    let started = Instant::now();
+    let w = Worker::shared(module_path!());
+    for (n, (lang, prefix)) in [("en", "/"), ("km", "/km/")].into_iter().enumerate() {
+        let t = copy(lang);
+        let title = |problem: &str| {
+            fill(
+                &word(&t, "error_title"),
+                &[
+                    ("problem", problem),
+                    (
+                        "title",
+                        &format!("{} | {}", word(&t, "page_title"), word(&t, "site_name")),
+                    ),
+                ],
+            )
+        };
+        let b = browser(390, 844, 20601 + n as u32);
+        open(&b, &format!("{}{prefix}", w.base), "#pledge-form");
+
+        // A gift below the minimum.
+        b.click("label[for=tier-own]");
+        b.type_into("#amount", "3");
+        b.click("label[for=eligible]");
+        b.click_and_wait("#pledge-form button[type=submit]");
+        summary_in_view(
+            &b,
+            &format!("{lang}: a gift of 3"),
+            "#pledge-errors",
+            "give",
+            &["#amount"],
+            &title(&word(&t, "error_amount")),
+        );
+        b.screenshot(&shot(&format!("refused-{lang}-1-amount.png")));
+
+        // A note over its limit, sent from that answer: the amount fixed, the box still ticked.
+        b.type_into("#amount", "5");
+        b.eval(
+            "document.querySelector('#pledge-note').value = arguments[0].repeat(501); return true;",
+            json!([if lang == "km" { "ក" } else { "a" }]),
+        );
+        b.click_and_wait("#pledge-form button[type=submit]");
+        let too_long = fill(&word(&t, "error_too_long"), &[("n", &number(lang, 500))]);
+        summary_in_view(
+            &b,
+            &format!("{lang}: a note of 501 characters"),
+            "#pledge-errors",
+            "give",
+            &["#pledge-note"],
+            &title(&too_long),
+        );
+        let loaded = Instant::now();
+        b.screenshot(&shot(&format!("refused-{lang}-2-note.png")));
+
+        // An offer of help with a phone that is not one (its form is typed into: its token
+        // waits the minimum age).
+        b.type_into("#volunteer-name", "Sokha");
+        b.type_into("#volunteer-phone", "call me");
+        let_token_age(loaded);
+        b.click_and_wait("#volunteer-form button[type=submit]");
+        summary_in_view(
+            &b,
+            &format!("{lang}: a phone that is not one"),
+            "#volunteer-errors",
+            "involved",
+            &["#volunteer-phone"],
+            &title(&word(&t, "error_phone")),
+        );
+        let kept = b.eval(
+            "return [document.querySelector('#volunteer-name').value, document.querySelector('#volunteer-phone').value]",
+            json!([]),
+        );
+        assert_eq!(kept, json!(["Sokha", "call me"]), "{lang}: values kept");
+        b.screenshot(&shot(&format!("refused-{lang}-3-phone.png")));
+    }
+    eprintln!(
+        "a_refused_form_opens_at_its_error_summary_in_english_and_khmer: {:?}",
+        started.elapsed()
+    );
 }
 
 /// A Khmer keyboard types ០–៩: on `/km/`, an amount and a phone number typed in Khmer digits
@@ -559,7 +683,7 @@ fn khmer_digits_typed_on_km_complete_a_pledge_and_a_volunteer_sign_up() {
     b.type_into("#volunteer-phone", "០១២ ៣៤៥ ៦៧៨");
     let_token_age(loaded);
     b.click_and_wait("#volunteer-form button[type=submit]");
-    assert_eq!(b.url(), format!("{}/km/volunteer/thanks", w.base));
+    assert_eq!(b.url(), format!("{}/km/volunteer/thanks#", w.base));
     let row = w.sql("SELECT phone, lang FROM volunteers WHERE name = 'សុខា ឌីជីថល'");
     assert_eq!(row.len(), 1);
     assert_eq!(

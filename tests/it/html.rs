@@ -182,12 +182,12 @@ fn every_page_served_is_valid_html() {
         ],
     );
     assert_eq!(r.status, 303, "reply: {}", r.body);
-    let volunteer = aged_tokens(&w, "volunteer-form", 1).remove(0);
+    let volunteer = aged_tokens(&w, "volunteer-form", 3);
     let r = w.post_form(
         "/volunteer",
         &ip(13005),
         &[
-            ("token", &volunteer),
+            ("token", &volunteer[0]),
             ("lang", "en"),
             ("name", "Bopha"),
             ("email", "bopha@example.org"),
@@ -232,7 +232,13 @@ fn every_page_served_is_valid_html() {
         let r = w.post_pledge(
             &in_lang(lang, "/pledges"),
             &ip(13010 + n as u32),
-            &[("tier", "own"), ("amount", "3"), ("lang", lang)],
+            &[
+                ("tier", "own"),
+                ("amount", "3"),
+                ("email", "not an address"),
+                ("note", &"ន".repeat(501)),
+                ("lang", lang),
+            ],
         );
         saved.page(
             &format!("{lang}-pledge-too-small"),
@@ -260,10 +266,11 @@ fn every_page_served_is_valid_html() {
             &in_lang(lang, "/volunteer"),
             &ip(13014 + n as u32),
             &[
-                ("token", "none"),
+                ("token", &volunteer[1 + n]),
                 ("lang", lang),
                 ("name", ""),
                 ("phone", "call me"),
+                ("help", "juggling"),
             ],
         );
         saved.page(

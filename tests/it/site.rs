@@ -116,7 +116,7 @@ fn khmer_page_mirrors_the_english_one() {
             "{needle}"
         );
     }
-    assert!(km.body.contains("action=\"/km/pledges\""));
+    assert!(km.body.contains("action=\"/km/pledges#give\""));
     assert!(km.body.contains("name=\"lang\" value=\"km\""));
     // hreflang alternates and a visible switch back to English.
     for r in [&en, &km] {

@@ -5,7 +5,7 @@
 //! placeholder with no name, no website and no words, so the replies still make sense.
 
 use super::{
-    described_by, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
+    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, LangField,
     LengthHint, PrivacyLink,
 };
 use crate::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
@@ -139,6 +139,38 @@ pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) ->
     }
 }
 
+/// The comment form's id, and the fragment it posts to (`/comments#comment-form`): the
+/// comments above it can run long, so its answer opens at the form itself.
+const FORM: &str = "comment-form";
+
+/// The comment form's fields, for its problems. (A reply to a comment that is gone is the
+/// form's problem, not a field's: it is named without a link.)
+static FIELDS: FormFields = FormFields {
+    form: "comment",
+    fields: &[
+        Field {
+            name: "name",
+            control: "comment-name",
+            label: Some(|t| t.comment_name),
+        },
+        Field {
+            name: "email",
+            control: "comment-email",
+            label: Some(|t| t.comment_email),
+        },
+        Field {
+            name: "website",
+            control: "comment-website",
+            label: Some(|t| t.comment_website),
+        },
+        Field {
+            name: "text",
+            control: "comment-text",
+            label: Some(|t| t.comment_text),
+        },
+    ],
+};
+
 #[component]
 fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
@@ -156,12 +188,14 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
         let href = format!("#comment-{id}");
         view! { <p class="hint"><a href=href>{fill(t.comment_replying_to, &[("name", &name)])}</a></p> }
     });
+    let fields = &FIELDS;
+    let described_by = |field: &str| fields.described_by(&problems, field);
     view! {
-        <form method="post" action=lang.href("/comments") class="card" id="comment-form" novalidate>
+        <form method="post" action=format!("{}#{FORM}", lang.href("/comments")) class="card" id=FORM novalidate>
+            <ErrorSummary t=t fields=fields problems=problems.clone()/>
             <h3>{t.comment_form_heading}</h3>
             {replying}
             <p class="hint">{t.comment_form_intro}</p>
-            <ErrorSummary t=t problems=problems.clone()/>
             <LangField lang=lang/>
             <input type="hidden" name="token" value=token/>
             <input type="hidden" name="parent_id" value=parent/>
@@ -170,24 +204,24 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
                 <input type="text" name="homepage" id="comment-homepage" tabindex="-1" autocomplete="off"/>
             </div>
             <label for="comment-name">{t.comment_name}</label>
-            <FieldError t=t problems=problems.clone() field="name"/>
+            <FieldError t=t fields=fields problems=problems.clone() field="name"/>
             <input type="text" name="name" id="comment-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(crate::comment::NAME_MAX) required
-                aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
+                aria-invalid=invalid(&problems, "name") aria-describedby=described_by("name")/>
             <label for="comment-email">{t.comment_email}</label>
-            <FieldError t=t problems=problems.clone() field="email"/>
+            <FieldError t=t fields=fields problems=problems.clone() field="email"/>
             <input type="email" name="email" id="comment-email" value=form.email.clone() autocomplete="email"
-                aria-invalid=invalid(&problems, "email") aria-describedby=described_by(&problems, "email")/>
+                aria-invalid=invalid(&problems, "email") aria-describedby=described_by("email")/>
             <label for="comment-website">{t.comment_website}</label>
-            <FieldError t=t problems=problems.clone() field="website"/>
+            <FieldError t=t fields=fields problems=problems.clone() field="website"/>
             // Text with the URL keyboard, not `type="url"`: a refused form sends back what was
             // typed, and HTML allows no `value` on a URL field that is not an absolute URL.
             <input type="text" inputmode="url" autocapitalize="none" spellcheck="false" name="website" id="comment-website" value=form.website.clone() autocomplete="url"
-                aria-invalid=invalid(&problems, "website") aria-describedby=described_by(&problems, "website")/>
+                aria-invalid=invalid(&problems, "website") aria-describedby=described_by("website")/>
             <label for="comment-text">{t.comment_text}</label>
             <LengthHint lang=lang max=crate::comment::TEXT_MAX/>
-            <FieldError t=t problems=problems.clone() field="text"/>
+            <FieldError t=t fields=fields problems=problems.clone() field="text"/>
             <textarea name="text" id="comment-text" required maxlength=outer_max(crate::comment::TEXT_MAX)
-                aria-invalid=invalid(&problems, "text") aria-describedby=described_by(&problems, "text")>{textarea_text(&form.text)}</textarea>
+                aria-invalid=invalid(&problems, "text") aria-describedby=described_by("text")>{textarea_text(&form.text)}</textarea>
             <p class="hint">{fill(t.comment_delete_later, &[("days", &lang.number(crate::comment::OWN_COOKIE_DAYS)), ("n", &lang.number(crate::comment::OWN_COOKIE_MAX as i64))])}</p>
             <PrivacyLink lang=lang/>
             <button type="submit">{t.comment_submit}</button>

@@ -4,8 +4,8 @@
 use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
-    described_by, document, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
-    LengthHint, PageMeta, PrivacyLink,
+    document, invalid, outer_max, textarea_text, title_with, ErrorSummary, Field, FieldError,
+    FormFields, LangField, LengthHint, PageMeta, PrivacyLink,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
@@ -51,6 +51,17 @@ pub fn home(page: HomePage<'_>) -> String {
     } = page;
     let t = lang.text();
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
+    // A page drawn again after a post carries one form's problems, never two.
+    let problems = [
+        &pledge.problems,
+        &comment_form.problems,
+        &volunteer.problems,
+    ]
+    .into_iter()
+    .find(|p| !p.is_empty())
+    .cloned()
+    .unwrap_or_default();
+    let title = title_with(t, &problems, format!("{} | {}", t.page_title, t.site_name));
     let main = view! {
         <Hero t=t/>
         <div class="two">
@@ -58,7 +69,7 @@ pub fn home(page: HomePage<'_>) -> String {
             <TierList t=t tiers=tiers.clone()/>
         </div>
         {super::updates::latest(lang, &updates)}
-        <section id="give" aria-labelledby="pledge-heading">
+        <section id=super::pledge_form::SECTION aria-labelledby="pledge-heading">
             <PledgeFormView lang=lang tiers=tiers state=pledge/>
         </section>
         <Story t=t/>
@@ -70,7 +81,7 @@ pub fn home(page: HomePage<'_>) -> String {
             lang,
             origin,
             path: "/",
-            title: format!("{} | {}", t.page_title, t.site_name),
+            title,
             index: true,
         },
         main,
@@ -184,6 +195,52 @@ fn Story(t: &'static Text) -> impl IntoView {
     }
 }
 
+/// The section the offer of help posts to (`/volunteer#involved`), where its answer opens.
+const INVOLVED: &str = "involved";
+
+/// The offer of help's fields, for its problems.
+static VOLUNTEER_FIELDS: FormFields = FormFields {
+    form: "volunteer",
+    fields: &[
+        Field {
+            name: "name",
+            control: "volunteer-name",
+            label: Some(|t| t.volunteer_name),
+        },
+        // The problem says what is missing: an email or a phone.
+        Field {
+            name: "contact",
+            control: "volunteer-email",
+            label: None,
+        },
+        Field {
+            name: "email",
+            control: "volunteer-email",
+            label: Some(|t| t.volunteer_email),
+        },
+        Field {
+            name: "phone",
+            control: "volunteer-phone",
+            label: Some(|t| t.volunteer_phone),
+        },
+        Field {
+            name: "place",
+            control: "volunteer-place",
+            label: Some(|t| t.volunteer_place),
+        },
+        Field {
+            name: "help",
+            control: "volunteer-help",
+            label: Some(|t| t.volunteer_help),
+        },
+        Field {
+            name: "message",
+            control: "volunteer-message",
+            label: Some(|t| t.volunteer_message),
+        },
+    ],
+};
+
 #[component]
 fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
@@ -204,12 +261,14 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
             }
         })
         .collect_view();
+    let fields = &VOLUNTEER_FIELDS;
+    let described_by = |field: &str| fields.described_by(&problems, field);
     view! {
-        <section id="involved" aria-labelledby="involved-heading">
-            <form method="post" action=lang.href("/volunteer") class="card" id="volunteer-form" novalidate>
+        <section id=INVOLVED aria-labelledby="involved-heading">
+            <ErrorSummary t=t fields=fields problems=problems.clone() h2=true/>
+            <form method="post" action=format!("{}#{INVOLVED}", lang.href("/volunteer")) class="card" id="volunteer-form" novalidate>
                 <h2 id="involved-heading">{t.involved_heading}</h2>
                 <p>{t.involved_intro}</p>
-                <ErrorSummary t=t problems=problems.clone()/>
                 <LangField lang=lang/>
                 <input type="hidden" name="token" value=token/>
                 <div class="hp" aria-hidden="true">
@@ -217,29 +276,34 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
                     <input type="text" name="homepage" id="volunteer-homepage" tabindex="-1" autocomplete="off"/>
                 </div>
                 <label for="volunteer-name">{t.volunteer_name}</label>
-                <FieldError t=t problems=problems.clone() field="name"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="name"/>
                 <input type="text" name="name" id="volunteer-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(vol::NAME_MAX) required
-                    aria-invalid=invalid(&problems, "name") aria-describedby=described_by(&problems, "name")/>
+                    aria-invalid=invalid(&problems, "name") aria-describedby=described_by("name")/>
                 <p class="hint">{t.volunteer_contact_hint}</p>
-                <FieldError t=t problems=problems.clone() field="contact"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="contact"/>
                 <label for="volunteer-email">{t.volunteer_email}</label>
-                <FieldError t=t problems=problems.clone() field="email"/>
-                <input type="email" name="email" id="volunteer-email" value=form.email.clone() autocomplete="email"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="email"/>
+                <input type="email" name="email" id="volunteer-email" value=form.email.clone() autocomplete="email"
+                    aria-invalid=invalid(&problems, "email").or(invalid(&problems, "contact"))
+                    aria-describedby=described_by("email").or(described_by("contact"))/>
                 <label for="volunteer-phone">{t.volunteer_phone}</label>
-                <FieldError t=t problems=problems.clone() field="phone"/>
-                <input type="tel" name="phone" id="volunteer-phone" value=form.phone.clone() autocomplete="tel" maxlength=outer_max(vol::PHONE_MAX)/>
+                <FieldError t=t fields=fields problems=problems.clone() field="phone"/>
+                <input type="tel" name="phone" id="volunteer-phone" value=form.phone.clone() autocomplete="tel" maxlength=outer_max(vol::PHONE_MAX)
+                    aria-invalid=invalid(&problems, "phone") aria-describedby=described_by("phone")/>
                 <label for="volunteer-place">{t.volunteer_place}</label>
-                <FieldError t=t problems=problems.clone() field="place"/>
-                <input type="text" name="place" id="volunteer-place" value=form.place.clone() maxlength=outer_max(vol::PLACE_MAX)/>
-                <fieldset>
+                <FieldError t=t fields=fields problems=problems.clone() field="place"/>
+                <input type="text" name="place" id="volunteer-place" value=form.place.clone() maxlength=outer_max(vol::PLACE_MAX)
+                    aria-invalid=invalid(&problems, "place") aria-describedby=described_by("place")/>
+                <fieldset id="volunteer-help" aria-describedby=described_by("help")>
                     <legend>{t.volunteer_help}</legend>
-                    <FieldError t=t problems=problems.clone() field="help"/>
+                    <FieldError t=t fields=fields problems=problems.clone() field="help"/>
                     {kinds}
                 </fieldset>
                 <label for="volunteer-message">{t.volunteer_message}</label>
                 <LengthHint lang=lang max=vol::MESSAGE_MAX/>
-                <FieldError t=t problems=problems.clone() field="message"/>
-                <textarea name="message" id="volunteer-message" maxlength=outer_max(vol::MESSAGE_MAX)>{textarea_text(&form.message)}</textarea>
+                <FieldError t=t fields=fields problems=problems.clone() field="message"/>
+                <textarea name="message" id="volunteer-message" maxlength=outer_max(vol::MESSAGE_MAX)
+                    aria-invalid=invalid(&problems, "message") aria-describedby=described_by("message")>{textarea_text(&form.message)}</textarea>
                 <PrivacyLink lang=lang/>
                 <button type="submit">{t.volunteer_submit}</button>
             </form>

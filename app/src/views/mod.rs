@@ -204,25 +204,85 @@ fn outer_max(max: usize) -> String {
     (max * 4).to_string()
 }
 
-/// The problem with one field, if any, worded in the visitor's language.
+/// A form's fields, for naming its problems: the name a problem is keyed by
+/// (`form::Problems`), the id of the control a link in the summary moves to, and the words
+/// that name the field there.
+pub(crate) struct FormFields {
+    /// Starts the ids of the form's messages (`pledge-email-error`): the campaign page carries
+    /// three forms, and an id is the page's once.
+    pub form: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// One field of a [`FormFields`].
+pub(crate) struct Field {
+    pub name: &'static str,
+    /// The id of its control (or of its fieldset, for a group of choices).
+    pub control: &'static str,
+    /// Its label, said before the problem in the summary; `None` where the problem names the
+    /// field itself.
+    pub label: Option<fn(&'static Text) -> &'static str>,
+}
+
+impl FormFields {
+    fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    fn error_id(&self, field: &str) -> String {
+        format!("{}-{field}-error", self.form)
+    }
+
+    /// `aria-describedby` for a field that has a problem.
+    fn described_by(&self, problems: &Problems, field: &str) -> Option<String> {
+        problems.for_field(field).map(|_| self.error_id(field))
+    }
+}
+
+/// The problem with one field, if any, worded in the visitor's language, beside the field.
 #[component]
-fn FieldError(t: &'static Text, problems: Problems, field: &'static str) -> impl IntoView {
+fn FieldError(
+    t: &'static Text,
+    fields: &'static FormFields,
+    problems: Problems,
+    field: &'static str,
+) -> impl IntoView {
     problems.for_field(field).map(|p| {
-        let id = format!("{field}-error");
+        let id = fields.error_id(field);
         view! { <p class="error" id=id>{p.message(t)}</p> }
     })
 }
 
-/// The summary at the top of a form that came back with mistakes. Its heading is an `h3`,
-/// under a form's `h2`; `h2` where the form sits right under the page's `h1` (the stop page),
-/// so no heading level is skipped.
+/// The summary of a form that came back with mistakes: the first element of the part of the
+/// page its form posts to (`action="/pledges#give"`: the browser keeps the fragment on the
+/// answer and scrolls there), one line per problem, each linking to its field. Its heading is
+/// an `h2` where it stands before the form's own `h2` (or under the page's `h1`), an `h3`
+/// inside a form headed by an `h3` (the comment form), so no heading level is skipped.
 #[component]
-fn ErrorSummary(t: &'static Text, problems: Problems, #[prop(optional)] h2: bool) -> impl IntoView {
+fn ErrorSummary(
+    t: &'static Text,
+    fields: &'static FormFields,
+    problems: Problems,
+    #[prop(optional)] h2: bool,
+) -> impl IntoView {
     (!problems.is_empty()).then(|| {
         let items = problems
             .0
             .iter()
-            .map(|(_, p)| view! { <li>{p.message(t)}</li> })
+            .map(|(name, p)| match fields.field(name) {
+                Some(f) => {
+                    let says = match f.label {
+                        Some(label) => crate::content::fill(
+                            t.form_error_item,
+                            &[("field", label(t)), ("problem", &p.message(t))],
+                        ),
+                        None => p.message(t),
+                    };
+                    let href = format!("#{}", f.control);
+                    Either::Left(view! { <li><a href=href>{says}</a></li> })
+                }
+                None => Either::Right(view! { <li>{p.message(t)}</li> }),
+            })
             .collect_view();
         let heading = if h2 {
             Either::Left(view! { <h2>{t.form_errors_heading}</h2> })
@@ -230,12 +290,24 @@ fn ErrorSummary(t: &'static Text, problems: Problems, #[prop(optional)] h2: bool
             Either::Right(view! { <h3>{t.form_errors_heading}</h3> })
         };
         view! {
-            <div class="errors" role="alert">
+            <div class="errors" role="alert" id=format!("{}-errors", fields.form)>
                 {heading}
                 <ul>{items}</ul>
             </div>
         }
     })
+}
+
+/// A page's title, starting with the first problem when a form on it came back with some:
+/// the first thing a screen reader says, and what a tab shows.
+fn title_with(t: &'static Text, problems: &Problems, title: String) -> String {
+    match problems.0.first() {
+        Some((_, p)) => crate::content::fill(
+            t.error_title,
+            &[("problem", &p.message(t)), ("title", &title)],
+        ),
+        None => title,
+    }
 }
 
 /// The text of a `<textarea>`, escaped by us.
@@ -255,11 +327,6 @@ fn textarea_text(s: &str) -> String {
         }
     }
     out
-}
-
-/// `aria-describedby` for a field that has a problem.
-fn described_by(problems: &Problems, field: &str) -> Option<String> {
-    problems.for_field(field).map(|_| format!("{field}-error"))
 }
 
 fn invalid(problems: &Problems, field: &str) -> Option<&'static str> {

@@ -1,7 +1,7 @@
 //! The small pages: not found, errors, a pledge's thank-you page, stopping a monthly gift, the
 //! sandbox checkout, the privacy page.
 
-use super::{document, ErrorSummary, LangField, PageMeta};
+use super::{document, title_with, ErrorSummary, FormFields, LangField, PageMeta};
 
 use crate::content::{fill, paragraphs, Text};
 use crate::form::Problems;
@@ -280,6 +280,12 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
     )
 }
 
+/// The stop form has one button and no field: its problems are the form's.
+static STOP_FIELDS: FormFields = FormFields {
+    form: "stop",
+    fields: &[],
+};
+
 /// `GET /pledges/{id}/stop`: "stop your monthly gift?", what stopping does, and the two ways
 /// on. The button posts (with its form token); nothing is stopped by following a link.
 /// `problems`: why the last press was refused (an expired or reused token).
@@ -294,9 +300,10 @@ pub fn pledge_stop(
     let path = stop_path(&pledge.id);
     let keep = lang.href(&pledge_path(&pledge.id));
     let token = token.to_string();
+    let title = title_with(t, &problems, t.stop_title.to_string());
     let main = view! {
         <h1>{t.stop_title}</h1>
-        <ErrorSummary t=t problems=problems h2=true/>
+        <ErrorSummary t=t fields=&STOP_FIELDS problems=problems h2=true/>
         <p>{t.stop_intro}</p>
         <dl class="facts">{pledge_facts(lang, pledge)}</dl>
         <form method="post" action=lang.href(&path) id="stop-form">
@@ -312,7 +319,7 @@ pub fn pledge_stop(
             lang,
             origin,
             path: &path,
-            title: t.stop_title.to_string(),
+            title,
             index: false,
         },
         main,

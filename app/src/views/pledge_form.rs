@@ -2,7 +2,7 @@
 //! choices.
 
 use super::{
-    described_by, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
+    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, LangField,
     LengthHint, PrivacyLink,
 };
 use crate::campaign::Tier;
@@ -16,6 +16,52 @@ use crate::pledge::{
 use crate::reach;
 use crate::source_code::SourceCode;
 use leptos::prelude::*;
+
+/// The section the form posts to (`/pledges#give`), where its answer opens.
+pub const SECTION: &str = "give";
+
+/// The pledge form's fields, for its problems.
+static FIELDS: FormFields = FormFields {
+    form: "pledge",
+    fields: &[
+        Field {
+            name: "tier",
+            control: "pledge-choice",
+            label: Some(|t| t.form_choose),
+        },
+        Field {
+            name: "amount",
+            control: "amount",
+            label: Some(|t| t.form_own_amount),
+        },
+        Field {
+            name: "designation",
+            control: "designation",
+            label: Some(|t| t.form_designation),
+        },
+        Field {
+            name: "name",
+            control: "pledge-name",
+            label: Some(|t| t.form_name),
+        },
+        Field {
+            name: "email",
+            control: "pledge-email",
+            label: Some(|t| t.form_email),
+        },
+        Field {
+            name: "note",
+            control: "pledge-note",
+            label: Some(|t| t.form_note),
+        },
+        // Its label is a whole declaration; the problem says what to do.
+        Field {
+            name: ELIGIBLE_FIELD,
+            control: "eligible",
+            label: None,
+        },
+    ],
+};
 
 /// The form as it should be drawn: blank, or as the visitor sent it with its problems.
 #[derive(Clone, Debug, Default)]
@@ -81,31 +127,33 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
         .collect_view();
     let (own, own_slot) = pick("tier", OWN_AMOUNT, form.tier == OWN_AMOUNT);
     let same = form.designation.is_empty() || form.designation == SAME_AS_TIER;
+    let fields = &FIELDS;
+    let described_by = |field: &str| fields.described_by(&problems, field);
     view! {
-        <form method="post" action=lang.href("/pledges") class="card" id="pledge-form" novalidate>
+        <ErrorSummary t=t fields=fields problems=problems.clone() h2=true/>
+        <form method="post" action=format!("{}#{SECTION}", lang.href("/pledges")) class="card" id="pledge-form" novalidate>
             <h2 id="pledge-heading">{t.form_heading}</h2>
             <p>{t.form_intro}</p>
             {(!enabled).then(|| view! { <p class="notice" role="status">{t.form_not_configured}</p> })}
-            <ErrorSummary t=t problems=problems.clone()/>
             <LangField lang=lang/>
             <input type="hidden" name=reach::SOURCE_FIELD value=source/>
-            <fieldset aria-describedby=described_by(&problems, "tier")>
+            <fieldset id="pledge-choice" aria-describedby=described_by("tier")>
                 <legend>{t.form_choose}</legend>
-                <FieldError t=t problems=problems.clone() field="tier"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="tier"/>
                 {choices}
                 <div class="choice">
                     <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own data-pick=own_slot/>
                     <label for="tier-own">{t.form_own_amount_option}</label>
                 </div>
                 <label for="amount">{t.form_own_amount}</label>
-                <FieldError t=t problems=problems.clone() field="amount"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="amount"/>
                 <input type="text" inputmode="numeric" name="amount" id="amount" value=amount
-                    autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by(&problems, "amount")/>
+                    autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by("amount")/>
             </fieldset>
             <HowOften t=t chosen=form.frequency() slots=slots/>
             <label for="designation">{t.form_designation}</label>
-            <FieldError t=t problems=problems.clone() field="designation"/>
-            <select name="designation" id="designation">
+            <FieldError t=t fields=fields problems=problems.clone() field="designation"/>
+            <select name="designation" id="designation" aria-invalid=invalid(&problems, "designation") aria-describedby=described_by("designation")>
                 <option value=SAME_AS_TIER selected=same>{t.form_designation_tier}</option>
                 <option value=GENERAL selected=form.designation == GENERAL>{t.form_designation_general}</option>
                 {purposes}
@@ -113,12 +161,13 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             <fieldset>
                 <legend>{t.form_about_you}</legend>
                 <label for="pledge-name">{t.form_name}</label>
-                <FieldError t=t problems=problems.clone() field="name"/>
-                <input type="text" name="name" id="pledge-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(NAME_MAX)/>
+                <FieldError t=t fields=fields problems=problems.clone() field="name"/>
+                <input type="text" name="name" id="pledge-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(NAME_MAX)
+                    aria-invalid=invalid(&problems, "name") aria-describedby=described_by("name")/>
                 <label for="pledge-email">{t.form_email}</label>
-                <FieldError t=t problems=problems.clone() field="email"/>
+                <FieldError t=t fields=fields problems=problems.clone() field="email"/>
                 <input type="email" name="email" id="pledge-email" value=form.email.clone() autocomplete="email"
-                    aria-invalid=invalid(&problems, "email") aria-describedby=described_by(&problems, "email")/>
+                    aria-invalid=invalid(&problems, "email") aria-describedby=described_by("email")/>
                 <div class="choice">
                     <input type="checkbox" name="show_name" id="show-name" value="on" checked=form.show_name()/>
                     <label for="show-name">{t.form_show_name}</label>
@@ -126,14 +175,15 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <p class="hint">{t.form_show_name_hint}</p>
                 <label for="pledge-note">{t.form_note}</label>
                 <LengthHint lang=lang max=NOTE_MAX/>
-                <FieldError t=t problems=problems.clone() field="note"/>
-                <textarea name="note" id="pledge-note" maxlength=outer_max(NOTE_MAX)>{textarea_text(&form.note)}</textarea>
+                <FieldError t=t fields=fields problems=problems.clone() field="note"/>
+                <textarea name="note" id="pledge-note" maxlength=outer_max(NOTE_MAX)
+                    aria-invalid=invalid(&problems, "note") aria-describedby=described_by("note")>{textarea_text(&form.note)}</textarea>
             </fieldset>
             // Required and never ticked for the donor: the law asks them to say it themselves.
-            <FieldError t=t problems=problems.clone() field=ELIGIBLE_FIELD/>
+            <FieldError t=t fields=fields problems=problems.clone() field=ELIGIBLE_FIELD/>
             <div class="choice">
                 <input type="checkbox" name=ELIGIBLE_FIELD id="eligible" value="on" required checked=form.eligible()
-                    aria-invalid=invalid(&problems, ELIGIBLE_FIELD) aria-describedby=described_by(&problems, ELIGIBLE_FIELD)/>
+                    aria-invalid=invalid(&problems, ELIGIBLE_FIELD) aria-describedby=described_by(ELIGIBLE_FIELD)/>
                 <label for="eligible">{t.form_eligible}</label>
             </div>
             <p class="hint">{t.form_eligible_hint}</p>

@@ -129,7 +129,7 @@ fn khmer_page_is_khmer() {
     let html = render(Lang::Km);
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"km\">"));
     assert!(html.contains(crate::content::KM.headline_1));
-    assert!(html.contains("action=\"/km/pledges\""));
+    assert!(html.contains("action=\"/km/pledges#give\""));
     assert!(html.contains("name=\"lang\" value=\"km\""));
     assert!(html.contains("href=\"/\" hreflang=\"en\""));
 }
@@ -455,5 +455,191 @@ proptest::proptest! {
     #[test]
     fn the_strip_is_a_plain_replace(s in "[<!>a]{0,40}|\\PC{0,40}") {
         proptest::prop_assert_eq!(page_html(&s), format!("<!DOCTYPE html>{}", s.replace("<!>", "")));
+    }
+}
+
+/// Every `id="…"` of a page, counted.
+fn ids(html: &str) -> std::collections::BTreeMap<&str, usize> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (at, _) in html.match_indices(" id=\"") {
+        let rest = &html[at + 5..];
+        let id = &rest[..rest.find('"').unwrap_or(0)];
+        *seen.entry(id).or_insert(0) += 1;
+    }
+    seen
+}
+
+/// One form of the campaign page, refused: where it posts, its summary's id, the links its
+/// summary must carry `(field, control)`, and the page drawn with it.
+struct Refused {
+    section: &'static str,
+    action: &'static str,
+    form: &'static str,
+    links: &'static [(&'static str, &'static str)],
+    problems: crate::form::Problems,
+    html: String,
+}
+
+/// A form that came back with problems opens where they are: it posts to its own section's
+/// fragment, that section starts with the summary, whose lines link to the fields in error,
+/// the title starts with the first problem, every message keeps its place beside its field,
+/// and no id is on the page twice (the three forms each name their messages).
+#[test]
+fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
+    use crate::comment::CommentForm;
+    use crate::volunteer::VolunteerForm;
+    let c = campaign();
+    let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
+    for lang in [Lang::En, Lang::Km] {
+        let t = lang.text();
+        let draw = |pledge: PledgeFormState, comment_form, volunteer| {
+            home(HomePage {
+                lang,
+                origin: "",
+                campaign: campaign(),
+                pledge,
+                comments: Default::default(),
+                comment_form,
+                volunteer,
+                updates: Vec::new(),
+            })
+        };
+        let blank_pledge = PledgeFormState {
+            form: PledgeForm::initial(&tiers),
+            enabled: true,
+            ..Default::default()
+        };
+        let blank = draw(blank_pledge.clone(), Default::default(), Default::default());
+        assert!(!blank.contains("class=\"errors\""));
+        let pledge = PledgeForm {
+            tier: "own".into(),
+            amount: "3".into(),
+            note: "ស".repeat(crate::pledge::NOTE_MAX + 1),
+            eligible: Some("on".into()),
+            ..Default::default()
+        };
+        let comment = CommentForm {
+            email: "not-an-address".into(),
+            text: "words".into(),
+            ..Default::default()
+        };
+        let volunteer = VolunteerForm {
+            name: "Sokha".into(),
+            phone: "call me".into(),
+            ..Default::default()
+        };
+        let (p, c, v) = (
+            pledge.validate(&tiers).unwrap_err(),
+            comment.validate().unwrap_err(),
+            volunteer.validate().unwrap_err(),
+        );
+        let cases = [
+            Refused {
+                section: "give",
+                action: "/pledges",
+                form: "pledge",
+                links: &[("amount", "amount"), ("note", "pledge-note")],
+                problems: p.clone(),
+                html: draw(
+                    PledgeFormState {
+                        form: pledge.clone(),
+                        problems: p,
+                        ..blank_pledge.clone()
+                    },
+                    Default::default(),
+                    Default::default(),
+                ),
+            },
+            Refused {
+                section: "comment-form",
+                action: "/comments",
+                form: "comment",
+                links: &[("name", "comment-name"), ("email", "comment-email")],
+                problems: c.clone(),
+                html: draw(
+                    blank_pledge.clone(),
+                    CommentFormState {
+                        form: comment,
+                        problems: c,
+                        ..Default::default()
+                    },
+                    Default::default(),
+                ),
+            },
+            Refused {
+                section: "involved",
+                action: "/volunteer",
+                form: "volunteer",
+                links: &[("phone", "volunteer-phone")],
+                problems: v.clone(),
+                html: draw(
+                    blank_pledge.clone(),
+                    Default::default(),
+                    VolunteerFormState {
+                        form: volunteer,
+                        problems: v,
+                        ..Default::default()
+                    },
+                ),
+            },
+        ];
+        for Refused {
+            section,
+            action,
+            form,
+            links,
+            problems,
+            html,
+        } in cases
+        {
+            assert!(
+                blank.contains(&format!("action=\"{}#{section}\"", lang.href(action))),
+                "{lang:?}: {action} posts to #{section}"
+            );
+            // The section's first element is the summary.
+            let open = html
+                .find(&format!(" id=\"{section}\""))
+                .unwrap_or_else(|| panic!("{lang:?}: no #{section}"));
+            let first = &html[open..][html[open..].find('>').unwrap_or(0) + 1..];
+            assert!(
+                first.starts_with(&format!(
+                    "<div role=\"alert\" id=\"{form}-errors\" class=\"errors\">"
+                )),
+                "{lang:?}: #{section} starts with {}",
+                &first[..first.len().min(120)]
+            );
+            let summary = &first[..first.find("</div>").unwrap_or(first.len())];
+            for (field, control) in links {
+                let p = problems.for_field(field).expect("the field's problem");
+                assert!(
+                    summary.contains(&format!("<a href=\"#{control}\">")),
+                    "{lang:?}: the summary links to #{control}: {summary}"
+                );
+                assert!(html.contains(&format!(" id=\"{control}\"")));
+                // Beside the field, under an id of its own form.
+                let at = html
+                    .find(&format!(" id=\"{form}-{field}-error\""))
+                    .unwrap_or_else(|| panic!("{lang:?}: no message for {field}"));
+                let says = &html[at..][html[at..].find('>').unwrap_or(0) + 1..];
+                assert!(
+                    says.starts_with(&format!("{}</p>", p.message(t))),
+                    "{lang:?}: {field}'s message beside it: {}",
+                    &says[..says.len().min(120)]
+                );
+            }
+            let title = crate::content::fill(
+                t.error_title,
+                &[
+                    ("problem", &problems.0[0].1.message(t)),
+                    ("title", &format!("{} | {}", t.page_title, t.site_name)),
+                ],
+            );
+            assert!(
+                html.contains(&format!("<title>{title}</title>")),
+                "{lang:?}: the title starts with the problem"
+            );
+            let twice: Vec<_> = ids(&html).into_iter().filter(|(_, n)| *n > 1).collect();
+            assert!(twice.is_empty(), "{lang:?}: ids used twice: {twice:?}");
+        }
     }
 }

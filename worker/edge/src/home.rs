@@ -24,17 +24,9 @@ pub struct Cached {
     pub template: String,
 }
 
-/// How old the tokens of a served page say they are.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Tokens {
-    /// Issued now: the form can be sent in [`keys::TOKEN_MIN_AGE_SECS`].
-    #[default]
-    Fresh,
-    /// Dated back by the minimum age, so the visitor can press send again at once. Only for
-    /// the answer to a post whose own token was good (it proved the wait already); a post
-    /// whose token was missing, forged or used gets fresh ones.
-    Aged,
-}
+/// How a served page's tokens are dated: `app::keys::issued_at` is the one rule, by each
+/// form's kind and whether the page answers a post whose own token was good.
+pub use app::keys::Tokens;
 
 /// What a form post puts back on the page; `None` draws that form blank.
 #[derive(Default)]
@@ -91,7 +83,7 @@ pub async fn render_from(
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
     let slots = ov.pledge.is_none();
     let mut comment_form = ov.comment.unwrap_or_default();
-    comment_form.token = keys::token_slot("comment");
+    comment_form.token = keys::token_slot(keys::Form::Comment);
     if let Some(parent) = ov.reply_to {
         comment_form.reply_to = comments
             .threads
@@ -101,7 +93,7 @@ pub async fn render_from(
             .map(|c| (c.id, c.name.clone()));
     }
     let mut volunteer = ov.volunteer.unwrap_or_default();
-    volunteer.token = keys::token_slot("volunteer");
+    volunteer.token = keys::token_slot(keys::Form::Volunteer);
     Ok(views::home(HomePage {
         lang,
         origin: cx.links(),
@@ -134,14 +126,11 @@ pub fn serve_reach(
     tokens: Tokens,
     reach: &Reach,
 ) -> Result<Response, AppError> {
-    let issued = match tokens {
-        Tokens::Fresh => cx.now,
-        Tokens::Aged => cx.now - keys::TOKEN_MIN_AGE_SECS,
-    };
     let body = keys::fill_token_slots(
         &app::reach::fill_reach_slots(&page.template, reach),
         &cx.keys()?.form_token,
-        issued,
+        tokens,
+        cx.now,
         platform::random16,
     );
     let mut resp = Response::from_html(body)?.with_status(page.status);

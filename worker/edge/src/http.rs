@@ -166,6 +166,18 @@ pub fn see_other(location: &str) -> Result<Response> {
     Ok(Response::empty()?.with_status(303).with_headers(headers))
 }
 
+/// `303 See Other` answering a visitor's form. Those forms post to an action with a fragment
+/// (`/pledges#give`, so that an answer with problems opens where its summary is), and browsers
+/// carry the action's fragment onto a `Location` that has none of its own (Fetch, "HTTP-redirect
+/// fetch"): a location without one gets an empty one (`…#`), which opens the page at its top.
+pub fn see_other_after_form(location: &str) -> Result<Response> {
+    if location.contains('#') {
+        see_other(location)
+    } else {
+        see_other(&format!("{location}#"))
+    }
+}
+
 /// The value of one cookie from the request's `Cookie` header.
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("Cookie").ok().flatten()?;

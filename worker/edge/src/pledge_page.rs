@@ -24,11 +24,9 @@ pub fn private_page(status: u16, html: String) -> Result<Response, AppError> {
     Ok(http::private(http::html(status, html)?)?)
 }
 
-/// The form that stops a monthly gift.
-pub const STOP_FORM: &str = "pledge-stop";
-
-/// The stop page: its token issued now (the page is private, so the token is written into it
-/// rather than into a slot of a shared template).
+/// The stop page: its token written into it (the page is private, so not into a slot of a
+/// shared template), dated as a form that only confirms is (`keys::issued_at`): the button
+/// takes an immediate press.
 pub fn stop_page_for(
     cx: &Ctx,
     lang: Lang,
@@ -36,9 +34,10 @@ pub fn stop_page_for(
     pledge: &Pledge,
     problems: Problems,
 ) -> Result<Response, AppError> {
-    let token = keys::form_token(
+    let token = keys::serve_token(
         &cx.keys()?.form_token,
-        STOP_FORM,
+        keys::Form::PledgeStop,
+        keys::Tokens::Fresh,
         cx.now,
         platform::random16(),
     );

@@ -59,9 +59,12 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let lang = http::form_lang(&form.lang, cx.lang);
     let held = own_comments(&req, cx);
     if form.is_bot() {
-        return Ok(http::see_other(&format!("{}#comments", lang.href("/")))?);
+        return Ok(http::see_other_after_form(&format!(
+            "{}#comments",
+            lang.href("/")
+        ))?);
     }
-    if let Err((p, tokens)) = check_token(cx, "comment", &form.token).await? {
+    if let Err((p, tokens)) = check_token(cx, app::keys::Form::Comment, &form.token).await? {
         return CommentAgain { form, own: held }
             .answer(cx, lang, status_of(&p), one(p), tokens)
             .await;
@@ -108,7 +111,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         &ids,
         cx.origin.starts_with("https://"),
     );
-    let mut resp = http::see_other(&format!("{}#comment-{id}", lang.href("/")))?;
+    let mut resp = http::see_other_after_form(&format!("{}#comment-{id}", lang.href("/")))?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
     Ok(resp)
 }

@@ -3,7 +3,7 @@
 //! everything typed and a fresh token.
 
 use app::form::{Problem, Problems};
-use app::keys;
+use app::keys::{self, Form};
 use app::limits::Bucket;
 use edge::ctx::Ctx;
 use edge::home::Tokens;
@@ -23,7 +23,7 @@ pub type Refusal = (Problem, Tokens);
 /// pre-aged ones, so the minimum age cannot be skipped.
 pub async fn check_token(
     cx: &Ctx,
-    form: &str,
+    form: Form,
     token: &str,
 ) -> Result<Result<(), Refusal>, AppError> {
     let Ok(good) = keys::check_form_token(&cx.keys()?.form_token, form, token, cx.now) else {

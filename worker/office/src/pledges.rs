@@ -14,7 +14,7 @@ use app::limits::Bucket;
 use app::pledge::{pledge_id, PledgeForm};
 use edge::ctx::{Checkout, Ctx};
 use edge::home::{again, Overrides, Tokens};
-use edge::pledge_page::{find, private_page, stop_page_for, STOP_FORM};
+use edge::pledge_page::{find, private_page, stop_page_for};
 use edge::{error::AppError, http, platform, store};
 use worker::{Request, Response};
 
@@ -70,6 +70,8 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     match mode {
         Checkout::Sandbox => {
             store::set_checkout_session(db, &id, &format!("cs_sandbox_{id}")).await?;
+            // The sandbox's page keeps the `#give` it inherits: it has no such id (and exists
+            // on a loopback host only), so the donor lands at its top.
             Ok(http::see_other(
                 &lang.href(&format!("/sandbox/checkout/{id}")),
             )?)
@@ -80,7 +82,8 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
                     if let Some(session_id) = &session.id {
                         store::set_checkout_session(db, &id, session_id).await?;
                     }
-                    Ok(http::see_other(&session.url)?)
+                    // Stripe's page keeps its own fragment; one without would inherit `#give`.
+                    Ok(http::see_other_after_form(&session.url)?)
                 }
                 // The pledge stays pending and nothing else changes; the visitor can try again.
                 Err(e) => {
@@ -155,7 +158,12 @@ pub async fn stop(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppE
     }
     // Signed, old enough, and never presented before: a scraped or replayed press stops
     // nothing, and is asked to press again.
-    let good = keys::check_form_token(&cx.keys()?.form_token, STOP_FORM, &form.token, cx.now);
+    let good = keys::check_form_token(
+        &cx.keys()?.form_token,
+        keys::Form::PledgeStop,
+        &form.token,
+        cx.now,
+    );
     let fresh = match good {
         Ok(good) => {
             store::limits::use_nonce(cx.db()?, &good.nonce, good.remember_until, cx.now).await?

@@ -39,9 +39,9 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let form = VolunteerForm::from_pairs(app::form::decode(&body));
     let lang = http::form_lang(&form.lang, cx.lang);
     if form.is_bot() {
-        return Ok(http::see_other(&lang.href("/volunteer/thanks"))?);
+        return Ok(http::see_other_after_form(&lang.href("/volunteer/thanks"))?);
     }
-    if let Err((p, tokens)) = check_token(cx, "volunteer", &form.token).await? {
+    if let Err((p, tokens)) = check_token(cx, app::keys::Form::Volunteer, &form.token).await? {
         return volunteer_again(cx, lang, status_of(&p), form, one(p), tokens).await;
     }
     let offer = match form.validate() {
@@ -55,5 +55,5 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         }
     };
     store::create_volunteer(cx.db()?, &offer, lang.code(), cx.now).await?;
-    Ok(http::see_other(&lang.href("/volunteer/thanks"))?)
+    Ok(http::see_other_after_form(&lang.href("/volunteer/thanks"))?)
 }
