@@ -14,9 +14,10 @@
 use app::account::audit::{Action, Entry};
 use app::account::roles::{Role, Roles};
 use app::admin::{
-    paid_per_day_svg, AdminComment, CommentList, Dashboard, DayTotal, EraseProblem, Erasure,
-    ErasureKind, FlaggedEvent, MonthlySummary, PledgeRow, ReplyProblem, StatusTotal, Stored,
-    StoredComment, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow, WaitingRefund,
+    paid_per_day_svg, AdminComment, CommentList, Dashboard, DayTotal, EraseBy, EraseForm,
+    EraseProblem, Erasure, ErasureKind, FlaggedEvent, MonthlySummary, PledgeRow, ReplyProblem,
+    StatusTotal, Stored, StoredComment, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow,
+    WaitingRefund,
 };
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
@@ -294,6 +295,7 @@ fn pledge(frequency: Frequency, status: Status, payments: i64) -> Pledge {
         designation: GENERAL.into(),
         frequency,
         payments,
+        details: true,
     }
 }
 
@@ -742,7 +744,10 @@ fn admin_pages() -> Vec<(String, String)> {
                         erasure(1, ErasureKind::Email),
                         erasure(2, ErasureKind::OwnComment),
                     ],
-                    email: MARKUP.into(),
+                    typed: EraseForm {
+                        email: MARKUP.into(),
+                        ..EraseForm::default()
+                    },
                     problem: Some(EraseProblem::NotAnEmail),
                 },
             ),
@@ -754,7 +759,7 @@ fn admin_pages() -> Vec<(String, String)> {
                 ErasePage {
                     done: None,
                     recent: vec![],
-                    email: String::new(),
+                    typed: EraseForm::default(),
                     problem: None,
                 },
             ),
@@ -764,7 +769,7 @@ fn admin_pages() -> Vec<(String, String)> {
             admin::erase_found(
                 &v,
                 Stored {
-                    email: MARKUP.into(),
+                    by: EraseBy::Email(MARKUP.into()),
                     counts: StoredCounts {
                         pledges: 1,
                         comments: 1,

@@ -649,7 +649,7 @@ const VOLUNTEER_KEYS: &[&str] = &[
     "name", "email", "phone", "place", "help", "message", "lang", "token", "homepage",
 ];
 const ACTION_KEYS: &[&str] = &["csrf", "back", "page", "next", "text"];
-const ERASE_KEYS: &[&str] = &["csrf", "email", "confirm", "seen"];
+const ERASE_KEYS: &[&str] = &["csrf", "email", "phone", "pledge", "confirm", "seen"];
 
 fn tiers() -> Vec<Tier> {
     vec![
@@ -945,7 +945,9 @@ proptest! {
     #[test]
     fn admin_erase_forms_answer(body in form_body(ERASE_KEYS), stored in any::<i64>()) {
         let form: admin::EraseForm = app::form::decode(&body);
-        let _ = form.email();
+        if let Ok(by) = form.target() {
+            let _ = (by.describe(), by.field(), by.kind());
+        }
         let _ = form.check(stored);
         let _ = admin::excerpt(&form.email, admin::EXCERPT_CHARS);
     }

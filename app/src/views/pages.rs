@@ -172,7 +172,7 @@ fn months(lang: Lang, n: i64) -> String {
 
 /// The facts of a pledge, as its page and the stop page list them: the amount (each month's,
 /// for a monthly gift), where it goes, and for a monthly gift how often and the months given.
-fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
+pub(super) fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
     let t: &'static Text = lang.text();
     let monthly = pledge.frequency == Frequency::Monthly;
     let amount_label = if monthly {
@@ -197,8 +197,13 @@ fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
     }
 }
 
-fn pledge_path(id: &str) -> String {
+pub(super) fn pledge_path(id: &str) -> String {
     format!("/pledges/{id}")
+}
+
+/// The page that erases a pledge's name, email and note (`pledge_erase`).
+pub(super) fn erase_path(id: &str) -> String {
+    format!("/pledges/{id}/erase")
 }
 
 fn stop_path(id: &str) -> String {
@@ -238,6 +243,19 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
             </section>
         }
     });
+    // The donor's own details: the way to erase them while any is kept, else that none is.
+    let erase = pledge.details.then(|| {
+        view! {
+            <p><a class="button secondary" id="erase-link" href=lang.href(&erase_path(&pledge.id))>{t.pledge_erase_link}</a></p>
+        }
+    });
+    let details = view! {
+        <section aria-labelledby="details-heading" id="details">
+            <h2 id="details-heading">{t.pledge_details_heading}</h2>
+            <p id="details-kept">{if pledge.details { t.pledge_details_kept } else { t.pledge_details_none }}</p>
+            {erase}
+        </section>
+    };
     let renewals = (sandbox && monthly && pledge.status == Status::Active).then(|| {
         view! {
             <form method="post" action=lang.href(&format!("/sandbox/checkout/{}", pledge.id)) class="card" id="sandbox-renewals">
@@ -261,6 +279,7 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
         {stopped}
         {stop_section}
         {renewals}
+        {details}
         <section aria-labelledby="share-heading">
             <h2 id="share-heading">{t.pledge_share}</h2>
             <p>{t.pledge_share_text}</p>
@@ -503,6 +522,7 @@ mod monthly {
             designation: GENERAL.into(),
             frequency,
             payments,
+            details: false,
         }
     }
 

@@ -36,6 +36,16 @@ pub enum Tokens {
     Aged,
 }
 
+impl Tokens {
+    /// When a token of this age says it was issued, served at `now`.
+    pub fn issued(self, now: i64) -> i64 {
+        match self {
+            Tokens::Fresh => now,
+            Tokens::Aged => now - keys::TOKEN_MIN_AGE_SECS,
+        }
+    }
+}
+
 /// What a form post puts back on the page; `None` draws that form blank.
 #[derive(Default)]
 pub struct Overrides {
@@ -134,10 +144,7 @@ pub fn serve_reach(
     tokens: Tokens,
     reach: &Reach,
 ) -> Result<Response, AppError> {
-    let issued = match tokens {
-        Tokens::Fresh => cx.now,
-        Tokens::Aged => cx.now - keys::TOKEN_MIN_AGE_SECS,
-    };
+    let issued = tokens.issued(cx.now);
     let body = keys::fill_token_slots(
         &app::reach::fill_reach_slots(&page.template, reach),
         &cx.keys()?.form_token,

@@ -1,9 +1,10 @@
 //! The pledge's own pages, drawn by both workers: the site shows them, the office draws the
-//! stop page again when a stop is refused. A pledge's page is the only key to it (its id is
+//! stop and erase pages again when a press is refused. A pledge's page is the only key to it (its id is
 //! 128 random bits): every page under it is private (never cached, never sent on as a
 //! referrer).
 
 use crate::ctx::Ctx;
+use crate::home::Tokens;
 use crate::{error::AppError, http, platform, store};
 use app::form::Problems;
 use app::i18n::Lang;
@@ -27,8 +28,21 @@ pub fn private_page(status: u16, html: String) -> Result<Response, AppError> {
 /// The form that stops a monthly gift.
 pub const STOP_FORM: &str = "pledge-stop";
 
-/// The stop page: its token issued now (the page is private, so the token is written into it
-/// rather than into a slot of a shared template).
+/// The form that erases a gift's name, email and note.
+pub const ERASE_FORM: &str = "pledge-erase";
+
+/// A token for `form`, issued now and dated as `tokens` says (the page is private, so the token
+/// is written into it rather than into a slot of a shared template).
+fn token(cx: &Ctx, form: &str, tokens: Tokens) -> Result<String, AppError> {
+    Ok(keys::form_token(
+        &cx.keys()?.form_token,
+        form,
+        tokens.issued(cx.now),
+        platform::random16(),
+    ))
+}
+
+/// The stop page, with its token.
 pub fn stop_page_for(
     cx: &Ctx,
     lang: Lang,
@@ -36,14 +50,39 @@ pub fn stop_page_for(
     pledge: &Pledge,
     problems: Problems,
 ) -> Result<Response, AppError> {
-    let token = keys::form_token(
-        &cx.keys()?.form_token,
-        STOP_FORM,
-        cx.now,
-        platform::random16(),
-    );
+    let token = token(cx, STOP_FORM, Tokens::Fresh)?;
     private_page(
         status,
         app::views::pledge_stop(lang, cx.links(), pledge, &token, problems),
     )
+}
+
+/// The erase page ("erase your name, email and note?"), or that nothing is kept, with `status`.
+///
+/// Its form only confirms: there is nothing to type, so it is served with aged tokens and a
+/// press at once is taken. What the minimum age guards against (a bot posting a form the
+/// instant it is served) gains nothing here: the page is reached only through the pledge's
+/// secret address, and the token is still signed, single use, and refused from another site.
+pub fn erase_page_for(
+    cx: &Ctx,
+    lang: Lang,
+    status: u16,
+    pledge: &Pledge,
+    problems: Problems,
+) -> Result<Response, AppError> {
+    if !pledge.details {
+        return private_page(
+            status,
+            app::views::pledge_nothing_to_erase(lang, cx.links(), &pledge.id),
+        );
+    }
+    let token = token(cx, ERASE_FORM, Tokens::Aged)?;
+    let page = app::views::PledgeErase {
+        pledge,
+        token: &token,
+        problems,
+        copies_minutes: crate::changes::shown_elsewhere_secs(cx.config.edge_ttl)
+            .map(|secs| i64::from(secs.div_ceil(60))),
+    };
+    private_page(status, app::views::pledge_erase(lang, cx.links(), page))
 }
