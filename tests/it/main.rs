@@ -26,6 +26,7 @@
 //! | alerts | 9600–9699 |
 //! | updates | 11000–11999 |
 //! | html | 13000–13099 |
+//! | erasure | 14000–14099 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -38,6 +39,7 @@ mod badge;
 mod browser;
 mod clock;
 mod comments;
+mod erasure;
 mod hardening;
 mod html;
 mod jobs;

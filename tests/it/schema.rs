@@ -132,6 +132,77 @@ fn the_check_comparison_can_fail() {
 }
 
 #[test]
+fn the_erasures_rebuild_of_0007_keeps_every_row_and_takes_the_new_kinds() {
+    // The table as 0002 made it, with rows of both old kinds; then 0007 as it is applied.
+    let dir = place("rebuild-0007", &root().join("migrations"));
+    sql(
+        &dir,
+        "CREATE TABLE erasures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, \
+           kind TEXT NOT NULL CHECK (kind IN ('own-comment','email')), pledges INTEGER NOT NULL DEFAULT 0, \
+           comments INTEGER NOT NULL DEFAULT 0, volunteers INTEGER NOT NULL DEFAULT 0); \
+         INSERT INTO erasures (at, kind, pledges, comments, volunteers) VALUES \
+           (10, 'email', 2, 1, 0), (11, 'own-comment', 0, 1, 0), (12, 'email', 0, 0, 3);",
+    );
+    let before = sql(&dir, "SELECT * FROM erasures ORDER BY id");
+    d1(
+        &dir,
+        &[
+            "execute",
+            "--file",
+            &root()
+                .join("migrations/0007_erasure_kinds.sql")
+                .display()
+                .to_string(),
+        ],
+    );
+    assert_eq!(sql(&dir, "SELECT * FROM erasures ORDER BY id"), before);
+    assert_eq!(before.len(), 3);
+    sql(
+        &dir,
+        "INSERT INTO erasures (at, kind, pledges) VALUES (13, 'phone', 0), (14, 'pledge', 1), (15, 'own-pledge', 1)",
+    );
+    let ids: Vec<i64> = sql(&dir, "SELECT id FROM erasures ORDER BY id")
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    assert_eq!(
+        ids,
+        [1, 2, 3, 4, 5, 6],
+        "numbering goes on from the largest"
+    );
+    // The CHECK still refuses a kind nobody decodes.
+    let refused = wrangler_refuses(
+        &dir,
+        "INSERT INTO erasures (at, kind) VALUES (16, 'everything')",
+    );
+    assert!(refused, "an unknown kind was stored");
+    let tables = sql(
+        &dir,
+        "SELECT name FROM sqlite_master WHERE name LIKE 'erasures%'",
+    );
+    assert_eq!(tables.len(), 1, "{tables:?}");
+}
+
+/// Whether D1 refuses `statement`.
+fn wrangler_refuses(dir: &Path, statement: &str) -> bool {
+    let out = campaign_tests::wrangler()
+        .current_dir(dir)
+        .args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--config",
+            "wrangler.toml",
+        ])
+        .args(["--persist-to", "state", "--command", statement])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run wrangler d1");
+    !out.status.success()
+}
+
+#[test]
 fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     // A migrations folder holding only 0001, as a deployed database had it.
     let first = artifacts().join("schema-only-0001");

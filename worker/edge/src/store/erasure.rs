@@ -25,7 +25,9 @@ enum Table {
 /// * a phone number: an offer of help whose `phone` is one of the forms (a JSON array);
 /// * a pledge id: that pledge, while it still holds a name, an email or a note.
 ///
-/// What a kind never holds matches nothing (`0`).
+/// What a kind never holds matches nothing: `?1 IS NULL`, never true (the value bound is never
+/// NULL) but naming `?1`, since every statement of the batch is bound the one value and D1
+/// refuses a value a statement does not name.
 fn holds(by: &EraseBy, table: Table, a: &str) -> String {
     match (by, table) {
         (EraseBy::Email(_), _) => format!("lower(trim({a}email)) = lower(trim(?1))"),
@@ -35,7 +37,7 @@ fn holds(by: &EraseBy, table: Table, a: &str) -> String {
         (EraseBy::Pledge(_), Table::Pledges) => format!(
             "{a}id = ?1 AND (COALESCE({a}name, '') <> '' OR COALESCE({a}email, '') <> '' OR COALESCE({a}note, '') <> '')"
         ),
-        _ => "0".to_string(),
+        _ => "?1 IS NULL".to_string(),
     }
 }
 
