@@ -3,13 +3,11 @@
 //! monthly gift). What stays (the amount, tier, purpose and dates) is the ledger's; what goes
 //! is every personal field, the name shown among the supporters with it.
 
-use super::pages::{erase_path, pledge_facts, pledge_path};
-use super::{document, ErrorSummary, LangField, PageMeta};
+use super::pages::{erase_path, one_button, pledge_notice, OneButton};
 use crate::content::fill;
 use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::pledge::Pledge;
-use leptos::prelude::*;
 
 /// What the erase page says beside the pledge itself.
 pub struct PledgeErase<'a> {
@@ -23,8 +21,9 @@ pub struct PledgeErase<'a> {
     pub copies_minutes: Option<i64>,
 }
 
-/// `GET /pledges/{id}/erase`: what erasing does and keeps, and the two ways on. The button
-/// posts (with its form token); nothing is erased by following a link.
+/// `GET /pledges/{id}/erase`: what erasing does and keeps, and the two ways on (a one-button
+/// page like stopping a monthly gift's). The button posts (with its form token); nothing is
+/// erased by following a link.
 pub fn pledge_erase(lang: Lang, origin: &str, page: PledgeErase<'_>) -> String {
     let t = lang.text();
     let PledgeErase {
@@ -33,63 +32,37 @@ pub fn pledge_erase(lang: Lang, origin: &str, page: PledgeErase<'_>) -> String {
         problems,
         copies_minutes,
     } = page;
-    let path = erase_path(&pledge.id);
-    let keep = lang.href(&pledge_path(&pledge.id));
-    let token = token.to_string();
-    let copies =
-        copies_minutes.map(|n| view! { <p>{fill(t.erase_copies, &[("n", &lang.number(n))])}</p> });
+    let mut says = vec![t.erase_intro.to_string()];
+    if let Some(n) = copies_minutes {
+        says.push(fill(t.erase_copies, &[("n", &lang.number(n))]));
+    }
     // A running monthly gift goes on: say so, so nobody erases to stop it.
-    let monthly = pledge
-        .stop()
-        .is_ok()
-        .then(|| view! { <p>{t.erase_monthly}</p> });
-    let main = view! {
-        <h1>{t.erase_title}</h1>
-        <ErrorSummary t=t problems=problems h2=true/>
-        <p>{t.erase_intro}</p>
-        {copies}
-        {monthly}
-        <p>{t.erase_stripe}</p>
-        <dl class="facts">{pledge_facts(lang, pledge)}</dl>
-        <form method="post" action=lang.href(&path) id="erase-form">
-            <LangField lang=lang/>
-            <input type="hidden" name="token" value=token/>
-            <button type="submit">{t.erase_confirm}</button>
-            " "
-            <a href=keep>{t.erase_keep}</a>
-        </form>
+    if pledge.stop().is_ok() {
+        says.push(t.erase_monthly.to_string());
+    }
+    says.push(t.erase_stripe.to_string());
+    let ask = OneButton {
+        path: erase_path(&pledge.id),
+        form: "erase-form",
+        title: t.erase_title,
+        says,
+        confirm: t.erase_confirm,
+        keep: t.erase_keep,
     };
-    document(
-        PageMeta {
-            lang,
-            origin,
-            path: &path,
-            title: t.erase_title.to_string(),
-            index: false,
-        },
-        main,
-    )
+    one_button(lang, origin, pledge, ask, token, problems)
 }
 
 /// An erasure asked of a pledge that keeps no name, email or note: nothing to erase, and the
 /// way back to its page.
 pub fn pledge_nothing_to_erase(lang: Lang, origin: &str, id: &str) -> String {
     let t = lang.text();
-    let path = erase_path(id);
-    let main = view! {
-        <h1>{t.erase_nothing_title}</h1>
-        <p id="erase-says">{t.erase_nothing}</p>
-        <p><a class="button secondary" href=lang.href(&pledge_path(id))>{t.stop_back}</a></p>
-    };
-    document(
-        PageMeta {
-            lang,
-            origin,
-            path: &path,
-            title: t.erase_nothing_title.to_string(),
-            index: false,
-        },
-        main,
+    pledge_notice(
+        lang,
+        origin,
+        (id, &erase_path(id)),
+        t.erase_nothing_title,
+        t.erase_nothing,
+        false,
     )
 }
 

@@ -119,6 +119,8 @@ struct PageDoc {
     #[serde(default)]
     threads: i64,
     #[serde(default)]
+    published: i64,
+    #[serde(default)]
     comments: i64,
     #[serde(default)]
     rows: Vec<serde_json::Value>,
@@ -158,19 +160,21 @@ struct CommentDoc {
 /// comments everyone sees (the campaign page's pages) and the published updates (`/updates`'
 /// pages). Read from the page data of page 1 as the edge keeps it, so that a page past the
 /// last is answered without asking D1.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PageCounts {
-    #[serde(default)]
     pub threads: i64,
-    #[serde(default)]
     pub published: i64,
 }
 
 impl PageCounts {
-    /// The counts in a page data document ([`home_doc`]).
+    /// The counts in a page data document ([`home_doc`]), read by the page's own decoder (a
+    /// decoder of its own for two numbers would cost the visitor's wasm more than it saves).
     pub fn of(doc: &str) -> Result<PageCounts, AppError> {
-        serde_json::from_str(doc)
-            .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
+        let doc = parse_doc(doc)?;
+        Ok(PageCounts {
+            threads: doc.threads,
+            published: doc.published,
+        })
     }
 
     /// The campaign page's last page of threads.
