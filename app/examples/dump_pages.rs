@@ -371,6 +371,23 @@ fn public_pages() -> Vec<(String, String)> {
             pledge_stop_failed(lang, ORIGIN, &monthly.id),
         );
         add(
+            "pledge-erase",
+            pledge_erase(
+                lang,
+                ORIGIN,
+                PledgeErase {
+                    pledge: &monthly,
+                    token: "token",
+                    problems: Default::default(),
+                    copies_minutes: Some(11),
+                },
+            ),
+        );
+        add(
+            "pledge-nothing-to-erase",
+            pledge_nothing_to_erase(lang, ORIGIN, &monthly.id),
+        );
+        add(
             "sandbox",
             sandbox_checkout(lang, ORIGIN, pledge(Frequency::Once, Status::Pending, 0)),
         );

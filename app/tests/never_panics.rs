@@ -932,7 +932,9 @@ proptest! {
         let _ = form.is_bot();
         let _ = form.helps("radio");
         let _ = form.validate();
-        let _ = app::volunteer::phone_number(&form.phone);
+        if let Some(number) = app::volunteer::phone_number(&form.phone) {
+            prop_assert_eq!(&app::volunteer::phone_forms(&number)[0], &number);
+        }
     }
 
     #[test]
@@ -979,6 +981,11 @@ proptest! {
             let _ = admin::reply_body(s);
             let _ = admin::parse_id(s);
             let _ = admin::excerpt(s, 3);
+            let _ = admin::pledge_in(s);
+            let page = app::paging::page_asked(s);
+            prop_assert!(page >= 1);
+            let _ = app::paging::Paged::of(page, app::paging::last_page(page, 10));
+            let _ = app::volunteer::phone_forms(s);
             let (lang, rest) = Lang::split_path(s);
             let _ = lang.href(rest);
             let _ = keys::constant_time_eq(s.as_bytes(), &bytes);
