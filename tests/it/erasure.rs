@@ -311,9 +311,13 @@ fn a_donor_erases_their_gift_s_name_email_and_note_with_one_press_from_its_page(
             && km.body.contains("name=\"lang\" value=\"km\"")
     );
     let token = tokens(&ask.body).into_iter().next().expect("a token");
-    let name_of =
-        || w.sql(&format!("SELECT name FROM pledges WHERE id = '{id}'"))[0]["name"].clone();
-    assert_eq!(name_of(), "Dara Erases 14020");
+    // The pledge's name and how many erasures are recorded, in one D1 read (each costs a second).
+    let state = || {
+        let r = &w.sql(&format!(
+            "SELECT (SELECT name FROM pledges WHERE id = '{id}') AS name, (SELECT COUNT(*) FROM erasures) AS n"
+        ))[0];
+        (r["name"].as_str().map(str::to_string), r["n"].as_i64())
+    };
 
     // From another site: refused before anything is read, the token left unused.
     let r = w.post_form_with(
@@ -328,15 +332,16 @@ fn a_donor_erases_their_gift_s_name_email_and_note_with_one_press_from_its_page(
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.text().contains(&en("error_token")));
     assert_private(&r, "refused erasure");
-    assert_eq!(name_of(), "Dara Erases 14020");
-    assert!(erasures(&w).is_empty());
+    assert_eq!(state(), (Some("Dara Erases 14020".to_string()), Some(0)));
 
     // Pressed at once, with the page's own token: erased, and back to the gift's page.
     let r = w.post_form(&path, &ip(14021), &[("lang", "en"), ("token", &token)]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("Location"), Some(page.as_str()));
     let row = &w.sql(&format!(
-        "SELECT status, amount_cents, tier, designation, name, email, note, show_name, paid_at FROM pledges WHERE id = '{id}'"
+        "SELECT p.status, p.amount_cents, p.tier, p.name, p.email, p.note, p.show_name, p.paid_at, \
+                e.kind, e.pledges, e.comments, e.volunteers, (SELECT COUNT(*) FROM erasures) AS n \
+         FROM pledges p, erasures e WHERE p.id = '{id}'"
     ))[0];
     for field in ["name", "email", "note"] {
         assert!(row[field].is_null(), "{field} kept: {row}");
@@ -351,16 +356,16 @@ fn a_donor_erases_their_gift_s_name_email_and_note_with_one_press_from_its_page(
         (Some("paid"), Some(5000), Some("women-training"), Some(0))
     );
     assert!(row["paid_at"].as_i64().is_some());
-    let e = erasures(&w);
-    assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(
         (
-            e[0]["kind"].as_str(),
-            e[0]["pledges"].as_i64(),
-            e[0]["comments"].as_i64(),
-            e[0]["volunteers"].as_i64()
+            row["kind"].as_str(),
+            row["pledges"].as_i64(),
+            row["comments"].as_i64(),
+            row["volunteers"].as_i64(),
+            row["n"].as_i64()
         ),
-        (Some("own-pledge"), Some(1), Some(0), Some(0))
+        (Some("own-pledge"), Some(1), Some(0), Some(0), Some(1)),
+        "one erasure, of this gift"
     );
     let c = w.get("/api/campaign").json();
     assert_eq!(c["recent"][0]["name"], "Anonymous", "{c}");
@@ -383,8 +388,7 @@ fn a_donor_erases_their_gift_s_name_email_and_note_with_one_press_from_its_page(
     let r = w.post_form(&path, &ip(14021), &[("lang", "en"), ("token", &token)]);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.text().contains(&en("error_token")));
-    assert_eq!(name_of(), "Back Again");
-    assert_eq!(erasures(&w).len(), 1);
+    assert_eq!(state(), (Some("Back Again".to_string()), Some(1)));
     // With nothing kept, a press says so.
     w.sql(&format!("UPDATE pledges SET name = NULL WHERE id = '{id}'"));
     let r = w.post_form(&path, &ip(14021), &[("lang", "en"), ("token", "x")]);
@@ -404,7 +408,7 @@ fn a_donor_erases_their_gift_s_name_email_and_note_with_one_press_from_its_page(
         r.header("Location"),
         Some(format!("/km/pledges/{km_id}").as_str())
     );
-    assert_eq!(erasures(&w).len(), 2);
+    assert_eq!(state().1, Some(2));
     // A pledge that is not one is not found.
     let unknown = format!("/pledges/{}/erase", "0".repeat(32));
     assert_eq!(w.get(&unknown).status, 404);
