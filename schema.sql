@@ -218,11 +218,13 @@ CREATE TABLE used_tokens (
   expires_at INTEGER NOT NULL
 );
 
--- That an erasure happened and how much it touched; never what it erased.
+-- That an erasure happened and how much it touched; never what it erased. `kind`: a comment's
+-- author deleted it (`own-comment`), a maintainer erased by email, by phone or by pledge id,
+-- a donor erased their gift's details from its page (`own-pledge`); app::admin::ErasureKind.
 CREATE TABLE erasures (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   at         INTEGER NOT NULL,
-  kind       TEXT NOT NULL CHECK (kind IN ('own-comment','email')),
+  kind       TEXT NOT NULL CHECK (kind IN ('own-comment','email','phone','pledge','own-pledge')),
   pledges    INTEGER NOT NULL DEFAULT 0,
   comments   INTEGER NOT NULL DEFAULT 0,
   volunteers INTEGER NOT NULL DEFAULT 0

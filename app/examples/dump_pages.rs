@@ -14,9 +14,10 @@
 use app::account::audit::{Action, Entry};
 use app::account::roles::{Role, Roles};
 use app::admin::{
-    paid_per_day_svg, AdminComment, CommentList, Dashboard, DayTotal, EraseProblem, Erasure,
-    ErasureKind, FlaggedEvent, MonthlySummary, PledgeRow, ReplyProblem, StatusTotal, Stored,
-    StoredComment, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow, WaitingRefund,
+    paid_per_day_svg, AdminComment, CommentList, Dashboard, DayTotal, EraseBy, EraseForm,
+    EraseProblem, Erasure, ErasureKind, FlaggedEvent, MonthlySummary, PledgeRow, ReplyProblem,
+    StatusTotal, Stored, StoredComment, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow,
+    WaitingRefund,
 };
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
@@ -294,6 +295,7 @@ fn pledge(frequency: Frequency, status: Status, payments: i64) -> Pledge {
         designation: GENERAL.into(),
         frequency,
         payments,
+        details: true,
     }
 }
 
@@ -367,6 +369,23 @@ fn public_pages() -> Vec<(String, String)> {
         add(
             "pledge-stop-failed",
             pledge_stop_failed(lang, ORIGIN, &monthly.id),
+        );
+        add(
+            "pledge-erase",
+            pledge_erase(
+                lang,
+                ORIGIN,
+                PledgeErase {
+                    pledge: &monthly,
+                    token: "token",
+                    problems: Default::default(),
+                    copies_minutes: Some(11),
+                },
+            ),
+        );
+        add(
+            "pledge-nothing-to-erase",
+            pledge_nothing_to_erase(lang, ORIGIN, &monthly.id),
         );
         add(
             "sandbox",
@@ -742,7 +761,10 @@ fn admin_pages() -> Vec<(String, String)> {
                         erasure(1, ErasureKind::Email),
                         erasure(2, ErasureKind::OwnComment),
                     ],
-                    email: MARKUP.into(),
+                    typed: EraseForm {
+                        email: MARKUP.into(),
+                        ..EraseForm::default()
+                    },
                     problem: Some(EraseProblem::NotAnEmail),
                 },
             ),
@@ -754,7 +776,7 @@ fn admin_pages() -> Vec<(String, String)> {
                 ErasePage {
                     done: None,
                     recent: vec![],
-                    email: String::new(),
+                    typed: EraseForm::default(),
                     problem: None,
                 },
             ),
@@ -764,7 +786,7 @@ fn admin_pages() -> Vec<(String, String)> {
             admin::erase_found(
                 &v,
                 Stored {
-                    email: MARKUP.into(),
+                    by: EraseBy::Email(MARKUP.into()),
                     counts: StoredCounts {
                         pledges: 1,
                         comments: 1,

@@ -132,6 +132,8 @@ pub enum Form {
     Volunteer,
     /// "Yes, stop my monthly gift", on the pledge's stop page.
     PledgeStop,
+    /// "Yes, erase my name, email and note", on the pledge's erase page.
+    PledgeErase,
 }
 
 /// What a visitor does with a form: it decides how old the form's token is when served
@@ -148,7 +150,12 @@ pub enum FormKind {
 }
 
 impl Form {
-    pub const ALL: [Form; 3] = [Form::Comment, Form::Volunteer, Form::PledgeStop];
+    pub const ALL: [Form; 4] = [
+        Form::Comment,
+        Form::Volunteer,
+        Form::PledgeStop,
+        Form::PledgeErase,
+    ];
 
     /// The name signed into its tokens. Never changed: tokens in open pages carry it.
     pub const fn name(self) -> &'static str {
@@ -156,13 +163,14 @@ impl Form {
             Form::Comment => "comment",
             Form::Volunteer => "volunteer",
             Form::PledgeStop => "pledge-stop",
+            Form::PledgeErase => "pledge-erase",
         }
     }
 
     pub const fn kind(self) -> FormKind {
         match self {
             Form::Comment | Form::Volunteer => FormKind::Typed,
-            Form::PledgeStop => FormKind::Confirm,
+            Form::PledgeStop | Form::PledgeErase => FormKind::Confirm,
         }
     }
 }

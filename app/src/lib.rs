@@ -18,6 +18,7 @@ pub mod limits;
 pub mod log;
 pub mod money;
 pub mod order;
+pub mod paging;
 pub mod pledge;
 pub mod reach;
 pub mod reconcile;

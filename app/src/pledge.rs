@@ -380,6 +380,9 @@ pub struct Pledge {
     pub frequency: Frequency,
     /// Payments received: 1 for a paid one-off gift, the months paid for a monthly one.
     pub payments: i64,
+    /// Whether it still holds a name, an email or a note: what its donor may erase from its
+    /// page (the amount, tier, purpose and dates stay, for the ledger).
+    pub details: bool,
 }
 
 /// Why a pledge's "stop my monthly gift" has nothing to stop.
@@ -657,6 +660,7 @@ mod tests {
             designation: GENERAL.into(),
             frequency,
             payments: 0,
+            details: true,
         }
     }
 

@@ -60,6 +60,9 @@ pub enum SiteRoute {
     PledgeThanks,
     /// `GET /pledges/{id}/stop`: "stop your monthly gift?", for whoever holds its page.
     PledgeStopPage,
+    /// `GET /pledges/{id}/erase`: "erase your name, email and note from this gift?", for
+    /// whoever holds its page.
+    PledgeErasePage,
     /// `GET /comments/{id}/delete`: "delete your comment?", for its author.
     CommentDeletePage,
     VolunteerThanks,
@@ -84,6 +87,8 @@ pub enum OfficeRoute {
     PledgeCreate,
     /// `POST /pledges/{id}/stop`: stops a monthly gift at the provider, then here.
     PledgeStop,
+    /// `POST /pledges/{id}/erase`: erases the gift's name, email and note.
+    PledgeErase,
     SandboxPage,
     SandboxAct,
     CommentCreate,
@@ -255,6 +260,8 @@ pub const TABLE: &[Row] = &[
     Row::site(Get, "/pledges/:id", SiteRoute::PledgeThanks, Both),
     Row::site(Get, "/pledges/:id/stop", SiteRoute::PledgeStopPage, Both),
     Row::office(Post, "/pledges/:id/stop", OfficeRoute::PledgeStop, Both),
+    Row::site(Get, "/pledges/:id/erase", SiteRoute::PledgeErasePage, Both),
+    Row::office(Post, "/pledges/:id/erase", OfficeRoute::PledgeErase, Both),
     Row::office(Get, "/sandbox/checkout/:id", OfficeRoute::SandboxPage, Both),
     Row::office(Post, "/sandbox/checkout/:id", OfficeRoute::SandboxAct, Both),
     Row::office(Post, "/comments", OfficeRoute::CommentCreate, Both),
@@ -380,6 +387,9 @@ pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
     ("/pledges/:id", "/pledges/{pledge}", 200),
     // The test's pledge is a one-off gift: there is no monthly gift to stop.
     ("/pledges/:id/stop", "/pledges/{pledge}/stop", 409),
+    // Whether the gift holds a name, an email or a note or not, the page answers: it asks, or
+    // says that nothing is kept.
+    ("/pledges/:id/erase", "/pledges/{pledge}/erase", 200),
     ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}", 200),
     ("/volunteer/thanks", "/volunteer/thanks", 200),
     ("/privacy", "/privacy", 200),
@@ -579,6 +589,22 @@ mod tests {
         assert_eq!(
             r(Method::Get, "/pledges/abc/stop/x").0,
             Route::Site(SiteRoute::NotFound)
+        );
+        assert_eq!(
+            r(Method::Get, "/km/pledges/abc/erase"),
+            (
+                Route::Site(SiteRoute::PledgeErasePage),
+                Lang::Km,
+                vec!["abc"]
+            )
+        );
+        assert_eq!(
+            r(Method::Post, "/pledges/abc/erase"),
+            (
+                Route::Office(OfficeRoute::PledgeErase),
+                Lang::En,
+                vec!["abc"]
+            )
         );
         assert_eq!(
             r(Method::Post, "/sandbox/checkout/x1"),

@@ -27,6 +27,28 @@ pub fn phone_number(typed: &str) -> Option<String> {
     (6..=15).contains(&digits).then_some(out)
 }
 
+/// Every form a stored number may take ([`phone_number`]'s result, the number itself first):
+/// a Cambodian number is written `+855…` (international), `0…` (national) or `00855…`
+/// (international, dialled), and each is stored as typed, so the erase tool looks for all
+/// three. Any other number is looked for in its one form.
+pub fn phone_forms(stored: &str) -> Vec<String> {
+    let national = stored
+        .strip_prefix("+855")
+        .or_else(|| stored.strip_prefix("00855"))
+        .or_else(|| stored.strip_prefix('0'))
+        .filter(|n| !n.is_empty() && !n.starts_with('0'));
+    let Some(n) = national else {
+        return vec![stored.to_string()];
+    };
+    let mut forms = vec![stored.to_string()];
+    for form in [format!("+855{n}"), format!("0{n}"), format!("00855{n}")] {
+        if form != stored {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
 /// The ways to help a volunteer can tick; the values posted and stored.
 pub const HELP_KINDS: [&str; 5] = ["training", "meetings", "radio", "information", "other"];
 
@@ -197,6 +219,39 @@ mod tests {
                 Some(&Problem::Phone),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn a_cambodian_number_has_three_forms_any_other_one() {
+        let all = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            phone_forms("+85512345678"),
+            all(&["+85512345678", "012345678", "0085512345678"])
+        );
+        assert_eq!(
+            phone_forms("012345678"),
+            all(&["012345678", "+85512345678", "0085512345678"])
+        );
+        assert_eq!(
+            phone_forms("0085512345678"),
+            all(&["0085512345678", "+85512345678", "012345678"])
+        );
+        // Each form gives the same set.
+        let mut a = phone_forms("+85512345678");
+        let mut b = phone_forms("012345678");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        for other in [
+            "+33612345678",
+            "0033612345678",
+            "+8550123456",
+            "0",
+            "+855",
+            "123456",
+        ] {
+            assert_eq!(phone_forms(other), all(&[other]), "{other}");
         }
     }
 

@@ -649,7 +649,7 @@ const VOLUNTEER_KEYS: &[&str] = &[
     "name", "email", "phone", "place", "help", "message", "lang", "token", "homepage",
 ];
 const ACTION_KEYS: &[&str] = &["csrf", "back", "page", "next", "text"];
-const ERASE_KEYS: &[&str] = &["csrf", "email", "confirm", "seen"];
+const ERASE_KEYS: &[&str] = &["csrf", "email", "phone", "pledge", "confirm", "seen"];
 
 fn tiers() -> Vec<Tier> {
     vec![
@@ -932,7 +932,9 @@ proptest! {
         let _ = form.is_bot();
         let _ = form.helps("radio");
         let _ = form.validate();
-        let _ = app::volunteer::phone_number(&form.phone);
+        if let Some(number) = app::volunteer::phone_number(&form.phone) {
+            prop_assert_eq!(&app::volunteer::phone_forms(&number)[0], &number);
+        }
     }
 
     #[test]
@@ -945,7 +947,9 @@ proptest! {
     #[test]
     fn admin_erase_forms_answer(body in form_body(ERASE_KEYS), stored in any::<i64>()) {
         let form: admin::EraseForm = app::form::decode(&body);
-        let _ = form.email();
+        if let Ok(by) = form.target() {
+            let _ = (by.describe(), by.field(), by.kind());
+        }
         let _ = form.check(stored);
         let _ = admin::excerpt(&form.email, admin::EXCERPT_CHARS);
     }
@@ -977,6 +981,11 @@ proptest! {
             let _ = admin::reply_body(s);
             let _ = admin::parse_id(s);
             let _ = admin::excerpt(s, 3);
+            let _ = admin::pledge_in(s);
+            let page = app::paging::page_asked(s);
+            prop_assert!(page >= 1);
+            let _ = app::paging::Paged::of(page, app::paging::last_page(page, 10));
+            let _ = app::volunteer::phone_forms(s);
             let (lang, rest) = Lang::split_path(s);
             let _ = lang.href(rest);
             let _ = keys::constant_time_eq(s.as_bytes(), &bytes);

@@ -471,8 +471,9 @@ fn volunteers_are_stored_for_maintainers_only() {
 
 /// Posts a comment from a browser holding `cookie`; returns its id and the browser's new cookie.
 fn post_from(w: &Worker, browser: &str, visitor: u32, path: &str, text: &str) -> (i64, String) {
-    // From a page of comments nobody reads here, so the edge does not keep `/` from before.
-    let far = w.request("GET", "/?page=99", &[(CLOCK, "-5")], None);
+    // From a page the edge never keeps (a reply's form, to no comment), so the edge keeps
+    // nothing of `/` from before.
+    let far = w.request("GET", "/?reply=0", &[(CLOCK, "-5")], None);
     let token = form_token(&far, "comment-form");
     let lang = if path.starts_with("/km/") { "km" } else { "en" };
     let r = w.post_form_with(

@@ -27,6 +27,7 @@
 //! | updates | 11000–11999 |
 //! | html | 13000–13099 |
 //! | forms | 14000–14099 |
+//! | erasure | 14100–14199 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -39,6 +40,7 @@ mod badge;
 mod browser;
 mod clock;
 mod comments;
+mod erasure;
 mod forms;
 mod hardening;
 mod html;

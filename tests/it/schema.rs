@@ -132,6 +132,82 @@ fn the_check_comparison_can_fail() {
 }
 
 #[test]
+fn the_erasures_rebuild_of_0007_keeps_every_row_and_takes_the_new_kinds() {
+    // The table as 0002 made it, with rows of both old kinds; then 0007 as it is applied.
+    let dir = place("rebuild-0007", &root().join("migrations"));
+    let before = sql(
+        &dir,
+        "CREATE TABLE erasures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, \
+           kind TEXT NOT NULL CHECK (kind IN ('own-comment','email')), pledges INTEGER NOT NULL DEFAULT 0, \
+           comments INTEGER NOT NULL DEFAULT 0, volunteers INTEGER NOT NULL DEFAULT 0); \
+         INSERT INTO erasures (at, kind, pledges, comments, volunteers) VALUES \
+           (10, 'email', 2, 1, 0), (11, 'own-comment', 0, 1, 0), (12, 'email', 0, 0, 3); \
+         SELECT * FROM erasures ORDER BY id",
+    );
+    assert_eq!(before.len(), 3);
+    d1(
+        &dir,
+        &[
+            "execute",
+            "--file",
+            &root()
+                .join("migrations/0007_erasure_kinds.sql")
+                .display()
+                .to_string(),
+        ],
+    );
+    // Every row kept with its id; the new kinds taken, numbered on from the largest id; one
+    // table left.
+    let after = sql(
+        &dir,
+        "INSERT INTO erasures (at, kind, pledges) VALUES (13, 'phone', 0), (14, 'pledge', 1), (15, 'own-pledge', 1); \
+         SELECT e.*, (SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'erasures%') AS tables \
+         FROM erasures e ORDER BY id",
+    );
+    let kept: Vec<Value> = after[..3]
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(o) = r.as_object_mut() {
+                o.remove("tables");
+            }
+            r
+        })
+        .collect();
+    assert_eq!(kept, before);
+    let ids: Vec<i64> = after.iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(after[0]["tables"], 1, "the old table is gone");
+    // The CHECK still refuses a kind nobody decodes.
+    assert!(
+        wrangler_refuses(
+            &dir,
+            "INSERT INTO erasures (at, kind) VALUES (16, 'everything')"
+        ),
+        "an unknown kind was stored"
+    );
+}
+
+/// Whether D1 refuses `statement`.
+fn wrangler_refuses(dir: &Path, statement: &str) -> bool {
+    let out = campaign_tests::wrangler()
+        .current_dir(dir)
+        .args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--config",
+            "wrangler.toml",
+        ])
+        .args(["--persist-to", "state", "--command", statement])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run wrangler d1");
+    !out.status.success()
+}
+
+#[test]
 fn a_database_at_0001_is_migrated_to_the_latest_losing_nothing() {
     // A migrations folder holding only 0001, as a deployed database had it.
     let first = artifacts().join("schema-only-0001");

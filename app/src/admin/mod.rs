@@ -9,7 +9,8 @@
 //!   the campaign's replies.
 //! * `rows` — what the worker loads for the pages, as plain types.
 //! * `csv` — the exports, safe to open in a spreadsheet.
-//! * `erase` — erasing what is stored for an email address: the form, its checks, the rows.
+//! * `erase` — erasing what is stored for an email address, a phone number or a pledge: the
+//!   form, its checks, the rows.
 //! * `chart` — the paid-per-day chart, as server-drawn SVG.
 
 mod chart;
@@ -22,8 +23,9 @@ mod session;
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
 pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
 pub use erase::{
-    excerpt, parse_id, EraseForm, EraseProblem, Erasure, ErasureKind, Stored, StoredComment,
-    StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, EXCERPT_CHARS,
+    excerpt, parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
+    StoredComment, StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX,
+    ERASE_PLEDGE_MAX, EXCERPT_CHARS,
 };
 pub use moderation::{
     campaign_name, parse_page, reply_body, waited, ActionForm, CommentList, ListPlace, Moderation,

@@ -13,6 +13,7 @@ pub mod badge;
 mod comments;
 mod home;
 mod pages;
+mod pledge_erase;
 mod pledge_form;
 pub mod sources;
 mod updates;
@@ -24,6 +25,7 @@ pub use pages::{
     not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks, privacy,
     sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
+pub use pledge_erase::{pledge_erase, pledge_nothing_to_erase, PledgeErase};
 pub use pledge_form::PledgeFormState;
 pub use updates::{update_page, updates_list};
 

@@ -172,7 +172,7 @@ fn months(lang: Lang, n: i64) -> String {
 
 /// The facts of a pledge, as its page and the stop page list them: the amount (each month's,
 /// for a monthly gift), where it goes, and for a monthly gift how often and the months given.
-fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
+pub(super) fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
     let t: &'static Text = lang.text();
     let monthly = pledge.frequency == Frequency::Monthly;
     let amount_label = if monthly {
@@ -197,8 +197,13 @@ fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
     }
 }
 
-fn pledge_path(id: &str) -> String {
+pub(super) fn pledge_path(id: &str) -> String {
     format!("/pledges/{id}")
+}
+
+/// The page that erases a pledge's name, email and note (`pledge_erase`).
+pub(super) fn erase_path(id: &str) -> String {
+    format!("/pledges/{id}/erase")
 }
 
 fn stop_path(id: &str) -> String {
@@ -238,6 +243,19 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
             </section>
         }
     });
+    // The donor's own details: the way to erase them while any is kept, else that none is.
+    let erase = pledge.details.then(|| {
+        view! {
+            <p><a class="button secondary" id="erase-link" href=lang.href(&erase_path(&pledge.id))>{t.pledge_erase_link}</a></p>
+        }
+    });
+    let details = view! {
+        <section aria-labelledby="details-heading" id="details">
+            <h2 id="details-heading">{t.pledge_details_heading}</h2>
+            <p id="details-kept">{if pledge.details { t.pledge_details_kept } else { t.pledge_details_none }}</p>
+            {erase}
+        </section>
+    };
     let renewals = (sandbox && monthly && pledge.status == Status::Active).then(|| {
         view! {
             <form method="post" action=lang.href(&format!("/sandbox/checkout/{}", pledge.id)) class="card" id="sandbox-renewals">
@@ -261,6 +279,7 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
         {stopped}
         {stop_section}
         {renewals}
+        {details}
         <section aria-labelledby="share-heading">
             <h2 id="share-heading">{t.pledge_share}</h2>
             <p>{t.pledge_share_text}</p>
@@ -297,28 +316,73 @@ pub fn pledge_stop(
     problems: Problems,
 ) -> String {
     let t = lang.text();
-    let path = stop_path(&pledge.id);
+    let ask = OneButton {
+        path: stop_path(&pledge.id),
+        form: "stop-form",
+        fields: &STOP_FIELDS,
+        title: t.stop_title,
+        says: vec![t.stop_intro.to_string()],
+        confirm: t.stop_confirm,
+        keep: t.stop_keep,
+    };
+    one_button(lang, origin, pledge, ask, token, problems)
+}
+
+/// What a one-button page of a pledge's says and does (stop a monthly gift, erase the gift's
+/// details): drawn by [`one_button`], so both pages are one view.
+pub(super) struct OneButton {
+    /// The page's path, and its form's action.
+    pub path: String,
+    /// The form's id.
+    pub form: &'static str,
+    /// Its fields for the error summary (none: a press's problems are the form's).
+    pub fields: &'static FormFields,
+    pub title: &'static str,
+    /// Its paragraphs, in order.
+    pub says: Vec<String>,
+    /// The button's words, and the link's that leaves without pressing it.
+    pub confirm: &'static str,
+    pub keep: &'static str,
+}
+
+/// A one-button page of a pledge's: what pressing does, the pledge's facts, the button (a
+/// post, with its form token) and the way back; `problems`, why the last press was refused
+/// (an expired or reused token). Nothing is done by following a link.
+pub(super) fn one_button(
+    lang: Lang,
+    origin: &str,
+    pledge: &Pledge,
+    ask: OneButton,
+    token: &str,
+    problems: Problems,
+) -> String {
+    let t = lang.text();
     let keep = lang.href(&pledge_path(&pledge.id));
     let token = token.to_string();
-    let title = title_with(t, &problems, t.stop_title.to_string());
+    let title = title_with(t, &problems, ask.title.to_string());
+    let says = ask
+        .says
+        .into_iter()
+        .map(|p| view! { <p>{p}</p> })
+        .collect_view();
     let main = view! {
-        <h1>{t.stop_title}</h1>
-        <ErrorSummary t=t fields=&STOP_FIELDS problems=problems h2=true/>
-        <p>{t.stop_intro}</p>
+        <h1>{ask.title}</h1>
+        <ErrorSummary t=t fields=ask.fields problems=problems h2=true/>
+        {says}
         <dl class="facts">{pledge_facts(lang, pledge)}</dl>
-        <form method="post" action=lang.href(&path) id="stop-form">
+        <form method="post" action=lang.href(&ask.path) id=ask.form>
             <LangField lang=lang/>
             <input type="hidden" name="token" value=token/>
-            <button type="submit">{t.stop_confirm}</button>
+            <button type="submit">{ask.confirm}</button>
             " "
-            <a href=keep>{t.stop_keep}</a>
+            <a href=keep>{ask.keep}</a>
         </form>
     };
     document(
         PageMeta {
             lang,
             origin,
-            path: &path,
+            path: &ask.path,
             title,
             index: false,
         },
@@ -326,31 +390,31 @@ pub fn pledge_stop(
     )
 }
 
-/// A title, a sentence, and the ways on from a pledge's stop page: back to the pledge's page,
-/// and `again` (try the stop again) when it failed.
-fn stop_notice(
+/// A title, a sentence, and the ways on from one of a pledge's one-button pages (`path`: its
+/// stop or erase page): back to the pledge's page, and `again` (try the same again) when it
+/// failed.
+pub(super) fn pledge_notice(
     lang: Lang,
     origin: &str,
-    id: &str,
+    (id, path): (&str, &str),
     title: &'static str,
     says: &'static str,
     again: bool,
 ) -> String {
     let t = lang.text();
-    let path = stop_path(id);
     let again = again.then(|| {
-        view! { <a class="button" href=lang.href(&path)>{t.stop_try_again}</a>" " }
+        view! { <a class="button" href=lang.href(path)>{t.stop_try_again}</a>" " }
     });
     let main = view! {
         <h1>{title}</h1>
-        <p id="stop-says">{says}</p>
+        <p id="says">{says}</p>
         <p>{again}<a class="button secondary" href=lang.href(&pledge_path(id))>{t.stop_back}</a></p>
     };
     document(
         PageMeta {
             lang,
             origin,
-            path: &path,
+            path,
             title: title.to_string(),
             index: false,
         },
@@ -366,13 +430,27 @@ pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingTo
         NothingToStop::Stopped => t.stop_nothing_stopped,
         NothingToStop::NotRunning => t.stop_nothing_not_running,
     };
-    stop_notice(lang, origin, id, t.stop_nothing_title, says, false)
+    pledge_notice(
+        lang,
+        origin,
+        (id, &stop_path(id)),
+        t.stop_nothing_title,
+        says,
+        false,
+    )
 }
 
 /// The provider did not stop the subscription: nothing changed, try again.
 pub fn pledge_stop_failed(lang: Lang, origin: &str, id: &str) -> String {
     let t = lang.text();
-    stop_notice(lang, origin, id, t.stop_failed_title, t.stop_failed, true)
+    pledge_notice(
+        lang,
+        origin,
+        (id, &stop_path(id)),
+        t.stop_failed_title,
+        t.stop_failed,
+        true,
+    )
 }
 
 /// The local sandbox's stand-in for the provider's checkout page.
@@ -510,6 +588,7 @@ mod monthly {
             designation: GENERAL.into(),
             frequency,
             payments,
+            details: false,
         }
     }
 

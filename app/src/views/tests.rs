@@ -291,6 +291,7 @@ fn every_visitor_page_and_form_links_to_the_privacy_page() {
         designation: "women-training".into(),
         frequency: crate::pledge::Frequency::Once,
         payments: 0,
+        details: true,
     };
     for (lang, href) in [
         (Lang::En, "href=\"/privacy\""),

@@ -103,6 +103,11 @@ pub fn origin(req: &Request) -> String {
     origin_of(&raw_url(req)).to_string()
 }
 
+/// `scheme://host[:port]` of a configured address (`SITE_URL`); empty for an empty one.
+pub fn url_origin(url: &str) -> &str {
+    origin_of(url)
+}
+
 /// The decoded query parameters of the request.
 pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
     app::form::decode(query_of(&raw_url(req)).as_bytes())

@@ -1,5 +1,5 @@
 //! The pledge's own pages, drawn by both workers: the site shows them, the office draws the
-//! stop page again when a stop is refused. A pledge's page is the only key to it (its id is
+//! stop and erase pages again when a press is refused. A pledge's page is the only key to it (its id is
 //! 128 random bits): every page under it is private (never cached, never sent on as a
 //! referrer).
 
@@ -24,9 +24,20 @@ pub fn private_page(status: u16, html: String) -> Result<Response, AppError> {
     Ok(http::private(http::html(status, html)?)?)
 }
 
-/// The stop page: its token written into it (the page is private, so not into a slot of a
-/// shared template), dated as a form that only confirms is (`keys::issued_at`): the button
-/// takes an immediate press.
+/// A token for one of a pledge's one-button forms, written into its page (the page is private,
+/// so not into a slot of a shared template) and dated by the one rule (`keys::issued_at`): both
+/// only confirm, so the button takes an immediate press.
+fn token(cx: &Ctx, form: keys::Form) -> Result<String, AppError> {
+    Ok(keys::serve_token(
+        &cx.keys()?.form_token,
+        form,
+        keys::Tokens::Fresh,
+        cx.now,
+        platform::random16(),
+    ))
+}
+
+/// The stop page, with its token.
 pub fn stop_page_for(
     cx: &Ctx,
     lang: Lang,
@@ -34,15 +45,39 @@ pub fn stop_page_for(
     pledge: &Pledge,
     problems: Problems,
 ) -> Result<Response, AppError> {
-    let token = keys::serve_token(
-        &cx.keys()?.form_token,
-        keys::Form::PledgeStop,
-        keys::Tokens::Fresh,
-        cx.now,
-        platform::random16(),
-    );
+    let token = token(cx, keys::Form::PledgeStop)?;
     private_page(
         status,
         app::views::pledge_stop(lang, cx.links(), pledge, &token, problems),
     )
+}
+
+/// The erase page ("erase your name, email and note?"), or that nothing is kept, with `status`.
+///
+/// Its form only confirms: there is nothing to type, so it is served with aged tokens and a
+/// press at once is taken. What the minimum age guards against (a bot posting a form the
+/// instant it is served) gains nothing here: the page is reached only through the pledge's
+/// secret address, and the token is still signed, single use, and refused from another site.
+pub fn erase_page_for(
+    cx: &Ctx,
+    lang: Lang,
+    status: u16,
+    pledge: &Pledge,
+    problems: Problems,
+) -> Result<Response, AppError> {
+    if !pledge.details {
+        return private_page(
+            status,
+            app::views::pledge_nothing_to_erase(lang, cx.links(), &pledge.id),
+        );
+    }
+    let token = token(cx, keys::Form::PledgeErase)?;
+    let page = app::views::PledgeErase {
+        pledge,
+        token: &token,
+        problems,
+        copies_minutes: crate::changes::shown_elsewhere_secs(cx.config.edge_ttl)
+            .map(|secs| i64::from(secs.div_ceil(60))),
+    };
+    private_page(status, app::views::pledge_erase(lang, cx.links(), page))
 }

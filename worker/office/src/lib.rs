@@ -72,6 +72,7 @@ async fn desk(
         OfficeRoute::WebhookStandard => webhooks::standard(req, cx).await,
         OfficeRoute::PledgeCreate => pledges::create(req, cx).await,
         OfficeRoute::PledgeStop => pledges::stop(req, cx, param).await,
+        OfficeRoute::PledgeErase => pledges::erase(req, cx, param).await,
         OfficeRoute::SandboxPage => sandbox::page(cx, param).await,
         OfficeRoute::SandboxAct => sandbox::act(req, cx, param).await,
         OfficeRoute::CommentCreate => comments::create(req, cx).await,

@@ -1,12 +1,14 @@
 //! Giving: `POST /pledges` records a pending pledge and sends the visitor to the checkout;
-//! `GET /pledges/{id}` is its thank-you page; `GET /api/pledges/{id}` its status as JSON;
-//! `GET` and `POST /pledges/{id}/stop` stop a monthly gift.
+//! `POST /pledges/{id}/stop` stops a monthly gift; `POST /pledges/{id}/erase` erases the gift's
+//! name, email and note.
 //!
 //! A pledge's page is the only key to it (its id is 128 random bits): every page under it is
-//! private (never cached, never sent on as a referrer), and stopping a monthly gift asks for
-//! nothing more than holding that page and pressing its button.
+//! private (never cached, never sent on as a referrer), and stopping a monthly gift or erasing
+//! the gift's details asks for nothing more than holding that page and pressing its button.
 
 use crate::checkout;
+use crate::forms;
+use app::admin::{EraseBy, ErasureKind};
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
 use app::keys;
@@ -14,7 +16,7 @@ use app::limits::Bucket;
 use app::pledge::{pledge_id, PledgeForm};
 use edge::ctx::{Checkout, Ctx};
 use edge::home::{again, Overrides, Tokens};
-use edge::pledge_page::{find, private_page, stop_page_for};
+use edge::pledge_page::{erase_page_for, find, private_page, stop_page_for};
 use edge::{error::AppError, http, platform, store};
 use worker::{Request, Response};
 
@@ -99,9 +101,10 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     }
 }
 
+/// The one-button forms of a pledge's page (stop, erase): the language and the token.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StopForm {
+struct PressForm {
     lang: String,
     token: String,
 }
@@ -147,7 +150,7 @@ pub async fn stop(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppE
     let body = http::body_within(&mut req, 1024)
         .await?
         .ok_or(AppError::TooLarge)?;
-    let form: StopForm = app::form::decode(&body);
+    let form: PressForm = app::form::decode(&body);
     let lang = http::form_lang(&form.lang, cx.lang);
     let pledge = find(cx, id).await?;
     if let Err(why) = pledge.stop() {
@@ -221,6 +224,48 @@ pub async fn stop(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppE
         "monthly_gift_stopped",
         &[("changed", if changed { "1" } else { "0" })],
     );
+    Ok(http::see_other(
+        &lang.href(&format!("/pledges/{}", pledge.id)),
+    )?)
+}
+
+/// `POST /pledges/{id}/erase`: the donor erases the gift's name, email and note (and with the
+/// name, its place among the supporters), in one batch recorded as an erasure
+/// (`store::erasure::erase`, kind `own-pledge`), then back to the pledge's page, which says that
+/// none is kept. The amount, tier, purpose and dates stay: the ledger's. The edge drops every
+/// kept copy of the campaign page that could show the name (`Change::Home`).
+///
+/// A confirm-only form: its page is served with aged tokens (`pledge_page::erase_page_for`), so
+/// a press at once is taken; the token is still signed, single use, and a post from another
+/// site is refused before it gets here (`entry::begin`).
+pub async fn erase(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, AppError> {
+    let body = http::body_within(&mut req, 1024)
+        .await?
+        .ok_or(AppError::TooLarge)?;
+    let form: PressForm = app::form::decode(&body);
+    let lang = http::form_lang(&form.lang, cx.lang);
+    let pledge = find(cx, id).await?;
+    if !pledge.details {
+        return erase_page_for(cx, lang, 409, &pledge, Problems::default());
+    }
+    if let Err((problem, _)) =
+        forms::check_token(cx, app::keys::Form::PledgeErase, &form.token).await?
+    {
+        return erase_page_for(cx, lang, 422, &pledge, forms::one(problem));
+    }
+    let by = EraseBy::Pledge(pledge.id.clone());
+    let done = edge::store::erasure::erase(cx.db()?, &by, ErasureKind::OwnPledge, cx.now).await?;
+    if let Some(done) = done {
+        cx.changed(edge::changes::Change::Home);
+        edge::log::event(
+            "erasure",
+            &[
+                ("kind", done.kind.as_str()),
+                ("id", &done.id.to_string()),
+                ("pledges", &done.pledges.to_string()),
+            ],
+        );
+    }
     Ok(http::see_other(
         &lang.href(&format!("/pledges/{}", pledge.id)),
     )?)

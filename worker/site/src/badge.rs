@@ -15,7 +15,7 @@ const CONTENT_TYPE: &str = "image/svg+xml; charset=utf-8";
 
 /// The badge in the path's language, from the edge when it has it.
 pub async fn badge(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
-    let key = (cx.config.edge_ttl > 0).then(|| cache::badge_key(&cx.origin, cx.lang));
+    let key = cache::keeps(cx).then(|| cache::badge_key(&cx.origin, cx.lang));
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup_fresh(key, cx.now).await {
             let mut resp = image(&hit)?;

@@ -87,10 +87,11 @@ async fn visitor(
         SiteRoute::KmRoot => pages::km_root(),
         SiteRoute::PledgeThanks => pledges::thanks(cx, param).await,
         SiteRoute::PledgeStopPage => pledges::stop_page(cx, param).await,
+        SiteRoute::PledgeErasePage => pledges::erase_page(cx, param).await,
         SiteRoute::CommentDeletePage => comments::delete_page(req, cx, param).await,
         SiteRoute::VolunteerThanks => volunteers::thanks(cx),
         SiteRoute::Privacy => pages::privacy(cx),
-        SiteRoute::UpdatesList => updates::list(req, cx).await,
+        SiteRoute::UpdatesList => updates::list(req, cx, ctx).await,
         SiteRoute::UpdatePage => updates::permalink(req, cx, param).await,
         SiteRoute::UpdatesFeed => updates::feed(req, cx).await,
     }

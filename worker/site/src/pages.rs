@@ -2,6 +2,7 @@
 //! edge cache when it has it), the privacy page, `/km`, and the bench's two probes.
 
 use crate::cache;
+use app::paging::Paged;
 use app::pledge::is_pledge_id;
 use app::reach::Reach;
 use edge::ctx::Ctx;
@@ -13,14 +14,14 @@ use worker::{Context, Request, Response};
 
 /// `GET /` and `GET /km/`: from the edge cache when it has the page (a stale copy at once,
 /// drawn anew in the background); for a visitor whose cookie names their own comments, drawn
-/// from the kept page data and their held comments.
+/// from the kept page data and their held comments. A page of comments past the last is sent
+/// to the last one, as the kept page data of page 1 counts them.
 pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, AppError> {
-    let key = cache::key(&req, cx.config.edge_ttl);
+    let cache::Asked { page, key } = cache::asked(&req, cx);
+    if let Paged::Last(last) = Paged::of(page, last_comments_page(ctx, cx, page).await?) {
+        return Ok(cache::to_last(cx, "/", last)?);
+    }
     let reach = Reach::from_query(&http::query_pairs(&req));
-    let page = http::query(&req, "page")
-        .and_then(|p| app::form::parse_count(&p))
-        .filter(|p| (1..=10_000).contains(p))
-        .unwrap_or(1);
     let own = edge::held::own_comments(&req, cx);
     if let Some(key) = &key {
         if own.is_empty() {
@@ -86,6 +87,15 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
         &req,
         serve_reach(cx, &page, Tokens::Fresh, &reach)?,
     )?)
+}
+
+/// The campaign page's last page of threads, for a request of page `page`: page 1 needs no
+/// count (it always exists); any other page reads it from the kept page data of page 1.
+async fn last_comments_page(ctx: &Context, cx: &Ctx, page: i64) -> Result<i64, AppError> {
+    if page <= 1 {
+        return Ok(1);
+    }
+    Ok(cache::counts(ctx, cx).await?.last_comments_page())
 }
 
 thread_local! {

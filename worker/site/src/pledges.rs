@@ -1,11 +1,12 @@
 //! A pledge as its donor reads it: `GET /pledges/{id}` its thank-you page, `GET
-//! /pledges/{id}/stop` "stop your monthly gift?", `GET /api/pledges/{id}` its status as JSON.
-//! (Giving and stopping are the office's.)
+//! /pledges/{id}/stop` "stop your monthly gift?", `GET /pledges/{id}/erase` "erase your name,
+//! email and note?", `GET /api/pledges/{id}` its status as JSON. (Giving, stopping and erasing
+//! are the office's.)
 
 use app::form::Problems;
 use app::pledge::is_pledge_id;
 use edge::ctx::{Checkout, Ctx};
-use edge::pledge_page::{find, private_page, stop_page_for};
+use edge::pledge_page::{erase_page_for, find, private_page, stop_page_for};
 use edge::{error::AppError, http, store};
 use serde::Serialize;
 use worker::Response;
@@ -37,6 +38,13 @@ pub async fn stop_page(cx: &Ctx, id: &str) -> Result<Response, AppError> {
             app::views::pledge_nothing_to_stop(cx.lang, cx.links(), &pledge.id, why),
         ),
     }
+}
+
+/// `GET /pledges/{id}/erase`: "erase your name, email and note from this gift?", or that none
+/// is kept.
+pub async fn erase_page(cx: &Ctx, id: &str) -> Result<Response, AppError> {
+    let pledge = find(cx, id).await?;
+    erase_page_for(cx, cx.lang, 200, &pledge, Problems::default())
 }
 
 #[derive(Serialize)]

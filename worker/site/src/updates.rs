@@ -9,22 +9,23 @@
 
 use crate::cache;
 use app::admin::parse_id;
+use app::paging::Paged;
 use edge::ctx::Ctx;
 use edge::home::Cached;
-use edge::{error::AppError, http, store::updates as updates_sql};
-use worker::{Request, Response};
+use edge::{error::AppError, store::updates as updates_sql};
+use worker::{Context, Request, Response};
 
 const ATOM: &str = "application/atom+xml; charset=utf-8";
 const HTML: &str = "text/html; charset=utf-8";
 
-/// A public answer from the edge, or rendered by `render` and kept there.
+/// A public answer from the edge under `key`, or rendered by `render` and kept there.
 async fn edge(
     req: &Request,
     cx: &Ctx,
+    key: Option<String>,
     content_type: &'static str,
     render: impl std::future::Future<Output = Result<String, AppError>>,
 ) -> Result<Response, AppError> {
-    let key = cache::key(req, cx.config.edge_ttl);
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup_fresh(key, cx.now).await {
             let mut resp = answer(&hit, content_type)?;
@@ -55,13 +56,17 @@ fn answer(page: &Cached, content_type: &str) -> Result<Response, AppError> {
     Ok(resp)
 }
 
-/// `GET /updates?page=n`.
-pub async fn list(req: Request, cx: &Ctx) -> Result<Response, AppError> {
-    let page = http::query(&req, "page")
-        .and_then(|p| app::form::parse_count(&p))
-        .filter(|p| (1..=10_000).contains(p))
-        .unwrap_or(1);
-    edge(&req, cx, HTML, async {
+/// `GET /updates?page=n`. A page past the last is sent to the last one, as the kept page data
+/// of the campaign page's page 1 counts the published updates.
+pub async fn list(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, AppError> {
+    let cache::Asked { page, key } = cache::asked(&req, cx);
+    if page > 1 {
+        let last = cache::counts(ctx, cx).await?.last_updates_page();
+        if let Paged::Last(last) = Paged::of(page, last) {
+            return Ok(cache::to_last(cx, "/updates", last)?);
+        }
+    }
+    edge(&req, cx, key, HTML, async {
         let (total, updates) = updates_sql::page(cx.db()?, page).await?;
         Ok(app::views::updates_list(
             cx.lang,
@@ -82,7 +87,7 @@ pub async fn permalink(req: Request, cx: &Ctx, id: &str) -> Result<Response, App
     let update = updates_sql::published(cx.db()?, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    edge(&req, cx, HTML, async {
+    edge(&req, cx, cache::key_of(&req, cx), HTML, async {
         Ok(app::views::update_page(cx.lang, cx.links(), &update))
     })
     .await
@@ -101,7 +106,7 @@ fn feed_site(cx: &Ctx) -> Result<&str, AppError> {
 /// `GET /updates.atom`: the latest published updates as Atom 1.0.
 pub async fn feed(req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let origin = feed_site(cx)?;
-    edge(&req, cx, ATOM, async {
+    edge(&req, cx, cache::key_of(&req, cx), ATOM, async {
         let updates = updates_sql::for_feed(cx.db()?).await?;
         Ok(app::feed::atom(cx.lang, origin, &updates))
     })

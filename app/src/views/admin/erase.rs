@@ -1,10 +1,14 @@
 //! `GET /admin/erase` and `POST /admin/erase/find`: finding what is stored for an email
-//! address, and the form that erases it. Apart from the other pages because its wording is
+//! address, a phone number or a pledge, and the form that erases it. Apart from the other pages because its wording is
 //! about what stays and what goes, which follows the erasure's rules (`crate::admin::erase`).
 
 use super::{plural, shell, when, Nav, Section, Viewer};
-use crate::admin::{amount, EraseProblem, Erasure, Stored, ERASE_EMAIL_MAX, ERASE_LIST_MAX};
+use crate::admin::{
+    amount, EraseForm, EraseProblem, Erasure, Stored, ERASE_EMAIL_MAX, ERASE_LIST_MAX,
+    ERASE_PLEDGE_MAX,
+};
 use crate::routes::Admin;
+use crate::volunteer::PHONE_MAX;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -13,10 +17,13 @@ pub struct ErasePage {
     /// The erasure that just happened (`?done=`).
     pub done: Option<Erasure>,
     pub recent: Vec<Erasure>,
-    /// The address as typed, when it came back with a problem.
-    pub email: String,
+    /// What was typed, when it came back with a problem.
+    pub typed: EraseForm,
     pub problem: Option<EraseProblem>,
 }
+
+/// The page's title and heading.
+const TITLE: &str = "Erase personal data";
 
 /// `3 pledges, 1 comment and no volunteer`.
 fn erased_counts(e: &Erasure) -> String {
@@ -35,19 +42,40 @@ fn erased_counts(e: &Erasure) -> String {
     )
 }
 
-/// The search form: posted, so the address never lands in a URL.
-fn erase_search(csrf: &str, email: String, problem: Option<EraseProblem>) -> impl IntoView {
-    let error = problem
-        .map(|p| view! { <p class="error" id="erase-email-error" role="alert">{p.message()}</p> });
-    let described = problem.map(|_| "erase-email-error");
+/// One field of the search form, with its hint; described by the error when it is the one in
+/// error (or when the error is about the form as a whole).
+fn search_field(
+    (name, label, kind, max): (&'static str, &'static str, &'static str, usize),
+    value: String,
+    hint: &'static str,
+    problem: Option<EraseProblem>,
+) -> impl IntoView {
+    let id = format!("erase-{name}");
+    let hint_id = format!("{id}-hint");
+    let described = match problem {
+        Some(p) if p.field().is_none_or(|f| f == name) => format!("erase-error {hint_id}"),
+        _ => hint_id.clone(),
+    };
+    view! {
+        <label for=id.clone()>{label}</label>
+        <input type=kind name=name id=id value=value maxlength=max.to_string() autocomplete="off" aria-describedby=described/>
+        <p class="hint" id=hint_id>{hint}</p>
+    }
+}
+
+/// The search form: posted, so what is looked for never lands in a URL.
+fn erase_search(csrf: &str, typed: EraseForm, problem: Option<EraseProblem>) -> impl IntoView {
+    let error =
+        problem.map(|p| view! { <p class="error" id="erase-error" role="alert">{p.message()}</p> });
     let csrf = csrf.to_string();
     view! {
         <form method="post" action=Admin::EraseFind.path() class="card">
             <input type="hidden" name="csrf" value=csrf/>
-            <label for="erase-email">"Email address"</label>
             {error}
-            <input type="email" name="email" id="erase-email" value=email required maxlength=ERASE_EMAIL_MAX.to_string() autocomplete="off" aria-describedby=described/>
-            <p class="hint">"Matched ignoring case and surrounding spaces. Nothing is erased yet: the next page lists what is stored."</p>
+            <p>"Fill in one of the three. Nothing is erased yet: the next page lists what is stored."</p>
+            {search_field(("email", "Email address", "email", ERASE_EMAIL_MAX), typed.email, "Pledges, comments and offers of help. Matched ignoring case and surrounding spaces.", problem)}
+            {search_field(("phone", "Phone number", "tel", PHONE_MAX), typed.phone, "Offers of help, the one place a phone number is kept. Read as the volunteer form reads it; a Cambodian number is found whether it was given as +855…, 0… or 00855….", problem)}
+            {search_field(("pledge", "Pledge id", "text", ERASE_PLEDGE_MAX), typed.pledge, "For a request made in person: the id, or the address of the gift's page (…/pledges/…). Its name, email and note.", problem)}
             <p><button type="submit">"Find what is stored"</button></p>
         </form>
     }
@@ -58,7 +86,7 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
     let ErasePage {
         done,
         recent,
-        email,
+        typed,
         problem,
     } = p;
     let done = done.map(|e| {
@@ -94,17 +122,17 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
         })
     };
     let main = view! {
-        <h1>"Erase by email"</h1>
+        <h1>{TITLE}</h1>
         {done}
-        <p>"Find everything stored for an email address (pledges, comments, offers of help), then erase its personal fields in one step."</p>
-        {erase_search(csrf, email, problem)}
+        <p>"Find everything stored for an email address (pledges, comments, offers of help), a phone number (offers of help) or a pledge, then erase its personal fields in one step."</p>
+        {erase_search(csrf, typed, problem)}
         <section aria-labelledby="erasures-heading">
             <h2 id="erasures-heading">"Erasures recorded"</h2>
-            <p class="hint">"Each erasure is recorded with its time and counts only, never the address or what was erased."</p>
+            <p class="hint">"Each erasure is recorded with its time and counts only, never what was looked for or what was erased. Donors who erase their gift's details from its page are listed too."</p>
             {recent_part}
         </section>
     };
-    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
+    shell(TITLE, Some(Nav::new(Section::Erase, v)), main)
 }
 
 /// `1 offer of help`, `2 offers of help`.
@@ -125,12 +153,12 @@ fn held(yes: bool) -> &'static str {
     }
 }
 
-/// `POST /admin/erase/find` (and an erasure refused): what is stored for the address, and the
-/// form that erases it.
+/// `POST /admin/erase/find` (and an erasure refused): what is stored for what was looked for,
+/// and the form that erases it.
 pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>) -> String {
     let csrf = v.csrf;
     let Stored {
-        email,
+        by,
         counts,
         pledges,
         comments,
@@ -229,17 +257,21 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             </section>
         }
     });
+    let looked_for = by.describe();
     let erase_form = if total == 0 {
-        Either::Left(view! { <p><strong>"Nothing is stored for this address."</strong></p> })
+        Either::Left(
+            view! { <p><strong>{format!("Nothing is stored for {looked_for}.")}</strong></p> },
+        )
     } else {
         let error =
             problem.map(|p| view! { <div class="errors" role="alert"><p>{p.message()}</p></div> });
-        let (csrf, email, seen) = (csrf.to_string(), email.clone(), total.to_string());
+        let (field, value) = by.field();
+        let (csrf, value, seen) = (csrf.to_string(), value.to_string(), total.to_string());
         Either::Right(view! {
             <form method="post" action=Admin::EraseRun.path() class="card">
                 {error}
                 <input type="hidden" name="csrf" value=csrf/>
-                <input type="hidden" name="email" value=email/>
+                <input type="hidden" name=field value=value/>
                 <input type="hidden" name="seen" value=seen/>
                 <p>
                     <input type="checkbox" name="confirm" value="yes" id="erase-confirm" required/>
@@ -250,16 +282,16 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
         })
     };
     let main = view! {
-        <h1>"Erase by email"</h1>
-        <p>{format!("Stored for {email}: ")}<strong>{plural(total, "row")}</strong>"."</p>
+        <h1>{TITLE}</h1>
+        <p>{format!("Stored for {looked_for}: ")}<strong>{plural(total, "row")}</strong>"."</p>
         {pledge_part}
         {comment_part}
         {volunteer_part}
         {erase_form}
-        <h2>"Look for another address"</h2>
-        {erase_search(csrf, String::new(), None)}
+        <h2>"Look for something else"</h2>
+        {erase_search(csrf, EraseForm::default(), None)}
     };
-    shell("Erase by email", Some(Nav::new(Section::Erase, v)), main)
+    shell(TITLE, Some(Nav::new(Section::Erase, v)), main)
 }
 
 #[cfg(test)]
@@ -290,6 +322,15 @@ mod tests {
         // Nothing found: no erase form.
         let none = erase_found(&owner("tok"), Stored::default(), None);
         assert!(none.contains("Nothing is stored") && !none.contains(r#"name="confirm""#));
+        // A phone number: posted again as the number stored, and every form looked for named.
+        let phone = Stored {
+            by: crate::admin::EraseBy::Phone(vec!["+85512345678".into(), "012345678".into()]),
+            ..stored()
+        };
+        let html = erase_found(&owner("tok"), phone, None);
+        assert!(html.contains(r#"name="phone" value="+85512345678""#));
+        assert!(html.contains("the phone number +85512345678 (also as 012345678)"));
+        assert!(!html.contains(r#"type="hidden" name="email""#));
     }
 
     #[test]
@@ -308,7 +349,7 @@ mod tests {
             ErasePage {
                 done: Some(e),
                 recent: vec![e],
-                email: String::new(),
+                typed: EraseForm::default(),
                 problem: None,
             },
         );
@@ -320,12 +361,18 @@ mod tests {
             ErasePage {
                 done: None,
                 recent: vec![],
-                email: "\"><x".into(),
+                typed: EraseForm {
+                    email: "\"><x".into(),
+                    ..EraseForm::default()
+                },
                 problem: Some(EraseProblem::NotAnEmail),
             },
         );
         assert!(html.contains("not an email address") && html.contains("No erasure yet."));
         assert!(html.contains("&quot;&gt;&lt;x") || html.contains("\"&gt;&lt;x"));
         assert!(!html.contains("\"><x"));
+        // The field in error is described by the error; the others only by their hints.
+        assert!(html.contains(r#"aria-describedby="erase-error erase-email-hint""#));
+        assert!(html.contains(r#"aria-describedby="erase-phone-hint""#));
     }
 }

@@ -60,7 +60,7 @@ const SECTIONS: [(Section, &str, Admin); 11] = [
     (Section::Pledges, "Pledges", Admin::Pledges),
     (Section::Sources, "By source", Admin::Sources),
     (Section::Volunteers, "Volunteers", Admin::Volunteers),
-    (Section::Erase, "Erase by email", Admin::Erase),
+    (Section::Erase, "Erase data", Admin::Erase),
     (Section::Accounts, "Team", Admin::Accounts),
     (Section::Audit, "Audit", Admin::Audit),
     (Section::Account, "Your account", Admin::Account),
@@ -241,7 +241,7 @@ mod tests {
     pub(super) fn stored() -> Stored {
         use crate::admin::{StoredComment, StoredCounts, StoredPledge, StoredVolunteer};
         Stored {
-            email: "<b>Donor</b>@example.org".into(),
+            by: crate::admin::EraseBy::Email("<b>Donor</b>@example.org".into()),
             counts: StoredCounts {
                 pledges: 1,
                 comments: 2,
@@ -366,7 +366,7 @@ mod tests {
         let erase_page = ErasePage {
             done: None,
             recent: vec![erasure],
-            email: String::new(),
+            typed: Default::default(),
             problem: None,
         };
         let v = owner("t");

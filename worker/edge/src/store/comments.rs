@@ -147,18 +147,3 @@ pub async fn delete_own(db: &D1Database, id: i64, now: i64) -> Result<bool, AppE
         None => Err(AppError::Internal("unexpected batch shape")),
     }
 }
-
-/// Threads on the public page (approved roots and placeholders), for purging every page of
-/// comments from the edge.
-pub async fn public_threads(db: &D1Database) -> Result<i64, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        n: i64,
-    }
-    let s = stmt(
-        db,
-        "SELECT COUNT(*) AS n FROM comments WHERE parent_id IS NULL AND status IN ('approved', 'removed')",
-        &[],
-    )?;
-    Ok(first::<Row>(s).await?.map_or(0, |r| r.n))
-}

@@ -22,11 +22,10 @@ pub mod reach;
 pub mod updates;
 
 pub use comments::{
-    approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, public_threads,
-    OwnRow,
+    approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, OwnRow,
 };
 use page::totals;
-pub use page::{campaign, held_comments, home_doc, home_from};
+pub use page::{campaign, held_comments, home_doc, home_from, PageCounts};
 pub use pledges::{
     create_pledge, pledge, resumable_form, set_checkout_session, stop_monthly, stop_refs, tiers,
 };

@@ -87,10 +87,12 @@ fn comment_fields() -> String {
     )
 }
 
-/// The latest published updates ("What your gifts did"), newest first.
+/// The latest published updates ("What your gifts did"), newest first, and how many are
+/// published (where `/updates` ends, [`PageCounts`]).
 fn update_fields() -> String {
     format!(
-        "'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
+        "'published', (SELECT COUNT(*) FROM updates WHERE status = 'published'), \
+         'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
                                                      'title_km', title_km, 'body_km', body_km, 'status', status, \
                                                      'published_at', published_at, 'created_at', created_at, \
                                                      'updated_at', updated_at)) \
@@ -116,6 +118,8 @@ struct PageDoc {
     recent: Vec<serde_json::Value>,
     #[serde(default)]
     threads: i64,
+    #[serde(default)]
+    published: i64,
     #[serde(default)]
     comments: i64,
     #[serde(default)]
@@ -150,6 +154,38 @@ struct CommentDoc {
     is_campaign: i64,
     status: CommentStatus,
     created_at: i64,
+}
+
+/// What the page data counts that says where the public paged lists end: the threads of
+/// comments everyone sees (the campaign page's pages) and the published updates (`/updates`'
+/// pages). Read from the page data of page 1 as the edge keeps it, so that a page past the
+/// last is answered without asking D1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageCounts {
+    pub threads: i64,
+    pub published: i64,
+}
+
+impl PageCounts {
+    /// The counts in a page data document ([`home_doc`]), read by the page's own decoder (a
+    /// decoder of its own for two numbers would cost the visitor's wasm more than it saves).
+    pub fn of(doc: &str) -> Result<PageCounts, AppError> {
+        let doc = parse_doc(doc)?;
+        Ok(PageCounts {
+            threads: doc.threads,
+            published: doc.published,
+        })
+    }
+
+    /// The campaign page's last page of threads.
+    pub fn last_comments_page(self) -> i64 {
+        app::paging::last_page(self.threads, THREADS_PER_PAGE)
+    }
+
+    /// `/updates`' last page.
+    pub fn last_updates_page(self) -> i64 {
+        app::paging::last_page(self.published, app::update::PER_PAGE)
+    }
 }
 
 /// Runs one of the page statements and returns its JSON document as SQLite wrote it.

@@ -95,6 +95,9 @@ impl PledgeRow {
             designation: self.designation.clone(),
             frequency: self.frequency,
             payments: self.payments,
+            details: [&self.name, &self.email, &self.note]
+                .iter()
+                .any(|f| f.as_deref().is_some_and(|v| !v.is_empty())),
         })
     }
 }

@@ -150,18 +150,3 @@ pub async fn for_feed(db: &D1Database) -> Result<Vec<Update>, AppError> {
     .map_err(AppError::Storage)?;
     rows(&r)
 }
-
-/// How many updates are published (to purge every page of the list).
-pub async fn published_count(db: &D1Database) -> Result<i64, AppError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
-    }
-    Ok(first::<N>(stmt(
-        db,
-        "SELECT COUNT(*) AS n FROM updates WHERE status = 'published'",
-        &[],
-    )?)
-    .await?
-    .map_or(0, |r| r.n))
-}

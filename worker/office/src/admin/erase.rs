@@ -1,17 +1,19 @@
-//! Erasing what is stored for an email address.
+//! Erasing what is stored for an email address, a phone number or a pledge (`/admin/erase`).
 //!
-//! **Erasing by email** (`/admin/erase`). An address is personal, so it never travels in a
-//! URL, where it would land in the browser's history and in logs: the search is a post
-//! (`/admin/erase/find`, with the session's CSRF token like every post) that answers the list
-//! of what is stored, and `GET /admin/erase` takes no address (after an erasure it shows the
-//! erasure's record by its id, `?done=`). The erasure itself (`POST /admin/erase`) needs the
-//! box ticked and the count of rows the maintainer was shown, runs as one D1 batch
-//! (`store::erasure::erase_email`), empties the edge cache of the public page, and logs counts
-//! only.
+//! What is looked for is personal, so it never travels in a URL, where it would land in the
+//! browser's history and in logs: the search is a post (`/admin/erase/find`, with the session's
+//! CSRF token like every post) that answers the list of what is stored, and `GET /admin/erase`
+//! takes none (after an erasure it shows the erasure's record by its id, `?done=`). The form
+//! names one of an email address (pledges, comments, offers of help), a phone number (offers of
+//! help; normalised as the volunteer form stores it, a Cambodian one in each of its forms) or a
+//! pledge id (for a request made in person), parsed once (`app::admin::EraseForm::target`).
+//! The erasure itself (`POST /admin/erase`) needs the box ticked and the count of rows the
+//! maintainer was shown, runs as one D1 batch (`store::erasure::erase`), drops every kept copy
+//! of the public pages that could show what it erased, and logs counts only.
 
 use crate::gate::*;
 use app::account::audit::Action;
-use app::admin::{parse_id, EraseForm, EraseProblem};
+use app::admin::{parse_id, EraseBy, EraseForm, EraseProblem};
 use app::routes::Admin;
 use app::views::admin::{self as views, ErasePage};
 use edge::ctx::Ctx;
@@ -19,17 +21,20 @@ use edge::http;
 use edge::store::erasure;
 use worker::{Request, Response};
 /// `GET /admin/erase[?done=id]`: the search form, the erasure just made, the latest ones. An
-/// `?email=` is not read: the address is only ever posted.
+/// `?email=` (or any other) is not read: what is looked for is only ever posted.
 pub async fn show(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
     let done = http::query(&req, "done").as_deref().and_then(parse_id);
-    page(200, render_erase_page(cx, s, done, "", None).await?)
+    page(
+        200,
+        render_erase_page(cx, s, done, EraseForm::default(), None).await?,
+    )
 }
 
 async fn render_erase_page(
     cx: &Ctx,
     s: &Session,
     done: Option<i64>,
-    email: &str,
+    typed: EraseForm,
     problem: Option<EraseProblem>,
 ) -> Result<String, AdminError> {
     let (done, recent) = erasure::erasures(cx.db()?, done).await?;
@@ -38,56 +43,57 @@ async fn render_erase_page(
         ErasePage {
             done,
             recent,
-            email: email.to_string(),
+            typed,
             problem,
         },
     ))
 }
 
-/// The erase forms' session, form and address; a malformed address is the 422 page instead.
+/// The erase forms' form and what it looks for; one that names nothing, several things or
+/// something malformed is the 422 page instead.
 async fn erase_form(
     req: &mut Request,
     cx: &Ctx,
     s: &Session,
-) -> Result<Result<(EraseForm, String), Response>, AdminError> {
+) -> Result<Result<(EraseForm, EraseBy), Response>, AdminError> {
     let form: EraseForm = form_of(req, s).await?;
-    match form.email() {
-        Ok(email) => Ok(Ok((form, email))),
+    match form.target() {
+        Ok(by) => Ok(Ok((form, by))),
         Err(problem) => {
-            let html = render_erase_page(cx, s, None, &form.email, Some(problem)).await?;
+            let html = render_erase_page(cx, s, None, form, Some(problem)).await?;
             Ok(Err(page(422, html)?))
         }
     }
 }
 
-/// `POST /admin/erase/find`: everything stored for the posted address.
+/// `POST /admin/erase/find`: everything stored for what the form names.
 pub async fn find(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
-    let (_, email) = match erase_form(&mut req, cx, s).await? {
+    let (_, by) = match erase_form(&mut req, cx, s).await? {
         Ok(posted) => posted,
         Err(refused) => return Ok(refused),
     };
-    let stored = erasure::stored_for(cx.db()?, &email).await?;
+    let stored = erasure::stored_for(cx.db()?, &by).await?;
     page(200, views::erase_found(&s.viewer(), stored, None))
 }
 
-/// `POST /admin/erase`: erases the address's personal fields once the box is ticked and the
-/// rows shown are still the rows stored; then to the erasure's record.
+/// `POST /admin/erase`: erases the personal fields found once the box is ticked and the rows
+/// shown are still the rows stored; then to the erasure's record.
 pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
-    let (form, email) = match erase_form(&mut req, cx, s).await? {
+    let (form, by) = match erase_form(&mut req, cx, s).await? {
         Ok(posted) => posted,
         Err(refused) => return Ok(refused),
     };
     let db = cx.db()?;
-    let stored = erasure::stored_for(db, &email).await?;
+    let stored = erasure::stored_for(db, &by).await?;
     if stored.counts.total() == 0 {
         return page(200, views::erase_found(&s.viewer(), stored, None));
     }
     if let Err(problem) = form.check(stored.counts.total()) {
         return page(422, views::erase_found(&s.viewer(), stored, Some(problem)));
     }
-    let Some(done) = erasure::erase_email(db, &email, cx.now).await? else {
+    let Some(done) = erasure::erase(db, &by, by.kind(), cx.now).await? else {
         // Erased by someone else in the meantime.
-        let stored = erasure::stored_for(db, &email).await?;
+        let stored = erasure::stored_for(db, &by).await?;
         return page(200, views::erase_found(&s.viewer(), stored, None));
     };
     s.audit(
@@ -100,7 +106,8 @@ pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
         )),
     )
     .await?;
-    // The public page may show a donor's name or one of these comments.
+    // The public pages may show a donor's name or one of these comments: every kept copy that
+    // could is dropped (`cache::apply` in the site).
     cx.changed(edge::changes::Change::Home);
     edge::log::event(
         "erasure",

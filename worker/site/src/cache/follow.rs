@@ -1,23 +1,30 @@
-//! Following a write: once the request is answered (`ctx.wait_until`), the later pages of
-//! comments and the badges are dropped, for an update every page that lists it, and page 1 is
-//! drawn anew in both languages and put. A burst of writes costs one redraw at a time per
-//! isolate, and the last redraw always starts after the last write.
+//! Following a write: once the request is answered (`ctx.wait_until`), every kept copy that
+//! may show what it changed is dropped (the later pages of comments, the badges, for an update
+//! every page and feed that lists it and its permalink), under every origin copies are kept
+//! under, and page 1 is drawn anew in both languages and put. A burst of writes costs one
+//! redraw at a time per isolate, and the last redraw always starts after the last write.
 
 use super::memo::forget;
-use super::{badge_key, data_key, keep, keep_data, page_key, HTML};
+use super::{
+    badge_key, data_key, keep, keep_data, keeps, lookup, origins, page_key, updates_key, HTML,
+};
 use app::i18n::Lang;
+use app::paging::pages_to_drop;
 use edge::changes::Change;
 use edge::ctx::Ctx;
 use edge::home::template_from;
-use edge::store;
+use edge::store::{self, PageCounts};
 use std::cell::RefCell;
 use worker::Context;
 
 /// Brings the edge up to date after a write, right after the answer (`ctx.wait_until`), so
 /// that neither the writer (a provider's webhook) nor any visitor waits for it: every later
 /// page of comments and both badges dropped (a change on one page shifts the threads of all
-/// the later ones; they are drawn on their next visit), for an update every page that lists
-/// it, and page 1 drawn anew in both languages and put. Writes that come while this runs are
+/// the later ones, and every page shows the supporters; they are drawn on their next visit),
+/// for an update every page and feed that lists it and its permalink, and page 1 drawn anew in
+/// both languages and put. "Every later page" is every page either the kept count before the
+/// write or D1's after it had, and one more, so an erasure that removes many threads at once
+/// leaves none behind; pages past the last are never kept (`cache::to_last`). Writes that come while this runs are
 /// followed once more after it, at most every [`REDRAW_GAP`]: a burst of webhooks costs one
 /// redraw a second, and the last one always starts after the last write. Should a step fail,
 /// what it would have replaced goes, and the rest expires on its own.
@@ -48,13 +55,39 @@ pub async fn apply(ctx: &Context, cx: &Ctx, change: Change) {
 pub const REDRAW_GAP: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn follow(cx: &Ctx, changes: &[Change]) {
-    drop_later_pages(cx).await;
-    for change in changes {
-        if let Change::Updates(id) = change {
-            purge_updates(cx, *id).await;
+    // Where the lists ended before this write (the page data of page 1 as this data centre
+    // keeps it: what visitors here were sent by) and where they end now (D1).
+    let before = match lookup(&data_key(&cx.origin, 1), cx.now).await {
+        Some(hit) => PageCounts::of(&hit.page.template).ok(),
+        None => None,
+    };
+    let first = match cx.db() {
+        Ok(db) => store::home_doc(db, 1).await.ok(),
+        Err(_) => None,
+    };
+    let after = first.as_deref().and_then(|doc| PageCounts::of(doc).ok());
+    if after.is_none() {
+        edge::log::event("purge_count_failed", &[]);
+    }
+    let counts =
+        |last: fn(PageCounts) -> i64| pages_to_drop(before.map_or(1, last), after.map_or(1, last));
+    let comments = counts(PageCounts::last_comments_page);
+    let updates = counts(PageCounts::last_updates_page);
+    for origin in origins(cx) {
+        drop_later_pages(&origin, comments.clone()).await;
+        for change in changes {
+            if let Change::Updates(id) = change {
+                drop_updates(&origin, *id, updates.clone()).await;
+            }
+        }
+        if origin != cx.origin || !keeps(cx) {
+            // Not drawn here: dropped, drawn on its next visit.
+            drop_first(&origin).await;
         }
     }
-    redraw_first(cx).await;
+    if keeps(cx) {
+        redraw_first(cx, first).await;
+    }
 }
 
 thread_local! {
@@ -98,17 +131,20 @@ fn redraw_again(origin: &str) -> Option<Vec<Change>> {
     })
 }
 
-async fn redraw_first(cx: &Ctx) {
-    let first = match cx.db() {
-        Ok(db) => store::home_doc(db, 1).await.ok(),
-        Err(_) => None,
-    };
+/// Page 1 in both languages, and its page data, dropped.
+async fn drop_first(origin: &str) {
+    forget(data_key(origin, 1)).await;
+    for lang in Lang::ALL {
+        forget(page_key(origin, lang, 1)).await;
+    }
+}
+
+/// Page 1 drawn anew from `first` (its page data, just read from D1) in both languages and
+/// put; without it (D1 failed), dropped.
+async fn redraw_first(cx: &Ctx, first: Option<String>) {
     let Some(doc) = first else {
         edge::log::event("edge_cache_refresh_failed", &[]);
-        forget(data_key(&cx.origin, 1)).await;
-        for lang in Lang::ALL {
-            forget(page_key(&cx.origin, lang, 1)).await;
-        }
+        drop_first(&cx.origin).await;
         return;
     };
     keep_data(cx, 1, &doc).await;
@@ -122,81 +158,52 @@ async fn redraw_first(cx: &Ctx) {
     }
 }
 
-/// Drops pages 2 and on of the campaign page (and their page data) and both badges.
-async fn drop_later_pages(cx: &Ctx) {
-    let threads = match cx.db() {
-        Ok(db) => store::public_threads(db).await.unwrap_or_else(|_| {
-            edge::log::event("purge_count_failed", &[]);
-            0
-        }),
-        Err(_) => 0,
-    };
-    for page in 2..=pages_to_purge(threads) {
-        forget(data_key(&cx.origin, page)).await;
+/// Drops `pages` of the campaign page (and their page data) and both badges.
+async fn drop_later_pages(origin: &str, pages: std::ops::RangeInclusive<i64>) {
+    for page in pages {
+        forget(data_key(origin, page)).await;
         for lang in Lang::ALL {
-            forget(page_key(&cx.origin, lang, page)).await;
+            forget(page_key(origin, lang, page)).await;
         }
     }
     for lang in Lang::ALL {
-        forget(badge_key(&cx.origin, lang)).await;
+        forget(badge_key(origin, lang)).await;
     }
 }
 
 /// Drops what lists the campaign's updates after one was published, unpublished or edited:
-/// every page of `/updates` and one more, the feeds, and the update's own permalink, in both
+/// page 1 and `later` of `/updates`, the feeds, and the update's own permalink, in both
 /// languages.
-async fn purge_updates(cx: &Ctx, id: i64) {
-    let published = match cx.db() {
-        Ok(db) => store::updates::published_count(db)
-            .await
-            .unwrap_or_else(|_| {
-                edge::log::event("purge_count_failed", &[]);
-                0
-            }),
-        Err(_) => 0,
-    };
-    let per = app::update::PER_PAGE;
-    let pages = (published.max(0) + per - 1) / per + 1;
+async fn drop_updates(origin: &str, id: i64, later: std::ops::RangeInclusive<i64>) {
     for lang in Lang::ALL {
-        let mut keys = vec![
-            format!("{}{}", cx.origin, lang.href("/updates.atom")),
-            format!("{}{}", cx.origin, lang.href(&format!("/updates/{id}"))),
-        ];
-        for page in 1..=pages {
-            keys.push(match page {
-                1 => format!("{}{}", cx.origin, lang.href("/updates")),
-                p => format!("{}{}?page={p}", cx.origin, lang.href("/updates")),
-            });
-        }
-        for key in keys {
-            forget(key).await;
+        forget(format!("{origin}{}", lang.href("/updates.atom"))).await;
+        forget(format!("{origin}{}", lang.href(&format!("/updates/{id}")))).await;
+        forget(updates_key(origin, lang, 1)).await;
+        for page in later.clone() {
+            forget(updates_key(origin, lang, page)).await;
         }
     }
 }
 
-/// Pages of comments there are for `threads`, and one more: the page that a removal has just
-/// emptied.
-fn pages_to_purge(threads: i64) -> i64 {
-    let per = app::comment::THREADS_PER_PAGE;
-    (threads.max(0) + per - 1) / per + 1
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{pages_to_purge, redraw_again, redraw_wanted};
-    use crate::cache::{badge_key, page_key};
+    use super::{redraw_again, redraw_wanted};
+    use crate::cache::{badge_key, page_key, updates_key};
     use app::i18n::Lang;
 
     #[test]
-    fn every_page_of_comments_is_purged_and_one_more() {
-        assert_eq!(pages_to_purge(0), 1);
-        assert_eq!(pages_to_purge(1), 2);
-        assert_eq!(pages_to_purge(10), 2);
-        assert_eq!(pages_to_purge(11), 3);
-        assert_eq!(pages_to_purge(-4), 1);
-        // The keys are the ones `key` stores pages under.
+    fn the_keys_dropped_are_the_keys_kept() {
+        // The keys are the ones `asked` keeps pages under.
         assert_eq!(page_key("https://x", Lang::En, 1), "https://x/");
         assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
+        assert_eq!(
+            updates_key("https://x", Lang::Km, 1),
+            "https://x/km/updates"
+        );
+        assert_eq!(
+            updates_key("https://x", Lang::En, 2),
+            "https://x/updates?page=2"
+        );
         assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
         assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
     }

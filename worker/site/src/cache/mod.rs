@@ -1,20 +1,32 @@
-//! The edge cache for the public campaign page, and ETags for browsers.
+//! The edge cache for the public pages, and ETags for browsers.
 //!
 //! `/` and `/km/` (and their comment pages) are kept in Cloudflare's Cache API, keyed by path
-//! and the one query parameter that changes the page (`page`); any other query string is
-//! dropped from the key: a share link's `ref`, `tier`, `amount` and `frequency` among them,
-//! which every response fills into the kept template (`app::reach`). Browsers get `no-cache`
-//! with an `ETag`, so they revalidate every time and get `304` when nothing changed.
+//! and the one query parameter that changes the page (`page`, read once by [`asked`]); any
+//! other query string is dropped from the key: a share link's `ref`, `tier`, `amount` and
+//! `frequency` among them, which every response fills into the kept template (`app::reach`).
+//! Browsers get `no-cache` with an `ETag`, so they revalidate every time and get `304` when
+//! nothing changed.
+//!
+//! **The kept copies are a known set**, so a write can drop every one that may show what it
+//! changed ([`apply`]): under one origin ([`keeps`]), both languages of
+//! * the campaign page, pages 1 to the last of its threads of comments, and their page data;
+//! * `/updates`, pages 1 to the last, each update's permalink, and the Atom feeds;
+//! * the progress badges.
+//!
+//! A page past the last of its list is never drawn nor kept: it is sent to the last page
+//! ([`to_last`]), decided from the page data of page 1 as the edge keeps it ([`counts`]), not
+//! by a D1 read per request.
 //!
 //! **No visitor waits for D1 on a kept page.** The Cache API honours `max-age` and nothing
-//! else, so an entry is kept for [`STALE_SECS`] (10 minutes) past its freshness, and carries its own
-//! fresh-until time ([`FRESH_UNTIL`], `EDGE_CACHE_SECS` after it was drawn). A fresh entry is
-//! served as it is; a stale one is served at once and drawn anew in the background
+//! else, so an entry is kept for [`STALE_SECS`] (10 minutes) past its freshness, and carries its
+//! own fresh-until time ([`FRESH_UNTIL`], `EDGE_CACHE_SECS` after it was drawn). A fresh entry
+//! is served as it is; a stale one is served at once and drawn anew in the background
 //! ([`refresh_later`], `ctx.wait_until`), at most one refresh per page at a time in an
-//! isolate. A write that changes the page (a payment, a moderation, a comment deleted) drops
-//! the later pages of comments and the badges at once and, after the answer, draws page 1
-//! anew in both languages and puts it ([`apply`]): the next visitors in this data centre get
-//! the new page without a miss, and a burst of writes costs one redraw at a time.
+//! isolate. A write that changes the page (a payment, a moderation, a comment deleted, an
+//! erasure) drops the later pages of comments and the badges at once and, after the answer,
+//! draws page 1 anew in both languages and puts it ([`apply`]): the next visitors in this
+//! data centre get the new page without a miss, and a burst of writes costs one redraw at a
+//! time.
 //!
 //! Beside each page the edge keeps its **page data** (the one statement's JSON document,
 //! [`data_key`]): a visitor who holds the own-comments cookie gets the page drawn from it plus
@@ -25,14 +37,15 @@
 //! computed, so the ETag names the shared page and no visitor's token is ever shared.
 //!
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
-//! emulates it. Puts and deletes reach the data centre that made them; elsewhere a page
-//! changes when its own copy goes stale.
+//! emulates it. Puts and deletes reach the data centre that made them (other isolates there
+//! trust their own copy for at most `memo::MEMO_SECS`); elsewhere a page changes when its own
+//! copy goes stale: within `EDGE_CACHE_SECS` + [`STALE_SECS`] (`edge::changes::shown_elsewhere_secs`).
 
 use app::i18n::Lang;
 use edge::ctx::Ctx;
 use edge::error::AppError;
 use edge::home::{template_from, Cached};
-use edge::store;
+use edge::store::{self, PageCounts};
 mod follow;
 mod memo;
 
@@ -43,35 +56,84 @@ use worker::{Cache, Context, Headers, Request, Response, Result};
 
 pub use edge::http::etag;
 
-/// The cache key for a request, or `None` when it must not be served from or stored in the
-/// cache. Cookies do not decide it: the page reads only its own cookie (`pages::home`).
-pub fn key(req: &Request, ttl: u32) -> Option<String> {
-    if ttl == 0 {
-        return None;
+/// Whether this request's answers may be kept at the edge: the cache is on, and the request
+/// names the origin copies are kept under, `SITE_URL`'s (on this machine, or without
+/// `SITE_URL`, the request's own). Kept under no other origin, so that the copies a write must
+/// drop are a known set ([`follow`]): an answer on another host (a `*.workers.dev` address, a
+/// second domain) is drawn each time and kept nowhere.
+pub fn keeps(cx: &Ctx) -> bool {
+    cx.config.edge_ttl > 0
+        && (cx.loopback
+            || cx.config.site_url.is_empty()
+            || edge::http::url_origin(&cx.config.site_url) == cx.origin)
+}
+
+/// The origins a write drops kept copies under: its own, and `SITE_URL`'s.
+fn origins(cx: &Ctx) -> Vec<String> {
+    let mut origins = vec![cx.origin.clone()];
+    let site = edge::http::url_origin(&cx.config.site_url);
+    if !site.is_empty() && site != cx.origin {
+        origins.push(site.to_string());
     }
-    let mut page = None;
+    origins
+}
+
+/// What a request asks of a paged list the edge keeps (the campaign page, `/updates`): which
+/// page (`?page=`, read here once, by `app::paging::page_asked`, for the page and its key
+/// alike), and the key it is kept under, or `None` when it is not shared (a reply's form or a
+/// resumed checkout changes the page for one visitor) or not kept ([`keeps`]). Any other
+/// query string is left out of the key: a share link's `ref`, `tier`, `amount` and
+/// `frequency` among them, which every response fills into the kept template (`app::reach`).
+/// Cookies do not decide it: the page reads only its own cookie (`pages::home`).
+pub struct Asked {
+    pub page: i64,
+    pub key: Option<String>,
+}
+
+pub fn asked(req: &Request, cx: &Ctx) -> Asked {
+    let mut page = 1;
+    let mut shared = keeps(cx);
     for (k, v) in edge::http::query_pairs(req) {
         match k.as_str() {
-            // As the page reads it (Khmer digits too), so `?page=២` and `?page=2` share a copy.
-            "page" => page = app::form::parse_count(&v).filter(|p| *p > 1),
-            // These change the page for one visitor: never shared.
-            "reply" | "resume" => return None,
+            "page" => page = app::paging::page_asked(&v),
+            "reply" | "resume" => shared = false,
             _ => {}
         }
     }
-    let base = format!("{}{}", edge::http::origin(req), req.path());
-    Some(match page {
-        Some(p) => format!("{base}?page={p}"),
-        None => base,
-    })
+    Asked {
+        page,
+        key: shared.then(|| kept_key(&cx.origin, &req.path(), page)),
+    }
 }
 
-/// How long past its fresh-until time a kept entry may still be served (once per data centre,
-/// while it is drawn anew): after that the Cache API drops it and the next visitor waits.
-/// Ten minutes keeps a data centre's copy warm between visits, and bounds how long a comment
-/// deleted or removed elsewhere can still be shown once by a data centre nobody asked since:
-/// `EDGE_CACHE_SECS` + this, 11 minutes at most.
-pub const STALE_SECS: u32 = 600;
+/// The key of an answer the edge keeps whatever its query string (a feed, an update's
+/// permalink): its path alone, so no `?page=` or other variant makes a copy of its own.
+pub fn key_of(req: &Request, cx: &Ctx) -> Option<String> {
+    keeps(cx).then(|| kept_key(&cx.origin, &req.path(), 1))
+}
+
+/// The key page `page` of the list at `path` is kept under.
+fn kept_key(origin: &str, path: &str, page: i64) -> String {
+    format!("{origin}{path}{}", app::paging::page_query(page))
+}
+
+/// What the page data of page 1, as the edge keeps it, counts of the public paged lists: where
+/// each ends. A page past the last is decided from it, never by a D1 read per request.
+pub async fn counts(ctx: &Context, cx: &Ctx) -> std::result::Result<PageCounts, AppError> {
+    PageCounts::of(&page_data(ctx, cx, 1).await?)
+}
+
+/// A page past the last of its list (`path`, in the request's language): sent to the last
+/// page, which is the canonical copy (`303`, drawn by nobody, kept under no key of its own).
+pub fn to_last(cx: &Ctx, path: &str, last: i64) -> Result<Response> {
+    edge::http::see_other(&format!(
+        "{}{}",
+        cx.lang.href(path),
+        app::paging::page_query(last)
+    ))
+}
+
+pub use edge::changes::STALE_SECS;
 
 /// The header a kept entry carries its fresh-until time in (Unix seconds).
 pub const FRESH_UNTIL: &str = "X-Fresh-Until";
@@ -225,7 +287,7 @@ pub async fn page_data(
     cx: &Ctx,
     page: i64,
 ) -> std::result::Result<String, AppError> {
-    if cx.config.edge_ttl > 0 {
+    if keeps(cx) {
         if let Some(hit) = lookup(&data_key(&cx.origin, page), cx.now).await {
             if !hit.fresh {
                 refresh_later(ctx, cx, cx.lang, page);
@@ -234,7 +296,7 @@ pub async fn page_data(
         }
     }
     let doc = store::home_doc(cx.db()?, page).await?;
-    if cx.config.edge_ttl > 0 {
+    if keeps(cx) {
         keep_data(cx, page, &doc).await;
     }
     Ok(doc)
@@ -262,12 +324,14 @@ pub fn badge_key(origin: &str, lang: Lang) -> String {
     format!("{origin}{}", lang.href("/badge.svg"))
 }
 
-/// The cache key of page `page` of the campaign page in `lang`, as [`key`] builds it.
+/// The cache key of page `page` of the campaign page in `lang`, as [`asked`] builds it.
 fn page_key(origin: &str, lang: Lang, page: i64) -> String {
-    match page {
-        1 => format!("{origin}{}", lang.href("/")),
-        p => format!("{origin}{}?page={p}", lang.href("/")),
-    }
+    kept_key(origin, &lang.href("/"), page)
+}
+
+/// The cache key of page `page` of `/updates` in `lang`, as [`asked`] builds it.
+fn updates_key(origin: &str, lang: Lang, page: i64) -> String {
+    kept_key(origin, &lang.href("/updates"), page)
 }
 
 #[cfg(test)]
