@@ -96,25 +96,18 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
             ("goal", &campaign.goal.to_string()),
         ],
     );
-    let gifts = match campaign.gifts {
-        1 => t.progress_gifts_one.to_string(),
-        n => fill(t.progress_gifts, &[("n", &lang.number(n))]),
-    };
+    let gifts = lang.count(&t.progress_gifts, campaign.gifts);
     // Shown once someone gives every month: "0 monthly donors" would say nothing a new
     // campaign wants said.
     let monthly = (campaign.monthly > 0).then(|| {
-        let says = match campaign.monthly {
-            1 => t.progress_monthly_one.to_string(),
-            n => fill(t.progress_monthly, &[("n", &lang.number(n))]),
-        };
-        view! { <p id="monthly-supporters">{says}</p> }
+        view! { <p id="monthly-supporters">{lang.count(&t.progress_monthly, campaign.monthly)}</p> }
     });
     let counters = campaign
         .tiers
         .iter()
         .filter_map(|p| {
             t.tier(&p.tier.id)
-                .map(|copy| fill(copy.counter, &[("n", &lang.number(p.impact()))]))
+                .map(|copy| lang.count(&copy.counter, p.impact()))
         })
         .map(|line| view! { <li>{line}</li> })
         .collect_view();

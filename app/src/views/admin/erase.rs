@@ -18,20 +18,17 @@ pub struct ErasePage {
     pub problem: Option<EraseProblem>,
 }
 
-/// `3 pledges, 1 comment and no volunteer`.
+/// `3 pledges, 1 comment and no volunteers`.
 fn erased_counts(e: &Erasure) -> String {
-    let n = |n: i64, one: &str| {
-        if n == 0 {
-            format!("no {one}")
-        } else {
-            plural(n, one)
-        }
+    let n = |n: i64, one, other| match n {
+        0 => format!("no {other}"),
+        n => plural(n, one, other),
     };
     format!(
         "{}, {} and {}",
-        n(e.pledges, "pledge"),
-        n(e.comments, "comment"),
-        n(e.volunteers, "volunteer")
+        n(e.pledges, "pledge", "pledges"),
+        n(e.comments, "comment", "comments"),
+        n(e.volunteers, "volunteer", "volunteers")
     )
 }
 
@@ -109,11 +106,7 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
 
 /// `1 offer of help`, `2 offers of help`.
 fn offers_of_help(n: i64) -> String {
-    if n == 1 {
-        "1 offer of help".to_string()
-    } else {
-        format!("{n} offers of help")
-    }
+    plural(n, "offer of help", "offers of help")
 }
 
 /// "Held" or "—": whether a personal field is still stored.
@@ -161,7 +154,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             .collect_view();
         view! {
             <section aria-labelledby="pledges-heading">
-                <h2 id="pledges-heading">{plural(counts.pledges, "pledge")}</h2>
+                <h2 id="pledges-heading">{plural(counts.pledges, "pledge", "pledges")}</h2>
                 <p class="hint">"Name, email and note are erased and the name is no longer shown; the amount, status, tier, dates and payment references stay for the ledger."</p>
                 <table>
                     <thead><tr>
@@ -198,7 +191,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             .collect_view();
         view! {
             <section aria-labelledby="comments-heading">
-                <h2 id="comments-heading">{plural(counts.comments, "comment")}</h2>
+                <h2 id="comments-heading">{plural(counts.comments, "comment", "comments")}</h2>
                 <table>
                     <thead><tr>
                         <th scope="col">"Id"</th><th scope="col">"Written"</th><th scope="col">"Status"</th><th scope="col">"Start of the text"</th><th scope="col">"On erasure"</th>
@@ -243,7 +236,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
                 <input type="hidden" name="seen" value=seen/>
                 <p>
                     <input type="checkbox" name="confirm" value="yes" id="erase-confirm" required/>
-                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row"))}</label>
+                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row", "rows"))}</label>
                 </p>
                 <p><button type="submit">"Erase"</button></p>
             </form>
@@ -251,7 +244,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
     };
     let main = view! {
         <h1>"Erase by email"</h1>
-        <p>{format!("Stored for {email}: ")}<strong>{plural(total, "row")}</strong>"."</p>
+        <p>{format!("Stored for {email}: ")}<strong>{plural(total, "row", "rows")}</strong>"."</p>
         {pledge_part}
         {comment_part}
         {volunteer_part}
@@ -312,7 +305,7 @@ mod tests {
                 problem: None,
             },
         );
-        assert!(html.contains("Erased: 2 pledges, no comment and 1 volunteer."));
+        assert!(html.contains("Erased: 2 pledges, no comments and 1 volunteer."));
         assert!(html.contains("Everything for an email address"));
         assert!(!html.contains("role=\"alert\""));
         let html = erase(
