@@ -182,7 +182,7 @@ fn updates() -> Vec<Update> {
 fn home_template(lang: Lang) -> String {
     home(HomePage {
         lang,
-        origin: ORIGIN,
+        links: ORIGIN.into(),
         campaign: campaign(),
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers()),
@@ -269,7 +269,7 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
     }
     home(HomePage {
         lang,
-        origin: ORIGIN,
+        links: ORIGIN.into(),
         campaign: Campaign {
             recent: vec![],
             monthly: 0,

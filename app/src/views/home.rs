@@ -5,7 +5,7 @@ use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
     described_by, document, invalid, outer_max, textarea_text, ErrorSummary, FieldError, LangField,
-    LengthHint, PageMeta, PrivacyLink,
+    LengthHint, Links, PageMeta, PrivacyLink,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
@@ -28,7 +28,7 @@ pub struct VolunteerFormState {
 /// Everything the campaign page shows, loaded before rendering.
 pub struct HomePage<'a> {
     pub lang: Lang,
-    pub origin: &'a str,
+    pub links: Links<'a>,
     pub campaign: Campaign,
     pub pledge: PledgeFormState,
     pub comments: CommentPage,
@@ -41,7 +41,7 @@ pub struct HomePage<'a> {
 pub fn home(page: HomePage<'_>) -> String {
     let HomePage {
         lang,
-        origin,
+        links,
         campaign,
         pledge,
         comments,
@@ -68,7 +68,7 @@ pub fn home(page: HomePage<'_>) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: "/",
             title: format!("{} | {}", t.page_title, t.site_name),
             index: true,

@@ -34,12 +34,32 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
 
+/// Where a page's links point beyond the page itself: the site's origin, for absolute links,
+/// and the campaign's address for people who write to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Links<'a> {
+    /// The site's origin (`https://example.org`) for absolute links (canonical, hreflang,
+    /// `og:url`): the configured `SITE_URL`, or without one the request's (`Ctx::links`).
+    pub origin: &'a str,
+    /// `CONTACT_EMAIL`, when it is set: in every page's footer, and on the privacy page as the
+    /// way to ask for an erasure (without it, the page says how else to ask).
+    pub contact: Option<&'a str>,
+}
+
+/// An origin alone, without a contact address.
+impl<'a> From<&'a str> for Links<'a> {
+    fn from(origin: &'a str) -> Links<'a> {
+        Links {
+            origin,
+            contact: None,
+        }
+    }
+}
+
 /// Where a page lives, so the shell can link it in both languages.
 pub struct PageMeta<'a> {
     pub lang: Lang,
-    /// The site's origin (`https://example.org`) for absolute links (canonical, hreflang,
-    /// `og:url`): the configured `SITE_URL`, or without one the request's (`Site::links`).
-    pub origin: &'a str,
+    pub links: Links<'a>,
     /// The language-neutral path (`/`, `/pledges/…`).
     pub path: &'a str,
     pub title: String,
@@ -53,9 +73,13 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
     let t = lang.text();
     let other = lang.other();
     let here = lang.href(meta.path);
-    let en = format!("{}{}", meta.origin, Lang::En.href(meta.path));
-    let km = format!("{}{}", meta.origin, Lang::Km.href(meta.path));
-    let canonical = format!("{}{}", meta.origin, here);
+    let origin = meta.links.origin;
+    let en = format!("{origin}{}", Lang::En.href(meta.path));
+    let km = format!("{origin}{}", Lang::Km.href(meta.path));
+    let canonical = format!("{origin}{here}");
+    let contact = meta.links.contact.map(|email| {
+        view! { <p id="contact">{t.contact_label}" "<a href=format!("mailto:{email}")>{email.to_string()}</a></p> }
+    });
     let switch_href = other.href(meta.path);
     let home = lang.href("/");
     let robots = if meta.index {
@@ -121,6 +145,7 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
                     <main id="main">{main}</main>
                     <footer>
                         <p>{t.footer}</p>
+                        {contact}
                         <p><a href=lang.href("/privacy")>{t.privacy_footer_link}</a></p>
                     </footer>
                 </body>

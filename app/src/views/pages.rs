@@ -1,7 +1,7 @@
 //! The small pages: not found, errors, a pledge's thank-you page, stopping a monthly gift, the
 //! sandbox checkout, the privacy page.
 
-use super::{document, ErrorSummary, LangField, PageMeta};
+use super::{document, ErrorSummary, LangField, Links, PageMeta};
 
 use crate::content::{fill, paragraphs, Text};
 use crate::form::Problems;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 /// A page that says one thing and leads back to the campaign page: a title, a sentence, the
 /// way home. Never indexed.
-fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
+fn notice(lang: Lang, links: Links<'_>, title: &'static str, says: &str) -> String {
     let home = lang.text().home_link;
     let says = says.to_string();
     let main = view! {
@@ -23,7 +23,7 @@ fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: "/",
             title: title.to_string(),
             index: false,
@@ -33,25 +33,25 @@ fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
 }
 
 /// A 404 page in the language of the path's prefix.
-pub fn not_found(lang: Lang, origin: &str) -> String {
+pub fn not_found<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.not_found_title, t.not_found)
+    notice(lang, links.into(), t.not_found_title, t.not_found)
 }
 
 /// A 5xx page: says nothing of the cause (that goes to the log), everything about what to do.
-pub fn error_page(lang: Lang, origin: &str) -> String {
+pub fn error_page<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.server_error_title, t.server_error)
+    notice(lang, links.into(), t.server_error_title, t.server_error)
 }
 
 /// A form posted from another site (or a page that is not ours): refused, and why.
-pub fn cross_site(lang: Lang, origin: &str) -> String {
+pub fn cross_site<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.cross_site_title, t.cross_site)
+    notice(lang, links.into(), t.cross_site_title, t.cross_site)
 }
 
 /// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
-pub fn checkout_failed(lang: Lang, origin: &str) -> String {
+pub fn checkout_failed<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let main = view! {
         <h1>{t.checkout_failed_heading}</h1>
@@ -61,7 +61,7 @@ pub fn checkout_failed(lang: Lang, origin: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/",
             title: t.checkout_failed_heading.to_string(),
             index: false,
@@ -81,7 +81,7 @@ pub struct OwnComment {
 
 /// `GET /comments/{id}/delete`: what deleting does, the comment itself, and the two ways on.
 /// The button posts; nothing is deleted by following a link.
-pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
+pub fn comment_delete<'a>(lang: Lang, links: impl Into<Links<'a>>, c: OwnComment) -> String {
     let t = lang.text();
     let action = lang.href(&format!("/comments/{}/delete", c.id));
     let keep = format!("{}#comment-{}", lang.href("/"), c.id);
@@ -100,7 +100,7 @@ pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/",
             title: t.comment_delete_title.to_string(),
             index: false,
@@ -110,19 +110,24 @@ pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
 }
 
 /// After a visitor deleted their own comment.
-pub fn comment_deleted(lang: Lang, origin: &str) -> String {
+pub fn comment_deleted<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.comment_deleted_title, t.comment_deleted)
+    notice(
+        lang,
+        links.into(),
+        t.comment_deleted_title,
+        t.comment_deleted,
+    )
 }
 
 /// A comment this browser did not write (or no longer remembers): it cannot be deleted here.
-pub fn comment_not_yours(lang: Lang, origin: &str) -> String {
+pub fn comment_not_yours<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let says = fill(
         t.comment_not_yours,
         &[("days", &lang.number(crate::comment::OWN_COOKIE_DAYS))],
     );
-    notice(lang, origin, t.comment_not_yours_title, &says)
+    notice(lang, links.into(), t.comment_not_yours_title, &says)
 }
 
 /// Where a pledge's money goes, in words.
@@ -198,7 +203,11 @@ fn stop_path(id: &str) -> String {
 
 /// `GET /pledges/{id}`: the thank-you page. For a monthly gift: the months given so far and,
 /// while it runs, the way to stop it; once stopped, that nothing more is charged.
-pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> String {
+pub fn pledge_thanks<'a>(
+    lang: Lang,
+    links: impl Into<Links<'a>>,
+    page: impl Into<PledgePage>,
+) -> String {
     let PledgePage {
         pledge,
         stop,
@@ -240,7 +249,8 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
             </form>
         }
     });
-    let share = format!("{origin}{}", lang.href("/"));
+    let links: Links<'_> = links.into();
+    let share = format!("{}{}", links.origin, lang.href("/"));
     let main = view! {
         <h1>{t.pledge_heading}</h1>
         <dl class="facts">
@@ -262,7 +272,7 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: &path,
             title: t.pledge_heading.to_string(),
             index: false,
@@ -274,9 +284,9 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
 /// `GET /pledges/{id}/stop`: "stop your monthly gift?", what stopping does, and the two ways
 /// on. The button posts (with its form token); nothing is stopped by following a link.
 /// `problems`: why the last press was refused (an expired or reused token).
-pub fn pledge_stop(
+pub fn pledge_stop<'a>(
     lang: Lang,
-    origin: &str,
+    links: impl Into<Links<'a>>,
     pledge: &Pledge,
     token: &str,
     problems: Problems,
@@ -301,7 +311,7 @@ pub fn pledge_stop(
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: &path,
             title: t.stop_title.to_string(),
             index: false,
@@ -314,7 +324,7 @@ pub fn pledge_stop(
 /// and `again` (try the stop again) when it failed.
 fn stop_notice(
     lang: Lang,
-    origin: &str,
+    links: Links<'_>,
     id: &str,
     title: &'static str,
     says: &'static str,
@@ -333,7 +343,7 @@ fn stop_notice(
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: &path,
             title: title.to_string(),
             index: false,
@@ -343,24 +353,36 @@ fn stop_notice(
 }
 
 /// A stop asked of a pledge that has nothing to stop, and why.
-pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingToStop) -> String {
+pub fn pledge_nothing_to_stop<'a>(
+    lang: Lang,
+    links: impl Into<Links<'a>>,
+    id: &str,
+    why: NothingToStop,
+) -> String {
     let t = lang.text();
     let says = match why {
         NothingToStop::Once => t.stop_nothing_once,
         NothingToStop::Stopped => t.stop_nothing_stopped,
         NothingToStop::NotRunning => t.stop_nothing_not_running,
     };
-    stop_notice(lang, origin, id, t.stop_nothing_title, says, false)
+    stop_notice(lang, links.into(), id, t.stop_nothing_title, says, false)
 }
 
 /// The provider did not stop the subscription: nothing changed, try again.
-pub fn pledge_stop_failed(lang: Lang, origin: &str, id: &str) -> String {
+pub fn pledge_stop_failed<'a>(lang: Lang, links: impl Into<Links<'a>>, id: &str) -> String {
     let t = lang.text();
-    stop_notice(lang, origin, id, t.stop_failed_title, t.stop_failed, true)
+    stop_notice(
+        lang,
+        links.into(),
+        id,
+        t.stop_failed_title,
+        t.stop_failed,
+        true,
+    )
 }
 
 /// The local sandbox's stand-in for the provider's checkout page.
-pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
+pub fn sandbox_checkout<'a>(lang: Lang, links: impl Into<Links<'a>>, pledge: Pledge) -> String {
     let t = lang.text();
     let path = format!("/sandbox/checkout/{}", pledge.id);
     let action = lang.href(&path);
@@ -378,7 +400,7 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: &path,
             title: t.sandbox_heading.to_string(),
             index: false,
@@ -388,7 +410,7 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
 }
 
 /// After a volunteer's offer is stored.
-pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
+pub fn volunteer_thanks<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let main = view! {
         <h1>{t.volunteer_thanks_heading}</h1>
@@ -398,7 +420,7 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/volunteer/thanks",
             title: t.volunteer_thanks_heading.to_string(),
             index: false,
@@ -410,7 +432,7 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
 /// `GET /privacy`: what the site keeps, who sees it, for how long, and how to have it erased.
 /// The periods are the ones the retention job applies ([`Periods`]), so the page cannot say
 /// one thing while the job does another.
-pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
+pub fn privacy<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -> String {
     let t = lang.text();
     let section = |id: &'static str, heading: &'static str, body: &str| {
         let paras = paragraphs(body)
@@ -469,7 +491,7 @@ pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/privacy",
             title: t.privacy_title.to_string(),
             index: true,

@@ -59,7 +59,7 @@ fn render(lang: Lang) -> String {
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     home(HomePage {
         lang,
-        origin: "https://example.org",
+        links: "https://example.org".into(),
         campaign: c,
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers),
@@ -138,7 +138,7 @@ fn khmer_page_is_khmer() {
 fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problems) -> String {
     home(HomePage {
         lang,
-        origin: "",
+        links: "".into(),
         campaign: campaign(),
         pledge: PledgeFormState {
             form,
@@ -331,7 +331,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     home(HomePage {
         lang,
-        origin: "",
+        links: "".into(),
         campaign: c,
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers),

@@ -11,6 +11,7 @@ use crate::{http, platform};
 use app::i18n::Lang;
 use app::keys::{Key, Purpose};
 use app::money::Cents;
+use app::views::Links;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 use worker::{D1Database, Env, Request};
@@ -72,6 +73,10 @@ pub struct Config {
     pub site_url: String,
     /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
     pub retention: app::retention::Periods,
+    /// `CONTACT_EMAIL`: the campaign's address for erasure requests and questions, in every
+    /// page's footer and on the privacy page; `None` when unset or not an address
+    /// (`app::form::contact_email`; a refused value is logged, never shown).
+    pub contact_email: Option<String>,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -155,6 +160,13 @@ impl Config {
             retention: app::retention::Periods::from_vars(
                 var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
             ),
+            contact_email: var(env, "CONTACT_EMAIL").and_then(|v| {
+                let email = app::form::contact_email(&v);
+                if email.is_none() {
+                    crate::log::event("config_refused", &[("var", "CONTACT_EMAIL")]);
+                }
+                email
+            }),
         }
     }
 
@@ -242,13 +254,17 @@ impl Ctx {
         std::mem::take(&mut *self.changes.borrow_mut())
     }
 
-    /// The origin of the absolute links pages carry (canonical, hreflang, `og:url`): the
-    /// configured `SITE_URL`, never the host a request named; without one, the request's, as
-    /// for a local run.
-    pub fn links(&self) -> &str {
-        match self.config.site_url.as_str() {
+    /// Where pages link beyond themselves: the origin of their absolute links (canonical,
+    /// hreflang, `og:url`), the configured `SITE_URL`, never the host a request named (without
+    /// one, the request's, as for a local run); and the campaign's `CONTACT_EMAIL`.
+    pub fn links(&self) -> Links<'_> {
+        let origin = match self.config.site_url.as_str() {
             "" => &self.origin,
             configured => configured,
+        };
+        Links {
+            origin,
+            contact: self.config.contact_email.as_deref(),
         }
     }
 
