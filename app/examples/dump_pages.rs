@@ -389,7 +389,10 @@ fn public_pages() -> Vec<(String, String)> {
                 },
             ),
         );
-        add("comment-deleted", comment_deleted(lang, ORIGIN));
+        add(
+            "comment-deleted",
+            comment_deleted(lang, ORIGIN, &Default::default()),
+        );
         add("comment-not-yours", comment_not_yours(lang, ORIGIN));
     }
     pages

@@ -153,7 +153,8 @@ fn TierList(t: &'static Text, tiers: Vec<crate::campaign::Tier>) -> impl IntoVie
             <h2 id="tiers-heading">{t.tiers_heading}</h2>
             <ol class="tiers">
                 {items}
-                <li><span class="amount">{t.tier_open_amount}</span>": "<a href="#involved">{t.tier_open_impact}</a></li>
+                // A choice like the others: any amount, in the form below.
+                <li><span class="amount">{t.tier_open_amount}</span>": "<a href="#give">{t.tier_open_impact}</a></li>
             </ol>
         </section>
     }

@@ -14,6 +14,7 @@ mod comments;
 mod home;
 mod pages;
 mod pledge_form;
+mod privacy;
 pub mod sources;
 mod updates;
 
@@ -21,10 +22,11 @@ pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
     checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
-    not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks, privacy,
+    not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks,
     sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
 pub use pledge_form::PledgeFormState;
+pub use privacy::privacy;
 pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};

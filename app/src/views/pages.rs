@@ -3,7 +3,7 @@
 
 use super::{document, ErrorSummary, LangField, Links, PageMeta};
 
-use crate::content::{fill, paragraphs, Text};
+use crate::content::{fill, Text};
 use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::pledge::{Frequency, NothingToStop, Pledge, Status, GENERAL};
@@ -109,15 +109,12 @@ pub fn comment_delete<'a>(lang: Lang, links: impl Into<Links<'a>>, c: OwnComment
     )
 }
 
-/// After a visitor deleted their own comment.
-pub fn comment_deleted<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
+/// After a visitor deleted their own comment: gone from the page, when from every kept copy,
+/// and how long the database's restore history keeps it ([`Periods::erasure`]).
+pub fn comment_deleted<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -> String {
     let t = lang.text();
-    notice(
-        lang,
-        links.into(),
-        t.comment_deleted_title,
-        t.comment_deleted,
-    )
+    let says = super::privacy::erasure_reach(lang, t.comment_deleted, periods);
+    notice(lang, links.into(), t.comment_deleted_title, &says)
 }
 
 /// A comment this browser did not write (or no longer remembers): it cannot be deleted here.
@@ -251,8 +248,13 @@ pub fn pledge_thanks<'a>(
     });
     let links: Links<'_> = links.into();
     let share = format!("{}{}", links.origin, lang.href("/"));
+    // Thanks for a gift given or on its way; only its facts when it was not, or was refunded.
+    let heading = match pledge.status {
+        Status::Failed | Status::Expired | Status::Refunded => t.pledge_heading_other,
+        Status::Pending | Status::Paid | Status::Active | Status::Cancelled => t.pledge_heading,
+    };
     let main = view! {
-        <h1>{t.pledge_heading}</h1>
+        <h1>{heading}</h1>
         <dl class="facts">
             {pledge_facts(lang, &pledge)}
             <dt>{t.pledge_status}</dt>
@@ -274,7 +276,7 @@ pub fn pledge_thanks<'a>(
             lang,
             links,
             path: &path,
-            title: t.pledge_heading.to_string(),
+            title: heading.to_string(),
             index: false,
         },
         main,
@@ -424,77 +426,6 @@ pub fn volunteer_thanks<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
             path: "/volunteer/thanks",
             title: t.volunteer_thanks_heading.to_string(),
             index: false,
-        },
-        main,
-    )
-}
-
-/// `GET /privacy`: what the site keeps, who sees it, for how long, and how to have it erased.
-/// The periods are the ones the retention job applies ([`Periods`]), so the page cannot say
-/// one thing while the job does another.
-pub fn privacy<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -> String {
-    let t = lang.text();
-    let section = |id: &'static str, heading: &'static str, body: &str| {
-        let paras = paragraphs(body)
-            .map(|p| view! { <p>{p.to_string()}</p> })
-            .collect_view();
-        view! {
-            <section aria-labelledby=id>
-                <h2 id=id>{heading}</h2>
-                {paras}
-            </section>
-        }
-    };
-    let n = |template: &str, v: i64| fill(template, &[("n", &lang.number(v))]);
-    let erase = fill(
-        t.privacy_erase,
-        &[
-            ("days", &lang.number(crate::comment::OWN_COOKIE_DAYS)),
-            ("n", &lang.number(crate::comment::OWN_COOKIE_MAX as i64)),
-        ],
-    );
-    let keep = [
-        n(t.privacy_keep_donor, periods.donor_days),
-        n(t.privacy_keep_spam, periods.spam_days),
-        n(t.privacy_keep_held, periods.held_days),
-        t.privacy_keep_approved.to_string(),
-        n(t.privacy_keep_volunteer, periods.volunteer_days),
-        n(t.privacy_keep_pending, periods.pending_hours),
-    ]
-    .into_iter()
-    .map(|line| view! { <li>{line}</li> })
-    .collect_view();
-    let main = view! {
-        <h1>{t.privacy_title}</h1>
-        <p>{t.privacy_intro}</p>
-        {section("privacy-pledge", t.privacy_pledge_heading, &format!("{}\n\n{}", t.privacy_pledge, t.privacy_source))}
-        {section("privacy-comment", t.privacy_comment_heading, t.privacy_comment)}
-        {section("privacy-volunteer", t.privacy_volunteer_heading, t.privacy_volunteer)}
-        {section("privacy-why", t.privacy_why_heading, t.privacy_why)}
-        <section aria-labelledby="privacy-who">
-            <h2 id="privacy-who">{t.privacy_who_heading}</h2>
-            <ul>
-                <li>{t.privacy_who_public}</li>
-                <li>{t.privacy_who_maintainers}</li>
-                <li>{t.privacy_who_stripe}</li>
-            </ul>
-        </section>
-        <section aria-labelledby="privacy-how-long">
-            <h2 id="privacy-how-long">{t.privacy_how_long_heading}</h2>
-            <ul>{keep}</ul>
-        </section>
-        {section("privacy-never", t.privacy_never_heading, t.privacy_never)}
-        {section("privacy-erase", t.privacy_erase_heading, &erase)}
-        {section("privacy-platforms", t.privacy_platforms_heading, t.privacy_platforms)}
-        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
-    };
-    document(
-        PageMeta {
-            lang,
-            links: links.into(),
-            path: "/privacy",
-            title: t.privacy_title.to_string(),
-            index: true,
         },
         main,
     )

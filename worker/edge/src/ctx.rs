@@ -108,8 +108,8 @@ fn loopback_or(name: &str, set: Option<String>, real: &str) -> Option<String> {
     None
 }
 
-/// How long the edge keeps a page at most.
-pub const EDGE_TTL_SECS: u32 = 60;
+/// How long the edge keeps a page fresh at most (the privacy page states it with the rest).
+pub use app::retention::EDGE_TTL_SECS;
 
 impl Config {
     fn read(env: &Env) -> Config {
@@ -121,6 +121,10 @@ impl Config {
             recovery_code: Key::derive(&s, Purpose::RecoveryCode),
             invite_token: Key::derive(&s, Purpose::InviteToken),
         });
+        let edge_ttl = var(env, "EDGE_CACHE_SECS")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(EDGE_TTL_SECS)
+            .min(EDGE_TTL_SECS);
         Config {
             goal: var(env, "CAMPAIGN_GOAL_USD")
                 .and_then(|v| v.parse::<i64>().ok())
@@ -133,10 +137,7 @@ impl Config {
                 Some("sandbox") => Checkout::Sandbox,
                 _ => Checkout::Off,
             },
-            edge_ttl: var(env, "EDGE_CACHE_SECS")
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(EDGE_TTL_SECS)
-                .min(EDGE_TTL_SECS),
+            edge_ttl,
             keys,
             stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
             standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
@@ -157,9 +158,12 @@ impl Config {
             site_url: var(env, "SITE_URL")
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_default(),
-            retention: app::retention::Periods::from_vars(
-                var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
-            ),
+            retention: app::retention::Periods {
+                edge_ttl,
+                ..app::retention::Periods::from_vars(
+                    var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
+                )
+            },
             contact_email: var(env, "CONTACT_EMAIL").and_then(|v| {
                 let email = app::form::contact_email(&v);
                 if email.is_none() {

@@ -71,7 +71,7 @@ pub fn key(req: &Request, ttl: u32) -> Option<String> {
 /// Ten minutes keeps a data centre's copy warm between visits, and bounds how long a comment
 /// deleted or removed elsewhere can still be shown once by a data centre nobody asked since:
 /// `EDGE_CACHE_SECS` + this, 11 minutes at most.
-pub const STALE_SECS: u32 = 600;
+pub use app::retention::STALE_SECS;
 
 /// The header a kept entry carries its fresh-until time in (Unix seconds).
 pub const FRESH_UNTIL: &str = "X-Fresh-Until";
