@@ -6,7 +6,7 @@
 //! `CF-Connecting-IP` of its own, so the rate limits count each test case apart.
 
 use campaign_tests::browser::Browser;
-use campaign_tests::content::{copy, count, gifts_text, raised_text, tier_count, word};
+use campaign_tests::content::{copy, count, fill, gifts_text, raised_text, tier_count, word};
 use campaign_tests::{artifacts, comment_id, form_token, ip, now, pid, root, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

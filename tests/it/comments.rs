@@ -2,7 +2,7 @@
 //! limit, held comments seen only by their author, errors that keep the text, Khmer kept
 //! byte for byte, threaded replies, pagination.
 
-use campaign_tests::content::{copy, count, en, fill, word};
+use campaign_tests::content::{copy, count, en, word};
 use campaign_tests::{
     aged_token, aged_tokens, comment_id, form_token, ip, now, Resp, Worker, CLOCK,
 };

@@ -26,6 +26,7 @@
 //! | alerts | 9600–9699 |
 //! | updates | 11000–11999 |
 //! | html | 13000–13099 |
+//! | privacy | 14000–14099 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -43,6 +44,7 @@ mod html;
 mod jobs;
 mod monthly;
 mod pledges;
+mod privacy;
 mod qr;
 mod reach;
 mod reconcile;
