@@ -47,7 +47,12 @@ fn every_cookie_the_site_sets_is_declared_and_built_from_its_declaration() {
     look(&w.request("GET", "/", &[("Cookie", &browser)], None));
     let path = format!("/comments/{id}/delete");
     look(&w.request("GET", &path, &[("Cookie", &browser)], None));
-    let deleted = w.post_form_with(&path, &ip(14001), &[("Cookie", &browser)], &[("lang", "en")]);
+    let deleted = w.post_form_with(
+        &path,
+        &ip(14001),
+        &[("Cookie", &browser)],
+        &[("lang", "en")],
+    );
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     look(&deleted);
     let t = aged_token(w, "volunteer-form");
@@ -114,7 +119,11 @@ fn the_campaign_s_address_is_shown_when_set_and_the_other_ways_when_not() {
     for (path, lang) in [("/privacy", "en"), ("/km/privacy", "km")] {
         let page = with.get(path);
         assert_eq!(page.status, 200, "{path}");
-        assert_eq!(page.body.matches(link).count(), 2, "{path}: the footer and the page");
+        assert_eq!(
+            page.body.matches(link).count(),
+            2,
+            "{path}: the footer and the page"
+        );
         assert!(
             page.body.contains(&format!(
                 "<p id=\"contact\">{} {link}</p>",
