@@ -63,7 +63,9 @@ fn english_page_carries_the_seed_copy_and_tier_amounts() {
     }
     let open = format!("{}: {}", en("tier_open_amount"), en("tier_open_impact"));
     assert!(text.contains(&open), "/ lacks {open:?}");
-    assert!(r.body.contains(&format!("<a href=\"#give\">{}</a>", en("tier_open_impact"))));
+    assert!(r
+        .body
+        .contains(&format!("<a href=\"#give\">{}</a>", en("tier_open_impact"))));
     // The check can fail: a quote the page does not carry is not found.
     assert!(!text.contains("US$50: training of 26 local women"));
     for amount in [usd(5000), usd(35000), en("tier_open_amount")] {

@@ -245,6 +245,32 @@ mod tests {
         }
     }
 
+    /// A number written into a plain text rather than a count table is one the code fixes,
+    /// never 1, so its English plural is always right ("30 days", "20 comments"): the own
+    /// comments' cookie, the retention periods (the volunteers' at least 30 days), D1's
+    /// restore history, what an erasure leaves, the forms' limits.
+    #[test]
+    fn the_numbers_in_plain_texts_are_never_one() {
+        use crate::retention::*;
+        let e = Periods::default().erasure();
+        let fixed = [
+            crate::comment::OWN_COOKIE_DAYS,
+            crate::comment::OWN_COOKIE_MAX as i64,
+            SPAM_DAYS,
+            HELD_DAYS,
+            DONOR_DAYS,
+            VOLUNTEER_DAYS_RANGE.0,
+            PENDING_HOURS,
+            RESTORE_DAYS,
+            e.here_secs,
+            e.elsewhere_minutes,
+            crate::pledge::NAME_MAX as i64,
+            crate::pledge::NOTE_MAX as i64,
+            crate::volunteer::MESSAGE_MAX as i64,
+        ];
+        assert!(fixed.iter().all(|n| *n > 1), "{fixed:?}");
+    }
+
     /// The texts that name the show-name box name it as the form labels it.
     #[test]
     fn the_show_name_box_is_named_as_the_form_labels_it() {
