@@ -183,7 +183,7 @@ fn updates() -> Vec<Update> {
 fn home_template(lang: Lang) -> String {
     home(HomePage {
         lang,
-        origin: ORIGIN,
+        links: ORIGIN.into(),
         campaign: campaign(),
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers()),
@@ -270,7 +270,7 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
     }
     home(HomePage {
         lang,
-        origin: ORIGIN,
+        links: ORIGIN.into(),
         campaign: Campaign {
             recent: vec![],
             monthly: 0,
@@ -408,7 +408,10 @@ fn public_pages() -> Vec<(String, String)> {
                 },
             ),
         );
-        add("comment-deleted", comment_deleted(lang, ORIGIN));
+        add(
+            "comment-deleted",
+            comment_deleted(lang, ORIGIN, &Default::default()),
+        );
         add("comment-not-yours", comment_not_yours(lang, ORIGIN));
     }
     pages

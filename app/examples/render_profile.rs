@@ -98,7 +98,7 @@ fn main() {
             let tiers: Vec<Tier> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
             home(HomePage {
                 lang,
-                origin: "https://example.org",
+                links: "https://example.org".into(),
                 pledge: PledgeFormState {
                     form: PledgeForm::initial(&tiers),
                     problems: Default::default(),

@@ -76,27 +76,26 @@ impl Kind {
 
     /// One line of the message: the count and what it is.
     fn line(self, n: i64) -> String {
-        let s = |one: &str, many: &str| {
-            if n == 1 {
-                one.to_string()
-            } else {
-                many.to_string()
-            }
-        };
+        // The site's one English plural rule, and its numbers (1,234).
+        let count = |one, other| crate::i18n::Lang::english_count(n, one, other);
         match self {
-            Kind::Held => format!("{n} {} held for moderation", s("comment", "comments")),
-            Kind::AwaitingReply => {
-                format!("{n} {} waiting for our reply", s("comment", "comments"))
-            }
-            Kind::NewVolunteers => format!("{n} new {}", s("offer of help", "offers of help")),
-            Kind::FlaggedPayments => format!("{n} flagged payment {}", s("event", "events")),
-            Kind::FailedRenewals => format!(
-                "{n} monthly {} past due (a renewal failed)",
-                s("gift", "gifts")
+            Kind::Held => count(
+                "comment held for moderation",
+                "comments held for moderation",
             ),
-            Kind::ReconcileGaps => format!(
-                "{n} payment {} the webhooks missed, found by the reconciliation",
-                s("event", "events")
+            Kind::AwaitingReply => count(
+                "comment waiting for our reply",
+                "comments waiting for our reply",
+            ),
+            Kind::NewVolunteers => count("new offer of help", "new offers of help"),
+            Kind::FlaggedPayments => count("flagged payment event", "flagged payment events"),
+            Kind::FailedRenewals => count(
+                "monthly gift past due (a renewal failed)",
+                "monthly gifts past due (a renewal failed)",
+            ),
+            Kind::ReconcileGaps => count(
+                "payment event the webhooks missed, found by the reconciliation",
+                "payment events the webhooks missed, found by the reconciliation",
             ),
             Kind::ReconcileError => {
                 "the reconciliation with Stripe stopped on an error".to_string()

@@ -13,8 +13,18 @@ pub struct TierText {
     pub name: &'static str,
     pub impact: &'static str,
     pub purpose: &'static str,
-    /// "{n} women trained": the impact counter, with `{n}` to fill.
-    pub counter: &'static str,
+    /// "{n} women trained": the impact counter (`Lang::count`).
+    pub counter: Count,
+}
+
+/// The words of a count, one per plural category (CLDR's, for whole numbers): "{n} gift" for
+/// English's `one` (exactly 1), "{n} gifts" for `other`. Khmer has no plural: its `other` only,
+/// which the build also writes as its `one`, a form its rule never picks. Drawn only through
+/// [`crate::i18n::Lang::count`], so a number is never shown with the wrong form.
+#[derive(Debug, Clone, Copy)]
+pub struct Count {
+    pub one: &'static str,
+    pub other: &'static str,
 }
 
 impl Text {
@@ -76,15 +86,13 @@ mod tests {
     fn both_languages_have_every_tier_and_placeholder() {
         for (en, km) in EN.tiers.iter().zip(KM.tiers.iter()) {
             assert_eq!(en.id, km.id);
-            assert!(
-                en.counter.contains("{n}") && km.counter.contains("{n}"),
-                "{}",
-                en.id
-            );
+            for form in [en.counter.one, en.counter.other, km.counter.other] {
+                assert!(form.contains("{n}"), "{}", en.id);
+            }
         }
         for t in [&EN, &KM] {
             assert!(t.progress_raised.contains("{raised}") && t.progress_raised.contains("{goal}"));
-            assert!(t.comments_count.contains("{n}"));
+            assert!(t.comments_count.other.contains("{n}"));
         }
     }
 
@@ -147,11 +155,16 @@ mod glossary {
         items
     }
 
+    /// The key a text belongs to: `comments_count` for its form `comments_count.other`.
+    fn key_of(name: &str) -> &str {
+        name.split('.').next().unwrap_or(name)
+    }
+
     /// Where a Khmer text leaves a count without its counting word (GLOSSARY.md, "Counts").
     fn khmer_count_problems(key: &str, text: &str) -> Vec<String> {
         let words = list("counting_words");
         let prefixes = list("counting_prefixes");
-        let prefix_ok = list("prefix_count_keys").contains(&key);
+        let prefix_ok = list("prefix_count_keys").contains(&key_of(key));
         let mut problems = Vec::new();
         for p in list("count_placeholders") {
             let ph = format!("{{{p}}}");
@@ -191,7 +204,9 @@ mod glossary {
 
     /// Latin digits in a Khmer text that is not about money.
     fn latin_digit_problems(key: &str, text: &str) -> Vec<String> {
-        if list("latin_digit_keys").contains(&key) || !text.chars().any(|c| c.is_ascii_digit()) {
+        if list("latin_digit_keys").contains(&key_of(key))
+            || !text.chars().any(|c| c.is_ascii_digit())
+        {
             return Vec::new();
         }
         vec![format!(
@@ -244,6 +259,7 @@ mod glossary {
         assert_eq!(khmer_count_problems("x", "{days} និង {n}").len(), 2);
         // Comments have no natural classifier: ចំនួន alone, in the keys the glossary lists.
         assert!(khmer_count_problems("comments_count", "មតិយោបល់ចំនួន {n}").is_empty());
+        assert!(khmer_count_problems("comments_count.other", "មតិយោបល់ចំនួន {n}").is_empty());
         assert_eq!(
             khmer_count_problems("comments_count", "មតិយោបល់ {n}").len(),
             1
@@ -262,7 +278,11 @@ mod glossary {
 
     #[test]
     fn the_glossary_names_only_real_keys_and_placeholders() {
-        let keys: Vec<String> = KM.entries().into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> = KM
+            .entries()
+            .into_iter()
+            .map(|(k, _)| key_of(&k).to_string())
+            .collect();
         for k in list("prefix_count_keys")
             .into_iter()
             .chain(list("latin_digit_keys"))

@@ -182,7 +182,16 @@ pub fn optional(
 /// An optional email address: plausible shape only (the provider or a reply proves the rest).
 pub fn optional_email(problems: &mut Problems, field: &'static str, value: &str) -> Option<String> {
     let v = optional(problems, field, value, 254)?;
-    let plausible = match v.split_once('@') {
+    if !plausible_email(&v) {
+        problems.add(field, Problem::Email);
+    }
+    Some(v)
+}
+
+/// Whether `v` has the shape of an email address: something, `@`, a domain with a dot inside,
+/// no white space.
+pub fn plausible_email(v: &str) -> bool {
+    match v.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
                 && domain.contains('.')
@@ -192,11 +201,23 @@ pub fn optional_email(problems: &mut Problems, field: &'static str, value: &str)
                 && !v.chars().any(char::is_whitespace)
         }
         None => false,
-    };
-    if !plausible {
-        problems.add(field, Problem::Email);
     }
-    Some(v)
+}
+
+/// `CONTACT_EMAIL` as the pages show it (a `mailto:` link): trimmed, a plausible address of
+/// at most 254 bytes, and nothing that would change the link (`?`, `&`, `#`, `/`, `%`, `:`),
+/// quote it or hide in it (control characters). Anything else is no address: the pages then
+/// say how else to reach the campaign.
+pub fn contact_email(raw: &str) -> Option<String> {
+    let v = raw.trim();
+    let safe = !v.chars().any(|c| {
+        c.is_control()
+            || matches!(
+                c,
+                '?' | '&' | '#' | '/' | '\\' | '%' | ':' | '<' | '>' | '"' | '\''
+            )
+    });
+    (v.len() <= 254 && safe && plausible_email(v)).then(|| v.to_string())
 }
 
 /// An optional website: only `http://` or `https://` with a host, so it can never become a
@@ -345,6 +366,29 @@ mod tests {
         for bad in ["", "-1", "1.5", "៣x", "1234567890", "٣"] {
             assert_eq!(parse_count(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_contact_address_is_an_address_and_nothing_more() {
+        assert_eq!(
+            contact_email("  team@campaign.example ").as_deref(),
+            Some("team@campaign.example")
+        );
+        for bad in [
+            "",
+            "team",
+            "team@campaign",
+            "team@campaign.example?subject=x",
+            "a&b@campaign.example",
+            "a@campaign.example/x",
+            "javascript:a@b.org",
+            "a\"@b.org",
+            "a\u{7}@b.org",
+            "a b@campaign.example",
+        ] {
+            assert_eq!(contact_email(bad), None, "{bad:?}");
+        }
+        assert_eq!(contact_email(&format!("{}@b.org", "a".repeat(250))), None);
     }
 
     #[test]

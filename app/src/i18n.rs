@@ -1,6 +1,13 @@
 //! The two languages: English at `/`, Khmer under `/km/`, mirroring every visitor path.
 
-use crate::content::{Text, EN, KM};
+use crate::content::{Count, Text, EN, KM};
+
+/// A plural category (CLDR): which form of a count's words a number takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -102,6 +109,45 @@ impl Lang {
         }
     }
 
+    /// The language's plural rule, for a whole number: English says "1 gift" and "0, 2, 1,234
+    /// gifts" (CLDR: `one` is exactly 1); Khmer has no plural ("១ ដង", "២ ដង"), so `other`.
+    /// `app/build.rs` holds each count of a language to exactly these forms.
+    pub fn plural(self, n: i64) -> Plural {
+        match (self, n) {
+            (Lang::En, 1) => Plural::One,
+            _ => Plural::Other,
+        }
+    }
+
+    /// A count in words, "1 gift", "1,234 gifts", "ការបរិច្ចាគចំនួន ១.២៣៤ ដង": the form `n`
+    /// takes in this language, with `{n}` written as [`Lang::number`] writes it. Every count on
+    /// a page goes through here, the admin area's too (its words are English, in the code).
+    pub fn count(self, words: &Count, n: i64) -> String {
+        let form = match self.plural(n) {
+            Plural::One => words.one,
+            Plural::Other => words.other,
+        };
+        crate::content::fill(form, &[("n", &self.number(n))])
+    }
+
+    /// The word for `n` things in the maintainers' English, whose words live in the code:
+    /// `one` for 1, else `other`, by [`Lang::plural`] ("comment held", "comments held").
+    pub fn english_word(n: i64, one: &'static str, other: &'static str) -> &'static str {
+        match Lang::En.plural(n) {
+            Plural::One => one,
+            Plural::Other => other,
+        }
+    }
+
+    /// A count in the maintainers' English: "1 gift", "1,234 gifts" ([`Lang::english_word`]).
+    pub fn english_count(n: i64, one: &'static str, other: &'static str) -> String {
+        format!(
+            "{} {}",
+            Lang::En.number(n),
+            Lang::english_word(n, one, other)
+        )
+    }
+
     /// A date on a visitor page, in Cambodia's time (Asia/Phnom_Penh, UTC+7 all year): "28
     /// November 2026", "២៨ វិច្ឆិកា ២០២៦". The admin area and the CSV files use ISO 8601 in UTC.
     pub fn date(self, secs: i64) -> String {
@@ -155,6 +201,52 @@ mod tests {
         }
         assert_eq!(Lang::of(Lang::Km.text()), Lang::Km);
         assert_eq!(Lang::of(Lang::En.text()), Lang::En);
+    }
+
+    #[test]
+    fn every_count_takes_its_language_s_form() {
+        let gifts = Count {
+            one: "{n} gift",
+            other: "{n} gifts",
+        };
+        for (n, en) in [
+            (0, "0 gifts"),
+            (1, "1 gift"),
+            (2, "2 gifts"),
+            (1234, "1,234 gifts"),
+        ] {
+            assert_eq!(Lang::En.count(&gifts, n), en);
+        }
+        // The copy itself, both languages: Khmer has one form, whatever the number.
+        let t = Lang::En.text();
+        assert_eq!(Lang::En.count(&t.progress_gifts, 1), "1 gift");
+        assert_eq!(Lang::En.count(&t.comments_count, 1), "1 comment");
+        assert_eq!(Lang::En.count(&t.comments_count, 1234), "1,234 comments");
+        assert_eq!(Lang::En.count(&t.pledge_months, 0), "0 months");
+        let radio = t.tier("women-radio").map(|c| c.counter);
+        assert_eq!(
+            radio.map(|c| Lang::En.count(&c, 1)).as_deref(),
+            Some("1 hour of women's radio")
+        );
+        assert_eq!(
+            radio.map(|c| Lang::En.count(&c, 2)).as_deref(),
+            Some("2 hours of women's radio")
+        );
+        let km = Lang::Km.text();
+        for (n, digits) in [(0, "០"), (1, "១"), (2, "២"), (1234, "១.២៣៤")] {
+            assert_eq!(Lang::Km.plural(n), Plural::Other);
+            assert_eq!(
+                Lang::Km.count(&km.progress_gifts, n),
+                format!("ការបរិច្ចាគចំនួន {digits} ដង")
+            );
+        }
+        assert_eq!(Lang::english_count(1, "row", "rows"), "1 row");
+        assert_eq!(Lang::english_count(0, "row", "rows"), "0 rows");
+        assert_eq!(Lang::english_count(1234, "row", "rows"), "1,234 rows");
+        assert_eq!(
+            [0, 1, 2, 1234].map(|n| Lang::En.plural(n)),
+            [Plural::Other, Plural::One, Plural::Other, Plural::Other]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod campaign;
 pub mod comment;
 pub mod content;
+pub mod cookies;
 pub mod feed;
 pub mod form;
 pub mod i18n;

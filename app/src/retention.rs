@@ -31,7 +31,26 @@ pub const INVOICE_LINK_DAYS: i64 = 90;
 /// Sessions expire after 24 hours; this leaves a day for a late webhook).
 pub const PENDING_HOURS: i64 = 48;
 
-/// The periods in force, in days (hours for pending pledges).
+/// D1's Time Travel: the database can be restored, as a whole and only as a whole, to any
+/// minute of the last 30 days (Cloudflare's figure on Workers Paid, the plan the README asks
+/// for; README, "Changing the schema, releasing, backing up"). So whatever the site deletes, by
+/// these periods or on request, can still come back through such a restore for this long, and
+/// the privacy page and the erasure pages say so; then it is gone. The site makes no other
+/// copy. If Cloudflare's figure changes, change it here.
+pub const RESTORE_DAYS: i64 = 30;
+
+/// Copies kept for speed: the edge cache (`worker/site/src/cache/`) keeps pages at each of
+/// Cloudflare's data centres. How long a kept page is fresh, unless `EDGE_CACHE_SECS` says less
+/// (0 to 60).
+pub const EDGE_TTL_SECS: u32 = 60;
+/// How long past its freshness a kept page is still served (once, while it is drawn anew):
+/// the Cache API honours `max-age` only, so an entry lives `EDGE_CACHE_SECS` + this.
+pub const STALE_SECS: u32 = 600;
+/// How long an isolate trusts its own copy of a kept entry before it asks the Cache API
+/// again: another isolate's write reaches it at most this much later than the Cache API.
+pub const MEMO_SECS: i64 = 10;
+
+/// The periods in force, in days (hours for pending pledges, seconds for kept copies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Periods {
     pub spam_days: i64,
@@ -39,6 +58,8 @@ pub struct Periods {
     pub donor_days: i64,
     pub volunteer_days: i64,
     pub pending_hours: i64,
+    /// `EDGE_CACHE_SECS` as the site reads it (0 to [`EDGE_TTL_SECS`]).
+    pub edge_ttl: u32,
 }
 
 impl Default for Periods {
@@ -49,6 +70,7 @@ impl Default for Periods {
             donor_days: DONOR_DAYS,
             volunteer_days: VOLUNTEER_DAYS,
             pending_hours: PENDING_HOURS,
+            edge_ttl: EDGE_TTL_SECS,
         }
     }
 }
@@ -68,6 +90,21 @@ impl Periods {
         }
     }
 
+    /// What an erasure, a removal, an author's deletion or an unpublished update still leaves
+    /// showing, and for how long: the data centre that handled it drops every kept copy that
+    /// can show it at once, its other isolates stop within [`MEMO_SECS`], every other data
+    /// centre once its copy has expired (freshness, staleness, and the memory of an isolate
+    /// that read it last), in whole minutes rounded up; and D1 keeps it restorable for
+    /// [`RESTORE_DAYS`]. The numbers the privacy page and the deletion pages state.
+    pub fn erasure(&self) -> Erasure {
+        let elsewhere = i64::from(self.edge_ttl) + i64::from(STALE_SECS) + MEMO_SECS;
+        Erasure {
+            here_secs: MEMO_SECS,
+            elsewhere_minutes: (elsewhere + 59) / 60,
+            restore_days: RESTORE_DAYS,
+        }
+    }
+
     /// The moments before which each kind of record is forgotten, at `now`.
     pub fn cutoffs(&self, now: i64) -> Cutoffs {
         Cutoffs {
@@ -78,6 +115,17 @@ impl Periods {
             pending_before: now - self.pending_hours * 60 * 60,
         }
     }
+}
+
+/// How long what was erased can still be seen or restored ([`Periods::erasure`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Erasure {
+    /// Near the reader: the other isolates of the data centre that handled it.
+    pub here_secs: i64,
+    /// Everywhere else.
+    pub elsewhere_minutes: i64,
+    /// In D1's restore history.
+    pub restore_days: i64,
 }
 
 /// Unix seconds: records older than these go (or, for pending pledges, are closed).
@@ -112,6 +160,23 @@ mod tests {
             assert_eq!(Periods::from_vars(Some(bad)).volunteer_days, 365, "{bad:?}");
         }
         assert_eq!(Periods::from_vars(None), Periods::default());
+    }
+
+    #[test]
+    fn what_an_erasure_leaves_and_for_how_long() {
+        let e = Periods::default().erasure();
+        // 60 s fresh, 600 s stale, 10 s in an isolate's memory: 670 s, 12 minutes at most.
+        assert_eq!(
+            (e.here_secs, e.elsewhere_minutes, e.restore_days),
+            (10, 12, 30)
+        );
+        let off = Periods {
+            edge_ttl: 0,
+            ..Periods::default()
+        };
+        assert_eq!(off.erasure().elsewhere_minutes, 11);
+        // Every number a page fills into running text is a plural count in English.
+        assert!(e.here_secs > 1 && e.elsewhere_minutes > 1 && e.restore_days > 1);
     }
 
     #[test]

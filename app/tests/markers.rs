@@ -149,7 +149,7 @@ fn campaign_page(lang: Lang, text: &str, slots: bool) -> String {
     let sent = |s: &str| if slots { String::new() } else { s.to_string() };
     home(HomePage {
         lang,
-        origin: "https://example.org",
+        links: "https://example.org".into(),
         campaign: Campaign {
             goal: Cents(5_000_000),
             raised: Cents(10_000),

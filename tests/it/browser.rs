@@ -6,7 +6,9 @@
 //! `CF-Connecting-IP` of its own, so the rate limits count each test case apart.
 
 use campaign_tests::browser::Browser;
-use campaign_tests::content::{copy, fill, gifts_text, number, raised_text, tier_word, word};
+use campaign_tests::content::{
+    copy, count, fill, gifts_text, number, raised_text, tier_count, word,
+};
 use campaign_tests::{artifacts, comment_id, form_token, ip, now, pid, root, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -170,7 +172,7 @@ fn giving_in_english_and_khmer() {
             gifts_text(lang, &t, gifts),
             "{lang}: {before}"
         );
-        let counter = |k: i64| fill(&tier_word(&t, tier, "counter"), &[("n", &number(lang, k))]);
+        let counter = |k: i64| tier_count(lang, &t, tier, k);
         assert!(
             before["counters"]
                 .as_array()
@@ -327,7 +329,7 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
             "return document.querySelector('#pledge-months').textContent",
             json!([]),
         );
-        assert_eq!(months, word(&t, "pledge_months_one"), "{lang}");
+        assert_eq!(months, count(lang, &t, "pledge_months", 1), "{lang}");
         let axe = b.axe_serious();
         if !axe.is_empty() {
             problems.push(format!(
@@ -380,7 +382,7 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
         assert_eq!(state["link"], false, "{lang}: {state}");
         assert_eq!(
             state["months"],
-            word(&t, "pledge_months_one"),
+            count(lang, &t, "pledge_months", 1),
             "{lang}: the month stays"
         );
         b.screenshot(&shot(&format!("monthly-{lang}-4-stopped.png")));

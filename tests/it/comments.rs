@@ -2,7 +2,7 @@
 //! limit, held comments seen only by their author, errors that keep the text, Khmer kept
 //! byte for byte, threaded replies, pagination.
 
-use campaign_tests::content::{copy, en, fill, word};
+use campaign_tests::content::{copy, count, en, word};
 use campaign_tests::{
     aged_token, aged_tokens, comment_id, form_token, ip, now, Resp, Worker, CLOCK,
 };
@@ -395,7 +395,7 @@ fn replies_thread_under_their_parent_and_pages_hold_ten_threads() {
         p3.body
     );
     // 23 roots, the campaign's reply and the visitor's: 25 approved comments in all.
-    let count = fill(&en("comments_count"), &[("n", "25")]);
+    let count = count("en", &copy("en"), "comments_count", 25);
     assert!(p3.text().contains(&count), "p3 lacks {count:?}");
     assert!(p1.text().contains(&count), "p1 lacks {count:?}");
     assert!(!p3.body.contains("rel=\"next\""));

@@ -28,6 +28,7 @@
 //! | html | 13000–13099 |
 //! | forms | 14000–14099 |
 //! | erasure | 14100–14199 |
+//! | privacy | 14200–14299 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -47,6 +48,7 @@ mod html;
 mod jobs;
 mod monthly;
 mod pledges;
+mod privacy;
 mod qr;
 mod reach;
 mod reconcile;

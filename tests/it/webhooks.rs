@@ -2,7 +2,7 @@
 //! the livemode, currency and campaign rules, rejected deliveries, a storage failure, and a
 //! thousand deliveries sent 32 at a time. Signatures come from the providers' npm packages.
 
-use campaign_tests::content::{copy, fill, tier_word};
+use campaign_tests::content::{copy, tier_count};
 use campaign_tests::signer::{send_stripe, sign, Delivery};
 use campaign_tests::{now, pid, test_var as var, Worker};
 use serde_json::{json, Value};
@@ -70,10 +70,7 @@ fn a_paid_checkout_is_counted_once_however_often_it_arrives() {
     assert_eq!(c["tiers"][0]["id"], "women-training");
     assert_eq!(c["tiers"][0]["funded"], 1);
     // The page shows the same numbers: 25 women trained.
-    let trained = fill(
-        &tier_word(&copy("en"), "women-training", "counter"),
-        &[("n", "25")],
-    );
+    let trained = tier_count("en", &copy("en"), "women-training", 25);
     assert!(w.get("/").text().contains(&trained), "no {trained:?}");
     // Only what the ledger needs was stored: no email or address from the event.
     let stored = w.sql("SELECT * FROM webhook_events");

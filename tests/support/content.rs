@@ -83,13 +83,39 @@ pub fn number(lang: &str, n: i64) -> String {
         .collect()
 }
 
+/// A count as a page in `lang` writes it: the form its number takes (English: `one` for
+/// exactly 1, `other` else; Khmer has `other` only), with the number as [`number`] writes it.
+/// `value` is the count's table of forms. Written here on its own, not taken from the site.
+fn count_of(lang: &str, value: Option<&toml::Value>, name: &str, n: i64) -> String {
+    let form = if lang == "en" && n == 1 {
+        "one"
+    } else {
+        "other"
+    };
+    let text = value
+        .and_then(|v| v.get(form))
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("no {name}.{form} in content"));
+    fill(text, &[("n", &number(lang, n))])
+}
+
+/// A count of the copy ("1 gift", "3 gifts", "ការបរិច្ចាគចំនួន ៣ ដង") on a page in `lang`.
+pub fn count(lang: &str, t: &toml::Table, key: &str, n: i64) -> String {
+    count_of(lang, t.get(key), key, n)
+}
+
+/// A tier's impact counter ("1 hour of women's radio") on a page in `lang`.
+pub fn tier_count(lang: &str, t: &toml::Table, tier: &str, n: i64) -> String {
+    let value = t
+        .get("tiers")
+        .and_then(|v| v.get(tier))
+        .and_then(|v| v.get("counter"));
+    count_of(lang, value, &format!("tiers.{tier}.counter"), n)
+}
+
 /// "1 gift", "3 gifts": the gift count under the progress bar, on a page in `lang`.
 pub fn gifts_text(lang: &str, t: &toml::Table, n: i64) -> String {
-    if n == 1 {
-        word(t, "progress_gifts_one")
-    } else {
-        fill(&word(t, "progress_gifts"), &[("n", &number(lang, n))])
-    }
+    count(lang, t, "progress_gifts", n)
 }
 
 /// "US$0 raised of our US$50,000 goal": the line over the progress bar.
@@ -175,6 +201,18 @@ mod tests {
         assert_eq!(number("en", 1234567), "1,234,567");
         assert_eq!(number("km", 1234567), "១.២៣៤.៥៦៧");
         assert_eq!(number("km", 0), "០");
+    }
+
+    #[test]
+    fn counts_take_their_language_s_form() {
+        let (en, km) = (copy("en"), copy("km"));
+        assert_eq!(gifts_text("en", &en, 1), "1 gift");
+        assert_eq!(gifts_text("en", &en, 1234), "1,234 gifts");
+        assert_eq!(
+            tier_count("en", &en, "women-radio", 1),
+            "1 hour of women's radio"
+        );
+        assert!(gifts_text("km", &km, 1).contains("១ ដង"));
     }
 
     #[test]

@@ -79,11 +79,7 @@ pub fn paid_per_day_svg(rows: &[DayTotal], today: i64) -> String {
             .max(1) as i64;
         let x = i as i64 * BAR + GAP / 2;
         let date = crate::time::date((first + i as i64) * 86_400);
-        let what = if *gifts == 1 {
-            "1 gift".to_string()
-        } else {
-            format!("{gifts} gifts")
-        };
+        let what = crate::i18n::Lang::english_count(*gifts, "gift", "gifts");
         let _ = write!(
             svg,
             r##"<rect x="{x}" y="{}" width="{}" height="{h}" fill="#8a1c4a"><title>{}</title></rect>"##,

@@ -201,16 +201,12 @@ pub fn campaign_name(lang: &str) -> &'static str {
 
 /// How long a visitor has waited, in the largest whole unit: "3 hours", "2 days".
 pub fn waited(secs: i64) -> String {
-    let (n, unit) = match secs.max(0) {
-        s if s < 60 => return "under a minute".to_string(),
-        s if s < 3600 => (s / 60, "minute"),
-        s if s < 86_400 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
-    };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
+    use crate::i18n::Lang;
+    match secs.max(0) {
+        s if s < 60 => "under a minute".to_string(),
+        s if s < 3600 => Lang::english_count(s / 60, "minute", "minutes"),
+        s if s < 86_400 => Lang::english_count(s / 3600, "hour", "hours"),
+        s => Lang::english_count(s / 86_400, "day", "days"),
     }
 }
 

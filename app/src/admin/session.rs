@@ -8,11 +8,12 @@
 use crate::keys::hex;
 use sha2::{Digest, Sha256};
 
-/// The session cookie's name. Not `__Host-`: that prefix demands `Path=/`, and the cookie must
-/// only ever travel to `/admin`.
-pub const SESSION_COOKIE: &str = "admin_session";
-/// A session lasts 12 hours from login, however busy it is.
-pub const SESSION_SECS: i64 = 12 * 60 * 60;
+use crate::cookies::ADMIN_SESSION;
+
+/// The session cookie's name ([`ADMIN_SESSION`], declared with the site's other cookies).
+pub const SESSION_COOKIE: &str = ADMIN_SESSION.name;
+/// A session lasts 12 hours from login, however busy it is: the cookie's lifetime.
+pub const SESSION_SECS: i64 = ADMIN_SESSION.max_age;
 
 /// A session id as the cookie carries it: 16 random bytes, lowercase hex.
 pub fn session_id(random: [u8; 16]) -> String {
@@ -32,12 +33,12 @@ pub fn session_hash(id: &str) -> String {
 
 /// `Set-Cookie` for a new session. `Secure` always: browsers accept it on `http://localhost`.
 pub fn session_cookie(id: &str) -> String {
-    format!("{SESSION_COOKIE}={id}; Max-Age={SESSION_SECS}; Path=/admin; HttpOnly; Secure; SameSite=Strict")
+    ADMIN_SESSION.set(id, true)
 }
 
 /// `Set-Cookie` that makes the browser forget the session (the row is deleted as well).
 pub fn cleared_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; Secure; SameSite=Strict")
+    ADMIN_SESSION.clear(true)
 }
 
 /// A sign-in name as typed, if it is one: trimmed, lowercased, 2 to 40 of `a-z 0-9 . - _`.

@@ -411,7 +411,7 @@ pub fn audit(
             <input type="number" name="days" id="audit-days" min="1" max="3650" value=days/>
             <p><button type="submit">"Show"</button></p>
         </form>
-        <p class="hint">{format!("{count} entries shown (at most 500). ")}<a href=csv>"Download as CSV"</a></p>
+        <p class="hint">{format!("{} shown (at most 500). ", crate::i18n::Lang::english_count(count as i64, "entry", "entries"))}<a href=csv>"Download as CSV"</a></p>
         <table>
             <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"About"</th><th scope="col">"Counts"</th></tr></thead>
             <tbody>{rows}</tbody>

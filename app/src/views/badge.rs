@@ -54,10 +54,7 @@ pub fn badge(lang: Lang, campaign: &Campaign) -> Badge {
             ("goal", &campaign.goal.to_string()),
         ],
     );
-    let gifts = match campaign.gifts {
-        1 => t.progress_gifts_one.to_string(),
-        n => fill(t.progress_gifts, &[("n", &lang.number(n))]),
-    };
+    let gifts = lang.count(&t.progress_gifts, campaign.gifts);
     let title = fill(
         t.badge_summary,
         &[
@@ -310,7 +307,7 @@ mod tests {
         assert!(en.svg.contains("12 gifts"), "{}", en.svg);
         assert!(en.svg.contains("lang=\"en\""));
         let one = badge(Lang::Km, &campaign(500, 1));
-        assert!(one.svg.contains(crate::content::KM.progress_gifts_one));
+        assert!(one.svg.contains("ការបរិច្ចាគចំនួន ១ ដង"));
     }
 
     #[test]

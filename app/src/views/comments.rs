@@ -105,10 +105,7 @@ fn ThreadItem(lang: Lang, thread: Thread) -> impl IntoView {
 #[component]
 pub fn CommentsSection(lang: Lang, page: CommentPage, form: CommentFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
-    let count = match page.total_comments {
-        1 => t.comments_count_one.to_string(),
-        n => fill(t.comments_count, &[("n", &lang.number(n))]),
-    };
+    let count = lang.count(&t.comments_count, page.total_comments);
     let older = page.has_older().then(|| {
         let href = format!("{}?page={}#comments", lang.href("/"), page.page + 1);
         view! { <a href=href rel="next">{t.comments_older}</a> }

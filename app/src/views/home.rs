@@ -5,7 +5,7 @@ use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
     document, invalid, outer_max, textarea_text, title_with, ErrorSummary, Field, FieldError,
-    FormFields, LangField, LengthHint, PageMeta, PrivacyLink,
+    FormFields, LangField, LengthHint, Links, PageMeta, PrivacyLink,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
@@ -28,7 +28,7 @@ pub struct VolunteerFormState {
 /// Everything the campaign page shows, loaded before rendering.
 pub struct HomePage<'a> {
     pub lang: Lang,
-    pub origin: &'a str,
+    pub links: Links<'a>,
     pub campaign: Campaign,
     pub pledge: PledgeFormState,
     pub comments: CommentPage,
@@ -41,7 +41,7 @@ pub struct HomePage<'a> {
 pub fn home(page: HomePage<'_>) -> String {
     let HomePage {
         lang,
-        origin,
+        links,
         campaign,
         pledge,
         comments,
@@ -79,7 +79,7 @@ pub fn home(page: HomePage<'_>) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: "/",
             title,
             index: true,
@@ -107,25 +107,18 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
             ("goal", &campaign.goal.to_string()),
         ],
     );
-    let gifts = match campaign.gifts {
-        1 => t.progress_gifts_one.to_string(),
-        n => fill(t.progress_gifts, &[("n", &lang.number(n))]),
-    };
+    let gifts = lang.count(&t.progress_gifts, campaign.gifts);
     // Shown once someone gives every month: "0 monthly donors" would say nothing a new
     // campaign wants said.
     let monthly = (campaign.monthly > 0).then(|| {
-        let says = match campaign.monthly {
-            1 => t.progress_monthly_one.to_string(),
-            n => fill(t.progress_monthly, &[("n", &lang.number(n))]),
-        };
-        view! { <p id="monthly-supporters">{says}</p> }
+        view! { <p id="monthly-supporters">{lang.count(&t.progress_monthly, campaign.monthly)}</p> }
     });
     let counters = campaign
         .tiers
         .iter()
         .filter_map(|p| {
             t.tier(&p.tier.id)
-                .map(|copy| fill(copy.counter, &[("n", &lang.number(p.impact()))]))
+                .map(|copy| lang.count(&copy.counter, p.impact()))
         })
         .map(|line| view! { <li>{line}</li> })
         .collect_view();
@@ -171,7 +164,8 @@ fn TierList(t: &'static Text, tiers: Vec<crate::campaign::Tier>) -> impl IntoVie
             <h2 id="tiers-heading">{t.tiers_heading}</h2>
             <ol class="tiers">
                 {items}
-                <li><span class="amount">{t.tier_open_amount}</span>": "<a href="#involved">{t.tier_open_impact}</a></li>
+                // A choice like the others: any amount, in the form below.
+                <li><span class="amount">{t.tier_open_amount}</span>": "<a href="#give">{t.tier_open_impact}</a></li>
             </ol>
         </section>
     }

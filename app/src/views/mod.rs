@@ -15,6 +15,7 @@ mod home;
 mod pages;
 mod pledge_erase;
 mod pledge_form;
+mod privacy;
 pub mod sources;
 mod updates;
 
@@ -22,11 +23,12 @@ pub use comments::CommentFormState;
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
     checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
-    not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks, privacy,
+    not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks,
     sandbox_checkout, volunteer_thanks, OwnComment, PledgePage,
 };
 pub use pledge_erase::{pledge_erase, pledge_nothing_to_erase, PledgeErase};
 pub use pledge_form::PledgeFormState;
+pub use privacy::privacy;
 pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};
@@ -36,12 +38,32 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
 
+/// Where a page's links point beyond the page itself: the site's origin, for absolute links,
+/// and the campaign's address for people who write to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Links<'a> {
+    /// The site's origin (`https://example.org`) for absolute links (canonical, hreflang,
+    /// `og:url`): the configured `SITE_URL`, or without one the request's (`Ctx::links`).
+    pub origin: &'a str,
+    /// `CONTACT_EMAIL`, when it is set: in every page's footer, and on the privacy page as the
+    /// way to ask for an erasure (without it, the page says how else to ask).
+    pub contact: Option<&'a str>,
+}
+
+/// An origin alone, without a contact address.
+impl<'a> From<&'a str> for Links<'a> {
+    fn from(origin: &'a str) -> Links<'a> {
+        Links {
+            origin,
+            contact: None,
+        }
+    }
+}
+
 /// Where a page lives, so the shell can link it in both languages.
 pub struct PageMeta<'a> {
     pub lang: Lang,
-    /// The site's origin (`https://example.org`) for absolute links (canonical, hreflang,
-    /// `og:url`): the configured `SITE_URL`, or without one the request's (`Site::links`).
-    pub origin: &'a str,
+    pub links: Links<'a>,
     /// The language-neutral path (`/`, `/pledges/…`).
     pub path: &'a str,
     pub title: String,
@@ -50,22 +72,45 @@ pub struct PageMeta<'a> {
 }
 
 /// `<!DOCTYPE html>` and the shell around a page's `<main>`.
+///
+/// Generic over the page's `main`, so compiled once per page: the head, the header and the
+/// footer are functions of their own, each of one type whatever the page, so that their
+/// rendering is compiled once into the wasm instead of into every page's copy of this.
 pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
+    let lang = meta.lang;
+    let html = Owner::new().with(|| {
+        view! {
+            <html lang=lang.code()>
+                {head(&meta)}
+                <body>
+                    {header(lang, meta.path)}
+                    <main id="main">{main}</main>
+                    {footer(lang, meta.links.contact)}
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    page_html(&html)
+}
+
+/// Every page's `<head>`: its title, canonical and hreflang links, Open Graph tags, the feed,
+/// the stylesheet.
+#[inline(never)]
+fn head(meta: &PageMeta<'_>) -> impl IntoView {
     let lang = meta.lang;
     let t = lang.text();
     let other = lang.other();
-    let here = lang.href(meta.path);
-    let en = format!("{}{}", meta.origin, Lang::En.href(meta.path));
-    let km = format!("{}{}", meta.origin, Lang::Km.href(meta.path));
-    let canonical = format!("{}{}", meta.origin, here);
-    let switch_href = other.href(meta.path);
-    let home = lang.href("/");
+    let origin = meta.links.origin;
+    let en = format!("{origin}{}", Lang::En.href(meta.path));
+    let km = format!("{origin}{}", Lang::Km.href(meta.path));
+    let canonical = format!("{origin}{}", lang.href(meta.path));
     let robots = if meta.index {
         "index,follow"
     } else {
         "noindex"
     };
-    let title = meta.title;
+    let title = meta.title.clone();
     // Link previews where people share the page (Open Graph), from the same origin as the
     // canonical link.
     let open_graph = [
@@ -83,54 +128,70 @@ pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
             .attr("content", content)
     });
     let feed = lang.href("/updates.atom");
-    let html = Owner::new().with(|| {
-        view! {
-            <html lang=lang.code()>
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width,initial-scale=1"/>
-                    <title>{title}</title>
-                    <meta name="description" content=t.meta_description/>
-                    <meta name="robots" content=robots/>
-                    // No icon to fetch: one request less on a slow network, no 404 in the console.
-                    <link rel="icon" href="data:,"/>
-                    <link rel="canonical" href=canonical/>
-                    <link rel="alternate" hreflang="en" href=en.clone()/>
-                    <link rel="alternate" hreflang="km" href=km/>
-                    <link rel="alternate" hreflang="x-default" href=en/>
-                    {open_graph}
-                    <link rel="alternate" type="application/atom+xml" href=feed title=t.updates_title/>
-                    <style inner_html=CSS></style>
-                </head>
-                <body>
-                    <a class="skip" href="#main">{t.skip_link}</a>
-                    <header class="site">
-                        <div class="bar">
-                            <a class="brand" href=home.clone()>{t.site_name}</a>
-                            <a class="lang-switch" href=switch_href hreflang=other.code() lang=other.code() title=t.switch_hint>
-                                {t.switch_label}
-                            </a>
-                        </div>
-                        <nav class="bar" aria-label=t.nav_label>
-                            <ul>
-                                <li><a href=format!("{home}#give")>{t.nav_give}</a></li>
-                                <li><a href=format!("{home}#story")>{t.nav_story}</a></li>
-                                <li><a href=format!("{home}#comments")>{t.nav_comments}</a></li>
-                                <li><a href=format!("{home}#involved")>{t.nav_involved}</a></li>
-                            </ul>
-                        </nav>
-                    </header>
-                    <main id="main">{main}</main>
-                    <footer>
-                        <p>{t.footer}</p>
-                        <p><a href=lang.href("/privacy")>{t.privacy_footer_link}</a></p>
-                    </footer>
-                </body>
-            </html>
-        }
-        .to_html()
+    view! {
+        <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width,initial-scale=1"/>
+            <title>{title}</title>
+            <meta name="description" content=t.meta_description/>
+            <meta name="robots" content=robots/>
+            // No icon to fetch: one request less on a slow network, no 404 in the console.
+            <link rel="icon" href="data:,"/>
+            <link rel="canonical" href=canonical/>
+            <link rel="alternate" hreflang="en" href=en.clone()/>
+            <link rel="alternate" hreflang="km" href=km/>
+            <link rel="alternate" hreflang="x-default" href=en/>
+            {open_graph}
+            <link rel="alternate" type="application/atom+xml" href=feed title=t.updates_title/>
+            <style inner_html=CSS></style>
+        </head>
+    }
+}
+
+/// Every page's header: the skip link, the campaign's name, the language switch (in the
+/// other language: its words, its hint and its `lang`), the sections.
+#[inline(never)]
+fn header(lang: Lang, path: &str) -> impl IntoView {
+    let t = lang.text();
+    let other = lang.other();
+    let home = lang.href("/");
+    view! {
+        <a class="skip" href="#main">{t.skip_link}</a>
+        <header class="site">
+            <div class="bar">
+                <a class="brand" href=home.clone()>{t.site_name}</a>
+                <a class="lang-switch" href=other.href(path) hreflang=other.code() lang=other.code() title=t.switch_hint>
+                    {t.switch_label}
+                </a>
+            </div>
+            <nav class="bar" aria-label=t.nav_label>
+                <ul>
+                    <li><a href=format!("{home}#give")>{t.nav_give}</a></li>
+                    <li><a href=format!("{home}#story")>{t.nav_story}</a></li>
+                    <li><a href=format!("{home}#comments")>{t.nav_comments}</a></li>
+                    <li><a href=format!("{home}#involved")>{t.nav_involved}</a></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// Every page's footer: what the site never shows, the campaign's address when
+/// `CONTACT_EMAIL` is set, the privacy page. Its own function, of one type whatever the page,
+/// so its rendering is compiled once rather than into every page's `document`.
+#[inline(never)]
+fn footer(lang: Lang, contact: Option<&str>) -> impl IntoView {
+    let t = lang.text();
+    let contact = contact.map(|email| {
+        view! { <p id="contact">{t.contact_label}" "<a href=format!("mailto:{email}")>{email.to_string()}</a></p> }
     });
-    page_html(&html)
+    view! {
+        <footer>
+            <p>{t.footer}</p>
+            {contact}
+            <p><a href=lang.href("/privacy")>{t.privacy_footer_link}</a></p>
+        </footer>
+    }
 }
 
 /// The page as it is sent: `<!DOCTYPE html>`, then the rendered `<html>` element without the

@@ -1,9 +1,9 @@
 //! The small pages: not found, errors, a pledge's thank-you page, stopping a monthly gift, the
 //! sandbox checkout, the privacy page.
 
-use super::{document, title_with, ErrorSummary, FormFields, LangField, PageMeta};
+use super::{document, title_with, ErrorSummary, FormFields, LangField, Links, PageMeta};
 
-use crate::content::{fill, paragraphs, Text};
+use crate::content::{fill, Text};
 use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::pledge::{Frequency, NothingToStop, Pledge, Status, GENERAL};
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 /// A page that says one thing and leads back to the campaign page: a title, a sentence, the
 /// way home. Never indexed.
-fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
+fn notice(lang: Lang, links: Links<'_>, title: &'static str, says: &str) -> String {
     let home = lang.text().home_link;
     let says = says.to_string();
     let main = view! {
@@ -23,7 +23,7 @@ fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: "/",
             title: title.to_string(),
             index: false,
@@ -33,25 +33,25 @@ fn notice(lang: Lang, origin: &str, title: &'static str, says: &str) -> String {
 }
 
 /// A 404 page in the language of the path's prefix.
-pub fn not_found(lang: Lang, origin: &str) -> String {
+pub fn not_found<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.not_found_title, t.not_found)
+    notice(lang, links.into(), t.not_found_title, t.not_found)
 }
 
 /// A 5xx page: says nothing of the cause (that goes to the log), everything about what to do.
-pub fn error_page(lang: Lang, origin: &str) -> String {
+pub fn error_page<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.server_error_title, t.server_error)
+    notice(lang, links.into(), t.server_error_title, t.server_error)
 }
 
 /// A form posted from another site (or a page that is not ours): refused, and why.
-pub fn cross_site(lang: Lang, origin: &str) -> String {
+pub fn cross_site<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
-    notice(lang, origin, t.cross_site_title, t.cross_site)
+    notice(lang, links.into(), t.cross_site_title, t.cross_site)
 }
 
 /// The payment provider failed or timed out: the pledge stays pending, nothing was charged.
-pub fn checkout_failed(lang: Lang, origin: &str) -> String {
+pub fn checkout_failed<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let main = view! {
         <h1>{t.checkout_failed_heading}</h1>
@@ -61,7 +61,7 @@ pub fn checkout_failed(lang: Lang, origin: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/",
             title: t.checkout_failed_heading.to_string(),
             index: false,
@@ -81,7 +81,7 @@ pub struct OwnComment {
 
 /// `GET /comments/{id}/delete`: what deleting does, the comment itself, and the two ways on.
 /// The button posts; nothing is deleted by following a link.
-pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
+pub fn comment_delete<'a>(lang: Lang, links: impl Into<Links<'a>>, c: OwnComment) -> String {
     let t = lang.text();
     let action = lang.href(&format!("/comments/{}/delete", c.id));
     let keep = format!("{}#comment-{}", lang.href("/"), c.id);
@@ -100,7 +100,7 @@ pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/",
             title: t.comment_delete_title.to_string(),
             index: false,
@@ -109,20 +109,22 @@ pub fn comment_delete(lang: Lang, origin: &str, c: OwnComment) -> String {
     )
 }
 
-/// After a visitor deleted their own comment.
-pub fn comment_deleted(lang: Lang, origin: &str) -> String {
+/// After a visitor deleted their own comment: gone from the page, when from every kept copy,
+/// and how long the database's restore history keeps it ([`Periods::erasure`]).
+pub fn comment_deleted<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -> String {
     let t = lang.text();
-    notice(lang, origin, t.comment_deleted_title, t.comment_deleted)
+    let says = super::privacy::erasure_reach(lang, t.comment_deleted, periods);
+    notice(lang, links.into(), t.comment_deleted_title, &says)
 }
 
 /// A comment this browser did not write (or no longer remembers): it cannot be deleted here.
-pub fn comment_not_yours(lang: Lang, origin: &str) -> String {
+pub fn comment_not_yours<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let says = fill(
         t.comment_not_yours,
         &[("days", &lang.number(crate::comment::OWN_COOKIE_DAYS))],
     );
-    notice(lang, origin, t.comment_not_yours_title, &says)
+    notice(lang, links.into(), t.comment_not_yours_title, &says)
 }
 
 /// Where a pledge's money goes, in words.
@@ -161,15 +163,6 @@ impl From<Pledge> for PledgePage {
     }
 }
 
-/// A count of months, in words: "1 month", "3 months", "៣ ខែ".
-fn months(lang: Lang, n: i64) -> String {
-    let t = lang.text();
-    match n {
-        1 => t.pledge_months_one.to_string(),
-        n => fill(t.pledge_months, &[("n", &lang.number(n))]),
-    }
-}
-
 /// The facts of a pledge, as its page and the stop page list them: the amount (each month's,
 /// for a monthly gift), where it goes, and for a monthly gift how often and the months given.
 pub(super) fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
@@ -185,7 +178,7 @@ pub(super) fn pledge_facts(lang: Lang, pledge: &Pledge) -> impl IntoView {
             <dt>{t.pledge_frequency}</dt>
             <dd>{t.form_frequency_month}</dd>
             <dt>{t.pledge_months_paid}</dt>
-            <dd id="pledge-months" data-months=pledge.payments.to_string()>{months(lang, pledge.payments)}</dd>
+            <dd id="pledge-months" data-months=pledge.payments.to_string()>{lang.count(&t.pledge_months, pledge.payments)}</dd>
         }
     });
     view! {
@@ -212,7 +205,11 @@ fn stop_path(id: &str) -> String {
 
 /// `GET /pledges/{id}`: the thank-you page. For a monthly gift: the months given so far and,
 /// while it runs, the way to stop it; once stopped, that nothing more is charged.
-pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> String {
+pub fn pledge_thanks<'a>(
+    lang: Lang,
+    links: impl Into<Links<'a>>,
+    page: impl Into<PledgePage>,
+) -> String {
     let PledgePage {
         pledge,
         stop,
@@ -267,9 +264,15 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
             </form>
         }
     });
-    let share = format!("{origin}{}", lang.href("/"));
+    let links: Links<'_> = links.into();
+    let share = format!("{}{}", links.origin, lang.href("/"));
+    // Thanks for a gift given or on its way; only its facts when it was not, or was refunded.
+    let heading = match pledge.status {
+        Status::Failed | Status::Expired | Status::Refunded => t.pledge_heading_other,
+        Status::Pending | Status::Paid | Status::Active | Status::Cancelled => t.pledge_heading,
+    };
     let main = view! {
-        <h1>{t.pledge_heading}</h1>
+        <h1>{heading}</h1>
         <dl class="facts">
             {pledge_facts(lang, &pledge)}
             <dt>{t.pledge_status}</dt>
@@ -290,9 +293,9 @@ pub fn pledge_thanks(lang: Lang, origin: &str, page: impl Into<PledgePage>) -> S
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: &path,
-            title: t.pledge_heading.to_string(),
+            title: heading.to_string(),
             index: false,
         },
         main,
@@ -308,9 +311,9 @@ static STOP_FIELDS: FormFields = FormFields {
 /// `GET /pledges/{id}/stop`: "stop your monthly gift?", what stopping does, and the two ways
 /// on. The button posts (with its form token); nothing is stopped by following a link.
 /// `problems`: why the last press was refused (an expired or reused token).
-pub fn pledge_stop(
+pub fn pledge_stop<'a>(
     lang: Lang,
-    origin: &str,
+    links: impl Into<Links<'a>>,
     pledge: &Pledge,
     token: &str,
     problems: Problems,
@@ -325,7 +328,7 @@ pub fn pledge_stop(
         confirm: t.stop_confirm,
         keep: t.stop_keep,
     };
-    one_button(lang, origin, pledge, ask, token, problems)
+    one_button(lang, links.into(), pledge, ask, token, problems)
 }
 
 /// What a one-button page of a pledge's says and does (stop a monthly gift, erase the gift's
@@ -350,7 +353,7 @@ pub(super) struct OneButton {
 /// (an expired or reused token). Nothing is done by following a link.
 pub(super) fn one_button(
     lang: Lang,
-    origin: &str,
+    links: Links<'_>,
     pledge: &Pledge,
     ask: OneButton,
     token: &str,
@@ -381,7 +384,7 @@ pub(super) fn one_button(
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path: &ask.path,
             title,
             index: false,
@@ -395,7 +398,7 @@ pub(super) fn one_button(
 /// failed.
 pub(super) fn pledge_notice(
     lang: Lang,
-    origin: &str,
+    links: Links<'_>,
     (id, path): (&str, &str),
     title: &'static str,
     says: &'static str,
@@ -413,7 +416,7 @@ pub(super) fn pledge_notice(
     document(
         PageMeta {
             lang,
-            origin,
+            links,
             path,
             title: title.to_string(),
             index: false,
@@ -423,7 +426,12 @@ pub(super) fn pledge_notice(
 }
 
 /// A stop asked of a pledge that has nothing to stop, and why.
-pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingToStop) -> String {
+pub fn pledge_nothing_to_stop<'a>(
+    lang: Lang,
+    links: impl Into<Links<'a>>,
+    id: &str,
+    why: NothingToStop,
+) -> String {
     let t = lang.text();
     let says = match why {
         NothingToStop::Once => t.stop_nothing_once,
@@ -432,7 +440,7 @@ pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingTo
     };
     pledge_notice(
         lang,
-        origin,
+        links.into(),
         (id, &stop_path(id)),
         t.stop_nothing_title,
         says,
@@ -441,11 +449,11 @@ pub fn pledge_nothing_to_stop(lang: Lang, origin: &str, id: &str, why: NothingTo
 }
 
 /// The provider did not stop the subscription: nothing changed, try again.
-pub fn pledge_stop_failed(lang: Lang, origin: &str, id: &str) -> String {
+pub fn pledge_stop_failed<'a>(lang: Lang, links: impl Into<Links<'a>>, id: &str) -> String {
     let t = lang.text();
     pledge_notice(
         lang,
-        origin,
+        links.into(),
         (id, &stop_path(id)),
         t.stop_failed_title,
         t.stop_failed,
@@ -454,7 +462,7 @@ pub fn pledge_stop_failed(lang: Lang, origin: &str, id: &str) -> String {
 }
 
 /// The local sandbox's stand-in for the provider's checkout page.
-pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
+pub fn sandbox_checkout<'a>(lang: Lang, links: impl Into<Links<'a>>, pledge: Pledge) -> String {
     let t = lang.text();
     let path = format!("/sandbox/checkout/{}", pledge.id);
     let action = lang.href(&path);
@@ -472,7 +480,7 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: &path,
             title: t.sandbox_heading.to_string(),
             index: false,
@@ -482,7 +490,7 @@ pub fn sandbox_checkout(lang: Lang, origin: &str, pledge: Pledge) -> String {
 }
 
 /// After a volunteer's offer is stored.
-pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
+pub fn volunteer_thanks<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
     let t = lang.text();
     let main = view! {
         <h1>{t.volunteer_thanks_heading}</h1>
@@ -492,81 +500,10 @@ pub fn volunteer_thanks(lang: Lang, origin: &str) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/volunteer/thanks",
             title: t.volunteer_thanks_heading.to_string(),
             index: false,
-        },
-        main,
-    )
-}
-
-/// `GET /privacy`: what the site keeps, who sees it, for how long, and how to have it erased.
-/// The periods are the ones the retention job applies ([`Periods`]), so the page cannot say
-/// one thing while the job does another.
-pub fn privacy(lang: Lang, origin: &str, periods: &Periods) -> String {
-    let t = lang.text();
-    let section = |id: &'static str, heading: &'static str, body: &str| {
-        let paras = paragraphs(body)
-            .map(|p| view! { <p>{p.to_string()}</p> })
-            .collect_view();
-        view! {
-            <section aria-labelledby=id>
-                <h2 id=id>{heading}</h2>
-                {paras}
-            </section>
-        }
-    };
-    let n = |template: &str, v: i64| fill(template, &[("n", &lang.number(v))]);
-    let erase = fill(
-        t.privacy_erase,
-        &[
-            ("days", &lang.number(crate::comment::OWN_COOKIE_DAYS)),
-            ("n", &lang.number(crate::comment::OWN_COOKIE_MAX as i64)),
-        ],
-    );
-    let keep = [
-        n(t.privacy_keep_donor, periods.donor_days),
-        n(t.privacy_keep_spam, periods.spam_days),
-        n(t.privacy_keep_held, periods.held_days),
-        t.privacy_keep_approved.to_string(),
-        n(t.privacy_keep_volunteer, periods.volunteer_days),
-        n(t.privacy_keep_pending, periods.pending_hours),
-    ]
-    .into_iter()
-    .map(|line| view! { <li>{line}</li> })
-    .collect_view();
-    let main = view! {
-        <h1>{t.privacy_title}</h1>
-        <p>{t.privacy_intro}</p>
-        {section("privacy-pledge", t.privacy_pledge_heading, &format!("{}\n\n{}", t.privacy_pledge, t.privacy_source))}
-        {section("privacy-comment", t.privacy_comment_heading, t.privacy_comment)}
-        {section("privacy-volunteer", t.privacy_volunteer_heading, t.privacy_volunteer)}
-        {section("privacy-why", t.privacy_why_heading, t.privacy_why)}
-        <section aria-labelledby="privacy-who">
-            <h2 id="privacy-who">{t.privacy_who_heading}</h2>
-            <ul>
-                <li>{t.privacy_who_public}</li>
-                <li>{t.privacy_who_maintainers}</li>
-                <li>{t.privacy_who_stripe}</li>
-            </ul>
-        </section>
-        <section aria-labelledby="privacy-how-long">
-            <h2 id="privacy-how-long">{t.privacy_how_long_heading}</h2>
-            <ul>{keep}</ul>
-        </section>
-        {section("privacy-never", t.privacy_never_heading, t.privacy_never)}
-        {section("privacy-erase", t.privacy_erase_heading, &erase)}
-        {section("privacy-platforms", t.privacy_platforms_heading, t.privacy_platforms)}
-        <p><a class="button" href=lang.href("/")>{t.home_link}</a></p>
-    };
-    document(
-        PageMeta {
-            lang,
-            origin,
-            path: "/privacy",
-            title: t.privacy_title.to_string(),
-            index: true,
         },
         main,
     )
@@ -636,7 +573,7 @@ mod monthly {
         );
         assert!(sandbox.contains("id=\"sandbox-renewals\""));
         assert!(sandbox.contains("value=\"renew\"") && sandbox.contains("value=\"fail\""));
-        assert!(sandbox.contains(Lang::En.text().pledge_months_one));
+        assert!(sandbox.contains("1 month<"));
         // From a pledge alone: the link while active, none while pending.
         assert!(
             pledge_thanks(Lang::En, "", pledge(Frequency::Monthly, Status::Active, 1))

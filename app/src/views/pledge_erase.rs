@@ -4,7 +4,7 @@
 //! is every personal field, the name shown among the supporters with it.
 
 use super::pages::{erase_path, one_button, pledge_notice, OneButton};
-use super::FormFields;
+use super::{FormFields, Links};
 use crate::content::fill;
 use crate::form::Problems;
 use crate::i18n::Lang;
@@ -31,7 +31,7 @@ pub struct PledgeErase<'a> {
 /// `GET /pledges/{id}/erase`: what erasing does and keeps, and the two ways on (a one-button
 /// page like stopping a monthly gift's). The button posts (with its form token); nothing is
 /// erased by following a link.
-pub fn pledge_erase(lang: Lang, origin: &str, page: PledgeErase<'_>) -> String {
+pub fn pledge_erase<'a>(lang: Lang, links: impl Into<Links<'a>>, page: PledgeErase<'_>) -> String {
     let t = lang.text();
     let PledgeErase {
         pledge,
@@ -57,16 +57,16 @@ pub fn pledge_erase(lang: Lang, origin: &str, page: PledgeErase<'_>) -> String {
         confirm: t.erase_confirm,
         keep: t.erase_keep,
     };
-    one_button(lang, origin, pledge, ask, token, problems)
+    one_button(lang, links.into(), pledge, ask, token, problems)
 }
 
 /// An erasure asked of a pledge that keeps no name, email or note: nothing to erase, and the
 /// way back to its page.
-pub fn pledge_nothing_to_erase(lang: Lang, origin: &str, id: &str) -> String {
+pub fn pledge_nothing_to_erase<'a>(lang: Lang, links: impl Into<Links<'a>>, id: &str) -> String {
     let t = lang.text();
     pledge_notice(
         lang,
-        origin,
+        links.into(),
         (id, &erase_path(id)),
         t.erase_nothing_title,
         t.erase_nothing,

@@ -71,7 +71,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
             <input type="text" inputmode="numeric" name="days" id="days" value=days.to_string()/>
             <button type="submit" class="secondary">"Show"</button>
         </form>
-        <p class="hint">{format!("The last {days} days: pledges made, pledges paid, and their counted payments, net of refunds (a monthly gift's renewals count for its pledge's code).")}</p>
+        <p class="hint">{format!("The last {}: pledges made, pledges paid, and their counted payments, net of refunds (a monthly gift's renewals count for its pledge's code).", crate::i18n::Lang::english_count(days, "day", "days"))}</p>
         <table>
             <thead><tr>
                 <th scope="col">"Source"</th><th scope="col">"Pledges"</th>

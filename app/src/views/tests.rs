@@ -59,7 +59,7 @@ fn render(lang: Lang) -> String {
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     home(HomePage {
         lang,
-        origin: "https://example.org",
+        links: "https://example.org".into(),
         campaign: c,
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers),
@@ -96,7 +96,7 @@ fn home_carries_the_seed_copy_tiers_and_progress() {
         "US$50",
         "US$350",
         "training of 25 local women to gain leadership skills",
-        "contact us to see where your contribution can go!",
+        "Your own amount</span>: <a href=\"#give\">give what you choose, once or every month",
         "Cambodia Today",
         "Our Plan &amp; How Your Contributions Will Help",
         "Thank You for Your Contribution",
@@ -138,7 +138,7 @@ fn khmer_page_is_khmer() {
 fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problems) -> String {
     home(HomePage {
         lang,
-        origin: "",
+        links: "".into(),
         campaign: campaign(),
         pledge: PledgeFormState {
             form,
@@ -271,6 +271,122 @@ fn the_privacy_page_states_the_periods_in_force_in_both_languages() {
     );
 }
 
+/// The footer shows the campaign's address on every page when `CONTACT_EMAIL` is set, and
+/// nothing in its place when it is not.
+#[test]
+fn the_footer_shows_the_contact_address_when_there_is_one() {
+    use super::Links;
+    let links = Links {
+        origin: "https://example.org",
+        contact: Some("team@campaign.example"),
+    };
+    for lang in Lang::ALL {
+        let t = lang.text();
+        for html in [
+            not_found(lang, links),
+            privacy(lang, links, &Default::default()),
+            volunteer_thanks(lang, links),
+        ] {
+            let f = footer(&html);
+            assert!(f.contains(t.contact_label), "{lang:?}: {f}");
+            assert!(
+                f.contains(r#"<a href="mailto:team@campaign.example">team@campaign.example</a>"#),
+                "{lang:?}: {f}"
+            );
+        }
+        for html in [not_found(lang, "https://example.org"), render(lang)] {
+            let f = footer(&html);
+            assert!(
+                !f.contains("mailto:") && !f.contains(t.contact_label),
+                "{lang:?}"
+            );
+        }
+    }
+}
+
+/// The language switch is a link to the other language, in that language: its words, its
+/// hint and its `lang` agree, so a screen reader says them in the right voice.
+#[test]
+fn the_language_switch_speaks_the_language_it_leads_to() {
+    let khmer = |s: &str| s.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c));
+    for lang in Lang::ALL {
+        let t = lang.text();
+        let html = not_found(lang, "");
+        let other = lang.other().code();
+        let link = format!(
+            "hreflang=\"{other}\" lang=\"{other}\" title=\"{}\" class=\"lang-switch\">{}</a>",
+            t.switch_hint, t.switch_label
+        );
+        assert!(html.contains(&link), "{lang:?}: {link}");
+        let to_khmer = lang == Lang::En;
+        assert_eq!(khmer(t.switch_hint), to_khmer, "{lang:?}: switch_hint");
+        assert_eq!(khmer(t.switch_label), to_khmer, "{lang:?}: switch_label");
+    }
+}
+
+/// A gift's page thanks the donor for a gift given or on its way, and only names it when it
+/// failed, expired or was refunded.
+#[test]
+fn the_pledge_page_thanks_only_for_a_gift_given() {
+    use crate::pledge::{Frequency, Pledge, Status};
+    for lang in Lang::ALL {
+        let t = lang.text();
+        for (status, heading) in [
+            (Status::Pending, t.pledge_heading),
+            (Status::Paid, t.pledge_heading),
+            (Status::Active, t.pledge_heading),
+            (Status::Cancelled, t.pledge_heading),
+            (Status::Failed, t.pledge_heading_other),
+            (Status::Expired, t.pledge_heading_other),
+            (Status::Refunded, t.pledge_heading_other),
+        ] {
+            let html = pledge_thanks(
+                lang,
+                "",
+                Pledge {
+                    id: "p1".into(),
+                    status,
+                    amount: Cents(5000),
+                    refunded: Cents(0),
+                    currency: "usd".into(),
+                    tier: None,
+                    designation: "general".into(),
+                    frequency: Frequency::Once,
+                    payments: 0,
+                    details: false,
+                },
+            );
+            assert!(
+                html.contains(&format!("<h1>{heading}</h1>")),
+                "{lang:?} {status:?}"
+            );
+            assert!(
+                html.contains(&format!("<title>{heading}</title>")),
+                "{lang:?} {status:?}"
+            );
+        }
+    }
+}
+
+/// After a deletion, the page says when it is gone from every copy, and how long the
+/// database's restore history keeps it, with the numbers the site runs with.
+#[test]
+fn a_deleted_comment_s_page_says_what_still_keeps_it() {
+    for lang in Lang::ALL {
+        let t = lang.text();
+        let html = comment_deleted(lang, "", &Default::default());
+        let says = crate::content::fill(
+            t.comment_deleted,
+            &[
+                ("secs", &lang.number(10)),
+                ("minutes", &lang.number(12)),
+                ("days", &lang.number(30)),
+            ],
+        );
+        assert!(html.contains(&says), "{lang:?}: {says}");
+    }
+}
+
 /// The `<footer>` of a page.
 fn footer(html: &str) -> &str {
     let start = html.find("<footer>").expect("a footer");
@@ -332,7 +448,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
     let tiers: Vec<Tier> = c.tiers.iter().map(|p| p.tier.clone()).collect();
     home(HomePage {
         lang,
-        origin: "",
+        links: "".into(),
         campaign: c,
         pledge: PledgeFormState {
             form: PledgeForm::initial(&tiers),
@@ -496,7 +612,7 @@ fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
         let draw = |pledge: PledgeFormState, comment_form, volunteer| {
             home(HomePage {
                 lang,
-                origin: "",
+                links: "".into(),
                 campaign: campaign(),
                 pledge,
                 comments: Default::default(),

@@ -6,7 +6,7 @@
 //! An update not yet in the page's language is shown in the other, marked with its own `lang`
 //! and preceded by a note in the page's language.
 
-use super::{document, PageMeta};
+use super::{document, Links, PageMeta};
 use crate::content::{paragraphs, Text};
 use crate::i18n::Lang;
 use crate::update::{pieces, Piece, Update, LINK_REL, PER_PAGE};
@@ -83,7 +83,13 @@ pub(super) fn latest(lang: Lang, updates: &[Update]) -> Option<impl IntoView> {
 
 /// `GET /updates?page=n`: one page of the published updates, newest first. `total`: all of
 /// them.
-pub fn updates_list(lang: Lang, origin: &str, page: i64, total: i64, updates: &[Update]) -> String {
+pub fn updates_list<'a>(
+    lang: Lang,
+    links: impl Into<Links<'a>>,
+    page: i64,
+    total: i64,
+    updates: &[Update],
+) -> String {
     let t: &'static Text = lang.text();
     let items = updates
         .iter()
@@ -114,7 +120,7 @@ pub fn updates_list(lang: Lang, origin: &str, page: i64, total: i64, updates: &[
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: "/updates",
             title: format!("{} | {}", t.updates_title, t.site_name),
             index: true,
@@ -124,7 +130,7 @@ pub fn updates_list(lang: Lang, origin: &str, page: i64, total: i64, updates: &[
 }
 
 /// `GET /updates/{id}`: one published update.
-pub fn update_page(lang: Lang, origin: &str, u: &Update) -> String {
+pub fn update_page<'a>(lang: Lang, links: impl Into<Links<'a>>, u: &Update) -> String {
     let t: &'static Text = lang.text();
     let title = u
         .in_lang(lang)
@@ -138,7 +144,7 @@ pub fn update_page(lang: Lang, origin: &str, u: &Update) -> String {
     document(
         PageMeta {
             lang,
-            origin,
+            links: links.into(),
             path: &path,
             title: format!("{title} | {}", t.site_name),
             index: true,

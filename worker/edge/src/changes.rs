@@ -4,21 +4,9 @@
 //! names them in a header of its answer ([`CHANGED`]), and the site reads them back and
 //! follows them in its cache. Neither side imports the other's code for it.
 
-/// How long past its fresh-until time a page the edge keeps may still be served (once per data
-/// centre, while it is drawn anew): after that the Cache API drops it and the next visitor
-/// waits. Ten minutes keeps a data centre's copy warm between visits, and bounds how long a
-/// comment deleted or removed, or a name erased, can still be shown by a data centre nobody
-/// asked since: `EDGE_CACHE_SECS` + this ([`shown_elsewhere_secs`]). The site's cache keeps
-/// its entries by it (`cache::store_as`); the pages that promise erasure say it.
-pub const STALE_SECS: u32 = 600;
-
-/// The longest a change (an erasure, a removal, a deletion) can take to reach every copy of a
-/// page the edge keeps, given `EDGE_CACHE_SECS`: the data centre that made it drops its copies
-/// at once (other isolates there within 10 s), every other one within its copy's freshness
-/// and staleness. `None` when the edge keeps nothing (`EDGE_CACHE_SECS=0`).
-pub fn shown_elsewhere_secs(edge_ttl: u32) -> Option<u32> {
-    (edge_ttl > 0).then(|| edge_ttl.saturating_add(STALE_SECS))
-}
+/// How long past its fresh-until time a page the edge keeps may still be served: one value,
+/// `app::retention`'s, which the privacy page and the erase pages state.
+pub use app::retention::STALE_SECS;
 
 /// What a write changed, for the edge to follow (the site's `cache::apply`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,13 +63,5 @@ mod tests {
             [Change::Home, Change::Updates(7)]
         );
         assert!(Change::parse_header("").is_empty());
-    }
-
-    #[test]
-    fn a_change_reaches_every_copy_within_freshness_and_staleness() {
-        use super::shown_elsewhere_secs;
-        assert_eq!(shown_elsewhere_secs(60), Some(660));
-        assert_eq!(shown_elsewhere_secs(1), Some(601));
-        assert_eq!(shown_elsewhere_secs(0), None);
     }
 }

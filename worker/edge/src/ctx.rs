@@ -11,6 +11,7 @@ use crate::{http, platform};
 use app::i18n::Lang;
 use app::keys::{Key, Purpose};
 use app::money::Cents;
+use app::views::Links;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 use worker::{D1Database, Env, Request};
@@ -72,6 +73,10 @@ pub struct Config {
     pub site_url: String,
     /// The retention periods, with `VOLUNTEER_RETENTION_DAYS` if set.
     pub retention: app::retention::Periods,
+    /// `CONTACT_EMAIL`: the campaign's address for erasure requests and questions, in every
+    /// page's footer and on the privacy page; `None` when unset or not an address
+    /// (`app::form::contact_email`; a refused value is logged, never shown).
+    pub contact_email: Option<String>,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -103,8 +108,8 @@ fn loopback_or(name: &str, set: Option<String>, real: &str) -> Option<String> {
     None
 }
 
-/// How long the edge keeps a page at most.
-pub const EDGE_TTL_SECS: u32 = 60;
+/// How long the edge keeps a page fresh at most (the privacy page states it with the rest).
+pub use app::retention::EDGE_TTL_SECS;
 
 impl Config {
     fn read(env: &Env) -> Config {
@@ -116,6 +121,10 @@ impl Config {
             recovery_code: Key::derive(&s, Purpose::RecoveryCode),
             invite_token: Key::derive(&s, Purpose::InviteToken),
         });
+        let edge_ttl = var(env, "EDGE_CACHE_SECS")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(EDGE_TTL_SECS)
+            .min(EDGE_TTL_SECS);
         Config {
             goal: var(env, "CAMPAIGN_GOAL_USD")
                 .and_then(|v| v.parse::<i64>().ok())
@@ -128,10 +137,7 @@ impl Config {
                 Some("sandbox") => Checkout::Sandbox,
                 _ => Checkout::Off,
             },
-            edge_ttl: var(env, "EDGE_CACHE_SECS")
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(EDGE_TTL_SECS)
-                .min(EDGE_TTL_SECS),
+            edge_ttl,
             keys,
             stripe_webhook_secret: secret(env, "STRIPE_WEBHOOK_SECRET"),
             standard_webhook_secret: secret(env, "STANDARD_WEBHOOK_SECRET"),
@@ -152,9 +158,19 @@ impl Config {
             site_url: var(env, "SITE_URL")
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_default(),
-            retention: app::retention::Periods::from_vars(
-                var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
-            ),
+            retention: app::retention::Periods {
+                edge_ttl,
+                ..app::retention::Periods::from_vars(
+                    var(env, "VOLUNTEER_RETENTION_DAYS").as_deref(),
+                )
+            },
+            contact_email: var(env, "CONTACT_EMAIL").and_then(|v| {
+                let email = app::form::contact_email(&v);
+                if email.is_none() {
+                    crate::log::event("config_refused", &[("var", "CONTACT_EMAIL")]);
+                }
+                email
+            }),
         }
     }
 
@@ -242,13 +258,17 @@ impl Ctx {
         std::mem::take(&mut *self.changes.borrow_mut())
     }
 
-    /// The origin of the absolute links pages carry (canonical, hreflang, `og:url`): the
-    /// configured `SITE_URL`, never the host a request named; without one, the request's, as
-    /// for a local run.
-    pub fn links(&self) -> &str {
-        match self.config.site_url.as_str() {
+    /// Where pages link beyond themselves: the origin of their absolute links (canonical,
+    /// hreflang, `og:url`), the configured `SITE_URL`, never the host a request named (without
+    /// one, the request's, as for a local run); and the campaign's `CONTACT_EMAIL`.
+    pub fn links(&self) -> Links<'_> {
+        let origin = match self.config.site_url.as_str() {
             "" => &self.origin,
             configured => configured,
+        };
+        Links {
+            origin,
+            contact: self.config.contact_email.as_deref(),
         }
     }
 

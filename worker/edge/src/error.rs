@@ -2,6 +2,7 @@
 //! Internal details go to the log (without personal data), never to the visitor.
 
 use app::i18n::Lang;
+use app::views::Links;
 use worker::{Response, Result};
 
 #[derive(Debug)]
@@ -32,30 +33,29 @@ impl From<worker::Error> for AppError {
 
 impl AppError {
     /// The answer to this error, in the language of the request's path.
-    pub fn into_response(self, lang: Lang, origin: &str) -> Result<Response> {
+    pub fn into_response(self, lang: Lang, links: Links<'_>) -> Result<Response> {
         match self {
-            AppError::NotFound => crate::http::html(404, app::views::not_found(lang, origin)),
+            AppError::NotFound => crate::http::html(404, app::views::not_found(lang, links)),
             AppError::Rejected(why) => Response::error(why, 400),
             AppError::TooLarge => Response::error("payload too large", 413),
-            AppError::CrossSite => crate::http::private(crate::http::html(
-                403,
-                app::views::cross_site(lang, origin),
-            )?),
+            AppError::CrossSite => {
+                crate::http::private(crate::http::html(403, app::views::cross_site(lang, links))?)
+            }
             AppError::Config(what) => {
                 crate::log::event("config_missing", &[("what", what)]);
-                crate::http::html(500, app::views::error_page(lang, origin))
+                crate::http::html(500, app::views::error_page(lang, links))
             }
             AppError::Internal(what) => {
                 crate::log::event("internal_error", &[("what", what)]);
-                crate::http::html(500, app::views::error_page(lang, origin))
+                crate::http::html(500, app::views::error_page(lang, links))
             }
             AppError::Storage(e) => {
                 crate::log::event("storage_error", &[("error", &e.to_string())]);
-                crate::http::html(500, app::views::error_page(lang, origin))
+                crate::http::html(500, app::views::error_page(lang, links))
             }
             AppError::Platform(e) => {
                 crate::log::event("platform_error", &[("error", &e.to_string())]);
-                crate::http::html(500, app::views::error_page(lang, origin))
+                crate::http::html(500, app::views::error_page(lang, links))
             }
         }
     }

@@ -1,22 +1,21 @@
 //! The own-comments cookie: the ids of the comments a visitor wrote from this browser, sealed
 //! with its own key. With it the page shows them their held comments (and nobody else), and
 //! lets them delete any of their comments (the office's `comments::delete`) for
-//! [`OWN_COOKIE_DAYS`] after writing it. It names the newest [`OWN_COOKIE_MAX`] only.
+//! [`app::comment::OWN_COOKIE_DAYS`] after writing it. It names the newest [`OWN_COOKIE_MAX`] only.
 
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::{http, store};
-use app::comment::{OWN_COOKIE_DAYS, OWN_COOKIE_MAX};
+use app::comment::OWN_COOKIE_MAX;
+use app::cookies::OWN_COMMENTS;
 use app::i18n::Lang;
 use app::keys::{self, Key};
 use worker::{Request, Response};
 
-const OWN_COOKIE: &str = "held";
-
 /// The ids of the visitor's own comments, from their sealed cookie (none when it is missing,
 /// forged or sealed with another key).
 pub fn own_comments(req: &Request, cx: &Ctx) -> Vec<i64> {
-    let Some(raw) = http::cookie(req, OWN_COOKIE) else {
+    let Some(raw) = http::cookie(req, OWN_COMMENTS.name) else {
         return Vec::new();
     };
     let Ok(keys) = cx.keys() else {
@@ -32,11 +31,12 @@ pub fn own_comments(req: &Request, cx: &Ctx) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-/// The cookie naming `ids` (newest first); an empty list clears it.
-pub fn own_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+/// The cookie naming `ids` (newest first); an empty list clears it. `https`: the request
+/// came over HTTPS (the cookie is then `Secure`). Built from its declaration,
+/// [`app::cookies::OWN_COMMENTS`].
+pub fn own_cookie(key: &Key, ids: &[i64], https: bool) -> String {
     if ids.is_empty() {
-        return format!("{OWN_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
+        return OWN_COMMENTS.clear(https);
     }
     let value = ids
         .iter()
@@ -44,11 +44,7 @@ pub fn own_cookie(key: &Key, ids: &[i64], secure: bool) -> String {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join("-");
-    format!(
-        "{OWN_COOKIE}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
-        keys::seal(key, &value),
-        OWN_COOKIE_DAYS * 86_400
-    )
+    OWN_COMMENTS.set(&keys::seal(key, &value), https)
 }
 
 /// Whether this visitor may delete comment `id`: it is theirs (their sealed cookie names it),

@@ -96,7 +96,7 @@ pub async fn render_from(
     volunteer.token = keys::token_slot(keys::Form::Volunteer);
     Ok(views::home(HomePage {
         lang,
-        origin: cx.links(),
+        links: cx.links(),
         pledge: PledgeFormState {
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,

@@ -76,8 +76,8 @@ pub fn erase_page_for(
         pledge,
         token: &token,
         problems,
-        copies_minutes: crate::changes::shown_elsewhere_secs(cx.config.edge_ttl)
-            .map(|secs| i64::from(secs.div_ceil(60))),
+        copies_minutes: (cx.config.edge_ttl > 0)
+            .then(|| cx.config.retention.erasure().elsewhere_minutes),
     };
     private_page(status, app::views::pledge_erase(lang, cx.links(), page))
 }

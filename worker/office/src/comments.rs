@@ -156,7 +156,7 @@ pub async fn delete(mut req: Request, cx: &Ctx, id: &str) -> Result<Response, Ap
     );
     let mut resp = http::private(http::html(
         200,
-        app::views::comment_deleted(lang, cx.links()),
+        app::views::comment_deleted(lang, cx.links(), &cx.config.retention),
     )?)?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
     Ok(resp)

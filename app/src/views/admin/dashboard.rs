@@ -4,6 +4,7 @@
 
 use super::{plural, shell, when, Nav, Section, Viewer};
 use crate::admin::Dashboard;
+use crate::i18n::Lang;
 use crate::reconcile::Standing;
 use crate::routes::Admin;
 use leptos::prelude::*;
@@ -34,8 +35,8 @@ fn reconciliation(configured: bool, standing: Option<Standing>) -> impl IntoView
                 <dl>
                     <dt>"Last run"</dt><dd>{when(s.last_run_at)}</dd>
                     <dt>"Stripe's events read up to"</dt><dd>{when(s.since)}</dd>
-                    <dt>"Events the webhooks had missed (last run)"</dt><dd>{r.missed.to_string()}</dd>
-                    <dt>"Pledges settled by asking Stripe (last run)"</dt><dd>{r.pledges_settled.to_string()}</dd>
+                    <dt>"Events the webhooks had missed (last run)"</dt><dd>{Lang::En.number(r.missed as i64)}</dd>
+                    <dt>"Pledges settled by asking Stripe (last run)"</dt><dd>{Lang::En.number(r.pledges_settled as i64)}</dd>
                     <dt>"Events read, sessions asked"</dt><dd>{format!("{}, {}", r.events_read, r.sessions_asked)}</dd>
                     <dt>"More waiting for the next run"</dt><dd>{if r.cut_short { "yes" } else { "no" }}</dd>
                 </dl>
@@ -103,18 +104,25 @@ pub fn dashboard(
     reconcile: Option<Standing>,
     alerts: AlertsStanding,
 ) -> String {
-    let held = format!("comments held ({} with many links)", d.held_flagged);
+    // Each figure in bold, then what it counts, in the form its number takes.
+    let n = |n: i64| Lang::En.number(n);
+    let word = Lang::english_word;
+    let held = format!(
+        "{} ({} with many links)",
+        word(d.held, "comment held", "comments held"),
+        n(d.held_flagged)
+    );
     let roles = v.roles;
     let moderation = Admin::Comments.may(roles).then(|| view! {
-        <li><a href=format!("{}?status=held", Admin::Comments.path())><strong>{d.held.to_string()}</strong>{held}</a></li>
-        <li><a href=Admin::Waiting.path()><strong>{d.waiting.to_string()}</strong>"awaiting our reply"</a></li>
+        <li><a href=format!("{}?status=held", Admin::Comments.path())><strong>{n(d.held)}</strong>{held}</a></li>
+        <li><a href=Admin::Waiting.path()><strong>{n(d.waiting)}</strong>{word(d.waiting, "comment awaiting our reply", "comments awaiting our reply")}</a></li>
     });
     let money = Admin::Pledges.may(roles).then(|| view! {
-        <li><a href=format!("{}?status=paid", Admin::Pledges.path())><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift"))}</a></li>
-        <li><a href=format!("{}#flagged", Admin::Pledges.path())><strong>{d.flagged.to_string()}</strong>"flagged payment events"</a></li>
+        <li><a href=format!("{}?status=paid", Admin::Pledges.path())><strong>{d.raised.to_string()}</strong>{format!("raised from {}", plural(d.gifts, "gift", "gifts"))}</a></li>
+        <li><a href=format!("{}#flagged", Admin::Pledges.path())><strong>{n(d.flagged)}</strong>{word(d.flagged, "flagged payment event", "flagged payment events")}</a></li>
     });
     let helpers = Admin::Volunteers.may(roles).then(|| view! {
-        <li><a href=Admin::Volunteers.path()><strong>{d.volunteers.to_string()}</strong>"volunteers"</a></li>
+        <li><a href=Admin::Volunteers.path()><strong>{n(d.volunteers)}</strong>{word(d.volunteers, "volunteer", "volunteers")}</a></li>
     });
     let reconcile = Admin::Pledges
         .may(roles)

@@ -25,20 +25,17 @@ pub struct ErasePage {
 /// The page's title and heading.
 const TITLE: &str = "Erase personal data";
 
-/// `3 pledges, 1 comment and no volunteer`.
+/// `3 pledges, 1 comment and no volunteers`.
 fn erased_counts(e: &Erasure) -> String {
-    let n = |n: i64, one: &str| {
-        if n == 0 {
-            format!("no {one}")
-        } else {
-            plural(n, one)
-        }
+    let n = |n: i64, one, other| match n {
+        0 => format!("no {other}"),
+        n => plural(n, one, other),
     };
     format!(
         "{}, {} and {}",
-        n(e.pledges, "pledge"),
-        n(e.comments, "comment"),
-        n(e.volunteers, "volunteer")
+        n(e.pledges, "pledge", "pledges"),
+        n(e.comments, "comment", "comments"),
+        n(e.volunteers, "volunteer", "volunteers")
     )
 }
 
@@ -137,11 +134,7 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
 
 /// `1 offer of help`, `2 offers of help`.
 fn offers_of_help(n: i64) -> String {
-    if n == 1 {
-        "1 offer of help".to_string()
-    } else {
-        format!("{n} offers of help")
-    }
+    plural(n, "offer of help", "offers of help")
 }
 
 /// "Held" or "—": whether a personal field is still stored.
@@ -189,7 +182,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             .collect_view();
         view! {
             <section aria-labelledby="pledges-heading">
-                <h2 id="pledges-heading">{plural(counts.pledges, "pledge")}</h2>
+                <h2 id="pledges-heading">{plural(counts.pledges, "pledge", "pledges")}</h2>
                 <p class="hint">"Name, email and note are erased and the name is no longer shown; the amount, status, tier, dates and payment references stay for the ledger."</p>
                 <table>
                     <thead><tr>
@@ -226,7 +219,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
             .collect_view();
         view! {
             <section aria-labelledby="comments-heading">
-                <h2 id="comments-heading">{plural(counts.comments, "comment")}</h2>
+                <h2 id="comments-heading">{plural(counts.comments, "comment", "comments")}</h2>
                 <table>
                     <thead><tr>
                         <th scope="col">"Id"</th><th scope="col">"Written"</th><th scope="col">"Status"</th><th scope="col">"Start of the text"</th><th scope="col">"On erasure"</th>
@@ -275,7 +268,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
                 <input type="hidden" name="seen" value=seen/>
                 <p>
                     <input type="checkbox" name="confirm" value="yes" id="erase-confirm" required/>
-                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row"))}</label>
+                    <label for="erase-confirm">{format!("Erase these {}. This cannot be undone.", plural(total, "row", "rows"))}</label>
                 </p>
                 <p><button type="submit">"Erase"</button></p>
             </form>
@@ -283,7 +276,7 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
     };
     let main = view! {
         <h1>{TITLE}</h1>
-        <p>{format!("Stored for {looked_for}: ")}<strong>{plural(total, "row")}</strong>"."</p>
+        <p>{format!("Stored for {looked_for}: ")}<strong>{plural(total, "row", "rows")}</strong>"."</p>
         {pledge_part}
         {comment_part}
         {volunteer_part}
@@ -353,7 +346,7 @@ mod tests {
                 problem: None,
             },
         );
-        assert!(html.contains("Erased: 2 pledges, no comment and 1 volunteer."));
+        assert!(html.contains("Erased: 2 pledges, no comments and 1 volunteer."));
         assert!(html.contains("Everything for an email address"));
         assert!(!html.contains("role=\"alert\""));
         let html = erase(

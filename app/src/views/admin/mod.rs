@@ -173,13 +173,9 @@ pub(crate) fn when(secs: i64) -> impl IntoView {
     view! { <time datetime=crate::time::rfc3339(secs)>{shown}</time> }
 }
 
-/// `1 gift`, `3 gifts`.
-fn plural(n: i64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
+/// `1 gift`, `1,234 gifts`: the site's English plural rule ([`Lang::english_count`]).
+fn plural(n: i64, one: &'static str, other: &'static str) -> String {
+    crate::i18n::Lang::english_count(n, one, other)
 }
 
 #[cfg(test)]

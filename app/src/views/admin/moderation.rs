@@ -113,7 +113,7 @@ fn comment_item(
         .map(|p| view! { <span>{format!("reply to #{p}")}</span> });
     let flagged = c
         .flagged
-        .then(|| view! { <span class="badge">{format!("{} links", c.link_count)}</span> });
+        .then(|| view! { <span class="badge">{crate::i18n::Lang::english_count(c.link_count, "link", "links")}</span> });
     let campaign = c
         .is_campaign
         .then(|| view! { <span class="badge">{EN.comment_campaign_badge}</span> });
@@ -229,10 +229,11 @@ pub fn waiting(
     draft: Option<ReplyDraft>,
 ) -> String {
     let csrf = v.csrf;
-    let count = match comments.len() {
-        1 => "1 approved comment has".to_string(),
-        n => format!("{n} approved comments have"),
-    };
+    let count = crate::i18n::Lang::english_count(
+        comments.len() as i64,
+        "approved comment has",
+        "approved comments have",
+    );
     let empty = comments
         .is_empty()
         .then(|| view! { <p>"Every approved comment has had our reply."</p> });

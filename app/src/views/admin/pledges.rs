@@ -68,7 +68,7 @@ fn monthly_section(m: MonthlySummary, rows: Vec<PledgeRow>) -> impl IntoView {
                     "; {} past due, {} stopped; {} paid in all; failed renewal attempts: {}.",
                     m.past_due,
                     m.cancelled,
-                    plural(m.months_paid, "month"),
+                    plural(m.months_paid, "month", "months"),
                     m.failed_renewals
                 )}
             </p>
@@ -235,7 +235,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
     let empty = rows.is_empty().then(|| view! { <p>"No pledges."</p> });
     let main = view! {
         <h1>"Pledges"</h1>
-        <p><strong>{format!("{raised} raised from {}", plural(gifts, "gift"))}</strong>" (US dollars, net of refunds, as on the public page)"</p>
+        <p><strong>{format!("{raised} raised from {}", plural(gifts, "gift", "gifts"))}</strong>" (US dollars, net of refunds, as on the public page)"</p>
         <section aria-labelledby="chart-heading">
             <h2 id="chart-heading">"Paid gifts per day, last 90 days"</h2>
             <figure class="card" inner_html=chart_svg></figure>
@@ -260,7 +260,7 @@ pub fn pledges(v: &Viewer<'_>, p: PledgesPage) -> String {
         <section aria-labelledby="list-heading">
             <h2 id="list-heading">"All pledges"</h2>
             <nav aria-label="Filter by status"><ul>{tabs}</ul></nav>
-            <p class="hint">{format!("{}. ", plural(matching, "pledge"))}<a href=csv>"Download as CSV"</a></p>
+            <p class="hint">{format!("{}. ", plural(matching, "pledge", "pledges"))}<a href=csv>"Download as CSV"</a></p>
             {empty}
             {pledge_table(rows)}
             {pager(&base, page, PAGE_SIZE, matching)}

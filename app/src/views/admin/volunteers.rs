@@ -32,7 +32,7 @@ pub fn volunteers(v: &Viewer<'_>, page: i64, total: i64, rows: Vec<VolunteerRow>
         .collect_view();
     let main = view! {
         <h1>"Volunteers"</h1>
-        <p class="hint">{format!("{}, newest first. ", plural(total, "volunteer"))}<a href=Admin::VolunteersCsv.path()>"Download as CSV"</a></p>
+        <p class="hint">{format!("{}, newest first. ", plural(total, "volunteer", "volunteers"))}<a href=Admin::VolunteersCsv.path()>"Download as CSV"</a></p>
         <table>
             <thead><tr>
                 <th scope="col">"When"</th><th scope="col">"Name"</th><th scope="col">"How they want to help"</th><th scope="col">"Where"</th>

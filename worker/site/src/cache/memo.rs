@@ -10,7 +10,7 @@ use worker::Cache;
 
 /// How long an isolate trusts its own copy of a kept entry before it asks the Cache API
 /// again: another isolate's write reaches it at most this much later than the Cache API.
-pub const MEMO_SECS: i64 = 10;
+pub use app::retention::MEMO_SECS;
 
 /// At most this many entries are remembered per isolate (the campaign page in two
 /// languages, its page data, the badges...): past it the memory starts afresh, so no run of

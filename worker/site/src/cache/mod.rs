@@ -39,7 +39,8 @@
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
 //! emulates it. Puts and deletes reach the data centre that made them (other isolates there
 //! trust their own copy for at most `memo::MEMO_SECS`); elsewhere a page changes when its own
-//! copy goes stale: within `EDGE_CACHE_SECS` + [`STALE_SECS`] (`edge::changes::shown_elsewhere_secs`).
+//! copy goes stale: within `EDGE_CACHE_SECS` + [`STALE_SECS`] + an isolate's memory
+//! (`app::retention::Periods::erasure`).
 
 use app::i18n::Lang;
 use edge::ctx::Ctx;
