@@ -598,7 +598,10 @@ mod tests {
         assert_eq!(Form::Volunteer.kind(), FormKind::Typed);
         // Names are signed into open pages' tokens: they never change.
         let names: Vec<&str> = Form::ALL.iter().map(|f| f.name()).collect();
-        assert_eq!(names, ["comment", "volunteer", "pledge-stop", "pledge-erase"]);
+        assert_eq!(
+            names,
+            ["comment", "volunteer", "pledge-stop", "pledge-erase"]
+        );
         // A stop token is no comment token.
         let stop = serve_token(&k, Form::PledgeStop, Tokens::Fresh, now, [2; 16]);
         assert_eq!(
