@@ -142,7 +142,8 @@ fn updates_go_from_draft_to_the_page_the_list_and_the_feeds() {
     act(w, &owner, &me, a, "publish");
     let home = visit(w, "/");
     assert_eq!(home.status, 200);
-    assert!(home.body.contains("What your gifts did"), "the section");
+    let heading = campaign_tests::content::en("updates_heading");
+    assert!(home.text().contains(&heading), "the section: {heading}");
     assert!(
         home.text().contains("Radio for women <b>aired</b>"),
         "purged and shown"
