@@ -114,7 +114,7 @@ CREATE TABLE comments (
   parent_id   INTEGER REFERENCES comments (id) ON DELETE CASCADE,
   thread_id   INTEGER,                  -- the root of its thread (itself for a root)
   name        TEXT NOT NULL,
-  email       TEXT,                     -- never shown
+  email       TEXT,                     -- unused since #26: never written; dropped next release
   website     TEXT,
   body        TEXT NOT NULL,
   lang        TEXT NOT NULL DEFAULT 'en',

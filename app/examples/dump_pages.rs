@@ -16,8 +16,7 @@ use app::account::roles::{Role, Roles};
 use app::admin::{
     paid_per_day_svg, AdminComment, CommentList, Dashboard, DayTotal, EraseBy, EraseForm,
     EraseProblem, Erasure, ErasureKind, FlaggedEvent, MonthlySummary, PledgeRow, ReplyProblem,
-    StatusTotal, Stored, StoredComment, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow,
-    WaitingRefund,
+    StatusTotal, Stored, StoredCounts, StoredPledge, StoredVolunteer, VolunteerRow, WaitingRefund,
 };
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
@@ -249,7 +248,6 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
         Refused::Comment => {
             comment.form = CommentForm {
                 name: MARKUP.into(),
-                email: MARKUP.into(),
                 website: MARKUP.into(),
                 text: format!("</textarea>{MARKUP}"),
                 ..Default::default()
@@ -422,7 +420,6 @@ fn admin_comment(id: i64, status: CommentStatus) -> AdminComment {
         id,
         parent_id: None,
         name: MARKUP.into(),
-        email: Some("d@example.org".into()),
         website: Some("https://example.org".into()),
         body: MARKUP.into(),
         lang: "km".into(),
@@ -792,7 +789,6 @@ fn admin_pages() -> Vec<(String, String)> {
                     by: EraseBy::Email(MARKUP.into()),
                     counts: StoredCounts {
                         pledges: 1,
-                        comments: 1,
                         volunteers: 1,
                     },
                     pledges: vec![StoredPledge {
@@ -804,13 +800,6 @@ fn admin_pages() -> Vec<(String, String)> {
                         has_name: true,
                         has_email: true,
                         has_note: false,
-                    }],
-                    comments: vec![StoredComment {
-                        id: 1,
-                        created_at: NOW,
-                        status: CommentStatus::Approved,
-                        body: MARKUP.into(),
-                        kept: true,
                     }],
                     volunteers: vec![StoredVolunteer {
                         id: 1,

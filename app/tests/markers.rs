@@ -196,7 +196,6 @@ fn campaign_page(lang: Lang, text: &str, slots: bool) -> String {
         comment_form: CommentFormState {
             form: CommentForm {
                 name: sent(text),
-                email: sent(text),
                 website: sent(text),
                 text: sent(text),
                 ..Default::default()

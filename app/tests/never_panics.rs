@@ -951,7 +951,6 @@ proptest! {
             let _ = (by.describe(), by.field(), by.kind());
         }
         let _ = form.check(stored);
-        let _ = admin::excerpt(&form.email, admin::EXCERPT_CHARS);
     }
 
     // ---- tokens, cookies, ids ----------------------------------------------------------------
@@ -980,7 +979,6 @@ proptest! {
             let _ = Moderation::parse(s).map(Moderation::new_status);
             let _ = admin::reply_body(s);
             let _ = admin::parse_id(s);
-            let _ = admin::excerpt(s, 3);
             let _ = admin::pledge_in(s);
             let page = app::paging::page_asked(s);
             prop_assert!(page >= 1);

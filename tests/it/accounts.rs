@@ -331,8 +331,8 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
     let me = ip(6661);
     let t = now();
     w.sql(&format!(
-        "INSERT INTO comments (id, parent_id, thread_id, name, email, body, status, created_at) VALUES \
-           (61, NULL, 61, 'Commenter', 'commenter@example.org', 'a held comment', 'held', {t}); \
+        "INSERT INTO comments (id, parent_id, thread_id, name, email, website, body, status, created_at) VALUES \
+           (61, NULL, 61, 'Commenter', 'commenter@example.org', 'https://commenter.example', 'a held comment', 'held', {t}); \
          INSERT INTO volunteers (name, email, phone, help, created_at) VALUES ('Helper', 'helper@example.org', '+85512345678', 'radio', {t})"
     ));
     let owner = w.sign_in_owner(&me);
@@ -383,18 +383,17 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
             && !overview.contains("raised from")
             && !overview.contains("volunteers</a>")
     );
-    // A moderator never sees a commenter's email.
-    let held = w
-        .get_signed_in(moderator, "/admin/comments?status=held", &me)
-        .body;
-    assert!(
-        held.contains("a held comment") && !held.contains("commenter@example.org"),
-        "{held}"
-    );
-    assert!(w
-        .get_signed_in(&owner, "/admin/comments?status=held", &me)
-        .body
-        .contains("commenter@example.org"));
+    // Nobody sees a commenter's email: none is asked since #26, and one left in a row from
+    // before (until the column goes, next release) is never read. The website is shown.
+    for (who, s) in [("moderator", moderator), ("owner", &owner)] {
+        let held = w.get_signed_in(s, "/admin/comments?status=held", &me).body;
+        assert!(
+            held.contains("a held comment")
+                && held.contains("https://commenter.example")
+                && !held.contains("commenter@example.org"),
+            "{who}: {held}"
+        );
+    }
     // An action outside one's roles is refused the same way, and changes nothing.
     let r = w.post_signed_in(
         moderator,
@@ -516,8 +515,9 @@ fn the_audit_trail_records_each_action_with_ids_and_counts_only() {
     let me = ip(6681);
     let t = now();
     w.sql(&format!(
-        "INSERT INTO comments (id, parent_id, thread_id, name, email, body, status, created_at) VALUES \
-           (71, NULL, 71, 'Reader', 'reader@example.org', 'private words 6681', 'held', {t})"
+        "INSERT INTO comments (id, parent_id, thread_id, name, body, status, created_at) VALUES \
+           (71, NULL, 71, 'Reader', 'private words 6681', 'held', {t}); \
+         INSERT INTO volunteers (name, email, help, created_at) VALUES ('Reader', 'reader@example.org', 'radio', {t})"
     ));
     let owner = w.sign_in_owner(&me);
     let m = invite(&w, &owner, &me, "chenda", &["moderator"]);

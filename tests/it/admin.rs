@@ -945,15 +945,14 @@ fn the_pledges_page_shows_totals_flags_and_a_chart_of_paid_gifts() {
 
 // ---- erasure by email ---------------------------------------------------------------------------
 
-/// How many rows of each kind hold an address, as D1 matches it.
-fn held_for(w: &Worker, email: &str) -> (i64, i64, i64) {
+/// How many pledges and offers of help hold an address, as D1 matches it.
+fn held_for(w: &Worker, email: &str) -> (i64, i64) {
     let r = w.sql(&format!(
         "SELECT (SELECT COUNT(*) FROM pledges WHERE lower(trim(email)) = lower('{email}')) AS p, \
-                (SELECT COUNT(*) FROM comments WHERE lower(trim(email)) = lower('{email}')) AS c, \
                 (SELECT COUNT(*) FROM volunteers WHERE lower(trim(email)) = lower('{email}')) AS v"
     ));
     let n = |k: &str| r[0][k].as_i64().unwrap_or(-1);
-    (n("p"), n("c"), n("v"))
+    (n("p"), n("v"))
 }
 
 #[test]
@@ -971,36 +970,18 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
          ('{theirs}', 'paid', 35000, 'usd', 'information-year', 'information-year', 'Other Person 5050', 'other@example.org', 1, 'their note 5050', 'km', {t1}, {t1}, {t1}); \
          INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, payment_intent, paid_at) VALUES \
          ('stripe', 'pi_5050', '{paid}', 5000, 'usd', 'pi_5050', {t0}), ('stripe', 'pi_5053', '{theirs}', 35000, 'usd', 'pi_5053', {t1}); \
-         INSERT INTO comments (parent_id, thread_id, name, email, website, body, status, created_at) VALUES \
-         (NULL, NULL, 'Dara 5050', 'DONOR@example.org', 'https://dara.example', 'My words 5050', 'approved', {t0}); \
+         INSERT INTO comments (parent_id, thread_id, name, website, body, status, created_at) VALUES \
+         (NULL, NULL, 'Dara 5050', 'https://dara.example', 'My words 5050', 'approved', {t0}); \
          UPDATE comments SET thread_id = id WHERE name = 'Dara 5050'; \
-         INSERT INTO comments (parent_id, thread_id, name, email, body, status, created_at) \
-           SELECT id, id, 'Sok 5050', 'sok@example.org', 'A reply 5050', 'approved', {t1} FROM comments WHERE name = 'Dara 5050'; \
-         INSERT INTO comments (parent_id, thread_id, name, email, body, status, created_at) VALUES \
-         (NULL, NULL, 'Dara alone 5050', 'donor@example.org', 'Lonely words 5050', 'held', {t1}), \
-         (NULL, NULL, 'Dara again 5050', 'donor@example.org', 'Talking to myself 5050', 'approved', {t1}), \
-         (NULL, NULL, 'Other 5050', 'other@example.org', 'Other words 5050', 'approved', {t1}); \
-         INSERT INTO comments (parent_id, thread_id, name, email, body, status, created_at) \
-           SELECT id, id, 'Dara self-reply 5050', 'donor@example.org', 'And again 5050', 'approved', {t} FROM comments WHERE name = 'Dara again 5050'; \
          INSERT INTO volunteers (name, email, phone, help, lang, created_at) VALUES \
          ('Dara Volunteer 5050', 'donor@example.org ', '+855 12 000 000', 'radio', 'en', {t1}), \
          ('Other Volunteer 5050', 'other@example.org', NULL, 'radio', 'km', {t1})",
         t0 = t - 7200,
         t1 = t - 3600,
     ));
-    let id_of = |name: &str| -> i64 {
-        w.sql(&format!("SELECT id FROM comments WHERE name = '{name}'"))[0]["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{name} not inserted"))
-    };
-    let (mine, reply, lonely, again, self_reply, other) = (
-        id_of("Dara 5050"),
-        id_of("Sok 5050"),
-        id_of("Dara alone 5050"),
-        id_of("Dara again 5050"),
-        id_of("Dara self-reply 5050"),
-        id_of("Other 5050"),
-    );
+    let comment = w.sql("SELECT id FROM comments WHERE name = 'Dara 5050'")[0]["id"]
+        .as_i64()
+        .unwrap_or_default();
     let volunteer = w.sql("SELECT id FROM volunteers WHERE name = 'Dara Volunteer 5050'")[0]["id"]
         .as_i64()
         .unwrap_or_default();
@@ -1030,7 +1011,8 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("not an email address"));
 
-    // The search: exactly this address's rows, whatever its case and spaces.
+    // The search: exactly this address's rows, whatever its case and spaces. Comments are not
+    // looked for: none holds an email since #26 (the page says how one is removed instead).
     let found = admin.post("/admin/erase/find", &[("email", " donor@EXAMPLE.org ")]);
     assert_eq!(found.status, 200, "{}", found.body);
     assert_private(&found, "erase list");
@@ -1039,33 +1021,28 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
         pending.as_str(),
         "US$50",
         "US$75",
-        "My words 5050",
-        "Lonely words 5050",
-        "Talking to myself 5050",
-        "And again 5050",
-        &format!("#{mine}"),
         &format!("#{volunteer}"),
-        "kept empty",
     ] {
         assert!(found.body.contains(shown), "{shown} not listed");
     }
     for hidden in [
         theirs.as_str(),
-        "Other words 5050",
-        "A reply 5050",
         "Other Volunteer",
         "12 000 000",
         "call me 5050",
+        "My words 5050",
+        "comments-heading",
     ] {
         assert!(!found.body.contains(hidden), "{hidden} listed");
     }
-    // 2 pledges, 4 comments, 1 offer of help.
+    assert!(start.body.contains(r#"id="erase-comments""#));
+    // 2 pledges, 1 offer of help.
     assert!(
-        found.body.contains(r#"name="seen" value="7""#),
+        found.body.contains(r#"name="seen" value="3""#),
         "{}",
         found.body
     );
-    assert_eq!(held_for(&w, "donor@example.org"), (2, 4, 1));
+    assert_eq!(held_for(&w, "donor@example.org"), (2, 1));
 
     let erase = |fields: &[(&str, &str)]| {
         let mut all = vec![("email", "donor@example.org")];
@@ -1073,17 +1050,17 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
         admin.post("/admin/erase", &all)
     };
     // Not confirmed, or confirmed on a stale count: named, and nothing changes.
-    let r = erase(&[("seen", "7")]);
+    let r = erase(&[("seen", "3")]);
     assert_eq!(r.status, 422);
     assert_private(&r, "unconfirmed erasure");
     assert!(r.body.contains("tick the box"), "{}", r.body);
-    let r = erase(&[("seen", "6"), ("confirm", "yes")]);
+    let r = erase(&[("seen", "2"), ("confirm", "yes")]);
     assert_eq!(r.status, 422);
     assert!(r.body.contains("changed since the page was drawn"));
     // Without the token, or without a session: refused, nothing changes.
     let fields = [
         ("email", "donor@example.org"),
-        ("seen", "7"),
+        ("seen", "3"),
         ("confirm", "yes"),
     ];
     let r = post_with(&w, "/admin/erase", &admin.ip, &admin.cookie, &fields);
@@ -1098,17 +1075,17 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     }
     let r = get_with(&w, "/admin/erase", &admin.ip, "");
     assert_eq!((r.status, r.header("Location")), (303, Some("/admin")));
-    assert_eq!(held_for(&w, "donor@example.org"), (2, 4, 1));
+    assert_eq!(held_for(&w, "donor@example.org"), (2, 1));
     assert!(w.sql("SELECT id FROM erasures").is_empty());
 
     // Confirmed: one step, then the erasure's record.
-    let r = erase(&[("seen", "7"), ("confirm", "yes")]);
+    let r = erase(&[("seen", "3"), ("confirm", "yes")]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_private(&r, "erasure");
     let done = r.header("Location").unwrap_or_default().to_string();
     assert!(done.starts_with("/admin/erase?done="), "{done}");
     assert!(!done.to_lowercase().contains("donor"));
-    assert_eq!(held_for(&w, "donor@example.org"), (0, 0, 0));
+    assert_eq!(held_for(&w, "donor@example.org"), (0, 0));
 
     // Pledges keep what the ledger needs and lose the rest.
     let p = w.sql(&format!(
@@ -1144,37 +1121,13 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     assert_eq!(p_theirs["note"], "their note 5050");
     assert_eq!(p_theirs["show_name"], 1);
 
-    // The comment with someone else's reply is an empty placeholder; the reply stays; the
-    // others are gone, the donor's reply to their own comment with them.
-    let c =
-        w.sql("SELECT id, parent_id, name, email, website, body, status FROM comments ORDER BY id");
-    let row = |id: i64| c.iter().find(|r| r["id"] == id);
-    let placeholder = row(mine).unwrap_or_else(|| panic!("{mine} deleted"));
-    assert_eq!(placeholder["status"], "removed");
-    assert_eq!(placeholder["name"], "");
-    assert_eq!(placeholder["body"], "");
-    assert!(placeholder["email"].is_null() && placeholder["website"].is_null());
-    let kept_reply = row(reply).unwrap_or_else(|| panic!("the reply {reply} was deleted"));
+    // The donor's comment is untouched: the tool does not reach comments.
+    let c = w.sql(&format!(
+        "SELECT name, body, status FROM comments WHERE id = {comment}"
+    ));
     assert_eq!(
-        (
-            kept_reply["parent_id"].as_i64(),
-            kept_reply["body"].as_str(),
-            kept_reply["status"].as_str()
-        ),
-        (Some(mine), Some("A reply 5050"), Some("approved"))
-    );
-    for gone in [lonely, again, self_reply] {
-        assert!(row(gone).is_none(), "comment {gone} kept");
-    }
-    // On the public page: the placeholder, the reply under it, none of the erased words.
-    let public = w.get("/").text();
-    assert!(
-        public.contains(&en("comment_removed")) && public.contains("A reply 5050"),
-        "{public}"
-    );
-    assert_eq!(
-        row(other).map(|r| r["body"].clone()),
-        Some(Value::from("Other words 5050"))
+        c[0].to_string(),
+        r#"{"body":"My words 5050","name":"Dara 5050","status":"approved"}"#
     );
 
     // The offer of help is gone; the other one stays.
@@ -1192,7 +1145,7 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
             e[0]["comments"].as_i64(),
             e[0]["volunteers"].as_i64()
         ),
-        (Some(2), Some(4), Some(1))
+        (Some(2), Some(0), Some(1))
     );
     assert!(!e[0].to_string().to_lowercase().contains("donor"));
     assert!(done.ends_with(&e[0]["id"].to_string()));
@@ -1210,18 +1163,10 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
         totals.body
     );
 
-    // The public page was purged: neither the name nor the words are there any more.
+    // The public page was purged: the donor's name is no longer there.
     let public = w.get("/");
     assert!(!public.body.contains("Dara Donor 5050"));
-    assert!(!public.body.contains("My words 5050") && !public.body.contains("Lonely words"));
-    // Nor in the admin lists.
-    for list in ["held", "approved", "spam"] {
-        let page = admin.get(&format!("/admin/comments?status={list}"));
-        assert!(
-            !page.body.contains("My words 5050") && !page.body.contains("Dara 5050"),
-            "{list}"
-        );
-    }
+    assert!(public.body.contains("My words 5050"));
 
     // The record, and nothing left to find.
     let record = admin.get(&done);
@@ -1229,7 +1174,7 @@ fn everything_stored_for_an_email_is_found_and_erased_in_one_step() {
     assert!(
         record
             .body
-            .contains("Erased: 2 pledges, 4 comments and 1 volunteer."),
+            .contains("Erased: 2 pledges, no comments and 1 volunteer."),
         "{}",
         record.body
     );

@@ -97,9 +97,9 @@ const PERSONAL: &[&str] = &[
 fn people(w: &Worker) {
     let t = now();
     w.sql(&format!(
-        "INSERT INTO comments (name, email, body, status, created_at) VALUES \
-           ('Sreymom Secret', 'sreymom@example.org', 'my private words about the party', 'held', {t}), \
-           ('Sreymom Secret', 'sreymom@example.org', 'my private words about the party too', 'approved', {t}); \
+        "INSERT INTO comments (name, body, status, created_at) VALUES \
+           ('Sreymom Secret', 'my private words about the party', 'held', {t}), \
+           ('Sreymom Secret', 'my private words about the party too', 'approved', {t}); \
          INSERT INTO volunteers (name, email, phone, place, help, message, created_at) VALUES \
            ('Sreymom Secret', 'sreymom@example.org', '+85512999888', 'Battambang hideout', 'radio', 'my private words about the party', {t})"
     ));

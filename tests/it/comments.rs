@@ -30,7 +30,6 @@ fn a_comment_is_held_seen_only_by_its_author_and_public_once_approved() {
             ("token", &t),
             ("lang", "km"),
             ("name", "កែវ"),
-            ("email", "keo@example.org"),
             ("text", khmer),
         ],
     );
@@ -45,7 +44,7 @@ fn a_comment_is_held_seen_only_by_its_author_and_public_once_approved() {
         .header("Set-Cookie")
         .unwrap_or_default()
         .contains("HttpOnly"));
-    // Khmer round-trips byte for byte (CRLF stored as LF), and the email is stored, never shown.
+    // Khmer round-trips byte for byte (CRLF stored as LF).
     let row = &w.sql(&format!("SELECT * FROM comments WHERE id = {id}"))[0];
     assert_eq!(row["body"], khmer.replace("\r\n", "\n"));
     assert_eq!(row["status"], "held");
@@ -76,7 +75,6 @@ fn a_comment_is_held_seen_only_by_its_author_and_public_once_approved() {
     ));
     let public = w.get("/km/");
     assert!(public.body.contains(&format!("id=\"comment-{id}\"")));
-    assert!(!public.body.contains("keo@example.org"));
     assert!(public.body.contains(&khmer.replace("\r\n", "\n")));
 }
 
@@ -202,6 +200,56 @@ fn the_honeypot_answers_silently_and_stores_nothing() {
     );
 }
 
+/// The comment form of a page as served: from its opening tag to its end.
+fn comment_form_of(page: &str) -> &str {
+    page.split(r#"id="comment-form""#)
+        .nth(1)
+        .and_then(|form| form.split("</form>").next())
+        .unwrap_or_default()
+}
+
+#[test]
+fn no_email_is_asked_and_one_posted_by_an_old_page_is_accepted_and_never_stored() {
+    let w = Worker::shared(module_path!());
+    // The form served, in both languages, asks for none (#26).
+    for path in ["/", "/km/"] {
+        let page = w.get(path);
+        let form = comment_form_of(&page.body);
+        assert!(form.contains(r#"name="text""#), "{path}: no comment form");
+        assert!(
+            !form.contains(r#"name="email""#) && !form.contains("comment-email"),
+            "{path}: {form}"
+        );
+    }
+    // A page cached before that, or a bot, still posts one, even a malformed one: the comment
+    // is taken as if it had not, and nothing of the address is kept.
+    let ts = aged_tokens(w, "comment-form", 2);
+    for (n, email) in ["old.page@example.org", "not an address"]
+        .into_iter()
+        .enumerate()
+    {
+        let r = comment(
+            w,
+            &ip(214 + n as u32),
+            &ts[n],
+            &[
+                ("name", "Old page"),
+                ("email", email),
+                ("text", "Sent from a page cached before #26"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{email}: {}", r.body);
+        let id = id_from(&r);
+        let row = &w.sql(&format!("SELECT email FROM comments WHERE id = {id}"))[0];
+        assert!(row["email"].is_null(), "{email}: {row}");
+        let whole = w.sql(&format!("SELECT * FROM comments WHERE id = {id}"));
+        assert!(
+            !whole.iter().any(|r| r.to_string().contains(email)),
+            "{whole:?}"
+        );
+    }
+}
+
 #[test]
 fn bad_input_names_each_problem_and_keeps_every_word() {
     let w = Worker::shared(module_path!());
@@ -214,7 +262,6 @@ fn bad_input_names_each_problem_and_keeps_every_word() {
         &[
             ("name", ""),
             ("website", "javascript:alert(1)"),
-            ("email", "nope"),
             ("text", &long),
         ],
     );
@@ -225,7 +272,7 @@ fn bad_input_names_each_problem_and_keeps_every_word() {
         "kept as a value, never as a link"
     );
     assert!(!r.body.contains("href=\"javascript:"));
-    for field in ["name", "email", "website", "text"] {
+    for field in ["name", "website", "text"] {
         assert!(
             r.body.contains(&format!("id=\"comment-{field}-error\"")),
             "{field}"
@@ -484,7 +531,6 @@ fn post_from(w: &Worker, browser: &str, visitor: u32, path: &str, text: &str) ->
             ("token", &token),
             ("lang", lang),
             ("name", "Author Ath"),
-            ("email", "ath@example.org"),
             ("website", "https://ath.example"),
             ("text", text),
         ],
@@ -627,11 +673,11 @@ fn an_author_deletes_their_own_comment_after_confirming_and_every_cached_page_fo
     assert_eq!(done.status, 200);
     let browser = done.cookie();
     let row = &w.sql(&format!(
-        "SELECT status, name, email, website, body FROM comments WHERE id = {answered}"
+        "SELECT status, name, website, body FROM comments WHERE id = {answered}"
     ))[0];
     assert_eq!(
         row.to_string(),
-        r#"{"body":"","email":null,"name":"","status":"removed","website":null}"#
+        r#"{"body":"","name":"","status":"removed","website":null}"#
     );
     let public = w.get("/");
     assert_eq!(public.header("Cache-Control"), Some("no-cache"));

@@ -34,12 +34,12 @@ fn retention_forgets_exactly_what_the_rules_say_and_the_totals_stay() {
          UPDATE pledges SET checkout_session_id = 'cs_' || id, subscription_id = 'sub_' || id WHERE paid_at IS NOT NULL; \
          INSERT INTO payments (scheme, ref, pledge_id, amount_cents, currency, paid_at) \
            SELECT 'stripe', 'pi_' || id, id, amount_cents, currency, paid_at FROM pledges WHERE paid_at IS NOT NULL; \
-         INSERT INTO comments (id, parent_id, thread_id, name, email, body, status, created_at) VALUES \
-           (901, NULL, 901, 'Old spam', 's@example.org', 'buy', 'spam', {spam_old}), \
-           (902, NULL, 902, 'New spam', NULL, 'buy', 'spam', {spam_new}), \
-           (903, NULL, 903, 'Old held', NULL, 'hello', 'held', {held_old}), \
-           (904, NULL, 904, 'New held', NULL, 'hello', 'held', {held_new}), \
-           (905, NULL, 905, 'Old approved', NULL, 'kept', 'approved', {held_old}); \
+         INSERT INTO comments (id, parent_id, thread_id, name, body, status, created_at) VALUES \
+           (901, NULL, 901, 'Old spam', 'buy', 'spam', {spam_old}), \
+           (902, NULL, 902, 'New spam', 'buy', 'spam', {spam_new}), \
+           (903, NULL, 903, 'Old held', 'hello', 'held', {held_old}), \
+           (904, NULL, 904, 'New held', 'hello', 'held', {held_new}), \
+           (905, NULL, 905, 'Old approved', 'kept', 'approved', {held_old}); \
          INSERT INTO volunteers (id, name, email, help, created_at) VALUES \
            (1, 'Old helper', 'o@example.org', 'radio', {vol_old}), (2, 'New helper', 'n@example.org', 'radio', {vol_new}); \
          INSERT INTO rate_events (bucket, key_hash, at) VALUES ('comment', 'k', {stale}), ('comment', 'k', {t}); \

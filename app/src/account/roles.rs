@@ -138,7 +138,9 @@ impl Allowed {
     }
 }
 
-/// Whether pages show this account commenters' and donors' email addresses.
+/// Whether this account may see donors' email addresses: the rule the route table keeps by
+/// opening the pledges pages to finance (and owners) only. Commenters give none (#26), so no
+/// page calls it since; like [`sees_phones`], it states the rule its test holds.
 pub fn sees_emails(roles: Roles) -> bool {
     roles.has(Role::Owner) || roles.has(Role::Finance)
 }

@@ -10,9 +10,12 @@
 //! a box, and the form carries how many rows they were shown ([`EraseForm::seen`]), so a page
 //! that went stale (a pledge or a comment arrived since) is shown again rather than erasing rows
 //! nobody looked at.
+//!
+//! Comments are not looked for: since #26 a commenter gives no email, so nothing ties a comment
+//! to an address, a number or a pledge. A comment is removed on request through moderation
+//! (found by its link, its name and words, and deleted by its id).
 
 use super::rows::int_bool;
-use crate::comment::CommentStatus;
 use crate::pledge::{is_pledge_id, Status};
 use crate::volunteer::{phone_forms, phone_number, PHONE_MAX};
 use serde::{Deserialize, Deserializer};
@@ -25,9 +28,6 @@ pub const ERASE_PLEDGE_MAX: usize = 200;
 
 /// The most rows of each kind the page lists (all of them are erased, and counted).
 pub const ERASE_LIST_MAX: i64 = 200;
-
-/// How much of a comment's text the list shows, in characters.
-pub const EXCERPT_CHARS: usize = 80;
 
 /// The fields of the search and of the erasure (`POST /admin/erase/find`, `POST /admin/erase`):
 /// one of `email`, `phone` and `pledge` is filled in.
@@ -239,25 +239,6 @@ pub struct StoredPledge {
     pub has_note: bool,
 }
 
-/// A comment found. `kept`: a reply from someone else hangs under it, so the
-/// erasure keeps it as an empty `removed` placeholder instead of deleting it.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct StoredComment {
-    pub id: i64,
-    pub created_at: i64,
-    pub status: CommentStatus,
-    /// The start of its text (the statement loads no more than a few hundred characters).
-    pub body: String,
-    #[serde(deserialize_with = "int_bool")]
-    pub kept: bool,
-}
-
-impl StoredComment {
-    pub fn excerpt(&self) -> String {
-        excerpt(&self.body, EXCERPT_CHARS)
-    }
-}
-
 /// An offer of help found.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct StoredVolunteer {
@@ -269,15 +250,12 @@ pub struct StoredVolunteer {
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 pub struct StoredCounts {
     pub pledges: i64,
-    pub comments: i64,
     pub volunteers: i64,
 }
 
 impl StoredCounts {
     pub fn total(&self) -> i64 {
-        self.pledges
-            .saturating_add(self.comments)
-            .saturating_add(self.volunteers)
+        self.pledges.saturating_add(self.volunteers)
     }
 }
 
@@ -288,7 +266,6 @@ pub struct Stored {
     pub by: EraseBy,
     pub counts: StoredCounts,
     pub pledges: Vec<StoredPledge>,
-    pub comments: Vec<StoredComment>,
     pub volunteers: Vec<StoredVolunteer>,
 }
 
@@ -349,7 +326,7 @@ impl<'de> Deserialize<'de> for ErasureKind {
 }
 
 /// An erasure as recorded: when, what started it, and how many rows it touched. Never what it
-/// erased.
+/// erased. `comments` counts an author's own removals (and the erase tool's before #26).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 pub struct Erasure {
     pub id: i64,
@@ -358,20 +335,6 @@ pub struct Erasure {
     pub pledges: i64,
     pub comments: i64,
     pub volunteers: i64,
-}
-
-/// The start of a text on one line: whitespace runs become one space, and a text longer than
-/// `max` characters is cut there and ends with `…`.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let line = words.join(" ");
-    if line.chars().count() <= max {
-        return line;
-    }
-    let mut cut: String = line.chars().take(max).collect();
-    cut.truncate(cut.trim_end().len());
-    cut.push('…');
-    cut
 }
 
 /// An id from a query value (`?done=`): a positive integer, else none.
@@ -540,15 +503,6 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_are_one_short_line() {
-        assert_eq!(excerpt("  Hello\n\n  world  ", 80), "Hello world");
-        assert_eq!(excerpt("", 80), "");
-        assert_eq!(excerpt("abcdef", 3), "abc…");
-        assert_eq!(excerpt("ab cdef", 3), "ab…");
-        assert_eq!(excerpt(&"ក".repeat(90), 80), format!("{}…", "ក".repeat(80)));
-    }
-
-    #[test]
     fn ids_from_a_query() {
         assert_eq!(parse_id("12"), Some(12));
         for odd in ["", "0", "-3", "x", "1e3"] {
@@ -558,25 +512,6 @@ mod tests {
 
     #[test]
     fn rows_decode_strictly() {
-        let c: StoredComment = serde_json::from_value(json!({
-            "id": 1, "created_at": 5, "status": "removed", "body": "", "kept": 1
-        }))
-        .unwrap();
-        assert_eq!(c.status, CommentStatus::Removed);
-        assert!(c.kept);
-        let c: StoredComment = serde_json::from_value(json!({
-            "id": 1, "created_at": 5, "status": "held", "body": "b", "kept": 0
-        }))
-        .unwrap();
-        assert_eq!(c.status, CommentStatus::Held);
-        assert_eq!(c.status.as_str(), "held");
-        for bad in ["", "Removed", "deleted"] {
-            let v = json!({ "id": 1, "created_at": 5, "status": bad, "body": "", "kept": 0 });
-            assert!(
-                serde_json::from_value::<StoredComment>(v).is_err(),
-                "{bad:?}"
-            );
-        }
         let e: Erasure = serde_json::from_value(json!({
             "id": 1, "at": 5, "kind": "email", "pledges": 2, "comments": 1, "volunteers": 0
         }))
@@ -602,9 +537,8 @@ mod tests {
         assert!(p.has_name && p.has_email && !p.has_note);
         let counts = StoredCounts {
             pledges: 2,
-            comments: 1,
             volunteers: 1,
         };
-        assert_eq!(counts.total(), 4);
+        assert_eq!(counts.total(), 3);
     }
 }

@@ -23,9 +23,8 @@ mod session;
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
 pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
 pub use erase::{
-    excerpt, parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
-    StoredComment, StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX,
-    ERASE_PLEDGE_MAX, EXCERPT_CHARS,
+    parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
+    StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, ERASE_PLEDGE_MAX,
 };
 pub use moderation::{
     campaign_name, parse_page, reply_body, waited, ActionForm, CommentList, ListPlace, Moderation,

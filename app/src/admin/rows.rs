@@ -28,13 +28,12 @@ pub struct Dashboard {
     pub volunteers: i64,
 }
 
-/// A comment as maintainers see it: everything but the IP hash.
+/// A comment as maintainers see it: what the public sees, and how it stands in moderation.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct AdminComment {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
-    pub email: Option<String>,
     pub website: Option<String>,
     pub body: String,
     pub lang: String,
@@ -224,7 +223,7 @@ mod tests {
 
     fn comment_row(status: &str) -> serde_json::Value {
         json!({
-            "id": 1, "parent_id": null, "name": "n", "email": null, "website": null, "body": "b", "lang": "en",
+            "id": 1, "parent_id": null, "name": "n", "website": null, "body": "b", "lang": "en",
             "status": status, "is_campaign": 0, "link_count": 3, "flagged": 1, "created_at": 5
         })
     }

@@ -151,11 +151,6 @@ static FIELDS: FormFields = FormFields {
             label: Some(|t| t.comment_name),
         },
         Field {
-            name: "email",
-            control: "comment-email",
-            label: Some(|t| t.comment_email),
-        },
-        Field {
             name: "website",
             control: "comment-website",
             label: Some(|t| t.comment_website),
@@ -204,10 +199,6 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             <FieldError t=t fields=fields problems=problems.clone() field="name"/>
             <input type="text" name="name" id="comment-name" value=form.name.clone() autocomplete="name" maxlength=outer_max(crate::comment::NAME_MAX) required
                 aria-invalid=invalid(&problems, "name") aria-describedby=described_by("name")/>
-            <label for="comment-email">{t.comment_email}</label>
-            <FieldError t=t fields=fields problems=problems.clone() field="email"/>
-            <input type="email" name="email" id="comment-email" value=form.email.clone() autocomplete="email"
-                aria-invalid=invalid(&problems, "email") aria-describedby=described_by("email")/>
             <label for="comment-website">{t.comment_website}</label>
             <FieldError t=t fields=fields problems=problems.clone() field="website"/>
             // Text with the URL keyboard, not `type="url"`: a refused form sends back what was

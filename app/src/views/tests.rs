@@ -636,7 +636,7 @@ fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
             ..Default::default()
         };
         let comment = CommentForm {
-            email: "not-an-address".into(),
+            website: "javascript:alert(1)".into(),
             text: "words".into(),
             ..Default::default()
         };
@@ -671,7 +671,7 @@ fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
                 section: "comment-form",
                 action: "/comments",
                 form: "comment",
-                links: &[("name", "comment-name"), ("email", "comment-email")],
+                links: &[("name", "comment-name"), ("website", "comment-website")],
                 problems: c.clone(),
                 html: draw(
                     blank_pledge.clone(),

@@ -524,8 +524,6 @@ function Comments({ lang, page, tokens, replyTo }) {
         </div>
         <label for="comment-name">{t.comment_name}</label>
         <input type="text" name="name" id="comment-name" value="" autocomplete="name" maxlength={outerMax(COMMENT_NAME_MAX)} required />
-        <label for="comment-email">{t.comment_email}</label>
-        <input type="email" name="email" id="comment-email" value="" autocomplete="email" />
         <label for="comment-website">{t.comment_website}</label>
         <input type="url" name="website" id="comment-website" value="" autocomplete="url" />
         <label for="comment-text">{t.comment_text}</label>

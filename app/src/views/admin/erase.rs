@@ -1,6 +1,7 @@
 //! `GET /admin/erase` and `POST /admin/erase/find`: finding what is stored for an email
-//! address, a phone number or a pledge, and the form that erases it. Apart from the other pages because its wording is
-//! about what stays and what goes, which follows the erasure's rules (`crate::admin::erase`).
+//! address, a phone number or a pledge, and the form that erases it. Apart from the other pages
+//! because its wording is about what stays and what goes, which follows the erasure's rules
+//! (`crate::admin::erase`).
 
 use super::{plural, shell, when, Nav, Section, Viewer};
 use crate::admin::{
@@ -25,7 +26,8 @@ pub struct ErasePage {
 /// The page's title and heading.
 const TITLE: &str = "Erase personal data";
 
-/// `3 pledges, 1 comment and no volunteers`.
+/// `3 pledges, 1 comment and no volunteers`: an erasure's record (comments are an author's own
+/// removals, or the tool's before #26).
 fn erased_counts(e: &Erasure) -> String {
     let n = |n: i64, one, other| match n {
         0 => format!("no {other}"),
@@ -70,7 +72,7 @@ fn erase_search(csrf: &str, typed: EraseForm, problem: Option<EraseProblem>) -> 
             <input type="hidden" name="csrf" value=csrf/>
             {error}
             <p>"Fill in one of the three. Nothing is erased yet: the next page lists what is stored."</p>
-            {search_field(("email", "Email address", "email", ERASE_EMAIL_MAX), typed.email, "Pledges, comments and offers of help. Matched ignoring case and surrounding spaces.", problem)}
+            {search_field(("email", "Email address", "email", ERASE_EMAIL_MAX), typed.email, "Pledges and offers of help. Matched ignoring case and surrounding spaces.", problem)}
             {search_field(("phone", "Phone number", "tel", PHONE_MAX), typed.phone, "Offers of help, the one place a phone number is kept. Read as the volunteer form reads it; a Cambodian number is found whether it was given as +855…, 0… or 00855….", problem)}
             {search_field(("pledge", "Pledge id", "text", ERASE_PLEDGE_MAX), typed.pledge, "For a request made in person: the id, or the address of the gift's page (…/pledges/…). Its name, email and note.", problem)}
             <p><button type="submit">"Find what is stored"</button></p>
@@ -90,7 +92,7 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
         view! {
             <div class="card" role="status">
                 <p><strong>{format!("Erased: {}.", erased_counts(&e))}</strong></p>
-                <p class="hint">"Pledges keep their amounts, status and dates, so the totals still add up. Comments with replies from others stay as empty “removed” placeholders. Erase the customer at Stripe too (see the README)."</p>
+                <p class="hint">"Pledges keep their amounts, status and dates, so the totals still add up. Erase the customer at Stripe too (see the README)."</p>
             </div>
         }
     });
@@ -121,7 +123,8 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
     let main = view! {
         <h1>{TITLE}</h1>
         {done}
-        <p>"Find everything stored for an email address (pledges, comments, offers of help), a phone number (offers of help) or a pledge, then erase its personal fields in one step."</p>
+        <p>"Find everything stored for an email address (pledges, offers of help), a phone number (offers of help) or a pledge, then erase its personal fields in one step."</p>
+        {comments_note()}
         {erase_search(csrf, typed, problem)}
         <section aria-labelledby="erasures-heading">
             <h2 id="erasures-heading">"Erasures recorded"</h2>
@@ -130,6 +133,17 @@ pub fn erase(v: &Viewer<'_>, p: ErasePage) -> String {
         </section>
     };
     shell(TITLE, Some(Nav::new(Section::Erase, v)), main)
+}
+
+/// Why comments are not looked for here, and how one is removed on request.
+fn comments_note() -> impl IntoView {
+    view! {
+        <p class="hint" id="erase-comments">
+            "Comments are not looked for here: the comment form asks for no email, so nothing ties a comment to an address, a number or a pledge. To remove a comment on request, find it in "
+            <a href=Admin::Comments.path()>"Comments"</a>
+            " (its link ends in its number, #comment-…; or ask for the name and words it was written with) and delete it there: the replies under it go with it."
+        </p>
+    }
 }
 
 /// `1 offer of help`, `2 offers of help`.
@@ -154,7 +168,6 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
         by,
         counts,
         pledges,
-        comments,
         volunteers,
     } = stored;
     let total = counts.total();
@@ -192,41 +205,6 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
                     <tbody>{items}</tbody>
                 </table>
                 {more(shown, counts.pledges)}
-            </section>
-        }
-    });
-    let comment_part = (counts.comments > 0).then(|| {
-        let shown = comments.len();
-        let items = comments
-            .into_iter()
-            .map(|c| {
-                let fate = if c.kept {
-                    "kept empty as “removed” (others replied)"
-                } else {
-                    "deleted"
-                };
-                let text = c.excerpt();
-                view! {
-                    <tr>
-                        <td data-label="Id">{format!("#{}", c.id)}</td>
-                        <td data-label="Written">{when(c.created_at)}</td>
-                        <td data-label="Status">{c.status.as_str()}</td>
-                        <td data-label="Start of the text" class="body">{text}</td>
-                        <td data-label="On erasure">{fate}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <section aria-labelledby="comments-heading">
-                <h2 id="comments-heading">{plural(counts.comments, "comment", "comments")}</h2>
-                <table>
-                    <thead><tr>
-                        <th scope="col">"Id"</th><th scope="col">"Written"</th><th scope="col">"Status"</th><th scope="col">"Start of the text"</th><th scope="col">"On erasure"</th>
-                    </tr></thead>
-                    <tbody>{items}</tbody>
-                </table>
-                {more(shown, counts.comments)}
             </section>
         }
     });
@@ -278,7 +256,6 @@ pub fn erase_found(v: &Viewer<'_>, stored: Stored, problem: Option<EraseProblem>
         <h1>{TITLE}</h1>
         <p>{format!("Stored for {looked_for}: ")}<strong>{plural(total, "row", "rows")}</strong>"."</p>
         {pledge_part}
-        {comment_part}
         {volunteer_part}
         {erase_form}
         <h2>"Look for something else"</h2>
@@ -297,7 +274,7 @@ mod tests {
         let html = erase_found(&owner("tok"), stored(), Some(EraseProblem::NotConfirmed));
         assert!(!html.contains("<script>") && !html.contains("<b>Donor"));
         assert!(html.contains("&lt;b&gt;Donor&lt;/b&gt;@example.org"));
-        assert!(html.contains(r#"name="seen" value="4""#));
+        assert!(html.contains(r#"name="seen" value="2""#));
         assert!(html.contains(r#"type="checkbox" name="confirm""#));
         assert!(
             html.contains(r#"action="/admin/erase""#)
@@ -305,10 +282,8 @@ mod tests {
         );
         assert!(html.contains("tick the box"));
         assert!(html.contains("1 offer of help") && html.contains("US$50"));
-        assert!(html.contains("kept empty") && html.contains("deleted"));
-        // The excerpt is short.
-        assert!(html.contains(&format!("{}…", "x".repeat(crate::admin::EXCERPT_CHARS))));
-        assert!(!html.contains(&"x".repeat(crate::admin::EXCERPT_CHARS + 1)));
+        // No comment is looked for: none holds an email since #26.
+        assert!(!html.contains("comments-heading"));
         // The logout form, the erase form and the search form carry the token.
         assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 3);
         assert!(html.contains(r#"href="/admin/erase" aria-current="page""#));
@@ -348,6 +323,13 @@ mod tests {
         );
         assert!(html.contains("Erased: 2 pledges, no comments and 1 volunteer."));
         assert!(html.contains("Everything for an email address"));
+        // Where a comment is removed on request instead.
+        let note = html
+            .split(r#"id="erase-comments""#)
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_default();
+        assert!(note.contains(r#"href="/admin/comments""#), "{note}");
         assert!(!html.contains("role=\"alert\""));
         let html = erase(
             &owner("tok"),

@@ -185,7 +185,6 @@ mod tests {
         Erasure, FlaggedEvent, MonthlySummary, PledgeRow, StatusTotal, Stored, VolunteerRow,
         WaitingRefund,
     };
-    use crate::comment::CommentStatus;
     use crate::money::Cents;
     use crate::pledge::Status;
 
@@ -235,12 +234,11 @@ mod tests {
     }
 
     pub(super) fn stored() -> Stored {
-        use crate::admin::{StoredComment, StoredCounts, StoredPledge, StoredVolunteer};
+        use crate::admin::{StoredCounts, StoredPledge, StoredVolunteer};
         Stored {
             by: crate::admin::EraseBy::Email("<b>Donor</b>@example.org".into()),
             counts: StoredCounts {
                 pledges: 1,
-                comments: 2,
                 volunteers: 1,
             },
             pledges: vec![StoredPledge {
@@ -253,22 +251,6 @@ mod tests {
                 has_email: true,
                 has_note: false,
             }],
-            comments: vec![
-                StoredComment {
-                    id: 7,
-                    created_at: 0,
-                    status: CommentStatus::Approved,
-                    body: "<script>alert(1)</script>".into(),
-                    kept: true,
-                },
-                StoredComment {
-                    id: 8,
-                    created_at: 0,
-                    status: CommentStatus::Held,
-                    body: "x".repeat(300),
-                    kept: false,
-                },
-            ],
             volunteers: vec![StoredVolunteer {
                 id: 3,
                 created_at: 0,
@@ -424,8 +406,7 @@ mod tests {
             }
         }
         // Pledges page: totals, monthly, flagged, events, refunds, all; volunteers; erasures;
-        // what is stored: pledges, comments (2), offers of help; the team; the audit trail;
-        // the updates.
-        assert_eq!(seen, 6 + 1 + 1 + 1 + 2 + 1 + 1 + 1 + 1);
+        // what is stored: pledges, offers of help; the team; the audit trail; the updates.
+        assert_eq!(seen, 6 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
     }
 }

@@ -103,11 +103,6 @@ fn comment_item(
             </details>
         }
     });
-    let contact = [c.email.clone(), c.website.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
     let in_reply = c
         .parent_id
         .map(|p| view! { <span>{format!("reply to #{p}")}</span> });
@@ -131,7 +126,7 @@ fn comment_item(
                     <span>{format!("#{id} · {}", c.lang)}</span>
                     {in_reply}
                 </p>
-                {(!contact.is_empty()).then(|| view! { <p class="hint">{contact}</p> })}
+                {c.website.clone().map(|site| view! { <p class="hint">{site}</p> })}
                 <p class="body">{c.body}</p>
                 {buttons}
                 {reply}
@@ -270,8 +265,7 @@ mod tests {
             id,
             parent_id: None,
             name: "<b>Dara</b>".into(),
-            email: Some("d@example.org".into()),
-            website: None,
+            website: Some("https://dara.example".into()),
             body: "<script>alert(1)</script>".into(),
             lang: "km".into(),
             status,
@@ -302,6 +296,8 @@ mod tests {
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
         assert!(!html.contains("<b>Dara"));
         assert!(!html.contains(" style="));
+        // The contact line is the public website; no email is asked of a commenter (#26).
+        assert!(html.contains(r#"<p class="hint">https://dara.example</p>"#));
         // The logout form and both comments' forms carry the token.
         assert_eq!(html.matches(r#"name="csrf" value="tok123""#).count(), 3);
         assert!(html.contains(r#"formaction="/admin/comments/1/approve""#));

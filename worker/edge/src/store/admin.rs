@@ -33,7 +33,7 @@ fn offset(page: i64, per_page: i64) -> i64 {
 // ---------------------------------------------------------------------------------------------
 // Comments
 
-const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.name, c.email, c.website, c.body, c.lang, c.status, c.is_campaign, c.link_count, c.flagged, c.created_at";
+const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.name, c.website, c.body, c.lang, c.status, c.is_campaign, c.link_count, c.flagged, c.created_at";
 
 /// Approved visitors' comments with no approved reply from the campaign in their thread after
 /// them (and whose thread is itself still public).

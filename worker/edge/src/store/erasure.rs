@@ -1,25 +1,23 @@
 //! Every SQL statement of erasure (`/admin/erase`, and a donor's own from the pledge's page):
 //! what is stored for an email address, a phone number or a pledge, erasing it in one batch,
 //! and the record of erasures. Apart from the rest of the admin area's statements (`admin.rs`)
-//! because it touches every table that holds personal data.
+//! because it touches every table that holds personal data tied to one of those. Comments are
+//! not among them: since #26 a commenter gives no email (`comments.email` is never written,
+//! and goes next release), so a comment is removed on request through moderation, by its id.
 
 use super::{batch, rows, stmt};
 use crate::error::AppError;
-use app::admin::{
-    EraseBy, Erasure, ErasureKind, Stored, StoredCounts, ERASE_LIST_MAX, EXCERPT_CHARS,
-};
+use app::admin::{EraseBy, Erasure, ErasureKind, Stored, StoredCounts, ERASE_LIST_MAX};
 use worker::D1Database;
 
-/// The tables that hold personal data.
+/// The tables an erasure looks in.
 #[derive(Clone, Copy)]
 enum Table {
     Pledges,
-    Comments,
     Volunteers,
 }
 
-/// Whether a row of `table` (its columns under the prefix `a`, `""` or `"c."`) is one of what
-/// `by` looks for, bound to `?1` ([`bound`]):
+/// Whether a row of `table` is one of what `by` looks for, bound to `?1` ([`bound`]):
 ///
 /// * an email address: the row's `email` as typed, trimmed and ASCII case folded on both sides;
 /// * a phone number: an offer of help whose `phone` is one of the forms (a JSON array);
@@ -28,16 +26,14 @@ enum Table {
 /// What a kind never holds matches nothing: `?1 IS NULL`, never true (the value bound is never
 /// NULL) but naming `?1`, since every statement of the batch is bound the one value and D1
 /// refuses a value a statement does not name.
-fn holds(by: &EraseBy, table: Table, a: &str) -> String {
+fn holds(by: &EraseBy, table: Table) -> &'static str {
     match (by, table) {
-        (EraseBy::Email(_), _) => format!("lower(trim({a}email)) = lower(trim(?1))"),
-        (EraseBy::Phone(_), Table::Volunteers) => {
-            format!("{a}phone IN (SELECT value FROM json_each(?1))")
+        (EraseBy::Email(_), _) => "lower(trim(email)) = lower(trim(?1))",
+        (EraseBy::Phone(_), Table::Volunteers) => "phone IN (SELECT value FROM json_each(?1))",
+        (EraseBy::Pledge(_), Table::Pledges) => {
+            "id = ?1 AND (COALESCE(name, '') <> '' OR COALESCE(email, '') <> '' OR COALESCE(note, '') <> '')"
         }
-        (EraseBy::Pledge(_), Table::Pledges) => format!(
-            "{a}id = ?1 AND (COALESCE({a}name, '') <> '' OR COALESCE({a}email, '') <> '' OR COALESCE({a}note, '') <> '')"
-        ),
-        _ => "?1 IS NULL".to_string(),
+        _ => "?1 IS NULL",
     }
 }
 
@@ -49,30 +45,13 @@ fn bound(by: &EraseBy) -> String {
     }
 }
 
-/// `kept(id)`: the comments found that have someone else's comment somewhere under them (a
-/// reply, or a reply to one of their own replies). Those stay as empty `removed` placeholders,
-/// so the thread they hold together survives; the others go. A reply that was found too keeps
-/// nothing, since it goes too.
-fn kept_comments(by: &EraseBy) -> String {
-    let mine = holds(by, Table::Comments, "");
-    let theirs = holds(by, Table::Comments, "c.");
-    format!(
-        "WITH RECURSIVE under(root, id) AS (SELECT id, id FROM comments WHERE {mine} \
-                                            UNION SELECT u.root, c.id FROM comments c JOIN under u ON c.parent_id = u.id), \
-         kept(id) AS (SELECT DISTINCT u.root FROM under u JOIN comments c ON c.id = u.id \
-                      WHERE NOT COALESCE(({theirs}), 0))"
-    )
-}
-
 /// How many rows of each kind `by` finds (bound to `?1`).
 fn stored_counts(by: &EraseBy) -> String {
     format!(
         "SELECT (SELECT COUNT(*) FROM pledges WHERE {}) AS pledges, \
-                (SELECT COUNT(*) FROM comments WHERE {}) AS comments, \
                 (SELECT COUNT(*) FROM volunteers WHERE {}) AS volunteers",
-        holds(by, Table::Pledges, ""),
-        holds(by, Table::Comments, ""),
-        holds(by, Table::Volunteers, "")
+        holds(by, Table::Pledges),
+        holds(by, Table::Volunteers)
     )
 }
 
@@ -91,32 +70,22 @@ pub async fn stored_for(db: &D1Database, by: &EraseBy) -> Result<Stored, AppErro
                             COALESCE(name, '') <> '' AS has_name, COALESCE(email, '') <> '' AS has_email, \
                             COALESCE(note, '') <> '' AS has_note \
                      FROM pledges WHERE {} ORDER BY created_at, id LIMIT ?2",
-                    holds(by, Table::Pledges, "")
+                    holds(by, Table::Pledges)
                 ),
                 &[value.as_str().into(), ERASE_LIST_MAX.into()],
             )?,
             stmt(
                 db,
                 &format!(
-                    "{} SELECT c.id, c.created_at, c.status, substr(c.body, 1, ?2) AS body, c.id IN (SELECT id FROM kept) AS kept \
-                     FROM comments c WHERE {} ORDER BY c.created_at, c.id LIMIT ?3",
-                    kept_comments(by),
-                    holds(by, Table::Comments, "c.")
-                ),
-                &[value.as_str().into(), (4 * EXCERPT_CHARS as i64).into(), ERASE_LIST_MAX.into()],
-            )?,
-            stmt(
-                db,
-                &format!(
                     "SELECT id, created_at FROM volunteers WHERE {} ORDER BY created_at, id LIMIT ?2",
-                    holds(by, Table::Volunteers, "")
+                    holds(by, Table::Volunteers)
                 ),
                 &[value.as_str().into(), ERASE_LIST_MAX.into()],
             )?,
         ],
     )
     .await?;
-    let [counts, pledges, comments, volunteers] = results.as_slice() else {
+    let [counts, pledges, volunteers] = results.as_slice() else {
         return Err(AppError::Internal("unexpected batch shape"));
     };
     Ok(Stored {
@@ -126,7 +95,6 @@ pub async fn stored_for(db: &D1Database, by: &EraseBy) -> Result<Stored, AppErro
             .next()
             .unwrap_or_default(),
         pledges: rows(pledges)?,
-        comments: rows(comments)?,
         volunteers: rows(volunteers)?,
     })
 }
@@ -136,8 +104,6 @@ pub async fn stored_for(db: &D1Database, by: &EraseBy) -> Result<Stored, AppErro
 ///
 /// * pledges lose name, email, note and the choice to show the name; amounts, tier,
 ///   designation, status, dates and the provider's references stay, so the ledger adds up;
-/// * comments with someone else's comment under them ([`kept_comments`]) become empty
-///   `removed` placeholders; the others are deleted;
 /// * offers of help are deleted (every field of one is personal);
 /// * the erasure is recorded first, with the counts of what the batch then touches and never
 ///   what was looked for or any erased text.
@@ -156,9 +122,9 @@ pub async fn erase(
             stmt(
                 db,
                 &format!(
-                    "INSERT INTO erasures (at, kind, pledges, comments, volunteers) \
-                     SELECT ?2, ?3, s.pledges, s.comments, s.volunteers FROM ({}) s \
-                     WHERE s.pledges + s.comments + s.volunteers > 0 \
+                    "INSERT INTO erasures (at, kind, pledges, volunteers) \
+                     SELECT ?2, ?3, s.pledges, s.volunteers FROM ({}) s \
+                     WHERE s.pledges + s.volunteers > 0 \
                      RETURNING id, at, kind, pledges, comments, volunteers",
                     stored_counts(by)
                 ),
@@ -168,29 +134,13 @@ pub async fn erase(
                 db,
                 &format!(
                     "UPDATE pledges SET name = NULL, email = NULL, note = NULL, show_name = 0 WHERE {}",
-                    holds(by, Table::Pledges, "")
+                    holds(by, Table::Pledges)
                 ),
                 &[value.as_str().into()],
             )?,
             stmt(
                 db,
-                &format!(
-                    "{} UPDATE comments SET status = 'removed', name = '', email = NULL, website = NULL, body = '', \
-                                          link_count = 0, flagged = 0 \
-                     WHERE id IN (SELECT id FROM kept)",
-                    kept_comments(by)
-                ),
-                &[value.as_str().into()],
-            )?,
-            // What is left of the comments found has no one else's comment under it.
-            stmt(
-                db,
-                &format!("DELETE FROM comments WHERE {}", holds(by, Table::Comments, "")),
-                &[value.as_str().into()],
-            )?,
-            stmt(
-                db,
-                &format!("DELETE FROM volunteers WHERE {}", holds(by, Table::Volunteers, "")),
+                &format!("DELETE FROM volunteers WHERE {}", holds(by, Table::Volunteers)),
                 &[value.as_str().into()],
             )?,
         ],

@@ -4,9 +4,10 @@
 //! browser's history and in logs: the search is a post (`/admin/erase/find`, with the session's
 //! CSRF token like every post) that answers the list of what is stored, and `GET /admin/erase`
 //! takes none (after an erasure it shows the erasure's record by its id, `?done=`). The form
-//! names one of an email address (pledges, comments, offers of help), a phone number (offers of
-//! help; normalised as the volunteer form stores it, a Cambodian one in each of its forms) or a
-//! pledge id (for a request made in person), parsed once (`app::admin::EraseForm::target`).
+//! names one of an email address (pledges, offers of help), a phone number (offers of help;
+//! normalised as the volunteer form stores it, a Cambodian one in each of its forms) or a pledge
+//! id (for a request made in person), parsed once (`app::admin::EraseForm::target`). Comments
+//! hold none of these since #26: one is removed on request through moderation.
 //! The erasure itself (`POST /admin/erase`) needs the box ticked and the count of rows the
 //! maintainer was shown, runs as one D1 batch (`store::erasure::erase`), drops every kept copy
 //! of the public pages that could show what it erased, and logs counts only.
@@ -101,13 +102,13 @@ pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
         Action::Erased,
         Some(&format!("erasure {}", done.id)),
         Some(&format!(
-            "{} pledges, {} comments, {} volunteers",
-            done.pledges, done.comments, done.volunteers
+            "{} pledges, {} volunteers",
+            done.pledges, done.volunteers
         )),
     )
     .await?;
-    // The public pages may show a donor's name or one of these comments: every kept copy that
-    // could is dropped (`cache::apply` in the site).
+    // The public pages may show a donor's name: every kept copy that could is dropped
+    // (`cache::apply` in the site).
     cx.changed(edge::changes::Change::Home);
     edge::log::event(
         "erasure",
@@ -115,7 +116,6 @@ pub async fn run(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
             ("kind", done.kind.as_str()),
             ("id", &done.id.to_string()),
             ("pledges", &done.pledges.to_string()),
-            ("comments", &done.comments.to_string()),
             ("volunteers", &done.volunteers.to_string()),
         ],
     );

@@ -2,7 +2,6 @@
 
 use crate::gate::*;
 use app::account::audit::Action;
-use app::account::roles::sees_emails;
 use app::admin::{parse_page, reply_body, ActionForm, CommentList, ListPlace, Moderation};
 use app::comment::CommentStatus;
 use app::views::admin::{self as views, CommentsPage, ReplyDraft};
@@ -23,8 +22,7 @@ async fn render_list(
     page_no: i64,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let (total, mut comments) = admin_sql::comment_list(cx.db()?, list, page_no).await?;
-    hide_emails(s, &mut comments);
+    let (total, comments) = admin_sql::comment_list(cx.db()?, list, page_no).await?;
     Ok(views::comments(
         &s.viewer(),
         CommentsPage {
@@ -37,15 +35,6 @@ async fn render_list(
     ))
 }
 
-/// A commenter's email is for the roles that need it (never a moderator's).
-fn hide_emails(s: &Session, comments: &mut [app::admin::AdminComment]) {
-    if !sees_emails(s.roles) {
-        for c in comments {
-            c.email = None;
-        }
-    }
-}
-
 /// `GET /admin/waiting`: approved comments still waiting for the campaign's reply.
 pub async fn waiting(_req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
     page(200, render_waiting(cx, s, None).await?)
@@ -56,8 +45,7 @@ async fn render_waiting(
     s: &Session,
     draft: Option<ReplyDraft>,
 ) -> Result<String, AdminError> {
-    let mut comments = admin_sql::waiting(cx.db()?).await?;
-    hide_emails(s, &mut comments);
+    let comments = admin_sql::waiting(cx.db()?).await?;
     Ok(views::waiting(&s.viewer(), comments, cx.now, draft))
 }
 
