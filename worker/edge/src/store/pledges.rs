@@ -55,27 +55,41 @@ struct PledgeRow {
     currency: String,
     tier: Option<String>,
     designation: String,
-    name: Option<String>,
-    email: Option<String>,
-    show_name: i64,
-    note: Option<String>,
+    /// Whether a name, email or note is kept (1 or 0), decided in SQL: the pledge's page and
+    /// the API never load the donor's details themselves.
+    details: i64,
     created_at: i64,
+    /// The form's own fields: selected only by [`resumable_form`] ([`FORM_COLUMNS`]).
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    show_name: i64,
+    #[serde(default)]
+    note: Option<String>,
     #[serde(default)]
     source: Option<String>,
 }
 
-/// A pledge's own columns, with what its payments add up to.
-const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, created_at, source, \
+/// A pledge's own columns, with what its payments add up to; none of the donor's details, only
+/// whether any is kept.
+const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tier, designation, created_at, \
+     (COALESCE(name, '') <> '' OR COALESCE(email, '') <> '' OR COALESCE(note, '') <> '') AS details, \
      (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
      (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments";
 
-async fn pledge_row(db: &D1Database, id: &str) -> Result<Option<PledgeRow>, AppError> {
-    first(stmt(
-        db,
-        &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE id = ?1"),
-        &[id.into()],
-    )?)
-    .await
+/// What "back to the form" puts back besides: the donor's details, read for that alone.
+const FORM_COLUMNS: &str = "name, email, show_name, note, source";
+
+/// The pledge `id`, with the form's fields too when `form`.
+async fn pledge_row(db: &D1Database, id: &str, form: bool) -> Result<Option<PledgeRow>, AppError> {
+    let sql = if form {
+        format!("SELECT {PLEDGE_COLUMNS}, {FORM_COLUMNS} FROM pledges WHERE id = ?1")
+    } else {
+        format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE id = ?1")
+    };
+    first(stmt(db, &sql, &[id.into()])?).await
 }
 
 impl PledgeRow {
@@ -95,16 +109,14 @@ impl PledgeRow {
             designation: self.designation.clone(),
             frequency: self.frequency,
             payments: self.payments,
-            details: [&self.name, &self.email, &self.note]
-                .iter()
-                .any(|f| f.as_deref().is_some_and(|v| !v.is_empty())),
+            details: self.details != 0,
         })
     }
 }
 
 /// A pledge as its own page and the API show it.
 pub async fn pledge(db: &D1Database, id: &str) -> Result<Option<Pledge>, AppError> {
-    Ok(pledge_row(db, id).await?.and_then(|r| r.pledge()))
+    Ok(pledge_row(db, id, false).await?.and_then(|r| r.pledge()))
 }
 
 /// A pending, recent pledge as the form that made it, for "back to the form" from the
@@ -115,7 +127,7 @@ pub async fn resumable_form(
     id: &str,
     now: i64,
 ) -> Result<Option<PledgeForm>, AppError> {
-    let Some(r) = pledge_row(db, id).await? else {
+    let Some(r) = pledge_row(db, id, true).await? else {
         return Ok(None);
     };
     let Some(pledge) = r.pledge() else {
