@@ -12,6 +12,7 @@ pub mod browser;
 pub mod content;
 pub mod fake_stripe;
 pub mod monthly;
+pub mod race;
 pub mod signer;
 pub mod vnu;
 
