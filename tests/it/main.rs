@@ -29,6 +29,7 @@
 //! | forms | 14000–14099 |
 //! | erasure | 14100–14199 |
 //! | privacy | 14200–14299 |
+//! | team | 14400–14499 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -54,5 +55,6 @@ mod reach;
 mod reconcile;
 mod schema;
 mod site;
+mod team;
 mod updates;
 mod webhooks;

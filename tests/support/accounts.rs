@@ -10,6 +10,7 @@
 //! overtakes an earlier one. Enrolment uses the real time, so a browser can sign in once
 //! with the code of the next step ([`Maintainer::browser_code`]).
 
+use super::race::Racer;
 use super::{now, test_var, Resp, Worker};
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +28,17 @@ pub struct Maintainer {
 }
 
 impl Maintainer {
+    /// A maintainer whose enrolment a test drove itself.
+    pub fn new(name: &str, password: &str, secret: &str, recovery: Vec<String>) -> Maintainer {
+        Maintainer {
+            name: name.to_string(),
+            password: password.to_string(),
+            secret: secret.to_string(),
+            recovery,
+            steps: Arc::new(Mutex::new(0)),
+        }
+    }
+
     /// The code of the step after enrolment, at the real time: what a browser types for the
     /// first sign-in of a fresh maintainer (accepted one step early).
     pub fn browser_code(&self) -> String {
@@ -54,42 +66,50 @@ pub fn csrf_of(html: &str) -> String {
         .to_string()
 }
 
-/// Takes an invitation at `path` (`/admin/invite/{token}`) as `name`: the password, then the
-/// code of the secret the page shows. The maintainer, with their recovery codes.
-pub fn take_invitation(w: &Worker, path: &str, name: &str, ip: &str) -> Maintainer {
-    // Long, not common, and without the name in it.
-    let password = "seven quiet rivers meet at dawn".to_string();
+/// The password every test maintainer chooses: long, not common, and without a name in it.
+pub const PASSWORD: &str = "seven quiet rivers meet at dawn";
+
+/// An invitation's first step at `path` (`/admin/invite/{token}`): [`PASSWORD`] chosen. The
+/// TOTP secret the next page shows (base32).
+pub fn choose_password(w: &Worker, path: &str, ip: &str) -> String {
     let r = w.post_form(
         path,
         ip,
         &[
             ("step", "password"),
-            ("password", &password),
-            ("confirm", &password),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
         ],
     );
     assert_eq!(r.status, 200, "the password step: {}", r.body);
-    let secret = between(&r.body, r#"<code id="totp-secret">"#, "<")
+    between(&r.body, r#"<code id="totp-secret">"#, "<")
         .unwrap_or_else(|| panic!("no secret shown: {}", r.body))
-        .to_string();
+        .to_string()
+}
+
+/// The recovery codes an enrolment's page shows (none when it shows none).
+pub fn recovery_codes(html: &str) -> Vec<String> {
+    between(html, r#"id="recovery-codes""#, "</ul>")
+        .map(|list| {
+            list.split("<code>")
+                .skip(1)
+                .filter_map(|c| c.split('<').next())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Takes an invitation at `path` (`/admin/invite/{token}`) as `name`: the password, then the
+/// code of the secret the page shows. The maintainer, with their recovery codes.
+pub fn take_invitation(w: &Worker, path: &str, name: &str, ip: &str) -> Maintainer {
+    let secret = choose_password(w, path, ip);
     let code = super::totp(&secret, now());
     let r = w.post_form(path, ip, &[("step", "confirm"), ("code", &code)]);
     assert_eq!(r.status, 200, "the code step: {}", r.body);
-    let list = between(&r.body, r#"id="recovery-codes""#, "</ul>")
-        .unwrap_or_else(|| panic!("no recovery codes: {}", r.body));
-    let recovery = list
-        .split("<code>")
-        .skip(1)
-        .filter_map(|c| c.split('<').next())
-        .map(str::to_string)
-        .collect();
-    Maintainer {
-        name: name.to_string(),
-        password,
-        secret,
-        recovery,
-        steps: Arc::new(Mutex::new(0)),
-    }
+    let recovery = recovery_codes(&r.body);
+    assert!(!recovery.is_empty(), "no recovery codes: {}", r.body);
+    Maintainer::new(name, PASSWORD, &secret, recovery)
 }
 
 /// Makes the first owner with the bootstrap secret (on a worker that has none yet).
@@ -125,10 +145,38 @@ pub fn sign_in_at(w: &Worker, m: &Maintainer, ip: &str, code: &str, offset: i64)
 /// step's time (or with `code`, at that time).
 pub fn sign_in_raw(w: &Worker, m: &Maintainer, ip: &str, code: Option<&str>) -> Resp {
     let mut steps = m.steps.lock().unwrap_or_else(|e| e.into_inner());
+    let (offset, made) = next_code(m, &mut steps);
+    sign_in_at(w, m, ip, code.unwrap_or(&made), offset)
+}
+
+/// The clock offset of a step `m` never used, and its code.
+fn next_code(m: &Maintainer, steps: &mut i64) -> (i64, String) {
     *steps += 2;
     let offset = *steps * 30;
-    let made = super::totp(&m.secret, now() + offset);
-    sign_in_at(w, m, ip, code.unwrap_or(&made), offset)
+    (offset, super::totp(&m.secret, now() + offset))
+}
+
+/// [`sign_in_raw`]'s post as one request of a race ([`Worker::race`]).
+pub fn sign_in_racer(m: &Maintainer, ip: &str) -> Racer {
+    let mut steps = m.steps.lock().unwrap_or_else(|e| e.into_inner());
+    let (offset, code) = next_code(m, &mut steps);
+    Racer::form(
+        "/admin/login",
+        ip,
+        &[("X-Test-Clock-Offset", &offset.to_string())],
+        &[
+            ("name", &m.name),
+            ("password", &m.password),
+            ("code", &code),
+        ],
+    )
+}
+
+/// An admin post in the session `s`, with its CSRF token first, as one request of a race.
+pub fn signed_in_racer(s: &AdminSession, path: &str, ip: &str, fields: &[(&str, &str)]) -> Racer {
+    let mut all = vec![("csrf", s.csrf.as_str())];
+    all.extend_from_slice(fields);
+    Racer::form(path, ip, &[("Cookie", &s.cookie)], &all)
 }
 
 /// Signs `m` in from `ip`: the session's cookie and its forms' token.
