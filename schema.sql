@@ -159,7 +159,8 @@ CREATE TABLE accounts (
   failed_signins INTEGER NOT NULL DEFAULT 0,
   last_failed_at INTEGER,
   created_at     INTEGER NOT NULL,
-  created_by     INTEGER                      -- unused since #26 (the audit's 'invited' line says who); dropped next release
+  created_by     INTEGER,                     -- unused since #26 (the audit's 'invited' line says who); dropped next release
+  generation     INTEGER NOT NULL DEFAULT 0   -- bumped by each reset and disabling: older sessions end (migration 0010)
 );
 
 -- An invitation, by a keyed hash of its link's token (keys::token_hash), good until
@@ -171,7 +172,8 @@ CREATE TABLE invitations (
   expires_at     INTEGER NOT NULL,
   used_at        INTEGER,
   pending_secret TEXT,  -- sealed TOTP secret shown at enrolment, not yet confirmed
-  password_hash  TEXT   -- set at the invitation's first step
+  password_hash  TEXT,  -- set at the invitation's first step
+  bootstrap      INTEGER NOT NULL DEFAULT 0  -- 1: made by the bootstrap secret (migration 0010)
 );
 
 -- Recovery codes, by a keyed hash of their normalised form; each is used once.
@@ -207,7 +209,8 @@ CREATE TABLE admin_sessions (
   csrf         TEXT NOT NULL,
   created_at   INTEGER NOT NULL,
   expires_at   INTEGER NOT NULL,
-  last_seen_at INTEGER           -- unused since #26 (never read); dropped next release
+  last_seen_at INTEGER,          -- unused since #26 (never read); dropped next release
+  generation   INTEGER NOT NULL DEFAULT 0  -- its account's generation at the sign-in (migration 0010)
 );
 CREATE INDEX admin_sessions_account ON admin_sessions (account_id);
 

@@ -7,7 +7,9 @@
 //! 1. **A session** of an active account (`accounts.rs` signs in with a password and a second
 //!    factor). The cookie carries a random id only (`HttpOnly; Secure; SameSite=Strict;
 //!    Path=/admin`, 12 hours); D1 holds its hash, so signing out, expiring or disabling the
-//!    account really ends it. Without a live session an admin page answers `303` to the
+//!    account really ends it. A session also carries its account's generation as its sign-in
+//!    read it, and works only while that is still the account's: a reset or a disabling
+//!    bumps it, so a sign-in that raced one never leaves a session that works again. Without a live session an admin page answers `303` to the
 //!    sign-in and anything else (a post, a CSV file) `401` with an empty body: nothing about the
 //!    data shows.
 //! 2. **The account's roles** include the route (`app::account::roles::may`), or the answer is

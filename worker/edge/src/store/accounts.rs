@@ -5,8 +5,14 @@
 //! key derived from `SITE_SECRET`, invitation tokens, recovery codes and session ids as hashes.
 //! The second factor's replay guard is one statement: a step is taken only if it is later than
 //! the last one taken ([`take_step`]), so two sign-ins racing with one code cannot both pass.
+//!
+//! What must hold when requests arrive at the same instant is decided inside one statement or
+//! one batch (a transaction), never read first and written after: a session works only while
+//! its account's `generation` is the one its sign-in read (each reset and disabling bumps it,
+//! [`super::team`]), so a sign-in that raced one leaves no session behind; an enrolment's
+//! recovery codes are written only by the batch that takes its invitation.
 
-use super::{batch, first, rows, stmt};
+use super::{batch, first, returned_one, rows, stmt};
 use crate::error::AppError;
 use app::account::audit::{Action, Entry};
 use app::account::roles::Roles;
@@ -26,6 +32,8 @@ pub struct AccountRow {
     pub status: AccountStatus,
     pub failed_signins: i64,
     pub last_failed_at: Option<i64>,
+    /// Bumped by each reset and disabling: a session carries the one its sign-in read.
+    pub generation: i64,
 }
 
 impl AccountRow {
@@ -39,21 +47,7 @@ impl AccountRow {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at";
-
-/// Whether any account holds the owner role and is not disabled (invited or active): the
-/// bootstrap does nothing once one exists.
-pub async fn owner_exists(db: &D1Database) -> Result<bool, AppError> {
-    #[derive(Deserialize)]
-    struct One {}
-    Ok(first::<One>(stmt(
-        db,
-        "SELECT 1 AS one FROM accounts WHERE status <> 'disabled' AND (',' || roles || ',') LIKE '%,owner,%' LIMIT 1",
-        &[],
-    )?)
-    .await?
-    .is_some())
-}
+const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at, generation";
 
 pub async fn by_name(db: &D1Database, name: &str) -> Result<Option<AccountRow>, AppError> {
     first(stmt(
@@ -88,7 +82,7 @@ pub async fn team(db: &D1Database, now: i64) -> Result<Vec<TeamRow>, AppError> {
     let r = stmt(
         db,
         "SELECT a.id, a.name, a.roles, a.status, a.created_at, \
-                (SELECT COUNT(*) FROM admin_sessions s WHERE s.account_id = a.id AND s.expires_at > ?1) AS sessions \
+                (SELECT COUNT(*) FROM admin_sessions s WHERE s.account_id = a.id AND s.expires_at > ?1 AND s.generation = a.generation) AS sessions \
          FROM accounts a ORDER BY a.status = 'disabled', a.name",
         &[now.into()],
     )?
@@ -96,77 +90,6 @@ pub async fn team(db: &D1Database, now: i64) -> Result<Vec<TeamRow>, AppError> {
     .await
     .map_err(AppError::Storage)?;
     rows(&r)
-}
-
-/// A new account, invited: it can do nothing until its invitation is taken (a password, then
-/// a second factor). `None` when the name is taken.
-pub async fn invite_new(
-    db: &D1Database,
-    name: &str,
-    roles: Roles,
-    token_hash: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<Option<i64>, AppError> {
-    #[derive(Deserialize)]
-    struct Id {
-        id: i64,
-    }
-    let results = batch(
-        db,
-        vec![
-            stmt(
-                db,
-                "INSERT INTO accounts (name, roles, status, created_at) VALUES (?1, ?2, 'invited', ?3) \
-                 ON CONFLICT (name) DO NOTHING RETURNING id",
-                &[name.into(), roles.to_list().as_str().into(), now.into()],
-            )?,
-            stmt(
-                db,
-                "INSERT INTO invitations (token_hash, account_id, created_at, expires_at) \
-                 SELECT ?1, id, ?2, ?3 FROM accounts WHERE name = ?4 AND status = 'invited' AND created_at = ?2",
-                &[token_hash.into(), now.into(), expires_at.into(), name.into()],
-            )?,
-        ],
-    )
-    .await?;
-    Ok(results
-        .first()
-        .map(rows::<Id>)
-        .transpose()?
-        .and_then(|ids| ids.into_iter().next())
-        .map(|r| r.id))
-}
-
-/// The statements that take an account back to "invited" with a fresh invitation: no second
-/// factor, no recovery codes, no session (owners reset a lost phone this way).
-pub async fn reinvite(
-    db: &D1Database,
-    account_id: i64,
-    token_hash: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), AppError> {
-    batch(
-        db,
-        vec![
-            stmt(
-                db,
-                "UPDATE accounts SET status = 'invited', totp_secret = NULL, totp_last_step = 0, failed_signins = 0 WHERE id = ?1",
-                &[account_id.into()],
-            )?,
-            stmt(db, "DELETE FROM recovery_codes WHERE account_id = ?1", &[account_id.into()])?,
-            stmt(db, "DELETE FROM admin_sessions WHERE account_id = ?1", &[account_id.into()])?,
-            stmt(db, "DELETE FROM invitations WHERE account_id = ?1", &[account_id.into()])?,
-            stmt(
-                db,
-                "INSERT INTO invitations (token_hash, account_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                &[token_hash.into(), account_id.into(), now.into(), expires_at.into()],
-            )?,
-        ],
-    )
-    .await
-    .map(|_| ())
 }
 
 /// An invitation as its page reads it.
@@ -216,8 +139,10 @@ pub async fn invitation_password(
 
 /// The invitation taken: the account gets its password, its second factor (the step its
 /// confirming code used) and its recovery codes, and is active; the invitation is spent. One
-/// batch, guarded by the invitation being unused, so a link works once. False when it was
-/// taken meanwhile.
+/// batch, each statement guarded by the invitation being still unused (and its account
+/// invited), the last one spending it: of two confirmations arriving together, the first does
+/// all and the second nothing, so the codes one answer shows are the codes stored. False when
+/// it was taken meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn enrol(
     db: &D1Database,
@@ -229,41 +154,44 @@ pub async fn enrol(
     recovery_hashes: &[String],
     now: i64,
 ) -> Result<bool, AppError> {
-    #[derive(Deserialize)]
-    struct One {}
-    let mut stmts = vec![
-        stmt(
-            db,
-            "UPDATE invitations SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL RETURNING 1 AS one",
-            &[token_hash.into(), now.into()],
-        )?,
-        stmt(
-            db,
-            "UPDATE accounts SET password_hash = ?2, totp_secret = ?3, totp_last_step = ?4, status = 'active', failed_signins = 0 \
-             WHERE id = ?1 AND status = 'invited' AND EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?5 AND used_at = ?6)",
-            &[account_id.into(), password_hash.into(), sealed_secret.into(), step.into(), token_hash.into(), now.into()],
-        )?,
-        stmt(db, "DELETE FROM recovery_codes WHERE account_id = ?1", &[account_id.into()])?,
-    ];
+    let open = "EXISTS (SELECT 1 FROM invitations i JOIN accounts a ON a.id = i.account_id \
+                WHERE i.token_hash = ?2 AND i.used_at IS NULL AND a.id = ?1 AND a.status = 'invited')";
+    let mut stmts = vec![stmt(
+        db,
+        &format!("DELETE FROM recovery_codes WHERE account_id = ?1 AND {open}"),
+        &[account_id.into(), token_hash.into()],
+    )?];
     for h in recovery_hashes {
         stmts.push(stmt(
             db,
-            "INSERT INTO recovery_codes (account_id, code_hash) SELECT ?1, ?2 \
-             WHERE EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?3 AND used_at = ?4)",
-            &[
-                account_id.into(),
-                h.as_str().into(),
-                token_hash.into(),
-                now.into(),
-            ],
+            &format!(
+                "INSERT INTO recovery_codes (account_id, code_hash) SELECT ?1, ?3 WHERE {open}"
+            ),
+            &[account_id.into(), token_hash.into(), h.as_str().into()],
         )?);
     }
-    let results = batch(db, stmts).await?;
-    Ok(results
-        .first()
-        .map(rows::<One>)
-        .transpose()?
-        .is_some_and(|r| !r.is_empty()))
+    stmts.push(stmt(
+        db,
+        &format!(
+            "UPDATE accounts SET password_hash = ?3, totp_secret = ?4, totp_last_step = ?5, status = 'active', failed_signins = 0 \
+             WHERE id = ?1 AND {open}"
+        ),
+        &[
+            account_id.into(),
+            token_hash.into(),
+            password_hash.into(),
+            sealed_secret.into(),
+            step.into(),
+        ],
+    )?);
+    stmts.push(stmt(
+        db,
+        "UPDATE invitations SET used_at = ?3 WHERE token_hash = ?2 AND used_at IS NULL \
+         AND EXISTS (SELECT 1 FROM accounts WHERE id = ?1 AND status = 'active') RETURNING 1 AS one",
+        &[account_id.into(), token_hash.into(), now.into()],
+    )?);
+    let last = stmts.len() - 1;
+    returned_one(&batch(db, stmts).await?, last)
 }
 
 /// A failed sign-in for this account: counted, so the next tries wait longer.
@@ -325,53 +253,6 @@ pub async fn recovery_left(db: &D1Database, account_id: i64) -> Result<i64, AppE
     .map_or(0, |r| r.n))
 }
 
-pub async fn set_roles(db: &D1Database, account_id: i64, roles: Roles) -> Result<(), AppError> {
-    stmt(
-        db,
-        "UPDATE accounts SET roles = ?2 WHERE id = ?1",
-        &[account_id.into(), roles.to_list().as_str().into()],
-    )?
-    .run()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(())
-}
-
-/// Disables an account: its sessions end at once.
-pub async fn disable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
-    batch(
-        db,
-        vec![
-            stmt(
-                db,
-                "UPDATE accounts SET status = 'disabled' WHERE id = ?1",
-                &[account_id.into()],
-            )?,
-            stmt(
-                db,
-                "DELETE FROM admin_sessions WHERE account_id = ?1",
-                &[account_id.into()],
-            )?,
-        ],
-    )
-    .await
-    .map(|_| ())
-}
-
-/// Enables a disabled account: active again if it has a second factor, else invited.
-pub async fn enable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
-    stmt(
-        db,
-        "UPDATE accounts SET status = CASE WHEN totp_secret IS NULL THEN 'invited' ELSE 'active' END, failed_signins = 0 \
-         WHERE id = ?1 AND status = 'disabled'",
-        &[account_id.into()],
-    )?
-    .run()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(())
-}
-
 /// Whether a password (as `app::account::password::common_key` writes it) is on the list.
 pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
@@ -388,12 +269,14 @@ pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-/// Starts a session for an account; ends the one it replaces (if the browser brought one) and
-/// every expired one, so the table never grows. The account's failures are forgotten.
+/// Starts a session for an account, under the generation its sign-in read (inserted only while
+/// it is still the account's: a reset or a disabling that overtook the sign-in leaves none);
+/// ends the one it replaces (if the browser brought one) and every expired one, so the table
+/// never grows. The account's failures are forgotten.
 pub async fn create_session(
     db: &D1Database,
     id_hash: &str,
-    account_id: i64,
+    account: &AccountRow,
     csrf: &str,
     now: i64,
     expires_at: i64,
@@ -405,18 +288,19 @@ pub async fn create_session(
             stmt(db, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR id_hash = ?2", &[now.into(), replaces.into()])?,
             stmt(
                 db,
-                "INSERT INTO admin_sessions (id_hash, account_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                &[id_hash.into(), account_id.into(), csrf.into(), now.into(), expires_at.into()],
+                "INSERT INTO admin_sessions (id_hash, account_id, csrf, created_at, expires_at, generation) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND generation = ?6 AND status = 'active')",
+                &[id_hash.into(), account.id.into(), csrf.into(), now.into(), expires_at.into(), account.generation.into()],
             )?,
-            stmt(db, "UPDATE accounts SET failed_signins = 0 WHERE id = ?1", &[account_id.into()])?,
+            stmt(db, "UPDATE accounts SET failed_signins = 0 WHERE id = ?1", &[account.id.into()])?,
         ],
     )
     .await
     .map(|_| ())
 }
 
-/// A live session and whose it is: only an active account's (a disabled account's sessions
-/// end at once, even before its rows are deleted).
+/// A live session and whose it is: only an active account's, under the account's current
+/// generation (a session begun before a reset or a disabling never works again).
 #[derive(Clone, Debug, Deserialize)]
 pub struct SessionRow {
     pub csrf: String,
@@ -433,7 +317,7 @@ pub async fn session(
     first(stmt(
         db,
         "SELECT s.csrf, s.account_id, a.name, a.roles FROM admin_sessions s JOIN accounts a ON a.id = s.account_id \
-         WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND a.status = 'active'",
+         WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND a.status = 'active' AND s.generation = a.generation",
         &[id_hash.into(), now.into()],
     )?)
     .await
@@ -456,7 +340,8 @@ pub async fn sessions_of(
     let r = stmt(
         db,
         "SELECT created_at, expires_at, id_hash = ?2 AS current FROM admin_sessions \
-         WHERE account_id = ?1 AND expires_at > ?3 ORDER BY created_at DESC",
+         WHERE account_id = ?1 AND expires_at > ?3 \
+         AND generation = (SELECT generation FROM accounts WHERE id = ?1) ORDER BY created_at DESC",
         &[account_id.into(), id_hash.into(), now.into()],
     )?
     .all()

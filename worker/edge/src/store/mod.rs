@@ -19,6 +19,7 @@ pub mod limits;
 mod page;
 mod pledges;
 pub mod reach;
+pub mod team;
 pub mod updates;
 
 pub use comments::{
@@ -117,6 +118,17 @@ fn decode_each<T: DeserializeOwned>(raw: Vec<serde_json::Value>, what: &str) -> 
 async fn first<T: DeserializeOwned>(s: D1PreparedStatement) -> Result<Option<T>, AppError> {
     let r = s.all().await.map_err(AppError::Storage)?;
     Ok(rows::<T>(&r)?.into_iter().next())
+}
+
+/// Whether statement `i` of a batch returned a row.
+fn returned_one(results: &[D1Result], i: usize) -> Result<bool, AppError> {
+    #[derive(serde::Deserialize)]
+    struct One {}
+    Ok(results
+        .get(i)
+        .map(rows::<One>)
+        .transpose()?
+        .is_some_and(|r| !r.is_empty()))
 }
 
 async fn batch(

@@ -3,7 +3,6 @@
 use super::*;
 use crate::gate::{page, see_other, AdminError};
 use app::account::audit::Action;
-use app::account::roles::{Role, Roles};
 use app::account::INVITE_SECS;
 use app::admin::sign_in_name;
 use app::keys::{self};
@@ -12,13 +11,15 @@ use app::routes::Admin;
 use app::views::accounts::{self as views};
 use edge::ctx::Ctx;
 use edge::store::accounts as accounts_sql;
+use edge::store::team as team_sql;
 use edge::{error::AppError, store};
 use serde::Deserialize;
 use worker::{Request, Response};
 
-/// `GET /admin/bootstrap`: a 404 unless a bootstrap secret is set and no owner exists.
+/// `GET /admin/bootstrap`: a 404 unless a bootstrap secret is set, no owner is active and no
+/// invitation the bootstrap made can still be taken.
 pub async fn show(cx: &Ctx) -> Result<Response, AdminError> {
-    if cx.config.bootstrap_secret.is_none() || accounts_sql::owner_exists(cx.db()?).await? {
+    if cx.config.bootstrap_secret.is_none() || !team_sql::bootstrap_open(cx.db()?, cx.now).await? {
         return Err(AppError::NotFound.into());
     }
     page(200, views::bootstrap(None, ""))
@@ -32,13 +33,15 @@ struct BootstrapForm {
 }
 
 /// `POST /admin/bootstrap`: the secret, compared in constant time after the try took a place
-/// in the sign-in bucket; then the owner's invitation, taken at once.
+/// in the sign-in bucket; then the owner's invitation, taken at once. Whether the bootstrap is
+/// open is decided again by the statement that makes the invitation, so of two posts arriving
+/// together one makes it and the other is a 404.
 pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> {
     let db = cx.db()?;
     let Some(secret) = cx.config.bootstrap_secret.as_deref() else {
         return Err(AppError::NotFound.into());
     };
-    if accounts_sql::owner_exists(db).await? {
+    if !team_sql::bootstrap_open(db, cx.now).await? {
         return Err(AppError::NotFound.into());
     }
     let visitor = cx.visitor(&req)?;
@@ -70,10 +73,12 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AdminError> 
         return page(422, views::bootstrap(Some(views::NAME_HINT), &form.name));
     };
     let (token, hash) = new_token(cx)?;
-    let owner = Roles::default().with(Role::Owner);
     let Some(id) =
-        accounts_sql::invite_new(db, &name, owner, &hash, cx.now, cx.now + INVITE_SECS).await?
+        team_sql::bootstrap_invite(db, &name, &hash, cx.now, cx.now + INVITE_SECS).await?
     else {
+        if !team_sql::bootstrap_open(db, cx.now).await? {
+            return Err(AppError::NotFound.into());
+        }
         return page(
             422,
             views::bootstrap(Some("That name is taken."), &form.name),

@@ -2,7 +2,8 @@
 //! own sessions, the team (owners) and the audit trail (owners).
 //!
 //! * **The first owner** is made with `BOOTSTRAP_SECRET` (`/admin/bootstrap`), which does
-//!   nothing once an owner exists: it makes an invitation like any other and sends its maker
+//!   nothing while an owner is active or its own invitation can still be taken (decided in the
+//!   statement that makes it): it makes an invitation like any other and sends its maker
 //!   through it.
 //! * **An invitation** (`/admin/invite/{token}`: 128 random bits, stored hashed, 48 hours,
 //!   once) asks for a password first (its hash kept with the invitation), then shows a fresh

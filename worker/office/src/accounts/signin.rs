@@ -104,7 +104,7 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     accounts_sql::create_session(
         db,
         &session_hash(&id),
-        a.id,
+        a,
         &csrf,
         now,
         now + SESSION_SECS,

@@ -12,6 +12,7 @@ use app::views::accounts::{self as views, TeamMember};
 use edge::ctx::Ctx;
 use edge::error::AppError;
 use edge::store::accounts as accounts_sql;
+use edge::store::team as team_sql;
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -68,8 +69,7 @@ pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
     }
     let (token, hash) = new_token(cx)?;
     let Some(id) =
-        accounts_sql::invite_new(cx.db()?, &name, roles, &hash, cx.now, cx.now + INVITE_SECS)
-            .await?
+        team_sql::invite_new(cx.db()?, &name, roles, &hash, cx.now, cx.now + INVITE_SECS).await?
     else {
         return team_page(cx, s, 422, Some("That name is taken.")).await;
     };
@@ -86,21 +86,12 @@ pub async fn invite_new(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
     )
 }
 
-/// Active owners other than `except`.
-async fn other_owners(cx: &Ctx, except: i64) -> Result<usize, AppError> {
-    Ok(accounts_sql::team(cx.db()?, cx.now)
-        .await?
-        .into_iter()
-        .filter(|m| {
-            m.id != except
-                && m.status == AccountStatus::Active
-                && roles_of(&m.roles).has(Role::Owner)
-        })
-        .count())
-}
+/// What a refused action that would leave no active owner answers.
+const LAST_OWNER: &str = "The team needs at least one active owner.";
 
 /// `POST /admin/accounts/{id}/{roles|disable|enable|reset}`. An owner cannot take away the
-/// last active owner (themselves included), so the team is never locked out of its accounts.
+/// last active owner (themselves included): the statement that writes refuses it, so the team
+/// is never locked out of its accounts, even when two owners act at the same instant.
 pub async fn account_action(
     mut req: Request,
     cx: &Ctx,
@@ -117,21 +108,13 @@ pub async fn account_action(
     let target = accounts_sql::by_id(db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let was_owner = target.is_active() && target.roles().has(Role::Owner);
     let subject = format!("account {id}");
     match action {
         "roles" => {
             let roles = ticked_roles(&pairs);
-            if was_owner && !roles.has(Role::Owner) && other_owners(cx, id).await? == 0 {
-                return team_page(
-                    cx,
-                    s,
-                    422,
-                    Some("The team needs at least one active owner."),
-                )
-                .await;
+            if !team_sql::set_roles(db, id, roles).await? {
+                return team_page(cx, s, 422, Some(LAST_OWNER)).await;
             }
-            accounts_sql::set_roles(db, id, roles).await?;
             s.audit(
                 cx,
                 Action::RolesChanged,
@@ -144,26 +127,24 @@ pub async fn account_action(
             if id == s.account_id {
                 return team_page(cx, s, 422, Some("You cannot disable your own account.")).await;
             }
-            if was_owner && other_owners(cx, id).await? == 0 {
-                return team_page(
-                    cx,
-                    s,
-                    422,
-                    Some("The team needs at least one active owner."),
-                )
-                .await;
+            if !team_sql::disable(db, id).await? {
+                // Refused, unless it was disabled already (nothing to do).
+                if target.status != AccountStatus::Disabled {
+                    return team_page(cx, s, 422, Some(LAST_OWNER)).await;
+                }
+                return see_other(Admin::Accounts.path());
             }
-            accounts_sql::disable(db, id).await?;
             s.audit(cx, Action::AccountDisabled, Some(&subject), None)
                 .await?;
         }
         "enable" => {
-            accounts_sql::enable(db, id).await?;
+            team_sql::enable(db, id).await?;
             s.audit(cx, Action::AccountEnabled, Some(&subject), None)
                 .await?;
         }
         "reset" => {
-            if was_owner && other_owners(cx, id).await? == 0 {
+            let (token, hash) = new_token(cx)?;
+            if !team_sql::reinvite(db, id, &hash, cx.now, cx.now + INVITE_SECS).await? {
                 return team_page(
                     cx,
                     s,
@@ -172,8 +153,6 @@ pub async fn account_action(
                 )
                 .await;
             }
-            let (token, hash) = new_token(cx)?;
-            accounts_sql::reinvite(db, id, &hash, cx.now, cx.now + INVITE_SECS).await?;
             s.audit(cx, Action::SecondFactorReset, Some(&subject), None)
                 .await?;
             return page(
