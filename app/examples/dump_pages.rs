@@ -495,6 +495,7 @@ fn admin_pages() -> Vec<(String, String)> {
             "enrolled",
             accounts::enrolled(MARKUP, &["aaaa-bbbb".into(), "cccc-dddd".into()]),
         ),
+        ("enrolled-already", accounts::enrolled_already(MARKUP)),
         ("invitation-gone", accounts::invitation_gone()),
         ("forbidden", accounts::forbidden(&moderator)),
         (

@@ -118,6 +118,11 @@ fn a_double_submitted_enrolment_shows_only_recovery_codes_that_work() {
         shown.iter().any(|c| c.len() == 8),
         "no answer shows the codes: {statuses:?}"
     );
+    // The other answer shows none, and says the account is ready.
+    for (a, _) in answers.iter().zip(&shown).filter(|(_, c)| c.is_empty()) {
+        assert_eq!(a.status, 409, "{statuses:?}: {}", a.body);
+        assert!(a.text().contains("Your account is ready"), "{}", a.body);
+    }
     let mut codes = shown.concat();
     codes.sort();
     codes.dedup();

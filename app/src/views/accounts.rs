@@ -145,6 +145,18 @@ pub fn enrolled(name: &str, codes: &[String]) -> String {
     shell("Recovery codes", None, main)
 }
 
+/// The enrolment's last step sent twice (a double click): the first switched the second
+/// factor on and showed the recovery codes; this one says so rather than "cannot be used".
+pub fn enrolled_already(name: &str) -> String {
+    let main = view! {
+        <h1>{format!("Your account is ready, {name}")}</h1>
+        <p>"This step arrived twice (a double click, perhaps), and the first one switched your second factor on. Sign in with your name, your password and a code from your app."</p>
+        <p>"The recovery codes were shown in answer to the first one only. If you did not write them down, ask an owner to reset your second factor, and set it up again to get new ones."</p>
+        <p><a href=Admin::Index.path()>"Sign in"</a></p>
+    };
+    shell("Recovery codes", None, main)
+}
+
 /// An invitation that cannot be taken: unknown, used or expired.
 pub fn invitation_gone() -> String {
     let main = view! {

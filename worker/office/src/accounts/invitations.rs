@@ -172,7 +172,15 @@ pub async fn accept(mut req: Request, cx: &Ctx, token: &str) -> Result<Response,
     )
     .await?
     {
-        return page(410, views::invitation_gone());
+        // Taken meanwhile: by the same step sent twice, if the account is now active.
+        let active = accounts_sql::by_id(db, invite.account_id)
+            .await?
+            .is_some_and(|a| a.is_active());
+        return if active {
+            page(409, views::enrolled_already(&invite.name))
+        } else {
+            page(410, views::invitation_gone())
+        };
     }
     accounts_sql::audit(
         db,
