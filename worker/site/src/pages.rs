@@ -48,12 +48,7 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
             own,
             ..Default::default()
         };
-        let template = render_from(cx, cx.lang, &doc, ov).await?;
-        let drawn = Cached {
-            status: 200,
-            etag: http::etag(&template),
-            template,
-        };
+        let drawn = Cached::drawn(render_from(cx, cx.lang, &doc, ov).await?);
         let mut resp = serve_reach(cx, &drawn, Tokens::Fresh, &reach)?;
         resp.headers_mut().set("X-Edge-Cache", "data")?;
         return Ok(cache::for_browser(&req, resp)?);
@@ -74,12 +69,7 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
             ov.pledge = Some(form);
         }
     }
-    let template = render_home(cx, cx.lang, ov).await?;
-    let page = Cached {
-        status: 200,
-        etag: http::etag(&template),
-        template,
-    };
+    let page = Cached::drawn(render_home(cx, cx.lang, ov).await?);
     if resume.is_some() {
         return Ok(http::private(serve(cx, &page, Tokens::Fresh)?)?);
     }
