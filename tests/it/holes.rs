@@ -22,6 +22,12 @@ fn shown() -> String {
         .replace('>', "&gt;")
 }
 
+/// The supporters' list, for a failure's message.
+fn supporters(page: &str) -> &str {
+    let start = page.find("<h3>").unwrap_or(0);
+    &page[start..(start + 800).min(page.len())]
+}
+
 /// The value of attribute `name` in one tag.
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let key = format!(" {name}=\"");
@@ -148,8 +154,8 @@ fn text_that_spells_a_former_marker_stays_text_and_every_page_differs_only_in_it
         assert_eq!(
             drawn.body.matches(&shown()).count(),
             3,
-            "{lang}: the spelled markers are shown as written: {}",
-            drawn.body
+            "{lang}: the spelled markers are shown as written, in the supporters' list and the comment: {}",
+            supporters(&drawn.body)
         );
         for (what, page) in [
             ("from memory", &memory),
