@@ -508,8 +508,10 @@ async function main() {
   writeFileSync(`${OUT}/static/index.html`, home.body);
   await prep.dispose();
 
-  step(`cold start: ${CFG.coldStarts} fresh starts each of ours, peer and hello-world, alternating (one more each first, not counted)`);
-  if (CFG.cases === 'all') await coldStarts(toml);
+  if (CFG.cases === 'all') {
+    step(`cold start: ${CFG.coldStarts} fresh starts each of ours, peer and hello-world, alternating (one more each first, not counted)`);
+    await coldStarts(toml);
+  }
 
   const names = ['ours', 'ours-render', ...(hasOffice() ? ['office'] : []), ...(withPeer ? ['peer'] : []), 'limit-hello', 'limit-static'];
   step(`workerd: ${names.join(', ')} in one Miniflare, direct sockets`);
@@ -980,7 +982,7 @@ function report(results) {
     log('\n  PROBLEMS (real errors, not speed):');
     for (const p of problems) log(`    - ${p}`);
   }
-  log(`\n  took ${Math.round((Date.now() - started) / 1000)} s (waited ${Math.round(quietSpent)} s for other load); every run in bench/results.json, raw output in bench/out/`);
+  log(`\n  took ${Math.round((Date.now() - started) / 1000)} s (waited ${Math.round(quietSpent)} s for other load); every run in ${RESULTS.slice(ROOT.length + 1)}, raw output in bench/out/`);
 }
 
 let results = null;

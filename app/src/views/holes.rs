@@ -12,9 +12,10 @@
 //!
 //! The offsets are the renderer's own: tachys writes an element's tag and its attributes
 //! (all but `class` and `style`) straight into the one buffer a page is rendered into, so the
-//! buffer's length when an attribute value is written is where it stands in the page.
-//! `page_holes_are_where_the_renderer_put_them` (views' tests) holds the filled page to the page
-//! drawn with the same values written in.
+//! buffer's length when an attribute value is written is where it stands in the page. The
+//! pledge form's `a_served_page_is_the_form_itself` holds a served page to the form drawn with
+//! the same values written in; `app/tests/markers.rs` and `tests/it/holes.rs` hold every page
+//! to be the same apart from its holes, whatever visitors wrote.
 
 use crate::keys::Form;
 use crate::reach::{Group, Pick, Reach};
@@ -134,40 +135,55 @@ impl Template {
         })
     }
 
-    /// The holes as the edge keeps them beside the text (JSON: `[offset, kind, value,
-    /// default]` each), and [`Template::from_kept`] reads them back.
+    /// The holes as the edge keeps them beside the text, one line each: its offset, its kind,
+    /// `1` for a default choice (else `0`), and its value (`%` and line breaks escaped as
+    /// `%25` and `%0A`). [`Template::from_kept`] reads them back.
     pub fn holes_table(&self) -> String {
-        let rows: Vec<(usize, &str, &str, bool)> = self
-            .holes
-            .iter()
-            .map(|(at, hole)| match hole {
-                Hole::Token(form) => (*at, "token", form.name(), false),
-                Hole::Source => (*at, "source", "", false),
-                Hole::Amount => (*at, "amount", "", false),
-                Hole::Pick(p) => (*at, p.group.name(), p.value.as_str(), p.default),
-            })
-            .collect();
-        serde_json::to_string(&rows).unwrap_or_default()
+        let mut table = String::new();
+        for (at, hole) in &self.holes {
+            let (kind, value, default) = match hole {
+                Hole::Token(form) => ("token", form.name(), false),
+                Hole::Source => ("source", "", false),
+                Hole::Amount => ("amount", "", false),
+                Hole::Pick(p) => (p.group.name(), p.value.as_str(), p.default),
+            };
+            table.push_str(&format!("{at} {kind} {} ", u8::from(default)));
+            table.push_str(&value.replace('%', "%25").replace('\n', "%0A"));
+            table.push('\n');
+        }
+        table
     }
 
-    /// A kept page from its text and its holes' table; `None` if the table does not describe
+    /// A kept page from its holes' table and its text; `None` if the table does not describe
     /// holes of this text (in order, within it, on character boundaries).
     pub fn from_kept(table: &str, text: String) -> Option<Template> {
-        let rows: Vec<(usize, String, String, bool)> = serde_json::from_str(table).ok()?;
-        let mut holes = Vec::with_capacity(rows.len());
+        let mut holes = Vec::new();
         let mut from = 0;
-        for (at, kind, value, default) in rows {
+        for line in table.split_terminator('\n') {
+            let mut fields = line.splitn(4, ' ');
+            let (at, kind, default, value) = (
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+            );
+            let at: usize = at.parse().ok()?;
             if at < from || !text.is_char_boundary(at) {
                 return None;
             }
             from = at;
-            let hole = match kind.as_str() {
+            let default = match default {
+                "0" => false,
+                "1" => true,
+                _ => return None,
+            };
+            let hole = match kind {
                 "token" => Hole::Token(Form::ALL.into_iter().find(|f| f.name() == value)?),
                 "source" => Hole::Source,
                 "amount" => Hole::Amount,
                 group => Hole::Pick(Pick {
                     group: Group::parse(group)?,
-                    value,
+                    value: unescape(value)?,
                     default,
                 }),
             };
@@ -175,6 +191,24 @@ impl Template {
         }
         Some(Template { text, holes })
     }
+}
+
+/// A value of the holes' table as it was: `%25` and `%0A` back to `%` and a line break; any
+/// other `%` is not the table's.
+fn unescape(value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        match rest.get(at + 1..at + 3)? {
+            "25" => out.push('%'),
+            "0A" => out.push('\n'),
+            _ => return None,
+        }
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// An attribute value in a view: written as it is, or, where a per-visitor value goes, a
@@ -208,6 +242,12 @@ pub fn render(draw: impl FnOnce() -> String) -> Template {
     let outer = RECORDED.with(|r| r.replace(Some(Vec::new())));
     let html = draw();
     let recorded = RECORDED.with(|r| r.replace(outer)).unwrap_or_default();
+    assemble(&html, recorded)
+}
+
+/// The page's text without its markers and its holes at their offsets in it. Not generic, so
+/// compiled once, not into every page's [`render`].
+fn assemble(html: &str, recorded: Vec<(usize, Hole)>) -> Template {
     const DOCTYPE: &str = "<!DOCTYPE html>";
     let mut text = String::with_capacity(DOCTYPE.len() + html.len());
     text.push_str(DOCTYPE);
@@ -298,7 +338,10 @@ mod tests {
                 (6, Hole::Token(Form::Comment)),
                 (6, Hole::Source),
                 (10, Hole::Amount),
-                (10, pick(Group::Tier, "women-radio\n\"é", true)),
+                (
+                    10,
+                    pick(Group::Tier, "women-radio\n\"é %0A%25% 1 x\r", true),
+                ),
                 (18, pick(Group::Frequency, "month", false)),
             ],
         };
@@ -308,17 +351,22 @@ mod tests {
             Some(page.clone())
         );
         assert_eq!(
-            Template::from_kept("[]", "x".into()),
+            Template::from_kept("", "x".into()),
             Some(Template::plain("x".into()))
         );
         for bad in [
-            "",
-            "{}",
-            "[[1,\"token\",\"nope\",false]]",
-            "[[1,\"pick-size\",\"a\",false]]",
-            "[[3,\"source\",\"\",false],[2,\"amount\",\"\",false]]",
-            "[[99,\"source\",\"\",false]]",
-            "[[15,\"source\",\"\",false]]",
+            "1 token 0 nope",
+            "1 pick-size 0 a",
+            "1 pick-tier 2 a",
+            "1 pick-tier 0 a%",
+            "1 pick-tier 0 a%2",
+            "1 pick-tier 0 a%41",
+            "3 source 0 \n2 amount 0 ",
+            "99 source 0 ",
+            "15 source 0 ",
+            "-1 source 0 ",
+            "1 source",
+            "x",
         ] {
             assert_eq!(Template::from_kept(bad, page.text.clone()), None, "{bad}");
         }
