@@ -58,8 +58,6 @@ use memo::{recall, remember};
 use std::cell::RefCell;
 use worker::{Cache, Context, Headers, Request, Response, Result};
 
-pub use edge::http::etag;
-
 /// Whether this request's answers may be kept at the edge: the cache is on, and the request
 /// names the origin copies are kept under, `SITE_URL`'s (on this machine, or without
 /// `SITE_URL`, the request's own). Kept under no other origin, so that the copies a write must
@@ -366,8 +364,9 @@ fn updates_key(origin: &str, lang: Lang, page: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{begin_refresh, data_key, end_refresh, etag, page_key};
+    use super::{begin_refresh, data_key, end_refresh, page_key};
     use app::i18n::Lang;
+    use edge::http::etag;
 
     #[test]
     fn one_refresh_of_a_page_at_a_time_in_an_isolate() {
