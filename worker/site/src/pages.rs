@@ -25,7 +25,13 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
     let own = edge::held::own_comments(&req, cx);
     if let Some(key) = &key {
         if own.is_empty() {
-            let (drawn, edge) = match cache::lookup(key, cx.now).await {
+            // The campaign page always has holes (its forms' tokens): a kept copy without
+            // any was kept by a build before them (its slots are searched-for text) and is
+            // drawn anew, not served.
+            let kept = cache::lookup(key, cx.now)
+                .await
+                .filter(|hit| hit.page.template.holes().next().is_some());
+            let (drawn, edge) = match kept {
                 Some(hit) if hit.fresh => (hit.page, Some("hit")),
                 Some(hit) => {
                     cache::refresh_later(ctx, cx, cx.lang, page);
