@@ -18,7 +18,8 @@
 //
 // Knobs (environment; bench/README.md): BENCH_ROUNDS (5), BENCH_SECONDS (3), BENCH_WARMUP (1),
 // BENCH_CONNECTIONS (8), BENCH_COLD_STARTS (5), BENCH_QUIET_WAIT (5), BENCH_QUIET_BUDGET (60),
-// BENCH_LIGHTHOUSE (1), BENCH_BUILD (build).
+// BENCH_LIGHTHOUSE (1), BENCH_BUILD (build), BENCH_CASES (all; `cached`: only the edge cache
+// against the static asset, with the checks; no cold starts, webhook or Lighthouse).
 
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import Stripe from 'stripe';
@@ -36,8 +37,9 @@ import { median, ratios, spread } from './lib/stats.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = `${ROOT}/bench/out`;
 const STATE = `${OUT}/state`;
-const RESULTS = `${ROOT}/bench/results.json`;
 const env = (k, d) => (process.env[k] === undefined || process.env[k] === '' ? d : process.env[k]);
+// A run of some cases only (BENCH_CASES) leaves the full run's figures alone.
+const RESULTS = env('BENCH_CASES', 'all') === 'all' ? `${ROOT}/bench/results.json` : `${OUT}/results-${env('BENCH_CASES', 'all')}.json`;
 const CFG = {
   rounds: Math.max(1, Number(env('BENCH_ROUNDS', 5))),
   seconds: Number(env('BENCH_SECONDS', 3)),
@@ -46,7 +48,8 @@ const CFG = {
   coldStarts: Math.max(1, Number(env('BENCH_COLD_STARTS', 5))),
   quietWait: Number(env('BENCH_QUIET_WAIT', 5)),
   quietBudget: Number(env('BENCH_QUIET_BUDGET', 60)),
-  lighthouse: env('BENCH_LIGHTHOUSE', '1') !== '0',
+  cases: env('BENCH_CASES', 'all'),
+  lighthouse: env('BENCH_LIGHTHOUSE', '1') !== '0' && env('BENCH_CASES', 'all') === 'all',
   build: resolve(ROOT, env('BENCH_BUILD', 'build')),
 };
 // The site's worker (what a visitor's request loads) and the office's, as scripts/build.sh lays them out.
@@ -475,14 +478,18 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const toml = wranglerToml();
 
-  step('peer: content from app/content + app/assets, bundled with esbuild');
-  writePeerContent(ROOT, `${OUT}/peer/content.json`);
-  execFileSync(`${ROOT}/node_modules/.bin/esbuild`, [
-    `${ROOT}/bench/peer/src/index.jsx`, '--bundle', '--format=esm', '--platform=browser',
-    '--conditions=workerd,worker,browser', '--target=es2022', '--jsx=automatic', '--jsx-import-source=hono/jsx',
-    '--minify', `--alias:@bench/content=${OUT}/peer/content.json`, `--outfile=${OUT}/peer/index.js`, '--log-level=warning',
-  ], { stdio: 'inherit' });
-  results.sizes.peer_bundle_bytes = statSync(`${OUT}/peer/index.js`).size;
+  // Only the full run compares with the peer (BENCH_CASES=cached has no peer).
+  const withPeer = CFG.cases === 'all';
+  if (withPeer) {
+    step('peer: content from app/content + app/assets, bundled with esbuild');
+    writePeerContent(ROOT, `${OUT}/peer/content.json`);
+    execFileSync(`${ROOT}/node_modules/.bin/esbuild`, [
+      `${ROOT}/bench/peer/src/index.jsx`, '--bundle', '--format=esm', '--platform=browser',
+      '--conditions=workerd,worker,browser', '--target=es2022', '--jsx=automatic', '--jsx-import-source=hono/jsx',
+      '--minify', `--alias:@bench/content=${OUT}/peer/content.json`, `--outfile=${OUT}/peer/index.js`, '--log-level=warning',
+    ], { stdio: 'inherit' });
+    results.sizes.peer_bundle_bytes = statSync(`${OUT}/peer/index.js`).size;
+  }
 
   step('D1: migrations/*.sql + dev/seed.sql, through Miniflare, into bench/out/state');
   const prep = miniflare([oursWorker(toml), ...(hasOffice() ? [officeWorker(toml)] : [])]);
@@ -501,16 +508,18 @@ async function main() {
   writeFileSync(`${OUT}/static/index.html`, home.body);
   await prep.dispose();
 
-  step(`cold start: ${CFG.coldStarts} fresh starts each of ours, peer and hello-world, alternating (one more each first, not counted)`);
-  await coldStarts(toml);
+  if (CFG.cases === 'all') {
+    step(`cold start: ${CFG.coldStarts} fresh starts each of ours, peer and hello-world, alternating (one more each first, not counted)`);
+    await coldStarts(toml);
+  }
 
-  const names = ['ours', 'ours-render', ...(hasOffice() ? ['office'] : []), 'peer', 'limit-hello', 'limit-static'];
+  const names = ['ours', 'ours-render', ...(hasOffice() ? ['office'] : []), ...(withPeer ? ['peer'] : []), 'limit-hello', 'limit-static'];
   step(`workerd: ${names.join(', ')} in one Miniflare, direct sockets`);
   const mf = miniflare([
     oursWorker(toml),
     oursWorker(toml, { name: 'ours-render', edgeTtl: '0' }),
     ...(hasOffice() ? [officeWorker(toml)] : []),
-    peerWorker(toml),
+    ...(withPeer ? [peerWorker(toml)] : []),
     helloWorker(toml),
     staticWorker(toml),
   ]);
@@ -621,14 +630,18 @@ async function run(mf, url, results) {
   const stat0 = await get(url['limit-static']);
   const staticSame = stat0.body === readFileSync(`${OUT}/static/index.html`, 'utf8');
   check('limit-static / is the HTML of ours /', stat0.status === 200 && staticSame, `${stat0.status}, ${stat0.bytes} bytes, ${stat0.headers.get('content-type')}`);
-  const fid = await fidelity(url, '');
-  const { pages } = fid;
-  delete fid.pages;
-  results.peer_fidelity = { seed: fid };
+  const all = CFG.cases === 'all';
+  let pages = { en: { ours: rendered, peer: rendered }, km: { ours: await get(new URL('/km/', url['ours-render'])), peer: rendered } };
+  if (all) {
+    const fid = await fidelity(url, '');
+    pages = fid.pages;
+    delete fid.pages;
+    results.peer_fidelity = { seed: fid };
+  }
 
   // Rendering alone: ours' loopback-only entry (page data read from D1 once per isolate).
   const renderOnly = {};
-  for (const [key, path, peerPath] of [['en', '/__bench/render', '/_bench/render'], ['km', '/km/__bench/render', '/km/_bench/render']]) {
+  for (const [key, path, peerPath] of all ? [['en', '/__bench/render', '/_bench/render'], ['km', '/km/__bench/render', '/km/_bench/render']] : []) {
     const o = await get(new URL(path, url['ours-render']));
     const p = await get(new URL(peerPath, url.peer));
     check(`peer ${peerPath}`, isPage(p), `${p.status}, ${p.bytes} bytes`);
@@ -671,6 +684,7 @@ async function run(mf, url, results) {
   const at = (base, path) => new URL(path, base).toString();
   await single('limit_hello', 'limit: hello world', { url: url['limit-hello'] });
 
+  if (all) {
   log('  rendered / with its D1 read: ours-render (edge cache off) against the peer');
   await series([
     { key: 'ours_rendered', label: 'ours-render /', url: url['ours-render'] },
@@ -695,6 +709,8 @@ async function run(mf, url, results) {
     compare(`render_only_${key}`, `rendering alone ${path} (no D1)`, `ours_render_only_${key}`, `peer_render_only_${key}`);
   }
 
+  }
+
   log("  served from the edge cache, against the static asset; and a commenter's view (held cookie, cache on)");
   await series([
     { key: 'ours_cached', label: 'ours / (edge cache)', url: url.ours },
@@ -707,15 +723,17 @@ async function run(mf, url, results) {
 
   // Where the time goes (diagnostics, not targets).
   await single('diag_ours_healthz', 'diag: ours /healthz (wasm, router, headers; no D1)', { url: at(url.ours, '/healthz') });
-  await single('diag_peer_d1', 'diag: peer, the page statement alone', { url: at(url.peer, '/_bench/d1') });
+  if (all) await single('diag_peer_d1', 'diag: peer, the page statement alone', { url: at(url.peer, '/_bench/d1') });
   await single('diag_ours_d1', 'diag: ours, the page statement alone', { url: at(url['ours-render'] ?? url.ours, '/__bench/d1') });
 
   for (const [k, c] of Object.entries(C)) {
     for (const r of c.runs) if (r.non2xx || r.socket_errors) check(`${k} under load${r.round ? ` (round ${r.round})` : ''}`, false, `${r.non2xx} non-2xx, ${r.socket_errors} socket errors of ${r.requests}`);
   }
 
-  step('webhook: signed Stripe deliveries for pending pledges, verified and stored');
-  C.webhook = await webhooks(mf, url);
+  if (all) {
+    step('webhook: signed Stripe deliveries for pending pledges, verified and stored');
+    C.webhook = await webhooks(mf, url);
+  }
 
   if (CFG.lighthouse) {
     step('Lighthouse 12 (mobile preset) with /usr/bin/chromium, against ours (edge cache on)');
@@ -739,12 +757,14 @@ async function run(mf, url, results) {
     }
   }
 
-  step('peer fidelity beyond the seed: updates, a removed comment with a reply, monthly donors, the webhook\'s gifts');
-  const db = await mf.getD1Database('DB', 'ours');
-  for (const sql of EXTRA_DATA) await db.prepare(sql).run();
-  const extra = await fidelity(url, 'more data');
-  delete extra.pages;
-  results.peer_fidelity.more_data = extra;
+  if (all) {
+    step('peer fidelity beyond the seed: updates, a removed comment with a reply, monthly donors, the webhook\'s gifts');
+    const db = await mf.getD1Database('DB', 'ours');
+    for (const sql of EXTRA_DATA) await db.prepare(sql).run();
+    const extra = await fidelity(url, 'more data');
+    delete extra.pages;
+    results.peer_fidelity.more_data = extra;
+  }
 
   // ---- ratios and targets ----
   const K = results.comparisons;
@@ -962,7 +982,7 @@ function report(results) {
     log('\n  PROBLEMS (real errors, not speed):');
     for (const p of problems) log(`    - ${p}`);
   }
-  log(`\n  took ${Math.round((Date.now() - started) / 1000)} s (waited ${Math.round(quietSpent)} s for other load); every run in bench/results.json, raw output in bench/out/`);
+  log(`\n  took ${Math.round((Date.now() - started) / 1000)} s (waited ${Math.round(quietSpent)} s for other load); every run in ${RESULTS.slice(ROOT.length + 1)}, raw output in bench/out/`);
 }
 
 let results = null;

@@ -1,5 +1,5 @@
 //! Every page the views draw, written to a folder as `.html` files, so that an HTML checker
-//! can read them: the campaign page in both languages (as the edge caches it, with its slots,
+//! can read them: the campaign page in both languages (as the edge keeps it, served,
 //! and as a refused form's answer), the small pages, the updates, the pledge pages, the errors,
 //! and every page of the admin area. The data is made up, with visitor text that looks like
 //! markup wherever a visitor's text goes.
@@ -21,7 +21,6 @@ use app::admin::{
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
 use app::i18n::Lang;
-use app::keys::token_slot;
 use app::money::Cents;
 use app::pledge::{Frequency, NothingToStop, Pledge, PledgeForm, Status, GENERAL};
 use app::reach::SourceRow;
@@ -178,7 +177,8 @@ fn updates() -> Vec<Update> {
     ]
 }
 
-/// The campaign page as the edge caches it: token and share-link slots, nothing refused.
+/// The campaign page as the edge keeps it (holes for the tokens and a share link's values),
+/// served to a plain visit; nothing refused.
 fn home_template(lang: Lang) -> String {
     home(HomePage {
         lang,
@@ -188,19 +188,14 @@ fn home_template(lang: Lang) -> String {
             form: PledgeForm::initial(&tiers()),
             problems: Default::default(),
             enabled: true,
-            slots: true,
+            holes: true,
         },
         comments: comments(1),
-        comment_form: CommentFormState {
-            token: token_slot(app::keys::Form::Comment),
-            ..Default::default()
-        },
-        volunteer: VolunteerFormState {
-            token: token_slot(app::keys::Form::Volunteer),
-            ..Default::default()
-        },
+        comment_form: CommentFormState::default(),
+        volunteer: VolunteerFormState::default(),
         updates: updates(),
     })
+    .serve(&app::reach::Reach::default(), |_| "token".into())
 }
 
 /// Which form a refused post came from: the page sent back has that one form as it was sent,
@@ -220,17 +215,13 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
         form: PledgeForm::initial(&tiers()),
         problems: Default::default(),
         enabled: false,
-        slots: false,
+        holes: false,
     };
     let mut comment = CommentFormState {
-        token: "token".into(),
         reply_to: Some((1, MARKUP.into())),
         ..Default::default()
     };
-    let mut volunteer = VolunteerFormState {
-        token: "token".into(),
-        ..Default::default()
-    };
+    let mut volunteer = VolunteerFormState::default();
     match refused {
         Refused::Pledge => {
             pledge.form = PledgeForm {
@@ -280,6 +271,7 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
         volunteer,
         updates: vec![],
     })
+    .serve(&app::reach::Reach::default(), |_| "token".into())
 }
 
 fn pledge(frequency: Frequency, status: Status, payments: i64) -> Pledge {

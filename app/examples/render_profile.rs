@@ -104,7 +104,7 @@ fn main() {
                     problems: Default::default(),
                     enabled: true,
                     // As the worker draws the shared page.
-                    slots: true,
+                    holes: true,
                 },
                 campaign,
                 comments,

@@ -281,39 +281,6 @@ pub fn check_form_token(
     }
 }
 
-/// The forms whose tokens are filled in when a page is served.
-pub const TOKEN_FORMS: [Form; 2] = [Form::Comment, Form::Volunteer];
-
-/// What a view renders where a form's token goes. Pages are rendered (and edge-cached) with
-/// these slots, and every response fills them with tokens of its own ([`fill_token_slots`]),
-/// so a cached page never hands one visitor's token to the next. A slot is plain ASCII that
-/// HTML escaping leaves as it is.
-pub fn token_slot(form: Form) -> String {
-    format!("@@form-token:{}@@", form.name())
-}
-
-/// Fills every token slot in a rendered page with a token of its own, served `now` as
-/// `tokens` ([`serve_token`]), each with a nonce from `nonce`.
-pub fn fill_token_slots(
-    html: &str,
-    key: &Key,
-    tokens: Tokens,
-    now: i64,
-    mut nonce: impl FnMut() -> [u8; 16],
-) -> String {
-    let mut out = html.to_string();
-    for form in TOKEN_FORMS {
-        let slot = token_slot(form);
-        while let Some(at) = out.find(&slot) {
-            out.replace_range(
-                at..at + slot.len(),
-                &serve_token(key, form, tokens, now, nonce()),
-            );
-        }
-    }
-    out
-}
-
 /// A value signed with a key: `value.tag`. For cookies that must not be forged.
 pub fn seal(key: &Key, value: &str) -> String {
     format!("{value}.{}", hex(&key.sign(&[value.as_bytes()])[..16]))
@@ -536,30 +503,6 @@ mod tests {
         assert_eq!(
             check_form_token(&k, Form::Comment, &tok, i64::MIN),
             Err(TokenProblem::TooFresh)
-        );
-    }
-
-    #[test]
-    fn token_slots_are_filled_with_a_token_each() {
-        let k = Key::derive("s", Purpose::FormToken);
-        let page = format!(
-            "<a>{}</a><b>{}</b><c>{}</c>",
-            token_slot(Form::Comment),
-            token_slot(Form::Volunteer),
-            token_slot(Form::Comment)
-        );
-        let mut n = 0u8;
-        let filled = fill_token_slots(&page, &k, Tokens::Fresh, 1000, || {
-            n += 1;
-            [n; 16]
-        });
-        assert!(!filled.contains("@@"), "{filled}");
-        assert!(filled.contains(&form_token(&k, Form::Comment, 1000, [1; 16])));
-        assert!(filled.contains(&form_token(&k, Form::Comment, 1000, [2; 16])));
-        assert!(filled.contains(&form_token(&k, Form::Volunteer, 1000, [3; 16])));
-        assert_eq!(
-            fill_token_slots("<p>none</p>", &k, Tokens::Fresh, 1, || [0; 16]),
-            "<p>none</p>"
         );
     }
 

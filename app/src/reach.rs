@@ -4,8 +4,8 @@
 //! A source code names a post or a chapter, never a person. It travels with the visitor in a
 //! hidden field of the pledge form (no cookie) and is stored on the pledge. Neither a code nor
 //! a prefill may split the edge cache or leak from one visitor to the next: the campaign page
-//! is rendered with *slots* for them (like the form tokens, `keys::token_slot`), and each
-//! response fills its own from its own query string ([`fill_reach_slots`]). Anything that is not
+//! is rendered with *holes* for them (like the form tokens; `views::Template`), and each
+//! response fills its own from its own query string ([`Reach::choose`]). Anything that is not
 //! a valid value is ignored, never an error.
 
 use crate::form;
@@ -16,8 +16,8 @@ use crate::source_code::SourceCode;
 pub const SOURCE_FIELD: &str = "ref";
 
 /// What a share link asks of the page: a code and the form's prefilled values, each already
-/// checked for its shape. A tier is checked against the tiers at fill time (they are in the
-/// page), so a tier the page does not offer changes nothing.
+/// checked for its shape. A tier is checked against the page's choices when it is served
+/// ([`Reach::choose`]), so a tier the page does not offer changes nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reach {
     pub source: Option<SourceCode>,
@@ -60,101 +60,98 @@ pub fn parse_amount(s: &str) -> Option<i64> {
         .filter(|d| (MIN_DOLLARS..=MAX_DOLLARS).contains(d))
 }
 
-/// The slot where the hidden field's value goes.
-pub const SOURCE_SLOT: &str = "@@reach:source@@";
-/// The slot where the own amount's value goes.
-pub const AMOUNT_SLOT: &str = "@@reach:amount@@";
-
-/// The value of the `data-pick` attribute a choice carries in a template instead of
-/// `checked`: its group (`tier`, `frequency`), its value and whether it is the default.
-pub fn pick_slot(group: &str, value: &str, default: bool) -> String {
-    format!("{group}:{value}:{}", u8::from(default))
+/// A group of the pledge form's choices a share link may make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// A tier, or the own amount ([`OWN_AMOUNT`]).
+    Tier,
+    /// Once or every month.
+    Frequency,
 }
 
-fn pick_attr(group: &str, value: &str, default: bool) -> String {
-    format!(" data-pick=\"{}\"", pick_slot(group, value, default))
-}
-
-/// Fills a template's reach slots for one response: the code in the hidden field, the chosen
-/// tier and frequency checked (else the defaults), the own amount's value. A tier that is not
-/// one of the page's choices, or an amount without the own-amount choice, changes nothing.
-///
-/// Only the pledge form is touched (from the first `id="pledge-form"` to its `</form>`): the
-/// comments after it are visitors' text, which could spell out a slot but never a `</form>`.
-pub fn fill_reach_slots(html: &str, reach: &Reach) -> String {
-    if !html.contains(SOURCE_SLOT) {
-        return html.to_string();
-    }
-    let start = html.find("id=\"pledge-form\"").unwrap_or(0);
-    let end = html[start..]
-        .find("</form>")
-        .map_or(html.len(), |e| start + e);
-    format!(
-        "{}{}{}",
-        &html[..start],
-        fill_form(&html[start..end], reach),
-        &html[end..]
-    )
-}
-
-fn fill_form(html: &str, reach: &Reach) -> String {
-    let has_choice = |group: &str, value: &str| {
-        html.contains(&pick_attr(group, value, true))
-            || html.contains(&pick_attr(group, value, false))
-    };
-    let tier = reach
-        .tier
-        .as_deref()
-        .filter(|t| has_choice("tier", t))
-        .map(str::to_string)
-        .or_else(|| {
-            reach
-                .amount
-                .filter(|_| has_choice("tier", OWN_AMOUNT))
-                .map(|_| OWN_AMOUNT.to_string())
-        });
-    let amount = match (tier.as_deref(), reach.amount) {
-        (Some(OWN_AMOUNT), Some(d)) => d.to_string(),
-        _ => String::new(),
-    };
-    let frequency = reach.frequency.map(Frequency::as_str);
-    let mut out = html
-        .replace(SOURCE_SLOT, reach.source.as_deref().unwrap_or(""))
-        .replace(AMOUNT_SLOT, &amount);
-    for (group, chosen) in [("tier", tier.as_deref()), ("frequency", frequency)] {
-        out = fill_picks(&out, group, chosen);
-    }
-    out
-}
-
-/// Replaces every `data-pick` of `group` by `checked` (the chosen value, else the default) or
-/// by nothing.
-fn fill_picks(html: &str, group: &str, chosen: Option<&str>) -> String {
-    let open = format!(" data-pick=\"{group}:");
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find(&open) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + open.len()..];
-        let Some(end) = after.find('"') else {
-            out.push_str(&rest[at..]);
-            return out;
-        };
-        let (value, default) = match after[..end].rsplit_once(':') {
-            Some((v, d)) => (v, d == "1"),
-            None => (&after[..end], false),
-        };
-        let on = match chosen {
-            Some(c) => c == value,
-            None => default,
-        };
-        if on {
-            out.push_str(" checked");
+impl Group {
+    /// As a kept page's holes name it (`views::Template::holes_table`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Tier => "pick-tier",
+            Group::Frequency => "pick-frequency",
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
-    out
+
+    pub fn parse(s: &str) -> Option<Group> {
+        [Group::Tier, Group::Frequency]
+            .into_iter()
+            .find(|g| g.name() == s)
+    }
+}
+
+/// One choice of the pledge form as a shared page carries it: checked per response, by the
+/// share link's values or else by `default`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub group: Group,
+    /// A tier id, [`OWN_AMOUNT`], or a frequency (`Frequency::as_str`).
+    pub value: String,
+    pub default: bool,
+}
+
+/// What a share link puts into one page: decided by [`Reach::choose`] against the choices that
+/// page offers.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Chosen<'a> {
+    source: &'a str,
+    tier: Option<&'a str>,
+    amount: Option<i64>,
+    frequency: Option<&'static str>,
+}
+
+impl Reach {
+    /// What this link chooses on a page whose choices are `picks`: its tier if the page offers
+    /// it, else the own amount if the link names an amount and the page offers one; its
+    /// frequency; its code. A tier the page does not offer, or an amount without the
+    /// own-amount choice, changes nothing.
+    pub fn choose<'a>(&'a self, picks: impl Iterator<Item = &'a Pick> + Clone) -> Chosen<'a> {
+        let offers = |value: &str| {
+            picks
+                .clone()
+                .any(|p| p.group == Group::Tier && p.value == value)
+        };
+        let tier = match (self.tier.as_deref(), self.amount) {
+            (Some(t), _) if offers(t) => Some(t),
+            (_, Some(_)) if offers(OWN_AMOUNT) => Some(OWN_AMOUNT),
+            _ => None,
+        };
+        Chosen {
+            source: self.source.as_deref().unwrap_or(""),
+            tier,
+            amount: self.amount.filter(|_| tier == Some(OWN_AMOUNT)),
+            frequency: self.frequency.map(Frequency::as_str),
+        }
+    }
+}
+
+impl Chosen<'_> {
+    /// The hidden field's value: the link's code, or nothing.
+    pub fn source(&self) -> &str {
+        self.source
+    }
+
+    /// The own amount's value: the link's amount when the own amount is chosen, else nothing.
+    pub fn amount(&self) -> String {
+        self.amount.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    /// Whether `pick` is checked: the link's choice in its group, else the default.
+    pub fn checked(&self, pick: &Pick) -> bool {
+        let chosen = match pick.group {
+            Group::Tier => self.tier,
+            Group::Frequency => self.frequency,
+        };
+        match chosen {
+            Some(c) => c == pick.value,
+            None => pick.default,
+        }
+    }
 }
 
 /// Days the by-source report looks back by default, and at most.
@@ -238,56 +235,75 @@ mod tests {
         assert_eq!(parse_amount(&(MAX_DOLLARS + 1).to_string()), None);
     }
 
-    fn template() -> String {
-        format!(
-            "<input name=\"ref\" value=\"{SOURCE_SLOT}\">\
-             <input type=\"radio\" value=\"a\"{}><input type=\"radio\" value=\"b\"{}>\
-             <input type=\"radio\" value=\"own\"{}><input name=\"amount\" value=\"{AMOUNT_SLOT}\">\
-             <input type=\"radio\" value=\"once\"{}><input type=\"radio\" value=\"month\"{}>",
-            pick_attr("tier", "a", true),
-            pick_attr("tier", "b", false),
-            pick_attr("tier", OWN_AMOUNT, false),
-            pick_attr("frequency", "once", true),
-            pick_attr("frequency", "month", false),
-        )
+    fn picks() -> Vec<Pick> {
+        let pick = |group, value: &str, default| Pick {
+            group,
+            value: value.into(),
+            default,
+        };
+        vec![
+            pick(Group::Tier, "a", true),
+            pick(Group::Tier, "b", false),
+            pick(Group::Tier, OWN_AMOUNT, false),
+            pick(Group::Frequency, "once", true),
+            pick(Group::Frequency, "month", false),
+        ]
+    }
+
+    /// The values `r` puts on the page of [`picks`]: the code, the checked values, the amount.
+    fn on_page(r: &Reach) -> (String, Vec<String>, String) {
+        let picks = picks();
+        let chosen = r.choose(picks.iter());
+        let checked = picks
+            .iter()
+            .filter(|p| chosen.checked(p))
+            .map(|p| p.value.clone())
+            .collect();
+        (chosen.source().to_string(), checked, chosen.amount())
     }
 
     #[test]
-    fn slots_are_filled_with_the_defaults_or_the_link_s_values() {
-        let blank = fill_reach_slots(&template(), &Reach::default());
+    fn a_link_chooses_what_the_page_offers_else_the_defaults_stand() {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            blank,
-            "<input name=\"ref\" value=\"\">\
-             <input type=\"radio\" value=\"a\" checked><input type=\"radio\" value=\"b\">\
-             <input type=\"radio\" value=\"own\"><input name=\"amount\" value=\"\">\
-             <input type=\"radio\" value=\"once\" checked><input type=\"radio\" value=\"month\">"
+            on_page(&Reach::default()),
+            (String::new(), strings(&["a", "once"]), String::new())
         );
         let r = query(&[("ref", "fb-1"), ("tier", "b"), ("frequency", "month")]);
-        let html = fill_reach_slots(&template(), &r);
-        assert!(html.contains("value=\"fb-1\""));
-        assert!(html.contains("value=\"b\" checked") && !html.contains("value=\"a\" checked"));
-        assert!(
-            html.contains("value=\"month\" checked") && !html.contains("value=\"once\" checked")
+        assert_eq!(
+            on_page(&r),
+            ("fb-1".into(), strings(&["b", "month"]), String::new())
         );
-        assert!(!html.contains("data-pick") && !html.contains("@@reach"));
         // An amount picks the own amount; a tier wins over it.
-        let html = fill_reach_slots(&template(), &query(&[("amount", "25")]));
-        assert!(html.contains("value=\"own\" checked") && html.contains("value=\"25\""));
-        let html = fill_reach_slots(&template(), &query(&[("tier", "b"), ("amount", "25")]));
-        assert!(html.contains("value=\"b\" checked") && !html.contains("value=\"25\""));
-        // A tier the page does not offer is ignored: the default stays.
-        let html = fill_reach_slots(&template(), &query(&[("tier", "zzz")]));
-        assert!(html.contains("value=\"a\" checked"));
-        // A page without slots is left alone.
-        assert_eq!(fill_reach_slots("<p>x</p>", &r), "<p>x</p>");
-        // Only the form is filled: what follows it (comments) is left as it is.
-        let page = format!(
-            "<form id=\"pledge-form\">{}</form><p> data-pick=\"tier:zzz:0\" {SOURCE_SLOT}</p>",
-            template()
+        assert_eq!(
+            on_page(&query(&[("amount", "25")])),
+            (String::new(), strings(&[OWN_AMOUNT, "once"]), "25".into())
         );
-        let html = fill_reach_slots(&page, &query(&[("tier", "zzz"), ("ref", "fb-1")]));
-        assert!(html.contains("value=\"a\" checked"), "{html}");
-        assert!(html.ends_with(&format!("<p> data-pick=\"tier:zzz:0\" {SOURCE_SLOT}</p>")));
+        assert_eq!(
+            on_page(&query(&[("tier", "b"), ("amount", "25")])),
+            (String::new(), strings(&["b", "once"]), String::new())
+        );
+        // A tier the page does not offer is ignored: the default stays, an amount still counts.
+        assert_eq!(
+            on_page(&query(&[("tier", "zzz")])),
+            (String::new(), strings(&["a", "once"]), String::new())
+        );
+        assert_eq!(
+            on_page(&query(&[("tier", "zzz"), ("amount", "30")])),
+            (String::new(), strings(&[OWN_AMOUNT, "once"]), "30".into())
+        );
+        // Without the own-amount choice an amount changes nothing.
+        let no_own: Vec<Pick> = picks()
+            .into_iter()
+            .filter(|p| p.value != OWN_AMOUNT)
+            .collect();
+        let r = query(&[("amount", "25")]);
+        let chosen = r.choose(no_own.iter());
+        assert!(chosen.checked(&no_own[0]) && chosen.amount().is_empty());
+        for g in [Group::Tier, Group::Frequency] {
+            assert_eq!(Group::parse(g.name()), Some(g));
+        }
+        assert_eq!(Group::parse("tier"), None);
     }
 
     #[test]

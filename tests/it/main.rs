@@ -30,6 +30,7 @@
 //! | erasure | 14100–14199 |
 //! | privacy | 14200–14299 |
 //! | team | 14400–14499 |
+//! | holes | 14500–14599 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -45,6 +46,7 @@ mod comments;
 mod erasure;
 mod forms;
 mod hardening;
+mod holes;
 mod html;
 mod jobs;
 mod monthly;

@@ -5,13 +5,14 @@
 //! placeholder with no name, no website and no words, so the replies still make sense.
 
 use super::{
-    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, LangField,
-    LengthHint, PrivacyLink,
+    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, Hole,
+    LangField, LengthHint, Placed, PrivacyLink,
 };
 use crate::comment::{Comment, CommentForm, CommentPage, CommentStatus, Thread};
 use crate::content::{fill, Text};
 use crate::form::{is_web_url, Problems};
 use crate::i18n::Lang;
+use crate::keys::Form;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -20,8 +21,6 @@ use leptos::prelude::*;
 pub struct CommentFormState {
     pub form: CommentForm,
     pub problems: Problems,
-    /// A fresh signed form token.
-    pub token: String,
     /// The comment being answered, `(id, name)`, when the visitor pressed "Reply".
     pub reply_to: Option<(i64, String)>,
 }
@@ -169,7 +168,6 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
     let CommentFormState {
         form,
         problems,
-        token,
         reply_to,
     } = state;
     let parent = reply_to
@@ -189,7 +187,8 @@ fn CommentFormView(lang: Lang, state: CommentFormState) -> impl IntoView {
             {replying}
             <p class="hint">{t.comment_form_intro}</p>
             <LangField lang=lang/>
-            <input type="hidden" name="token" value=token/>
+            // Every response fills in a token of its own.
+            <input type="hidden" name="token" value=Placed::Hole(Hole::Token(Form::Comment))/>
             <input type="hidden" name="parent_id" value=parent/>
             <div class="hp" aria-hidden="true">
                 <label for="comment-homepage">{t.honeypot_label}</label>

@@ -4,14 +4,16 @@
 use super::comments::{CommentFormState, CommentsSection};
 use super::pledge_form::{PledgeFormState, PledgeFormView};
 use super::{
-    document, invalid, outer_max, textarea_text, title_with, ErrorSummary, Field, FieldError,
-    FormFields, LangField, LengthHint, Links, PageMeta, PrivacyLink,
+    document_with_holes, invalid, outer_max, textarea_text, title_with, ErrorSummary, Field,
+    FieldError, FormFields, Hole, LangField, LengthHint, Links, PageMeta, Placed, PrivacyLink,
+    Template,
 };
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
 use crate::content::{fill, paragraphs, Text};
 use crate::form::Problems;
 use crate::i18n::Lang;
+use crate::keys::Form;
 use crate::volunteer as vol;
 use crate::volunteer::{help_label, VolunteerForm, HELP_KINDS};
 use leptos::either::Either;
@@ -22,7 +24,6 @@ use leptos::prelude::*;
 pub struct VolunteerFormState {
     pub form: VolunteerForm,
     pub problems: Problems,
-    pub token: String,
 }
 
 /// Everything the campaign page shows, loaded before rendering.
@@ -38,7 +39,9 @@ pub struct HomePage<'a> {
     pub updates: Vec<crate::update::Update>,
 }
 
-pub fn home(page: HomePage<'_>) -> String {
+/// The campaign page, with a hole for each form's token and, on the shared page, for a share
+/// link's values (`PledgeFormState::holes`): each response fills them (`Template::serve`).
+pub fn home(page: HomePage<'_>) -> Template {
     let HomePage {
         lang,
         links,
@@ -76,7 +79,7 @@ pub fn home(page: HomePage<'_>) -> String {
         <CommentsSection lang=lang page=comments form=comment_form/>
         <Involved lang=lang state=volunteer/>
     };
-    document(
+    document_with_holes(
         PageMeta {
             lang,
             links,
@@ -238,11 +241,7 @@ static VOLUNTEER_FIELDS: FormFields = FormFields {
 #[component]
 fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
     let t: &'static Text = lang.text();
-    let VolunteerFormState {
-        form,
-        problems,
-        token,
-    } = state;
+    let VolunteerFormState { form, problems } = state;
     let kinds = HELP_KINDS
         .iter()
         .map(|kind| {
@@ -264,7 +263,8 @@ fn Involved(lang: Lang, state: VolunteerFormState) -> impl IntoView {
                 <h2 id="involved-heading">{t.involved_heading}</h2>
                 <p>{t.involved_intro}</p>
                 <LangField lang=lang/>
-                <input type="hidden" name="token" value=token/>
+                // Every response fills in a token of its own.
+                <input type="hidden" name="token" value=Placed::Hole(Hole::Token(Form::Volunteer))/>
                 <div class="hp" aria-hidden="true">
                     <label for="volunteer-homepage">{t.honeypot_label}</label>
                     <input type="text" name="homepage" id="volunteer-homepage" tabindex="-1" autocomplete="off"/>

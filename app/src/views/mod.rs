@@ -11,6 +11,7 @@ pub mod admin;
 pub mod admin_updates;
 pub mod badge;
 mod comments;
+mod holes;
 mod home;
 mod pages;
 mod pledge_erase;
@@ -20,6 +21,7 @@ pub mod sources;
 mod updates;
 
 pub use comments::CommentFormState;
+pub use holes::{Hole, Part, Placed, Template};
 pub use home::{home, HomePage, VolunteerFormState};
 pub use pages::{
     checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
@@ -77,21 +79,28 @@ pub struct PageMeta<'a> {
 /// footer are functions of their own, each of one type whatever the page, so that their
 /// rendering is compiled once into the wasm instead of into every page's copy of this.
 pub fn document(meta: PageMeta<'_>, main: impl IntoView + 'static) -> String {
+    document_with_holes(meta, main).into_text()
+}
+
+/// [`document`] for a page that leaves per-visitor values open ([`Placed::Hole`]): its
+/// literal parts and its holes ([`Template`]), which each response fills.
+pub fn document_with_holes(meta: PageMeta<'_>, main: impl IntoView + 'static) -> Template {
     let lang = meta.lang;
-    let html = Owner::new().with(|| {
-        view! {
-            <html lang=lang.code()>
-                {head(&meta)}
-                <body>
-                    {header(lang, meta.path)}
-                    <main id="main">{main}</main>
-                    {footer(lang, meta.links.contact)}
-                </body>
-            </html>
-        }
-        .to_html()
-    });
-    page_html(&html)
+    holes::render(|| {
+        Owner::new().with(|| {
+            view! {
+                <html lang=lang.code()>
+                    {head(&meta)}
+                    <body>
+                        {header(lang, meta.path)}
+                        <main id="main">{main}</main>
+                        {footer(lang, meta.links.contact)}
+                    </body>
+                </html>
+            }
+            .to_html()
+        })
+    })
 }
 
 /// Every page's `<head>`: its title, canonical and hreflang links, Open Graph tags, the feed,
@@ -208,9 +217,9 @@ fn footer(lang: Lang, contact: Option<&str>) -> impl IntoView {
 /// Nothing else can spell `<!>`: every text and attribute value a visitor sends is escaped
 /// (`<` becomes `&lt;`), `<textarea>` content by [`textarea_text`], and the rest is markup
 /// the program made (the stylesheet, the chart, the QR code), which has none; so every `<!>`
-/// here is a marker (`app/tests/markers.rs` holds visitor text to it). The slots a cached page
-/// carries for per-visitor values (`keys::token_slot`, `reach`) are plain ASCII in attribute
-/// values, never comments, and go through untouched.
+/// here is a marker (`app/tests/markers.rs` holds visitor text to it). The holes a kept page
+/// leaves for per-visitor values are not in the text at all: the renderer records where they
+/// are ([`Template`]), and the strip runs on the literal parts between them.
 ///
 /// One pass and one allocation: the copy that prepends the doctype skips the markers. It looks
 /// for each `!` and then at its two neighbours: `<` opens every tag, `!` is rare (the markers,
@@ -218,9 +227,15 @@ fn footer(lang: Lang, contact: Option<&str>) -> impl IntoView {
 /// for `<!>` itself (about 4 µs instead of 15 to 25 for the campaign page, natively).
 pub(crate) fn page_html(rendered: &str) -> String {
     const DOCTYPE: &str = "<!DOCTYPE html>";
-    let bytes = rendered.as_bytes();
     let mut out = String::with_capacity(DOCTYPE.len() + rendered.len());
     out.push_str(DOCTYPE);
+    strip_markers(rendered, &mut out);
+    out
+}
+
+/// Appends `rendered` to `out` without its `<!>` markers ([`page_html`]).
+fn strip_markers(rendered: &str, out: &mut String) {
+    let bytes = rendered.as_bytes();
     // Copied up to `copied`; searched up to `next`.
     let (mut copied, mut next) = (0, 0);
     while let Some(found) = rendered[next..].find('!') {
@@ -233,7 +248,6 @@ pub(crate) fn page_html(rendered: &str) -> String {
         }
     }
     out.push_str(&rendered[copied..]);
-    out
 }
 
 /// The link to the privacy page that stands by each form's send button.

@@ -19,7 +19,7 @@ static ERASE_FIELDS: FormFields = FormFields {
 /// What the erase page says beside the pledge itself.
 pub struct PledgeErase<'a> {
     pub pledge: &'a Pledge,
-    /// The form's token, issued for this page (a private page: written in, not a slot).
+    /// The form's token, issued for this page (a private page: written in, not a hole).
     pub token: &'a str,
     /// Why the last press was refused (an expired or reused token).
     pub problems: Problems,

@@ -2,8 +2,8 @@
 //! choices.
 
 use super::{
-    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, LangField,
-    LengthHint, PrivacyLink,
+    invalid, outer_max, textarea_text, ErrorSummary, Field, FieldError, FormFields, Hole,
+    LangField, LengthHint, Placed, PrivacyLink,
 };
 use crate::campaign::Tier;
 use crate::content::Text;
@@ -13,7 +13,7 @@ use crate::pledge::{
     Frequency, PledgeForm, ELIGIBLE_FIELD, FREQUENCY_FIELD, GENERAL, NAME_MAX, NOTE_MAX,
     OWN_AMOUNT, SAME_AS_TIER,
 };
-use crate::reach;
+use crate::reach::{self, Group, Pick};
 use crate::source_code::SourceCode;
 use leptos::prelude::*;
 
@@ -70,9 +70,9 @@ pub struct PledgeFormState {
     pub problems: Problems,
     /// Online giving is configured (`CHECKOUT` is set).
     pub enabled: bool,
-    /// Drawn as a shared template: the share link's code, the choices and the own amount are
-    /// slots that each response fills from its own query (`reach::fill_reach_slots`).
-    pub slots: bool,
+    /// Drawn as the shared page: the share link's code, the choices and the own amount are
+    /// holes that each response fills from its own query (`views::Template::serve`).
+    pub holes: bool,
 }
 
 #[component]
@@ -82,26 +82,21 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
         form,
         problems,
         enabled,
-        slots,
+        holes,
     } = state;
-    // In a template a choice carries its slot instead of `checked`.
-    let pick = move |group: &str, value: &str, on: bool| {
-        (
-            !slots && on,
-            slots.then(|| reach::pick_slot(group, value, on)),
+    let source = if holes {
+        Placed::Hole(Hole::Source)
+    } else {
+        Placed::Text(
+            SourceCode::parse(&form.source)
+                .map(SourceCode::into_string)
+                .unwrap_or_default(),
         )
     };
-    let source = if slots {
-        reach::SOURCE_SLOT.to_string()
+    let amount = if holes {
+        Placed::Hole(Hole::Amount)
     } else {
-        SourceCode::parse(&form.source)
-            .map(SourceCode::into_string)
-            .unwrap_or_default()
-    };
-    let amount = if slots {
-        reach::AMOUNT_SLOT.to_string()
-    } else {
-        form.amount.clone()
+        Placed::Text(form.amount.clone())
     };
     let choices = tiers
         .iter()
@@ -109,10 +104,10 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             let copy = t.tier(&tier.id);
             let id = format!("tier-{}", tier.id);
             let label = format!("{}: {}", tier.amount, copy.map(|c| c.name).unwrap_or(""));
-            let (checked, slot) = pick("tier", &tier.id, form.tier == tier.id);
+            let checked = checked(holes, Group::Tier, &tier.id, form.tier == tier.id);
             view! {
                 <div class="choice">
-                    <input type="radio" name="tier" id=id.clone() value=tier.id.clone() checked=checked data-pick=slot/>
+                    <input type="radio" name="tier" id=id.clone() value=tier.id.clone() checked=checked/>
                     <label for=id>{label}</label>
                 </div>
             }
@@ -125,7 +120,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             view! { <option value=tier.id.clone() selected=form.designation == tier.id>{purpose}</option> }
         })
         .collect_view();
-    let (own, own_slot) = pick("tier", OWN_AMOUNT, form.tier == OWN_AMOUNT);
+    let own = checked(holes, Group::Tier, OWN_AMOUNT, form.tier == OWN_AMOUNT);
     let same = form.designation.is_empty() || form.designation == SAME_AS_TIER;
     let fields = &FIELDS;
     let described_by = |field: &str| fields.described_by(&problems, field);
@@ -142,7 +137,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <FieldError t=t fields=fields problems=problems.clone() field="tier"/>
                 {choices}
                 <div class="choice">
-                    <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own data-pick=own_slot/>
+                    <input type="radio" name="tier" id="tier-own" value=OWN_AMOUNT checked=own/>
                     <label for="tier-own">{t.form_own_amount_option}</label>
                 </div>
                 <label for="amount">{t.form_own_amount}</label>
@@ -150,7 +145,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
                 <input type="text" inputmode="numeric" name="amount" id="amount" value=amount
                     autocomplete="off" aria-invalid=invalid(&problems, "amount") aria-describedby=described_by("amount")/>
             </fieldset>
-            <HowOften t=t chosen=form.frequency() slots=slots/>
+            <HowOften t=t chosen=form.frequency() holes=holes/>
             <label for="designation">{t.form_designation}</label>
             <FieldError t=t fields=fields problems=problems.clone() field="designation"/>
             <select name="designation" id="designation" aria-invalid=invalid(&problems, "designation") aria-describedby=described_by("designation")>
@@ -197,10 +192,24 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
     }
 }
 
+/// A choice's `checked`: as the form has it, or on the shared page a hole each response fills
+/// (`on` is then the choice's default).
+fn checked(holes: bool, group: Group, value: &str, on: bool) -> Placed {
+    if holes {
+        Placed::Hole(Hole::Pick(Pick {
+            group,
+            value: value.to_string(),
+            default: on,
+        }))
+    } else {
+        Placed::On(on)
+    }
+}
+
 /// Once or every month, for a tier or an own amount: once unless the donor chose otherwise
 /// (never preselected), and what a monthly gift means, said before they choose it.
 #[component]
-fn HowOften(t: &'static Text, chosen: Frequency, slots: bool) -> impl IntoView {
+fn HowOften(t: &'static Text, chosen: Frequency, holes: bool) -> impl IntoView {
     let choices = [
         (Frequency::Once, t.form_frequency_once),
         (Frequency::Monthly, t.form_frequency_month),
@@ -208,11 +217,11 @@ fn HowOften(t: &'static Text, chosen: Frequency, slots: bool) -> impl IntoView {
     .into_iter()
     .map(|(f, label)| {
         let id = format!("frequency-{}", f.as_str());
-        let slot = slots.then(|| reach::pick_slot("frequency", f.as_str(), chosen == f));
+        let checked = checked(holes, Group::Frequency, f.as_str(), chosen == f);
         view! {
             <div class="choice">
-                <input type="radio" name=FREQUENCY_FIELD id=id.clone() value=f.as_str() checked=!slots && chosen == f
-                    data-pick=slot aria-describedby="frequency-hint"/>
+                <input type="radio" name=FREQUENCY_FIELD id=id.clone() value=f.as_str() checked=checked
+                    aria-describedby="frequency-hint"/>
                 <label for=id>{label}</label>
             </div>
         }
@@ -240,22 +249,29 @@ mod tests {
         })
     }
 
-    fn render_with(lang: Lang, tiers: &[Tier], form: PledgeForm, slots: bool) -> String {
+    fn render_with(
+        lang: Lang,
+        tiers: &[Tier],
+        form: PledgeForm,
+        holes: bool,
+    ) -> super::super::Template {
         let tiers = tiers.to_vec();
-        Owner::new().with(|| {
-            view! {
-                <PledgeFormView lang=lang tiers=tiers state=PledgeFormState { form, slots, ..Default::default() }/>
-            }
-            .to_html()
+        super::super::holes::render(|| {
+            Owner::new().with(|| {
+                view! {
+                    <PledgeFormView lang=lang tiers=tiers state=PledgeFormState { form, holes, ..Default::default() }/>
+                }
+                .to_html()
+            })
         })
     }
 
-    /// The shared template, filled for a plain visit, is exactly the form drawn for it; filled
-    /// for a share link, exactly the form drawn with the link's values.
+    /// The shared page, served for a plain visit, is exactly the form drawn for it; served for
+    /// a share link, exactly the form drawn with the link's values.
     #[test]
-    fn a_filled_template_is_the_form_itself() {
+    fn a_served_page_is_the_form_itself() {
         use crate::money::Cents;
-        use crate::reach::{fill_reach_slots, Reach};
+        use crate::reach::Reach;
         let tiers: Vec<Tier> = ["women-training", "women-radio"]
             .iter()
             .map(|id| Tier {
@@ -264,14 +280,20 @@ mod tests {
                 units: 1,
             })
             .collect();
+        let serve = |page: &super::super::Template, reach: &Reach| {
+            page.serve(reach, |_| unreachable!("the pledge form has no token"))
+        };
         for lang in [Lang::En, Lang::Km] {
-            let template = render_with(lang, &tiers, PledgeForm::initial(&tiers), true);
+            let shared = render_with(lang, &tiers, PledgeForm::initial(&tiers), true);
             assert!(
-                !template.contains(" checked"),
-                "{lang:?}: choices are slots"
+                !shared.text().contains(" checked"),
+                "{lang:?}: choices are holes"
             );
+            // A hole for the code, the amount, each tier, the own amount and each frequency.
+            assert_eq!(shared.holes().count(), 2 + tiers.len() + 1 + 2);
             let plain = render_with(lang, &tiers, PledgeForm::initial(&tiers), false);
-            assert_eq!(fill_reach_slots(&template, &Reach::default()), plain);
+            assert_eq!(plain.holes().count(), 0);
+            assert_eq!(serve(&shared, &Reach::default()), plain.text());
             let link = Reach::from_query(&[
                 ("ref", "chapter-paris"),
                 ("tier", "women-radio"),
@@ -284,8 +306,8 @@ mod tests {
                 ..PledgeForm::initial(&tiers)
             };
             assert_eq!(
-                fill_reach_slots(&template, &link),
-                render_with(lang, &tiers, chosen, false)
+                serve(&shared, &link),
+                render_with(lang, &tiers, chosen, false).text()
             );
             let own = PledgeForm {
                 tier: OWN_AMOUNT.into(),
@@ -293,8 +315,8 @@ mod tests {
                 ..PledgeForm::initial(&tiers)
             };
             assert_eq!(
-                fill_reach_slots(&template, &Reach::from_query(&[("amount", "25")])),
-                render_with(lang, &tiers, own, false)
+                serve(&shared, &Reach::from_query(&[("amount", "25")])),
+                render_with(lang, &tiers, own, false).text()
             );
         }
     }

@@ -65,7 +65,7 @@ fn render(lang: Lang) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
-            slots: false,
+            holes: false,
         },
         comments: CommentPage {
             threads: vec![Thread {
@@ -76,13 +76,11 @@ fn render(lang: Lang) -> String {
             total_threads: 1,
             total_comments: 2,
         },
-        comment_form: CommentFormState {
-            token: "tok".into(),
-            ..Default::default()
-        },
+        comment_form: Default::default(),
         volunteer: Default::default(),
         updates: Vec::new(),
     })
+    .serve(&crate::reach::Reach::default(), |_| "tok".into())
 }
 
 #[test]
@@ -144,13 +142,14 @@ fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problem
             form,
             problems,
             enabled: true,
-            slots: false,
+            holes: false,
         },
         comments: Default::default(),
         comment_form: Default::default(),
         volunteer: Default::default(),
         updates: Vec::new(),
     })
+    .into_text()
 }
 
 #[test]
@@ -454,7 +453,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
-            slots: false,
+            holes: false,
         },
         comments: CommentPage {
             total_threads: threads.len() as i64,
@@ -466,6 +465,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
         volunteer: Default::default(),
         updates: Vec::new(),
     })
+    .into_text()
 }
 
 #[test]
@@ -620,6 +620,7 @@ fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
                 volunteer,
                 updates: Vec::new(),
             })
+            .into_text()
         };
         let blank_pledge = PledgeFormState {
             form: PledgeForm::initial(&tiers),
@@ -695,7 +696,6 @@ fn a_refused_form_opens_at_its_summary_with_links_to_its_fields() {
                     VolunteerFormState {
                         form: volunteer,
                         problems: v,
-                        ..Default::default()
                     },
                 ),
             },

@@ -2,9 +2,10 @@
 //! the edge), the office draws it again after a form post with the visitor's values and
 //! problems (pledge, comment, volunteer).
 //!
-//! [`render_home`] is the one way the campaign page is drawn. It draws a *template*: form
-//! tokens stand in it as slots, and [`serve`] fills them for each response, so the template
-//! can be kept at the edge and shared.
+//! [`render_home`] is the one way the campaign page is drawn. It draws a *template*
+//! (`app::views::Template`): its literal parts, and holes where the forms' tokens and a share
+//! link's values go, placed by the renderer itself. [`serve`] fills them for each response, so
+//! the template can be kept at the edge and shared.
 
 use crate::ctx::{Checkout, Ctx};
 use crate::{error::AppError, http, platform, store};
@@ -12,16 +13,34 @@ use app::i18n::Lang;
 use app::keys;
 use app::pledge::PledgeForm;
 use app::reach::Reach;
-use app::views::{self, CommentFormState, HomePage, PledgeFormState, VolunteerFormState};
+use app::views::{self, CommentFormState, HomePage, PledgeFormState, Template, VolunteerFormState};
 use worker::Response;
 
-/// A drawn page: the rendered template (token slots unfilled) and its ETag. What the edge
-/// keeps, and what every response is filled from.
+/// A drawn page and its ETag: what the edge keeps, and what every response is served from. A
+/// campaign page keeps its holes (`Template`); anything else the edge keeps (the badge, a
+/// feed, page data) has none.
 #[derive(Clone)]
 pub struct Cached {
     pub status: u16,
     pub etag: String,
-    pub template: String,
+    pub template: Template,
+}
+
+impl Cached {
+    /// A drawn page (status 200), its ETag computed from its literal text and its holes: a
+    /// change of either is a new page.
+    pub fn drawn(template: Template) -> Cached {
+        let etag = if template.holes().next().is_none() {
+            http::etag(template.text())
+        } else {
+            http::etag(&format!("{}{}", template.holes_table(), template.text()))
+        };
+        Cached {
+            status: 200,
+            etag,
+            template,
+        }
+    }
 }
 
 /// How a served page's tokens are dated: `app::keys::issued_at` is the one rule, by each
@@ -41,8 +60,8 @@ pub struct Overrides {
 }
 
 /// Draws the campaign page in `lang` (the path's, or after a post the form's own) from D1,
-/// with token slots where the forms' tokens go.
-pub async fn render_home(cx: &Ctx, lang: Lang, ov: Overrides) -> Result<String, AppError> {
+/// with holes where the forms' tokens go.
+pub async fn render_home(cx: &Ctx, lang: Lang, ov: Overrides) -> Result<Template, AppError> {
     let doc = store::home_doc(cx.db()?, ov.page.max(1)).await?;
     render_from(cx, lang, &doc, ov).await
 }
@@ -53,12 +72,7 @@ pub async fn template_from(cx: &Ctx, lang: Lang, doc: &str, page: i64) -> Result
         page,
         ..Default::default()
     };
-    let template = render_from(cx, lang, doc, ov).await?;
-    Ok(Cached {
-        status: 200,
-        etag: http::etag(&template),
-        template,
-    })
+    Ok(Cached::drawn(render_from(cx, lang, doc, ov).await?))
 }
 
 /// Draws the campaign page from its page data (`store::home_doc`), adding the visitor's own
@@ -69,7 +83,7 @@ pub async fn render_from(
     lang: Lang,
     doc: &str,
     ov: Overrides,
-) -> Result<String, AppError> {
+) -> Result<Template, AppError> {
     let page = ov.page.max(1);
     let held = store::held_comments(cx.db()?, &ov.own).await?;
     let (campaign, comments, updates) = store::home_from(
@@ -81,9 +95,8 @@ pub async fn render_from(
         app::comment::own_since(cx.now),
     )?;
     let tiers: Vec<_> = campaign.tiers.iter().map(|p| p.tier.clone()).collect();
-    let slots = ov.pledge.is_none();
+    let holes = ov.pledge.is_none();
     let mut comment_form = ov.comment.unwrap_or_default();
-    comment_form.token = keys::token_slot(keys::Form::Comment);
     if let Some(parent) = ov.reply_to {
         comment_form.reply_to = comments
             .threads
@@ -92,8 +105,6 @@ pub async fn render_from(
             .find(|c| c.id == parent)
             .map(|c| (c.id, c.name.clone()));
     }
-    let mut volunteer = ov.volunteer.unwrap_or_default();
-    volunteer.token = keys::token_slot(keys::Form::Volunteer);
     Ok(views::home(HomePage {
         lang,
         links: cx.links(),
@@ -102,37 +113,33 @@ pub async fn render_from(
             problems: ov.pledge_problems,
             enabled: cx.checkout() != Checkout::Off,
             // The blank form is shared: a share link's values are filled in per response.
-            slots,
+            holes,
         },
         campaign,
         comments,
         comment_form,
-        volunteer,
+        volunteer: ov.volunteer.unwrap_or_default(),
         updates,
     }))
 }
 
-/// A rendered page as this response sends it: its token slots filled with tokens of its own.
+/// A rendered page as this response sends it: its holes filled with tokens of its own.
 pub fn serve(cx: &Ctx, page: &Cached, tokens: Tokens) -> Result<Response, AppError> {
     serve_reach(cx, page, tokens, &Reach::default())
 }
 
 /// [`serve`], with the share link's code and prefilled choices of this request's own query
-/// filled into the page's reach slots (after the ETag was computed: the ETag names the
-/// shared template).
+/// in the page's holes (after the ETag was computed: the ETag names the shared page).
 pub fn serve_reach(
     cx: &Ctx,
     page: &Cached,
     tokens: Tokens,
     reach: &Reach,
 ) -> Result<Response, AppError> {
-    let body = keys::fill_token_slots(
-        &app::reach::fill_reach_slots(&page.template, reach),
-        &cx.keys()?.form_token,
-        tokens,
-        cx.now,
-        platform::random16,
-    );
+    let key = &cx.keys()?.form_token;
+    let body = page.template.serve(reach, |form| {
+        keys::serve_token(key, form, tokens, cx.now, platform::random16())
+    });
     let mut resp = Response::from_html(body)?.with_status(page.status);
     resp.headers_mut().set("ETag", &page.etag)?;
     Ok(resp)
@@ -147,11 +154,9 @@ pub async fn again(
     ov: Overrides,
     tokens: Tokens,
 ) -> Result<Response, AppError> {
-    let template = render_home(cx, lang, ov).await?;
     let page = Cached {
         status,
-        etag: http::etag(&template),
-        template,
+        ..Cached::drawn(render_home(cx, lang, ov).await?)
     };
     Ok(http::private(serve(cx, &page, tokens)?)?)
 }

@@ -25,7 +25,7 @@ pub fn private_page(status: u16, html: String) -> Result<Response, AppError> {
 }
 
 /// A token for one of a pledge's one-button forms, written into its page (the page is private,
-/// so not into a slot of a shared template) and dated by the one rule (`keys::issued_at`): both
+/// so not into a hole of a shared template) and dated by the one rule (`keys::issued_at`): both
 /// only confirm, so the button takes an immediate press.
 fn token(cx: &Ctx, form: keys::Form) -> Result<String, AppError> {
     Ok(keys::serve_token(

@@ -21,11 +21,7 @@ async fn volunteer_again(
     tokens: Tokens,
 ) -> Result<Response, AppError> {
     let ov = Overrides {
-        volunteer: Some(VolunteerFormState {
-            form,
-            problems,
-            ..Default::default()
-        }),
+        volunteer: Some(VolunteerFormState { form, problems }),
         ..Default::default()
     };
     again(cx, lang, status, ov, tokens).await

@@ -25,11 +25,7 @@ pub async fn badge(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
     }
     let campaign = store::campaign(cx.db()?, cx.config.goal).await?;
     let svg = app::views::badge::badge(cx.lang, &campaign).svg;
-    let drawn = Cached {
-        status: 200,
-        etag: cache::etag(&svg),
-        template: svg,
-    };
+    let drawn = Cached::drawn(app::views::Template::plain(svg));
     if let Some(key) = &key {
         // The badge is served even if the edge cannot keep it.
         if let Err(e) = cache::store_as(key, cx.config.edge_ttl, cx.now, &drawn, CONTENT_TYPE).await
@@ -42,7 +38,7 @@ pub async fn badge(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
 
 /// The response of a drawn badge, with an image's headers.
 fn image(drawn: &Cached) -> Result<Response, AppError> {
-    let mut resp = Response::ok(drawn.template.clone())?.with_status(drawn.status);
+    let mut resp = Response::ok(drawn.template.text())?.with_status(drawn.status);
     let h = resp.headers_mut();
     h.set("Content-Type", CONTENT_TYPE)?;
     h.set("ETag", &drawn.etag)?;

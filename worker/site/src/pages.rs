@@ -25,7 +25,13 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
     let own = edge::held::own_comments(&req, cx);
     if let Some(key) = &key {
         if own.is_empty() {
-            let (drawn, edge) = match cache::lookup(key, cx.now).await {
+            // The campaign page always has holes (its forms' tokens): a kept copy without
+            // any was kept by a build before them (its slots are searched-for text) and is
+            // drawn anew, not served.
+            let kept = cache::lookup(key, cx.now)
+                .await
+                .filter(|hit| hit.page.template.holes().next().is_some());
+            let (drawn, edge) = match kept {
                 Some(hit) if hit.fresh => (hit.page, Some("hit")),
                 Some(hit) => {
                     cache::refresh_later(ctx, cx, cx.lang, page);
@@ -48,12 +54,7 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
             own,
             ..Default::default()
         };
-        let template = render_from(cx, cx.lang, &doc, ov).await?;
-        let drawn = Cached {
-            status: 200,
-            etag: http::etag(&template),
-            template,
-        };
+        let drawn = Cached::drawn(render_from(cx, cx.lang, &doc, ov).await?);
         let mut resp = serve_reach(cx, &drawn, Tokens::Fresh, &reach)?;
         resp.headers_mut().set("X-Edge-Cache", "data")?;
         return Ok(cache::for_browser(&req, resp)?);
@@ -74,12 +75,7 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
             ov.pledge = Some(form);
         }
     }
-    let template = render_home(cx, cx.lang, ov).await?;
-    let page = Cached {
-        status: 200,
-        etag: http::etag(&template),
-        template,
-    };
+    let page = Cached::drawn(render_home(cx, cx.lang, ov).await?);
     if resume.is_some() {
         return Ok(http::private(serve(cx, &page, Tokens::Fresh)?)?);
     }

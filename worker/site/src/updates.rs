@@ -34,11 +34,7 @@ async fn edge(
         }
     }
     let body = render.await?;
-    let page = Cached {
-        status: 200,
-        etag: cache::etag(&body),
-        template: body,
-    };
+    let page = Cached::drawn(app::views::Template::plain(body));
     if let Some(key) = &key {
         if let Err(e) = cache::store_as(key, cx.config.edge_ttl, cx.now, &page, content_type).await
         {
@@ -49,7 +45,7 @@ async fn edge(
 }
 
 fn answer(page: &Cached, content_type: &str) -> Result<Response, AppError> {
-    let mut resp = Response::ok(page.template.clone())?.with_status(page.status);
+    let mut resp = Response::ok(page.template.text())?.with_status(page.status);
     let h = resp.headers_mut();
     h.set("Content-Type", content_type)?;
     h.set("ETag", &page.etag)?;

@@ -58,7 +58,7 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
     // Where the lists ended before this write (the page data of page 1 as this data centre
     // keeps it: what visitors here were sent by) and where they end now (D1).
     let before = match lookup(&data_key(&cx.origin, 1), cx.now).await {
-        Some(hit) => PageCounts::of(&hit.page.template).ok(),
+        Some(hit) => PageCounts::of(hit.page.template.text()).ok(),
         None => None,
     };
     let first = match cx.db() {

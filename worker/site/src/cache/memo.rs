@@ -81,11 +81,11 @@ mod tests {
         let page = |t: &str| Cached {
             status: 200,
             etag: "e".into(),
-            template: t.into(),
+            template: app::views::Template::plain(t.into()),
         };
         remember("https://m/", &page("one"), 1_005, 1_000);
         let hit = recall("https://m/", 1_001).expect("remembered");
-        assert!(hit.fresh && hit.page.template == "one");
+        assert!(hit.fresh && hit.page.template.text() == "one");
         assert!(
             !recall("https://m/", 1_006).expect("still trusted").fresh,
             "stale past its time"

@@ -32,9 +32,11 @@
 //! [`data_key`]): a visitor who holds the own-comments cookie gets the page drawn from it plus
 //! one small query for their own held comments ([`page_data`], `pages::home`).
 //!
-//! What the edge keeps is the page's *template*: per-visitor values (form tokens) stand in it
-//! as slots (`app::keys::token_slot`) that every response fills anew, after the ETag was
-//! computed, so the ETag names the shared page and no visitor's token is ever shared.
+//! What the edge keeps is the page's *template* (`app::views::Template`): its literal parts and
+//! the holes the renderer left where per-visitor values go (form tokens, a share link's
+//! values), which every response fills anew, after the ETag was computed, so the ETag names the
+//! shared page and no visitor's token is ever shared. The holes are kept beside the text, as
+//! the renderer placed them ([`HOLES_LENGTH`]); nothing is searched for in the page.
 //!
 //! The Cache API works only on a custom domain, not on `*.workers.dev`; locally workerd
 //! emulates it. Puts and deletes reach the data centre that made them (other isolates there
@@ -43,6 +45,7 @@
 //! (`app::retention::Periods::erasure`).
 
 use app::i18n::Lang;
+use app::views::Template;
 use edge::ctx::Ctx;
 use edge::error::AppError;
 use edge::home::{template_from, Cached};
@@ -54,8 +57,6 @@ pub use follow::apply;
 use memo::{recall, remember};
 use std::cell::RefCell;
 use worker::{Cache, Context, Headers, Request, Response, Result};
-
-pub use edge::http::etag;
 
 /// Whether this request's answers may be kept at the edge: the cache is on, and the request
 /// names the origin copies are kept under, `SITE_URL`'s (on this machine, or without
@@ -139,6 +140,10 @@ pub use edge::changes::STALE_SECS;
 /// The header a kept entry carries its fresh-until time in (Unix seconds).
 pub const FRESH_UNTIL: &str = "X-Fresh-Until";
 
+/// The header of a kept page with holes: the length in bytes of its holes' table
+/// (`Template::holes_table`), which its body starts with, the page's text after it.
+pub const HOLES_LENGTH: &str = "X-Holes-Length";
+
 /// A kept entry and whether it is still fresh at the time asked.
 pub struct Hit {
     pub page: Cached,
@@ -160,8 +165,22 @@ pub async fn lookup(key: &str, now: i64) -> Option<Hit> {
         .flatten()
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
+    let holes = hit
+        .headers()
+        .get(HOLES_LENGTH)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<usize>().ok());
     let status = hit.status_code();
-    let template = hit.text().await.ok()?;
+    let mut body = hit.text().await.ok()?;
+    let template = match holes {
+        None => Template::plain(body),
+        Some(at) if body.is_char_boundary(at) => {
+            let text = body.split_off(at);
+            Template::from_kept(&body, text)?
+        }
+        Some(_) => return None,
+    };
     let page = Cached {
         status,
         etag,
@@ -182,7 +201,8 @@ pub async fn lookup_fresh(key: &str, now: i64) -> Option<Cached> {
 
 /// Keeps a page at the edge, fresh for `ttl` seconds from `now`, as its template: each
 /// response fills in its own per-visitor values, so a cached copy never carries one visitor's
-/// to the next. `content_type` is the page's (HTML, the badge's SVG, a feed, the page data).
+/// to the next. `content_type` is the page's (HTML, the badge's SVG, a feed, the page data). A
+/// page with holes is kept as its holes' table, then its text ([`HOLES_LENGTH`]).
 pub async fn store_as(
     key: &str,
     ttl: u32,
@@ -199,7 +219,14 @@ pub async fn store_as(
     )?;
     let fresh_until = now + i64::from(ttl);
     headers.set(FRESH_UNTIL, &fresh_until.to_string())?;
-    let copy = Response::ok(page.template.clone())?
+    let body = if page.template.holes().next().is_none() {
+        page.template.text().to_string()
+    } else {
+        let table = page.template.holes_table();
+        headers.set(HOLES_LENGTH, &table.len().to_string())?;
+        table + page.template.text()
+    };
+    let copy = Response::ok(body)?
         .with_status(page.status)
         .with_headers(headers);
     Cache::default().put(key, copy).await?;
@@ -237,7 +264,7 @@ async fn keep_data(cx: &Ctx, page: i64, doc: &str) {
     let data = Cached {
         status: 200,
         etag: String::new(),
-        template: doc.to_string(),
+        template: Template::plain(doc.to_string()),
     };
     keep(cx, &data_key(&cx.origin, page), &data, "application/json").await;
 }
@@ -293,7 +320,7 @@ pub async fn page_data(
             if !hit.fresh {
                 refresh_later(ctx, cx, cx.lang, page);
             }
-            return Ok(hit.page.template);
+            return Ok(hit.page.template.into_text());
         }
     }
     let doc = store::home_doc(cx.db()?, page).await?;
@@ -337,8 +364,9 @@ fn updates_key(origin: &str, lang: Lang, page: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{begin_refresh, data_key, end_refresh, etag, page_key};
+    use super::{begin_refresh, data_key, end_refresh, page_key};
     use app::i18n::Lang;
+    use edge::http::etag;
 
     #[test]
     fn one_refresh_of_a_page_at_a_time_in_an_isolate() {
