@@ -29,6 +29,7 @@
 //! | forms | 14000–14099 |
 //! | erasure | 14100–14199 |
 //! | privacy | 14200–14299 |
+//! | cardtest | 14600–14699 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -39,6 +40,7 @@ mod admin;
 mod alerts;
 mod badge;
 mod browser;
+mod cardtest;
 mod clock;
 mod comments;
 mod erasure;
