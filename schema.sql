@@ -108,6 +108,21 @@ CREATE TABLE webhook_events (
   received_at  INTEGER NOT NULL,
   PRIMARY KEY (scheme, event_id)
 );
+-- The card-testing shield counts its signals by type and time (app/src/shield.rs).
+CREATE INDEX webhook_events_type ON webhook_events (type, received_at);
+
+-- The card-testing shield's trips (issue #27, section 3; app::shield::Trip): opened, tight
+-- until, paused until (NULL: never), the counts that opened or paused it, closed by hand.
+CREATE TABLE shield_trips (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  opened_at    INTEGER NOT NULL,
+  tight_until  INTEGER NOT NULL,
+  paused_until INTEGER,          -- NULL: it never paused
+  failed       INTEGER NOT NULL, -- declined cards counted when it opened or paused
+  expired      INTEGER NOT NULL, -- sessions expired unpaid, likewise
+  closed_at    INTEGER,          -- closed by hand
+  closed_by    INTEGER           -- accounts.id
+);
 
 CREATE TABLE comments (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,

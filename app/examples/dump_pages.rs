@@ -28,7 +28,9 @@ use app::reconcile::Standing;
 use app::retention::Periods;
 use app::update::{Update, UpdateForm, UpdateProblem, UpdateStatus};
 use app::views::accounts::{self, AuditQuery, SessionLine, SignInProblem, TeamMember};
-use app::views::admin::{self, AlertsStanding, CommentsPage, ErasePage, PledgesPage, ReplyDraft};
+use app::views::admin::{
+    self, AlertsStanding, CommentsPage, ErasePage, PledgesPage, ReplyDraft, ShieldStanding,
+};
 use app::views::sources::{self, LinkBuilder, SourcesPage};
 use app::views::{self, *};
 use app::volunteer::VolunteerForm;
@@ -387,6 +389,11 @@ fn public_pages() -> Vec<(String, String)> {
         add("cross-site", cross_site(lang, ORIGIN));
         add("checkout-failed", checkout_failed(lang, ORIGIN));
         add(
+            "giving-paused",
+            app::views::giving_paused(lang, ORIGIN, 1500),
+        );
+        add("pledge-too-fast", app::views::pledge_too_fast(lang, ORIGIN));
+        add(
             "comment-delete",
             comment_delete(
                 lang,
@@ -615,6 +622,23 @@ fn admin_pages() -> Vec<(String, String)> {
                     last_sent_at: Some(NOW - 7200),
                     test: Some(false),
                 },
+                ShieldStanding {
+                    signals: app::shield::Signals {
+                        failed: 12,
+                        expired: 3,
+                    },
+                    since: NOW - 3600,
+                    latest: Some(app::shield::Trip {
+                        id: 1,
+                        opened_at: NOW - 600,
+                        tight_until: NOW + 3600,
+                        paused_until: Some(NOW + 600),
+                        failed: 41,
+                        expired: 3,
+                        closed_at: None,
+                    }),
+                    now: NOW,
+                },
             ),
         ),
         (
@@ -625,6 +649,7 @@ fn admin_pages() -> Vec<(String, String)> {
                 false,
                 None,
                 AlertsStanding::default(),
+                ShieldStanding::default(),
             ),
         ),
         (

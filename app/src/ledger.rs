@@ -77,14 +77,17 @@ pub enum Outcome {
     /// The event was ours and valid, and the ledger already said so (a repeated payment of
     /// the same reference, an expiry after the payment, a refund total already known).
     NoChange,
+    /// Recorded and nothing else: a declined card, a signal for the card-testing shield.
+    Recorded,
     Flagged(Flag),
     Ignored(Ignored),
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 14] = [
+    pub const ALL: [Outcome; 15] = [
         Outcome::Applied,
         Outcome::NoChange,
+        Outcome::Recorded,
         Outcome::Flagged(Flag::Currency),
         Outcome::Flagged(Flag::Amount),
         Outcome::Flagged(Flag::SecondPayment),
@@ -103,6 +106,7 @@ impl Outcome {
         match self {
             Outcome::Applied => "applied",
             Outcome::NoChange => "no-change",
+            Outcome::Recorded => "recorded",
             Outcome::Flagged(Flag::Currency) => "flagged:currency",
             Outcome::Flagged(Flag::Amount) => "flagged:amount",
             Outcome::Flagged(Flag::SecondPayment) => "flagged:second-payment",
@@ -213,6 +217,12 @@ pub enum Action {
     },
     /// Recorded so that a redelivery is recognised, and otherwise nothing.
     Ignore { reason: Ignored },
+    /// A declined card: recorded (`recorded`) with its PaymentIntent and the pledge it names,
+    /// and otherwise nothing; the card-testing shield counts these.
+    Record {
+        pledge_id: Option<String>,
+        payment_intent: String,
+    },
 }
 
 impl Action {
@@ -222,6 +232,7 @@ impl Action {
         match self {
             Action::Flag { flag, .. } => Some(Outcome::Flagged(*flag)),
             Action::Ignore { reason } => Some(Outcome::Ignored(*reason)),
+            Action::Record { .. } => Some(Outcome::Recorded),
             _ => None,
         }
     }
@@ -302,6 +313,14 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 }
             }
         }
+        // Whoever's it is: testers may try cards on any of the account's payments.
+        Effect::CardDeclined {
+            pledge_id,
+            payment_intent,
+        } => Action::Record {
+            pledge_id: ours(pledge_id),
+            payment_intent: payment_intent.clone(),
+        },
         Effect::Failed { pledge_id } => match ours(pledge_id) {
             Some(pledge_id) => Action::Close {
                 pledge_id,
@@ -402,6 +421,7 @@ pub fn named_pledge(event: &WebhookEvent) -> Option<&str> {
     match &event.effect {
         Effect::Paid { pledge_id, .. }
         | Effect::Failed { pledge_id }
+        | Effect::CardDeclined { pledge_id, .. }
         | Effect::Expired { pledge_id }
         | Effect::RenewalFailed { pledge_id, .. }
         | Effect::SubscriptionEnded { pledge_id, .. } => pledge_id.as_deref(),
@@ -680,6 +700,44 @@ mod tests {
             }
         );
         assert_eq!(named_pledge(&f), Some("p1"));
+    }
+
+    #[test]
+    fn a_declined_card_is_recorded_whoever_it_is_and_changes_nothing() {
+        let s = settings();
+        let declined = |live| {
+            event(
+                Scheme::Stripe,
+                Some(live),
+                Effect::CardDeclined {
+                    pledge_id: Some("p1".into()),
+                    payment_intent: "pi_9".into(),
+                },
+            )
+        };
+        let ours = decide(&declined(false), &s, true);
+        assert_eq!(
+            ours,
+            Action::Record {
+                pledge_id: Some("p1".into()),
+                payment_intent: "pi_9".into()
+            }
+        );
+        assert_eq!(ours.fixed_outcome(), Some(Outcome::Recorded));
+        // Not a pledge of ours: still a signal, with no pledge named.
+        assert_eq!(
+            decide(&declined(false), &s, false),
+            Action::Record {
+                pledge_id: None,
+                payment_intent: "pi_9".into()
+            }
+        );
+        // Another livemode: ignored like every event of it, so it is no signal.
+        assert_eq!(
+            decide(&declined(true), &s, true).fixed_outcome(),
+            Some(Outcome::Ignored(Ignored::Livemode))
+        );
+        assert_eq!(Outcome::parse("recorded"), Some(Outcome::Recorded));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod reconcile;
 pub mod retention;
 pub mod routes;
 pub mod security;
+pub mod shield;
 pub mod source_code;
 pub mod time;
 pub mod update;

@@ -7,7 +7,9 @@
 //! always sets it) counts as the one visitor `unknown`, so leaving it out buys nothing.
 //!
 //! The platform's Rate Limiting binding counts per location over 10 or 60 s, and cannot say
-//! "5 in 10 minutes" or "10 an hour", so it is not used.
+//! "5 in 10 minutes" or "10 an hour", so it is not the rule: for pledges it is a cheap
+//! pre-filter in front of it (`app::shield`, `PLEDGE_LIMITER` in wrangler.office.toml), and
+//! these windows still decide.
 
 /// A kind of counted action, as stored in `rate_events.bucket`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,11 +19,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The event types the ledger acts on (`webhook::stripe`), asked for as `types[]`.
-pub const EVENT_TYPES: [&str; 11] = [
+pub const EVENT_TYPES: [&str; 12] = [
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
+    "payment_intent.payment_failed",
     "charge.refunded",
     "invoice.paid",
     "invoice_payment.paid",
@@ -420,8 +421,10 @@ mod tests {
     #[test]
     fn the_query_asks_for_the_handled_types_since_the_checkpoint() {
         let q = events_query(42, Some("evt_9"));
-        assert_eq!(q.iter().filter(|(k, _)| k == "types[]").count(), 11);
+        assert_eq!(q.iter().filter(|(k, _)| k == "types[]").count(), 12);
         for monthly in [
+            // The card-testing shield's declined cards (#27 §3).
+            "payment_intent.payment_failed",
             "invoice.paid",
             "invoice_payment.paid",
             "customer.subscription.deleted",

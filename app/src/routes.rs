@@ -113,6 +113,8 @@ pub enum Admin {
     VolunteersCsv,
     /// `POST /admin/alerts/test`: a test message to the team's chat.
     AlertTest,
+    /// `POST /admin/shield/close`: closes the card-testing shield's running trip (#27 §3).
+    ShieldClose,
     /// `GET /admin/erase`: the search form, and what an erasure just did.
     Erase,
     /// `POST /admin/erase/find`: what is stored for an address (posted, so the address stays
@@ -309,6 +311,7 @@ pub const TABLE: &[Row] = &[
         Admin::AlertTest,
         Allowed::Owners,
     ),
+    Row::admin(Post, "/admin/shield/close", Admin::ShieldClose, FINANCE),
     Row::admin(Get, "/admin/erase", Admin::Erase, Allowed::Owners),
     Row::admin(Post, "/admin/erase", Admin::EraseRun, Allowed::Owners),
     Row::admin(Post, "/admin/erase/find", Admin::EraseFind, Allowed::Owners),
@@ -920,6 +923,7 @@ mod tests {
             (EraseFind, [true, false, false, false, false]),
             (EraseRun, [true, false, false, false, false]),
             (AlertTest, [true, false, false, false, false]),
+            (ShieldClose, [true, false, true, false, false]),
             (Account, [true, true, true, true, true]),
             (SessionsEnd, [true, true, true, true, true]),
             (BootstrapPage, [true, true, true, true, true]),

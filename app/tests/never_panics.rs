@@ -334,13 +334,14 @@ fn raw_json() -> BoxedStrategy<String> {
     .boxed()
 }
 
-const STRIPE_KINDS: [&str; 6] = [
+const STRIPE_KINDS: [&str; 7] = [
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
     "charge.refunded",
     "payment_intent.succeeded",
+    "payment_intent.payment_failed",
 ];
 const STANDARD_KINDS: [&str; 3] = ["pledge.paid", "pledge.refunded", "pledge.other"];
 
@@ -360,6 +361,7 @@ const STRIPE_PATHS: &[&[&str]] = &[
     &["data", "object", "payment_intent"],
     &["data", "object", "metadata"],
     &["data", "object", "metadata", "campaign"],
+    &["data", "object", "metadata", "pledge_id"],
 ];
 const STANDARD_PATHS: &[&[&str]] = &[
     &["type"],

@@ -10,14 +10,14 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 /// A fake Bot API: records every body posted, answers each with the next status (then 200).
-struct FakeTelegram {
-    port: u16,
+pub(crate) struct FakeTelegram {
+    pub(crate) port: u16,
     seen: Arc<Mutex<Vec<(String, Value)>>>,
     statuses: Arc<Mutex<Vec<u16>>>,
 }
 
 impl FakeTelegram {
-    fn start() -> FakeTelegram {
+    pub(crate) fn start() -> FakeTelegram {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -68,7 +68,7 @@ impl FakeTelegram {
         }
     }
 
-    fn messages(&self) -> Vec<(String, Value)> {
+    pub(crate) fn messages(&self) -> Vec<(String, Value)> {
         self.seen.lock().expect("seen").clone()
     }
 }

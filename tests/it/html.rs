@@ -17,6 +17,7 @@ const NOT_PAGES: &[(Admin, &str)] = &[
     (Admin::Logout, "a 303 to the sign-in"),
     (Admin::SessionsEnd, "a 303 to the sign-in"),
     (Admin::AlertTest, "a 303 to the overview"),
+    (Admin::ShieldClose, "a 303 to the overview"),
     (Admin::UpdateAction, "a 303 to the list of updates"),
     (Admin::PledgesCsv, "a CSV file"),
     (Admin::VolunteersCsv, "a CSV file"),

@@ -31,6 +31,7 @@
 //! | privacy | 14200–14299 |
 //! | team | 14400–14499 |
 //! | holes | 14500–14599 |
+//! | cardtest | 14600–14699 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -41,6 +42,7 @@ mod admin;
 mod alerts;
 mod badge;
 mod browser;
+mod cardtest;
 mod clock;
 mod comments;
 mod erasure;

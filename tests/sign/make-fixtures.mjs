@@ -218,6 +218,29 @@ stripeSigned('expired_without_reference', {
   body: pretty(stripeEvent('checkout.session.expired', session({ payment_status: 'unpaid', status: 'expired', client_reference_id: null }))),
   expect: stripeOk(EVT, 'checkout.session.expired', { effect: 'expired', pledge_id: null }),
 });
+// #27 §3: a declined card on the checkout page, recorded for the card-testing shield.
+const declinedIntent = (extra = {}) => ({
+  id: 'pi_3QfixtureDeclinedIntent', object: 'payment_intent', amount: 35000, currency: 'usd', status: 'requires_payment_method',
+  last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  metadata: { pledge_id: 'pl_01JFIXTUREPLEDGE', eligibility: 'attested-cambodian-citizen-own-money' },
+  ...extra,
+});
+stripeSigned('payment_intent_payment_failed', {
+  body: pretty(stripeEvent('payment_intent.payment_failed', declinedIntent())),
+  expect: stripeOk(EVT, 'payment_intent.payment_failed', {
+    effect: 'card_declined', pledge_id: 'pl_01JFIXTUREPLEDGE', payment_intent: 'pi_3QfixtureDeclinedIntent',
+  }),
+});
+stripeSigned('payment_intent_payment_failed_no_metadata', {
+  body: pretty(stripeEvent('payment_intent.payment_failed', declinedIntent({ metadata: {} }))),
+  expect: stripeOk(EVT, 'payment_intent.payment_failed', {
+    effect: 'card_declined', pledge_id: null, payment_intent: 'pi_3QfixtureDeclinedIntent',
+  }),
+});
+stripeSigned('payment_intent_payment_failed_no_id', {
+  body: pretty(stripeEvent('payment_intent.payment_failed', declinedIntent({ id: undefined }))),
+  expect: err('MalformedBody'),
+});
 stripeSigned('charge_refunded_gbp', {
   body: pretty(stripeEvent('charge.refunded', charge(), { livemode: true })),
   expect: stripeOk(EVT, 'charge.refunded', {

@@ -122,6 +122,33 @@ impl FakeStripe {
         }
     }
 
+    /// A card tried on session `id` at Stripe is declined (#27 §3): the session stays open, and
+    /// `payment_intent.payment_failed` happens for its PaymentIntent, whose metadata names the
+    /// pledge (`payment_intent_data[metadata]` of a one-off gift). `n` tells tries apart.
+    pub fn decline(&self, id: &str, n: usize) {
+        let mut st = self.lock();
+        let clock = tick(&mut st);
+        let Some(session) = st.sessions.iter().find(|s| s["id"] == id) else {
+            panic!("no session {id}");
+        };
+        let pi = format!("pi_declined_{id}");
+        let object = json!({"id": pi, "object": "payment_intent", "status": "requires_payment_method",
+            "amount": session["amount_total"], "currency": "usd",
+            "last_payment_error": {"type": "card_error", "code": "card_declined", "decline_code": "generic_decline",
+                "charge": format!("ch_declined_{id}_{n}")},
+            "metadata": {"pledge_id": session["client_reference_id"]}, "livemode": false, "created": clock});
+        push_event(&mut st, "payment_intent.payment_failed", object, clock);
+    }
+
+    /// The `expires_at` the site gave session `id` (`None`: it gave none).
+    pub fn expires_at(&self, id: &str) -> Option<i64> {
+        self.lock()
+            .sessions
+            .iter()
+            .find(|s| s["id"] == id)
+            .and_then(|s| s["expires_at"].as_i64())
+    }
+
     /// A session made elsewhere for this campaign, paid: only its event exists.
     pub fn outside_payment(&self, cents: i64, pi: &str, campaign: &str) {
         let mut st = self.lock();
@@ -265,6 +292,7 @@ impl FakeStripe {
                     "mode": field("mode"), "subscription": null,
                     "metadata": {"campaign": field("metadata[campaign]"), "pledge_id": field("metadata[pledge_id]")},
                     "livemode": false, "created": created,
+                    "expires_at": field("expires_at").and_then(|a| a.parse::<i64>().ok()),
                 });
                 let pay = st.pay_at_once;
                 let mut session = session;

@@ -26,10 +26,11 @@ pub enum Action {
     UpdateEdited,
     UpdatePublished,
     UpdateUnpublished,
+    ShieldClosed,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -49,6 +50,7 @@ impl Action {
         Action::UpdateEdited,
         Action::UpdatePublished,
         Action::UpdateUnpublished,
+        Action::ShieldClosed,
     ];
 
     /// As stored in `audit.action`. Never changes.
@@ -73,6 +75,7 @@ impl Action {
             Action::UpdateEdited => "update-edited",
             Action::UpdatePublished => "update-published",
             Action::UpdateUnpublished => "update-unpublished",
+            Action::ShieldClosed => "shield-closed",
         }
     }
 
@@ -103,6 +106,7 @@ impl Action {
             Action::UpdateEdited => "Edited an update",
             Action::UpdatePublished => "Published an update",
             Action::UpdateUnpublished => "Unpublished an update",
+            Action::ShieldClosed => "Closed the card-testing shield",
         }
     }
 }

@@ -17,6 +17,7 @@ mod pages;
 mod pledge_erase;
 mod pledge_form;
 mod privacy;
+mod shield;
 pub mod sources;
 mod updates;
 
@@ -31,6 +32,7 @@ pub use pages::{
 pub use pledge_erase::{pledge_erase, pledge_nothing_to_erase, PledgeErase};
 pub use pledge_form::PledgeFormState;
 pub use privacy::privacy;
+pub use shield::{giving_paused, pledge_too_fast};
 pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};

@@ -77,6 +77,13 @@ pub enum Effect {
         amount_cents: Amount,
         currency: String,
     },
+    /// A card was declined on a checkout page (`payment_intent.payment_failed`): the session
+    /// stays open for another card, and nothing changes in the ledger. Recorded, as a signal
+    /// for the card-testing shield (`crate::shield`).
+    CardDeclined {
+        pledge_id: Option<String>,
+        payment_intent: String,
+    },
     /// An asynchronous payment (e.g. a bank debit) failed.
     Failed { pledge_id: Option<String> },
     /// The checkout was abandoned and expired without payment.

@@ -211,6 +211,13 @@ struct Subscription {
     metadata: Option<Metadata>,
 }
 
+/// A PaymentIntent whose card was declined: its id and the pledge its metadata names.
+#[derive(Deserialize)]
+struct PaymentIntent {
+    id: String,
+    metadata: Option<Metadata>,
+}
+
 #[derive(Deserialize)]
 struct Dispute {
     payment_intent: Option<String>,
@@ -273,6 +280,13 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
             let s: Session = object(body)?;
             Effect::Failed {
                 pledge_id: event::opt_id(s.client_reference_id)?,
+            }
+        }
+        "payment_intent.payment_failed" => {
+            let p: PaymentIntent = object(body)?;
+            Effect::CardDeclined {
+                pledge_id: meta_id(p.metadata.as_ref().and_then(|m| m.pledge_id.as_ref()))?,
+                payment_intent: event::id(p.id)?,
             }
         }
         "checkout.session.expired" => {
@@ -542,6 +556,12 @@ mod tests {
     #[test]
     fn completed_paid_eur_livemode_without_reference() {
         run("stripe/paid_eur_livemode");
+    }
+    #[test]
+    fn a_declined_card_is_recorded_with_its_intent_and_pledge() {
+        run("stripe/payment_intent_payment_failed");
+        run("stripe/payment_intent_payment_failed_no_metadata");
+        run("stripe/payment_intent_payment_failed_no_id");
     }
     #[test]
     fn completed_but_unpaid_is_ignored() {

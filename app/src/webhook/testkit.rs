@@ -127,6 +127,12 @@ fn describe(e: &WebhookEvent) -> Value {
             "effect": "dispute_lost", "provider_ref": provider_ref, "amount_cents": amount_cents.stored(), "currency": currency,
         }),
         Effect::Failed { pledge_id } => json!({ "effect": "failed", "pledge_id": pledge_id }),
+        Effect::CardDeclined {
+            pledge_id,
+            payment_intent,
+        } => {
+            json!({ "effect": "card_declined", "pledge_id": pledge_id, "payment_intent": payment_intent })
+        }
         Effect::Expired { pledge_id } => json!({ "effect": "expired", "pledge_id": pledge_id }),
         Effect::Refunded {
             provider_ref,

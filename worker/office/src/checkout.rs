@@ -57,13 +57,16 @@ pub const ELIGIBILITY: &str = "attested-cambodian-citizen-own-money";
 /// The session's form fields, in Stripe's bracket notation. A one-off gift is a payment; a
 /// monthly one a subscription of the same amount every month, whose own metadata names the
 /// pledge (Stripe does not copy a session's metadata to the subscription it makes, and the
-/// invoices of later months know only the subscription's).
+/// invoices of later months know only the subscription's). Every session expires after
+/// [`app::shield::CHECKOUT_EXPIRES_SECS`], not Stripe's 24 hours, so an abandoned one reports
+/// (`checkout.session.expired`, a signal for the card-testing shield) within the hour.
 pub fn session_fields(
     origin: &str,
     lang: Lang,
     id: &str,
     pledge: &NewPledge,
     campaign_id: &str,
+    now: i64,
 ) -> Vec<(String, String)> {
     let t = lang.text();
     let product = pledge
@@ -88,6 +91,10 @@ pub fn session_fields(
         // The donor ticked the eligibility box (a pledge exists only once they did), so the
         // record at Stripe says so as well as ours.
         field("metadata[eligibility]", ELIGIBILITY),
+        field(
+            "expires_at",
+            &(now + app::shield::CHECKOUT_EXPIRES_SECS).to_string(),
+        ),
     ];
     if monthly {
         fields.extend([
@@ -132,6 +139,7 @@ pub async fn stripe_session(
         id,
         pledge,
         &cx.config.campaign_id,
+        cx.now,
     ))
     .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
     // Stripe treats a retried POST with the same key as the same request.

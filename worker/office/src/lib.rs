@@ -16,6 +16,8 @@ mod gate;
 mod jobs;
 mod pledges;
 mod sandbox;
+mod shield;
+mod telegram;
 mod volunteers;
 mod webhooks;
 

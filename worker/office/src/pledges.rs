@@ -8,12 +8,14 @@
 
 use crate::checkout;
 use crate::forms;
+use crate::shield;
 use app::admin::{EraseBy, ErasureKind};
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
 use app::keys;
 use app::limits::Bucket;
 use app::pledge::{pledge_id, PledgeForm};
+use app::shield::{Level, PERMITS};
 use edge::ctx::{Checkout, Ctx};
 use edge::home::{again, Overrides, Tokens};
 use edge::pledge_page::{erase_page_for, find, private_page, stop_page_for};
@@ -40,6 +42,13 @@ async fn form_again(
     again(cx, lang, status, ov, Tokens::Fresh).await
 }
 
+/// The binding refused: a small page that costs no D1 read, nothing recorded.
+fn too_fast(cx: &Ctx, lang: Lang) -> Result<Response, AppError> {
+    let mut resp = http::html(429, app::views::pledge_too_fast(lang, cx.links()))?;
+    resp.headers_mut().set("Retry-After", "60")?;
+    Ok(resp)
+}
+
 /// `POST /pledges` and `POST /km/pledges`.
 pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
@@ -53,13 +62,34 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         return form_again(cx, lang, 503, form, Problems::default()).await;
     }
     let db = cx.db()?;
+    // The card-testing shield (`crate::shield`): the cheap refusals first, the binding's
+    // permit before anything touches D1, then the level (more permits while tight; a pause).
+    let ip_hash = cx.visitor(&req)?;
+    if !shield::binding_allows(cx, &ip_hash, PERMITS).await {
+        return too_fast(cx, lang);
+    }
+    let latest = store::shield::latest(db).await?;
+    let level = app::shield::level(latest.as_ref(), cx.now);
+    if let (Level::Paused, Some(trip)) = (level, &latest) {
+        let mut resp = http::html(
+            503,
+            app::views::giving_paused(lang, cx.links(), trip.pause_left(cx.now)),
+        )?;
+        resp.headers_mut()
+            .set("Retry-After", &trip.pause_left(cx.now).to_string())?;
+        return Ok(resp);
+    }
+    if level.permits() > PERMITS
+        && !shield::binding_allows(cx, &ip_hash, level.permits() - PERMITS).await
+    {
+        return too_fast(cx, lang);
+    }
     let tiers = store::tiers(db).await?;
     let pledge = match form.validate(&tiers) {
         Ok(p) => p,
         Err(problems) => return form_again(cx, lang, 422, form, problems).await,
     };
-    let ip_hash = cx.visitor(&req)?;
-    if store::limits::take(db, Bucket::Pledge, &ip_hash, cx.now)
+    if store::limits::take_within(db, Bucket::Pledge, level.pledge_windows(), &ip_hash, cx.now)
         .await?
         .is_none()
     {

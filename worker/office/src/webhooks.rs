@@ -88,6 +88,10 @@ pub async fn verify_and_apply(
     if outcome == Some(Outcome::Applied) {
         cx.changed(edge::changes::Change::Home);
     }
+    // A new signal for the card-testing shield (the reconciliation's go in once per run).
+    if outcome.is_some() && app::shield::SIGNAL_TYPES.contains(&event.kind.as_str()) {
+        crate::shield::after_signal(cx.config, cx.db()?, now).await;
+    }
     let outcome = outcome.map_or("duplicate", Outcome::as_str);
     // Ids and outcomes only: no names, emails or amounts tied to a person in the log.
     edge::log::event(

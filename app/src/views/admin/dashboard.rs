@@ -7,6 +7,7 @@ use crate::admin::Dashboard;
 use crate::i18n::Lang;
 use crate::reconcile::Standing;
 use crate::routes::Admin;
+use crate::shield::{self, Level, Signals, Trip, TIGHT_PERMITS, TIGHT_PLEDGE_WINDOWS};
 use leptos::prelude::*;
 
 /// The reconciliation with Stripe's record: when it last ran, how far it has read, what it
@@ -96,6 +97,69 @@ fn alerts_section(csrf: &str, a: AlertsStanding) -> impl IntoView {
     }
 }
 
+/// The card-testing shield, for the overview (`app::shield`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShieldStanding {
+    /// The signals counted now, and since when.
+    pub signals: Signals,
+    pub since: i64,
+    pub latest: Option<Trip>,
+    pub now: i64,
+}
+
+fn shield_section(csrf: &str, may_close: bool, s: ShieldStanding) -> impl IntoView {
+    let csrf = csrf.to_string();
+    let level = shield::level(s.latest.as_ref(), s.now);
+    let state = match level {
+        Level::Open => "Open: the usual limits on new gifts.".to_string(),
+        Level::Tight => format!(
+            "Tight: at most {} pledges in 10 minutes and {} an hour per address, and {} of the binding's permits per pledge.",
+            TIGHT_PLEDGE_WINDOWS[0].max, TIGHT_PLEDGE_WINDOWS[1].max, TIGHT_PERMITS
+        ),
+        Level::Paused => "Paused: new pledges are refused with a page that says why and when to come back; the limits stay tight afterwards.".to_string(),
+    };
+    let trip = s.latest.clone().filter(|_| level != Level::Open).map(|t| {
+        let paused = t.paused_until.map(|p| view! { <dt>"Paused until"</dt><dd>{when(p)}</dd> });
+        view! {
+            <dl>
+                <dt>"Tripped"</dt><dd>{when(t.opened_at)}</dd>
+                {paused}
+                <dt>"Tight until"</dt><dd>{when(t.tight_until)}</dd>
+                <dt>"What tripped it"</dt>
+                <dd>{format!("{}, {}", plural(t.failed, "declined card", "declined cards"), plural(t.expired, "expired checkout", "expired checkouts"))}</dd>
+            </dl>
+        }
+    });
+    let close = (may_close && level != Level::Open).then(|| {
+        view! {
+            <form method="post" action=Admin::ShieldClose.path()>
+                <input type="hidden" name="csrf" value=csrf/>
+                <button type="submit" class="secondary">"Close it now"</button>
+            </form>
+        }
+    });
+    let counted = format!(
+        "Counted since {}: {} and {} (it tightens at {} or {} within an hour, and pauses new pledges for {} minutes, once per trip, at {} or {}).",
+        crate::time::rfc3339(s.since).replace('T', " ").replace('Z', " UTC"),
+        plural(s.signals.failed, "declined card", "declined cards"),
+        plural(s.signals.expired, "expired checkout", "expired checkouts"),
+        shield::TIGHTEN_FAILED,
+        shield::TIGHTEN_EXPIRED,
+        shield::PAUSE_SECS / 60,
+        shield::PAUSE_FAILED,
+        shield::PAUSE_EXPIRED,
+    );
+    view! {
+        <section id="shield" aria-labelledby="shield-heading">
+            <h2 id="shield-heading">"Card-testing shield"</h2>
+            <p class=if level == Level::Open { "" } else { "notice" } data-level=level.as_str()>{state}</p>
+            {trip}
+            <p>{counted}</p>
+            {close}
+        </section>
+    }
+}
+
 /// `GET /admin` with a session.
 pub fn dashboard(
     v: &Viewer<'_>,
@@ -103,6 +167,7 @@ pub fn dashboard(
     stripe_configured: bool,
     reconcile: Option<Standing>,
     alerts: AlertsStanding,
+    shield: ShieldStanding,
 ) -> String {
     // Each figure in bold, then what it counts, in the form its number takes.
     let n = |n: i64| Lang::En.number(n);
@@ -130,10 +195,14 @@ pub fn dashboard(
     let alerts = Admin::AlertTest
         .may(roles)
         .then(|| alerts_section(v.csrf, alerts));
+    let shield = Admin::Pledges
+        .may(roles)
+        .then(|| shield_section(v.csrf, Admin::ShieldClose.may(roles), shield));
     let main = view! {
         <h1>"Overview"</h1>
         <p>{format!("Signed in as {}.", v.name)}</p>
         <ul class="stats">{moderation}{money}{helpers}</ul>
+        {shield}
         {reconcile}
         {alerts}
     };

@@ -23,7 +23,7 @@ mod moderation;
 mod pledges;
 mod volunteers;
 
-pub use dashboard::{dashboard, AlertsStanding};
+pub use dashboard::{dashboard, AlertsStanding, ShieldStanding};
 pub use erase::{erase, erase_found, ErasePage};
 pub use moderation::{comments, waiting, CommentsPage, ReplyDraft};
 pub use pledges::{pledges, PledgesPage};

@@ -120,7 +120,7 @@ fn outcome_sql(action: &Action) -> String {
         Action::End { .. } => "COALESCE((SELECT CASE WHEN status = 'cancelled' THEN 'no-change' ELSE 'applied' END \
                FROM pledges WHERE id = ?5 AND frequency = 'month'), 'ignored:not-ours')"
             .into(),
-        Action::Flag { .. } | Action::Ignore { .. } => "?4".into(),
+        Action::Flag { .. } | Action::Ignore { .. } | Action::Record { .. } => "?4".into(),
     }
 }
 
@@ -321,7 +321,7 @@ fn effects(
             ),
             &[scheme.into(), id.into(), now.into(), subscription.as_str().into(), pledge_id.as_str().into()],
         )?],
-        Action::Flag { .. } | Action::Ignore { .. } => Vec::new(),
+        Action::Flag { .. } | Action::Ignore { .. } | Action::Record { .. } => Vec::new(),
     })
 }
 
@@ -374,6 +374,10 @@ fn recorded_fields(action: &Action) -> (Option<&str>, Option<&str>, Option<i64>,
             Some(currency),
         ),
         Action::Ignore { .. } => (None, None, None, None),
+        Action::Record {
+            pledge_id,
+            payment_intent,
+        } => (pledge_id.as_deref(), Some(payment_intent), None, None),
     }
 }
 

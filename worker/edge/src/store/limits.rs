@@ -6,7 +6,7 @@
 
 use super::{batch, rows, stmt, Arg};
 use crate::error::AppError;
-use app::limits::{Bucket, KEEP_SECS};
+use app::limits::{Bucket, Window, KEEP_SECS};
 use serde::Deserialize;
 use worker::D1Database;
 
@@ -23,9 +23,21 @@ pub async fn take(
     key_hash: &str,
     now: i64,
 ) -> Result<Option<i64>, AppError> {
+    take_within(db, bucket, bucket.windows(), key_hash, now).await
+}
+
+/// [`take`] under `windows` instead of the bucket's own (a pledge while the card-testing
+/// shield is tight: `app::shield::Level::pledge_windows`).
+pub async fn take_within(
+    db: &D1Database,
+    bucket: Bucket,
+    windows: &[Window],
+    key_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
     let mut under = String::new();
     let mut args: Vec<Arg<'_>> = vec![bucket.as_str().into(), key_hash.into(), now.into()];
-    for w in bucket.windows() {
+    for w in windows {
         let n = args.len();
         under.push_str(&format!(
             " AND (SELECT COUNT(*) FROM rate_events WHERE bucket = ?1 AND key_hash = ?2 AND at > ?3 - ?{}) < ?{}",

@@ -19,6 +19,7 @@ pub mod limits;
 mod page;
 mod pledges;
 pub mod reach;
+pub mod shield;
 pub mod team;
 pub mod updates;
 

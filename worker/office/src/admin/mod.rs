@@ -78,6 +78,7 @@ async fn dispatch(
         Admin::Index => overview::index(req, cx, &s).await,
         Admin::Logout => overview::logout(req, cx, &s).await,
         Admin::AlertTest => overview::alert_test(req, cx, &s).await,
+        Admin::ShieldClose => overview::shield_close(req, cx, &s).await,
         Admin::Comments => moderation::comment_list(req, cx, &s).await,
         Admin::Moderate => moderation::moderate(req, cx, &s, params).await,
         Admin::Waiting => moderation::waiting(req, cx, &s).await,

@@ -12,7 +12,7 @@ use worker::{Request, Response};
 /// says whether it went.
 pub async fn alert_test(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
     form_of::<ActionForm>(&mut req, s).await?;
-    let sent = crate::jobs::alerts::send(cx.config, app::alerts::TEST_MESSAGE).await;
+    let sent = crate::telegram::send(cx.config, app::alerts::TEST_MESSAGE).await;
     s.audit(
         cx,
         Action::AlertTested,
@@ -25,6 +25,28 @@ pub async fn alert_test(mut req: Request, cx: &Ctx, s: &Session) -> Result<Respo
     }
     let outcome = if sent.is_ok() { "sent" } else { "failed" };
     see_other(&format!("{}?test={outcome}#alerts", Admin::Index.path()))
+}
+
+/// `POST /admin/shield/close`: a maintainer closes the card-testing shield's running trip (the
+/// limits loosen and a pause ends at once); audited with the trip's id. Signals received
+/// before now never open a trip again.
+pub async fn shield_close(mut req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    form_of::<ActionForm>(&mut req, s).await?;
+    let closed = store::shield::close(cx.db()?, s.account_id, cx.now).await?;
+    let id = closed.map(|id| id.to_string());
+    s.audit(
+        cx,
+        Action::ShieldClosed,
+        id.as_deref(),
+        Some(if closed.is_some() {
+            "closed"
+        } else {
+            "none-running"
+        }),
+    )
+    .await?;
+    edge::log::event("shield", &[("level", "open"), ("by", "hand")]);
+    see_other(&format!("{}#shield", Admin::Index.path()))
 }
 
 /// `GET /admin`: the overview, or the login form.
@@ -52,9 +74,17 @@ pub async fn index(req: Request, cx: &Ctx, s: &Session) -> Result<Response, Admi
             _ => None,
         }),
     };
+    let latest = store::shield::latest(cx.db()?).await?;
+    let since = app::shield::counting_since(latest.as_ref(), cx.now);
+    let shield = views::ShieldStanding {
+        signals: store::shield::signals(cx.db()?, since).await?,
+        since,
+        latest,
+        now: cx.now,
+    };
     page(
         200,
-        views::dashboard(&s.viewer(), d, configured, reconcile, alerts),
+        views::dashboard(&s.viewer(), d, configured, reconcile, alerts, shield),
     )
 }
 

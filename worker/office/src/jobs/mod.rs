@@ -31,5 +31,7 @@ pub async fn run(env: &Env) {
         ),
     }
     reconcile::run(config, &db, now).await;
+    // What the reconciliation found the webhooks had missed counts too, once per run.
+    crate::shield::after_signal(config, &db, now).await;
     alerts::run(config, &db, now).await;
 }
