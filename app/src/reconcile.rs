@@ -435,4 +435,19 @@ mod tests {
         assert!(q.contains(&("starting_after".into(), "evt_9".into())));
         assert!(q.contains(&("limit".into(), "100".into())));
     }
+
+    #[test]
+    fn the_readme_asks_stripe_for_every_type_the_job_reads() {
+        // Deploy's endpoint list: a type the reconciliation reads but the endpoint does not
+        // receive would only ever arrive an hour late.
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("add a webhook endpoint `https://<your domain>/webhooks/stripe`")
+            .expect("Deploy names the endpoint");
+        let list = &readme[start..];
+        let list = &list[..list.find("with the API version").expect("the list ends")];
+        for t in EVENT_TYPES {
+            assert!(list.contains(&format!("`{t}`")), "README's endpoint list lacks {t}");
+        }
+    }
 }

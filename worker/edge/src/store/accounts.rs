@@ -364,17 +364,32 @@ pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError>
 
 /// Every session of an account ends.
 pub async fn end_sessions(db: &D1Database, account_id: i64) -> Result<i64, AppError> {
-    let r = stmt(
+    // A new generation first, so a sign-in still under way when this runs cannot leave a
+    // session behind (`create_session` inserts only under the generation it read).
+    let results = batch(
         db,
-        "DELETE FROM admin_sessions WHERE account_id = ?1 RETURNING 1 AS one",
-        &[account_id.into()],
-    )?
-    .all()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(r.results::<serde_json::Value>()
-        .map_err(AppError::Storage)?
-        .len() as i64)
+        vec![
+            stmt(
+                db,
+                "UPDATE accounts SET generation = generation + 1 WHERE id = ?1",
+                &[account_id.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM admin_sessions WHERE account_id = ?1 RETURNING 1 AS one",
+                &[account_id.into()],
+            )?,
+        ],
+    )
+    .await?;
+    let ended = match results.get(1) {
+        Some(r) => r
+            .results::<serde_json::Value>()
+            .map_err(AppError::Storage)?
+            .len(),
+        None => 0,
+    };
+    Ok(i64::try_from(ended).unwrap_or(i64::MAX))
 }
 
 // ---------------------------------------------------------------------------------------------
