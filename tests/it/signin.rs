@@ -130,7 +130,8 @@ fn a_browser_that_signed_in_before_gets_in_while_its_name_is_under_attack() {
     let id = account_id(w, "sokha");
     let first = right(w, &m, &home, 120, "");
     assert_eq!(first.status, 303, "{}", first.body);
-    let mut device = device_of(&first).expect("a device cookie on signing in");
+    // (Today's code set none: the hour below then let the maintainer in 0 times of 12.)
+    let mut device = device_of(&first).unwrap_or_default();
     // The attacker's morning: many failures already, the next try due now.
     let start = 600;
     w.sql(&format!(
@@ -152,12 +153,16 @@ fn a_browser_that_signed_in_before_gets_in_while_its_name_is_under_attack() {
         let r = right(w, &m, &home, t + 160, &device);
         if r.status == 303 {
             with_cookie += 1;
-            let next = device_of(&r).expect("a new device cookie");
-            assert_ne!(next, device);
+            let next = device_of(&r).unwrap_or_default();
+            assert_ne!(next, device, "each sign-in gives a new device cookie");
             device = next;
         }
     }
-    assert_eq!((with_cookie, without), (12, 0));
+    assert_eq!(
+        (with_cookie, without),
+        (12, 0),
+        "signed in: with the cookie, without"
+    );
     // Every wrong try took its turn and kept the wait at its longest; the maintainer's
     // sign-ins left the account's slow-down as it was.
     assert_eq!(audited(w, "sign-in-failed", id), 12);
