@@ -101,7 +101,9 @@ fn tries_arriving_together_after_a_wait_get_one_code_checked() {
             )
         })
         .collect();
+    let before = now();
     let answers = w.race(&racers);
+    let after = now();
     for r in &answers {
         assert_eq!((r.status, r.text()), (answers[0].status, answers[0].text()));
     }
@@ -113,8 +115,11 @@ fn tries_arriving_together_after_a_wait_get_one_code_checked() {
     ))[0];
     assert_eq!(a["failed_signins"], 8);
     // The eighth failure's wait (80 s) runs from the one try that took the turn.
-    let held = a["next_try_at"].as_i64().unwrap_or_default() - now();
-    assert!((1..=80).contains(&held), "{held}");
+    let next = a["next_try_at"].as_i64().unwrap_or_default();
+    assert!(
+        (before + 80..=after + 80).contains(&next),
+        "{before} {next} {after}"
+    );
 }
 
 /// One wrong try every five minutes from one address keeps the name's slow-down at its
@@ -144,9 +149,12 @@ fn a_browser_that_signed_in_before_gets_in_while_its_name_is_under_attack() {
         ("code", "123456"),
     ];
     let (mut with_cookie, mut without) = (0, 0);
+    let mut attacked = (0, 0);
     for k in 0..12 {
         let t = start + 300 * k;
+        let sent = now();
         let r = post(w, &attacker, t, "", &wrong);
+        attacked = (sent, now());
         assert_eq!(r.status, 403, "{}", r.body);
         let r = right(w, &m, &new_laptop, t + 150, "");
         without += usize::from(r.status == 303);
@@ -163,23 +171,6 @@ fn a_browser_that_signed_in_before_gets_in_while_its_name_is_under_attack() {
         (12, 0),
         "signed in: with the cookie, without"
     );
-    // Every wrong try took its turn and kept the wait at its longest; the maintainer's
-    // sign-ins left the account's slow-down as it was.
-    assert_eq!(audited(w, "sign-in-failed", id), 12);
-    let a = &w.sql(&format!(
-        "SELECT failed_signins, next_try_at - {} AS held FROM accounts WHERE id = {id}",
-        now() + start + 300 * 11
-    ))[0];
-    assert_eq!(a["failed_signins"], 52);
-    assert!(
-        a["held"].as_i64().is_some_and(|h| (270..=300).contains(&h)),
-        "{a}"
-    );
-    // One row per browser: each sign-in replaced the device's row with its new one.
-    let rows = w.sql(&format!(
-        "SELECT failed FROM signin_devices WHERE account_id = {id}"
-    ));
-    assert_eq!(rows.len(), 1, "{rows:?}");
     // A cookie whose tag was changed is no device: such a browser waits with the others.
     let (pair, tag) = device.rsplit_once('.').expect("id.tag");
     let forged = format!("{pair}.{}", tag.replace(|c| c != '0', "0"));
@@ -188,14 +179,26 @@ fn a_browser_that_signed_in_before_gets_in_while_its_name_is_under_attack() {
     // A wrong try with the device's cookie counts for that device alone.
     let r = post(w, &home, t + 10, &device, &wrong);
     assert_eq!(r.status, 403);
-    let failed = w.sql(&format!(
-        "SELECT (SELECT failed FROM signin_devices WHERE account_id = {id}) AS device, \
-                (SELECT failed_signins FROM accounts WHERE id = {id}) AS account"
-    ));
-    assert_eq!(
-        (&failed[0]["device"], &failed[0]["account"]),
-        (&1.into(), &52.into())
+    // Every wrong try of the attacker's took its turn and kept the wait at its longest; the
+    // maintainer's sign-ins left the account's slow-down as it was.
+    assert_eq!(audited(w, "sign-in-failed", id), 12 + 1);
+    let a = &w.sql(&format!(
+        "SELECT failed_signins, next_try_at FROM accounts WHERE id = {id}"
+    ))[0];
+    assert_eq!(a["failed_signins"], 52);
+    let longest = start + 300 * 11 + 300;
+    let next = a["next_try_at"].as_i64().unwrap_or_default();
+    assert!(
+        (attacked.0 + longest..=attacked.1 + longest).contains(&next),
+        "{attacked:?} {next}"
     );
+    // One row per browser: each sign-in replaced the device's row with its new one, which
+    // counts the one wrong try made with it.
+    let rows = w.sql(&format!(
+        "SELECT failed FROM signin_devices WHERE account_id = {id}"
+    ));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["failed"], 1);
 }
 
 /// The lines the worker logged for a password hash, in order.
@@ -210,7 +213,7 @@ fn hash_lines(w: &Worker) -> Vec<String> {
 
 /// The log's hash lines once there are `n` (wrangler writes them a moment after answering).
 fn hash_lines_until(w: &Worker, n: usize) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let lines = hash_lines(w);
         if lines.len() >= n || Instant::now() > deadline {
