@@ -4,9 +4,10 @@
 //! A try takes its turn before its password is hashed, in one statement that writes the next
 //! state (`app::admin::SlowDown::reserve`: the doubling stays in `app`) only over the state it
 //! was computed from, and only once the wait is over: of tries arriving together, one takes
-//! the turn and the others are refused unread. A success gives the turn back.
+//! the turn; each other one reads the state the winner left and tries again from it, so it is
+//! refused unread if that state says to wait. A success gives the turn back.
 
-use super::{batch, first, stmt};
+use super::{batch, first, rows, stmt};
 use crate::error::AppError;
 use app::admin::SlowDown;
 use serde::Deserialize;
@@ -15,16 +16,59 @@ use worker::D1Database;
 #[derive(Deserialize)]
 struct One {}
 
-/// The account's turn, taken: `next` written over `seen` if the account still has `seen` and
-/// its wait is over at `now`. True when this call took it.
+#[derive(Deserialize)]
+struct State {
+    failed: i64,
+    next_try_at: i64,
+}
+
+/// What taking a turn came to: taken, or missed, with the state as it is now (`None`: there is
+/// no such account or known device), for the caller to try again from when another try had
+/// changed it meanwhile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    Taken,
+    Missed(Option<SlowDown>),
+}
+
+/// Runs `take` (an `UPDATE … RETURNING 1 AS one`), then `read` (the state as it then is), in one
+/// batch: one round trip, and the read sees what the write left.
+async fn turn(
+    db: &D1Database,
+    take: worker::D1PreparedStatement,
+    read: worker::D1PreparedStatement,
+) -> Result<Turn, AppError> {
+    let results = batch(db, vec![take, read]).await?;
+    let taken = results
+        .first()
+        .map(rows::<One>)
+        .transpose()?
+        .is_some_and(|r| !r.is_empty());
+    if taken {
+        return Ok(Turn::Taken);
+    }
+    let now = results
+        .get(1)
+        .map(rows::<State>)
+        .transpose()?
+        .and_then(|r| r.into_iter().next())
+        .map(|s| SlowDown {
+            failed: s.failed,
+            next_try_at: s.next_try_at,
+        });
+    Ok(Turn::Missed(now))
+}
+
+/// The account's turn: `next` written over `seen` if the account still has `seen` and its wait
+/// is over at `now`.
 pub async fn take_account_turn(
     db: &D1Database,
     account_id: i64,
     seen: SlowDown,
     next: SlowDown,
     now: i64,
-) -> Result<bool, AppError> {
-    Ok(first::<One>(stmt(
+) -> Result<Turn, AppError> {
+    let take = stmt(
         db,
         "UPDATE accounts SET failed_signins = ?3, next_try_at = ?4 \
          WHERE id = ?1 AND failed_signins = ?2 AND next_try_at <= ?5 RETURNING 1 AS one",
@@ -35,9 +79,13 @@ pub async fn take_account_turn(
             next.next_try_at.into(),
             now.into(),
         ],
-    )?)
-    .await?
-    .is_some())
+    )?;
+    let read = stmt(
+        db,
+        "SELECT failed_signins AS failed, next_try_at FROM accounts WHERE id = ?1",
+        &[account_id.into()],
+    )?;
+    turn(db, take, read).await
 }
 
 /// A success from a browser without the device cookie gives the account's turn back, and
@@ -61,45 +109,50 @@ pub async fn device(
     account_id: i64,
     now: i64,
 ) -> Result<Option<SlowDown>, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        failed: i64,
-        next_try_at: i64,
-    }
-    Ok(first::<Row>(stmt(
+    Ok(first::<State>(device_read(db, id_hash, account_id, now)?)
+        .await?
+        .map(|r| SlowDown {
+            failed: r.failed,
+            next_try_at: r.next_try_at,
+        }))
+}
+
+fn device_read(
+    db: &D1Database,
+    id_hash: &str,
+    account_id: i64,
+    now: i64,
+) -> Result<worker::D1PreparedStatement, AppError> {
+    stmt(
         db,
         "SELECT failed, next_try_at FROM signin_devices WHERE id_hash = ?1 AND account_id = ?2 AND expires_at > ?3",
         &[id_hash.into(), account_id.into(), now.into()],
-    )?)
-    .await?
-    .map(|r| SlowDown {
-        failed: r.failed,
-        next_try_at: r.next_try_at,
-    }))
+    )
 }
 
 /// The device's turn, taken as [`take_account_turn`] takes the account's.
 pub async fn take_device_turn(
     db: &D1Database,
     id_hash: &str,
+    account_id: i64,
     seen: SlowDown,
     next: SlowDown,
     now: i64,
-) -> Result<bool, AppError> {
-    Ok(first::<One>(stmt(
+) -> Result<Turn, AppError> {
+    let take = stmt(
         db,
-        "UPDATE signin_devices SET failed = ?3, next_try_at = ?4 \
-         WHERE id_hash = ?1 AND failed = ?2 AND next_try_at <= ?5 AND expires_at > ?5 RETURNING 1 AS one",
+        "UPDATE signin_devices SET failed = ?4, next_try_at = ?5 \
+         WHERE id_hash = ?1 AND account_id = ?2 AND failed = ?3 AND next_try_at <= ?6 AND expires_at > ?6 RETURNING 1 AS one",
         &[
             id_hash.into(),
+            account_id.into(),
             seen.failed.into(),
             next.failed.into(),
             next.next_try_at.into(),
             now.into(),
         ],
-    )?)
-    .await?
-    .is_some())
+    )?;
+    turn(db, take, device_read(db, id_hash, account_id, now)?).await
 }
 
 /// A device for the account that just signed in, with a clean slow-down, until `expires_at`;

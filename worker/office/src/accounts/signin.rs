@@ -17,7 +17,7 @@ use app::routes::Admin;
 use app::views::accounts::{self as views, SignInProblem};
 use edge::ctx::Ctx;
 use edge::store::accounts as accounts_sql;
-use edge::store::signin as signin_sql;
+use edge::store::signin::{self as signin_sql, Turn};
 use edge::{crypto, error::AppError, http, platform, store};
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -153,6 +153,10 @@ pub async fn sign_in(mut req: Request, cx: &Ctx) -> Result<Response, AdminError>
     Ok(resp)
 }
 
+/// How often a try takes up its turn again from the state another try left, before it is
+/// refused: only tries arriving together miss, and a state with a wait refuses at once.
+const TURN_TRIES: usize = 4;
+
 /// The try's turn, before its password is hashed: in the slow-down of the device whose cookie
 /// the browser brought, if it was made for this account and is still known; else in the
 /// account's. True when the try took it.
@@ -162,23 +166,46 @@ async fn take_turn(
     cookie: Option<&str>,
 ) -> Result<(Budget, bool), AppError> {
     let db = cx.db()?;
-    let now = cx.now;
     let key = &cx.keys()?.admin_device;
     if let Some(id_hash) = cookie.and_then(|c| device_of(key, a.id, c)) {
-        if let Some(seen) = signin_sql::device(db, &id_hash, a.id, now).await? {
-            let took = match seen.reserve(now) {
-                Some(next) => signin_sql::take_device_turn(db, &id_hash, seen, next, now).await?,
-                None => false,
-            };
-            return Ok((Budget::Device(id_hash), took));
+        if let Some(seen) = signin_sql::device(db, &id_hash, a.id, cx.now).await? {
+            let budget = Budget::Device(id_hash);
+            let took = take_in(cx, &budget, a.id, seen).await?;
+            return Ok((budget, took));
         }
     }
-    let seen = a.slow_down();
-    let took = match seen.reserve(now) {
-        Some(next) => signin_sql::take_account_turn(db, a.id, seen, next, now).await?,
-        None => false,
-    };
+    let took = take_in(cx, &Budget::Account, a.id, a.slow_down()).await?;
     Ok((Budget::Account, took))
+}
+
+/// Takes the turn in `budget` from the state `seen`; when another try changed that state
+/// meanwhile, again from the one it left, at most [`TURN_TRIES`] times.
+async fn take_in(
+    cx: &Ctx,
+    budget: &Budget,
+    account_id: i64,
+    seen: SlowDown,
+) -> Result<bool, AppError> {
+    let (db, now) = (cx.db()?, cx.now);
+    let mut seen = Some(seen);
+    for _ in 0..TURN_TRIES {
+        let Some((was, next)) = seen.and_then(|s| Some((s, s.reserve(now)?))) else {
+            return Ok(false);
+        };
+        let turn = match budget {
+            Budget::Account => {
+                signin_sql::take_account_turn(db, account_id, was, next, now).await?
+            }
+            Budget::Device(id_hash) => {
+                signin_sql::take_device_turn(db, id_hash, account_id, was, next, now).await?
+            }
+        };
+        match turn {
+            Turn::Taken => return Ok(true),
+            Turn::Missed(now_is) => seen = now_is,
+        }
+    }
+    Ok(false)
 }
 
 /// The code typed: the authenticator's (taken once, by its step) or a recovery code (spent).
