@@ -345,8 +345,8 @@ fn parallel_wrong_passwords_get_exactly_five_checks() {
         429
     );
     // The account was only slowed down, by its checked failures: it is not locked. Of the
-    // five tries let in, those that arrived while another held the account's turn were
-    // refused unchecked (#27): each of the five is in the trail as one or the other.
+    // five tries let in, one that kept missing its turn to the others would be refused
+    // unchecked (#27): each of the five is in the trail as one or the other.
     let a = &w.sql("SELECT failed_signins, status FROM accounts WHERE name = 'owner'")[0];
     let failed =
         w.sql("SELECT COUNT(*) AS n FROM audit WHERE action = 'sign-in-failed'")[0]["n"].clone();
