@@ -171,10 +171,11 @@ CREATE TABLE accounts (
   totp_last_step INTEGER NOT NULL DEFAULT 0,  -- the last TOTP step accepted: never again
   roles          TEXT NOT NULL DEFAULT '',    -- comma list of app::account::Role
   status         TEXT NOT NULL DEFAULT 'invited' CHECK (status IN ('invited','active','disabled')),
-  failed_signins INTEGER NOT NULL DEFAULT 0,
-  last_failed_at INTEGER,
+  failed_signins INTEGER NOT NULL DEFAULT 0,  -- the slow-down of browsers without the device cookie
+  last_failed_at INTEGER,                      -- unused since #27 (next_try_at says it); dropped next release
   created_at     INTEGER NOT NULL,
   created_by     INTEGER,                     -- unused since #26 (the audit's 'invited' line says who); dropped next release
+  next_try_at    INTEGER NOT NULL DEFAULT 0,  -- when the next sign-in without a device cookie may start (#27)
   generation     INTEGER NOT NULL DEFAULT 0   -- bumped by each reset and disabling: older sessions end (migration 0010)
 );
 
@@ -228,6 +229,17 @@ CREATE TABLE admin_sessions (
   generation   INTEGER NOT NULL DEFAULT 0  -- its account's generation at the sign-in (migration 0010)
 );
 CREATE INDEX admin_sessions_account ON admin_sessions (account_id);
+
+-- A browser that signed in to an account (#27): its own sign-in slow-down, under a SHA-256 of
+-- its device cookie's random id, until the cookie expires (app::admin::device).
+CREATE TABLE signin_devices (
+  id_hash     TEXT PRIMARY KEY,
+  account_id  INTEGER NOT NULL,     -- accounts.id
+  failed      INTEGER NOT NULL DEFAULT 0,
+  next_try_at INTEGER NOT NULL DEFAULT 0,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX signin_devices_expires ON signin_devices (expires_at);
 
 -- Form tokens already presented, by their random nonce, until the token would have expired:
 -- a token is accepted once.

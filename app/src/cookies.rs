@@ -18,6 +18,8 @@ pub enum Purpose {
     OwnComments,
     /// A maintainer's session ([`ADMIN_SESSION`]).
     AdminSession,
+    /// A browser a maintainer signed in with before ([`ADMIN_DEVICE`]).
+    AdminDevice,
     /// Cloudflare Access, in front of `/admin` (maintainers only).
     CloudflareAccess,
     /// Cloudflare's bot protection, when the campaign switches it on.
@@ -31,6 +33,7 @@ impl Purpose {
         match self {
             Purpose::OwnComments => t.cookie_own_comments,
             Purpose::AdminSession => t.cookie_admin_session,
+            Purpose::AdminDevice => t.cookie_admin_device,
             Purpose::CloudflareAccess => t.cookie_cloudflare_access,
             Purpose::CloudflareBots => t.cookie_cloudflare_bots,
             Purpose::CloudflareChallenge => t.cookie_cloudflare_challenge,
@@ -95,8 +98,21 @@ pub const ADMIN_SESSION: Cookie = Cookie {
     http_only: true,
 };
 
+/// A browser that signed in to a maintainer's account before (#27, `admin::device`): a random
+/// id and its tag, to `/admin` alone, for 180 days. Its sign-ins to that account are slowed
+/// by its own failures only, so nobody who types the name elsewhere keeps its owner out.
+pub const ADMIN_DEVICE: Cookie = Cookie {
+    name: "admin_device",
+    purpose: Purpose::AdminDevice,
+    max_age: 180 * DAY,
+    path: "/admin",
+    same_site: SameSite::Strict,
+    secure: Secure::Always,
+    http_only: true,
+};
+
 /// Every cookie the site sets.
-pub const SITE: [Cookie; 2] = [OWN_COMMENTS, ADMIN_SESSION];
+pub const SITE: [Cookie; 3] = [OWN_COMMENTS, ADMIN_SESSION, ADMIN_DEVICE];
 
 /// A cookie Cloudflare may set on the campaign's domain, not the site: the privacy page names
 /// it too. `max_age` is Cloudflare's default; the campaign may set another in the dashboard.
@@ -181,6 +197,10 @@ mod tests {
         assert_eq!(
             ADMIN_SESSION.set("0f", false),
             "admin_session=0f; Max-Age=43200; Path=/admin; HttpOnly; SameSite=Strict; Secure"
+        );
+        assert_eq!(
+            ADMIN_DEVICE.set("0f.1a", false),
+            "admin_device=0f.1a; Max-Age=15552000; Path=/admin; HttpOnly; SameSite=Strict; Secure"
         );
         assert_eq!(
             ADMIN_SESSION.clear(true),

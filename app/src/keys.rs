@@ -46,6 +46,8 @@ pub enum Purpose {
     RecoveryCode,
     /// Keys the hashes of invitation tokens ([`token_hash`]).
     InviteToken,
+    /// Signs the maintainers' device cookies (`admin::device`, #27).
+    AdminDevice,
 }
 
 impl Purpose {
@@ -57,6 +59,7 @@ impl Purpose {
             Purpose::TotpSecret => "campaign-site/v1/totp-secret",
             Purpose::RecoveryCode => "campaign-site/v1/recovery-code",
             Purpose::InviteToken => "campaign-site/v1/invite-token",
+            Purpose::AdminDevice => "campaign-site/v1/admin-device-cookie",
         }
     }
 }
@@ -324,6 +327,10 @@ mod tests {
         assert_eq!(
             Purpose::InviteToken.label(),
             "campaign-site/v1/invite-token"
+        );
+        assert_eq!(
+            Purpose::AdminDevice.label(),
+            "campaign-site/v1/admin-device-cookie"
         );
     }
 

@@ -29,6 +29,7 @@
 //! | forms | 14000–14099 |
 //! | erasure | 14100–14199 |
 //! | privacy | 14200–14299 |
+//! | signin | 14300–14399 |
 //! | team | 14400–14499 |
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
@@ -58,6 +59,7 @@ mod qr;
 mod reach;
 mod reconcile;
 mod schema;
+mod signin;
 mod site;
 mod team;
 mod updates;

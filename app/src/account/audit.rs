@@ -9,6 +9,9 @@ use serde::Deserialize;
 pub enum Action {
     SignIn,
     SignInFailed,
+    /// A sign-in refused before its password was checked: its account's (or device's) next
+    /// try was not due yet (#27). Recorded for the account, as a failure is.
+    SignInRefused,
     SignOut,
     SessionsEnded,
     Invited,
@@ -30,9 +33,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::SignIn,
         Action::SignInFailed,
+        Action::SignInRefused,
         Action::SignOut,
         Action::SessionsEnded,
         Action::Invited,
@@ -58,6 +62,7 @@ impl Action {
         match self {
             Action::SignIn => "sign-in",
             Action::SignInFailed => "sign-in-failed",
+            Action::SignInRefused => "sign-in-refused",
             Action::SignOut => "sign-out",
             Action::SessionsEnded => "sessions-ended",
             Action::Invited => "invited",
@@ -89,6 +94,7 @@ impl Action {
         match self {
             Action::SignIn => "Signed in",
             Action::SignInFailed => "Failed to sign in",
+            Action::SignInRefused => "Sign-in refused: too soon after failures",
             Action::SignOut => "Signed out",
             Action::SessionsEnded => "Ended sessions",
             Action::Invited => "Invited an account",

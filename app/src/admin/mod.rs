@@ -4,7 +4,8 @@
 //! One file per reason to change, every item re-exported here so `app::admin::X` is the one
 //! path callers use:
 //!
-//! * `session` — the session cookie, what D1 keeps of it, why a login failed.
+//! * `session` — the session cookie, what D1 keeps of it, the sign-in slow-down.
+//! * `device` — the device cookie of a browser that signed in before, and its own slow-down.
 //! * `moderation` — the moderation lists, the buttons, the way back, and
 //!   the campaign's replies.
 //! * `rows` — what the worker loads for the pages, as plain types.
@@ -15,6 +16,7 @@
 
 mod chart;
 mod csv;
+mod device;
 mod erase;
 mod moderation;
 mod rows;
@@ -22,6 +24,7 @@ mod session;
 
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
 pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
+pub use device::{device_cookie, device_of, new_device, DEVICE_COOKIE, DEVICE_SECS};
 pub use erase::{
     parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
     StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, ERASE_PLEDGE_MAX,
@@ -36,5 +39,5 @@ pub use rows::{
 };
 pub use session::{
     cleared_session_cookie, is_session_id, session_cookie, session_hash, session_id, sign_in_name,
-    signin_wait, SESSION_COOKIE, SESSION_SECS,
+    wait_after, SlowDown, FREE_FAILURES, MAX_WAIT_SECS, SESSION_COOKIE, SESSION_SECS,
 };

@@ -14,24 +14,25 @@ use leptos::prelude::*;
 /// Why the sign-in form came back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignInProblem {
-    /// The name, the password or the code is not right (which one is never said).
+    /// Not signed in: the name, the password or the code is not right, or the name's next try
+    /// had to wait. Which one is never said, nor whether the name is an account's: the same
+    /// words and status whatever the name and however many tries it had (#27).
     Wrong,
     /// Too many tries from this address: a quarter of an hour.
     LockedOut,
-    /// Too many failures for this account: its next try waits a little.
-    Wait,
 }
+
+/// What a sign-in that did not sign in says, whatever the reason: the name's slow-down is said
+/// as a possibility, so the words never tell whether a name exists.
+pub const WRONG: &str = "The name, the password or the code is not right, or too many tries for this name failed lately and the next one must wait its turn (at most 5 minutes). A browser you signed in with before waits only for its own failed tries.";
 
 /// `GET /admin` without a session: name, password, and the authenticator's code (or a
 /// recovery code). `name` is what was typed, kept after a wrong try.
 pub fn sign_in(problem: Option<SignInProblem>, name: &str) -> String {
     let message = problem.map(|p| {
         let text = match p {
-            SignInProblem::Wrong => "The name, the password or the code is not right.",
+            SignInProblem::Wrong => WRONG,
             SignInProblem::LockedOut => "Too many tries from here. Try again in 15 minutes.",
-            SignInProblem::Wait => {
-                "Too many failed sign-ins for this name. Wait a minute, then try again."
-            }
         };
         view! { <div class="errors" role="alert"><p>{text}</p></div> }
     });

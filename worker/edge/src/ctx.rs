@@ -43,6 +43,8 @@ pub struct Keys {
     pub recovery_code: Key,
     /// Keys the stored hashes of invitation tokens (`app::keys::token_hash`).
     pub invite_token: Key,
+    /// Signs the maintainers' device cookies (`app::admin::device`, #27).
+    pub admin_device: Key,
 }
 
 /// The environment, parsed.
@@ -120,6 +122,7 @@ impl Config {
             totp_secret: Key::derive(&s, Purpose::TotpSecret),
             recovery_code: Key::derive(&s, Purpose::RecoveryCode),
             invite_token: Key::derive(&s, Purpose::InviteToken),
+            admin_device: Key::derive(&s, Purpose::AdminDevice),
         });
         let edge_ttl = var(env, "EDGE_CACHE_SECS")
             .and_then(|v| v.parse::<u32>().ok())

@@ -31,12 +31,20 @@ pub struct AccountRow {
     pub roles: String,
     pub status: AccountStatus,
     pub failed_signins: i64,
-    pub last_failed_at: Option<i64>,
+    pub next_try_at: i64,
     /// Bumped by each reset and disabling: a session carries the one its sign-in read.
     pub generation: i64,
 }
 
 impl AccountRow {
+    /// Its sign-in slow-down, shared by every browser without its device cookie.
+    pub fn slow_down(&self) -> app::admin::SlowDown {
+        app::admin::SlowDown {
+            failed: self.failed_signins,
+            next_try_at: self.next_try_at,
+        }
+    }
+
     /// Its roles; a stored list that does not parse holds none.
     pub fn roles(&self) -> Roles {
         Roles::from_list(&self.roles).unwrap_or_default()
@@ -47,7 +55,7 @@ impl AccountRow {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, last_failed_at, generation";
+const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, next_try_at, generation";
 
 pub async fn by_name(db: &D1Database, name: &str) -> Result<Option<AccountRow>, AppError> {
     first(stmt(
@@ -194,19 +202,6 @@ pub async fn enrol(
     returned_one(&batch(db, stmts).await?, last)
 }
 
-/// A failed sign-in for this account: counted, so the next tries wait longer.
-pub async fn signin_failed(db: &D1Database, account_id: i64, now: i64) -> Result<(), AppError> {
-    stmt(
-        db,
-        "UPDATE accounts SET failed_signins = failed_signins + 1, last_failed_at = ?2 WHERE id = ?1",
-        &[account_id.into(), now.into()],
-    )?
-    .run()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(())
-}
-
 /// The second factor's code for `step` is taken, once: only a step later than every step
 /// taken before passes. True when this call took it.
 pub async fn take_step(db: &D1Database, account_id: i64, step: i64) -> Result<bool, AppError> {
@@ -272,7 +267,7 @@ pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
 /// Starts a session for an account, under the generation its sign-in read (inserted only while
 /// it is still the account's: a reset or a disabling that overtook the sign-in leaves none);
 /// ends the one it replaces (if the browser brought one) and every expired one, so the table
-/// never grows. The account's failures are forgotten.
+/// never grows. (The account's slow-down is the sign-in's: `store::signin`.)
 pub async fn create_session(
     db: &D1Database,
     id_hash: &str,
@@ -292,7 +287,6 @@ pub async fn create_session(
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND generation = ?6 AND status = 'active')",
                 &[id_hash.into(), account.id.into(), csrf.into(), now.into(), expires_at.into(), account.generation.into()],
             )?,
-            stmt(db, "UPDATE accounts SET failed_signins = 0 WHERE id = ?1", &[account.id.into()])?,
         ],
     )
     .await

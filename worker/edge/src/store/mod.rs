@@ -20,6 +20,7 @@ mod page;
 mod pledges;
 pub mod reach;
 pub mod shield;
+pub mod signin;
 pub mod team;
 pub mod updates;
 

@@ -11,8 +11,10 @@
 //!   `SITE_SECRET` while it waits) and switches it on only once a code from it is typed. The
 //!   account is active from then, with recovery codes shown once.
 //! * **Signing in** takes a place in the visitor's sign-in bucket first (strict, per keyed IP
-//!   hash), then waits out the account's own slow-down ([`signin_wait`]), and only then hashes
-//!   the password (PBKDF2-SHA256 through Web Crypto, [`crate::crypto`]). A code is taken once:
+//!   hash), then its turn in the account's slow-down, or in the device's when the browser
+//!   brings a device cookie made for that account (`app::admin::SlowDown`, one statement),
+//!   and only then hashes the password (PBKDF2-SHA256 through Web Crypto, `edge::crypto`), or
+//!   a decoy: one hash on every path, one answer for every name. A code is taken once:
 //!   the step it matched must be later than every step taken before, in one statement. A
 //!   failure records the account (if the name is one) and never the name typed.
 
