@@ -129,7 +129,6 @@ CREATE TABLE comments (
   parent_id   INTEGER REFERENCES comments (id) ON DELETE CASCADE,
   thread_id   INTEGER,                  -- the root of its thread (itself for a root)
   name        TEXT NOT NULL,
-  email       TEXT,                     -- unused since #26: never written; dropped next release
   website     TEXT,
   body        TEXT NOT NULL,
   lang        TEXT NOT NULL DEFAULT 'en',
@@ -174,7 +173,6 @@ CREATE TABLE accounts (
   failed_signins INTEGER NOT NULL DEFAULT 0,  -- the slow-down of browsers without the device cookie
   last_failed_at INTEGER,                      -- unused since #27 (next_try_at says it); dropped next release
   created_at     INTEGER NOT NULL,
-  created_by     INTEGER,                     -- unused since #26 (the audit's 'invited' line says who); dropped next release
   next_try_at    INTEGER NOT NULL DEFAULT 0,  -- when the next sign-in without a device cookie may start (#27)
   generation     INTEGER NOT NULL DEFAULT 0   -- bumped by each reset and disabling: older sessions end (migration 0010)
 );
@@ -225,7 +223,6 @@ CREATE TABLE admin_sessions (
   csrf         TEXT NOT NULL,
   created_at   INTEGER NOT NULL,
   expires_at   INTEGER NOT NULL,
-  last_seen_at INTEGER,          -- unused since #26 (never read); dropped next release
   generation   INTEGER NOT NULL DEFAULT 0  -- its account's generation at the sign-in (migration 0010)
 );
 CREATE INDEX admin_sessions_account ON admin_sessions (account_id);
@@ -279,7 +276,6 @@ CREATE TABLE updates (
   status       TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published')),
   published_at INTEGER,          -- first published; kept when unpublished and published again
   created_at   INTEGER NOT NULL,
-  updated_at   INTEGER NOT NULL,
-  author       INTEGER           -- unused since #26 (the audit's line says who wrote it); dropped next release
+  updated_at   INTEGER NOT NULL
 );
 CREATE INDEX updates_status_published ON updates (status, published_at);

@@ -447,7 +447,10 @@ mod tests {
         let list = &readme[start..];
         let list = &list[..list.find("with the API version").expect("the list ends")];
         for t in EVENT_TYPES {
-            assert!(list.contains(&format!("`{t}`")), "README's endpoint list lacks {t}");
+            assert!(
+                list.contains(&format!("`{t}`")),
+                "README's endpoint list lacks {t}"
+            );
         }
     }
 }

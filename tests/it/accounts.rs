@@ -333,8 +333,8 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
     let me = ip(6661);
     let t = now();
     w.sql(&format!(
-        "INSERT INTO comments (id, parent_id, thread_id, name, email, website, body, status, created_at) VALUES \
-           (61, NULL, 61, 'Commenter', 'commenter@example.org', 'https://commenter.example', 'a held comment', 'held', {t}); \
+        "INSERT INTO comments (id, parent_id, thread_id, name, website, body, status, created_at) VALUES \
+           (61, NULL, 61, 'Commenter', 'https://commenter.example', 'a held comment', 'held', {t}); \
          INSERT INTO volunteers (name, email, phone, help, created_at) VALUES ('Helper', 'helper@example.org', '+85512345678', 'radio', {t})"
     ));
     let owner = w.sign_in_owner(&me);
@@ -385,8 +385,8 @@ fn each_role_sees_its_own_pages_and_figures_and_gets_403_elsewhere() {
             && !overview.contains("raised from")
             && !overview.contains("volunteers</a>")
     );
-    // Nobody sees a commenter's email: none is asked since #26, and one left in a row from
-    // before (until the column goes, next release) is never read. The website is shown.
+    // Nobody sees a commenter's email: none is asked since #26 and the column is gone (0012).
+    // The website is shown.
     for (who, s) in [("moderator", moderator), ("owner", &owner)] {
         let held = w.get_signed_in(s, "/admin/comments?status=held", &me).body;
         assert!(

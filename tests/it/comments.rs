@@ -240,8 +240,6 @@ fn no_email_is_asked_and_one_posted_by_an_old_page_is_accepted_and_never_stored(
         );
         assert_eq!(r.status, 303, "{email}: {}", r.body);
         let id = id_from(&r);
-        let row = &w.sql(&format!("SELECT email FROM comments WHERE id = {id}"))[0];
-        assert!(row["email"].is_null(), "{email}: {row}");
         let whole = w.sql(&format!("SELECT * FROM comments WHERE id = {id}"));
         assert!(
             !whole.iter().any(|r| r.to_string().contains(email)),

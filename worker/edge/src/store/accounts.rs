@@ -181,7 +181,7 @@ pub async fn enrol(
     stmts.push(stmt(
         db,
         &format!(
-            "UPDATE accounts SET password_hash = ?3, totp_secret = ?4, totp_last_step = ?5, status = 'active', failed_signins = 0 \
+            "UPDATE accounts SET password_hash = ?3, totp_secret = ?4, totp_last_step = ?5, status = 'active', failed_signins = 0, next_try_at = 0 \
              WHERE id = ?1 AND {open}"
         ),
         &[

@@ -19,8 +19,7 @@ pub async fn approved_thread_of(db: &D1Database, id: i64) -> Result<Option<i64>,
 }
 
 /// Holds a visitor's comment for moderation (their rate was counted before); returns its id.
-/// `comments.email` is no longer written (#26: the form asks for none); the column goes one
-/// release later.
+/// No email: the form asks for none since #26, and `0012` dropped the column.
 pub async fn create_comment(
     db: &D1Database,
     c: &NewComment,

@@ -2,8 +2,8 @@
 //! what is stored for an email address, a phone number or a pledge, erasing it in one batch,
 //! and the record of erasures. Apart from the rest of the admin area's statements (`admin.rs`)
 //! because it touches every table that holds personal data tied to one of those. Comments are
-//! not among them: since #26 a commenter gives no email (`comments.email` is never written,
-//! and goes next release), so a comment is removed on request through moderation, by its id.
+//! not among them: since #26 a commenter gives no email (`0012` dropped the column), so a
+//! comment is removed on request through moderation, by its id.
 
 use super::{batch, rows, stmt};
 use crate::error::AppError;

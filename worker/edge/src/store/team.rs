@@ -158,7 +158,7 @@ pub async fn reinvite(
             stmt(
                 db,
                 &format!(
-                    "UPDATE accounts SET status = 'invited', totp_secret = NULL, totp_last_step = 0, failed_signins = 0, \
+                    "UPDATE accounts SET status = 'invited', totp_secret = NULL, totp_last_step = 0, failed_signins = 0, next_try_at = 0, \
                      generation = generation + 1 WHERE id = ?1 AND {made} RETURNING 1 AS one"
                 ),
                 &[id(), token_hash.into()],
@@ -228,7 +228,7 @@ pub async fn disable(db: &D1Database, account_id: i64) -> Result<bool, AppError>
 pub async fn enable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
     stmt(
         db,
-        "UPDATE accounts SET status = CASE WHEN totp_secret IS NULL THEN 'invited' ELSE 'active' END, failed_signins = 0 \
+        "UPDATE accounts SET status = CASE WHEN totp_secret IS NULL THEN 'invited' ELSE 'active' END, failed_signins = 0, next_try_at = 0 \
          WHERE id = ?1 AND status = 'disabled'",
         &[account_id.into()],
     )?
