@@ -564,7 +564,9 @@ fn moderation_moves_comments_on_and_off_the_public_page() {
     assert_eq!(r.header("Location"), Some("/admin/comments?status=spam"));
     assert!(w.get("/").body.contains("Newest of the held"));
 
-    // Delete: gone for good, with the replies under it.
+    // Delete with another's reply under it: the words go, the reply stays in its thread under
+    // a `removed` placeholder (as the author's own deletion does); deleted again once nothing
+    // is under it, it is gone for good.
     let [reply] = comments(
         &w,
         &[(
@@ -583,15 +585,30 @@ fn moderation_moves_comments_on_and_off_the_public_page() {
         &[("back", "held")],
     );
     assert_eq!(r.status, 303);
+    let kept = w.sql(&format!(
+        "SELECT id, status, name, body FROM comments WHERE id IN ({doomed}, {reply}) ORDER BY id"
+    ));
+    assert_eq!(
+        kept,
+        vec![
+            serde_json::json!({"id": doomed, "status": "removed", "name": "", "body": ""}),
+            serde_json::json!({"id": reply, "status": "approved", "name": "Reply to doomed", "body": "under it"}),
+        ],
+        "{kept:?}"
+    );
+    assert!(!admin
+        .get("/admin/comments?status=held")
+        .body
+        .contains("Delete me"));
+    for id in [reply, doomed] {
+        let r = admin.post(&format!("/admin/comments/{id}/delete"), &[("back", "held")]);
+        assert_eq!(r.status, 303);
+    }
     assert!(w
         .sql(&format!(
             "SELECT id FROM comments WHERE id IN ({doomed}, {reply})"
         ))
         .is_empty());
-    assert!(!admin
-        .get("/admin/comments?status=held")
-        .body
-        .contains("Delete me"));
 
     // Unknown comments and actions are 404s; nothing changes.
     assert_eq!(

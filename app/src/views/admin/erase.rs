@@ -141,7 +141,7 @@ fn comments_note() -> impl IntoView {
         <p class="hint" id="erase-comments">
             "Comments are not looked for here: the comment form asks for no email, so nothing ties a comment to an address, a number or a pledge. To remove a comment on request, find it in "
             <a href=Admin::Comments.path()>"Comments"</a>
-            " (its link ends in its number, #comment-…; or ask for the name and words it was written with) and delete it there: the replies under it go with it."
+            " (its link ends in its number, #comment-…; or ask for the name and words it was written with) and delete it there: its words and name go, and others' replies under it stay, under a “removed” placeholder."
         </p>
     }
 }

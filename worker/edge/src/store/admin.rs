@@ -107,20 +107,17 @@ pub async fn set_comment_status(
     Ok(!rows::<Touched>(&r)?.is_empty())
 }
 
-/// Deletes a comment and every reply under it (followed down the parent links, so this does not
-/// depend on D1 enforcing `ON DELETE CASCADE`). `false`: there is no such comment.
+/// Removes a comment as its author's own deletion does (`comments::removal`): a placeholder
+/// while replies are under it, so erasing one person's words on request never takes another's
+/// reply with it. `false`: there is no such comment.
 pub async fn delete_comment(db: &D1Database, id: i64) -> Result<bool, AppError> {
-    let r = stmt(
-        db,
-        "WITH RECURSIVE doomed(id) AS (SELECT id FROM comments WHERE id = ?1 \
-                                       UNION SELECT c.id FROM comments c JOIN doomed d ON c.parent_id = d.id) \
-         DELETE FROM comments WHERE id IN (SELECT id FROM doomed) RETURNING id",
-        &[id.into()],
-    )?
-    .all()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(!rows::<Touched>(&r)?.is_empty())
+    let results = batch(db, super::comments::removal(db, id)?.into()).await?;
+    for r in &results {
+        if !rows::<Touched>(r)?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// What a reply needs of the comment it answers, if that comment is approved: its thread (its

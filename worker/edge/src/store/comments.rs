@@ -3,7 +3,7 @@
 use super::{first, rows, stmt, Arg};
 use crate::error::AppError;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use app::comment::{CommentStatus, NewComment};
 use app::volunteer::NewVolunteer;
@@ -85,6 +85,27 @@ pub async fn create_volunteer(
 const HAS_REPLIES: &str =
     "EXISTS (SELECT 1 FROM comments r WHERE (r.parent_id = ?1 OR r.thread_id = ?1) AND r.id <> ?1)";
 
+/// The two statements that remove comment `id`, for its author and for a moderator alike: an
+/// emptied `removed` placeholder while anything is under it (the others' replies stay in their
+/// thread), gone otherwise. Each returns the id it touched.
+pub(super) fn removal(db: &D1Database, id: i64) -> Result<[D1PreparedStatement; 2], AppError> {
+    Ok([
+        stmt(
+            db,
+            &format!(
+                "UPDATE comments SET status = 'removed', name = '', website = NULL, body = '', \
+                 link_count = 0, flagged = 0 WHERE id = ?1 AND {HAS_REPLIES} RETURNING id"
+            ),
+            &[id.into()],
+        )?,
+        stmt(
+            db,
+            &format!("DELETE FROM comments WHERE id = ?1 AND NOT {HAS_REPLIES} RETURNING id"),
+            &[id.into()],
+        )?,
+    ])
+}
+
 /// A comment as its author sees it on the page asking "delete it?".
 pub struct OwnRow {
     pub body: String,
@@ -127,20 +148,8 @@ pub async fn delete_own(db: &D1Database, id: i64, now: i64) -> Result<bool, AppE
              WHERE EXISTS (SELECT 1 FROM comments WHERE id = ?1 AND status <> 'removed') RETURNING id",
             &[id.into(), now.into()],
         )?,
-        stmt(
-            db,
-            &format!(
-                "UPDATE comments SET status = 'removed', name = '', website = NULL, body = '', \
-                 link_count = 0, flagged = 0 WHERE id = ?1 AND {HAS_REPLIES}"
-            ),
-            &[id.into()],
-        )?,
-        stmt(
-            db,
-            &format!("DELETE FROM comments WHERE id = ?1 AND NOT {HAS_REPLIES}"),
-            &[id.into()],
-        )?,
     ];
+    let stmts = stmts.into_iter().chain(removal(db, id)?).collect();
     let results = super::batch(db, stmts).await?;
     match results.first() {
         Some(recorded) => Ok(!rows::<serde_json::Value>(recorded)?.is_empty()),
