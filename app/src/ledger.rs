@@ -160,6 +160,9 @@ pub struct Payment {
     pub payment_intent: Option<String>,
     pub amount_cents: i64,
     pub currency: String,
+    /// What the donor was shown and paid in (Adaptive Pricing), kept beside the payment for
+    /// the admin and the CSV; never counted.
+    pub presentment: Option<crate::giving::Presentment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,6 +262,7 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
             subscription,
             campaign,
             session_id,
+            presentment,
         } => {
             let ours_pledge = ours(pledge_id);
             let outside = match event.scheme {
@@ -292,6 +296,7 @@ pub fn decide(event: &WebhookEvent, settings: &Settings, pledge_exists: bool) ->
                 payment_intent: provider_ref.clone(),
                 amount_cents: amount,
                 currency: currency.clone(),
+                presentment: presentment.clone(),
             };
             match ours_pledge {
                 Some(pledge_id) => Action::Pay {
@@ -467,6 +472,7 @@ mod tests {
             subscription: None,
             campaign: campaign.map(Into::into),
             session_id: Some("cs_1".into()),
+            presentment: None,
         }
     }
 
@@ -807,6 +813,7 @@ mod tests {
             subscription: Some("sub_1".into()),
             campaign: campaign.map(Into::into),
             session_id: None,
+            presentment: None,
         }
     }
 

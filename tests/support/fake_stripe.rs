@@ -27,6 +27,11 @@ struct State {
     clock: i64,
     /// Monthly gifts' subscriptions, made by a paid subscription-mode session.
     subscriptions: Vec<Value>,
+    /// Each session's form fields as the site sent them, in the order of `sessions`.
+    forms: Vec<Vec<(String, String)>>,
+    /// The donor's own currency and a rate (minor units per US cent, in thousandths) when the
+    /// site asked for Adaptive Pricing (`adaptive_pricing[enabled]=true`), for `make dev`.
+    presents: Option<(String, i64)>,
 }
 
 /// Now, as Stripe dates what happens (Unix seconds, never going back).
@@ -69,6 +74,22 @@ impl FakeStripe {
     /// Every session made is paid at once, as a donor would (for `make dev`).
     pub fn pay_at_once(&self) {
         self.lock().pay_at_once = true;
+    }
+
+    /// Donors pay in `currency` at `per_mille` thousandths of a minor unit per US cent, on
+    /// every session made with `adaptive_pricing[enabled]=true` (its `presentment_details`).
+    pub fn present_in(&self, currency: &str, per_mille: i64) {
+        self.lock().presents = Some((currency.to_string(), per_mille));
+    }
+
+    /// The form fields the site sent to make session `id`, in its order.
+    pub fn session_form(&self, id: &str) -> Vec<(String, String)> {
+        let st = self.lock();
+        st.sessions
+            .iter()
+            .position(|s| s["id"] == id)
+            .map(|i| st.forms[i].clone())
+            .unwrap_or_default()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -296,6 +317,16 @@ impl FakeStripe {
                 });
                 let pay = st.pay_at_once;
                 let mut session = session;
+                // Adaptive Pricing: the session's currency and amount stay the integration's
+                // (US cents); what the donor saw is beside them (API 2025-03-31.basil on).
+                if let (Some("true"), Some((currency, per_mille))) =
+                    (field("adaptive_pricing[enabled]").as_deref(), &st.presents)
+                {
+                    let cents = session["amount_total"].as_i64().unwrap_or(0);
+                    session["presentment_details"] = json!({"presentment_currency": currency,
+                        "presentment_amount": cents * per_mille / 1000});
+                }
+                st.forms.push(form.clone());
                 if pay {
                     // Paid at once: the "checkout" is the pledge's own thank-you page.
                     session["url"] = json!(field("success_url"));

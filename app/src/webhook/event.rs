@@ -45,6 +45,10 @@ pub enum Effect {
         campaign: Option<String>,
         /// Stripe: the Checkout Session id; `None` for Standard Webhooks.
         session_id: Option<String>,
+        /// Stripe: the donor's own currency and amount (Adaptive Pricing, the session's
+        /// `presentment_details`), kept beside the payment and never counted; `None` when the
+        /// event carries none, or none that is well formed (#28 §1).
+        presentment: Option<crate::giving::Presentment>,
     },
     /// Stripe's `invoice_payment.paid`: this PaymentIntent paid this invoice, so a refund or a
     /// dispute naming the PaymentIntent belongs to that month.

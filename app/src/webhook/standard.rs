@@ -168,6 +168,7 @@ pub(super) fn parse_event(delivery: Delivery, body: &[u8]) -> Result<WebhookEven
                 subscription: None,
                 campaign: None,
                 session_id: None,
+                presentment: None,
             }
         }
         "pledge.refunded" => {

@@ -153,6 +153,25 @@ struct Session {
     invoice: Option<String>,
     subscription: Option<String>,
     metadata: Option<Metadata>,
+    /// Adaptive Pricing (API 2025-03-31.basil on): what the donor was shown and paid in,
+    /// while `amount_total` and `currency` stay the integration's.
+    presentment_details: Option<PresentmentDetails>,
+}
+
+/// `presentment_details` of a Checkout Session (the PaymentIntent and the Charge have the same).
+#[derive(Deserialize)]
+struct PresentmentDetails {
+    presentment_amount: Option<serde_json::Value>,
+    presentment_currency: Option<serde_json::Value>,
+}
+
+impl PresentmentDetails {
+    /// Well formed or nothing: a malformed presentment never refuses the payment it is beside.
+    fn read(&self) -> Option<crate::giving::Presentment> {
+        let currency = self.presentment_currency.as_ref()?.as_str()?;
+        let amount = self.presentment_amount.as_ref()?.as_i64()?;
+        crate::giving::Presentment::new(currency, amount)
+    }
 }
 
 #[derive(Deserialize)]
@@ -273,6 +292,10 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
                         .and_then(|m| m.campaign)
                         .filter(|c| !c.is_empty()),
                     session_id: Some(event::id(required(s.id)?)?),
+                    presentment: s
+                        .presentment_details
+                        .as_ref()
+                        .and_then(PresentmentDetails::read),
                 }
             }
         }
@@ -326,6 +349,9 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
                     .and_then(|m| m.campaign.clone())
                     .filter(|c| !c.is_empty()),
                 session_id: None,
+                // A renewal's presented amount is not stored: an invoice carries none, and the
+                // pledge keeps its first month's (README, "Checkout at Stripe").
+                presentment: None,
             }
         }
         "invoice_payment.paid" => {

@@ -62,6 +62,9 @@ pub struct Config {
     /// `https://api.stripe.com`, or `STRIPE_API_BASE` when it is a loopback address (the
     /// tests' fake Stripe); `None` when it is set to anything else, which is refused.
     pub stripe_api_base: Option<String>,
+    /// `STRIPE_PAYMENT_METHOD_CONFIGURATION` and `STRIPE_ADAPTIVE_PRICING`: the checkout
+    /// page's wallets and the donor's own currency (#28 §1, `app::giving`).
+    pub checkout_choices: app::giving::CheckoutChoices,
     /// `RECONCILE_BATCH`: events the reconciliation applies per run (`app::reconcile`).
     pub reconcile_batch: usize,
     /// `BOOTSTRAP_SECRET`: makes the first owner while there is none; nothing once one exists.
@@ -150,6 +153,20 @@ impl Config {
                 var(env, "STRIPE_API_BASE"),
                 "https://api.stripe.com",
             ),
+            checkout_choices: app::giving::CheckoutChoices {
+                payment_method_configuration: var(env, "STRIPE_PAYMENT_METHOD_CONFIGURATION")
+                    .and_then(|v| {
+                        let id = app::giving::payment_method_configuration(&v);
+                        if id.is_none() {
+                            crate::log::event(
+                                "config_refused",
+                                &[("var", "STRIPE_PAYMENT_METHOD_CONFIGURATION")],
+                            );
+                        }
+                        id
+                    }),
+                adaptive_pricing: var(env, "STRIPE_ADAPTIVE_PRICING").is_some_and(|v| v == "true"),
+            },
             reconcile_batch: app::reconcile::batch_size(var(env, "RECONCILE_BATCH").as_deref()),
             bootstrap_secret: secret(env, "BOOTSTRAP_SECRET"),
             telegram: secret(env, "TELEGRAM_BOT_TOKEN").zip(var(env, "TELEGRAM_CHAT_ID")),

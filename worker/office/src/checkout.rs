@@ -66,6 +66,7 @@ pub fn session_fields(
     id: &str,
     pledge: &NewPledge,
     campaign_id: &str,
+    choices: &app::giving::CheckoutChoices,
     now: i64,
 ) -> Vec<(String, String)> {
     let t = lang.text();
@@ -95,11 +96,25 @@ pub fn session_fields(
             "expires_at",
             &(now + app::shield::CHECKOUT_EXPIRES_SECS).to_string(),
         ),
+        // "Donate" on the button, for a one-off gift as for a monthly one.
+        field("submit_type", "donate"),
+        // The donor's own currency (#28 §1): the ledger still reads US cents (the session's
+        // `amount_total` stays in the integration's currency since 2025-03-31.basil).
+        field(
+            "adaptive_pricing[enabled]",
+            if choices.adaptive_pricing {
+                "true"
+            } else {
+                "false"
+            },
+        ),
     ];
+    if let Some(pmc) = &choices.payment_method_configuration {
+        fields.push(field("payment_method_configuration", pmc));
+    }
     if monthly {
         fields.extend([
             field("line_items[0][price_data][recurring][interval]", "month"),
-            field("submit_type", "donate"),
             field("subscription_data[metadata][pledge_id]", id),
             field("subscription_data[metadata][campaign]", campaign_id),
             field("subscription_data[metadata][eligibility]", ELIGIBILITY),
@@ -139,6 +154,7 @@ pub async fn stripe_session(
         id,
         pledge,
         &cx.config.campaign_id,
+        &cx.config.checkout_choices,
         cx.now,
     ))
     .map_err(|e| CheckoutError::Unreachable(e.to_string()))?;
