@@ -66,6 +66,13 @@ CREATE TABLE payments (
   payment_intent TEXT,                      -- what a refund or dispute names
   flag           TEXT,                      -- why a maintainer should look ('currency'); never counted
   paid_at        INTEGER NOT NULL,
+  -- The donor's own currency and amount in its minor units (Adaptive Pricing, migration 0013):
+  -- shown beside the payment, never summed. NULL when no event carried one (a renewal, a gift
+  -- made without Adaptive Pricing).
+  presented_currency TEXT
+    CHECK (presented_currency IS NULL OR (length(presented_currency) = 3 AND presented_currency GLOB '[a-z][a-z][a-z]')),
+  presented_amount INTEGER
+    CHECK (presented_amount IS NULL OR (typeof(presented_amount) = 'integer' AND presented_amount >= 0)),
   PRIMARY KEY (scheme, ref)
 );
 CREATE INDEX payments_pledge ON payments (pledge_id);

@@ -456,6 +456,8 @@ fn pledge_row(id: &str, status: Status, frequency: Frequency) -> PledgeRow {
         unpaid_invoice: Some("in_123".into()),
         ended_at: None,
         source: Some("fb-1".into()),
+        presented_currency: Some("eur".into()),
+        presented_amount: Some(4620),
     }
 }
 

@@ -146,12 +146,20 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "frequency",
         "payments",
         "source",
+        "presented_currency",
+        "presented_amount",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
         let paid = p.paid_at.map(crate::time::rfc3339).unwrap_or_default();
         let attested = p.attested_at.map(crate::time::rfc3339).unwrap_or_default();
         let (amount, refunded) = (decimal(p.amount_cents), decimal(p.refunded_cents));
+        // In the presented currency's minor units, exactly as Stripe said (#28 §1).
+        let presented = p.presented();
+        let presented_amount = presented
+            .as_ref()
+            .map(|p| p.amount.to_string())
+            .unwrap_or_default();
         csv.row([
             p.id.as_str(),
             p.status.as_str(),
@@ -174,6 +182,8 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             p.frequency.as_str(),
             &p.payments.to_string(),
             opt(&p.source),
+            presented.as_ref().map_or("", |p| p.currency.as_str()),
+            &presented_amount,
         ]);
     }
     csv.finish()
@@ -344,6 +354,8 @@ mod tests {
             unpaid_invoice: None,
             ended_at: None,
             source: Some("fb-post-12".into()),
+            presented_currency: Some("eur".into()),
+            presented_amount: Some(4620),
         }
     }
 
@@ -353,7 +365,7 @@ mod tests {
         let mut lines = out.trim_start_matches(BOM).split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments,source")
+            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments,source,presented_currency,presented_amount")
         );
         let row = lines.next().unwrap_or_default();
         assert!(
@@ -365,17 +377,19 @@ mod tests {
         );
         assert!(
             out.contains(
-                ",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1,fb-post-12\r\n"
+                ",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1,fb-post-12,eur,4620\r\n"
             ),
             "{out}"
         );
         // A gift nobody attested (made outside the site) has an empty cell, not a date.
+        // ... and a gift without a presented currency (or a malformed one) has empty cells.
         let external = PledgeRow {
             attested_at: None,
             source: None,
+            presented_currency: Some("EUR".into()),
             ..pledge()
         };
-        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1,\r\n"));
+        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1,,,\r\n"));
     }
 
     #[test]

@@ -87,6 +87,20 @@ pub struct PledgeRow {
     /// The share link's code it came with (`app::reach`), if any.
     #[serde(default)]
     pub source: Option<String>,
+    /// What the donor was shown and paid in (Adaptive Pricing, #28 §1): the first payment's
+    /// that has one (a monthly gift's first month; renewals keep none). Read through
+    /// [`PledgeRow::presented`].
+    #[serde(default)]
+    pub presented_currency: Option<String>,
+    #[serde(default)]
+    pub presented_amount: Option<i64>,
+}
+
+impl PledgeRow {
+    /// The presented currency and amount, when both are stored and well formed.
+    pub fn presented(&self) -> Option<crate::giving::Presentment> {
+        crate::giving::Presentment::new(self.presented_currency.as_deref()?, self.presented_amount?)
+    }
 }
 
 /// The monthly gifts at a glance.

@@ -124,6 +124,11 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
                 Some(at) => view! { "yes, " {when(at)} }.into_any(),
                 None => "not attested".into_any(),
             };
+            // The donor's own currency, beside the US amount the ledger counts (#28 §1).
+            let presented = p
+                .presented()
+                .map(|x| format!(" (paid as {})", x.display()))
+                .unwrap_or_default();
             let refunded = if p.refunded_cents > 0 {
                 amount(p.refunded_cents, &p.currency)
             } else {
@@ -133,7 +138,7 @@ fn pledge_table(rows: Vec<PledgeRow>) -> impl IntoView {
                 <tr>
                     <td data-label="Created">{when(p.created_at)}</td>
                     <td data-label="Status">{p.status.as_str()}</td>
-                    <td data-label="Amount">{amount(p.amount_cents, &p.currency)}</td>
+                    <td data-label="Amount">{amount(p.amount_cents, &p.currency)}{presented}</td>
                     <td data-label="Refunded">{refunded}</td>
                     <td data-label="For">{goes_to}</td>
                     <td data-label="Name" class="text">{name}</td>

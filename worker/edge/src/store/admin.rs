@@ -238,7 +238,9 @@ const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tie
      (SELECT COALESCE(SUM(y.refunded_cents), 0) FROM payments y WHERE y.pledge_id = pledges.id) AS refunded_cents, \
      (SELECT COUNT(*) FROM payments y WHERE y.pledge_id = pledges.id) AS payments, \
      (SELECT COALESCE(y.payment_intent, y.ref) FROM payments y WHERE y.pledge_id = pledges.id ORDER BY y.paid_at, y.ref LIMIT 1) AS provider_ref, \
-     (SELECT MAX(y.flag) FROM payments y WHERE y.pledge_id = pledges.id) AS flag";
+     (SELECT MAX(y.flag) FROM payments y WHERE y.pledge_id = pledges.id) AS flag, \
+     (SELECT y.presented_currency FROM payments y WHERE y.pledge_id = pledges.id AND y.presented_currency IS NOT NULL ORDER BY y.paid_at, y.ref LIMIT 1) AS presented_currency, \
+     (SELECT y.presented_amount FROM payments y WHERE y.pledge_id = pledges.id AND y.presented_currency IS NOT NULL ORDER BY y.paid_at, y.ref LIMIT 1) AS presented_amount";
 /// `?1` is a status, or `all`.
 const FILTER: &str = "(?1 = 'all' OR status = ?1)";
 

@@ -198,6 +198,31 @@ fn insert_payment(
     )
 }
 
+/// What the donor was shown and paid in, beside payment `key` (#28 §1): whichever event brings
+/// it (a monthly gift's first month may be recorded from `invoice.paid` before the session's
+/// completion arrives with it), written once and never counted.
+fn present(
+    db: &D1Database,
+    scheme: &str,
+    payment: &Payment,
+) -> Result<Option<D1PreparedStatement>, AppError> {
+    let Some(p) = &payment.presentment else {
+        return Ok(None);
+    };
+    stmt(
+        db,
+        "UPDATE payments SET presented_currency = ?3, presented_amount = ?4 \
+         WHERE scheme = ?1 AND ref = ?2 AND presented_currency IS NULL",
+        &[
+            scheme.into(),
+            payment.key.as_str().into(),
+            p.currency.as_str().into(),
+            p.amount.into(),
+        ],
+    )
+    .map(Some)
+}
+
 /// The statements that carry out an action, each guarded by the recorded outcome.
 fn effects(
     db: &D1Database,
@@ -224,6 +249,7 @@ fn effects(
                     &[scheme.into(), id.into(), payment.key.as_str().into(), subscription.as_deref().into(), now.into(), pledge_id.as_str().into()],
                 )?,
             ];
+            v.extend(present(db, scheme, payment)?);
             v.extend(settle(db, scheme, Payments::Key, &payment.key)?);
             v
         }
@@ -243,6 +269,7 @@ fn effects(
                 )?,
                 insert_payment(db, event, pledge_id, payment, now)?,
             ];
+            v.extend(present(db, scheme, payment)?);
             v.extend(settle(db, scheme, Payments::Key, &payment.key)?);
             v
         }
