@@ -162,7 +162,7 @@ pub struct Payment {
     pub currency: String,
     /// What the donor was shown and paid in (Adaptive Pricing), kept beside the payment for
     /// the admin and the CSV; never counted.
-    pub presentment: Option<crate::giving::Presentment>,
+    pub presentment: Option<crate::webhook::Presentment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -343,6 +343,41 @@ stripeSigned('dispute_won', {
   body: pretty(stripeEvent('charge.dispute.closed', dispute({ status: 'won' }))),
   expect: stripeOk(EVT, 'charge.dispute.closed', { effect: 'ignored', reason: 'dispute_not_lost' }),
 });
+
+// The donor's own currency (#28 §1, Adaptive Pricing; API 2025-03-31.basil on): the session's
+// amount and currency stay US cents, what the donor saw is in `presentment_details`. A refund
+// and a dispute of such a payment are in the charge's currency, US cents too (the ledger's).
+const EUR_SHOWN = { presentment_amount: 4620, presentment_currency: 'eur' };
+stripeSigned('paid_presented_eur', {
+  body: pretty(stripeEvent('checkout.session.completed', session({ adaptive_pricing: { enabled: true }, presentment_details: EUR_SHOWN }))),
+  expect: stripeOk(EVT, 'checkout.session.completed', { ...paidUsd, presentment: { currency: 'eur', amount: 4620 } }),
+});
+// Not three lowercase letters, or not a whole amount: no presentment, and the payment counts.
+for (const [name, shown] of [
+  ['upper', { presentment_amount: 4620, presentment_currency: 'EUR' }],
+  ['fraction', { presentment_amount: 46.2, presentment_currency: 'eur' }],
+  ['string_amount', { presentment_amount: '4620', presentment_currency: 'eur' }],
+]) {
+  stripeSigned(`paid_presented_${name}`, {
+    body: pretty(stripeEvent('checkout.session.completed', session({ presentment_details: shown }))),
+    expect: paidOk,
+  });
+}
+stripeSigned('refund_presented_eur', {
+  body: pretty(stripeEvent('charge.refunded', charge({
+    currency: 'usd', amount: 5000, amount_captured: 5000, amount_refunded: 5000, refunded: true,
+    payment_intent: 'pi_3QfixturePaymentIntent', presentment_details: EUR_SHOWN,
+  }))),
+  expect: stripeOk(EVT, 'charge.refunded', {
+    effect: 'refunded', provider_ref: 'pi_3QfixturePaymentIntent', refunded_total_cents: 5000, currency: 'usd',
+  }),
+});
+stripeSigned('dispute_lost_presented_eur', {
+  body: pretty(stripeEvent('charge.dispute.closed', dispute({ status: 'lost', payment_intent: 'pi_3QfixturePaymentIntent' }))),
+  expect: stripeOk(EVT, 'charge.dispute.closed', {
+    effect: 'dispute_lost', provider_ref: 'pi_3QfixturePaymentIntent', amount_cents: 5000, currency: 'usd',
+  }),
+});
 // The object of an unhandled type is never read, whatever its shape.
 stripeSigned('other_type', {
   body: pretty(stripeEvent('customer.created', { id: 'cus_fixture', object: 'customer', amount_total: 'n/a', currency: 7, metadata: { campaign: 1 } })),

@@ -98,8 +98,11 @@ pub struct PledgeRow {
 
 impl PledgeRow {
     /// The presented currency and amount, when both are stored and well formed.
-    pub fn presented(&self) -> Option<crate::giving::Presentment> {
-        crate::giving::Presentment::new(self.presented_currency.as_deref()?, self.presented_amount?)
+    pub fn presented(&self) -> Option<crate::webhook::Presentment> {
+        crate::webhook::Presentment::new(
+            self.presented_currency.as_deref()?,
+            self.presented_amount?,
+        )
     }
 }
 

@@ -48,7 +48,7 @@ pub enum Effect {
         /// Stripe: the donor's own currency and amount (Adaptive Pricing, the session's
         /// `presentment_details`), kept beside the payment and never counted; `None` when the
         /// event carries none, or none that is well formed (#28 §1).
-        presentment: Option<crate::giving::Presentment>,
+        presentment: Option<Presentment>,
     },
     /// Stripe's `invoice_payment.paid`: this PaymentIntent paid this invoice, so a refund or a
     /// dispute naming the PaymentIntent belongs to that month.
@@ -187,6 +187,49 @@ impl<'de> serde::Deserialize<'de> for Amount {
     }
 }
 
+/// The donor's own currency and amount under Adaptive Pricing (#28 §1, `crate::giving`).
+/// What the donor was shown and paid in: `amount` in the minor units of `currency` (cents,
+/// yen: whatever that currency's smallest unit is), `currency` three lowercase ASCII letters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presentment {
+    pub currency: String,
+    pub amount: i64,
+}
+
+impl Presentment {
+    /// From a provider's fields, strictly: a currency of exactly three lowercase ASCII letters
+    /// (no case folding, so what is stored is what was sent) and a whole amount from 0 to
+    /// 2^53. Anything else is no presentment at all (the payment itself still counts: it is
+    /// in US cents elsewhere in the event).
+    pub fn new(currency: &str, amount: i64) -> Option<Presentment> {
+        let code = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_lowercase());
+        let exact = (0..=EXACT_LIMIT).contains(&amount);
+        (code && exact).then(|| Presentment {
+            currency: currency.to_string(),
+            amount,
+        })
+    }
+
+    /// The amount as a person reads it: `12.34 EUR` (two decimals: the admin's and the CSV's
+    /// column says minor units are shown as if hundredths; a zero-decimal currency such as
+    /// JPY is shown as its whole units).
+    pub fn display(&self) -> String {
+        let code = self.currency.to_ascii_uppercase();
+        if ZERO_DECIMAL.contains(&self.currency.as_str()) {
+            format!("{} {code}", self.amount)
+        } else {
+            format!("{}.{:02} {code}", self.amount / 100, self.amount % 100)
+        }
+    }
+}
+
+/// Stripe's zero-decimal currencies (its "Supported currencies" page): their minor unit is the
+/// whole unit.
+const ZERO_DECIMAL: &[&str] = &[
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
+
 /// A three-letter ISO 4217 code, lowercased.
 pub(super) fn currency(mut s: String) -> Result<String, Rejection> {
     if s.len() != 3 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -199,6 +242,31 @@ pub(super) fn currency(mut s: String) -> Result<String, Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presentments_are_strict_about_their_currency_and_amount() {
+        assert_eq!(
+            Presentment::new("eur", 4620),
+            Some(Presentment {
+                currency: "eur".into(),
+                amount: 4620
+            })
+        );
+        for bad in ["EUR", "Eur", "eu", "euro", "e1r", "", "€ur"] {
+            assert_eq!(Presentment::new(bad, 100), None, "{bad:?}");
+        }
+        assert_eq!(Presentment::new("eur", -1), None);
+        assert_eq!(Presentment::new("eur", (1 << 53) + 1), None);
+        assert!(Presentment::new("eur", 0).is_some());
+    }
+
+    #[test]
+    fn presentments_read_in_their_own_units() {
+        let p = |c: &str, a| Presentment::new(c, a).map(|p| p.display());
+        assert_eq!(p("eur", 4620).as_deref(), Some("46.20 EUR"));
+        assert_eq!(p("aud", 5).as_deref(), Some("0.05 AUD"));
+        assert_eq!(p("jpy", 7300).as_deref(), Some("7300 JPY"));
+    }
 
     #[test]
     fn ids_are_non_empty_and_at_most_255_bytes() {

@@ -37,7 +37,7 @@ pub mod stripe;
 #[cfg(test)]
 mod testkit;
 
-pub use event::{Amount, Effect, IgnoreReason, WebhookEvent, EXACT_LIMIT};
+pub use event::{Amount, Effect, IgnoreReason, Presentment, WebhookEvent, EXACT_LIMIT};
 
 /// How far a delivery's timestamp may be from now, in seconds, in either direction.
 /// Exactly this far is accepted; one second more is not.

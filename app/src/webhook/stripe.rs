@@ -167,10 +167,10 @@ struct PresentmentDetails {
 
 impl PresentmentDetails {
     /// Well formed or nothing: a malformed presentment never refuses the payment it is beside.
-    fn read(&self) -> Option<crate::giving::Presentment> {
+    fn read(&self) -> Option<crate::webhook::Presentment> {
         let currency = self.presentment_currency.as_ref()?.as_str()?;
         let amount = self.presentment_amount.as_ref()?.as_i64()?;
-        crate::giving::Presentment::new(currency, amount)
+        crate::webhook::Presentment::new(currency, amount)
     }
 }
 
@@ -674,6 +674,21 @@ mod tests {
             "stripe/dispute_created",
             "stripe/dispute_lost",
             "stripe/dispute_won",
+        ] {
+            run(name);
+        }
+    }
+    #[test]
+    fn the_donors_own_currency_is_read_strictly_and_money_stays_in_us_cents() {
+        // #28 §1: the presented currency beside the payment; a malformed one is none at all,
+        // and a refund or a lost dispute of such a payment is in US cents.
+        for name in [
+            "stripe/paid_presented_eur",
+            "stripe/paid_presented_upper",
+            "stripe/paid_presented_fraction",
+            "stripe/paid_presented_string_amount",
+            "stripe/refund_presented_eur",
+            "stripe/dispute_lost_presented_eur",
         ] {
             run(name);
         }
