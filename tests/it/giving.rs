@@ -88,3 +88,123 @@ fn without_choices_sessions_still_donate_and_keep_adaptive_pricing_off() {
         "{log}"
     );
 }
+
+/// Stripe's event `evt_{label}` about `object` of `kind`, as the endpoint would deliver it.
+fn event(label: &str, kind: &str, object: serde_json::Value) -> String {
+    serde_json::json!({"id": format!("evt_giving_{label}"), "object": "event", "api_version": "2026-10-28.endive",
+        "type": kind, "livemode": false, "created": campaign_tests::now(), "data": {"object": object}})
+    .to_string()
+}
+
+fn deliver(w: &Worker, body: &str) {
+    let r = campaign_tests::signer::send_stripe(w, body);
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+fn raised(w: &Worker) -> i64 {
+    w.get("/api/campaign").json()["raised_cents"]
+        .as_i64()
+        .unwrap_or(-1)
+}
+
+#[test]
+fn a_gift_in_euros_counts_in_us_cents_and_its_refund_and_lost_dispute_are_exact() {
+    let fake = FakeStripe::start(0, "sk_test_fake");
+    // 0.924 euro cents per US cent: a rate that does not divide evenly, as real ones do not.
+    fake.present_in("eur", 924);
+    let w = Worker::start(&[
+        ("CHECKOUT", "stripe"),
+        ("STRIPE_API_BASE", &fake.base()),
+        ("STRIPE_ADAPTIVE_PRICING", "true"),
+    ]);
+    let (session, pledge) = give(&w, &fake, 14704, "once");
+    let pi = "pi_giving_eur";
+    fake.pay(&session, pi, true);
+    let completed = fake.events_of("checkout.session.completed");
+    assert_eq!(completed.len(), 1);
+    let object: serde_json::Value = serde_json::from_str(&completed[0]).expect("event");
+    let object = &object["data"]["object"];
+    let cents = object["amount_total"].as_i64().expect("amount_total");
+    assert_eq!(object["currency"], "usd");
+    let euro_cents = cents * 924 / 1000;
+    assert_eq!(
+        object["presentment_details"]["presentment_amount"],
+        euro_cents
+    );
+    deliver(&w, &completed[0]);
+    // Twice: a redelivery changes nothing.
+    deliver(&w, &completed[0]);
+
+    let payment = |w: &Worker| {
+        w.sql(&format!(
+            "SELECT amount_cents, currency, refunded_cents, presented_currency, presented_amount, flag \
+             FROM payments WHERE pledge_id = '{pledge}'"
+        ))
+    };
+    let rows = payment(&w);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"amount_cents": cents, "currency": "usd", "refunded_cents": 0,
+            "presented_currency": "eur", "presented_amount": euro_cents, "flag": null})
+    );
+    assert_eq!(raised(&w), cents);
+
+    // The maintainers see both amounts; the CSV carries the presented one exactly.
+    let me = campaign_tests::admin::sign_in(&w, &ip(14705));
+    let page = w.get_signed_in(&me, "/admin/pledges", &ip(14705));
+    assert_eq!(page.status, 200);
+    let shown = format!("(paid as {}.{:02} EUR)", euro_cents / 100, euro_cents % 100);
+    assert!(page.text().contains(&shown), "{shown} in {}", page.body);
+    let csv = w.get_signed_in(&me, "/admin/pledges.csv", &ip(14705));
+    assert!(csv
+        .body
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .ends_with(",presented_currency,presented_amount"));
+    assert!(
+        csv.body
+            .lines()
+            .any(|l| l.starts_with(&pledge) && l.ends_with(&format!(",eur,{euro_cents}"))),
+        "{}",
+        csv.body
+    );
+
+    // Part refunded, in the charge's currency (US cents), though the donor saw euros: exact.
+    let part = cents / 3;
+    let shown_eur =
+        serde_json::json!({"presentment_amount": euro_cents, "presentment_currency": "eur"});
+    let charge = |refunded: i64| {
+        serde_json::json!({"id": "ch_giving_eur", "object": "charge", "amount": cents, "amount_refunded": refunded,
+            "currency": "usd", "payment_intent": pi, "refunded": refunded == cents, "presentment_details": shown_eur})
+    };
+    deliver(&w, &event("refund", "charge.refunded", charge(part)));
+    assert_eq!(payment(&w)[0]["refunded_cents"], part);
+    assert_eq!(raised(&w), cents - part);
+
+    // The rest disputed and lost: Stripe's dispute is in the charge's currency, US cents.
+    let rest = cents - part;
+    let dispute = |status: &str| {
+        serde_json::json!({"id": "dp_giving_eur", "object": "dispute", "amount": rest, "currency": "usd",
+            "charge": "ch_giving_eur", "payment_intent": pi, "reason": "fraudulent", "status": status})
+    };
+    deliver(
+        &w,
+        &event(
+            "dispute",
+            "charge.dispute.created",
+            dispute("needs_response"),
+        ),
+    );
+    assert_eq!(
+        raised(&w),
+        cents - part,
+        "an open dispute takes nothing yet"
+    );
+    deliver(&w, &event("lost", "charge.dispute.closed", dispute("lost")));
+    let rows = payment(&w);
+    assert_eq!(rows[0]["refunded_cents"], cents, "{rows:?}");
+    assert_eq!(rows[0]["presented_amount"], euro_cents, "kept as it was");
+    assert_eq!(raised(&w), 0);
+}

@@ -349,8 +349,8 @@ pub(super) fn parse_event(body: &[u8]) -> Result<WebhookEvent, Rejection> {
                     .and_then(|m| m.campaign.clone())
                     .filter(|c| !c.is_empty()),
                 session_id: None,
-                // A renewal's presented amount is not stored: an invoice carries none, and the
-                // pledge keeps its first month's (README, "Checkout at Stripe").
+                // A renewal's presented amount is not kept: the pledge keeps its first month's,
+                // from the session (README, "Checkout at Stripe", the decision for renewals).
                 presentment: None,
             }
         }
