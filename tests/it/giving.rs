@@ -162,11 +162,13 @@ fn a_gift_in_euros_counts_in_us_cents_and_its_refund_and_lost_dispute_are_exact(
         .lines()
         .next()
         .unwrap_or_default()
-        .ends_with(",presented_currency,presented_amount"));
+        .contains(",currency,presented_currency,presented_amount,"));
+    let usd = format!("{}.{:02}", cents / 100, cents % 100);
     assert!(
         csv.body
             .lines()
-            .any(|l| l.starts_with(&pledge) && l.ends_with(&format!(",eur,{euro_cents}"))),
+            .any(|l| l.starts_with(&pledge)
+                && l.contains(&format!(",{usd},0.00,usd,eur,{euro_cents},"))),
         "{}",
         csv.body
     );

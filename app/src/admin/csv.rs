@@ -132,6 +132,9 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "amount",
         "refunded",
         "currency",
+        // What the donor was shown and paid in, in its minor units (#28 §1); never summed.
+        "presented_currency",
+        "presented_amount",
         "tier",
         "designation",
         "name",
@@ -146,8 +149,6 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
         "frequency",
         "payments",
         "source",
-        "presented_currency",
-        "presented_amount",
     ]);
     for p in rows {
         let created = crate::time::rfc3339(p.created_at);
@@ -168,6 +169,8 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             &amount,
             &refunded,
             &p.currency,
+            presented.as_ref().map_or("", |p| p.currency.as_str()),
+            &presented_amount,
             opt(&p.tier),
             &p.designation,
             opt(&p.name),
@@ -182,8 +185,6 @@ pub fn pledges_csv(rows: &[PledgeRow]) -> String {
             p.frequency.as_str(),
             &p.payments.to_string(),
             opt(&p.source),
-            presented.as_ref().map_or("", |p| p.currency.as_str()),
-            &presented_amount,
         ]);
     }
     csv.finish()
@@ -365,19 +366,19 @@ mod tests {
         let mut lines = out.trim_start_matches(BOM).split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("id,status,created,paid,amount,refunded,currency,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments,source,presented_currency,presented_amount")
+            Some("id,status,created,paid,amount,refunded,currency,presented_currency,presented_amount,tier,designation,name,show_name,email,note,lang,origin,provider_ref,flag,attested,frequency,payments,source")
         );
         let row = lines.next().unwrap_or_default();
         assert!(
             row.starts_with(&format!(
-                "{},paid,2026-11-28T10:30:45Z,,50.50,0.00,usd,,general,'=cmd|' /C calc'!A0,yes,",
+                "{},paid,2026-11-28T10:30:45Z,,50.50,0.00,usd,eur,4620,,general,'=cmd|' /C calc'!A0,yes,",
                 "ab".repeat(16)
             )),
             "{row}"
         );
         assert!(
             out.contains(
-                ",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1,fb-post-12,eur,4620\r\n"
+                ",\"two\nlines\",km,site,pi_1,,2026-11-28T10:30:45Z,once,1,fb-post-12\r\n"
             ),
             "{out}"
         );
@@ -389,7 +390,9 @@ mod tests {
             presented_currency: Some("EUR".into()),
             ..pledge()
         };
-        assert!(pledges_csv(&[external]).ends_with(",pi_1,,,once,1,,,\r\n"));
+        let out = pledges_csv(&[external]);
+        assert!(out.ends_with(",pi_1,,,once,1,\r\n"), "{out}");
+        assert!(out.contains(",50.50,0.00,usd,,,,general,"), "{out}");
     }
 
     #[test]
