@@ -32,7 +32,7 @@ pub use pages::{
 pub use pledge_erase::{pledge_erase, pledge_nothing_to_erase, PledgeErase};
 pub use pledge_form::PledgeFormState;
 pub use privacy::privacy;
-pub use shield::{giving_paused, pledge_too_fast};
+pub use shield::{giving_closed, giving_paused, pledge_too_fast};
 pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};

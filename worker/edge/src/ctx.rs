@@ -79,6 +79,11 @@ pub struct Config {
     /// page's footer and on the privacy page; `None` when unset or not an address
     /// (`app::form::contact_email`; a refused value is logged, never shown).
     pub contact_email: Option<String>,
+    /// `CAMPAIGN_DEADLINE` (the last day, `YYYY-MM-DD`, Phnom Penh time) and
+    /// `CLOSE_AFTER_DEADLINE=true` (the form closes after it; else it stays open): `None` when
+    /// unset or not a strict date (`app::deadline::Deadline::parse`; a refused value is
+    /// logged by name, never shown).
+    pub deadline: Option<app::deadline::Deadline>,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -173,6 +178,14 @@ impl Config {
                     crate::log::event("config_refused", &[("var", "CONTACT_EMAIL")]);
                 }
                 email
+            }),
+            deadline: var(env, "CAMPAIGN_DEADLINE").and_then(|v| {
+                let deadline = app::deadline::Deadline::parse(&v);
+                if deadline.is_none() {
+                    crate::log::event("config_refused", &[("var", "CAMPAIGN_DEADLINE")]);
+                }
+                let closes = var(env, "CLOSE_AFTER_DEADLINE").is_some_and(|v| v == "true");
+                deadline.map(|d| d.closing(closes))
             }),
         }
     }
@@ -293,6 +306,11 @@ impl Ctx {
             Checkout::Sandbox if !self.loopback => Checkout::Off,
             c => c,
         }
+    }
+
+    /// Where the campaign stands against its deadline now, if it has one (`CAMPAIGN_DEADLINE`).
+    pub fn deadline(&self) -> Option<app::deadline::Standing> {
+        self.config.deadline.map(|d| d.at(self.now))
     }
 
     /// The keyed hash of the visitor's address, the only form in which it is ever kept.

@@ -17,7 +17,7 @@ use worker::{Context, Request, Response};
 /// from the kept page data and their held comments. A page of comments past the last is sent
 /// to the last one, as the kept page data of page 1 counts them.
 pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, AppError> {
-    let cache::Asked { page, key } = cache::asked(&req, cx);
+    let cache::Asked { page, key } = cache::asked(&req, cx, true);
     if let Paged::Last(last) = Paged::of(page, last_comments_page(ctx, cx, page).await?) {
         return Ok(cache::to_last(cx, "/", last)?);
     }
