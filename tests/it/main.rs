@@ -33,6 +33,7 @@
 //! | team | 14400–14499 |
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
+//! | deadline | 15000–15099 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -46,6 +47,7 @@ mod browser;
 mod cardtest;
 mod clock;
 mod comments;
+mod deadline;
 mod erasure;
 mod forms;
 mod hardening;
