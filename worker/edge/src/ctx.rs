@@ -84,6 +84,10 @@ pub struct Config {
     /// unset or not a strict date (`app::deadline::Deadline::parse`; a refused value is
     /// logged by name, never shown).
     pub deadline: Option<app::deadline::Deadline>,
+    /// `STRIPE_PORTAL_URL` (#28 §3): the login link of Stripe's customer portal, where a
+    /// monthly donor who lost their gift's page manages it; `None` when unset or not a plain
+    /// `https://` link (`app::form::portal_url`; a refused value is logged by name).
+    pub stripe_portal_url: Option<String>,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -186,6 +190,13 @@ impl Config {
                 }
                 let closes = var(env, "CLOSE_AFTER_DEADLINE").is_some_and(|v| v == "true");
                 deadline.map(|d| d.closing(closes))
+            }),
+            stripe_portal_url: var(env, "STRIPE_PORTAL_URL").and_then(|v| {
+                let url = app::form::portal_url(&v);
+                if url.is_none() {
+                    crate::log::event("config_refused", &[("var", "STRIPE_PORTAL_URL")]);
+                }
+                url
             }),
         }
     }
