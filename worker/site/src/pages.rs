@@ -135,6 +135,16 @@ pub fn km_root() -> Result<Response, AppError> {
     Ok(http::see_other("/km/")?)
 }
 
+/// `GET /manage`: "Manage my monthly gift" (#28 §3), linking to Stripe's customer portal when
+/// `STRIPE_PORTAL_URL` is set.
+pub fn manage(cx: &Ctx) -> Result<Response, AppError> {
+    let portal = cx.config.stripe_portal_url.as_deref();
+    Ok(http::html(
+        200,
+        app::views::manage(cx.lang, cx.links(), portal),
+    )?)
+}
+
 /// `GET /privacy`: what the site keeps and for how long, with the periods in force.
 pub fn privacy(cx: &Ctx) -> Result<Response, AppError> {
     Ok(http::html(
