@@ -56,6 +56,41 @@ fn says(w: &Worker, at: i64, visitor: &str) -> [String; 4] {
     ]
 }
 
+/// Stripe's customer portal login link of the open worker (#28 §3, "Manage my monthly gift";
+/// its tests ride on these two workers to keep the starts few: one with it, one without).
+const PORTAL: &str = "https://billing.stripe.com/p/login/test_28portal";
+
+/// "Manage my monthly gift" in both languages: linked from the footer, linking to the portal
+/// with what Stripe asks and shows, or without one saying how to ask the campaign.
+fn manage_page_says(w: &Worker, portal: Option<&str>, visitor: &str) {
+    for (lang, path) in [("en", "/manage"), ("km", "/km/manage")] {
+        let r = w.get_as(path, visitor);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains(&format!("lang=\"{lang}\"")), "{path}");
+        let text = r.text();
+        assert!(text.contains(&word(lang, "manage_title")), "{text}");
+        match portal {
+            Some(url) => {
+                assert!(r.body.contains(&format!("href=\"{url}\"")), "{path}");
+                assert!(text.contains(&word(lang, "manage_portal")), "{text}");
+                assert!(text.contains(&word(lang, "manage_two_gifts")), "{text}");
+            }
+            None => {
+                assert!(!r.body.contains("billing.stripe.com"), "{path}");
+                assert!(text.contains(&word(lang, "manage_no_portal")), "{text}");
+            }
+        }
+        let home = if lang == "en" { "/" } else { "/km/" };
+        let page = w.get_as(home, visitor).body;
+        assert!(
+            page.contains(&format!("href=\"{path}\"")),
+            "{home} links to {path}"
+        );
+        let privacy = w.get_as(&format!("{}privacy", home), visitor).body;
+        assert!(privacy.contains("id=\"privacy-manage\""), "{home}privacy");
+    }
+}
+
 #[test]
 fn the_days_left_turn_at_midnight_in_phnom_penh_and_a_closed_form_refuses_gifts_after() {
     let w = Worker::start(&[
@@ -64,6 +99,7 @@ fn the_days_left_turn_at_midnight_in_phnom_penh_and_a_closed_form_refuses_gifts_
         ("EDGE_CACHE_SECS", "60"),
     ]);
     let visitor = ip(15000);
+    manage_page_says(&w, None, &visitor);
     assert_eq!(
         pp(LAST_DAY, 0, 0, 0),
         1_894_208_400,
@@ -141,8 +177,13 @@ fn the_days_left_turn_at_midnight_in_phnom_penh_and_a_closed_form_refuses_gifts_
 
 #[test]
 fn after_the_deadline_an_open_form_still_takes_gifts_and_says_the_campaign_ended() {
-    let w = Worker::start(&[("CAMPAIGN_DEADLINE", DEADLINE), ("EDGE_CACHE_SECS", "60")]);
+    let w = Worker::start(&[
+        ("CAMPAIGN_DEADLINE", DEADLINE),
+        ("EDGE_CACHE_SECS", "60"),
+        ("STRIPE_PORTAL_URL", PORTAL),
+    ]);
     let visitor = ip(15010);
+    manage_page_says(&w, Some(PORTAL), &visitor);
     // Before, in Khmer digits far ahead: twelve days.
     let [en, km, ..] = says(&w, pp(LAST_DAY - 12, 9, 0, 0), &visitor);
     assert!(en.contains(&days_left("en", 12)), "{en}");
