@@ -190,6 +190,7 @@ fn home_template(lang: Lang) -> String {
             form: PledgeForm::initial(&tiers()),
             problems: Default::default(),
             enabled: true,
+            deadline: None,
             holes: true,
         },
         comments: comments(1),
@@ -217,6 +218,7 @@ fn home_refused(lang: Lang, refused: Refused) -> String {
         form: PledgeForm::initial(&tiers()),
         problems: Default::default(),
         enabled: false,
+        deadline: None,
         holes: false,
     };
     let mut comment = CommentFormState {

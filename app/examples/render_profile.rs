@@ -103,6 +103,7 @@ fn main() {
                     form: PledgeForm::initial(&tiers),
                     problems: Default::default(),
                     enabled: true,
+                    deadline: None,
                     // As the worker draws the shared page.
                     holes: true,
                 },

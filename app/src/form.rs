@@ -220,6 +220,26 @@ pub fn contact_email(raw: &str) -> Option<String> {
     (v.len() <= 254 && safe && plausible_email(v)).then(|| v.to_string())
 }
 
+/// `STRIPE_PORTAL_URL` (#28 §3), the login link of Stripe's customer portal, as the "Manage
+/// my monthly gift" page links to it: trimmed, strictly `https://` with a host, at most 500
+/// bytes, and nothing that could leave the attribute or hide in it (spaces, control
+/// characters, quotes, `<`, `>`, a backslash). The host is letters, digits, dots and hyphens
+/// only (no user, no port). Anything else is no link: the page then says how to
+/// reach the campaign.
+pub fn portal_url(raw: &str) -> Option<String> {
+    let v = raw.trim();
+    let rest = v.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let bad = |c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (v.len() <= 500 && host_ok && !v.chars().any(bad)).then(|| v.to_string())
+}
+
 /// An optional website: only `http://` or `https://` with a host, so it can never become a
 /// `javascript:` link.
 pub fn optional_url(problems: &mut Problems, field: &'static str, value: &str) -> Option<String> {
@@ -265,6 +285,28 @@ pub fn decode<T: DeserializeOwned + Default>(input: &[u8]) -> T {
 mod tests {
     use super::*;
     use crate::content::{EN, KM};
+
+    #[test]
+    fn only_a_plain_https_link_is_a_portal_url() {
+        let good = "https://billing.stripe.com/p/login/test_28abcDEF";
+        assert_eq!(portal_url(&format!("  {good} ")).as_deref(), Some(good));
+        for bad in [
+            "",
+            "http://billing.stripe.com/p/login/x",
+            "javascript:alert(1)",
+            "https://",
+            "https:///p/login",
+            "https://user@billing.stripe.com/p",
+            "https://billing.stripe.com:8443/p",
+            "https://billing.stripe.com/p/login/x\"><script>",
+            "https://billing.stripe.com/p/ login",
+            "https://billing.stripe.com/p/\u{0}",
+            "HTTPS://billing.stripe.com/p",
+        ] {
+            assert_eq!(portal_url(bad), None, "{bad:?}");
+        }
+        assert_eq!(portal_url(&format!("{good}{}", "a".repeat(500))), None);
+    }
 
     #[derive(Debug, Default, PartialEq, serde::Deserialize)]
     #[serde(default)]

@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod comment;
 pub mod content;
 pub mod cookies;
+pub mod deadline;
 pub mod feed;
 pub mod form;
 pub mod giving;

@@ -67,6 +67,9 @@ pub enum SiteRoute {
     CommentDeletePage,
     VolunteerThanks,
     Privacy,
+    /// `GET /manage`: "Manage my monthly gift", the way to Stripe's customer portal for a
+    /// donor who lost their gift's page (#28 §3).
+    Manage,
     /// `GET /updates`: the campaign's published updates, newest first, paged.
     UpdatesList,
     /// `GET /updates/{id}`: one published update (a draft is a 404).
@@ -258,6 +261,7 @@ pub const TABLE: &[Row] = &[
     Row::site(Get, "/__bench/d1", SiteRoute::BenchD1, Once),
     Row::site(Get, "/badge.svg", SiteRoute::Badge, Both),
     Row::site(Get, "/privacy", SiteRoute::Privacy, Both),
+    Row::site(Get, "/manage", SiteRoute::Manage, Both),
     Row::office(Post, "/pledges", OfficeRoute::PledgeCreate, Both),
     Row::site(Get, "/pledges/:id", SiteRoute::PledgeThanks, Both),
     Row::site(Get, "/pledges/:id/stop", SiteRoute::PledgeStopPage, Both),
@@ -396,6 +400,7 @@ pub const VISITOR_PAGES: &[(&str, &str, u16)] = &[
     ("/sandbox/checkout/:id", "/sandbox/checkout/{pledge}", 200),
     ("/volunteer/thanks", "/volunteer/thanks", 200),
     ("/privacy", "/privacy", 200),
+    ("/manage", "/manage", 200),
     // Only the browser that wrote the comment may delete it: anyone else is told so.
     ("/comments/:id/delete", "/comments/{comment}/delete", 403),
     ("/updates", "/updates", 200),

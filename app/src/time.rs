@@ -39,6 +39,13 @@ pub fn phnom_penh_date(secs: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// `2026-11-28`, the day of the instant in Cambodia: what the edge keeps a page that shows the
+/// deadline under, so that a new day there starts a new key (#28 §4).
+pub fn phnom_penh_day_key(secs: i64) -> String {
+    let (y, m, d) = phnom_penh_date(secs);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `2026-11-28`, in UTC: the admin area's dates.
 pub fn date(secs: i64) -> String {
     let (y, mo, d, ..) = civil(secs);
@@ -67,5 +74,7 @@ mod tests {
         assert_eq!(phnom_penh_date(1_798_736_399), (2026, 12, 31));
         assert_eq!(phnom_penh_date(1_798_736_400), (2027, 1, 1));
         assert_eq!(phnom_penh_date(1_782_838_800), (2026, 7, 1));
+        assert_eq!(phnom_penh_day_key(1_795_885_199), "2026-11-28");
+        assert_eq!(phnom_penh_day_key(1_795_885_200), "2026-11-29");
     }
 }

@@ -188,6 +188,7 @@ fn campaign_template(lang: Lang, text: &str, holes: bool) -> Template {
             },
             problems: Default::default(),
             enabled: true,
+            deadline: None,
             holes,
         },
         comments: CommentPage {

@@ -34,6 +34,7 @@
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
 //! | giving | 14700–14799 |
+//! | deadline | 15000–15099 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -47,6 +48,7 @@ mod browser;
 mod cardtest;
 mod clock;
 mod comments;
+mod deadline;
 mod erasure;
 mod forms;
 mod giving;

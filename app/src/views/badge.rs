@@ -9,6 +9,7 @@
 
 use crate::campaign::Campaign;
 use crate::content::fill;
+use crate::deadline::Standing;
 use crate::i18n::Lang;
 use std::borrow::Cow;
 
@@ -45,7 +46,7 @@ struct Line {
 }
 
 /// The badge of `campaign` in `lang`.
-pub fn badge(lang: Lang, campaign: &Campaign) -> Badge {
+pub fn badge(lang: Lang, campaign: &Campaign, deadline: Option<Standing>) -> Badge {
     let t = lang.text();
     let raised = fill(
         t.progress_raised,
@@ -54,7 +55,11 @@ pub fn badge(lang: Lang, campaign: &Campaign) -> Badge {
             ("goal", &campaign.goal.to_string()),
         ],
     );
-    let gifts = lang.count(&t.progress_gifts, campaign.gifts);
+    let mut gifts = lang.count(&t.progress_gifts, campaign.gifts);
+    // The deadline's few words after the gifts, on the same line (#28 §4).
+    if let Some(d) = deadline {
+        gifts = format!("{gifts} · {}", d.badge_words(lang));
+    }
     let title = fill(
         t.badge_summary,
         &[
@@ -273,7 +278,7 @@ mod tests {
     #[test]
     fn the_badge_is_well_formed_svg_with_a_title_in_both_languages() {
         for lang in Lang::ALL {
-            let b = badge(lang, &campaign(123_400, 7));
+            let b = badge(lang, &campaign(123_400, 7), None);
             assert!(
                 b.svg
                     .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" "),
@@ -298,23 +303,47 @@ mod tests {
 
     #[test]
     fn the_khmer_badge_is_in_khmer_with_khmer_digits_for_counts() {
-        let b = badge(Lang::Km, &campaign(500, 12));
+        let b = badge(Lang::Km, &campaign(500, 12), None);
         assert!(b.svg.contains("lang=\"km\""));
         assert!(b.svg.contains(crate::content::KM.site_name));
         assert!(b.svg.contains("ការបរិច្ចាគចំនួន ១២ ដង"), "{}", b.svg);
         assert!(!b.svg.contains(" 12 "));
-        let en = badge(Lang::En, &campaign(500, 12));
+        let en = badge(Lang::En, &campaign(500, 12), None);
         assert!(en.svg.contains("12 gifts"), "{}", en.svg);
         assert!(en.svg.contains("lang=\"en\""));
-        let one = badge(Lang::Km, &campaign(500, 1));
+        let one = badge(Lang::Km, &campaign(500, 1), None);
         assert!(one.svg.contains("ការបរិច្ចាគចំនួន ១ ដង"));
+    }
+
+    #[test]
+    fn the_badge_says_the_days_left_the_last_day_and_the_end_in_both_languages() {
+        use crate::deadline::{Phase, Standing};
+        let at = |phase| {
+            Some(Standing {
+                phase,
+                closes: false,
+            })
+        };
+        let en = badge(Lang::En, &campaign(500, 12), at(Phase::DaysLeft(12)));
+        assert!(
+            en.svg.contains("12 gifts · 12 days left to give"),
+            "{}",
+            en.svg
+        );
+        let km = badge(Lang::Km, &campaign(500, 12), at(Phase::DaysLeft(12)));
+        assert!(km.svg.contains("នៅសល់ ១២ ថ្ងៃ"), "{}", km.svg);
+        let last = badge(Lang::En, &campaign(500, 12), at(Phase::LastDay));
+        assert!(last.svg.contains("12 gifts · last day"), "{}", last.svg);
+        let ended = badge(Lang::Km, &campaign(500, 12), at(Phase::Ended));
+        assert!(ended.svg.contains(crate::content::KM.deadline_badge_ended));
+        well_formed(&ended.svg).unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
     fn the_badge_is_wide_enough_for_its_longest_line() {
         for lang in Lang::ALL {
             let c = campaign(12_345_600, 1234);
-            let b = badge(lang, &c);
+            let b = badge(lang, &c, None);
             let t = lang.text();
             let raised = fill(
                 t.progress_raised,
@@ -336,20 +365,20 @@ mod tests {
 
     #[test]
     fn the_bar_follows_the_percentage_and_stays_inside() {
-        let none = badge(Lang::En, &campaign(0, 0));
+        let none = badge(Lang::En, &campaign(0, 0), None);
         assert_eq!(none.svg.matches("<rect").count(), 2, "frame and track only");
-        let half = badge(Lang::En, &campaign(2_500_000, 3));
+        let half = badge(Lang::En, &campaign(2_500_000, 3), None);
         let inner = half.width - 2 * PAD;
         assert!(half.svg.contains(&format!(
             "width=\"{}\" height=\"{BAR_HEIGHT}\" rx=\"4\" fill=\"{BRAND}\"",
             inner / 2
         )));
-        let over = badge(Lang::En, &campaign(999_999_999, 3));
+        let over = badge(Lang::En, &campaign(999_999_999, 3), None);
         let inner = over.width - 2 * PAD;
         assert!(over.svg.contains(&format!(
             "width=\"{inner}\" height=\"{BAR_HEIGHT}\" rx=\"4\" fill=\"{BRAND}\""
         )));
-        let negative = badge(Lang::En, &campaign(-5, 0));
+        let negative = badge(Lang::En, &campaign(-5, 0), None);
         assert_eq!(negative.svg.matches("<rect").count(), 2);
     }
 

@@ -11,6 +11,7 @@ use super::{
 use crate::campaign::Campaign;
 use crate::comment::CommentPage;
 use crate::content::{fill, paragraphs, Text};
+use crate::deadline::Standing;
 use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::keys::Form;
@@ -65,15 +66,27 @@ pub fn home(page: HomePage<'_>) -> Template {
     .cloned()
     .unwrap_or_default();
     let title = title_with(t, &problems, format!("{} | {}", t.page_title, t.site_name));
+    let deadline = pledge.deadline;
+    // After the deadline, a closing campaign says so where its form was (#28 §4).
+    let giving = if deadline.is_some_and(Standing::closed) {
+        Either::Left(view! {
+            <div class="card" id="giving-closed">
+                <h2 id="pledge-heading">{t.deadline_closed_heading}</h2>
+                <p class="notice" role="status">{t.deadline_closed}</p>
+            </div>
+        })
+    } else {
+        Either::Right(view! { <PledgeFormView lang=lang tiers=tiers.clone() state=pledge/> })
+    };
     let main = view! {
         <Hero t=t/>
         <div class="two">
-            <Progress lang=lang campaign=campaign/>
+            <Progress lang=lang campaign=campaign deadline=deadline/>
             <TierList t=t tiers=tiers.clone()/>
         </div>
         {super::updates::latest(lang, &updates)}
         <section id=super::pledge_form::SECTION aria-labelledby="pledge-heading">
-            <PledgeFormView lang=lang tiers=tiers state=pledge/>
+            {giving}
         </section>
         <Story t=t/>
         <CommentsSection lang=lang page=comments form=comment_form/>
@@ -100,7 +113,7 @@ fn Hero(t: &'static Text) -> impl IntoView {
 }
 
 #[component]
-fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
+fn Progress(lang: Lang, campaign: Campaign, deadline: Option<Standing>) -> impl IntoView {
     let t: &'static Text = lang.text();
     let percent = campaign.percent();
     let raised = fill(
@@ -145,6 +158,7 @@ fn Progress(lang: Lang, campaign: Campaign) -> impl IntoView {
             <p><strong>{raised}</strong></p>
             <p>{gifts}</p>
             {monthly}
+            {deadline.map(|d| view! { <p id="deadline"><strong>{d.page_line(lang)}</strong></p> })}
             <h3>{t.progress_impact_heading}</h3>
             <ul class="stats">{counters}</ul>
             <h3>{t.progress_supporters_heading}</h3>

@@ -13,6 +13,7 @@ pub mod badge;
 mod comments;
 mod holes;
 mod home;
+mod manage;
 mod pages;
 mod pledge_erase;
 mod pledge_form;
@@ -24,6 +25,7 @@ mod updates;
 pub use comments::CommentFormState;
 pub use holes::{Hole, Part, Placed, Template};
 pub use home::{home, HomePage, VolunteerFormState};
+pub use manage::manage;
 pub use pages::{
     checkout_failed, comment_delete, comment_deleted, comment_not_yours, cross_site, error_page,
     not_found, pledge_nothing_to_stop, pledge_stop, pledge_stop_failed, pledge_thanks,
@@ -32,7 +34,7 @@ pub use pages::{
 pub use pledge_erase::{pledge_erase, pledge_nothing_to_erase, PledgeErase};
 pub use pledge_form::PledgeFormState;
 pub use privacy::privacy;
-pub use shield::{giving_paused, pledge_too_fast};
+pub use shield::{giving_closed, giving_paused, pledge_too_fast};
 pub use updates::{update_page, updates_list};
 
 use crate::content::{Text, CSS};
@@ -188,7 +190,7 @@ fn header(lang: Lang, path: &str) -> impl IntoView {
 }
 
 /// Every page's footer: what the site never shows, the campaign's address when
-/// `CONTACT_EMAIL` is set, the privacy page. Its own function, of one type whatever the page,
+/// `CONTACT_EMAIL` is set, the privacy page, "Manage my monthly gift". Its own function, of one type whatever the page,
 /// so its rendering is compiled once rather than into every page's `document`.
 #[inline(never)]
 fn footer(lang: Lang, contact: Option<&str>) -> impl IntoView {
@@ -201,6 +203,7 @@ fn footer(lang: Lang, contact: Option<&str>) -> impl IntoView {
             <p>{t.footer}</p>
             {contact}
             <p><a href=lang.href("/privacy")>{t.privacy_footer_link}</a></p>
+            <p><a href=lang.href("/manage")>{t.manage_title}</a></p>
         </footer>
     }
 }

@@ -237,6 +237,7 @@ pub fn pledge_thanks<'a>(
                 <h2 id="monthly-heading">{t.pledge_monthly_heading}</h2>
                 <p>{t.pledge_monthly_keep}</p>
                 <p><a class="button secondary" id="stop-link" href=lang.href(&stop_path(&pledge.id))>{t.pledge_stop_link}</a></p>
+                <p id="manage-hint">{t.pledge_manage_hint}" "<a href=lang.href("/manage")>{t.manage_title}</a></p>
             </section>
         }
     });

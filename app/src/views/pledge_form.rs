@@ -70,6 +70,9 @@ pub struct PledgeFormState {
     pub problems: Problems,
     /// Online giving is configured (`CHECKOUT` is set).
     pub enabled: bool,
+    /// Where the campaign stands against its deadline (`CAMPAIGN_DEADLINE`), if it has one:
+    /// the page shows the days left, and once it has ended a closing form is not drawn.
+    pub deadline: Option<crate::deadline::Standing>,
     /// Drawn as the shared page: the share link's code, the choices and the own amount are
     /// holes that each response fills from its own query (`views::Template::serve`).
     pub holes: bool,
@@ -83,6 +86,7 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
         problems,
         enabled,
         holes,
+        ..
     } = state;
     let source = if holes {
         Placed::Hole(Hole::Source)

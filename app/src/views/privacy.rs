@@ -129,6 +129,7 @@ pub fn privacy<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -
                 <li>{t.privacy_who_stripe}</li>
                 <li>{t.privacy_who_cloudflare}</li>
             </ul>
+            <p id="privacy-manage">{t.privacy_manage}" "<a href=lang.href("/manage")>{t.manage_title}</a></p>
         </section>
         <section aria-labelledby="privacy-how-long">
             <h2 id="privacy-how-long">{t.privacy_how_long_heading}</h2>

@@ -1,6 +1,7 @@
 //! The card-testing shield's pages for a visitor (issue #27, §3): new gifts paused for a while,
-//! and too many pledge forms from one connection in a minute. Neither records nor charges
-//! anything; both lead back to the campaign page.
+//! and too many pledge forms from one connection in a minute; and the gift form closed after
+//! the campaign's deadline (#28 §4). None records nor charges anything; each leads back to the
+//! campaign page.
 
 use super::{document, Links, PageMeta};
 use crate::i18n::Lang;
@@ -52,6 +53,20 @@ pub fn pledge_too_fast<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
         [
             t.shield_too_fast.to_string(),
             t.shield_too_fast_wait.to_string(),
+        ],
+    )
+}
+
+/// `POST /pledges` after the deadline of a campaign whose form closes (`CLOSE_AFTER_DEADLINE`).
+pub fn giving_closed<'a>(lang: Lang, links: impl Into<Links<'a>>) -> String {
+    let t = lang.text();
+    page(
+        lang,
+        links.into(),
+        t.deadline_closed_heading,
+        [
+            t.deadline_closed.to_string(),
+            t.deadline_closed_nothing.to_string(),
         ],
     )
 }

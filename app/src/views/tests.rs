@@ -65,6 +65,7 @@ fn render(lang: Lang) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
+            deadline: None,
             holes: false,
         },
         comments: CommentPage {
@@ -142,6 +143,7 @@ fn home_with_pledge(lang: Lang, form: PledgeForm, problems: crate::form::Problem
             form,
             problems,
             enabled: true,
+            deadline: None,
             holes: false,
         },
         comments: Default::default(),
@@ -460,6 +462,7 @@ fn home_with_threads(lang: Lang, threads: Vec<Thread>) -> String {
             form: PledgeForm::initial(&tiers),
             problems: Default::default(),
             enabled: true,
+            deadline: None,
             holes: false,
         },
         comments: CommentPage {

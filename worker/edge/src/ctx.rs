@@ -82,6 +82,15 @@ pub struct Config {
     /// page's footer and on the privacy page; `None` when unset or not an address
     /// (`app::form::contact_email`; a refused value is logged, never shown).
     pub contact_email: Option<String>,
+    /// `CAMPAIGN_DEADLINE` (the last day, `YYYY-MM-DD`, Phnom Penh time) and
+    /// `CLOSE_AFTER_DEADLINE=true` (the form closes after it; else it stays open): `None` when
+    /// unset or not a strict date (`app::deadline::Deadline::parse`; a refused value is
+    /// logged by name, never shown).
+    pub deadline: Option<app::deadline::Deadline>,
+    /// `STRIPE_PORTAL_URL` (#28 §3): the login link of Stripe's customer portal, where a
+    /// monthly donor who lost their gift's page manages it; `None` when unset or not a plain
+    /// `https://` link (`app::form::portal_url`; a refused value is logged by name).
+    pub stripe_portal_url: Option<String>,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -190,6 +199,21 @@ impl Config {
                     crate::log::event("config_refused", &[("var", "CONTACT_EMAIL")]);
                 }
                 email
+            }),
+            deadline: var(env, "CAMPAIGN_DEADLINE").and_then(|v| {
+                let deadline = app::deadline::Deadline::parse(&v);
+                if deadline.is_none() {
+                    crate::log::event("config_refused", &[("var", "CAMPAIGN_DEADLINE")]);
+                }
+                let closes = var(env, "CLOSE_AFTER_DEADLINE").is_some_and(|v| v == "true");
+                deadline.map(|d| d.closing(closes))
+            }),
+            stripe_portal_url: var(env, "STRIPE_PORTAL_URL").and_then(|v| {
+                let url = app::form::portal_url(&v);
+                if url.is_none() {
+                    crate::log::event("config_refused", &[("var", "STRIPE_PORTAL_URL")]);
+                }
+                url
             }),
         }
     }
@@ -310,6 +334,11 @@ impl Ctx {
             Checkout::Sandbox if !self.loopback => Checkout::Off,
             c => c,
         }
+    }
+
+    /// Where the campaign stands against its deadline now, if it has one (`CAMPAIGN_DEADLINE`).
+    pub fn deadline(&self) -> Option<app::deadline::Standing> {
+        self.config.deadline.map(|d| d.at(self.now))
     }
 
     /// The keyed hash of the visitor's address, the only form in which it is ever kept.

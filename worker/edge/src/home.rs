@@ -112,6 +112,7 @@ pub async fn render_from(
             form: ov.pledge.unwrap_or_else(|| PledgeForm::initial(&tiers)),
             problems: ov.pledge_problems,
             enabled: cx.checkout() != Checkout::Off,
+            deadline: cx.deadline(),
             // The blank form is shared: a share link's values are filled in per response.
             holes,
         },

@@ -61,6 +61,14 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     if mode == Checkout::Off {
         return form_again(cx, lang, 503, form, Problems::default()).await;
     }
+    // After the deadline of a campaign whose form closes: refused before anything is
+    // recorded or counted (#28 §4).
+    if cx.deadline().is_some_and(app::deadline::Standing::closed) {
+        return Ok(http::html(
+            410,
+            app::views::giving_closed(lang, cx.links()),
+        )?);
+    }
     let db = cx.db()?;
     // The card-testing shield (`crate::shield`): the cheap refusals first, the binding's
     // permit before anything touches D1, then the level (more permits while tight; a pause).

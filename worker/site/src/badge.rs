@@ -15,7 +15,8 @@ const CONTENT_TYPE: &str = "image/svg+xml; charset=utf-8";
 
 /// The badge in the path's language, from the edge when it has it.
 pub async fn badge(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
-    let key = cache::keeps(cx).then(|| cache::badge_key(&cx.origin, cx.lang));
+    let key =
+        cache::keeps(cx).then(|| cache::badge_key(&cx.origin, cx.lang, cache::day(cx).as_deref()));
     if let Some(key) = &key {
         if let Some(hit) = cache::lookup_fresh(key, cx.now).await {
             let mut resp = image(&hit)?;
@@ -24,7 +25,7 @@ pub async fn badge(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
         }
     }
     let campaign = store::campaign(cx.db()?, cx.config.goal).await?;
-    let svg = app::views::badge::badge(cx.lang, &campaign).svg;
+    let svg = app::views::badge::badge(cx.lang, &campaign, cx.deadline()).svg;
     let drawn = Cached::drawn(app::views::Template::plain(svg));
     if let Some(key) = &key {
         // The badge is served even if the edge cannot keep it.

@@ -91,6 +91,7 @@ async fn visitor(
         SiteRoute::CommentDeletePage => comments::delete_page(req, cx, param).await,
         SiteRoute::VolunteerThanks => volunteers::thanks(cx),
         SiteRoute::Privacy => pages::privacy(cx),
+        SiteRoute::Manage => pages::manage(cx),
         SiteRoute::UpdatesList => updates::list(req, cx, ctx).await,
         SiteRoute::UpdatePage => updates::permalink(req, cx, param).await,
         SiteRoute::UpdatesFeed => updates::feed(req, cx).await,

@@ -17,7 +17,7 @@ use worker::{Context, Request, Response};
 /// from the kept page data and their held comments. A page of comments past the last is sent
 /// to the last one, as the kept page data of page 1 counts them.
 pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, AppError> {
-    let cache::Asked { page, key } = cache::asked(&req, cx);
+    let cache::Asked { page, key } = cache::asked(&req, cx, true);
     if let Paged::Last(last) = Paged::of(page, last_comments_page(ctx, cx, page).await?) {
         return Ok(cache::to_last(cx, "/", last)?);
     }
@@ -133,6 +133,16 @@ pub async fn bench_d1(cx: &Ctx) -> Result<Response, AppError> {
 /// `/km` without its slash: the Khmer home page lives at `/km/`.
 pub fn km_root() -> Result<Response, AppError> {
     Ok(http::see_other("/km/")?)
+}
+
+/// `GET /manage`: "Manage my monthly gift" (#28 §3), linking to Stripe's customer portal when
+/// `STRIPE_PORTAL_URL` is set.
+pub fn manage(cx: &Ctx) -> Result<Response, AppError> {
+    let portal = cx.config.stripe_portal_url.as_deref();
+    Ok(http::html(
+        200,
+        app::views::manage(cx.lang, cx.links(), portal),
+    )?)
 }
 
 /// `GET /privacy`: what the site keeps and for how long, with the periods in force.

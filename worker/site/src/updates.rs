@@ -55,7 +55,7 @@ fn answer(page: &Cached, content_type: &str) -> Result<Response, AppError> {
 /// `GET /updates?page=n`. A page past the last is sent to the last one, as the kept page data
 /// of the campaign page's page 1 counts the published updates.
 pub async fn list(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, AppError> {
-    let cache::Asked { page, key } = cache::asked(&req, cx);
+    let cache::Asked { page, key } = cache::asked(&req, cx, false);
     if page > 1 {
         let last = cache::counts(ctx, cx).await?.last_updates_page();
         if let Paged::Last(last) = Paged::of(page, last) {

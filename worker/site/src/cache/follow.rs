@@ -6,7 +6,8 @@
 
 use super::memo::forget;
 use super::{
-    badge_key, data_key, keep, keep_data, keeps, lookup, origins, page_key, updates_key, HTML,
+    badge_key, data_key, day, days_kept, keep, keep_data, keeps, lookup, origins, page_key,
+    updates_key, HTML,
 };
 use app::i18n::Lang;
 use app::paging::pages_to_drop;
@@ -73,8 +74,9 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
         |last: fn(PageCounts) -> i64| pages_to_drop(before.map_or(1, last), after.map_or(1, last));
     let comments = counts(PageCounts::last_comments_page);
     let updates = counts(PageCounts::last_updates_page);
+    let days = days_kept(cx);
     for origin in origins(cx) {
-        drop_later_pages(&origin, comments.clone()).await;
+        drop_later_pages(&origin, comments.clone(), &days).await;
         for change in changes {
             if let Change::Updates(id) = change {
                 drop_updates(&origin, *id, updates.clone()).await;
@@ -82,7 +84,7 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
         }
         if origin != cx.origin || !keeps(cx) {
             // Not drawn here: dropped, drawn on its next visit.
-            drop_first(&origin).await;
+            drop_first(&origin, &days).await;
         }
     }
     if keeps(cx) {
@@ -131,11 +133,14 @@ fn redraw_again(origin: &str) -> Option<Vec<Change>> {
     })
 }
 
-/// Page 1 in both languages, and its page data, dropped.
-async fn drop_first(origin: &str) {
+/// Page 1 in both languages (under every day it may be kept under, `days_kept`), and its page
+/// data, dropped.
+async fn drop_first(origin: &str, days: &[Option<String>]) {
     forget(data_key(origin, 1)).await;
     for lang in Lang::ALL {
-        forget(page_key(origin, lang, 1)).await;
+        for day in days {
+            forget(page_key(origin, lang, 1, day.as_deref())).await;
+        }
     }
 }
 
@@ -144,30 +149,40 @@ async fn drop_first(origin: &str) {
 async fn redraw_first(cx: &Ctx, first: Option<String>) {
     let Some(doc) = first else {
         edge::log::event("edge_cache_refresh_failed", &[]);
-        drop_first(&cx.origin).await;
+        drop_first(&cx.origin, &days_kept(cx)).await;
         return;
     };
     keep_data(cx, 1, &doc).await;
+    let key = |lang| page_key(&cx.origin, lang, 1, day(cx).as_deref());
     for lang in Lang::ALL {
         match template_from(cx, lang, &doc, 1).await {
-            Ok(drawn) => keep(cx, &page_key(&cx.origin, lang, 1), &drawn, HTML).await,
+            Ok(drawn) => keep(cx, &key(lang), &drawn, HTML).await,
             Err(_) => {
-                forget(page_key(&cx.origin, lang, 1)).await;
+                forget(key(lang)).await;
             }
         }
     }
 }
 
-/// Drops `pages` of the campaign page (and their page data) and both badges.
-async fn drop_later_pages(origin: &str, pages: std::ops::RangeInclusive<i64>) {
+/// Drops `pages` of the campaign page (and their page data) and both badges, under every day
+/// they may be kept under (`days_kept`).
+async fn drop_later_pages(
+    origin: &str,
+    pages: std::ops::RangeInclusive<i64>,
+    days: &[Option<String>],
+) {
     for page in pages {
         forget(data_key(origin, page)).await;
         for lang in Lang::ALL {
-            forget(page_key(origin, lang, page)).await;
+            for day in days {
+                forget(page_key(origin, lang, page, day.as_deref())).await;
+            }
         }
     }
     for lang in Lang::ALL {
-        forget(badge_key(origin, lang)).await;
+        for day in days {
+            forget(badge_key(origin, lang, day.as_deref())).await;
+        }
     }
 }
 
@@ -194,8 +209,25 @@ mod tests {
     #[test]
     fn the_keys_dropped_are_the_keys_kept() {
         // The keys are the ones `asked` keeps pages under.
-        assert_eq!(page_key("https://x", Lang::En, 1), "https://x/");
-        assert_eq!(page_key("https://x", Lang::Km, 3), "https://x/km/?page=3");
+        assert_eq!(page_key("https://x", Lang::En, 1, None), "https://x/");
+        assert_eq!(
+            page_key("https://x", Lang::Km, 3, None),
+            "https://x/km/?page=3"
+        );
+        // With a deadline, the day in Phnom Penh is part of the key (#28 §4).
+        let day = Some("2030-01-10");
+        assert_eq!(
+            page_key("https://x", Lang::En, 1, day),
+            "https://x/?day=2030-01-10"
+        );
+        assert_eq!(
+            page_key("https://x", Lang::Km, 2, day),
+            "https://x/km/?page=2&day=2030-01-10"
+        );
+        assert_eq!(
+            badge_key("https://x", Lang::Km, day),
+            "https://x/km/badge.svg?day=2030-01-10"
+        );
         assert_eq!(
             updates_key("https://x", Lang::Km, 1),
             "https://x/km/updates"
@@ -204,8 +236,14 @@ mod tests {
             updates_key("https://x", Lang::En, 2),
             "https://x/updates?page=2"
         );
-        assert_eq!(badge_key("https://x", Lang::En), "https://x/badge.svg");
-        assert_eq!(badge_key("https://x", Lang::Km), "https://x/km/badge.svg");
+        assert_eq!(
+            badge_key("https://x", Lang::En, None),
+            "https://x/badge.svg"
+        );
+        assert_eq!(
+            badge_key("https://x", Lang::Km, None),
+            "https://x/km/badge.svg"
+        );
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub struct Asked {
     pub key: Option<String>,
 }
 
-pub fn asked(req: &Request, cx: &Ctx) -> Asked {
+pub fn asked(req: &Request, cx: &Ctx, shows_deadline: bool) -> Asked {
     let mut page = 1;
     let mut shared = keeps(cx);
     for (k, v) in edge::http::query_pairs(req) {
@@ -102,21 +102,52 @@ pub fn asked(req: &Request, cx: &Ctx) -> Asked {
             _ => {}
         }
     }
+    let day = if shows_deadline { day(cx) } else { None };
     Asked {
         page,
-        key: shared.then(|| kept_key(&cx.origin, &req.path(), page)),
+        key: shared.then(|| kept_key(&cx.origin, &req.path(), page, day.as_deref())),
     }
 }
 
 /// The key of an answer the edge keeps whatever its query string (a feed, an update's
 /// permalink): its path alone, so no `?page=` or other variant makes a copy of its own.
 pub fn key_of(req: &Request, cx: &Ctx) -> Option<String> {
-    keeps(cx).then(|| kept_key(&cx.origin, &req.path(), 1))
+    keeps(cx).then(|| kept_key(&cx.origin, &req.path(), 1, None))
 }
 
-/// The key page `page` of the list at `path` is kept under.
-fn kept_key(origin: &str, path: &str, page: i64) -> String {
-    format!("{origin}{path}{}", app::paging::page_query(page))
+/// The key page `page` of the list at `path` is kept under; for a page that shows the
+/// deadline, with the Phnom Penh `day` it was drawn on ([`day`]).
+fn kept_key(origin: &str, path: &str, page: i64, day: Option<&str>) -> String {
+    let query = app::paging::page_query(page);
+    match day {
+        None => format!("{origin}{path}{query}"),
+        Some(day) => {
+            let sep = if query.is_empty() { '?' } else { '&' };
+            format!("{origin}{path}{query}{sep}day={day}")
+        }
+    }
+}
+
+/// The day in Phnom Penh that the pages and badges showing the deadline are kept under, when
+/// the campaign has one (`CAMPAIGN_DEADLINE`): its days left change at midnight there, and a
+/// new day starts a new key. `None` without a deadline (the keys carry no day).
+pub fn day(cx: &Ctx) -> Option<String> {
+    cx.config
+        .deadline
+        .map(|_| app::time::phnom_penh_day_key(cx.now))
+}
+
+/// Every day a copy may be kept under now ([`day`]): yesterday's (a copy lives
+/// `EDGE_CACHE_SECS` + [`STALE_SECS`] past midnight), today's, and tomorrow's (a clock a
+/// moment ahead in another isolate); only `None` without a deadline. What a write drops.
+fn days_kept(cx: &Ctx) -> Vec<Option<String>> {
+    match cx.config.deadline {
+        None => vec![None],
+        Some(_) => [-86_400, 0, 86_400]
+            .into_iter()
+            .map(|d| Some(app::time::phnom_penh_day_key(cx.now + d)))
+            .collect(),
+    }
 }
 
 /// What the page data of page 1, as the edge keeps it, counts of the public paged lists: where
@@ -254,7 +285,13 @@ pub async fn refresh(cx: &Ctx, lang: Lang, page: i64) -> std::result::Result<Cac
     let doc = store::home_doc(cx.db()?, page).await?;
     keep_data(cx, page, &doc).await;
     let drawn = template_from(cx, lang, &doc, page).await?;
-    keep(cx, &page_key(&cx.origin, lang, page), &drawn, HTML).await;
+    keep(
+        cx,
+        &page_key(&cx.origin, lang, page, day(cx).as_deref()),
+        &drawn,
+        HTML,
+    )
+    .await;
     Ok(drawn)
 }
 
@@ -279,7 +316,7 @@ thread_local! {
 /// Draws page `page` in `lang` anew after this response (`ctx.wait_until`), unless this
 /// isolate is already doing so.
 pub fn refresh_later(ctx: &Context, cx: &Ctx, lang: Lang, page: i64) {
-    let key = page_key(&cx.origin, lang, page);
+    let key = page_key(&cx.origin, lang, page, day(cx).as_deref());
     if !begin_refresh(&key) {
         return;
     }
@@ -346,20 +383,22 @@ pub fn for_browser(req: &Request, mut resp: Response) -> Result<Response> {
     Ok(resp)
 }
 
-/// The cache key of the progress badge in `lang`: one copy per language, whatever the query
-/// string or cookies (it carries nothing of a visitor).
-pub fn badge_key(origin: &str, lang: Lang) -> String {
-    format!("{origin}{}", lang.href("/badge.svg"))
+/// The cache key of the progress badge in `lang`: one copy per language (and per [`day`] when
+/// it shows the deadline), whatever the query string or cookies (it carries nothing of a
+/// visitor).
+pub fn badge_key(origin: &str, lang: Lang, day: Option<&str>) -> String {
+    kept_key(origin, &lang.href("/badge.svg"), 1, day)
 }
 
-/// The cache key of page `page` of the campaign page in `lang`, as [`asked`] builds it.
-fn page_key(origin: &str, lang: Lang, page: i64) -> String {
-    kept_key(origin, &lang.href("/"), page)
+/// The cache key of page `page` of the campaign page in `lang` drawn on `day`, as [`asked`]
+/// builds it.
+fn page_key(origin: &str, lang: Lang, page: i64, day: Option<&str>) -> String {
+    kept_key(origin, &lang.href("/"), page, day)
 }
 
 /// The cache key of page `page` of `/updates` in `lang`, as [`asked`] builds it.
 fn updates_key(origin: &str, lang: Lang, page: i64) -> String {
-    kept_key(origin, &lang.href("/updates"), page)
+    kept_key(origin, &lang.href("/updates"), page, None)
 }
 
 #[cfg(test)]
@@ -380,7 +419,10 @@ mod tests {
         assert!(begin_refresh("https://x/"), "again once it is done");
         // The page data has a key of its own, beside the pages' keys.
         assert_eq!(data_key("https://x", 2), "https://x/__page-data?page=2");
-        assert_ne!(data_key("https://x", 1), page_key("https://x", Lang::En, 1));
+        assert_ne!(
+            data_key("https://x", 1),
+            page_key("https://x", Lang::En, 1, None)
+        );
     }
 
     #[test]
