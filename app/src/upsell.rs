@@ -5,6 +5,7 @@
 //! eligibility attestation signed with the first post's time (`keys::attestation`), and an aged
 //! token; the pledge is made only when the donor answers.
 
+use crate::form::Problems;
 use crate::money::Cents;
 use crate::pledge::{Frequency, NewPledge, PledgeForm, MIN_DOLLARS, OWN_AMOUNT, SAME_AS_TIER};
 use serde::Deserialize;
@@ -74,6 +75,24 @@ pub fn answered(form: &PledgeForm, answer: Answer, monthly: &str) -> PledgeForm 
         }
     }
     form
+}
+
+/// What is wrong with the monthly amount the donor typed, if anything: as the gift form's own
+/// amount is checked (whole dollars, from the minimum to the maximum gift), keyed by
+/// [`MONTHLY_FIELD`].
+pub fn monthly_problems(monthly: &str) -> Option<Problems> {
+    let alone = PledgeForm {
+        tier: OWN_AMOUNT.to_string(),
+        amount: monthly.to_string(),
+        eligible: Some("on".to_string()),
+        ..PledgeForm::default()
+    };
+    let refused = alone.validate(&[]).err()?;
+    let mut problems = Problems::default();
+    for (_, problem) in refused.0 {
+        problems.add(MONTHLY_FIELD, problem);
+    }
+    Some(problems)
 }
 
 #[cfg(test)]
