@@ -33,6 +33,7 @@
 //! | team | 14400–14499 |
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
+//! | upsell | 14800–14899 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -63,4 +64,5 @@ mod signin;
 mod site;
 mod team;
 mod updates;
+mod upsell;
 mod webhooks;
