@@ -164,7 +164,7 @@ fn the_monthly_amount_is_the_donors_and_checked() {
         "month",
         Some("25"),
     );
-    let p = row(&w, &r);
+    let p = row(w, &r);
     assert_eq!(
         (p["frequency"].as_str(), p["amount_cents"].as_i64()),
         (Some("month"), Some(2500))
@@ -217,7 +217,7 @@ fn monthly_and_resumed_forms_are_not_asked() {
             ("lang", lang),
         ];
         let r = w.post_pledge_asked(path, &visitor, &[], &monthly);
-        assert_eq!(row(&w, &r)["frequency"], "month", "{lang}: not asked");
+        assert_eq!(row(w, &r)["frequency"], "month", "{lang}: not asked");
         // Back from the checkout: the form carries the marker, and is not asked again.
         let once = [("tier", "women-radio"), ("lang", lang)];
         let step = w.post_pledge_asked(path, &visitor, &[], &once);
@@ -238,6 +238,6 @@ fn monthly_and_resumed_forms_are_not_asked() {
         assert!(!plain.body.contains("name=\"resumed\""));
         let again = [("tier", "women-radio"), ("resumed", "1"), ("lang", lang)];
         let r = w.post_pledge_asked(path, &visitor, &[], &again);
-        assert_eq!(row(&w, &r)["frequency"], "once", "{lang}: not asked again");
+        assert_eq!(row(w, &r)["frequency"], "once", "{lang}: not asked again");
     }
 }
