@@ -46,6 +46,9 @@ pub enum Purpose {
     RecoveryCode,
     /// Keys the hashes of invitation tokens ([`token_hash`]).
     InviteToken,
+    /// Signs the donor's eligibility attestation the monthly step carries (#28 §2,
+    /// [`attestation`]).
+    UpsellAttestation,
     /// Signs the maintainers' device cookies (`admin::device`, #27).
     AdminDevice,
 }
@@ -60,6 +63,7 @@ impl Purpose {
             Purpose::RecoveryCode => "campaign-site/v1/recovery-code",
             Purpose::InviteToken => "campaign-site/v1/invite-token",
             Purpose::AdminDevice => "campaign-site/v1/admin-device-cookie",
+            Purpose::UpsellAttestation => "campaign-site/v1/upsell-attestation",
         }
     }
 }
@@ -137,6 +141,8 @@ pub enum Form {
     PledgeStop,
     /// "Yes, erase my name, email and note", on the pledge's erase page.
     PledgeErase,
+    /// "Every month" or "Once", on the monthly step after a one-off gift's form (#28 §2).
+    PledgeUpsell,
 }
 
 /// What a visitor does with a form: it decides how old the form's token is when served
@@ -153,11 +159,12 @@ pub enum FormKind {
 }
 
 impl Form {
-    pub const ALL: [Form; 4] = [
+    pub const ALL: [Form; 5] = [
         Form::Comment,
         Form::Volunteer,
         Form::PledgeStop,
         Form::PledgeErase,
+        Form::PledgeUpsell,
     ];
 
     /// The name signed into its tokens. Never changed: tokens in open pages carry it.
@@ -167,13 +174,14 @@ impl Form {
             Form::Volunteer => "volunteer",
             Form::PledgeStop => "pledge-stop",
             Form::PledgeErase => "pledge-erase",
+            Form::PledgeUpsell => "pledge-upsell",
         }
     }
 
     pub const fn kind(self) -> FormKind {
         match self {
             Form::Comment | Form::Volunteer => FormKind::Typed,
-            Form::PledgeStop | Form::PledgeErase => FormKind::Confirm,
+            Form::PledgeStop | Form::PledgeErase | Form::PledgeUpsell => FormKind::Confirm,
         }
     }
 }
@@ -282,6 +290,36 @@ pub fn check_form_token(
             remember_until: issued.saturating_add(TOKEN_MAX_AGE_SECS),
         })
     }
+}
+
+/// The eligibility attestation the monthly step carries (#28 §2): when the donor ticked the
+/// box (the first post's time), signed with the [`Purpose::UpsellAttestation`] key and bound
+/// to the step's form token (`token`), so it cannot be moved to another answer or dated anew:
+/// `at.tag`.
+pub fn attestation(key: &Key, token: &str, at: i64) -> String {
+    let t = at.to_string();
+    let tag = key.sign(&[t.as_bytes(), b".", token_nonce(token).as_bytes()]);
+    format!("{t}.{}", hex(&tag[..16]))
+}
+
+/// The attestation's time, if it is signed for this `token` and no older than a token may be
+/// (never in the future).
+pub fn attested_at(key: &Key, token: &str, attestation: &str, now: i64) -> Option<i64> {
+    let (t, tag) = attestation.split_once('.')?;
+    if t.len() > 12 {
+        return None;
+    }
+    let expected = key.sign(&[t.as_bytes(), b".", token_nonce(token).as_bytes()]);
+    if !constant_time_eq(hex(&expected[..16]).as_bytes(), tag.as_bytes()) {
+        return None;
+    }
+    let at: i64 = t.parse().ok()?;
+    (at <= now && now.saturating_sub(at) <= TOKEN_MAX_AGE_SECS).then_some(at)
+}
+
+/// A form token's nonce (its second part), or nothing.
+fn token_nonce(token: &str) -> &str {
+    token.split('.').nth(1).unwrap_or("")
 }
 
 /// A value signed with a key: `value.tag`. For cookies that must not be forged.
@@ -544,13 +582,20 @@ mod tests {
         }
         assert_eq!(Form::PledgeStop.kind(), FormKind::Confirm);
         assert_eq!(Form::PledgeErase.kind(), FormKind::Confirm);
+        assert_eq!(Form::PledgeUpsell.kind(), FormKind::Confirm);
         assert_eq!(Form::Comment.kind(), FormKind::Typed);
         assert_eq!(Form::Volunteer.kind(), FormKind::Typed);
         // Names are signed into open pages' tokens: they never change.
         let names: Vec<&str> = Form::ALL.iter().map(|f| f.name()).collect();
         assert_eq!(
             names,
-            ["comment", "volunteer", "pledge-stop", "pledge-erase"]
+            [
+                "comment",
+                "volunteer",
+                "pledge-stop",
+                "pledge-erase",
+                "pledge-upsell"
+            ]
         );
         // A stop token is no comment token.
         let stop = serve_token(&k, Form::PledgeStop, Tokens::Fresh, now, [2; 16]);
@@ -567,5 +612,31 @@ mod tests {
         assert_eq!(unseal(&k, &s), Some("1-2-3"));
         assert_eq!(unseal(&k, &s.replace("1-2", "1-9")), None);
         assert_eq!(unseal(&k, "nodot"), None);
+    }
+
+    #[test]
+    fn an_attestation_keeps_its_time_only_with_its_own_token() {
+        let k = Key::derive("s", Purpose::UpsellAttestation);
+        let tok = form_token(&k, Form::PledgeUpsell, 997, [3; 16]);
+        let other = form_token(&k, Form::PledgeUpsell, 997, [4; 16]);
+        let a = attestation(&k, &tok, 1000);
+        assert_eq!(attested_at(&k, &tok, &a, 1000), Some(1000));
+        assert_eq!(
+            attested_at(&k, &tok, &a, 1000 + TOKEN_MAX_AGE_SECS),
+            Some(1000)
+        );
+        assert_eq!(attested_at(&k, &tok, &a, 1001 + TOKEN_MAX_AGE_SECS), None);
+        assert_eq!(attested_at(&k, &tok, &a, 999), None, "never in the future");
+        assert_eq!(
+            attested_at(&k, &other, &a, 1000),
+            None,
+            "bound to its token"
+        );
+        let (_, tag) = a.split_once('.').expect("at.tag");
+        assert_eq!(attested_at(&k, &tok, &format!("1001.{tag}"), 1002), None);
+        let elsewhere = Key::derive("s", Purpose::FormToken);
+        assert_eq!(attested_at(&elsewhere, &tok, &a, 1000), None);
+        assert_eq!(attested_at(&k, &tok, "", 1000), None);
+        assert_eq!(attested_at(&k, &tok, "1000", 1000), None);
     }
 }

@@ -32,6 +32,7 @@ pub mod shield;
 pub mod source_code;
 pub mod time;
 pub mod update;
+pub mod upsell;
 pub mod views;
 pub mod volunteer;
 pub mod webhook;

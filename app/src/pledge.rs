@@ -53,7 +53,13 @@ pub struct PledgeForm {
     /// one is kept.
     #[serde(rename = "ref")]
     pub source: String,
+    /// [`RESUMED_FIELD`]: set on a form drawn again from a stored pledge (the checkout's
+    /// "back"), whose donor is not asked again to give monthly (#28 §2).
+    pub resumed: Option<String>,
 }
+
+/// The hidden field a resumed form carries ([`PledgeForm::resumed`]).
+pub const RESUMED_FIELD: &str = "resumed";
 
 /// What D1 keeps of a pledge's form ([`PledgeForm::from_stored`] turns it back into one).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -126,6 +132,7 @@ impl PledgeForm {
             frequency: p.frequency.as_str().to_string(),
             lang: String::new(),
             source: p.source.unwrap_or_default(),
+            resumed: Some("1".to_string()),
         }
     }
 
@@ -137,6 +144,11 @@ impl PledgeForm {
     /// value the form does not offer.
     pub fn frequency(&self) -> Frequency {
         Frequency::parse(&self.frequency).unwrap_or_default()
+    }
+
+    /// Drawn again from a stored pledge ([`RESUMED_FIELD`]).
+    pub fn resumed(&self) -> bool {
+        self.resumed.as_deref().is_some_and(|v| !v.is_empty())
     }
 
     /// The donor ticked the eligibility box.
@@ -755,6 +767,8 @@ mod tests {
                 frequency: "once".into(),
                 lang: String::new(),
                 source: String::new(),
+                // Marked, so its donor is not asked again to give monthly (#28 §2).
+                resumed: Some("1".into()),
             }
         );
         let f = PledgeForm {
@@ -777,6 +791,7 @@ mod tests {
                 amount: "25".into(),
                 designation: GENERAL.into(),
                 frequency: "once".into(),
+                resumed: Some("1".into()),
                 ..PledgeForm::default()
             }
         );

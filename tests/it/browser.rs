@@ -42,6 +42,19 @@ fn open(b: &Browser, url: &str, css: &str) {
     );
 }
 
+/// Sends the gift form; a one-off gift asked "Would you make it monthly?" (#28 §2) answers
+/// "once", as a donor keeping their gift would.
+fn send_gift(b: &Browser) {
+    b.click_and_wait("#pledge-form button[type=submit]");
+    if b.eval(
+        "return !!document.querySelector('#upsell-form');",
+        json!([]),
+    ) == json!(true)
+    {
+        b.click_and_wait("#upsell-form button[value=once]");
+    }
+}
+
 fn js_string(b: &Browser, script: &str, args: Value) -> String {
     b.eval(script, args)
         .as_str()
@@ -204,7 +217,7 @@ fn giving_in_english_and_khmer() {
         );
         b.screenshot(&shot(&format!("give-{lang}-1-form.png")));
 
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         let checkout = b.url();
         assert!(
             checkout.starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
@@ -307,7 +320,7 @@ fn a_monthly_gift_chosen_paid_and_stopped_in_english_and_khmer() {
             json!([]),
         );
         b.screenshot(&shot(&format!("monthly-{lang}-1-form.png")));
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         assert!(
             b.url()
                 .starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
@@ -416,7 +429,7 @@ fn own_amount_too_small(w: &Worker) {
         b.click("label[for=tier-own]");
         b.type_into("#amount", "3");
         b.type_into("#pledge-name", name);
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         assert_eq!(
             b.url(),
             format!("{}{prefix}pledges#give", w.base),
@@ -471,7 +484,7 @@ fn own_amount_too_small(w: &Worker) {
         );
         b.type_into("#amount", "5");
         b.click("label[for=eligible]");
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         assert!(
             b.url()
                 .starts_with(&format!("{}{prefix}sandbox/checkout/", w.base)),
@@ -549,7 +562,7 @@ fn a_refused_form_opens_at_its_error_summary_in_english_and_khmer() {
         b.click("label[for=tier-own]");
         b.type_into("#amount", "3");
         b.click("label[for=eligible]");
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         summary_in_view(
             &b,
             &format!("{lang}: a gift of 3"),
@@ -566,7 +579,7 @@ fn a_refused_form_opens_at_its_error_summary_in_english_and_khmer() {
             "document.querySelector('#pledge-note').value = arguments[0].repeat(501); return true;",
             json!([if lang == "km" { "ក" } else { "a" }]),
         );
-        b.click_and_wait("#pledge-form button[type=submit]");
+        send_gift(&b);
         let too_long = fill(&word(&t, "error_too_long"), &[("n", &number(lang, 500))]);
         summary_in_view(
             &b,
@@ -626,7 +639,7 @@ fn khmer_digits_typed_on_km_complete_a_pledge_and_a_volunteer_sign_up() {
         word(&t, "form_checkout_language"),
         "Stripe's page is English: said before the redirect"
     );
-    b.click_and_wait("#pledge-form button[type=submit]");
+    send_gift(&b);
     assert!(
         b.url()
             .starts_with(&format!("{}/km/sandbox/checkout/", w.base)),
@@ -1497,7 +1510,7 @@ fn a_prefilled_share_link_leads_to_a_pledge_with_its_code() {
     );
     b.screenshot(&shot("reach-km-1-prefilled.png"));
     b.click("label[for=eligible]");
-    b.click_and_wait("#pledge-form button[type=submit]");
+    send_gift(&b);
     assert!(
         b.url()
             .starts_with(&format!("{}/km/sandbox/checkout/", w.base)),
@@ -1531,5 +1544,73 @@ fn a_prefilled_share_link_leads_to_a_pledge_with_its_code() {
             Some("km")
         ),
         "{row}"
+    );
+}
+
+/// "Would you make it monthly?" (#28 §2) on a phone, in Khmer: a one-off gift is asked, both
+/// answers look alike and neither is chosen, the suggested monthly amount is changed, and the
+/// monthly gift goes to the checkout with it.
+#[test]
+fn a_one_off_gift_is_asked_to_give_monthly_on_a_phone_in_khmer() {
+    let w = Worker::start(&[]);
+    let t = copy("km");
+    let b = browser(390, 844, 20900);
+    open(&b, &format!("{}/km/", w.base), "#pledge-form");
+    b.click("label[for=tier-women-radio]");
+    b.click("label[for=eligible]");
+    send_gift_asked(&b);
+    assert!(b.url().contains("/km/pledges"), "{}", b.url());
+    assert_eq!(b.text("h1"), word(&t, "upsell_title"));
+    // Both answers: the same size, colour and weight; no radio or box ticked for the donor.
+    let looks = b.eval(
+        "return [...document.querySelectorAll('#upsell-form button')].map(e => { \
+           const s = getComputedStyle(e), r = e.getBoundingClientRect(); \
+           return [s.backgroundColor, s.color, s.fontSize, s.fontWeight, s.borderStyle, Math.round(r.height)]; });",
+        json!([]),
+    );
+    let looks = looks.as_array().cloned().unwrap_or_default();
+    assert_eq!(looks.len(), 2, "{looks:?}");
+    assert_eq!(looks[0], looks[1], "both answers alike");
+    let fits = b.eval(
+        "return document.documentElement.scrollWidth <= window.innerWidth;",
+        json!([]),
+    );
+    assert_eq!(fits, json!(true), "nothing wider than the phone");
+    assert_eq!(
+        b.eval(
+            "return document.querySelectorAll('input:checked').length;",
+            json!([])
+        ),
+        json!(0)
+    );
+    b.full_screenshot(&shot("upsell-km-390.png"));
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "{serious:?}");
+    b.eval(
+        "document.querySelector('#monthly-amount').value = ''; return true;",
+        json!([]),
+    );
+    b.type_into("#monthly-amount", "២០");
+    b.click_and_wait("#upsell-form button[value=month]");
+    let checkout = b.url();
+    assert!(checkout.contains("/km/sandbox/checkout/"), "{checkout}");
+    let id = checkout.rsplit('/').next().unwrap_or_default();
+    let p = &w.sql(&format!(
+        "SELECT frequency, amount_cents FROM pledges WHERE id = '{id}'"
+    ))[0];
+    assert_eq!(
+        (p["frequency"].as_str(), p["amount_cents"].as_i64()),
+        (Some("month"), Some(2000))
+    );
+}
+
+/// Sends the gift form and waits for the monthly step.
+fn send_gift_asked(b: &Browser) {
+    b.click_and_wait("#pledge-form button[type=submit]");
+    b.wait_for(
+        "the monthly step",
+        10,
+        "return !!document.querySelector('#upsell-form');",
+        json!([]),
     );
 }

@@ -291,6 +291,20 @@ fn every_page_served_is_valid_html() {
             &r,
             403,
         );
+        // "Would you make it monthly?" (#28 §2; the upsell module's addresses), asked and
+        // asked again for a monthly amount out of range.
+        let path = in_lang(lang, "/pledges");
+        let visitor = ip(14880 + n as u32);
+        let fields = [("tier", "women-training"), ("lang", lang)];
+        let step = w.post_pledge_asked(&path, &visitor, &[], &fields);
+        saved.page(&format!("{lang}-upsell"), "a one-off gift", &step, 200);
+        let again = w.answer_upsell(&path, &visitor, &[], &step, "month", Some("2"));
+        saved.page(
+            &format!("{lang}-upsell-too-small"),
+            "a monthly gift of US$2",
+            &again,
+            422,
+        );
     }
 
     // ---- Every admin page, signed in as the owner, and the answers of its forms.

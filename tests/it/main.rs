@@ -34,6 +34,7 @@
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
 //! | giving | 14700–14799 |
+//! | upsell | 14800–14899 |
 //! | deadline | 15000–15099 |
 //! | browser | 20000–29999 |
 //!
@@ -67,4 +68,5 @@ mod signin;
 mod site;
 mod team;
 mod updates;
+mod upsell;
 mod webhooks;

@@ -353,8 +353,50 @@ impl Worker {
         extra: &[(&str, &str)],
         fields: &[(&str, &str)],
     ) -> Resp {
+        let asked = self.post_pledge_asked(path, ip, extra, fields);
+        if upsell_fields(&asked).is_some() {
+            // A valid one-off gift is asked "Would you make it monthly?" (#28 §2); a test of
+            // anything else answers "once", as a donor keeping their gift would.
+            return self.answer_upsell(path, ip, extra, &asked, "once", None);
+        }
+        asked
+    }
+
+    /// [`Worker::post_pledge_with`] without answering the monthly step: the first post's own
+    /// answer (the step's page for a valid one-off gift).
+    pub fn post_pledge_asked(
+        &self,
+        path: &str,
+        ip: &str,
+        extra: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Resp {
         let mut fields = fields.to_vec();
         fields.push(("eligible", "on"));
+        self.post_form_with(path, ip, extra, &fields)
+    }
+
+    /// Presses `answer` (`month` or `once`) on the monthly step's page `step`, with every
+    /// field it carries, the monthly amount replaced by `monthly` when given.
+    pub fn answer_upsell(
+        &self,
+        path: &str,
+        ip: &str,
+        extra: &[(&str, &str)],
+        step: &Resp,
+        answer: &str,
+        monthly: Option<&str>,
+    ) -> Resp {
+        let carried = upsell_fields(step)
+            .unwrap_or_else(|| panic!("not the monthly step: {} {}", step.status, step.body));
+        let mut fields: Vec<(&str, &str)> = carried
+            .iter()
+            .map(|(k, v)| match (k.as_str(), monthly) {
+                ("monthly_amount", Some(m)) => (k.as_str(), m),
+                _ => (k.as_str(), v.as_str()),
+            })
+            .collect();
+        fields.push(("upsell", answer));
         self.post_form_with(path, ip, extra, &fields)
     }
 
@@ -594,6 +636,37 @@ pub fn encode_form(fields: &[(&str, &str)]) -> String {
 /// The fields of an `application/x-www-form-urlencoded` body, in order.
 pub fn decode_form(body: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(body).unwrap_or_else(|e| panic!("not a form ({e}): {body}"))
+}
+
+/// The fields the monthly step's form (`#upsell-form`, #28 §2) carries, names and values as a
+/// browser sends them (its two buttons left out); `None` when `page` is not the step.
+pub fn upsell_fields(page: &Resp) -> Option<Vec<(String, String)>> {
+    let start = page.body.find("id=\"upsell-form\"")?;
+    let form = &page.body[start..];
+    let form = &form[..form.find("</form>").unwrap_or(form.len())];
+    let attr = |tag: &str, name: &str| {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(unescape(tag[at..].split('"').next().unwrap_or_default()))
+    };
+    Some(
+        form.split("<input")
+            .skip(1)
+            .filter_map(|tag| {
+                let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+                Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+            })
+            .collect(),
+    )
+}
+
+/// An attribute's text as the browser reads it: the escapes the views write, undone.
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Where a form's token sits in a page: `name="token" value="…"`.

@@ -21,6 +21,7 @@ mod privacy;
 mod shield;
 pub mod sources;
 mod updates;
+mod upsell;
 
 pub use comments::CommentFormState;
 pub use holes::{Hole, Part, Placed, Template};
@@ -36,6 +37,7 @@ pub use pledge_form::PledgeFormState;
 pub use privacy::privacy;
 pub use shield::{giving_closed, giving_paused, pledge_too_fast};
 pub use updates::{update_page, updates_list};
+pub use upsell::{upsell_step, UpsellStep};
 
 use crate::content::{Text, CSS};
 use crate::form::Problems;

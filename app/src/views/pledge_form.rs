@@ -11,7 +11,7 @@ use crate::form::Problems;
 use crate::i18n::Lang;
 use crate::pledge::{
     Frequency, PledgeForm, ELIGIBLE_FIELD, FREQUENCY_FIELD, GENERAL, NAME_MAX, NOTE_MAX,
-    OWN_AMOUNT, SAME_AS_TIER,
+    OWN_AMOUNT, RESUMED_FIELD, SAME_AS_TIER,
 };
 use crate::reach::{self, Group, Pick};
 use crate::source_code::SourceCode;
@@ -136,6 +136,8 @@ pub fn PledgeFormView(lang: Lang, tiers: Vec<Tier>, state: PledgeFormState) -> i
             {(!enabled).then(|| view! { <p class="notice" role="status">{t.form_not_configured}</p> })}
             <LangField lang=lang/>
             <input type="hidden" name=reach::SOURCE_FIELD value=source/>
+            // Back from the checkout: not asked again to give monthly (#28 §2).
+            {form.resumed().then(|| view! { <input type="hidden" name=RESUMED_FIELD value="1"/> })}
             <fieldset id="pledge-choice" aria-describedby=described_by("tier")>
                 <legend>{t.form_choose}</legend>
                 <FieldError t=t fields=fields problems=problems.clone() field="tier"/>

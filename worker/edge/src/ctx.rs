@@ -45,6 +45,8 @@ pub struct Keys {
     pub invite_token: Key,
     /// Signs the maintainers' device cookies (`app::admin::device`, #27).
     pub admin_device: Key,
+    /// Signs the eligibility attestation the monthly step carries (#28 §2).
+    pub upsell_attestation: Key,
 }
 
 /// The environment, parsed.
@@ -135,6 +137,7 @@ impl Config {
             recovery_code: Key::derive(&s, Purpose::RecoveryCode),
             invite_token: Key::derive(&s, Purpose::InviteToken),
             admin_device: Key::derive(&s, Purpose::AdminDevice),
+            upsell_attestation: Key::derive(&s, Purpose::UpsellAttestation),
         });
         let edge_ttl = var(env, "EDGE_CACHE_SECS")
             .and_then(|v| v.parse::<u32>().ok())

@@ -18,6 +18,7 @@ mod pledges;
 mod sandbox;
 mod shield;
 mod telegram;
+mod upsell;
 mod volunteers;
 mod webhooks;
 

@@ -9,6 +9,7 @@
 use crate::checkout;
 use crate::forms;
 use crate::shield;
+use crate::upsell::{self, Answered, First};
 use app::admin::{EraseBy, ErasureKind};
 use app::form::{Problem, Problems};
 use app::i18n::Lang;
@@ -16,6 +17,7 @@ use app::keys;
 use app::limits::Bucket;
 use app::pledge::{pledge_id, PledgeForm};
 use app::shield::{Level, PERMITS};
+use app::upsell::StepFields;
 use edge::ctx::{Checkout, Ctx};
 use edge::home::{again, Overrides, Tokens};
 use edge::pledge_page::{erase_page_for, find, private_page, stop_page_for};
@@ -70,6 +72,22 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         )?);
     }
     let db = cx.db()?;
+    // "Would you make it monthly?" (`crate::upsell`): a valid one-off gift's first post is
+    // asked and nothing is taken; its answer goes on below, attested at the first post's time.
+    let step: StepFields = app::form::decode(&body);
+    let (form, attested_at, tiers) = match step.answer() {
+        Some(answer) => match upsell::answer(cx, lang, &form, &step, answer).await? {
+            Answered::Go(form, at) => (*form, at, None),
+            Answered::Again(page) => return Ok(page),
+            Answered::Refused(problem) => {
+                return form_again(cx, lang, 422, form, forms::one(problem)).await
+            }
+        },
+        None => match upsell::first(cx, lang, &form).await? {
+            First::Asked(page) => return Ok(page),
+            First::Go(tiers) => (form, cx.now, tiers),
+        },
+    };
     // The card-testing shield (`crate::shield`): the cheap refusals first, the binding's
     // permit before anything touches D1, then the level (more permits while tight; a pause).
     let ip_hash = cx.visitor(&req)?;
@@ -92,7 +110,10 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     {
         return too_fast(cx, lang);
     }
-    let tiers = store::tiers(db).await?;
+    let tiers = match tiers {
+        Some(tiers) => tiers,
+        None => store::tiers(db).await?,
+    };
     let pledge = match form.validate(&tiers) {
         Ok(p) => p,
         Err(problems) => return form_again(cx, lang, 422, form, problems).await,
@@ -106,7 +127,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
         return form_again(cx, lang, 429, form, problems).await;
     }
     let id = pledge_id(platform::random16());
-    store::create_pledge(db, &id, &pledge, lang.code(), cx.now).await?;
+    store::create_pledge(db, &id, &pledge, lang.code(), (cx.now, attested_at)).await?;
     match mode {
         Checkout::Sandbox => {
             store::set_checkout_session(db, &id, &format!("cs_sandbox_{id}")).await?;

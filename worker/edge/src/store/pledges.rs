@@ -12,17 +12,19 @@ use app::pledge::{Frequency, NewPledge, Pledge, PledgeForm, Status, StoredPledge
 
 /// Stores a pending pledge (the visitor's rate was counted before, by `limits::take`), with
 /// the time its donor confirmed they may give: a [`NewPledge`] exists only once they did.
+/// `(now, attested_at)`: made now; attested then (the first post's time, when the donor was
+/// asked "Would you make it monthly?" in between, #28 §2).
 pub async fn create_pledge(
     db: &D1Database,
     id: &str,
     p: &NewPledge,
     lang: &str,
-    now: i64,
+    (now, attested_at): (i64, i64),
 ) -> Result<(), AppError> {
     stmt(
         db,
         "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at, source) \
-         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12)",
+         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?12)",
         &[
             id.into(),
             p.amount.0.into(),
@@ -36,6 +38,7 @@ pub async fn create_pledge(
             now.into(),
             p.frequency.as_str().into(),
             p.source.as_deref().into(),
+            attested_at.into(),
         ],
     )?
     .run()
