@@ -12,6 +12,7 @@ pub mod content;
 pub mod cookies;
 pub mod feed;
 pub mod form;
+pub mod funnel;
 pub mod i18n;
 pub mod keys;
 pub mod ledger;

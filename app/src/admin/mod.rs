@@ -13,16 +13,21 @@
 //! * `erase` — erasing what is stored for an email address, a phone number or a pledge: the
 //!   form, its checks, the rows.
 //! * `chart` — the paid-per-day chart, as server-drawn SVG.
+//! * `funnel` — the giving funnel's counts: lines, masking, CSV and chart.
 
 mod chart;
 mod csv;
 mod device;
 mod erase;
+mod funnel;
 mod moderation;
 mod rows;
 mod session;
 
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
+pub use funnel::{
+    funnel_csv, funnel_lines, funnel_svg, FunnelLine, FUNNEL_CHART_DAYS, MASKED, MASK_BELOW,
+};
 pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
 pub use device::{device_cookie, device_of, new_device, DEVICE_COOKIE, DEVICE_SECS};
 pub use erase::{
