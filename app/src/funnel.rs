@@ -204,7 +204,10 @@ impl Pending {
     /// Puts back what could not be stored (the next flush tries again).
     pub fn restore(&mut self, tallies: Vec<Tally>, now: i64) {
         for t in tallies {
-            let n = self.counts.entry((t.day, t.kind, t.lang, t.source)).or_insert(0);
+            let n = self
+                .counts
+                .entry((t.day, t.kind, t.lang, t.source))
+                .or_insert(0);
             *n = n.saturating_add(t.n);
         }
         self.since.get_or_insert(now);

@@ -116,7 +116,12 @@ pub fn funnel_svg(lines: &[FunnelLine], today: i64) -> String {
             }
         }
     }
-    let max = days.iter().flat_map(|d| d.iter()).copied().max().unwrap_or(0);
+    let max = days
+        .iter()
+        .flat_map(|d| d.iter())
+        .copied()
+        .max()
+        .unwrap_or(0);
     let mut svg = String::with_capacity(512 + 300 * days.len());
     let _ = write!(
         svg,
@@ -127,7 +132,11 @@ pub fn funnel_svg(lines: &[FunnelLine], today: i64) -> String {
         svg,
         r##"<line x1="0" y1="{base}" x2="{W}" y2="{base}" stroke="#ddd5cc" stroke-width="1"/><text x="0" y="12" font-size="11" fill="#56506a">{max}</text>"##
     );
-    for (i, d) in days.iter().enumerate().filter(|(_, d)| d[0] + d[1] + d[2] > 0) {
+    for (i, d) in days
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d[0] + d[1] + d[2] > 0)
+    {
         let date = crate::time::date((first + i as i64) * 86_400);
         for (j, (_, colour, what)) in shown.iter().enumerate() {
             let n = d[j];
@@ -188,7 +197,10 @@ mod tests {
         assert_eq!(lines[1].cells()[0], "3", "no code is never masked");
         let csv = funnel_csv(&lines);
         assert!(csv.contains("day,lang,source,sent,refused-amount"), "{csv}");
-        assert!(csv.contains(&format!("{},en,fb-1,< 5,0,0,0,0,0,0,7,0,0,0", fb.date())), "{csv}");
+        assert!(
+            csv.contains(&format!("{},en,fb-1,< 5,0,0,0,0,0,0,7,0,0,0", fb.date())),
+            "{csv}"
+        );
         let svg = funnel_svg(&lines, 20_001);
         assert_eq!(svg.matches("<rect").count(), 3);
         assert!(!svg.contains("style"));

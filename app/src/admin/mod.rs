@@ -25,14 +25,14 @@ mod rows;
 mod session;
 
 pub use chart::{day_of, paid_per_day_svg, CHART_DAYS};
-pub use funnel::{
-    funnel_csv, funnel_lines, funnel_svg, FunnelLine, FUNNEL_CHART_DAYS, MASKED, MASK_BELOW,
-};
 pub use csv::{defused, pledges_csv, volunteers_csv, Csv, BOM};
 pub use device::{device_cookie, device_of, new_device, DEVICE_COOKIE, DEVICE_SECS};
 pub use erase::{
     parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
     StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, ERASE_PLEDGE_MAX,
+};
+pub use funnel::{
+    funnel_csv, funnel_lines, funnel_svg, FunnelLine, FUNNEL_CHART_DAYS, MASKED, MASK_BELOW,
 };
 pub use moderation::{
     campaign_name, parse_page, reply_body, waited, ActionForm, CommentList, ListPlace, Moderation,
