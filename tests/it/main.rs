@@ -33,6 +33,7 @@
 //! | team | 14400–14499 |
 //! | holes | 14500–14599 |
 //! | cardtest | 14600–14699 |
+//! | funnel | 15100–15199 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -48,6 +49,7 @@ mod clock;
 mod comments;
 mod erasure;
 mod forms;
+mod funnel;
 mod hardening;
 mod holes;
 mod html;
