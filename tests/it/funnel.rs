@@ -71,7 +71,11 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
     let date = app::time::date(day * 86_400);
 
     // Page views, with a code, write nothing.
-    for p in ["/?ref=fm-morning", "/km/?ref=fm-morning", "/privacy?ref=fm-morning"] {
+    for p in [
+        "/?ref=fm-morning",
+        "/km/?ref=fm-morning",
+        "/privacy?ref=fm-morning",
+    ] {
         assert_eq!(w.get_as(p, &ip(15100)).status, 200, "{p}");
     }
     assert_eq!(
@@ -86,7 +90,11 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
             w,
             &visitor,
             t0,
-            &[("tier", "women-training"), ("ref", "fm-morning"), ("lang", "en")],
+            &[
+                ("tier", "women-training"),
+                ("ref", "fm-morning"),
+                ("lang", "en"),
+            ],
             true,
         );
         assert_eq!(r.status, 303, "{}", r.body);
@@ -111,7 +119,13 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     for i in 0..2 {
-        let r = give(w, &ip(15108), t0 + i, &[("tier", "women-radio"), ("lang", "en")], true);
+        let r = give(
+            w,
+            &ip(15108),
+            t0 + i,
+            &[("tier", "women-radio"), ("lang", "en")],
+            true,
+        );
         assert_eq!(r.status, 303, "{}", r.body);
     }
     // Four refused forms from the post, one per reason the form itself gives.
@@ -120,7 +134,10 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         (&[("tier", "own"), ("amount", "abc")], true),
         (&[("tier", "women-training")], false),
         (&[("tier", "women-training"), ("note", &long_note)], true),
-        (&[("tier", "women-training"), ("email", "not-an-email")], true),
+        (
+            &[("tier", "women-training"), ("email", "not-an-email")],
+            true,
+        ),
     ];
     for (n, (fields, eligible)) in refused.iter().enumerate() {
         let mut all = fields.to_vec();
@@ -155,11 +172,21 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         );
         assert_eq!(r.status, if n < 10 { 303 } else { 429 }, "{n}: {}", r.body);
     }
-    assert_eq!(stored(w, "fm-burst", "refused-rate-limit"), 0, "no write per refusal");
+    assert_eq!(
+        stored(w, "fm-burst", "refused-rate-limit"),
+        0,
+        "no write per refusal"
+    );
     assert_eq!(stored(w, "fm-burst", "sent"), 10);
     // A later request of the office, a minute on, adds what memory held, once.
     let later = burst + 10 * 700 + 61;
-    let r = give(w, &ip(15131), later, &[("tier", "women-radio"), ("lang", "en")], true);
+    let r = give(
+        w,
+        &ip(15131),
+        later,
+        &[("tier", "women-radio"), ("lang", "en")],
+        true,
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while stored(w, "fm-burst", "refused-rate-limit") == 0 && std::time::Instant::now() < deadline {
@@ -171,7 +198,10 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
     // The page, for the finance team (today's clock: its days reach tomorrow's lines too).
     let s = w.sign_in_owner(&ip(15140));
     let visitor = ip(15140);
-    let headers = [("CF-Connecting-IP", visitor.as_str()), ("Cookie", s.cookie.as_str())];
+    let headers = [
+        ("CF-Connecting-IP", visitor.as_str()),
+        ("Cookie", s.cookie.as_str()),
+    ];
     let page = w.request("GET", "/admin/sources", &headers, None);
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("id=\"funnel-chart\""));
@@ -183,11 +213,20 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         ["10", "&lt; 5", "&lt; 5", "&lt; 5", "&lt; 5", "0", "0", "6", "0", "0", "5"]
     );
     let small = funnel_line(&page.body, &date, "km", "fm-small");
-    assert_eq!(small[3..], ["&lt; 5", "0", "0", "0", "0", "0", "0", "&lt; 5", "0", "0", "0"]);
+    assert_eq!(
+        small[3..],
+        ["&lt; 5", "0", "0", "0", "0", "0", "0", "&lt; 5", "0", "0", "0"]
+    );
     let rate = funnel_line(&page.body, &date, "en", "fm-rate");
-    assert_eq!(rate[3..], ["6", "0", "0", "0", "0", "&lt; 5", "0", "5", "0", "0", "0"]);
+    assert_eq!(
+        rate[3..],
+        ["6", "0", "0", "0", "0", "&lt; 5", "0", "5", "0", "0", "0"]
+    );
     let burst_line = funnel_line(&page.body, &date, "en", "fm-burst");
-    assert_eq!(burst_line[3..], ["11", "0", "0", "0", "0", "&lt; 5", "0", "10", "0", "0", "0"]);
+    assert_eq!(
+        burst_line[3..],
+        ["11", "0", "0", "0", "0", "&lt; 5", "0", "10", "0", "0", "0"]
+    );
     // Without a code, nothing is masked (this module's other test adds none on this day).
     let none = funnel_line(&page.body, &date, "en", "no code");
     assert_eq!((none[3].as_str(), none[10].as_str()), ("3", "3"));
@@ -195,7 +234,9 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
     // The CSV says the same, masked the same.
     let csv = w.request("GET", "/admin/sources.csv?days=7", &headers, None);
     assert_eq!(csv.status, 200, "{}", csv.body);
-    assert!(csv.body.contains("day,lang,source,sent,refused-amount,refused-eligibility"));
+    assert!(csv
+        .body
+        .contains("day,lang,source,sent,refused-amount,refused-eligibility"));
     for line in [
         format!("{date},en,fm-morning,10,< 5,< 5,< 5,< 5,0,0,6,0,0,5"),
         format!("{date},km,fm-small,< 5,0,0,0,0,0,0,< 5,0,0,0"),
@@ -214,9 +255,14 @@ fn a_duplicate_webhook_counts_one_payment() {
         &[("tier", "women-radio"), ("ref", "fm-dup"), ("lang", "km")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let pledge = location(&r).rsplit('/').next().unwrap_or_default().to_string();
-    let cents = w.sql(&format!("SELECT amount_cents FROM pledges WHERE id = '{pledge}'"))[0]
-        ["amount_cents"]
+    let pledge = location(&r)
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let cents = w.sql(&format!(
+        "SELECT amount_cents FROM pledges WHERE id = '{pledge}'"
+    ))[0]["amount_cents"]
         .as_i64()
         .unwrap_or(0);
     let body = json!({"id": "evt_fm_dup", "object": "event", "type": "checkout.session.completed",
