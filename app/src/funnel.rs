@@ -77,7 +77,24 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// The admin table's heading.
+    /// The admin table's column heading, one or two words (the table fits a laptop's width).
+    pub fn short(self) -> &'static str {
+        match self {
+            Kind::Sent => "Sent",
+            Kind::RefusedAmount => "Amount",
+            Kind::RefusedEligibility => "Eligibility",
+            Kind::RefusedLengths => "Lengths",
+            Kind::RefusedOther => "Other",
+            Kind::RefusedRateLimit => "Rate limit",
+            Kind::RefusedBreaker => "Breaker",
+            Kind::Checkout => "Checkout",
+            Kind::UpsellShown => "Asked",
+            Kind::UpsellAccepted => "Chose",
+            Kind::Paid => "Paid",
+        }
+    }
+
+    /// What the column counts, in full (a phone's card shows it before each value).
     pub fn heading(self) -> &'static str {
         match self {
             Kind::Sent => "Forms sent",

@@ -123,7 +123,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
 fn funnel_section(days: i64, lines: Vec<FunnelLine>, svg: String) -> impl IntoView {
     let heads = Kind::ALL
         .iter()
-        .map(|k| view! { <th scope="col">{k.heading()}</th> })
+        .map(|k| view! { <th scope="col">{k.short()}</th> })
         .collect_view();
     let empty = lines
         .is_empty()
@@ -153,10 +153,11 @@ fn funnel_section(days: i64, lines: Vec<FunnelLine>, svg: String) -> impl IntoVi
             "Counts only, per Phnom Penh day, language and source code: nothing about anyone. A code's count from 1 to {} shows \"{MASKED}\" (a code could name a person). Refusals by the rate limit and the breaker are added within about a minute.",
             MASK_BELOW - 1
         )}</p>
+        <p class="hint">"Sent: gift forms sent. Amount, Eligibility, Lengths, Other, Rate limit, Breaker: forms refused, by reason. Checkout: checkouts started. Asked, Chose: the monthly question asked, and monthly chosen. Paid: first payments."</p>
         <figure class="card" inner_html=svg></figure>
         <table id="funnel-table">
             <thead><tr>
-                <th scope="col">"Day"</th><th scope="col">"Language"</th><th scope="col">"Source"</th>
+                <th scope="col">"Day"</th><th scope="col">"Lang"</th><th scope="col">"Source"</th>
                 {heads}
             </tr></thead>
             <tbody>{body}</tbody>
