@@ -286,3 +286,14 @@ CREATE TABLE updates (
   updated_at   INTEGER NOT NULL
 );
 CREATE INDEX updates_status_published ON updates (status, published_at);
+
+-- The giving funnel in counts, per Phnom Penh day, language and source code ('' none, '*' codes
+-- past the in-memory bound): counts only, kept for the campaign's life (migration 0015).
+CREATE TABLE funnel (
+  day    INTEGER NOT NULL,
+  kind   TEXT NOT NULL CHECK (kind IN ('sent','refused-amount','refused-eligibility','refused-lengths','refused-other','refused-rate-limit','refused-breaker','checkout','upsell-shown','upsell-accepted','paid')),
+  lang   TEXT NOT NULL CHECK (lang IN ('en','km')),
+  source TEXT NOT NULL DEFAULT '',
+  n      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, kind, lang, source)
+) WITHOUT ROWID;

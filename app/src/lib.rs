@@ -13,6 +13,7 @@ pub mod cookies;
 pub mod deadline;
 pub mod feed;
 pub mod form;
+pub mod funnel;
 pub mod giving;
 pub mod i18n;
 pub mod keys;

@@ -146,6 +146,8 @@ pub enum Admin {
     AuditCsv,
     /// `GET /admin/sources?days=`: pledges and money by share-link code, and the link builder.
     Sources,
+    /// `GET /admin/sources.csv`: the giving funnel's counts (issue #28 §5), masked as on the page.
+    SourcesCsv,
     /// `GET /admin/updates`: every update, drafts too, and the form for a new one.
     Updates,
     /// `POST /admin/updates`: a new update, as a draft.
@@ -366,6 +368,7 @@ pub const TABLE: &[Row] = &[
     Row::admin(Get, "/admin/audit", Admin::Audit, Allowed::Owners),
     Row::admin(Get, "/admin/audit.csv", Admin::AuditCsv, Allowed::Owners),
     Row::admin(Get, "/admin/sources", Admin::Sources, FINANCE),
+    Row::admin(Get, "/admin/sources.csv", Admin::SourcesCsv, FINANCE),
     Row::admin(Get, "/admin/updates", Admin::Updates, MODERATORS),
     Row::admin(Post, "/admin/updates", Admin::UpdateCreate, MODERATORS),
     Row::admin(Get, "/admin/updates/:id", Admin::UpdateEdit, MODERATORS),
@@ -941,6 +944,7 @@ mod tests {
             (Audit, [true, false, false, false, false]),
             (AuditCsv, [true, false, false, false, false]),
             (Sources, [true, false, true, false, false]),
+            (SourcesCsv, [true, false, true, false, false]),
             (Updates, [true, true, false, false, false]),
             (UpdateCreate, [true, true, false, false, false]),
             (UpdateEdit, [true, true, false, false, false]),

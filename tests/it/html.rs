@@ -22,6 +22,7 @@ const NOT_PAGES: &[(Admin, &str)] = &[
     (Admin::PledgesCsv, "a CSV file"),
     (Admin::VolunteersCsv, "a CSV file"),
     (Admin::AuditCsv, "a CSV file"),
+    (Admin::SourcesCsv, "a CSV file"),
 ];
 
 /// A document that is invalid on purpose, checked in the same run: the checker must report it,

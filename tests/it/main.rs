@@ -36,6 +36,7 @@
 //! | giving | 14700–14799 |
 //! | upsell | 14800–14899 |
 //! | deadline | 15000–15099 |
+//! | funnel | 15100–15199 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -52,6 +53,7 @@ mod comments;
 mod deadline;
 mod erasure;
 mod forms;
+mod funnel;
 mod giving;
 mod hardening;
 mod holes;

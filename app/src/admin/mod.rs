@@ -13,11 +13,13 @@
 //! * `erase` — erasing what is stored for an email address, a phone number or a pledge: the
 //!   form, its checks, the rows.
 //! * `chart` — the paid-per-day chart, as server-drawn SVG.
+//! * `funnel` — the giving funnel's counts: lines, masking, CSV and chart.
 
 mod chart;
 mod csv;
 mod device;
 mod erase;
+mod funnel;
 mod moderation;
 mod rows;
 mod session;
@@ -28,6 +30,9 @@ pub use device::{device_cookie, device_of, new_device, DEVICE_COOKIE, DEVICE_SEC
 pub use erase::{
     parse_id, pledge_in, EraseBy, EraseForm, EraseProblem, Erasure, ErasureKind, Stored,
     StoredCounts, StoredPledge, StoredVolunteer, ERASE_EMAIL_MAX, ERASE_LIST_MAX, ERASE_PLEDGE_MAX,
+};
+pub use funnel::{
+    funnel_csv, funnel_lines, funnel_svg, FunnelLine, FUNNEL_CHART_DAYS, MASKED, MASK_BELOW,
 };
 pub use moderation::{
     campaign_name, parse_page, reply_body, waited, ActionForm, CommentList, ListPlace, Moderation,

@@ -117,7 +117,7 @@ pub fn privacy<'a>(lang: Lang, links: impl Into<Links<'a>>, periods: &Periods) -
     let main = view! {
         <h1>{t.privacy_title}</h1>
         <p>{t.privacy_intro}</p>
-        {section("privacy-pledge", t.privacy_pledge_heading, &format!("{}\n\n{}", t.privacy_pledge, t.privacy_source))}
+        {section("privacy-pledge", t.privacy_pledge_heading, &format!("{}\n\n{}\n\n{}", t.privacy_pledge, t.privacy_source, t.privacy_funnel))}
         {section("privacy-comment", t.privacy_comment_heading, t.privacy_comment)}
         {section("privacy-volunteer", t.privacy_volunteer_heading, t.privacy_volunteer)}
         {section("privacy-why", t.privacy_why_heading, t.privacy_why)}

@@ -2,6 +2,8 @@
 //! for share links. English, like the rest of the admin area.
 
 use super::admin::{shell, Nav, Section, Viewer};
+use crate::admin::{FunnelLine, MASKED, MASK_BELOW};
+use crate::funnel::Kind;
 use crate::money::Cents;
 use crate::reach::{self, SourceRow};
 use crate::routes::Admin;
@@ -24,6 +26,10 @@ pub struct SourcesPage {
     pub builder: LinkBuilder,
     /// The site's address: `SITE_URL`, else the request's origin.
     pub base: String,
+    /// The giving funnel's counts of these days (issue #28 §5), newest first.
+    pub funnel: Vec<FunnelLine>,
+    /// Its chart (`app::admin::funnel_svg`), made here from numbers only.
+    pub funnel_svg: String,
 }
 
 pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
@@ -33,6 +39,8 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
         tiers,
         builder,
         base,
+        funnel,
+        funnel_svg,
     } = p;
     let body = rows
         .iter()
@@ -80,6 +88,7 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
             <tbody>{body}</tbody>
         </table>
         {empty}
+        {funnel_section(days, funnel, funnel_svg)}
         <h2>"Make a share link"</h2>
         <form method="get" action=Admin::Sources.path() class="card" id="link-builder">
             <input type="hidden" name="days" value=days.to_string()/>
@@ -110,6 +119,54 @@ pub fn sources(v: &Viewer<'_>, p: SourcesPage) -> String {
     shell("By source", Some(Nav::new(Section::Sources, v)), main)
 }
 
+/// The funnel's table and chart: one line per Phnom Penh day, language and code.
+fn funnel_section(days: i64, lines: Vec<FunnelLine>, svg: String) -> impl IntoView {
+    let heads = Kind::ALL
+        .iter()
+        .map(|k| view! { <th scope="col">{k.short()}</th> })
+        .collect_view();
+    let empty = lines
+        .is_empty()
+        .then(|| view! { <p class="hint">"No gift forms in this period."</p> });
+    let body = lines
+        .iter()
+        .map(|l| {
+            let cells = Kind::ALL
+                .iter()
+                .zip(l.cells())
+                .map(|(k, c)| view! { <td data-label=k.heading()>{c}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <td data-label="Day" class="text">{l.date()}</td>
+                    <td data-label="Language" class="text">{l.lang}</td>
+                    <td data-label="Source" class="text">{l.source_label().to_string()}</td>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let csv = format!("{}?days={days}", Admin::SourcesCsv.path());
+    view! {
+        <h2 id="funnel">"The giving funnel"</h2>
+        <p class="hint">{format!(
+            "Counts only, per Phnom Penh day, language and source code: nothing about anyone. A code's count from 1 to {} shows \"{MASKED}\" (a code could name a person). Refusals by the rate limit and the breaker are added within about a minute.",
+            MASK_BELOW - 1
+        )}</p>
+        <p class="hint">"Sent: gift forms sent. Amount, Eligibility, Lengths, Other, Rate limit, Breaker: forms refused, by reason. Checkout: checkouts started. Asked, Chose: the monthly question asked, and monthly chosen. Paid: first payments."</p>
+        <figure class="card" inner_html=svg></figure>
+        <table id="funnel-table">
+            <thead><tr>
+                <th scope="col">"Day"</th><th scope="col">"Lang"</th><th scope="col">"Source"</th>
+                {heads}
+            </tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+        {empty}
+        <p><a href=csv>"Download the funnel (CSV)"</a></p>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +186,14 @@ mod tests {
                 tiers: vec!["women-radio".into()],
                 builder,
                 base: "https://x.org".into(),
+                funnel: crate::admin::funnel_lines(&[crate::funnel::Tally {
+                    day: 20_000,
+                    kind: Kind::Checkout,
+                    lang: crate::i18n::Lang::Km,
+                    source: "fb-post-12".into(),
+                    n: 2,
+                }]),
+                funnel_svg: "<svg></svg>".into(),
             },
         )
     }
@@ -159,6 +224,11 @@ mod tests {
         assert!(html.contains("fb-post-12</td>"), "{html}");
         assert!(html.contains("<td data-label=\"Amount (net)\">US$50</td>"));
         assert!(html.contains("no code"));
+        assert!(
+            html.contains("<td data-label=\"Checkouts started\">&lt; 5</td>"),
+            "{html}"
+        );
+        assert!(html.contains("/admin/sources.csv?days=30"));
         assert!(html.contains("never a person"));
         assert!(html.contains(
             "<code id=\"share-link\">https://x.org/km/?ref=chapter-paris&amp;tier=women-radio#give</code>"

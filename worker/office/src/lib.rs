@@ -12,6 +12,7 @@ mod admin;
 mod checkout;
 mod comments;
 mod forms;
+mod funnel;
 mod gate;
 mod jobs;
 mod pledges;
@@ -30,7 +31,7 @@ use edge::error::AppError;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let Incoming {
         req,
         cx,
@@ -50,6 +51,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         // The site serves these; nothing reaches the office for them but by mistake.
         Route::Site(_) => entry::answer(&cx, Err(AppError::NotFound))?,
     };
+    funnel::flush_later(&cx, &ctx);
     let changes = cx.take_changes();
     if !changes.is_empty() {
         resp.headers_mut().set(CHANGED, &Change::header(&changes))?;

@@ -8,10 +8,12 @@
 
 use crate::checkout;
 use crate::forms;
+use crate::funnel;
 use crate::shield;
 use crate::upsell::{self, Answered, First};
 use app::admin::{EraseBy, ErasureKind};
 use app::form::{Problem, Problems};
+use app::funnel::Kind;
 use app::i18n::Lang;
 use app::keys;
 use app::limits::Bucket;
@@ -51,6 +53,18 @@ fn too_fast(cx: &Ctx, lang: Lang) -> Result<Response, AppError> {
     Ok(resp)
 }
 
+/// A cheap refusal: the form and its refusal counted in memory (`crate::funnel`).
+fn refused_in_memory(cx: &Ctx, sent: &[Kind], why: Kind, lang: Lang, source: &str) {
+    for kind in sent.iter().chain([&why]) {
+        funnel::note(cx, *kind, lang, source);
+    }
+}
+
+/// `kinds` after the form's `Sent`, unless that was counted already (`sent` is empty).
+fn after(sent: &[Kind], kinds: &[Kind]) -> Vec<Kind> {
+    sent.iter().chain(kinds).copied().collect()
+}
+
 /// `POST /pledges` and `POST /km/pledges`.
 pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     let body = http::body_within(&mut req, MAX_FORM)
@@ -88,15 +102,25 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
             First::Go(tiers) => (form, cx.now, tiers),
         },
     };
+    // The funnel's counts (`crate::funnel`): the cheap refusals in memory, the rest in D1. A
+    // form that was asked to give monthly was counted as sent when it was asked.
+    let source = app::funnel::source_of(&form.source);
+    let sent: &[Kind] = if step.answer().is_some() {
+        &[]
+    } else {
+        &[Kind::Sent]
+    };
     // The card-testing shield (`crate::shield`): the cheap refusals first, the binding's
     // permit before anything touches D1, then the level (more permits while tight; a pause).
     let ip_hash = cx.visitor(&req)?;
     if !shield::binding_allows(cx, &ip_hash, PERMITS).await {
+        refused_in_memory(cx, sent, Kind::RefusedRateLimit, lang, &source);
         return too_fast(cx, lang);
     }
     let latest = store::shield::latest(db).await?;
     let level = app::shield::level(latest.as_ref(), cx.now);
     if let (Level::Paused, Some(trip)) = (level, &latest) {
+        refused_in_memory(cx, sent, Kind::RefusedBreaker, lang, &source);
         let mut resp = http::html(
             503,
             app::views::giving_paused(lang, cx.links(), trip.pause_left(cx.now)),
@@ -108,6 +132,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     if level.permits() > PERMITS
         && !shield::binding_allows(cx, &ip_hash, level.permits() - PERMITS).await
     {
+        refused_in_memory(cx, sent, Kind::RefusedRateLimit, lang, &source);
         return too_fast(cx, lang);
     }
     let tiers = match tiers {
@@ -116,7 +141,11 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     };
     let pledge = match form.validate(&tiers) {
         Ok(p) => p,
-        Err(problems) => return form_again(cx, lang, 422, form, problems).await,
+        Err(problems) => {
+            let why = app::funnel::refusal(&problems);
+            funnel::count(cx, &after(sent, &[why]), lang, &source).await;
+            return form_again(cx, lang, 422, form, problems).await;
+        }
     };
     if store::limits::take_within(db, Bucket::Pledge, level.pledge_windows(), &ip_hash, cx.now)
         .await?
@@ -124,6 +153,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     {
         let mut problems = Problems::default();
         problems.add("", Problem::RateLimited);
+        funnel::count(cx, &after(sent, &[Kind::RefusedRateLimit]), lang, &source).await;
         return form_again(cx, lang, 429, form, problems).await;
     }
     let id = pledge_id(platform::random16());
@@ -131,6 +161,7 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
     match mode {
         Checkout::Sandbox => {
             store::set_checkout_session(db, &id, &format!("cs_sandbox_{id}")).await?;
+            funnel::count(cx, &after(sent, &[Kind::Checkout]), lang, &source).await;
             // The sandbox's page keeps the `#give` it inherits: it has no such id (and exists
             // on a loopback host only), so the donor lands at its top.
             Ok(http::see_other(
@@ -143,12 +174,14 @@ pub async fn create(mut req: Request, cx: &Ctx) -> Result<Response, AppError> {
                     if let Some(session_id) = &session.id {
                         store::set_checkout_session(db, &id, session_id).await?;
                     }
+                    funnel::count(cx, &after(sent, &[Kind::Checkout]), lang, &source).await;
                     // Stripe's page keeps its own fragment; one without would inherit `#give`.
                     Ok(http::see_other_after_form(&session.url)?)
                 }
                 // The pledge stays pending and nothing else changes; the visitor can try again.
                 Err(e) => {
                     edge::log::event("checkout_session_failed", &[("error", &e.to_string())]);
+                    funnel::count(cx, sent, lang, &source).await;
                     Ok(http::html(
                         502,
                         app::views::checkout_failed(lang, cx.links()),

@@ -11,6 +11,7 @@
 use crate::forms;
 use app::campaign::Tier;
 use app::form::{Problem, Problems};
+use app::funnel::Kind;
 use app::i18n::Lang;
 use app::keys::{self, Form, Tokens};
 use app::pledge::{Frequency, NewPledge, PledgeForm};
@@ -38,7 +39,7 @@ pub async fn first(cx: &Ctx, lang: Lang, form: &PledgeForm) -> Result<First, App
         Ok(p) if upsell::asks(form, &p) => p,
         _ => return Ok(First::Go(Some(tiers))),
     };
-    funnel(cx, lang, form, Funnel::Shown);
+    funnel(cx, lang, form, Funnel::Shown).await;
     let monthly = upsell::suggested_dollars(pledge.amount).to_string();
     let page = step_page(
         cx,
@@ -100,7 +101,7 @@ pub async fn answer(
                 return Ok(Answered::Again(again));
             }
         } else {
-            funnel(cx, lang, form, Funnel::Accepted);
+            funnel(cx, lang, form, Funnel::Accepted).await;
         }
     }
     Ok(Answered::Go(
@@ -145,17 +146,21 @@ fn step_page(
     Ok(http::private(http::html(status, html)?)?)
 }
 
-/// The funnel's two upsell counts.
+/// The funnel's two upsell counts (`crate::funnel`), per language and source code; counts
+/// only: no IP, no cookie, no id. Shown is the form's `Sent` too: its answer is not counted as
+/// sent again (`pledges::create`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Funnel {
+enum Funnel {
     /// The step was shown.
     Shown,
     /// The donor chose to give every month.
     Accepted,
 }
 
-/// THE ONE PLACE where the daily funnel (`store::funnel`, #28 §5, another part) counts the
-/// upsell shown and accepted, per language and source code (`SourceCode::parse(&form.source)`).
-/// Counts only: no IP, no cookie, no id. Nothing is counted yet: the funnel's part adds its
-/// call here.
-fn funnel(_cx: &Ctx, _lang: Lang, _form: &PledgeForm, _what: Funnel) {}
+async fn funnel(cx: &Ctx, lang: Lang, form: &PledgeForm, what: Funnel) {
+    let kinds: &[Kind] = match what {
+        Funnel::Shown => &[Kind::Sent, Kind::UpsellShown],
+        Funnel::Accepted => &[Kind::UpsellAccepted],
+    };
+    crate::funnel::count(cx, kinds, lang, &app::funnel::source_of(&form.source)).await;
+}

@@ -235,6 +235,8 @@ fn effects(
         Action::Pay { pledge_id, payment, subscription } => {
             let mut v = vec![
                 insert_payment(db, event, pledge_id, payment, now)?,
+                // The funnel's `paid`: a site pledge's first counted payment, before `paid_at`.
+                super::funnel::paid_stmt(db, &format!("{RECORDED} = 'applied'"), scheme, id, pledge_id, now)?,
                 // A one-off pledge is paid; a monthly one active from its first payment (a
                 // month that arrives after it was stopped still counts, and it stays stopped).
                 stmt(

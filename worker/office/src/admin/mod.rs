@@ -59,7 +59,7 @@ async fn dispatch(
         // is refused empty, and nothing about the data shows.
         let csv = matches!(
             route,
-            Admin::PledgesCsv | Admin::VolunteersCsv | Admin::AuditCsv
+            Admin::PledgesCsv | Admin::VolunteersCsv | Admin::AuditCsv | Admin::SourcesCsv
         );
         let refusal = if req.method() == worker::Method::Get && !csv {
             Refusal::SignIn
@@ -85,6 +85,7 @@ async fn dispatch(
         Admin::Pledges => money::pledges(req, cx, &s).await,
         Admin::PledgesCsv => money::pledges_csv(req, cx, &s).await,
         Admin::Sources => money::sources(req, cx, &s).await,
+        Admin::SourcesCsv => money::sources_csv(req, cx, &s).await,
         Admin::Volunteers => volunteers::list(req, cx, &s).await,
         Admin::VolunteersCsv => volunteers::export(req, cx, &s).await,
         Admin::Erase => erase::show(req, cx, &s).await,

@@ -60,6 +60,11 @@ pub async fn sources(req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
         tier: http::query(&req, "tier").unwrap_or_default(),
         km: http::query(&req, "lang").as_deref() == Some("km"),
     };
+    let today = app::funnel::day(cx.now);
+    let first = today - days.max(app::admin::FUNNEL_CHART_DAYS) + 1;
+    let lines = app::admin::funnel_lines(&store::funnel::since(db, first).await?);
+    let funnel_svg = app::admin::funnel_svg(&lines, today);
+    let funnel = lines.into_iter().filter(|l| l.day > today - days).collect();
     let html = app::views::sources::sources(
         &s.viewer(),
         app::views::sources::SourcesPage {
@@ -68,9 +73,26 @@ pub async fn sources(req: Request, cx: &Ctx, s: &Session) -> Result<Response, Ad
             tiers,
             builder,
             base,
+            funnel,
+            funnel_svg,
         },
     );
     page(200, html)
+}
+
+/// `GET /admin/sources.csv?days=`: the funnel's counts of those days, masked as on the page.
+pub async fn sources_csv(req: Request, cx: &Ctx, s: &Session) -> Result<Response, AdminError> {
+    let days = app::reach::report_days(http::query(&req, "days").as_deref());
+    let first = app::funnel::day(cx.now) - days + 1;
+    let lines = app::admin::funnel_lines(&store::funnel::since(cx.db()?, first).await?);
+    s.audit(
+        cx,
+        Action::Exported,
+        Some(&format!("sources.csv?days={days}")),
+        Some(&format!("{} rows", lines.len())),
+    )
+    .await?;
+    csv(cx, "funnel", app::admin::funnel_csv(&lines))
 }
 
 /// `GET /admin/pledges.csv?status=…`: every pledge the filter matches.
