@@ -145,6 +145,22 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         let r = give(w, &ip(15110 + n as u32), t0, &all, *eligible);
         assert_eq!(r.status, 422, "{fields:?}: {}", r.body);
     }
+    // Five donors asked to give monthly say yes (the step shown and accepted, once each; the
+    // answer is not counted as sent again).
+    for n in 0..5u32 {
+        let visitor = ip(15125 + n);
+        let clock = (t0 + i64::from(n)).to_string();
+        let headers = [(CLOCK, clock.as_str())];
+        let fields = [
+            ("tier", "women-radio"),
+            ("ref", "fm-monthly"),
+            ("lang", "en"),
+        ];
+        let step = w.post_pledge_asked("/pledges", &visitor, &headers, &fields);
+        assert_eq!(step.status, 200, "{}", step.body);
+        let r = w.answer_upsell("/pledges", &visitor, &headers, &step, "month", None);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
     // Six gifts from one address in ten minutes: the D1 limit refuses the sixth.
     for n in 0..6 {
         let r = give(
@@ -177,7 +193,9 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         0,
         "no write per refusal"
     );
-    assert_eq!(stored(w, "fm-burst", "sent"), 10);
+    // Each form was sent, and asked to give monthly, before its answer met the binding.
+    assert_eq!(stored(w, "fm-burst", "sent"), 11);
+    assert_eq!(stored(w, "fm-burst", "upsell-shown"), 11);
     // A later request of the office, a minute on, adds what memory held, once.
     let later = burst + 10 * 700 + 61;
     let r = give(
@@ -210,22 +228,27 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
     let morning_line = funnel_line(&page.body, &date, "en", "fm-morning");
     assert_eq!(
         morning_line[3..],
-        ["10", "&lt; 5", "&lt; 5", "&lt; 5", "&lt; 5", "0", "0", "6", "0", "0", "5"]
+        ["10", "&lt; 5", "&lt; 5", "&lt; 5", "&lt; 5", "0", "0", "6", "6", "0", "5"]
     );
     let small = funnel_line(&page.body, &date, "km", "fm-small");
     assert_eq!(
         small[3..],
-        ["&lt; 5", "0", "0", "0", "0", "0", "0", "&lt; 5", "0", "0", "0"]
+        ["&lt; 5", "0", "0", "0", "0", "0", "0", "&lt; 5", "&lt; 5", "0", "0"]
     );
     let rate = funnel_line(&page.body, &date, "en", "fm-rate");
     assert_eq!(
         rate[3..],
-        ["6", "0", "0", "0", "0", "&lt; 5", "0", "5", "0", "0", "0"]
+        ["6", "0", "0", "0", "0", "&lt; 5", "0", "5", "6", "0", "0"]
     );
     let burst_line = funnel_line(&page.body, &date, "en", "fm-burst");
     assert_eq!(
         burst_line[3..],
-        ["11", "0", "0", "0", "0", "&lt; 5", "0", "10", "0", "0", "0"]
+        ["11", "0", "0", "0", "0", "&lt; 5", "0", "10", "11", "0", "0"]
+    );
+    let monthly = funnel_line(&page.body, &date, "en", "fm-monthly");
+    assert_eq!(
+        monthly[3..],
+        ["5", "0", "0", "0", "0", "0", "0", "5", "5", "5", "0"]
     );
     // Without a code, nothing is masked (this module's other test adds none on this day).
     let none = funnel_line(&page.body, &date, "en", "no code");
@@ -238,9 +261,10 @@ fn a_scripted_morning_shows_its_counts_on_the_sources_page_and_in_the_csv() {
         .body
         .contains("day,lang,source,sent,refused-amount,refused-eligibility"));
     for line in [
-        format!("{date},en,fm-morning,10,< 5,< 5,< 5,< 5,0,0,6,0,0,5"),
-        format!("{date},km,fm-small,< 5,0,0,0,0,0,0,< 5,0,0,0"),
-        format!("{date},en,fm-burst,11,0,0,0,0,< 5,0,10,0,0,0"),
+        format!("{date},en,fm-morning,10,< 5,< 5,< 5,< 5,0,0,6,6,0,5"),
+        format!("{date},km,fm-small,< 5,0,0,0,0,0,0,< 5,< 5,0,0"),
+        format!("{date},en,fm-burst,11,0,0,0,0,< 5,0,10,11,0,0"),
+        format!("{date},en,fm-monthly,5,0,0,0,0,0,0,5,5,5,0"),
     ] {
         assert!(csv.body.contains(&line), "no {line:?} in {}", csv.body);
     }
