@@ -36,17 +36,19 @@ impl FunnelLine {
 
     /// The cells, masked where a code's count is 1 to 4 (no code's counts, and 0, are shown).
     pub fn cells(&self) -> Vec<String> {
-        let masks = !self.source.is_empty();
-        self.counts
-            .iter()
-            .map(|&n| {
-                if masks && (1..MASK_BELOW).contains(&n) {
-                    MASKED.to_string()
-                } else {
-                    n.to_string()
-                }
+        (0..self.counts.len())
+            .map(|col| {
+                self.shown(col)
+                    .map_or_else(|| MASKED.to_string(), |n| n.to_string())
             })
             .collect()
+    }
+
+    /// The count in column `col` unless it is masked.
+    fn shown(&self, col: usize) -> Option<i64> {
+        let n = self.counts.get(col).copied().unwrap_or(0);
+        let masked = !self.source.is_empty() && (1..MASK_BELOW).contains(&n);
+        (!masked).then_some(n)
     }
 
     pub fn date(&self) -> String {
@@ -99,7 +101,9 @@ const PLOT: i64 = 100;
 const H: i64 = TOP + PLOT + 22;
 
 /// The [`FUNNEL_CHART_DAYS`] days up to `today`: per day three thin bars, forms sent,
-/// checkouts started and payments, all languages and sources together, each titled.
+/// checkouts started and payments, all languages and sources together, each titled. The bars
+/// sum the cells the table shows: a masked cell is left out, or a day's total less the shown
+/// lines would give a lone masked code's count away.
 pub fn funnel_svg(lines: &[FunnelLine], today: i64) -> String {
     let first = today - (FUNNEL_CHART_DAYS - 1);
     let shown = [
@@ -112,7 +116,7 @@ pub fn funnel_svg(lines: &[FunnelLine], today: i64) -> String {
         if let Some(d) = days.get_mut((l.day - first) as usize) {
             for (i, (kind, ..)) in shown.iter().enumerate() {
                 let col = Kind::ALL.iter().position(|k| k == kind).unwrap_or(0);
-                d[i] = d[i].saturating_add(l.counts[col]);
+                d[i] = d[i].saturating_add(l.shown(col).unwrap_or(0));
             }
         }
     }
@@ -125,7 +129,7 @@ pub fn funnel_svg(lines: &[FunnelLine], today: i64) -> String {
     let mut svg = String::with_capacity(512 + 300 * days.len());
     let _ = write!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="funnel-chart" viewBox="0 0 {W} {H}" width="100%" role="img" aria-labelledby="funnel-title"><title id="funnel-title">Gift forms sent, checkouts started and payments per day, last {FUNNEL_CHART_DAYS} days</title>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="funnel-chart" viewBox="0 0 {W} {H}" width="100%" role="img" aria-labelledby="funnel-title"><title id="funnel-title">Gift forms sent, checkouts started and payments per day, last {FUNNEL_CHART_DAYS} days (a code's counts under 5 left out)</title>"##
     );
     let base = TOP + PLOT;
     let _ = write!(
@@ -202,7 +206,22 @@ mod tests {
             "{csv}"
         );
         let svg = funnel_svg(&lines, 20_001);
-        assert_eq!(svg.matches("<rect").count(), 3);
+        assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
         assert!(!svg.contains("style"));
+    }
+
+    #[test]
+    fn the_chart_sums_only_what_the_table_shows() {
+        // One masked code beside "no code": a day's bar less the shown line must not give
+        // the code's 3 away.
+        let rows = [
+            t(20_000, Kind::Sent, Lang::En, "", 6),
+            t(20_000, Kind::Sent, Lang::En, "aunt-sokha", 3),
+            t(20_000, Kind::Sent, Lang::Km, "big-list", 9),
+        ];
+        let svg = funnel_svg(&funnel_lines(&rows), 20_000);
+        let date = crate::time::date(20_000 * 86_400);
+        assert!(svg.contains(&format!("{date}: 15 forms sent")), "{svg}");
+        assert!(!svg.contains("18 forms sent"), "{svg}");
     }
 }
