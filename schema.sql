@@ -45,7 +45,9 @@ CREATE TABLE pledges (
   attested_at     INTEGER,                   -- when the donor confirmed they may give; NULL: not attested
   checkout_session_id TEXT,                  -- the provider's Checkout Session, to ask about later
   closed_by       TEXT,                      -- 'site' when the expiry job closed it, not the provider
-  source          TEXT                       -- a share link's code (a post or chapter, never a person); NULL: none
+  source          TEXT,                      -- a share link's code (a post or chapter, never a person); NULL: none
+  fig_monthly INTEGER NOT NULL DEFAULT 0,    -- its share of the running monthly supporters (0016)
+  fig_dirty INTEGER NOT NULL DEFAULT 1       -- its status changed since that share was folded
 );
 CREATE INDEX pledges_paid ON pledges (paid_at);
 CREATE INDEX pledges_pending ON pledges (status, created_at);
@@ -73,6 +75,11 @@ CREATE TABLE payments (
     CHECK (presented_currency IS NULL OR (length(presented_currency) = 3 AND presented_currency GLOB '[a-z][a-z][a-z]')),
   presented_amount INTEGER
     CHECK (presented_amount IS NULL OR (typeof(presented_amount) = 'integer' AND presented_amount >= 0)),
+  -- The share this payment has added to the running figures (migration 0016, store/figures.rs),
+  -- and whether it changed since (a new payment has: 1).
+  fig_net INTEGER NOT NULL DEFAULT 0,
+  fig_gift INTEGER NOT NULL DEFAULT 0,
+  fig_dirty INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (scheme, ref)
 );
 CREATE INDEX payments_pledge ON payments (pledge_id);
@@ -297,3 +304,13 @@ CREATE TABLE funnel (
   n      INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, kind, lang, source)
 ) WITHOUT ROWID;
+
+-- The campaign page's running figures (migration 0016, worker/edge/src/store/figures.rs):
+-- 'raised', 'gifts', 'monthly' and 'net:' || each designation, folded from the payments and
+-- pledges marked fig_dirty in the batch that changed them; a daily check rebuilds them.
+CREATE TABLE figures (
+  key TEXT PRIMARY KEY NOT NULL,  -- 'raised', 'gifts', 'monthly', 'net:' || a designation
+  n   INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX payments_fig_dirty ON payments (fig_dirty) WHERE fig_dirty = 1;
+CREATE INDEX pledges_fig_dirty ON pledges (fig_dirty) WHERE fig_dirty = 1;

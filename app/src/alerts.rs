@@ -35,10 +35,13 @@ pub enum Kind {
     ReconcileGaps,
     /// The reconciliation's last run stopped on an error.
     ReconcileError,
+    /// The daily check found running figures that differed from their rows, and rebuilt them
+    /// (`store::figures`): a statement that changes a figure missed its mark.
+    FiguresRepaired,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Held,
         Kind::AwaitingReply,
         Kind::NewVolunteers,
@@ -46,6 +49,7 @@ impl Kind {
         Kind::FailedRenewals,
         Kind::ReconcileGaps,
         Kind::ReconcileError,
+        Kind::FiguresRepaired,
     ];
 
     /// Its key in the stored state.
@@ -58,6 +62,7 @@ impl Kind {
             Kind::FailedRenewals => "failed-renewals",
             Kind::ReconcileGaps => "reconcile-gaps",
             Kind::ReconcileError => "reconcile-error",
+            Kind::FiguresRepaired => "figures-repaired",
         }
     }
 
@@ -70,6 +75,7 @@ impl Kind {
             Kind::FlaggedPayments => (Admin::Pledges, "#flagged"),
             Kind::FailedRenewals => (Admin::Pledges, "#monthly"),
             Kind::ReconcileGaps | Kind::ReconcileError => (Admin::Index, "#reconciliation"),
+            Kind::FiguresRepaired => (Admin::Index, ""),
         };
         format!("{}{rest}", route.path())
     }
@@ -100,6 +106,10 @@ impl Kind {
             Kind::ReconcileError => {
                 "the reconciliation with Stripe stopped on an error".to_string()
             }
+            Kind::FiguresRepaired => count(
+                "page figure differed from the payments and was rebuilt (tell the developers)",
+                "page figures differed from the payments and were rebuilt (tell the developers)",
+            ),
         }
     }
 }

@@ -197,7 +197,7 @@ fn the_badge_is_kept_at_the_edge_and_a_payment_purges_it() {
     }
     // ...while a change behind the worker's back stays unseen until then: the copies really
     // came from the edge.
-    w.sql("UPDATE payments SET amount_cents = amount_cents + 100000");
+    w.sql("UPDATE payments SET amount_cents = amount_cents + 100000, fig_dirty = 1");
     let (changed, _) = raised_now(&w);
     assert_eq!(changed, raised + 100_000);
     let stale = w.get("/badge.svg");

@@ -37,6 +37,7 @@
 //! | upsell | 14800–14899 |
 //! | deadline | 15000–15099 |
 //! | funnel | 15100–15199 |
+//! | figures (pledge ids) | 15200–15299 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -52,6 +53,7 @@ mod clock;
 mod comments;
 mod deadline;
 mod erasure;
+mod figures;
 mod forms;
 mod funnel;
 mod giving;

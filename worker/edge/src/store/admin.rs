@@ -432,6 +432,8 @@ pub struct AlertCounts {
     /// Active monthly gifts whose last renewal failed and is not paid yet.
     pub past_due: i64,
     pub reconcile: Option<String>,
+    /// Running figures the last daily check found wrong and rebuilt (`store::figures`).
+    pub figures_repaired: i64,
 }
 
 pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<AlertCounts, AppError> {
@@ -443,6 +445,7 @@ pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<Aler
         flagged: i64,
         past_due: i64,
         reconcile: Option<String>,
+        figures_repaired: Option<i64>,
     }
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'held') AS held, \
@@ -450,7 +453,8 @@ pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<Aler
                 (SELECT COUNT(*) FROM volunteers WHERE created_at > ?1) AS new_volunteers, \
                 {} AS flagged, \
                 (SELECT COUNT(*) FROM pledges WHERE frequency = 'month' AND status = 'active' AND unpaid_invoice IS NOT NULL) AS past_due, \
-                (SELECT last_counts FROM jobs WHERE name = 'reconcile') AS reconcile",
+                (SELECT last_counts FROM jobs WHERE name = 'reconcile') AS reconcile, \
+                (SELECT json_extract(last_counts, '$.repaired') FROM jobs WHERE name = 'figures') AS figures_repaired",
         flagged_count()
     );
     let r = first::<Row>(stmt(db, &sql, &[volunteers_since.into()])?)
@@ -463,5 +467,6 @@ pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<Aler
         flagged: r.flagged,
         past_due: r.past_due,
         reconcile: r.reconcile,
+        figures_repaired: r.figures_repaired.unwrap_or(0),
     })
 }

@@ -151,7 +151,8 @@ fn settle(
             &format!(
                 "UPDATE payments SET refunded_cents = MIN(amount_cents, MAX(refunded_cents, COALESCE( \
                    (SELECT r.refunded_cents + r.lost_cents FROM refunds r WHERE r.scheme = payments.scheme \
-                      AND r.provider_ref = payments.payment_intent AND r.currency = payments.currency), 0))) \
+                      AND r.provider_ref = payments.payment_intent AND r.currency = payments.currency), 0))), \
+                   fig_dirty = 1 \
                  WHERE scheme = ?1 AND {selector}"
             ),
             &[scheme.into(), target.into()],
@@ -159,7 +160,7 @@ fn settle(
         stmt(
             db,
             &format!(
-                "UPDATE pledges SET status = 'refunded' WHERE frequency = 'once' AND status = 'paid' \
+                "UPDATE pledges SET status = 'refunded', fig_dirty = 1 WHERE frequency = 'once' AND status = 'paid' \
                  AND id IN (SELECT pledge_id FROM payments WHERE scheme = ?1 AND {selector} AND refunded_cents >= amount_cents)"
             ),
             &[scheme.into(), target.into()],
@@ -243,7 +244,7 @@ fn effects(
                     db,
                     &format!(
                         "UPDATE pledges SET \
-                           status = CASE WHEN frequency = 'once' THEN 'paid' WHEN status = 'cancelled' THEN status ELSE 'active' END, \
+                           status = CASE WHEN frequency = 'once' THEN 'paid' WHEN status = 'cancelled' THEN status ELSE 'active' END, fig_dirty = 1, \
                            paid_at = COALESCE(paid_at, ?5), subscription_id = COALESCE(subscription_id, ?4), \
                            unpaid_invoice = CASE WHEN unpaid_invoice = ?3 THEN NULL ELSE unpaid_invoice END \
                          WHERE id = ?6 AND {RECORDED} IN ('applied', 'flagged:currency')"
@@ -282,7 +283,7 @@ fn effects(
             };
             vec![stmt(
                 db,
-                &format!("UPDATE pledges SET status = ?3 WHERE id = ?4 AND status = 'pending' AND {RECORDED} = 'applied'"),
+                &format!("UPDATE pledges SET status = ?3, fig_dirty = 1 WHERE id = ?4 AND status = 'pending' AND {RECORDED} = 'applied'"),
                 &[scheme.into(), id.into(), status.as_str().into(), pledge_id.as_str().into()],
             )?]
         }
@@ -345,7 +346,7 @@ fn effects(
         Action::End { pledge_id, subscription } => vec![stmt(
             db,
             &format!(
-                "UPDATE pledges SET status = 'cancelled', ended_at = COALESCE(ended_at, ?3), subscription_id = COALESCE(subscription_id, ?4) \
+                "UPDATE pledges SET status = 'cancelled', fig_dirty = 1, ended_at = COALESCE(ended_at, ?3), subscription_id = COALESCE(subscription_id, ?4) \
                  WHERE id = ?5 AND {RECORDED} = 'applied'"
             ),
             &[scheme.into(), id.into(), now.into(), subscription.as_str().into(), pledge_id.as_str().into()],
@@ -446,6 +447,18 @@ pub async fn apply_webhook(
         ],
     )?];
     stmts.extend(effects(db, event, action, now)?);
+    // The running figures (`store::figures`): what the effect changed, folded in this batch.
+    if matches!(
+        action,
+        Action::Pay { .. }
+            | Action::External { .. }
+            | Action::Refund { .. }
+            | Action::DisputeLost { .. }
+            | Action::Link { .. }
+            | Action::End { .. }
+    ) {
+        stmts.extend(super::figures::fold(db)?);
+    }
     match batch(db, stmts).await {
         Ok(results) => {
             let first = results

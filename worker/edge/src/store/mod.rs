@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod admin;
 mod comments;
 pub mod erasure;
+pub mod figures;
 pub mod funnel;
 pub mod jobs;
 pub mod ledger;

@@ -6,6 +6,7 @@
 //! and reads it with serde_json, each list element decoded on its own. Order is restored here,
 //! not trusted to the aggregates.
 
+use super::figures::{figure, with_fig};
 use super::{counted, decode_each, first, stmt, Arg};
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
@@ -23,27 +24,34 @@ use worker::D1Database;
 /// The campaign's numbers: tiers with the net USD designated to each, totals (every paid month
 /// of a monthly gift is a gift, and counts toward its tier again), the active monthly gifts,
 /// the latest supporters (a name only where the donor asked to be shown; a monthly donor once,
-/// at the first payment).
-const CAMPAIGN_FIELDS: &str = "\
-    'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
-        'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM payments \
-                  WHERE {COUNTED} AND pledge_id IN (SELECT p.id FROM pledges p WHERE p.designation = t.id)), 0))) FROM tiers t), \
-    'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM payments WHERE {COUNTED}), \
-    'gifts', (SELECT COUNT(*) FROM payments WHERE {COUNTED}), \
-    'monthly', (SELECT COUNT(*) FROM pledges p WHERE p.frequency = 'month' AND p.status = 'active' \
-        AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND {COUNTED})), \
-    'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
-        (SELECT CASE WHEN p.show_name = 1 THEN p.name END AS name, p.paid_at AS at, p.rowid AS seq \
-         FROM pledges p WHERE p.paid_at IS NOT NULL AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND {COUNTED}) \
-         ORDER BY p.paid_at DESC, p.rowid DESC LIMIT 5))";
+/// at the first payment). The totals are the running figures (`store::figures`, read through
+/// its `fig` CTE, which every statement here begins with): a few rows, whatever the campaign
+/// raised; the supporters walk `pledges_paid` from the newest.
+fn campaign_fields() -> String {
+    format!(
+        "'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
+            'net', {})) FROM tiers t), \
+         'raised', {}, 'gifts', {}, 'monthly', {}, \
+         'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
+            (SELECT CASE WHEN p.show_name = 1 THEN p.name END AS name, p.paid_at AS at, p.rowid AS seq \
+             FROM pledges p WHERE p.paid_at IS NOT NULL AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND {}) \
+             ORDER BY p.paid_at DESC, p.rowid DESC LIMIT 5))",
+        figure("'net:' || t.id"),
+        figure("'raised'"),
+        figure("'gifts'"),
+        figure("'monthly'"),
+        counted()
+    )
+}
 
 /// The campaign's numbers alone, as one statement, built once per isolate.
 fn campaign_statement() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         format!(
-            "SELECT json_object({}) AS page",
-            CAMPAIGN_FIELDS.replace("{COUNTED}", counted())
+            "{} SELECT json_object({}) AS page",
+            with_fig(),
+            campaign_fields()
         )
     })
 }
@@ -53,8 +61,9 @@ fn home_statement() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         format!(
-            "SELECT json_object({}, {}, {}) AS page",
-            CAMPAIGN_FIELDS.replace("{COUNTED}", counted()),
+            "{} SELECT json_object({}, {}, {}) AS page",
+            with_fig(),
+            campaign_fields(),
             comment_fields(),
             update_fields()
         )

@@ -23,8 +23,8 @@ pub async fn create_pledge(
 ) -> Result<(), AppError> {
     stmt(
         db,
-        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at, source) \
-         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?12)",
+        "INSERT INTO pledges (id, status, frequency, amount_cents, currency, tier, designation, name, email, show_name, note, lang, created_at, attested_at, source, fig_dirty) \
+         VALUES (?1, 'pending', ?11, ?2, 'usd', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?12, 0)",
         &[
             id.into(),
             p.amount.0.into(),
@@ -219,12 +219,14 @@ pub async fn stop_refs(db: &D1Database, id: &str) -> Result<Option<StopRefs>, Ap
 /// `customer.subscription.deleted` afterwards) changes nothing, and `ended_at` keeps the
 /// first time. Whether it changed the pledge now.
 pub async fn stop_monthly(db: &D1Database, id: &str, now: i64) -> Result<bool, AppError> {
-    let changed: Option<serde_json::Value> = first(stmt(
+    // The running figures' monthly supporters (`store::figures`), folded in the same batch.
+    let mut statements = vec![stmt(
         db,
-        "UPDATE pledges SET status = 'cancelled', ended_at = COALESCE(ended_at, ?2) \
+        "UPDATE pledges SET status = 'cancelled', fig_dirty = 1, ended_at = COALESCE(ended_at, ?2) \
          WHERE id = ?1 AND frequency = 'month' AND status IN ('pending', 'active') RETURNING id",
         &[id.into(), now.into()],
-    )?)
-    .await?;
-    Ok(changed.is_some())
+    )?];
+    statements.extend(super::figures::fold(db)?);
+    let results = super::batch(db, statements).await?;
+    super::returned_one(&results, 0)
 }

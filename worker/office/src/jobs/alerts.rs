@@ -42,6 +42,7 @@ pub async fn run(config: &Config, db: &D1Database, now: i64) {
         (Kind::FailedRenewals, found.past_due),
         (Kind::ReconcileGaps, reconcile.missed as i64),
         (Kind::ReconcileError, i64::from(reconcile.error.is_some())),
+        (Kind::FiguresRepaired, found.figures_repaired),
     ]
     .into_iter()
     .collect();

@@ -3,13 +3,15 @@
 //! run, which starts again from the database's own state.
 
 pub mod alerts;
+mod figures;
 mod reconcile;
 
 use edge::ctx::Config;
 use edge::{log, platform, store};
 use worker::Env;
 
-/// Runs every job once: retention, then the reconciliation with Stripe (when configured).
+/// Runs every job once: retention, the running figures' daily check, then the reconciliation
+/// with Stripe (when configured) and the alerts.
 pub async fn run(env: &Env) {
     let config = Config::get(env);
     let Ok(db) = env.d1("DB") else {
@@ -30,6 +32,7 @@ pub async fn run(env: &Env) {
             &[("job", "retention"), ("why", &format!("{e:?}"))],
         ),
     }
+    figures::run(&db, now).await;
     reconcile::run(config, &db, now).await;
     // What the reconciliation found the webhooks had missed counts too, once per run.
     crate::shield::after_signal(config, &db, now).await;
