@@ -89,7 +89,8 @@ fn deliver(w: &Worker, events: &[(String, String)]) {
 /// in US dollars, unflagged and within the largest gift, for its amount less what was taken
 /// back; a monthly supporter is an active monthly pledge with a counted payment.
 fn recomputed(w: &Worker) -> Value {
-    let counted = "p.flag IS NULL AND p.currency = 'usd' AND p.amount_cents BETWEEN 1 AND 10000000 \
+    let counted =
+        "p.flag IS NULL AND p.currency = 'usd' AND p.amount_cents BETWEEN 1 AND 10000000 \
                    AND p.refunded_cents BETWEEN 0 AND 10000000";
     let row = &w.sql(&format!(
         "SELECT (SELECT COALESCE(SUM(p.amount_cents - p.refunded_cents), 0) FROM payments p WHERE {counted}) AS raised, \
@@ -146,7 +147,11 @@ fn every_figure_equals_its_rows_after_a_shuffled_storm_and_the_daily_check_repai
         w.sql(&format!(
             "INSERT INTO pledges (id, status, amount_cents, designation, created_at, fig_dirty) \
              VALUES ('{p}', 'pending', {cents}, '{}', 0, 0)",
-            if n % 2 == 0 { "women-training" } else { "general" }
+            if n % 2 == 0 {
+                "women-training"
+            } else {
+                "general"
+            }
         ));
         storm.extend(one_off(&p, cents, n as usize));
     }
@@ -172,7 +177,12 @@ fn every_figure_equals_its_rows_after_a_shuffled_storm_and_the_daily_check_repai
                 (SELECT n FROM figures WHERE key = 'net:women-training') / 5000 AS training",
     )[0];
     assert_eq!(
-        (&dirty["payments"], &dirty["pledges"], &dirty["raised"], &dirty["training"]),
+        (
+            &dirty["payments"],
+            &dirty["pledges"],
+            &dirty["raised"],
+            &dirty["training"]
+        ),
         (&json!(0), &json!(0), &want["raised"], &want["training"]),
         "{dirty}"
     );
