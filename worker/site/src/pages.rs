@@ -126,7 +126,7 @@ pub async fn bench_d1(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
     if !cx.loopback {
         return Err(AppError::NotFound);
     }
-    let page = http::query(req, "page").map_or(1, |p| app::paging::page_asked(&p));
+    let page = cache::asked(req, cx, false).page;
     let doc = store::home_doc(cx.db()?, page).await?;
     let (_, comments, _) = store::home_from(&doc, "[]", cx.config.goal, page, &[], 0)?;
     Ok(Response::ok(comments.total_comments.to_string())?)
