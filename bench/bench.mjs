@@ -6,6 +6,8 @@
 //   ours-render   the same worker with EDGE_CACHE_SECS=0: every request renders from D1
 //   office        build/office/ (the maintainers' worker), when the build has one
 //   peer          bench/peer: Hono + hono/jsx, the same page from the same D1 with the same SQL
+//   ours-scale    ours-render on the scale case's D1 (bench/scale-seed.sql: 100,000 payments,
+//   peer-scale    20,000 comments), and the peer on the same D1
 //   limit-hello   a hello-world worker
 //   limit-static  no code: the HTML of `/` served by workerd's asset router (Miniflare `assets`)
 // Every run is `wrk -t1 -c8` for a few seconds after a short warm-up; CPU per request is
@@ -19,7 +21,9 @@
 // Knobs (environment; bench/README.md): BENCH_ROUNDS (5), BENCH_SECONDS (3), BENCH_WARMUP (1),
 // BENCH_CONNECTIONS (8), BENCH_COLD_STARTS (5), BENCH_QUIET_WAIT (5), BENCH_QUIET_BUDGET (60),
 // BENCH_LIGHTHOUSE (1), BENCH_BUILD (build), BENCH_CASES (all; `cached`: only the edge cache
-// against the static asset, with the checks; no cold starts, webhook or Lighthouse).
+// against the static asset, with the checks; `scale`: only the scale case, with its checks;
+// no cold starts, webhook or Lighthouse); the scale case's BENCH_SCALE_PAGE (200: its deep
+// page), BENCH_SCALE_CONNECTIONS (2), BENCH_SCALE_SECONDS (5), BENCH_SCALE_PROBES (1).
 
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import Stripe from 'stripe';
@@ -33,6 +37,7 @@ import { CLK_TCK, cores, descendants, loadavg, machineTicks, othersBusy, stat, t
 import { wrk } from './lib/wrk.mjs';
 import { lighthouse } from './lib/lighthouse.mjs';
 import { median, ratios, spread } from './lib/stats.mjs';
+import { SEED_EXPECTS, SEED_SCHEMA, seedScale } from './lib/scale.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = `${ROOT}/bench/out`;
@@ -51,6 +56,17 @@ const CFG = {
   cases: env('BENCH_CASES', 'all'),
   lighthouse: env('BENCH_LIGHTHOUSE', '1') !== '0' && env('BENCH_CASES', 'all') === 'all',
   build: resolve(ROOT, env('BENCH_BUILD', 'build')),
+  scalePage: Math.max(2, Number(env('BENCH_SCALE_PAGE', 200))),
+  scaleConnections: Math.max(1, Number(env('BENCH_SCALE_CONNECTIONS', 2))),
+  scaleProbes: Math.max(0, Number(env('BENCH_SCALE_PROBES', 1))),
+  scaleSeconds: Number(env('BENCH_SCALE_SECONDS', 5)),
+};
+// Which parts run: `all`, `cached` (the edge cache alone) or `scale` (the scale case alone).
+const RUNS = {
+  peer: ['all', 'scale'].includes(CFG.cases),
+  scale: ['all', 'scale'].includes(CFG.cases),
+  cached: ['all', 'cached'].includes(CFG.cases),
+  full: CFG.cases === 'all',
 };
 // The site's worker (what a visitor's request loads) and the office's, as scripts/build.sh lays them out.
 const BUILD = `${CFG.build}/site`;
@@ -63,6 +79,11 @@ const TARGETS = {
   wasm_gzip_kb: { max: 250, digits: 1, text: "visitor's wasm <= 250 KB gzip (1 KB = 1000 bytes)" },
   cached_static_rps: { min: 0.8, text: 'cached ours/limit (static asset) req/s >= 0.8' },
   lighthouse: { min: 100, digits: 0, text: 'Lighthouse mobile performance, accessibility, best practices, SEO = 100 for / and /km/' },
+  d1_cpu: { max: 1.0, text: 'the page statement alone (seed data) ours/peer CPU/request <= 1.0' },
+  d1_cpu_scale: { max: 1.0, text: 'the page statement alone (scale case, page 1) ours/peer CPU/request <= 1.0' },
+  scale_cost: { max: 1.2, text: 'ours at 100,000 payments costs at most 1.2x ours at the seed data (rendered /, CPU/request)' },
+  scale_cost_no_stats: { max: 1.2, text: "the same before PRAGMA optimize (no planner statistics, as the product leaves D1)" },
+  webhook_cpu: { max: 2300, digits: 0, text: 'webhook CPU per event <= 2,300 µs (median of the rounds)' },
 };
 const SITE_SECRET = 'bench-site-secret-not-a-real-one-0123456789';
 const WEBHOOK_SECRET = 'whsec_benchOnlyNotARealSecret0123456789';
@@ -160,7 +181,7 @@ function builtWorker(toml, dir, name, extra) {
     ],
     compatibilityDate: toml.compatibilityDate,
     compatibilityFlags: toml.compatibilityFlags,
-    d1Databases: { DB: 'bench-campaign' },
+    d1Databases: { DB: extra.d1 ?? 'bench-campaign' },
     bindings: {
       ...toml.vars,
       CHECKOUT: 'sandbox',
@@ -175,9 +196,13 @@ function builtWorker(toml, dir, name, extra) {
   };
 }
 
-/** The visitor's worker as built. `edgeTtl` '0' switches its edge cache off (`ours-render`). */
-function oursWorker(toml, { name = 'ours', edgeTtl = '60', office = hasOffice() } = {}) {
+/**
+ * The visitor's worker as built. `edgeTtl` '0' switches its edge cache off (`ours-render`); `d1`
+ * names its database (the scale case's: `bench-scale`).
+ */
+function oursWorker(toml, { name = 'ours', edgeTtl = '60', office = hasOffice(), d1 } = {}) {
   return builtWorker(toml, BUILD, name, {
+    d1,
     bindings: { EDGE_CACHE_SECS: edgeTtl },
     serviceBindings: office ? { OFFICE: 'office' } : null,
   });
@@ -188,13 +213,13 @@ function officeWorker(toml) {
   return builtWorker(toml, OFFICE, 'office', { bindings: { BOOTSTRAP_SECRET } });
 }
 
-function peerWorker(toml) {
+function peerWorker(toml, { name = 'peer', d1 = 'bench-campaign' } = {}) {
   return {
-    name: 'peer',
+    name,
     modulesRoot: `${OUT}/peer`,
     modules: [{ type: 'ESModule', path: `${OUT}/peer/index.js` }],
     compatibilityDate: toml.compatibilityDate,
-    d1Databases: { DB: 'bench-campaign' },
+    d1Databases: { DB: d1 },
     bindings: { ...toml.vars, CHECKOUT: 'sandbox', SITE_SECRET },
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
   };
@@ -242,6 +267,14 @@ async function get(url, headers = {}) {
 }
 
 const gz = (s) => gzipSync(s, { level: 9 }).length;
+/** The length of `gzip -9 -n -c file` (GNU gzip), or null without it. */
+function gnuGzipBytes(file) {
+  try {
+    return execFileSync('gzip', ['-9', '-n', '-c', file], { maxBuffer: 64 << 20 }).length;
+  } catch {
+    return null;
+  }
+}
 
 /** The text a reader sees: markup, Leptos' `<!>` markers and the stylesheet dropped. */
 const visible = (h) => h.replace(/<style>[^<]*<\/style>/, '').replace(/<!>/g, '').replace(/<[^>]+>/g, ' ')
@@ -268,15 +301,35 @@ async function waitQuiet() {
   return seen;
 }
 
-/** One wrk run against `url`: warm-up, then the measured part with workerd's CPU around it. */
-async function measure(label, { url, headers = {}, script, scriptEnv = {}, warmupEnv }) {
+/**
+ * Waits (at most `maxSec`) until workerd is idle: requests wrk left queued when it stopped
+ * (slow ones, in the scale case) would otherwise be counted in the next run.
+ */
+async function drain(maxSec = 30) {
+  const t0 = Date.now();
+  for (;;) {
+    const a = ticksOf(workerdPids);
+    await sleep(200);
+    const b = ticksOf(workerdPids);
+    if ((b - a) / CLK_TCK < 0.02 || Date.now() - t0 > maxSec * 1000) return Math.round((Date.now() - t0) / 100) / 10;
+  }
+}
+
+/**
+ * One wrk run against `url`: warm-up, then the measured part with workerd's CPU around it.
+ * `connections`, `timeoutSec` and `seconds` override the run's defaults; `settle`: wait for
+ * workerd to go idle before the run and before its measured part.
+ */
+async function measure(label, { url, headers = {}, script, scriptEnv = {}, warmupEnv, connections = CFG.connections, timeoutSec, settle = false, seconds = CFG.seconds }) {
+  if (settle) await drain();
   const before = await waitQuiet();
-  if (CFG.warmup > 0) await wrk({ url, headers, script, env: warmupEnv ?? scriptEnv, seconds: CFG.warmup, connections: CFG.connections });
+  if (CFG.warmup > 0) await wrk({ url, headers, script, env: warmupEnv ?? scriptEnv, seconds: CFG.warmup, connections, timeoutSec });
+  if (settle) await drain();
   const w0 = ticksOf(workerdPids);
   const me0 = stat(process.pid);
   const m0 = machineTicks();
   const t0 = process.hrtime.bigint();
-  const r = await wrk({ url, headers, script, env: scriptEnv, seconds: CFG.seconds, connections: CFG.connections });
+  const r = await wrk({ url, headers, script, env: scriptEnv, seconds, connections, timeoutSec });
   const t1 = process.hrtime.bigint();
   const w1 = ticksOf(workerdPids);
   const me1 = stat(process.pid);
@@ -460,6 +513,7 @@ async function main() {
     cases: {},
     comparisons: {},
     cold_start: null,
+    scale: null,
     sizes: {},
     ratios: {},
     lighthouse: {},
@@ -478,8 +532,8 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const toml = wranglerToml();
 
-  // Only the full run compares with the peer (BENCH_CASES=cached has no peer).
-  const withPeer = CFG.cases === 'all';
+  // BENCH_CASES=cached has no peer.
+  const withPeer = RUNS.peer;
   if (withPeer) {
     step('peer: content from app/content + app/assets, bundled with esbuild');
     writePeerContent(ROOT, `${OUT}/peer/content.json`);
@@ -508,18 +562,45 @@ async function main() {
   writeFileSync(`${OUT}/static/index.html`, home.body);
   await prep.dispose();
 
-  if (CFG.cases === 'all') {
+  if (RUNS.scale) {
+    step(`D1 of the scale case: migrations up to ${SEED_SCHEMA}, dev/seed.sql, bench/scale-seed.sql, later migrations, into bench/out/state`);
+    const seedWorker = oursWorker(toml, { name: 'ours-scale', edgeTtl: '0', office: false, d1: 'bench-scale' });
+    const seeding = miniflare([seedWorker]);
+    try {
+      await seeding.ready;
+      const t = Date.now();
+      const S = (results.scale = { seed: await seedScale(await seeding.getD1Database('DB', 'ours-scale'), ROOT, sqlStatements) });
+      S.seed.total_seconds = Math.round((Date.now() - t) / 100) / 10;
+      const r = S.seed.rows;
+      log(`   bench/scale-seed.sql: ${S.seed.seed_statements} statements in ${fmt(S.seed.seed_seconds, 1)} s` +
+        (S.seed.later_migrations.length ? `; later migrations (${S.seed.later_migrations.join(', ')}) in ${fmt(S.seed.later_migrations_seconds, 1)} s` : '') +
+        `; the whole database in ${fmt(S.seed.total_seconds, 1)} s`);
+      log(`   ${fmt(r.payments)} payments (${fmt(r.payments_refunded)} refunded in part or whole, ${fmt(r.disputes_lost)} lost disputes), ${fmt(r.pledges)} pledges (${fmt(r.monthly_pledges)} monthly), ` +
+        `${fmt(r.webhook_events)} webhook events, ${fmt(r.comments)} comments (${fmt(r.threads)} threads)`);
+      check('scale seed', r.payments === SEED_EXPECTS.payments && r.comments >= SEED_EXPECTS.comments, `${r.payments} payments, ${r.comments} comments`);
+    } finally {
+      await seeding.dispose();
+    }
+  }
+
+  if (RUNS.full) {
     step(`cold start: ${CFG.coldStarts} fresh starts each of ours, peer and hello-world, alternating (one more each first, not counted)`);
     await coldStarts(toml);
   }
 
-  const names = ['ours', 'ours-render', ...(hasOffice() ? ['office'] : []), ...(withPeer ? ['peer'] : []), 'limit-hello', 'limit-static'];
+  const names = ['ours', 'ours-render', ...(hasOffice() ? ['office'] : []), ...(withPeer ? ['peer'] : []),
+    ...(RUNS.scale ? ['ours-scale', 'peer-scale'] : []), 'limit-hello', 'limit-static'];
   step(`workerd: ${names.join(', ')} in one Miniflare, direct sockets`);
   const mf = miniflare([
     oursWorker(toml),
     oursWorker(toml, { name: 'ours-render', edgeTtl: '0' }),
     ...(hasOffice() ? [officeWorker(toml)] : []),
     ...(withPeer ? [peerWorker(toml)] : []),
+    // The scale case: ours-render and the peer on the scale case's D1.
+    ...(RUNS.scale ? [
+      oursWorker(toml, { name: 'ours-scale', edgeTtl: '0', office: false, d1: 'bench-scale' }),
+      peerWorker(toml, { name: 'peer-scale', d1: 'bench-scale' }),
+    ] : []),
     helloWorker(toml),
     staticWorker(toml),
   ]);
@@ -538,17 +619,20 @@ async function main() {
     await mf.dispose();
   }
 }
-/** The peer's visible text against ours for / and /km/; a drifting peer is a warning. */
-async function fidelity(url, tag) {
+/**
+ * The peer's visible text against ours for / and /km/ (or `paths`); a drifting peer is a
+ * warning. `ours`, `peer`: which workers (ours-render and the peer unless named).
+ */
+async function fidelity(url, tag, { ours = 'ours-render', peer = 'peer', paths = { en: '/', km: '/km/' } } = {}) {
   const pages = {};
-  for (const [key, path] of [['en', '/'], ['km', '/km/']]) {
-    pages[key] = { ours: await get(new URL(path, url['ours-render'])), peer: await get(new URL(path, url.peer)) };
+  for (const [key, path] of Object.entries(paths)) {
+    pages[key] = { ours: await get(new URL(path, url[ours])), peer: await get(new URL(path, url[peer])) };
     check(`peer ${path}${tag ? ` (${tag})` : ''}`, isPage(pages[key].peer), `${pages[key].peer.status}, ${pages[key].peer.bytes} bytes`);
   }
   const same = (k) => visible(pages[k].ours.body) === visible(pages[k].peer.body);
   const f = { same_visible_text_en: same('en'), same_visible_text_km: same('km'), elements_ours: tags(pages.en.ours.body), elements_peer: tags(pages.en.peer.body) };
   const says = `${f.same_visible_text_en ? 'same' : 'DIFFERENT'} / ${f.same_visible_text_km ? 'same' : 'DIFFERENT'}; elements ${f.elements_ours} ours, ${f.elements_peer} peer`;
-  log(`   ${f.same_visible_text_en && f.same_visible_text_km ? 'ok  ' : 'WARN'} peer shows the same text as ours (/ and /km/${tag ? `, ${tag}` : ''}): ${says}`);
+  log(`   ${f.same_visible_text_en && f.same_visible_text_km ? 'ok  ' : 'WARN'} peer shows the same text as ours (${paths.en} and ${paths.km}${tag ? `, ${tag}` : ''}): ${says}`);
   const file = `text-diff${tag ? '-' + tag.replace(/\W+/g, '-') : ''}.txt`;
   if (!f.same_visible_text_en || !f.same_visible_text_km) {
     warnings.push(`the peer's page does not show the same text as ours${tag ? ` (${tag})` : ''} (update bench/peer/src/index.jsx); see bench/out/${file}`);
@@ -594,6 +678,101 @@ async function heldCookie(url) {
   log(`   ${C.view_shows_comment ? 'ok  ' : 'WARN'} commenter: POST /comments ${r.status} (held cookie set); / with it: ${view.status}, ${view.bytes} bytes, x-edge-cache ${C.view_x_edge_cache ?? 'none'}, ${C.view_shows_comment ? 'shows' : 'does NOT show'} the held comment`);
   if (!C.view_shows_comment) return warn("commenter: / with the held cookie does not show the held comment: the commenter's view is skipped"), null;
   return `held=${cookie}`;
+}
+
+/**
+ * `n` requests to `url`, one at a time with workerd idle before each: wall time and workerd's
+ * CPU (utime+stime, all threads; 10 ms ticks) of each, and their medians.
+ */
+async function probe(label, url, n) {
+  const runs = [];
+  for (let k = 0; k < n; k++) {
+    await drain();
+    const w0 = ticksOf(workerdPids);
+    const t0 = process.hrtime.bigint();
+    const r = await fetch(url, { redirect: 'manual' });
+    const body = await r.text();
+    const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+    const cpu = ((ticksOf(workerdPids) - w0) * 1000) / CLK_TCK;
+    runs.push({ status: r.status, bytes: Buffer.byteLength(body), wall_ms: Math.round(wall), cpu_ms: Math.round(cpu) });
+  }
+  const p = { label, url, runs, wall_ms: spread(runs.map((r) => r.wall_ms)), cpu_ms: spread(runs.map((r) => r.cpu_ms)) };
+  log(`   ${label}: ${fmt(p.wall_ms.median)} ms, workerd CPU ${fmt(p.cpu_ms.median)} ms (${runs.map((r) => r.status).join(', ')})`);
+  if (runs.some((r) => r.status !== 200)) check(label, false, `answered ${runs.map((r) => r.status).join(', ')}`);
+  return p;
+}
+
+/**
+ * The scale case (issue #29 §1): ours-render on the seed data beside ours and the peer on the
+ * scale case's D1 (edge cache off), page 1 and a deep page of comments, rendered and the page
+ * statement alone, in alternating rounds. The target compares ours at scale with ours on the
+ * seed data; ours/peer at scale is printed beside it.
+ */
+async function scaleCase(mf, url) {
+  const deep = CFG.scalePage;
+  const S = results.scale;
+  step(`scale case: ${fmt(S.seed.rows.payments)} payments, ${fmt(S.seed.rows.comments)} comments; page 1 and page ${deep}, rendered and the page statement alone`);
+  const at = (w, path) => new URL(path, url[w]).toString();
+  // As the product leaves the database (it never runs ANALYZE or PRAGMA optimize), SQLite plans
+  // without statistics: a few requests, timed one at a time (too slow for wrk).
+  if (CFG.scaleProbes > 0) {
+    log(`  without the planner's statistics: ${CFG.scaleProbes} request(s) each, one at a time`);
+    S.no_stats = {};
+    for (const [key, w, path] of [['ours_rendered', 'ours-scale', '/'], ['peer_rendered', 'peer-scale', '/'], ['ours_d1', 'ours-scale', '/__bench/d1'], ['peer_d1', 'peer-scale', '/_bench/d1']]) {
+      S.no_stats[key] = await probe(`${w} ${path}`, at(w, path), CFG.scaleProbes);
+    }
+  }
+  const db = await mf.getD1Database('DB', 'ours-scale');
+  const t = Date.now();
+  await db.prepare('PRAGMA optimize').run();
+  S.optimize_ms = Date.now() - t;
+  S.stat1_rows = (await db.prepare('SELECT COUNT(*) AS n FROM sqlite_stat1').first()).n;
+  log(`   PRAGMA optimize on the scale case's D1 (as D1's documentation advises after creating indexes): ${S.optimize_ms} ms, ${S.stat1_rows} rows in sqlite_stat1; every figure below is with these statistics`);
+  for (const [w, path] of [['ours-scale', '/'], ['ours-scale', `/?page=${deep}`], ['peer-scale', '/'], ['peer-scale', `/?page=${deep}`]]) {
+    const r = await get(at(w, path));
+    check(`${w} ${path}`, isPage(r), `${r.status}, ${r.bytes} bytes${r.status === 303 ? ` (past the last page: ${r.headers.get('location')}; set BENCH_SCALE_PAGE lower)` : ''}`);
+  }
+  const fid = await fidelity(url, 'scale', { ours: 'ours-scale', peer: 'peer-scale', paths: { en: '/', km: `/km/?page=${deep}` } });
+  delete fid.pages;
+  S.peer_fidelity = fid;
+  // Both statements count the same comments: the same figures read from the same rows.
+  S.statement_answers = {};
+  for (const [key, q] of [['page1', ''], ['deep', `?page=${deep}`]]) {
+    const o = await get(at('ours-scale', `/__bench/d1${q}`));
+    const p = await get(at('peer-scale', `/_bench/d1${q}`));
+    S.statement_answers[key] = { ours: o.body, peer: p.body };
+    check(`ours-scale /__bench/d1${q} and peer-scale /_bench/d1${q}`, o.status === 200 && p.status === 200, `${o.status} (${o.body.slice(0, 40)} comments), ${p.status} (${p.body.slice(0, 40)} comments)`);
+    if (o.body !== p.body) warn(`scale case: ours counts ${o.body.slice(0, 40)} comments, the peer ${p.body.slice(0, 40)} (page statements that differ)`);
+  }
+
+  // Slow requests: fewer connections (the same for every case of the series), a longer timeout,
+  // and workerd idle before each run.
+  const slow = { connections: Math.min(CFG.scaleConnections, CFG.connections), timeoutSec: 60, settle: true, seconds: Math.max(CFG.seconds, CFG.scaleSeconds) };
+  log(`  scale case, rendered (edge cache off): ours on the seed data, ours and the peer at scale, page 1 and page ${deep}; wrk -c${slow.connections}`);
+  await series([
+    { key: 'ours_seed_rendered', label: 'ours-render / (seed data)', url: url['ours-render'], ...slow },
+    { key: 'ours_scale_rendered', label: 'ours-scale /', url: url['ours-scale'], ...slow },
+    { key: 'peer_scale_rendered', label: 'peer-scale /', url: url['peer-scale'], ...slow },
+    { key: 'ours_scale_deep', label: `ours-scale /?page=${deep}`, url: at('ours-scale', `/?page=${deep}`), ...slow },
+    { key: 'peer_scale_deep', label: `peer-scale /?page=${deep}`, url: at('peer-scale', `/?page=${deep}`), ...slow },
+  ]);
+  log(`  scale case, the page statement alone: ours on the seed data, ours and the peer at scale, page 1 and page ${deep}; wrk -c${slow.connections}`);
+  await series([
+    { key: 'ours_seed_d1', label: 'ours-render /__bench/d1 (seed data)', url: at('ours-render', '/__bench/d1'), ...slow },
+    { key: 'ours_scale_d1', label: 'ours-scale /__bench/d1', url: at('ours-scale', '/__bench/d1'), ...slow },
+    { key: 'peer_scale_d1', label: 'peer-scale /_bench/d1', url: at('peer-scale', '/_bench/d1'), ...slow },
+    { key: 'ours_scale_d1_deep', label: `ours-scale /__bench/d1?page=${deep}`, url: at('ours-scale', `/__bench/d1?page=${deep}`), ...slow },
+    { key: 'peer_scale_d1_deep', label: `peer-scale /_bench/d1?page=${deep}`, url: at('peer-scale', `/_bench/d1?page=${deep}`), ...slow },
+  ]);
+  // Ours at scale against ours on the seed data (the target: rendered page 1), and ours/peer.
+  compare('scale_vs_seed', 'ours at scale / ours on the seed data: rendered /', 'ours_scale_rendered', 'ours_seed_rendered');
+  compare('scale_deep_vs_seed', `ours at scale / ours on the seed data: rendered /?page=${deep} against /`, 'ours_scale_deep', 'ours_seed_rendered');
+  compare('scale_d1_vs_seed', 'ours at scale / ours on the seed data: the page statement alone, page 1', 'ours_scale_d1', 'ours_seed_d1');
+  compare('scale_d1_deep_vs_seed', `ours at scale / ours on the seed data: the page statement alone, page ${deep} against page 1`, 'ours_scale_d1_deep', 'ours_seed_d1');
+  compare('scale_rendered', 'scale case, rendered /: ours/peer', 'ours_scale_rendered', 'peer_scale_rendered');
+  compare('scale_deep', `scale case, rendered /?page=${deep}: ours/peer`, 'ours_scale_deep', 'peer_scale_deep');
+  compare('scale_d1', 'scale case, the page statement alone, page 1: ours/peer', 'ours_scale_d1', 'peer_scale_d1');
+  compare('scale_d1_deep', `scale case, the page statement alone, page ${deep}: ours/peer`, 'ours_scale_d1_deep', 'peer_scale_d1_deep');
 }
 
 /** Page data the product never had on the seed: updates, a removed comment, monthly donors. */
@@ -657,15 +836,20 @@ async function run(mf, url, results) {
     renderOnly[key] = { ours: new URL(path, url['ours-render']).toString(), peer: new URL(peerPath, url.peer).toString() };
   }
 
-  step("commenter: a held comment posted through ours' form, its cookie kept");
-  const held = await heldCookie(url);
-  if (!held) results.skipped.ours_commenter = 'no held cookie, or the page with it did not show the held comment (see warnings)';
+  let held = null;
+  if (RUNS.cached) {
+    step("commenter: a held comment posted through ours' form, its cookie kept");
+    held = await heldCookie(url);
+    if (!held) results.skipped.ours_commenter = 'no held cookie, or the page with it did not show the held comment (see warnings)';
+  }
 
   const wasm = readFileSync(`${BUILD}/index_bg.wasm`);
   results.sizes = {
     ...results.sizes,
     wasm_bytes: wasm.length,
     wasm_gzip_bytes: gz(wasm),
+    // GNU gzip -9 (what `gzip -9c build/site/index_bg.wasm | wc -c` says), a few KB under zlib's.
+    wasm_gnu_gzip_bytes: gnuGzipBytes(`${BUILD}/index_bg.wasm`),
     index_js_bytes: statSync(`${BUILD}/index.js`).size,
     home_html_bytes: pages.en.ours.bytes,
     home_html_gzip_bytes: gz(pages.en.ours.body),
@@ -711,27 +895,38 @@ async function run(mf, url, results) {
 
   }
 
-  log("  served from the edge cache, against the static asset; and a commenter's view (held cookie, cache on)");
-  await series([
-    { key: 'ours_cached', label: 'ours / (edge cache)', url: url.ours },
-    { key: 'limit_static', label: 'limit: static asset', url: url['limit-static'] },
-    ...(held ? [{ key: 'ours_commenter', label: 'ours / as a commenter (held cookie)', url: url.ours, headers: { Cookie: held } }] : []),
-  ]);
-  compare('cached_static', 'ours / from the edge cache against the static asset', 'ours_cached', 'limit_static');
-  const after = await get(url.ours);
-  check('ours / still served from the edge cache after the runs', after.headers.get('x-edge-cache') === 'hit', `x-edge-cache ${after.headers.get('x-edge-cache')}`);
+  if (RUNS.cached) {
+    log("  served from the edge cache, against the static asset; and a commenter's view (held cookie, cache on)");
+    await series([
+      { key: 'ours_cached', label: 'ours / (edge cache)', url: url.ours },
+      { key: 'limit_static', label: 'limit: static asset', url: url['limit-static'] },
+      ...(held ? [{ key: 'ours_commenter', label: 'ours / as a commenter (held cookie)', url: url.ours, headers: { Cookie: held } }] : []),
+    ]);
+    compare('cached_static', 'ours / from the edge cache against the static asset', 'ours_cached', 'limit_static');
+    const after = await get(url.ours);
+    check('ours / still served from the edge cache after the runs', after.headers.get('x-edge-cache') === 'hit', `x-edge-cache ${after.headers.get('x-edge-cache')}`);
+  }
 
-  // Where the time goes (diagnostics, not targets).
+  // Where the time goes: the page statement alone, read and decoded (a target), and the worker
+  // without D1 (a diagnostic).
+  if (all) {
+    log('  the page statement alone (seed data): ours /__bench/d1 against the peer /_bench/d1');
+    await series([
+      { key: 'ours_d1', label: 'ours /__bench/d1', url: at(url['ours-render'], '/__bench/d1') },
+      { key: 'peer_d1', label: 'peer /_bench/d1', url: at(url.peer, '/_bench/d1') },
+    ]);
+    compare('d1', 'the page statement alone (seed data)', 'ours_d1', 'peer_d1');
+  }
   await single('diag_ours_healthz', 'diag: ours /healthz (wasm, router, headers; no D1)', { url: at(url.ours, '/healthz') });
-  if (all) await single('diag_peer_d1', 'diag: peer, the page statement alone', { url: at(url.peer, '/_bench/d1') });
-  await single('diag_ours_d1', 'diag: ours, the page statement alone', { url: at(url['ours-render'] ?? url.ours, '/__bench/d1') });
+
+  if (RUNS.scale) await scaleCase(mf, url);
 
   for (const [k, c] of Object.entries(C)) {
     for (const r of c.runs) if (r.non2xx || r.socket_errors) check(`${k} under load${r.round ? ` (round ${r.round})` : ''}`, false, `${r.non2xx} non-2xx, ${r.socket_errors} socket errors of ${r.requests}`);
   }
 
   if (all) {
-    step('webhook: signed Stripe deliveries for pending pledges, verified and stored');
+    step(`webhook: signed Stripe deliveries for pending pledges, verified and stored; ${CFG.rounds} runs`);
     C.webhook = await webhooks(mf, url);
   }
 
@@ -787,6 +982,20 @@ async function run(mf, url, results) {
   R.cold_start_own_wall = med(results.cold_start?.ratio.own_wall);
   R.cold_start_own_cpu = med(results.cold_start?.ratio.own_cpu);
   R.cold_start_raw_wall = med(results.cold_start?.ratio.raw_wall);
+  R.d1_ours_vs_peer_cpu = med(K.d1?.cpu);
+  R.scale_vs_seed_cpu = med(K.scale_vs_seed?.cpu);
+  R.scale_vs_seed_rps = med(K.scale_vs_seed?.rps);
+  R.scale_d1_vs_seed_cpu = med(K.scale_d1_vs_seed?.cpu);
+  R.scale_ours_vs_peer_rps = med(K.scale_rendered?.rps);
+  R.scale_ours_vs_peer_cpu = med(K.scale_rendered?.cpu);
+  R.scale_deep_ours_vs_peer_cpu = med(K.scale_deep?.cpu);
+  R.scale_d1_ours_vs_peer_cpu = med(K.scale_d1?.cpu);
+  R.scale_d1_deep_ours_vs_peer_cpu = med(K.scale_d1_deep?.cpu);
+  // Without statistics: the probe's CPU per request against ours on the seed data (wrk rounds).
+  const NS = results.scale?.no_stats;
+  R.scale_no_stats_vs_seed_cpu = ratio(NS?.ours_rendered.cpu_ms.median * 1000, C.ours_seed_rendered?.cpu_us_per_request.median);
+  R.scale_no_stats_ours_vs_peer_cpu = ratio(NS?.ours_rendered.cpu_ms.median, NS?.peer_rendered.cpu_ms.median);
+  R.scale_no_stats_d1_ours_vs_peer_cpu = ratio(NS?.ours_d1.cpu_ms.median, NS?.peer_d1.cpu_ms.median);
 
   const T = results.targets;
   const judge = (key, value, skipped) => {
@@ -799,22 +1008,36 @@ async function run(mf, url, results) {
   judge('render_only_cpu', R.render_only_ours_vs_peer_cpu, results.skipped.render_only_en);
   judge('cold_start', R.cold_start_own_wall);
   judge('wasm_gzip_kb', Math.round(results.sizes.wasm_gzip_bytes / 100) / 10);
+  if (results.sizes.wasm_gnu_gzip_bytes) T.wasm_gzip_kb.note = `zlib; GNU gzip -9: ${fmt(results.sizes.wasm_gnu_gzip_bytes / 1000, 1)} KB`;
   judge('cached_static_rps', R.cached_ours_vs_static_rps);
+  judge('d1_cpu', R.d1_ours_vs_peer_cpu);
+  judge('d1_cpu_scale', R.scale_d1_ours_vs_peer_cpu);
+  judge('scale_cost', R.scale_vs_seed_cpu);
+  judge('scale_cost_no_stats', R.scale_no_stats_vs_seed_cpu);
+  judge('webhook_cpu', C.webhook?.cpu_us_per_request.median ?? null);
+  if (T.webhook_cpu.met !== null) T.webhook_cpu.note = `${fmt(C.webhook.events_per_second, 0)} events/s`;
   if (CFG.lighthouse) {
     const lhScores = Object.values(results.lighthouse).flatMap((r) => (r.scores ? Object.values(r.scores) : [null]));
     T.lighthouse = { ...TARGETS.lighthouse, value: Math.min(...lhScores.map((s) => s ?? 0)), met: lhScores.length > 0 && lhScores.every((s) => s === 100) };
   }
 }
+/**
+ * The webhook case: CFG.rounds runs of distinct signed `checkout.session.completed` deliveries,
+ * each paying one pending pledge; CPU per event and events/s are the medians of the runs.
+ */
 async function webhooks(mf, url) {
   const db = await mf.getD1Database('DB', 'ours');
-  const WARM = 1500;
-  const MAIN = 20000;
+  // Deliveries enough for a run at 2,000 events/s (about 8 times what the worker does today):
+  // wrk starts over when it runs out, and those repeats are answered as duplicates.
+  const WARM = Math.max(500, Math.ceil(CFG.warmup * 2000));
+  const MAIN = Math.max(3000, Math.ceil(CFG.seconds * 2000));
+  const PER_ROUND = WARM + MAIN;
   const now = Math.floor(Date.now() / 1000);
   await db.prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
      INSERT INTO pledges (id, status, amount_cents, currency, tier, designation, lang, created_at)
      SELECT printf('be%030x', i), 'pending', 5000, 'usd', 'women-training', 'women-training', 'en', ?2 FROM n`,
-  ).bind(WARM + MAIN + 1, now).run();
+  ).bind(CFG.rounds * PER_ROUND + 1, now).run();
   const pledgeId = (i) => 'be' + i.toString(16).padStart(30, '0');
   const deliveries = (prefix, from, count) => {
     const ts = Math.floor(Date.now() / 1000);
@@ -838,37 +1061,49 @@ async function webhooks(mf, url) {
     return lines.join('\n') + '\n';
   };
   // One delivery by hand first: it must be accepted and stored.
-  const probe = deliveries('p', WARM + MAIN + 1, 1).split('\n');
+  const probe = deliveries('p', CFG.rounds * PER_ROUND + 1, 1).split('\n');
   const pr = await fetch(new URL('/webhooks/stripe', url.ours), { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': probe[0] }, body: probe[1] });
   const prBody = await pr.text();
   check('ours POST /webhooks/stripe with a signed delivery', pr.status === 200 && prBody === 'applied', `${pr.status} ${prBody.slice(0, 100)}`);
 
-  writeFileSync(`${OUT}/webhooks-warmup.txt`, deliveries('w', 1, WARM));
-  const signedAt = Date.now();
-  writeFileSync(`${OUT}/webhooks-main.txt`, deliveries('m', WARM + 1, MAIN));
-  log(`   ${WARM} + ${MAIN} deliveries signed with stripe@${pkgVersion('stripe')} (${Date.now() - signedAt} ms for the main set)`);
   const script = `${ROOT}/bench/wrk/webhook.lua`;
-  const r = await measure('webhook: POST /webhooks/stripe, checkout.session.completed', {
-    url: url.ours, script,
-    scriptEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-main.txt` },
-    warmupEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-warmup.txt` },
-  });
-  const count = async (sql) => (await db.prepare(sql).first()).n;
-  const stored = await count("SELECT COUNT(*) AS n FROM webhook_events WHERE event_id LIKE 'evt_bench_m%'");
-  const applied = await count("SELECT COUNT(*) AS n FROM webhook_events WHERE event_id LIKE 'evt_bench_m%' AND outcome = 'applied'");
+  const label = 'webhook: POST /webhooks/stripe, checkout.session.completed';
+  const count = async (sql, ...args) => (await db.prepare(sql).bind(...args).first()).n;
+  const runs = [];
+  for (let round = 1; round <= CFG.rounds; round++) {
+    // Fresh deliveries for each run, signed just before it (a Stripe signature is good for
+    // five minutes): the main set's events are `evt_bench_m<round>_…`.
+    const first = (round - 1) * PER_ROUND + 1;
+    writeFileSync(`${OUT}/webhooks-warmup.txt`, deliveries(`w${round}_`, first, WARM));
+    const signedAt = Date.now();
+    writeFileSync(`${OUT}/webhooks-main.txt`, deliveries(`m${round}_`, first + WARM, MAIN));
+    log(`   [${round}/${CFG.rounds}] ${WARM} + ${MAIN} deliveries signed with stripe@${pkgVersion('stripe')} (${Date.now() - signedAt} ms for the main set)`);
+    const r = await measure(`[${round}/${CFG.rounds}] ${label}`, {
+      url: url.ours, script,
+      scriptEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-main.txt` },
+      warmupEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-warmup.txt` },
+    });
+    const like = `evt_bench_m${round}_*`;
+    const stored = await count('SELECT COUNT(*) AS n FROM webhook_events WHERE event_id GLOB ?1', like);
+    const applied = await count("SELECT COUNT(*) AS n FROM webhook_events WHERE event_id GLOB ?1 AND outcome = 'applied'", like);
+    r.events_stored = stored;
+    r.events_applied = applied;
+    // Accepted per second: 2xx answers wrk saw within the run. The worker answers 200 only
+    // after the event is in D1; D1 also holds the few still in flight when wrk stopped.
+    r.events_accepted = r.requests - r.non2xx;
+    r.events_per_second = r.seconds ? Math.round((r.events_accepted / r.seconds) * 10) / 10 : null;
+    r.wrapped = r.requests > MAIN;
+    log(`   ${r.events_accepted} accepted in ${fmt(r.seconds, 2)} s (${fmt(r.events_per_second, 0)} events/s); D1 holds ${stored} of these events, all ${applied === stored ? '' : 'NOT '}applied`);
+    if (stored < r.events_accepted - (r.wrapped ? r.requests : 0) || applied !== stored) check(`webhook events stored (round ${round})`, false, `${r.events_accepted} accepted, ${stored} stored, ${applied} applied`);
+    if (r.wrapped) log(`   note: wrk sent more requests than prepared deliveries; the extra ones were duplicates`);
+    runs.push({ round, ...r });
+  }
   const paid = await count("SELECT COUNT(*) AS n FROM pledges WHERE id LIKE 'be%' AND status = 'paid'");
-  r.events_stored = stored;
-  r.events_applied = applied;
-  r.pledges_paid_total = paid;
-  // Accepted per second: 2xx answers wrk saw within the run. The worker answers 200 only after
-  // the event is in D1; D1 also holds the few still in flight when wrk stopped.
-  r.events_accepted = r.requests - r.non2xx;
-  r.events_per_second = r.seconds ? Math.round((r.events_accepted / r.seconds) * 10) / 10 : null;
-  r.wrapped = r.requests > MAIN;
-  log(`   ${r.events_accepted} accepted in ${fmt(r.seconds, 2)} s (${fmt(r.events_per_second, 0)} events/s); D1 holds ${stored} of these events, all ${applied === stored ? '' : 'NOT '}applied`);
-  if (stored < r.events_accepted - (r.wrapped ? r.requests : 0) || applied !== stored) check('webhook events stored', false, `${r.events_accepted} accepted, ${stored} stored, ${applied} applied`);
-  if (r.wrapped) log(`   note: wrk sent more requests than prepared deliveries; the extra ones were duplicates`);
-  return summarize({ label: 'webhook: POST /webhooks/stripe, checkout.session.completed', url: new URL('/webhooks/stripe', url.ours).toString(), ...r, runs: [{ ...r }] });
+  const c = summarize({ label, url: new URL('/webhooks/stripe', url.ours).toString(), runs });
+  c.events_per_second = median(runs.map((r) => r.events_per_second));
+  c.events_per_second_spread = spread(runs.map((r) => r.events_per_second));
+  c.pledges_paid_total = paid;
+  return c;
 }
 
 // ---- report ---------------------------------------------------------------------------------------
@@ -910,11 +1145,32 @@ function report(results) {
   row('  ours / as a commenter (held cookie)', C.ours_commenter, C.ours_commenter ? `(x-edge-cache ${results.commenter?.view_x_edge_cache ?? 'none'})` : '');
   if (results.skipped.ours_commenter) log(`    commenter's view skipped: ${results.skipped.ours_commenter}`);
   row('  ours-render / (as above)', C.ours_rendered);
-  if (C.webhook) row('  webhook: signed events (req/s = all)', C.webhook, `${fmt(C.webhook.events_per_second, 0)} events/s stored`);
-  log('  where the time goes (diagnostics)');
+  if (C.webhook) row('  webhook: signed events (req/s = all)', C.webhook, `${fmt(C.webhook.events_per_second, 0)} events/s stored (median)`);
+  log('  where the time goes');
+  row('  ours /__bench/d1 (the page statement)', C.ours_d1);
+  row('  peer /_bench/d1 (the page statement)', C.peer_d1);
   row('  ours /healthz (no D1)', C.diag_ours_healthz);
-  row('  peer: the page statement alone', C.diag_peer_d1);
-  row('  ours: the page statement alone', C.diag_ours_d1);
+  const SC = results.scale;
+  if (C.ours_scale_rendered) {
+    const r = SC.seed.rows;
+    const deep = CFG.scalePage;
+    log(`  scale case: ${fmt(r.payments)} payments, ${fmt(r.pledges)} pledges, ${fmt(r.comments)} comments (${fmt(r.threads)} threads); edge cache off`);
+    row('  ours-render / (seed data)', C.ours_seed_rendered);
+    row('  ours-scale /', C.ours_scale_rendered);
+    row('  peer-scale /', C.peer_scale_rendered);
+    row(`  ours-scale /?page=${deep}`, C.ours_scale_deep);
+    row(`  peer-scale /?page=${deep}`, C.peer_scale_deep);
+    row('  ours-render /__bench/d1 (seed data)', C.ours_seed_d1);
+    row('  ours-scale /__bench/d1', C.ours_scale_d1);
+    row('  peer-scale /_bench/d1', C.peer_scale_d1);
+    row(`  ours-scale /__bench/d1?page=${deep}`, C.ours_scale_d1_deep);
+    row(`  peer-scale /_bench/d1?page=${deep}`, C.peer_scale_d1_deep);
+    log(`  (scale case: wrk -c${Math.min(CFG.scaleConnections, CFG.connections)}, ${Math.max(CFG.seconds, CFG.scaleSeconds)} s a run, after PRAGMA optimize; its D1 seeded in ${fmt(SC.seed.total_seconds, 1)} s)`);
+    if (SC.no_stats) {
+      log(`  scale case before PRAGMA optimize (no planner statistics), ${CFG.scaleProbes} request(s) one at a time:   wall ms   CPU ms`);
+      for (const p of Object.values(SC.no_stats)) log(`    ${p.label.padEnd(40)} ${fmt(p.wall_ms.median).padStart(16)} ${fmt(p.cpu_ms.median).padStart(8)}`);
+    }
+  }
   log(`  (CPU µs = workerd utime+stime per request; p50 = wrk's median latency; "others" = the most CPU other processes used`);
   log(`   during one of the case's runs, % of one core: figures taken while others used a lot are not worth comparing)`);
 
@@ -935,6 +1191,30 @@ function report(results) {
   ratioRow('cached ours / static asset: req/s', K.cached_static?.rps, `target ${tgt('cached_static_rps')}`);
   ratioRow('cached ours / static asset: CPU/request', K.cached_static?.cpu);
   log(`    ${'commenter / rendered, / cached: req/s'.padEnd(44)} ${fmt(results.ratios.commenter_vs_rendered_rps, 2).padStart(6)}, ${fmt(results.ratios.commenter_vs_cached_rps, 2)}   (medians; no target)`);
+  ratioRow('the page statement alone: CPU/request', K.d1?.cpu, `target ${tgt('d1_cpu')}`);
+  if (K.scale_vs_seed) {
+    const deep = CFG.scalePage;
+    log(`\n  scale case: ours at scale / ours on the seed data, median of the per-round ratios (min–max)`);
+    ratioRow('rendered /: CPU/request', K.scale_vs_seed.cpu, `target ${tgt('scale_cost')}`);
+    ratioRow('rendered /: req/s', K.scale_vs_seed.rps);
+    ratioRow(`rendered /?page=${deep} against /: CPU/request`, K.scale_deep_vs_seed?.cpu);
+    ratioRow('the page statement alone: CPU/request', K.scale_d1_vs_seed?.cpu);
+    ratioRow(`the statement, page ${deep} against 1: CPU/request`, K.scale_d1_deep_vs_seed?.cpu);
+    if (results.ratios.scale_no_stats_vs_seed_cpu !== null) {
+      log(`    ${'before PRAGMA optimize, rendered /: CPU'.padEnd(44)} ${fmt(results.ratios.scale_no_stats_vs_seed_cpu, 0).padStart(6)}  ${''.padEnd(12)} target ${tgt('scale_cost_no_stats')}`);
+    }
+    log('  scale case: ours/peer at scale');
+    ratioRow('rendered /: req/s', K.scale_rendered?.rps);
+    ratioRow('rendered /: CPU/request', K.scale_rendered?.cpu);
+    ratioRow(`rendered /?page=${deep}: req/s`, K.scale_deep?.rps);
+    ratioRow(`rendered /?page=${deep}: CPU/request`, K.scale_deep?.cpu);
+    ratioRow('the page statement alone: CPU/request', K.scale_d1?.cpu, `target ${tgt('d1_cpu_scale')}`);
+    ratioRow(`the page statement alone, page ${deep}: CPU/req.`, K.scale_d1_deep?.cpu);
+    const R = results.ratios;
+    if (R.scale_no_stats_ours_vs_peer_cpu !== null) {
+      log(`    ${'before PRAGMA optimize: rendered /, statement'.padEnd(44)} ${fmt(R.scale_no_stats_ours_vs_peer_cpu, 2).padStart(6)}, ${fmt(R.scale_no_stats_d1_ours_vs_peer_cpu, 2)}   (CPU, one request each)`);
+    }
+  }
 
   const CS = results.cold_start;
   if (CS?.summary) {
@@ -954,7 +1234,7 @@ function report(results) {
   const S = results.sizes;
   const kb = (b) => `${fmt(b / 1000, 1)} KB`;
   log('\n  sizes');
-  if (S.wasm_bytes) log(`    wasm (visitor's worker)    ${kb(S.wasm_bytes)} raw, ${kb(S.wasm_gzip_bytes)} gzip -9   target <= 250 KB gzip   ${met(T.wasm_gzip_kb)}   (index.js ${kb(S.index_js_bytes)})`);
+  if (S.wasm_bytes) log(`    wasm (visitor's worker)    ${kb(S.wasm_bytes)} raw, ${kb(S.wasm_gzip_bytes)} gzip -9   target <= 250 KB gzip   ${met(T.wasm_gzip_kb)}   (index.js ${kb(S.index_js_bytes)}${S.wasm_gnu_gzip_bytes ? `; GNU gzip -9: ${kb(S.wasm_gnu_gzip_bytes)}` : ''})`);
   if (S.office_wasm_bytes) log(`    wasm (office worker)       ${kb(S.office_wasm_bytes)} raw, ${kb(S.office_wasm_gzip_bytes)} gzip -9   (no target: maintainers only)`);
   if (S.home_html_bytes) log(`    /  (ours)                  ${kb(S.home_html_bytes)} raw, ${kb(S.home_html_gzip_bytes)} gzip -9   (/km/ ${kb(S.home_km_html_bytes)}, ${kb(S.home_km_html_gzip_bytes)} gzip)`);
   if (S.peer_html_bytes) log(`    /  (peer)                  ${kb(S.peer_html_bytes)} raw, ${kb(S.peer_html_gzip_bytes)} gzip -9   (peer bundle ${kb(S.peer_bundle_bytes)})`);
@@ -973,7 +1253,7 @@ function report(results) {
   if (F) log(`\n  peer shows the same text as ours (/ and /km/): ${['seed', 'more_data'].filter((k) => F[k]).map((k) => `${k === 'seed' ? 'seed data' : 'with more data'} ${F[k].same_visible_text_en ? 'same' : 'DIFFERENT'} / ${F[k].same_visible_text_km ? 'same' : 'DIFFERENT'}`).join('; ')}`);
 
   log('\n  targets');
-  for (const t of Object.values(T)) log(`    ${met(t).padEnd(8)} ${t.text}: ${t.value === null ? (t.skipped ?? '-') : fmt(t.value, t.digits ?? 2)}`);
+  for (const t of Object.values(T)) log(`    ${met(t).padEnd(8)} ${t.text}: ${t.value === null ? (t.skipped ?? '-') : fmt(t.value, t.digits ?? 2)}${t.note ? ` (${t.note})` : ''}`);
   if (warnings.length) {
     log('\n  warnings:');
     for (const w of warnings) log(`    - ${w}`);

@@ -3,7 +3,8 @@
 # Prints the figures and writes bench/results.json; see bench/README.md. Never fails on speed,
 # only on a real error (a worker that does not start or answers wrongly, a tool missing).
 #   BENCH_ROUNDS=5 BENCH_SECONDS=3 BENCH_WARMUP=1 BENCH_CONNECTIONS=8 BENCH_COLD_STARTS=5
-#   BENCH_QUIET_WAIT=5 BENCH_QUIET_BUDGET=60 BENCH_LIGHTHOUSE=1 BENCH_BUILD=build
+#   BENCH_QUIET_WAIT=5 BENCH_QUIET_BUDGET=60 BENCH_LIGHTHOUSE=1 BENCH_BUILD=build BENCH_CASES=all
+#   BENCH_SCALE_PAGE=200 BENCH_SCALE_CONNECTIONS=2 BENCH_SCALE_SECONDS=5 BENCH_SCALE_PROBES=1
 set -eu
 . "$(dirname "$0")/../scripts/env.sh"
 cd "$ROOT"

@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** The TOML the content files use: comments, `key = "..."`, `"""..."""`, `[a.b]` tables. */
+/**
+ * The TOML the content files use: comments, `key = "..."`, `"""..."""`, `[a.b]` tables, and a
+ * count's forms as an inline table of strings, `key = { one = "...", other = "..." }`.
+ */
 export function parseToml(text, path = 'toml') {
   const root = {};
   let table = root;
@@ -67,6 +70,22 @@ export function parseToml(text, path = 'toml') {
     }
     fail('only string values are supported');
   };
+  // `{ one = "...", other = "..." }` on one line: the forms of a count (app/build.rs).
+  const inlineTable = () => {
+    i++; // {
+    const t = {};
+    for (;;) {
+      skipSpace();
+      if (text[i] === '}') { i++; return t; }
+      const m = /^([A-Za-z0-9_-]+)[ \t]*=[ \t]*/.exec(text.slice(i, i + 200));
+      if (!m) fail('expected key = "..." in an inline table');
+      i += m[0].length;
+      t[m[1]] = string();
+      skipSpace();
+      if (text[i] === ',') i++;
+      else if (text[i] !== '}') fail('expected , or } in an inline table');
+    }
+  };
   while (i < n) {
     skipSpace();
     const c = text[i];
@@ -83,7 +102,7 @@ export function parseToml(text, path = 'toml') {
     const m = /^([A-Za-z0-9_-]+)[ \t]*=[ \t]*/.exec(text.slice(i, i + 200));
     if (!m) fail('expected key = value');
     i += m[0].length;
-    table[m[1]] = string();
+    table[m[1]] = text[i] === '{' ? inlineTable() : string();
     skipSpace();
     if (text[i] === '#') while (i < n && text[i] !== '\n') i++;
   }
@@ -118,13 +137,25 @@ export function minifyCss(css) {
   return out.replaceAll(';}', '}');
 }
 
+const PLURAL_FORMS = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+/** A string trimmed, or a count's forms (`{ one, other }`) each trimmed; else undefined. */
+function textOf(v) {
+  if (typeof v === 'string') return v.trim();
+  if (v && typeof v === 'object' && Object.keys(v).length && Object.entries(v).every(([f, s]) => PLURAL_FORMS.has(f) && typeof s === 'string')) {
+    return Object.fromEntries(Object.entries(v).map(([f, s]) => [f, s.trim()]));
+  }
+  return undefined;
+}
+
 function texts(table) {
   const out = { tiers: [] };
   for (const [k, v] of Object.entries(table)) {
-    if (typeof v === 'string') out[k] = v.trim();
+    const t = textOf(v);
+    if (t !== undefined) out[k] = t;
   }
   for (const [id, t] of Object.entries(table.tiers ?? {})) {
-    out.tiers.push({ id, name: t.name.trim(), impact: t.impact.trim(), purpose: t.purpose.trim(), counter: t.counter.trim() });
+    out.tiers.push({ id, name: textOf(t.name), impact: textOf(t.impact), purpose: textOf(t.purpose), counter: textOf(t.counter) });
   }
   return out;
 }

@@ -134,6 +134,8 @@ function date(lang, secs) {
   return digits(lang, fill(t.date_format, { day: d.getUTCDate(), month, year: d.getUTCFullYear() }));
 }
 const fill = (template, values) => template.replace(/\{([^}]*)\}/g, (m, k) => (k in values ? values[k] : m));
+// A count in words (app/src/i18n.rs `Lang::plural`): English has `one` for 1, Khmer `other` only.
+const count = (lang, forms, n) => fill(lang === 'en' && n === 1 && forms.one ? forms.one : forms.other, { n: number(lang, n) });
 const paragraphs = (text) => text.split('\n\n').map((p) => p.trim()).filter(Boolean);
 const href = (lang, path) => (lang === 'km' ? (path === '/' ? '/km/' : '/km' + path) : path);
 const tierText = (t, id) => t.tiers.find((x) => x.id === id);
@@ -247,6 +249,7 @@ function Document({ lang, origin, title, children }) {
         <footer>
           <p>{t.footer}</p>
           <p><a href={href(lang, '/privacy')}>{t.privacy_footer_link}</a></p>
+          <p><a href={href(lang, '/manage')}>{t.manage_title}</a></p>
         </footer>
       </body>
     </html>
@@ -260,8 +263,8 @@ function Progress({ lang, campaign }) {
   const t = TEXT[lang];
   const percent = campaign.goal <= 0 ? 0 : Math.min(100, Math.floor((Math.max(campaign.raised, 0) * 100) / campaign.goal));
   const raised = fill(t.progress_raised, { raised: money(campaign.raised), goal: money(campaign.goal) });
-  const gifts = campaign.gifts === 1 ? t.progress_gifts_one : fill(t.progress_gifts, { n: number(lang, campaign.gifts) });
-  const monthly = campaign.monthly === 1 ? t.progress_monthly_one : fill(t.progress_monthly, { n: number(lang, campaign.monthly) });
+  const gifts = count(lang, t.progress_gifts, campaign.gifts);
+  const monthly = count(lang, t.progress_monthly, campaign.monthly);
   return (
     <section id="progress" class="card" aria-labelledby="progress-heading">
       <h2 id="progress-heading">{t.progress_heading}</h2>
@@ -275,7 +278,7 @@ function Progress({ lang, campaign }) {
           const copy = tierText(t, p.id);
           if (!copy) return null;
           const funded = p.amount <= 0 || p.net <= 0 ? 0 : Math.floor(p.net / p.amount);
-          return <li>{fill(copy.counter, { n: number(lang, funded * p.units) })}</li>;
+          return <li>{count(lang, copy.counter, funded * p.units)}</li>;
         })}
       </ul>
       <h3>{t.progress_supporters_heading}</h3>
@@ -483,7 +486,7 @@ function CommentBody({ lang, comment }) {
 
 function Comments({ lang, page, tokens, replyTo }) {
   const t = TEXT[lang];
-  const count = page.total_comments === 1 ? t.comments_count_one : fill(t.comments_count, { n: number(lang, page.total_comments) });
+  const total = count(lang, t.comments_count, page.total_comments);
   const older = page.page * THREADS_PER_PAGE < page.total_threads;
   const newer = page.page > 1;
   const home = href(lang, '/');
@@ -491,7 +494,7 @@ function Comments({ lang, page, tokens, replyTo }) {
   return (
     <section id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">{t.comments_heading}</h2>
-      <p class="hint">{count}</p>
+      <p class="hint">{total}</p>
       {page.threads.length === 0 ? <p>{t.comments_none}</p> : null}
       <ol class="comments">
         {page.threads.map(({ root, replies }) => (
@@ -647,11 +650,13 @@ async function page(c, lang, load = home) {
   return c.body(body, 200, headers);
 }
 
-// Diagnostics for the bench: the D1 statement alone, and the page rendered from page data read
+// Diagnostics for the bench: the D1 statement alone (`?page=N`: that page of comments, as the
+// product's `/__bench/d1?page=N`), and the page rendered from page data read
 // from D1 once per isolate (no D1 per request: the render alone), in both languages, as the
 // product's `/__bench/render` and `/km/__bench/render`.
 app.get('/_bench/d1', async (c) => {
-  const { comments } = await home(c.env.DB, 0, 1, []);
+  const p = Number.parseInt(c.req.query('page') ?? '', 10);
+  const { comments } = await home(c.env.DB, 0, p >= 1 && p <= 10000 ? p : 1, []);
   return c.text(String(comments.total_comments));
 });
 let once;

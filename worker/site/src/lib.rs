@@ -82,7 +82,7 @@ async fn visitor(
         SiteRoute::ApiPledge => pledges::api(cx, param).await,
         SiteRoute::Home => pages::home(req, cx, ctx).await,
         SiteRoute::BenchRender => pages::bench_render(cx).await,
-        SiteRoute::BenchD1 => pages::bench_d1(cx).await,
+        SiteRoute::BenchD1 => pages::bench_d1(&req, cx).await,
         SiteRoute::Badge => badge::badge(&req, cx).await,
         SiteRoute::KmRoot => pages::km_root(),
         SiteRoute::PledgeThanks => pledges::thanks(cx, param).await,

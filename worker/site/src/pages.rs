@@ -118,15 +118,17 @@ pub async fn bench_render(cx: &Ctx) -> Result<Response, AppError> {
     serve(cx, &drawn, Tokens::Fresh)
 }
 
-/// `GET /__bench/d1`, on a loopback host only (`make bench`): the page statement read and
-/// decoded as a render would, answered with the number of comments, so that each request
-/// measures the D1 read alone (beside the peer's `/_bench/d1`). Anywhere else a 404.
-pub async fn bench_d1(cx: &Ctx) -> Result<Response, AppError> {
+/// `GET /__bench/d1` (`?page=N`: that page of comments), on a loopback host only (`make
+/// bench`): the page statement read and decoded as a render would, answered with the number of
+/// comments, so that each request measures the D1 read alone (beside the peer's `/_bench/d1`).
+/// Anywhere else a 404.
+pub async fn bench_d1(req: &Request, cx: &Ctx) -> Result<Response, AppError> {
     if !cx.loopback {
         return Err(AppError::NotFound);
     }
-    let doc = store::home_doc(cx.db()?, 1).await?;
-    let (_, comments, _) = store::home_from(&doc, "[]", cx.config.goal, 1, &[], 0)?;
+    let page = cache::asked(req, cx, false).page;
+    let doc = store::home_doc(cx.db()?, page).await?;
+    let (_, comments, _) = store::home_from(&doc, "[]", cx.config.goal, page, &[], 0)?;
     Ok(Response::ok(comments.total_comments.to_string())?)
 }
 
