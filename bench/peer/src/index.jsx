@@ -31,35 +31,52 @@ const TEXT = { en: content.en, km: content.km };
 const COUNTED = "(flag IS NULL AND currency = 'usd' \
 AND typeof(amount_cents) = 'integer' AND amount_cents BETWEEN 1 AND 10000000 \
 AND typeof(refunded_cents) = 'integer' AND refunded_cents BETWEEN 0 AND 10000000)";
+// The running figures (`store::figures`, #29 §1): the kept rows plus the dirty rows' pending
+// deltas, as a CTE `fig(key, n)` every statement begins with.
+const NET_NOW = `(CASE WHEN ${COUNTED} THEN MAX(amount_cents - refunded_cents, 0) ELSE 0 END)`;
+const GIFT_NOW = `(CASE WHEN ${COUNTED} THEN 1 ELSE 0 END)`;
+const MONTHLY_NOW = (p) => `(CASE WHEN ${p}.frequency = 'month' AND ${p}.status = 'active' \
+AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = ${p}.id AND ${COUNTED}) THEN 1 ELSE 0 END)`;
+const DIRTY_PLEDGES = "SELECT id FROM pledges WHERE fig_dirty = 1 UNION SELECT pledge_id FROM payments WHERE fig_dirty = 1";
+const PENDING = `SELECT 'raised' AS k, SUM(${NET_NOW} - fig_net) AS d FROM payments WHERE fig_dirty = 1 \
+UNION ALL SELECT 'gifts', SUM(${GIFT_NOW} - fig_gift) FROM payments WHERE fig_dirty = 1 \
+UNION ALL SELECT 'net:' || (SELECT p.designation FROM pledges p WHERE p.id = y.pledge_id), SUM(${NET_NOW} - y.fig_net) \
+FROM payments y WHERE y.fig_dirty = 1 GROUP BY 1 \
+UNION ALL SELECT 'monthly', SUM(${MONTHLY_NOW('p')} - p.fig_monthly) FROM pledges p WHERE p.id IN (${DIRTY_PLEDGES})`;
+const WITH_FIG = `WITH fig(key, n) AS (SELECT key, n FROM figures UNION ALL SELECT k, d FROM (${PENDING}) WHERE d IS NOT NULL AND k IS NOT NULL)`;
+const FIGURE = (key) => `(SELECT COALESCE(SUM(n), 0) FROM fig WHERE key = ${key})`;
 const CAMPAIGN_FIELDS = `\
 'tiers', (SELECT json_group_array(json_object('id', t.id, 'amount_cents', t.amount_cents, 'units', t.units, 'position', t.position, \
-'net', COALESCE((SELECT SUM(MAX(amount_cents - refunded_cents, 0)) FROM payments \
-WHERE ${COUNTED} AND pledge_id IN (SELECT p.id FROM pledges p WHERE p.designation = t.id)), 0))) FROM tiers t), \
-'raised', (SELECT COALESCE(SUM(MAX(amount_cents - refunded_cents, 0)), 0) FROM payments WHERE ${COUNTED}), \
-'gifts', (SELECT COUNT(*) FROM payments WHERE ${COUNTED}), \
-'monthly', (SELECT COUNT(*) FROM pledges p WHERE p.frequency = 'month' AND p.status = 'active' \
-AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND ${COUNTED})), \
+'net', ${FIGURE("'net:' || t.id")})) FROM tiers t), \
+'raised', ${FIGURE("'raised'")}, 'gifts', ${FIGURE("'gifts'")}, 'monthly', ${FIGURE("'monthly'")}, \
 'recent', (SELECT json_group_array(json_object('name', name, 'at', at, 'seq', seq)) FROM \
 (SELECT CASE WHEN p.show_name = 1 THEN p.name END AS name, p.paid_at AS at, p.rowid AS seq \
 FROM pledges p WHERE p.paid_at IS NOT NULL AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = p.id AND ${COUNTED}) \
 ORDER BY p.paid_at DESC, p.rowid DESC LIMIT 5))`;
 const VISIBLE = "(c.status = 'approved' \
 OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))) \
-OR (c.status = 'removed' AND EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' \
-AND (r.parent_id = c.id OR r.thread_id = c.id) AND r.id <> c.id)))";
-const COMMENT_FIELDS = `'threads', (SELECT COUNT(*) FROM comments c WHERE c.parent_id IS NULL AND ${VISIBLE}), \
-'comments', (SELECT COUNT(*) FROM comments c WHERE ${VISIBLE} AND c.status <> 'removed'), \
-'rows', (WITH roots AS (SELECT c.id FROM comments c WHERE c.parent_id IS NULL AND ${VISIBLE} \
-ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3) \
+OR (c.status = 'removed' AND (EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' AND r.parent_id = c.id) \
+OR EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' AND r.thread_id = c.id AND r.id <> c.id))))";
+const COMMENT_FIELDS = `'threads', ((SELECT COUNT(*) FROM comments WHERE status = 'approved' AND parent_id IS NULL) \
++ (SELECT COUNT(*) FROM comments c WHERE c.status IN ('held', 'removed') AND c.parent_id IS NULL AND ${VISIBLE})), \
+'comments', ((SELECT COUNT(*) FROM comments WHERE status = 'approved') \
++ (SELECT COUNT(*) FROM comments c WHERE c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1)))), \
+'rows', (WITH roots AS (SELECT id FROM ( \
+SELECT * FROM (SELECT c.id, c.created_at FROM comments c WHERE c.status = 'approved' AND c.parent_id IS NULL \
+ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 + ?3) \
+UNION ALL \
+SELECT c.id, c.created_at FROM comments c WHERE c.status IN ('held', 'removed') AND c.parent_id IS NULL AND ${VISIBLE}) \
+ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3) \
 SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
 'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, 'created_at', c.created_at)) \
-FROM comments c WHERE ${VISIBLE} AND (c.id IN roots OR c.thread_id IN roots))`;
+FROM comments c WHERE ${VISIBLE} \
+AND c.id IN (SELECT id FROM roots UNION ALL SELECT r.id FROM comments r WHERE r.thread_id IN (SELECT id FROM roots)))`;
 const UPDATES_ON_HOME = 3;
 const UPDATE_FIELDS = `'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
 'title_km', title_km, 'body_km', body_km, 'status', status, 'published_at', published_at, 'created_at', created_at, \
 'updated_at', updated_at)) FROM (SELECT * FROM updates WHERE status = 'published' \
 ORDER BY published_at DESC, id DESC LIMIT ${UPDATES_ON_HOME}))`;
-const PAGE = `SELECT json_object(${CAMPAIGN_FIELDS}, ${COMMENT_FIELDS}, ${UPDATE_FIELDS}) AS page`;
+const PAGE = `${WITH_FIG} SELECT json_object(${CAMPAIGN_FIELDS}, ${COMMENT_FIELDS}, ${UPDATE_FIELDS}) AS page`;
 const THREADS_PER_PAGE = 10;
 
 async function home(db, goal, page, ownHeld) {
