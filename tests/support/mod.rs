@@ -507,8 +507,32 @@ impl Drop for Worker {
 
 /// Runs `wrangler d1 <args> DB` against the local D1 under `dir/state`, configured by
 /// `dir/wrangler.toml`, and returns what it printed; panics with its output if it failed.
+/// The worker holds the same SQLite file: a command refused with `SQLITE_BUSY` (the worker was
+/// writing; wrangler runs the command as one batch, so nothing of it was applied) is run again,
+/// up to five times, a little later each time.
 pub fn d1(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = wrangler()
+    let mut tries = 0u64;
+    loop {
+        let out = d1_once(dir, args);
+        let busy =
+            !out.status.success() && String::from_utf8_lossy(&out.stdout).contains("SQLITE_BUSY");
+        tries += 1;
+        if busy && tries < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(200 * tries));
+            continue;
+        }
+        assert!(
+            out.status.success(),
+            "wrangler d1 {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return out.stdout;
+    }
+}
+
+fn d1_once(dir: &Path, args: &[&str]) -> std::process::Output {
+    wrangler()
         .current_dir(dir)
         .arg("d1")
         .args(args)
@@ -522,14 +546,7 @@ pub fn d1(dir: &Path, args: &[&str]) -> Vec<u8> {
         ])
         .stdin(Stdio::null())
         .output()
-        .expect("run wrangler d1");
-    assert!(
-        out.status.success(),
-        "wrangler d1 {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+        .expect("run wrangler d1")
 }
 
 /// The rows of the last statement in the output of `wrangler d1 execute --json`.

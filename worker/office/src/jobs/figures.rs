@@ -2,6 +2,7 @@
 //! the payments and pledges and compared with what the page reads; when any differs, all are
 //! rebuilt from the rows, and the alerts job tells the team (`app::alerts::Kind::FiguresRepaired`,
 //! from this job's recorded counts). A full read of the payments: once a day, not per request.
+//! Then `PRAGMA optimize`, so the planner's statistics follow the campaign's growth.
 
 use edge::{log, store};
 use worker::D1Database;
@@ -30,6 +31,9 @@ pub async fn run(db: &D1Database, now: i64) {
             return;
         }
     };
+    if let Err(e) = store::figures::optimize(db).await {
+        log::event("job_failed", &[("job", JOB), ("why", &format!("{e:?}"))]);
+    }
     let counts = serde_json::json!({ "figures": checked.figures, "repaired": checked.differed });
     if store::jobs::record(db, JOB, now, None, &counts)
         .await
