@@ -12,7 +12,12 @@ use worker::Env;
 /// Runs every job once: retention, then the reconciliation with Stripe (when configured).
 pub async fn run(env: &Env) {
     let config = Config::get(env);
-    let Ok(db) = env.d1("DB") else {
+    // The jobs read the primary, like every write's request.
+    let Some(db) = env
+        .d1("DB")
+        .ok()
+        .and_then(|d1| store::Db::open(&d1, &store::Reads::Primary).ok())
+    else {
         log::event(
             "job_failed",
             &[("job", "retention"), ("why", "no DB binding")],
