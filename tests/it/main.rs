@@ -37,6 +37,7 @@
 //! | upsell | 14800–14899 |
 //! | deadline | 15000–15099 |
 //! | funnel | 15100–15199 |
+//! | replicas | 15300–15399 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -65,6 +66,7 @@ mod privacy;
 mod qr;
 mod reach;
 mod reconcile;
+mod replicas;
 mod schema;
 mod signin;
 mod site;

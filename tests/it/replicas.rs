@@ -1,0 +1,104 @@
+//! Read replicas (#29 §4): the redraw that follows a write reads at least that write. The
+//! office gives the site the bookmark of its D1 session beside what it changed, and the site
+//! opens its redraw's session at it. Locally D1 has one copy and no lag, so what is tested is
+//! the bookmark's round trip, as both workers log it on a loopback host: the office's
+//! `changes_named` (the point its writes reached) and the site's `redraw_read` (where its
+//! redraw's session began, and what it then saw).
+
+use campaign_tests::content::{copy, gifts_text};
+use campaign_tests::{ip, Worker};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// The worker's own log lines named `event`, in order, as JSON objects.
+fn logged(w: &Worker, event: &str) -> Vec<Value> {
+    let log = std::fs::read_to_string(w.dir.join("wrangler.log")).unwrap_or_default();
+    log.lines()
+        .filter_map(|line| line.find('{').map(|at| &line[at..]))
+        .filter_map(|json| serde_json::from_str::<Value>(json).ok())
+        .filter(|v| v["event"] == event)
+        .collect()
+}
+
+/// The field `key` of each line named `event`.
+fn fields(w: &Worker, event: &str, key: &str) -> Vec<String> {
+    logged(w, event)
+        .iter()
+        .map(|v| v[key].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Waits (at most five seconds) until the site logged a redraw's session begun at `bookmark`,
+/// and gives what that session saw.
+fn redraw_from(w: &Worker, bookmark: &str) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = logged(w, "redraw_read")
+            .into_iter()
+            .find(|v| v["from"] == bookmark)
+            .map(|v| v["seen"].as_str().unwrap_or_default().to_string());
+        if found.is_some() || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A gift of `tier` paid in the sandbox (the webhook path, through the office), as `ip(n)`;
+/// the answer to the payment.
+fn pay(w: &Worker, n: u32, tier: &str) -> campaign_tests::Resp {
+    let r = w.post_pledge("/pledges", &ip(n), &[("tier", tier)]);
+    let at = r.header("Location").unwrap_or_default().to_string();
+    assert!(at.contains("/sandbox/"), "{} {}", r.status, r.body);
+    w.post_form(&at, &ip(n), &[("action", "pay")])
+}
+
+#[test]
+fn the_redraw_after_a_write_reads_at_least_that_write() {
+    let w = Worker::start_logged(&[("EDGE_CACHE_SECS", "60")]);
+    assert_eq!(w.get("/").status, 200, "page 1, kept at the edge");
+
+    let paid = pay(&w, 15300, "women-training");
+    assert_eq!(paid.status, 303, "{}", paid.body);
+    // What the office named travels to the site, never to the visitor.
+    for header in ["X-Campaign-Bookmark", "X-Campaign-Changed"] {
+        assert_eq!(paid.header(header), None, "{header}");
+    }
+    // The office named the point its writes reached...
+    let named = fields(&w, "changes_named", "bookmark");
+    let first = named.last().cloned().unwrap_or_default();
+    assert!(!first.is_empty(), "the office named no bookmark: {named:?}");
+    // ...and the site's redraw began its session there, and saw at least that write.
+    let seen = redraw_from(&w, &first);
+    assert!(
+        seen.as_deref().is_some_and(|s| s >= first.as_str()),
+        "no redraw read at {first}: {:?}",
+        logged(&w, "redraw_read")
+    );
+    // It is the page with the gift that the edge now keeps.
+    let one = gifts_text("en", &copy("en"), 1);
+    let page = w.get_until("/", |r| r.text().contains(&one));
+    assert!(page.text().contains(&one));
+    assert_eq!(page.header("X-Edge-Cache"), Some("hit"));
+
+    // A second write moves the bookmark on, and its redraw reads at least it, not the first.
+    let paid = pay(&w, 15301, "women-radio");
+    assert_eq!(paid.status, 303, "{}", paid.body);
+    let second = fields(&w, "changes_named", "bookmark")
+        .last()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        second > first,
+        "a later write, a later bookmark: {first} then {second}"
+    );
+    let seen = redraw_from(&w, &second);
+    assert!(
+        seen.as_deref().is_some_and(|s| s >= second.as_str()),
+        "no redraw read at {second}: {:?}",
+        logged(&w, "redraw_read")
+    );
+    let two = gifts_text("en", &copy("en"), 2);
+    let page = w.get_until("/", |r| r.text().contains(&two));
+    assert!(page.text().contains(&two));
+}
