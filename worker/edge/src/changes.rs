@@ -26,18 +26,6 @@ pub const CHANGED: &str = "X-Campaign-Changed";
 /// them from whichever replica answers it.
 pub const BOOKMARK: &str = "X-Campaign-Bookmark";
 
-/// A bookmark as [`BOOKMARK`] carries it, if it looks like one: D1's are short runs of hex
-/// digits and dashes; anything else is not passed to D1 (the redraw reads the primary).
-pub fn bookmark(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()
-        && value.len() <= 128
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    .then(|| value.to_string())
-}
-
 impl Change {
     /// The value of [`CHANGED`] for `changes`.
     pub fn header(changes: &[Change]) -> String {
@@ -80,14 +68,5 @@ mod tests {
             [Change::Home, Change::Updates(7)]
         );
         assert!(Change::parse_header("").is_empty());
-    }
-
-    #[test]
-    fn a_bookmark_travels_as_d1_wrote_it_and_nothing_else_does() {
-        let b = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
-        assert_eq!(super::bookmark(&format!(" {b} ")).as_deref(), Some(b));
-        for bad in ["", " ", "a b", "first-primary,x", "x\ny", &"a".repeat(129)] {
-            assert_eq!(super::bookmark(bad), None, "{bad:?}");
-        }
     }
 }

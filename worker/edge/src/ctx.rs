@@ -379,12 +379,10 @@ impl Ctx {
         self.session.get().and_then(Db::bookmark)
     }
 
-    /// Records, on the site, the point the office's writes reached (the later of two).
+    /// Records, on the site, the point the office's writes reached (its answer's
+    /// [`crate::changes::BOOKMARK`]).
     pub fn wrote_at(&self, bookmark: String) {
-        let mut written = self.written.borrow_mut();
-        if written.as_ref().is_none_or(|w| *w < bookmark) {
-            *written = Some(bookmark);
-        }
+        *self.written.borrow_mut() = Some(bookmark);
     }
 
     /// Where the redraw that follows this request's writes reads: at least the point they

@@ -7,7 +7,7 @@
 //! The office's worker has no public address (`workers_dev = false`, no route): whatever
 //! reaches it came through here, after the site's own cross-site check.
 
-use edge::changes::{bookmark, Change, BOOKMARK, CHANGED};
+use edge::changes::{Change, BOOKMARK, CHANGED};
 use edge::ctx::Ctx;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,9 +29,7 @@ pub async fn forward(req: Request, cx: &Ctx) -> Result<Response> {
         headers.delete(CHANGED)?;
     }
     if let Some(at) = headers.get(BOOKMARK)? {
-        if let Some(at) = bookmark(&at) {
-            cx.wrote_at(at);
-        }
+        cx.wrote_at(at);
         headers.delete(BOOKMARK)?;
     }
     Ok(resp.with_headers(headers))

@@ -33,18 +33,19 @@ pub async fn apply(ctx: &Context, cx: &Ctx, change: Change) {
     if cx.config.edge_ttl == 0 {
         return;
     }
-    let reads = cx.after_writes();
-    if !redraw_wanted(&cx.origin, change, &reads) {
+    if !redraw_wanted(&cx.origin, change) {
         return;
     }
-    let cx = cx.detached();
+    // Its reads: at least this request's writes (the office's bookmark); a redraw that follows
+    // more writes than its own, which came meanwhile, reads the primary.
+    let (cx, mut reads) = (cx.detached(), cx.after_writes());
     ctx.wait_until(async move {
-        let (mut changes, mut reads) = (vec![change], reads);
+        let mut changes = vec![change];
         loop {
             follow(&cx.detached_reading(reads), &changes).await;
             match redraw_again(&cx.origin) {
-                Some((more, at)) => {
-                    (changes, reads) = (more, at);
+                Some(more) => {
+                    (changes, reads) = (more, Reads::Primary);
                     worker::Delay::from(REDRAW_GAP).await;
                 }
                 None => break,
@@ -64,15 +65,18 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
         None => None,
     };
     let first = match cx.db() {
-        Ok(db) => {
-            let doc = store::home_doc(db, 1).await.ok();
-            if cx.loopback {
-                log_session(cx, db);
-            }
-            doc
-        }
+        Ok(db) => store::home_doc(db, 1).await.ok(),
         Err(_) => None,
     };
+    if cx.loopback {
+        // For the tests of the bookmark's round trip (`tests/it/replicas.rs`): where this
+        // redraw's session began. A bookmark names a point of the database, nothing of a person.
+        let from = match cx.reads() {
+            Reads::AtLeast(bookmark) => bookmark,
+            _ => "primary",
+        };
+        edge::log::event("redraw_read", &[("from", from)]);
+    }
     let after = first.as_deref().and_then(|doc| PageCounts::of(doc).ok());
     if after.is_none() {
         edge::log::event("purge_count_failed", &[]);
@@ -99,70 +103,41 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
     }
 }
 
-/// For the tests of the bookmark's round trip (`tests/it/replicas.rs`), on a loopback host
-/// only: where the redraw's session began (the office's bookmark) and what it then saw. A
-/// bookmark names a point of the database, nothing of a person.
-fn log_session(cx: &Ctx, db: &store::Db) {
-    let from = match cx.reads() {
-        Reads::AtLeast(bookmark) => bookmark.as_str(),
-        Reads::Primary => "primary",
-        Reads::AnyReplica => "any",
-    };
-    let seen = db.bookmark().unwrap_or_default();
-    edge::log::event("redraw_read", &[("from", from), ("seen", &seen)]);
-}
-
-/// Per origin, while a redraw runs: the changes that came since it began (to follow once more
-/// after it), and where that redraw must read (at least the latest of their writes).
-struct Pending {
-    origin: String,
-    changes: Vec<Change>,
-    reads: Reads,
-}
-
 thread_local! {
-    /// A list searched in order, not a hash map: an isolate serves one or two origins, and a
-    /// `HashMap` brings its hasher and tables into the visitor's wasm.
-    static REDRAWING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+    /// Per origin, while a redraw runs: the changes that came since it began (to follow once
+    /// more after it). A list searched in order, not a hash map: an isolate serves one or two
+    /// origins, and a `HashMap` brings its hasher and tables into the visitor's wasm.
+    static REDRAWING: RefCell<Vec<(String, Vec<Change>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether `change` (whose writes are read as `reads` says) should start a redraw now
-/// (`true`), or the one under way will be followed by another that sees it (`false`).
-fn redraw_wanted(origin: &str, change: Change, reads: &Reads) -> bool {
+/// Whether `change` should start a redraw now (`true`), or the one under way will be followed
+/// by another that sees it (`false`).
+fn redraw_wanted(origin: &str, change: Change) -> bool {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        match r.iter_mut().find(|p| p.origin == origin) {
+        match r.iter_mut().find(|(o, _)| o == origin) {
             None => {
-                r.push(Pending {
-                    origin: origin.to_string(),
-                    changes: Vec::new(),
-                    reads: Reads::AnyReplica,
-                });
+                r.push((origin.to_string(), Vec::new()));
                 true
             }
-            Some(p) => {
-                if !p.changes.contains(&change) {
-                    p.changes.push(change);
+            Some((_, pending)) => {
+                if !pending.contains(&change) {
+                    pending.push(change);
                 }
-                p.reads = std::mem::replace(&mut p.reads, Reads::AnyReplica).and(reads);
                 false
             }
         }
     })
 }
 
-/// After a redraw: the changes to follow once more (some came meanwhile) and where to read
-/// them, else none, done.
-fn redraw_again(origin: &str) -> Option<(Vec<Change>, Reads)> {
+/// After a redraw: the changes to follow once more (some came meanwhile), else none, done.
+fn redraw_again(origin: &str) -> Option<Vec<Change>> {
     REDRAWING.with(|r| {
         let mut r = r.borrow_mut();
-        match r.iter_mut().find(|p| p.origin == origin) {
-            Some(p) if !p.changes.is_empty() => Some((
-                std::mem::take(&mut p.changes),
-                std::mem::replace(&mut p.reads, Reads::AnyReplica),
-            )),
+        match r.iter_mut().find(|(o, _)| o == origin) {
+            Some((_, pending)) if !pending.is_empty() => Some(std::mem::take(pending)),
             _ => {
-                r.retain(|p| p.origin != origin);
+                r.retain(|(o, _)| o != origin);
                 None
             }
         }
@@ -284,46 +259,30 @@ mod tests {
 
     #[test]
     fn a_burst_of_writes_costs_one_redraw_at_a_time_and_the_last_sees_the_last_write() {
-        use super::{Change, Reads};
+        use super::Change;
         let o = "https://burst";
-        let at = |b: &str| Reads::AtLeast(b.to_string());
+        assert!(redraw_wanted(o, Change::Home), "the first write starts one");
         assert!(
-            redraw_wanted(o, Change::Home, &at("0001-a")),
-            "the first write starts one"
-        );
-        assert!(
-            !redraw_wanted(o, Change::Home, &at("0003-c")),
+            !redraw_wanted(o, Change::Home),
             "a second while it runs waits"
         );
+        assert!(!redraw_wanted(o, Change::Updates(3)), "so does a third");
         assert!(
-            !redraw_wanted(o, Change::Updates(3), &at("0002-b")),
-            "so does a third (its answer came last, its write was earlier)"
-        );
-        assert!(
-            !redraw_wanted(o, Change::Home, &at("0002-a")),
+            !redraw_wanted(o, Change::Home),
             "and a fourth: one more, not three"
         );
         assert_eq!(
             redraw_again(o),
-            Some((vec![Change::Home, Change::Updates(3)], at("0003-c"))),
-            "one more, after the first, with what came meanwhile, read at least at the latest \
-             of their writes"
+            Some(vec![Change::Home, Change::Updates(3)]),
+            "one more, after the first, with what came meanwhile"
         );
         assert_eq!(redraw_again(o), None, "then done: nothing came meanwhile");
         assert!(
-            redraw_wanted(o, Change::Home, &at("0004-d")),
+            redraw_wanted(o, Change::Home),
             "and the next write starts one again"
         );
-        assert!(!redraw_wanted(o, Change::Home, &at("0005-e")));
-        assert!(!redraw_wanted(o, Change::Home, &Reads::Primary));
-        assert_eq!(
-            redraw_again(o),
-            Some((vec![Change::Home], Reads::Primary)),
-            "a write that named no point of the database is read from the primary"
-        );
-        assert_eq!(redraw_again(o), None);
         assert!(
-            redraw_wanted("https://other", Change::Home, &Reads::Primary),
+            redraw_wanted("https://other", Change::Home),
             "another origin is its own"
         );
     }
