@@ -12,8 +12,10 @@ use worker::{D1Database, D1PreparedStatement, D1Result};
 /// Where a session's first query may be answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reads {
-    /// The primary: the office's writes, webhooks, jobs and admin, and a visitor's reads after
-    /// their own write (their held comments, their pledge's page, a resumed form).
+    /// The primary (D1's `first-primary`: the first query there, the next ones at a copy at
+    /// least as new as what it saw): the office's writes, webhooks, jobs and admin, and a
+    /// visitor's reads after their own write (their held comments, their pledge's page, a
+    /// resumed form).
     Primary,
     /// Any replica, however far behind: what a visitor reads that may be a moment old (a miss
     /// of the edge cache, a background refresh, the badge, the API, the updates).

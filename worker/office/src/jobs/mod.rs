@@ -20,7 +20,7 @@ pub async fn run(env: &Env) {
     else {
         log::event(
             "job_failed",
-            &[("job", "retention"), ("why", "no DB binding")],
+            &[("job", "retention"), ("why", "no DB binding or session")],
         );
         return;
     };

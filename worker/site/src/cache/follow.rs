@@ -36,16 +36,17 @@ pub async fn apply(ctx: &Context, cx: &Ctx, change: Change) {
     if !redraw_wanted(&cx.origin, change) {
         return;
     }
-    // Its reads: at least this request's writes (the office's bookmark); a redraw that follows
-    // more writes than its own, which came meanwhile, reads the primary.
-    let (cx, mut reads) = (cx.detached(), cx.after_writes());
+    // It reads at least this request's writes (the office's bookmark).
+    let mut cx = cx.detached_reading(cx.after_writes());
     ctx.wait_until(async move {
         let mut changes = vec![change];
         loop {
-            follow(&cx.detached_reading(reads), &changes).await;
+            follow(&cx, &changes).await;
             match redraw_again(&cx.origin) {
                 Some(more) => {
-                    (changes, reads) = (more, Reads::Primary);
+                    // The writes that came meanwhile named no point to this redraw: the
+                    // primary has them all.
+                    (changes, cx) = (more, cx.detached_reading(Reads::Primary));
                     worker::Delay::from(REDRAW_GAP).await;
                 }
                 None => break,
