@@ -105,4 +105,34 @@ fn the_redraw_after_a_write_reads_at_least_that_write() {
     let two = gifts_text("en", &copy("en"), 2);
     let page = w.get_until("/", |r| r.text().contains(&two));
     assert!(page.text().contains(&two));
+
+    // A burst: writes that come while a redraw runs are followed by one more, which reads the
+    // primary (their bookmarks stayed with their own requests). However they fell, the last
+    // redraw read at least the last write.
+    for n in 15302..15305 {
+        assert_eq!(pay(&w, n, "women-training").status, 303);
+    }
+    let five = gifts_text("en", &copy("en"), 5);
+    let page = w.get_until("/", |r| r.text().contains(&five));
+    assert!(page.text().contains(&five));
+    let last_write = fields(&w, "changes_named", "bookmark")
+        .last()
+        .cloned()
+        .unwrap_or_default();
+    let covers = |from: &Option<String>| {
+        from.as_deref()
+            .is_some_and(|f| f == "primary" || f >= last_write.as_str())
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let last_read = loop {
+        let last = fields(&w, "redraw_read", "from").last().cloned();
+        if covers(&last) || Instant::now() > deadline {
+            break last;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        covers(&last_read),
+        "the last write {last_write}, the last redraw's reads: {last_read:?}"
+    );
 }
