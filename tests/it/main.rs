@@ -38,6 +38,7 @@
 //! | deadline | 15000–15099 |
 //! | funnel | 15100–15199 |
 //! | figures (pledge ids) | 15200–15299 |
+//! | replicas | 15300–15399 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait
@@ -67,6 +68,7 @@ mod privacy;
 mod qr;
 mod reach;
 mod reconcile;
+mod replicas;
 mod schema;
 mod signin;
 mod site;

@@ -21,6 +21,11 @@ pub enum Change {
 /// worker (which owns the edge cache) to follow: `home`, `update=ID`, comma-separated.
 pub const CHANGED: &str = "X-Campaign-Changed";
 
+/// The header beside [`CHANGED`] in which the office's worker gives the point of the database
+/// its writes reached (its D1 session's bookmark), so that the site's redraw reads at least
+/// them from whichever replica answers it.
+pub const BOOKMARK: &str = "X-Campaign-Bookmark";
+
 impl Change {
     /// The value of [`CHANGED`] for `changes`.
     pub fn header(changes: &[Change]) -> String {

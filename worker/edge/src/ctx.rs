@@ -7,12 +7,13 @@
 
 use crate::changes::Change;
 use crate::error::AppError;
+use crate::store::{Db, Reads};
 use crate::{http, platform};
 use app::i18n::Lang;
 use app::keys::{Key, Purpose};
 use app::money::Cents;
 use app::views::Links;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::OnceLock;
 use worker::{D1Database, Env, Request};
 
@@ -230,7 +231,16 @@ impl Config {
 
 pub struct Ctx {
     env: Env,
-    db: Option<D1Database>,
+    d1: Option<D1Database>,
+    /// Where this request's reads go ([`Ctx::db`]): the worker's choice.
+    reads: Reads,
+    /// The request's session, opened at its first query.
+    session: OnceCell<Db>,
+    /// A session on the primary beside it, for a visitor's reads after their own write.
+    primary: OnceCell<Db>,
+    /// The site's: the point of the database the office's writes reached (its answer's
+    /// [`crate::changes::BOOKMARK`]), which the redraw that follows them reads at least.
+    written: RefCell<Option<String>>,
     pub config: &'static Config,
     /// Unix seconds, read once for the whole request.
     pub now: i64,
@@ -247,7 +257,9 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(req: &Request, env: Env, lang: Lang) -> Ctx {
+    /// The context of `req`, whose reads go where `reads` says (the site: any replica; the
+    /// office: the primary).
+    pub fn new(req: &Request, env: Env, lang: Lang, reads: Reads) -> Ctx {
         let config = Config::get(&env);
         let loopback = http::is_loopback(req);
         let offset = if loopback {
@@ -261,7 +273,11 @@ impl Ctx {
             0
         };
         Ctx {
-            db: env.d1("DB").ok(),
+            d1: env.d1("DB").ok(),
+            reads,
+            session: OnceCell::new(),
+            primary: OnceCell::new(),
+            written: RefCell::new(None),
             env,
             config,
             now: platform::now().saturating_add(offset),
@@ -273,10 +289,20 @@ impl Ctx {
     }
 
     /// The same site for work that outlives the request (`ctx.wait_until`): its own handle on
-    /// the database, the same clock, origin and language.
+    /// the database, read as this request's are, the same clock, origin and language.
     pub fn detached(&self) -> Ctx {
+        self.detached_reading(self.reads.clone())
+    }
+
+    /// [`Ctx::detached`], its reads going where `reads` says (the redraw that follows a write:
+    /// at least that write).
+    pub fn detached_reading(&self, reads: Reads) -> Ctx {
         Ctx {
-            db: self.env.d1("DB").ok(),
+            d1: self.env.d1("DB").ok(),
+            reads,
+            session: OnceCell::new(),
+            primary: OnceCell::new(),
+            written: RefCell::new(None),
             env: self.env.clone(),
             config: self.config,
             now: self.now,
@@ -319,8 +345,50 @@ impl Ctx {
         }
     }
 
-    pub fn db(&self) -> Result<&D1Database, AppError> {
-        self.db.as_ref().ok_or(AppError::Config("DB"))
+    /// The database as this request reads it ([`Reads`], the worker's choice): on the site
+    /// any replica, in the office the primary.
+    pub fn db(&self) -> Result<&Db, AppError> {
+        self.opened(&self.session, &self.reads)
+    }
+
+    /// The primary, for what a visitor reads after their own write: their held comments, their
+    /// pledge's pages, a resumed form. In the office, the request's own session.
+    pub fn primary(&self) -> Result<&Db, AppError> {
+        match self.reads {
+            Reads::Primary => self.db(),
+            _ => self.opened(&self.primary, &Reads::Primary),
+        }
+    }
+
+    fn opened<'a>(&self, cell: &'a OnceCell<Db>, reads: &Reads) -> Result<&'a Db, AppError> {
+        if let Some(db) = cell.get() {
+            return Ok(db);
+        }
+        let db = Db::open(self.d1.as_ref().ok_or(AppError::Config("DB"))?, reads)?;
+        Ok(cell.get_or_init(|| db))
+    }
+
+    /// Where this request's reads go.
+    pub fn reads(&self) -> &Reads {
+        &self.reads
+    }
+
+    /// The latest point of the database this request's session has seen: in the office, after
+    /// its writes, at least them. `None` when it made no query.
+    pub fn bookmark(&self) -> Option<String> {
+        self.session.get().and_then(Db::bookmark)
+    }
+
+    /// Records, on the site, the point the office's writes reached (its answer's
+    /// [`crate::changes::BOOKMARK`]).
+    pub fn wrote_at(&self, bookmark: String) {
+        *self.written.borrow_mut() = Some(bookmark);
+    }
+
+    /// Where the redraw that follows this request's writes reads: at least the point they
+    /// reached, or without one, the primary.
+    pub fn after_writes(&self) -> Reads {
+        Reads::after(self.written.borrow().clone())
     }
 
     pub fn keys(&self) -> Result<&Keys, AppError> {

@@ -8,6 +8,7 @@
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::http;
+use crate::store::Reads;
 use app::routes::{self, Route};
 use worker::{Env, Method, Request, RequestInit, Response, Result};
 
@@ -27,8 +28,13 @@ pub fn first(params: &[String]) -> &str {
     params.first().map(String::as_str).unwrap_or_default()
 }
 
-/// What the request is, or the answer already given (a form post from another site).
-pub fn begin(req: Request, env: Env) -> Result<std::result::Result<Incoming, Response>> {
+/// What the request is, or the answer already given (a form post from another site). Its
+/// reads go where `reads` says (`Ctx::db`): the worker's choice.
+pub fn begin(
+    req: Request,
+    env: Env,
+    reads: Reads,
+) -> Result<std::result::Result<Incoming, Response>> {
     let head = req.method() == Method::Head;
     let method = match req.method() {
         Method::Get | Method::Head => routes::Method::Get,
@@ -40,7 +46,7 @@ pub fn begin(req: Request, env: Env) -> Result<std::result::Result<Incoming, Res
     let matched = routes::route(method, &path);
     let route = matched.route;
     let params: Vec<String> = matched.params.iter().map(|p| p.to_string()).collect();
-    let cx = Ctx::new(&req, env, matched.lang);
+    let cx = Ctx::new(&req, env, matched.lang, reads);
     if method == routes::Method::Post && route.is_form() && http::is_cross_site(&req) {
         let refused = AppError::CrossSite.into_response(cx.lang, cx.links())?;
         return Ok(Err(http::secure(refused)));

@@ -66,7 +66,7 @@ pub async fn deletable(req: &Request, cx: &Ctx, id: &str) -> Result<(i64, Deleta
     if !own_comments(req, cx).contains(&id) {
         return Ok((id, Deletable::NotYours));
     }
-    let answer = match store::own_comment(cx.db()?, id).await? {
+    let answer = match store::own_comment(cx.primary()?, id).await? {
         None => Deletable::Gone,
         Some(c) if c.status == app::comment::CommentStatus::Removed => Deletable::Gone,
         Some(c) if c.created_at < app::comment::own_since(cx.now) => Deletable::NotYours,

@@ -85,7 +85,13 @@ pub async fn render_from(
     ov: Overrides,
 ) -> Result<Template, AppError> {
     let page = ov.page.max(1);
-    let held = store::held_comments(cx.db()?, &ov.own).await?;
+    // A commenter's own held comments, after their own write: from the primary. The shared
+    // page (no cookie) opens no session for them.
+    let held = if ov.own.is_empty() {
+        "[]".to_string()
+    } else {
+        store::held_comments(cx.primary()?, &ov.own).await?
+    };
     let (campaign, comments, updates) = store::home_from(
         doc,
         &held,

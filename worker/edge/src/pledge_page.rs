@@ -16,7 +16,9 @@ pub async fn find(cx: &Ctx, id: &str) -> Result<Pledge, AppError> {
     if !is_pledge_id(id) {
         return Err(AppError::NotFound);
     }
-    store::pledge(cx.db()?, id).await?.ok_or(AppError::NotFound)
+    store::pledge(cx.primary()?, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A page of the pledge's own: private.

@@ -4,7 +4,8 @@
 //!
 //! A request: `edge::entry::begin` matches it against `app::routes` and refuses a form post
 //! from another site; [`desk`] calls the route's handler; what the request changed is named in
-//! a header of the answer (`edge::changes::CHANGED`) for the site, which owns the edge cache;
+//! a header of the answer (`edge::changes::CHANGED`) for the site, which owns the edge cache,
+//! with the point of the database its writes reached (`edge::changes::BOOKMARK`);
 //! `edge::entry::finish` sends it out through `http::secure`.
 
 mod accounts;
@@ -24,10 +25,11 @@ mod volunteers;
 mod webhooks;
 
 use app::routes::{OfficeRoute, Route};
-use edge::changes::{Change, CHANGED};
+use edge::changes::{Change, BOOKMARK, CHANGED};
 use edge::ctx::Ctx;
 use edge::entry::{self, Incoming};
 use edge::error::AppError;
+use edge::store::Reads;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
@@ -38,7 +40,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         route,
         params,
         head,
-    } = match entry::begin(req, env)? {
+    } = match entry::begin(req, env, Reads::Primary)? {
         Ok(incoming) => incoming,
         Err(refused) => return Ok(refused),
     };
@@ -55,6 +57,15 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let changes = cx.take_changes();
     if !changes.is_empty() {
         resp.headers_mut().set(CHANGED, &Change::header(&changes))?;
+        // The point its writes reached, for the site's redraw to read at least.
+        if let Some(bookmark) = cx.bookmark() {
+            if cx.loopback {
+                // For the tests of the round trip (`tests/it/replicas.rs`); a bookmark names
+                // a point of the database, nothing of a person.
+                edge::log::event("changes_named", &[("bookmark", &bookmark)]);
+            }
+            resp.headers_mut().set(BOOKMARK, &bookmark)?;
+        }
     }
     entry::finish(head, resp)
 }

@@ -5,8 +5,8 @@
 
 use app::shield::{self, Level, Step};
 use edge::ctx::{Config, Ctx};
+use edge::store::Db;
 use edge::{log, store};
-use worker::D1Database;
 
 /// The Rate Limiting binding of wrangler.office.toml (`[[ratelimits]]`): 10 a minute per key.
 pub const BINDING: &str = "PLEDGE_LIMITER";
@@ -38,13 +38,13 @@ pub async fn binding_allows(cx: &Ctx, visitor: &str, permits: i64) -> bool {
 /// After a signal was recorded: counts the signals since the last reset, and opens or pauses a
 /// trip as `app::shield::step` says; the team hears of it at once. Never fails its caller: the
 /// event is stored already, and the next signal (or the hourly job) decides again.
-pub async fn after_signal(config: &Config, db: &D1Database, now: i64) {
+pub async fn after_signal(config: &Config, db: &Db, now: i64) {
     if let Err(e) = decide(config, db, now).await {
         log::event("shield_failed", &[("why", &format!("{e:?}"))]);
     }
 }
 
-async fn decide(config: &Config, db: &D1Database, now: i64) -> Result<(), edge::error::AppError> {
+async fn decide(config: &Config, db: &Db, now: i64) -> Result<(), edge::error::AppError> {
     let latest = store::shield::latest(db).await?;
     let signals = store::shield::signals(db, shield::counting_since(latest.as_ref(), now)).await?;
     let step = shield::step(latest.as_ref(), signals, now);

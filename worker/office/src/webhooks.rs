@@ -35,7 +35,7 @@ async fn receive(scheme: Scheme, mut req: Request, cx: &Ctx) -> Result<Response,
 /// outcome it was recorded with now, or `None` when it was on record already. Deliveries and
 /// the reconciliation with Stripe's own record (`reconcile.rs`) both come through here.
 pub async fn apply(
-    db: &worker::D1Database,
+    db: &edge::store::Db,
     config: &Config,
     event: &WebhookEvent,
     now: i64,

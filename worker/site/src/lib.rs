@@ -23,6 +23,7 @@ use app::routes::{Route, SiteRoute};
 use edge::ctx::Ctx;
 use edge::entry::{self, Incoming};
 use edge::error::AppError;
+use edge::store::Reads;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 /// Crawlers may read the campaign's pages, not a donor's pledge page or the admin area.
@@ -36,7 +37,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         route,
         params,
         head,
-    } = match entry::begin(req, env)? {
+    } = match entry::begin(req, env, Reads::AnyReplica)? {
         Ok(incoming) => incoming,
         Err(refused) => return Ok(refused),
     };

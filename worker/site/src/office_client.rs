@@ -7,7 +7,7 @@
 //! The office's worker has no public address (`workers_dev = false`, no route): whatever
 //! reaches it came through here, after the site's own cross-site check.
 
-use edge::changes::{Change, CHANGED};
+use edge::changes::{Change, BOOKMARK, CHANGED};
 use edge::ctx::Ctx;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,8 +16,8 @@ use worker::{js_sys, wasm_bindgen_futures::JsFuture, Env, Request, Response, Res
 /// The binding to the office's worker (`wrangler.toml`, `[[services]]`).
 const BINDING: &str = "OFFICE";
 
-/// The office's answer to `req`, without the header that names what it changed (recorded on
-/// `site` instead).
+/// The office's answer to `req`, without the headers that name what it changed and the point
+/// of the database its writes reached (both recorded on `cx` instead, for `cache::apply`).
 pub async fn forward(req: Request, cx: &Ctx) -> Result<Response> {
     let resp = cx.env().service(BINDING)?.fetch_request(req).await?;
     // A fetched response's headers cannot be changed: a copy that can.
@@ -27,6 +27,10 @@ pub async fn forward(req: Request, cx: &Ctx) -> Result<Response> {
             cx.changed(change);
         }
         headers.delete(CHANGED)?;
+    }
+    if let Some(at) = headers.get(BOOKMARK)? {
+        cx.wrote_at(at);
+        headers.delete(BOOKMARK)?;
     }
     Ok(resp.with_headers(headers))
 }

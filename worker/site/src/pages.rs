@@ -71,7 +71,7 @@ pub async fn home(req: Request, cx: &Ctx, ctx: &Context) -> Result<Response, App
     // page is private.
     let resume = http::query(&req, "resume").filter(|id| is_pledge_id(id));
     if let Some(id) = &resume {
-        if let Some(form) = store::resumable_form(cx.db()?, id, cx.now).await? {
+        if let Some(form) = store::resumable_form(cx.primary()?, id, cx.now).await? {
             ov.pledge = Some(form);
         }
     }

@@ -17,7 +17,7 @@ pub async fn thanks(cx: &Ctx, id: &str) -> Result<Response, AppError> {
     let pledge = find(cx, id).await?;
     // Whether the provider made a subscription: only a pending monthly gift needs to ask.
     let subscription_known = pledge.stop().is_ok()
-        && store::stop_refs(cx.db()?, id)
+        && store::stop_refs(cx.primary()?, id)
             .await?
             .is_some_and(|r| r.subscription_id.is_some());
     let page = app::views::PledgePage {
@@ -72,7 +72,7 @@ struct NotFound {
 /// `GET /api/pledges/{id}`.
 pub async fn api(cx: &Ctx, id: &str) -> Result<Response, AppError> {
     let found = if is_pledge_id(id) {
-        store::pledge(cx.db()?, id).await?
+        store::pledge(cx.primary()?, id).await?
     } else {
         None
     };

@@ -12,13 +12,13 @@
 //! [`super::team`]), so a sign-in that raced one leaves no session behind; an enrolment's
 //! recovery codes are written only by the batch that takes its invitation.
 
-use super::{batch, first, returned_one, rows, stmt};
+use super::{batch, first, returned_one, rows, stmt, Db};
 use crate::error::AppError;
 use app::account::audit::{Action, Entry};
 use app::account::roles::Roles;
 use app::account::status::AccountStatus;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// An account as the sign-in and the owners' pages read it.
 #[derive(Clone, Debug, Deserialize)]
@@ -57,7 +57,7 @@ impl AccountRow {
 
 const ACCOUNT_COLUMNS: &str = "id, name, password_hash, totp_secret, totp_last_step, roles, status, failed_signins, next_try_at, generation";
 
-pub async fn by_name(db: &D1Database, name: &str) -> Result<Option<AccountRow>, AppError> {
+pub async fn by_name(db: &Db, name: &str) -> Result<Option<AccountRow>, AppError> {
     first(stmt(
         db,
         &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name = ?1"),
@@ -66,7 +66,7 @@ pub async fn by_name(db: &D1Database, name: &str) -> Result<Option<AccountRow>, 
     .await
 }
 
-pub async fn by_id(db: &D1Database, id: i64) -> Result<Option<AccountRow>, AppError> {
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<AccountRow>, AppError> {
     first(stmt(
         db,
         &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
@@ -86,7 +86,7 @@ pub struct TeamRow {
     pub sessions: i64,
 }
 
-pub async fn team(db: &D1Database, now: i64) -> Result<Vec<TeamRow>, AppError> {
+pub async fn team(db: &Db, now: i64) -> Result<Vec<TeamRow>, AppError> {
     let r = stmt(
         db,
         "SELECT a.id, a.name, a.roles, a.status, a.created_at, \
@@ -113,7 +113,7 @@ pub struct InviteRow {
 /// The invitation under this token hash, if it can still be taken (not used, not expired, its
 /// account still invited).
 pub async fn invitation(
-    db: &D1Database,
+    db: &Db,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InviteRow>, AppError> {
@@ -129,7 +129,7 @@ pub async fn invitation(
 
 /// The invitation's first step: the password chosen and the second factor's secret to show.
 pub async fn invitation_password(
-    db: &D1Database,
+    db: &Db,
     token_hash: &str,
     password_hash: &str,
     sealed_secret: &str,
@@ -153,7 +153,7 @@ pub async fn invitation_password(
 /// it was taken meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn enrol(
-    db: &D1Database,
+    db: &Db,
     token_hash: &str,
     account_id: i64,
     password_hash: &str,
@@ -204,7 +204,7 @@ pub async fn enrol(
 
 /// The second factor's code for `step` is taken, once: only a step later than every step
 /// taken before passes. True when this call took it.
-pub async fn take_step(db: &D1Database, account_id: i64, step: i64) -> Result<bool, AppError> {
+pub async fn take_step(db: &Db, account_id: i64, step: i64) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     Ok(first::<One>(stmt(
@@ -218,7 +218,7 @@ pub async fn take_step(db: &D1Database, account_id: i64, step: i64) -> Result<bo
 
 /// A recovery code is spent, once. True when this call spent it.
 pub async fn use_recovery(
-    db: &D1Database,
+    db: &Db,
     account_id: i64,
     code_hash: &str,
     now: i64,
@@ -234,7 +234,7 @@ pub async fn use_recovery(
     .is_some())
 }
 
-pub async fn recovery_left(db: &D1Database, account_id: i64) -> Result<i64, AppError> {
+pub async fn recovery_left(db: &Db, account_id: i64) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct N {
         n: i64,
@@ -249,7 +249,7 @@ pub async fn recovery_left(db: &D1Database, account_id: i64) -> Result<i64, AppE
 }
 
 /// Whether a password (as `app::account::password::common_key` writes it) is on the list.
-pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
+pub async fn is_common(db: &Db, key: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     Ok(first::<One>(stmt(
@@ -269,7 +269,7 @@ pub async fn is_common(db: &D1Database, key: &str) -> Result<bool, AppError> {
 /// ends the one it replaces (if the browser brought one) and every expired one, so the table
 /// never grows. (The account's slow-down is the sign-in's: `store::signin`.)
 pub async fn create_session(
-    db: &D1Database,
+    db: &Db,
     id_hash: &str,
     account: &AccountRow,
     csrf: &str,
@@ -303,11 +303,7 @@ pub struct SessionRow {
     pub roles: String,
 }
 
-pub async fn session(
-    db: &D1Database,
-    id_hash: &str,
-    now: i64,
-) -> Result<Option<SessionRow>, AppError> {
+pub async fn session(db: &Db, id_hash: &str, now: i64) -> Result<Option<SessionRow>, AppError> {
     first(stmt(
         db,
         "SELECT s.csrf, s.account_id, a.name, a.roles FROM admin_sessions s JOIN accounts a ON a.id = s.account_id \
@@ -326,7 +322,7 @@ pub struct SessionInfo {
 }
 
 pub async fn sessions_of(
-    db: &D1Database,
+    db: &Db,
     account_id: i64,
     id_hash: &str,
     now: i64,
@@ -344,7 +340,7 @@ pub async fn sessions_of(
     rows(&r)
 }
 
-pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError> {
+pub async fn end_session(db: &Db, id_hash: &str) -> Result<(), AppError> {
     stmt(
         db,
         "DELETE FROM admin_sessions WHERE id_hash = ?1",
@@ -357,7 +353,7 @@ pub async fn end_session(db: &D1Database, id_hash: &str) -> Result<(), AppError>
 }
 
 /// Every session of an account ends.
-pub async fn end_sessions(db: &D1Database, account_id: i64) -> Result<i64, AppError> {
+pub async fn end_sessions(db: &Db, account_id: i64) -> Result<i64, AppError> {
     // A new generation first, so a sign-in still under way when this runs cannot leave a
     // session behind (`create_session` inserts only under the generation it read).
     let results = batch(
@@ -392,7 +388,7 @@ pub async fn end_sessions(db: &D1Database, account_id: i64) -> Result<i64, AppEr
 /// The statement that records an entry: who (`None`: nobody signed in), what, about which ids,
 /// with which counts. Never a name typed, a password, an address or a comment's words.
 pub fn audit_stmt(
-    db: &D1Database,
+    db: &Db,
     now: i64,
     actor: Option<i64>,
     action: Action,
@@ -413,7 +409,7 @@ pub fn audit_stmt(
 }
 
 pub async fn audit(
-    db: &D1Database,
+    db: &Db,
     now: i64,
     actor: Option<i64>,
     action: Action,
@@ -436,7 +432,7 @@ pub struct AuditFilter<'a> {
 }
 
 /// Entries matching the filter, newest first, with the actor's name.
-pub async fn audit_entries(db: &D1Database, f: &AuditFilter<'_>) -> Result<Vec<Entry>, AppError> {
+pub async fn audit_entries(db: &Db, f: &AuditFilter<'_>) -> Result<Vec<Entry>, AppError> {
     let r = stmt(
         db,
         "SELECT e.id, e.at, e.actor, a.name AS actor_name, e.action, e.subject, e.detail \

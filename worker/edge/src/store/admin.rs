@@ -5,7 +5,7 @@
 //! where it can be. Values are bound, never spliced: where a statement varies (the order of a
 //! moderation list), it is chosen from constants here.
 
-use super::{batch, counted, first, rows, stmt, totals};
+use super::{batch, counted, first, rows, stmt, totals, Db};
 use crate::error::AppError;
 use app::admin::{
     AdminComment, CommentList, DayTotal, FlaggedEvent, MonthlySummary, PledgeRow, StatusTotal,
@@ -15,7 +15,7 @@ use app::admin::{Dashboard, COMMENTS_PER_PAGE};
 use app::comment::CommentStatus;
 use app::money::Cents;
 use serde::Deserialize;
-use worker::{D1Database, D1Result};
+use worker::D1Result;
 
 #[derive(Deserialize)]
 struct N {
@@ -49,7 +49,7 @@ const WAITING_MAX: i64 = 500;
 
 /// One page of a moderation list, and how many the list holds.
 pub async fn comment_list(
-    db: &D1Database,
+    db: &Db,
     list: CommentList,
     page: i64,
 ) -> Result<(i64, Vec<AdminComment>), AppError> {
@@ -78,7 +78,7 @@ pub async fn comment_list(
 }
 
 /// The "awaiting our reply" view: oldest first.
-pub async fn waiting(db: &D1Database) -> Result<Vec<AdminComment>, AppError> {
+pub async fn waiting(db: &Db) -> Result<Vec<AdminComment>, AppError> {
     let r = stmt(db, &format!("SELECT {COMMENT_COLUMNS} FROM comments c WHERE {WAITING} ORDER BY c.created_at, c.id LIMIT ?1"), &[WAITING_MAX.into()])?
         .all()
         .await
@@ -91,11 +91,7 @@ pub async fn waiting(db: &D1Database) -> Result<Vec<AdminComment>, AppError> {
 struct Touched {}
 
 /// Approves a comment or marks it as spam. `false`: there is no such comment.
-pub async fn set_comment_status(
-    db: &D1Database,
-    id: i64,
-    status: CommentStatus,
-) -> Result<bool, AppError> {
+pub async fn set_comment_status(db: &Db, id: i64, status: CommentStatus) -> Result<bool, AppError> {
     let r = stmt(
         db,
         "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id",
@@ -110,7 +106,7 @@ pub async fn set_comment_status(
 /// Removes a comment as its author's own deletion does (`comments::removal`): a placeholder
 /// while replies are under it, so erasing one person's words on request never takes another's
 /// reply with it. `false`: there is no such comment.
-pub async fn delete_comment(db: &D1Database, id: i64) -> Result<bool, AppError> {
+pub async fn delete_comment(db: &Db, id: i64) -> Result<bool, AppError> {
     let results = batch(db, super::comments::removal(db, id)?.into()).await?;
     for r in &results {
         if !rows::<Touched>(r)?.is_empty() {
@@ -122,7 +118,7 @@ pub async fn delete_comment(db: &D1Database, id: i64) -> Result<bool, AppError> 
 
 /// What a reply needs of the comment it answers, if that comment is approved: its thread (its
 /// root's id) and its language.
-pub async fn reply_target(db: &D1Database, id: i64) -> Result<Option<(i64, String)>, AppError> {
+pub async fn reply_target(db: &Db, id: i64) -> Result<Option<(i64, String)>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         thread: i64,
@@ -142,7 +138,7 @@ pub struct NewReply<'a> {
     pub now: i64,
 }
 
-pub async fn create_reply(db: &D1Database, r: &NewReply<'_>) -> Result<i64, AppError> {
+pub async fn create_reply(db: &Db, r: &NewReply<'_>) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct Row {
         id: i64,
@@ -180,7 +176,7 @@ fn flagged_count() -> String {
     FLAGGED_COUNT.replace("{WAITING_REFUND}", WAITING_REFUND)
 }
 
-pub async fn dashboard(db: &D1Database) -> Result<Dashboard, AppError> {
+pub async fn dashboard(db: &Db) -> Result<Dashboard, AppError> {
     #[derive(Deserialize)]
     struct Counts {
         held: i64,
@@ -262,7 +258,7 @@ pub struct PledgesData {
 
 /// `filter` is a status's name or `all`; `since` the first second the chart covers.
 pub async fn pledges_page(
-    db: &D1Database,
+    db: &Db,
     filter: &str,
     page: i64,
     since: i64,
@@ -365,7 +361,7 @@ pub async fn pledges_page(
 }
 
 /// Every pledge matching the filter, oldest first, for the CSV file.
-pub async fn all_pledges(db: &D1Database, filter: &str) -> Result<Vec<PledgeRow>, AppError> {
+pub async fn all_pledges(db: &Db, filter: &str) -> Result<Vec<PledgeRow>, AppError> {
     let r = stmt(
         db,
         &format!("SELECT {PLEDGE_COLUMNS} FROM pledges WHERE {FILTER} ORDER BY created_at, id"),
@@ -383,10 +379,7 @@ pub async fn all_pledges(db: &D1Database, filter: &str) -> Result<Vec<PledgeRow>
 const VOLUNTEER_COLUMNS: &str = "id, name, email, phone, place, help, message, lang, created_at";
 
 /// One page of offers of help, newest first, and how many there are.
-pub async fn volunteers_page(
-    db: &D1Database,
-    page: i64,
-) -> Result<(i64, Vec<VolunteerRow>), AppError> {
+pub async fn volunteers_page(db: &Db, page: i64) -> Result<(i64, Vec<VolunteerRow>), AppError> {
     let results = batch(
         db,
         vec![
@@ -406,7 +399,7 @@ pub async fn volunteers_page(
 }
 
 /// Every offer of help, oldest first, for the CSV file.
-pub async fn all_volunteers(db: &D1Database) -> Result<Vec<VolunteerRow>, AppError> {
+pub async fn all_volunteers(db: &Db) -> Result<Vec<VolunteerRow>, AppError> {
     let r = stmt(
         db,
         &format!("SELECT {VOLUNTEER_COLUMNS} FROM volunteers ORDER BY created_at, id"),
@@ -436,7 +429,7 @@ pub struct AlertCounts {
     pub figures_repaired: i64,
 }
 
-pub async fn alert_counts(db: &D1Database, volunteers_since: i64) -> Result<AlertCounts, AppError> {
+pub async fn alert_counts(db: &Db, volunteers_since: i64) -> Result<AlertCounts, AppError> {
     #[derive(Deserialize)]
     struct Row {
         held: i64,

@@ -1,15 +1,15 @@
 //! Visitors' comments and offers of help, as they are stored; moderation is `admin.rs`.
 
-use super::{first, rows, stmt, Arg};
+use super::{first, rows, stmt, Arg, Db};
 use crate::error::AppError;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use app::comment::{CommentStatus, NewComment};
 use app::volunteer::NewVolunteer;
 
 /// The thread an approved comment belongs to (its root's id), for a reply to it.
-pub async fn approved_thread_of(db: &D1Database, id: i64) -> Result<Option<i64>, AppError> {
+pub async fn approved_thread_of(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         thread: i64,
@@ -21,7 +21,7 @@ pub async fn approved_thread_of(db: &D1Database, id: i64) -> Result<Option<i64>,
 /// Holds a visitor's comment for moderation (their rate was counted before); returns its id.
 /// No email: the form asks for none since #26, and `0012` dropped the column.
 pub async fn create_comment(
-    db: &D1Database,
+    db: &Db,
     c: &NewComment,
     thread_id: Option<i64>,
     lang: &str,
@@ -54,7 +54,7 @@ pub async fn create_comment(
 }
 
 pub async fn create_volunteer(
-    db: &D1Database,
+    db: &Db,
     v: &NewVolunteer,
     lang: &str,
     now: i64,
@@ -88,7 +88,7 @@ const HAS_REPLIES: &str =
 /// The two statements that remove comment `id`, for its author and for a moderator alike: an
 /// emptied `removed` placeholder while anything is under it (the others' replies stay in their
 /// thread), gone otherwise. Each returns the id it touched.
-pub(super) fn removal(db: &D1Database, id: i64) -> Result<[D1PreparedStatement; 2], AppError> {
+pub(super) fn removal(db: &Db, id: i64) -> Result<[D1PreparedStatement; 2], AppError> {
     Ok([
         stmt(
             db,
@@ -116,7 +116,7 @@ pub struct OwnRow {
 
 /// The comment `id`, for its author's deletion; `None` when there is none (or its row does not
 /// decode: nothing to delete that the site can show).
-pub async fn own_comment(db: &D1Database, id: i64) -> Result<Option<OwnRow>, AppError> {
+pub async fn own_comment(db: &Db, id: i64) -> Result<Option<OwnRow>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         body: String,
@@ -140,7 +140,7 @@ pub async fn own_comment(db: &D1Database, id: i64) -> Result<Option<OwnRow>, App
 /// Its author deletes comment `id`, in one batch: recorded as an erasure (a count, never the
 /// words), then either emptied into a placeholder (others replied under it) or deleted.
 /// Returns whether there was a comment to delete (not one already removed).
-pub async fn delete_own(db: &D1Database, id: i64, now: i64) -> Result<bool, AppError> {
+pub async fn delete_own(db: &Db, id: i64, now: i64) -> Result<bool, AppError> {
     let stmts = vec![
         stmt(
             db,

@@ -5,10 +5,10 @@
 //! not among them: since #26 a commenter gives no email (`0012` dropped the column), so a
 //! comment is removed on request through moderation, by its id.
 
+use super::Db;
 use super::{batch, rows, stmt};
 use crate::error::AppError;
 use app::admin::{EraseBy, Erasure, ErasureKind, Stored, StoredCounts, ERASE_LIST_MAX};
-use worker::D1Database;
 
 /// The tables an erasure looks in.
 #[derive(Clone, Copy)]
@@ -57,7 +57,7 @@ fn stored_counts(by: &EraseBy) -> String {
 
 /// Everything stored for what `by` names, in one batch: the counts, and the first rows of each
 /// kind (oldest first), each with only what a maintainer needs to recognise it.
-pub async fn stored_for(db: &D1Database, by: &EraseBy) -> Result<Stored, AppError> {
+pub async fn stored_for(db: &Db, by: &EraseBy) -> Result<Stored, AppError> {
     let value = bound(by);
     let results = batch(
         db,
@@ -110,7 +110,7 @@ pub async fn stored_for(db: &D1Database, by: &EraseBy) -> Result<Stored, AppErro
 ///
 /// `None`: nothing was stored, and nothing is recorded.
 pub async fn erase(
-    db: &D1Database,
+    db: &Db,
     by: &EraseBy,
     kind: ErasureKind,
     now: i64,
@@ -158,7 +158,7 @@ const ERASURES_LISTED: i64 = 20;
 /// The erasure `done` names (the one just made), if it exists, and the latest ones, newest
 /// first.
 pub async fn erasures(
-    db: &D1Database,
+    db: &Db,
     done: Option<i64>,
 ) -> Result<(Option<Erasure>, Vec<Erasure>), AppError> {
     const COLUMNS: &str = "id, at, kind, pledges, comments, volunteers";

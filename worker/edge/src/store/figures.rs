@@ -20,11 +20,12 @@
 //! maintainer's `wrangler d1 execute`) is counted before any fold; a status written outside
 //! them is what [`check`], run daily, finds and repairs.
 
+use super::Db;
 use super::{batch, counted, first, stmt};
 use crate::error::AppError;
 use serde::Deserialize;
 use std::sync::OnceLock;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// A payment's counted net now (unqualified columns: inside `FROM payments`).
 fn net_now() -> String {
@@ -89,7 +90,7 @@ pub(super) fn figure(key: &str) -> String {
 /// The statements that fold every dirty row into the figures, in order; appended to each
 /// batch that writes a payment or a pledge's status (unguarded: with nothing dirty they do
 /// nothing, and folding twice adds nothing the second time).
-pub(super) fn fold(db: &D1Database) -> Result<Vec<D1PreparedStatement>, AppError> {
+pub(super) fn fold(db: &Db) -> Result<Vec<D1PreparedStatement>, AppError> {
     static SQL: OnceLock<[String; 3]> = OnceLock::new();
     let [add, pledges, payments] = SQL.get_or_init(|| {
         [
@@ -139,7 +140,7 @@ pub struct Checked {
 /// Recomputes every figure from the rows and compares it with what the page reads (kept plus
 /// pending); when any differs, rebuilds them all from the rows in one batch (the migration's
 /// fill: every row's share recorded, nothing dirty). Reads every payment: daily, not per request.
-pub async fn check(db: &D1Database) -> Result<Checked, AppError> {
+pub async fn check(db: &Db) -> Result<Checked, AppError> {
     #[derive(Deserialize)]
     struct Row {
         figures: i64,
@@ -171,7 +172,7 @@ pub async fn check(db: &D1Database) -> Result<Checked, AppError> {
 /// `PRAGMA optimize`: refreshes the query planner's statistics where the tables grew (D1's
 /// advice after creating indexes). Without them SQLite plans the page statement's lookups as
 /// scans: 13x its CPU at 100,000 payments in `make bench`'s scale case. Daily, with the check.
-pub async fn optimize(db: &D1Database) -> Result<(), AppError> {
+pub async fn optimize(db: &Db) -> Result<(), AppError> {
     stmt(db, "PRAGMA optimize", &[])?
         .run()
         .await
@@ -180,7 +181,7 @@ pub async fn optimize(db: &D1Database) -> Result<(), AppError> {
 }
 
 /// Every figure rebuilt from the rows, in one batch.
-async fn rebuild(db: &D1Database) -> Result<(), AppError> {
+async fn rebuild(db: &Db) -> Result<(), AppError> {
     let statements = vec![
         stmt(
             db,

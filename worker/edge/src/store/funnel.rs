@@ -7,19 +7,16 @@
 //! ([`paid_stmt`], in the batch of the event that records it), so a duplicate webhook never
 //! counts twice.
 
-use super::{rows, stmt};
+use super::{rows, stmt, Db};
 use crate::error::AppError;
 use app::funnel::{Kind, Tally};
 use app::i18n::Lang;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// One statement adding every tally (one JSON array bound once, whatever its length); `None`
 /// when there is nothing to add.
-pub fn add_stmt(
-    db: &D1Database,
-    tallies: &[Tally],
-) -> Result<Option<D1PreparedStatement>, AppError> {
+pub fn add_stmt(db: &Db, tallies: &[Tally]) -> Result<Option<D1PreparedStatement>, AppError> {
     let list: Vec<serde_json::Value> = tallies
         .iter()
         .filter(|t| t.n > 0 && super::exact(t.day).is_some())
@@ -42,7 +39,7 @@ pub fn add_stmt(
 }
 
 /// Adds the tallies.
-pub async fn add(db: &D1Database, tallies: &[Tally]) -> Result<(), AppError> {
+pub async fn add(db: &Db, tallies: &[Tally]) -> Result<(), AppError> {
     if let Some(s) = add_stmt(db, tallies)? {
         s.run().await.map_err(AppError::Storage)?;
     }
@@ -52,7 +49,7 @@ pub async fn add(db: &D1Database, tallies: &[Tally]) -> Result<(), AppError> {
 /// Counts one of `kind` today (Phnom Penh's day of `now`) for `lang` and `source` (a code, or
 /// `""`; `app::funnel::source_of` makes one from a form's `ref`).
 pub async fn count(
-    db: &D1Database,
+    db: &Db,
     now: i64,
     kind: Kind,
     lang: Lang,
@@ -66,7 +63,7 @@ pub async fn count(
 /// `?2` event id. Placed before the statement that sets the pledge's `paid_at`, so only the
 /// first payment of a pledge made on the site counts, once.
 pub(super) fn paid_stmt(
-    db: &D1Database,
+    db: &Db,
     guard: &str,
     scheme: &str,
     event_id: &str,
@@ -93,7 +90,7 @@ pub(super) fn paid_stmt(
 
 /// Every count from Phnom Penh day `first` on. A row whose kind or language is not one the
 /// site names is skipped and logged, never guessed.
-pub async fn since(db: &D1Database, first: i64) -> Result<Vec<Tally>, AppError> {
+pub async fn since(db: &Db, first: i64) -> Result<Vec<Tally>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         day: i64,

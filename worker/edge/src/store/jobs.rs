@@ -5,12 +5,12 @@
 //! stopped), idempotent (running it twice changes nothing the first did not), and it records
 //! what it touched, as counts only, in `jobs`.
 
+use super::Db;
 use super::{batch, rows, stmt};
 use crate::error::AppError;
 use app::limits::KEEP_SECS;
 use app::retention::Cutoffs;
 use serde::{Deserialize, Serialize};
-use worker::D1Database;
 
 /// The most rows one statement of a run touches.
 pub const PER_RUN: i64 = 500;
@@ -36,7 +36,7 @@ struct Touched {}
 
 /// Closes the pending pledges older than the cutoff (recording that the site closed them, not
 /// the provider) and forgets what the retention rules say is no longer needed.
-pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<Forgotten, AppError> {
+pub async fn run_retention(db: &Db, c: &Cutoffs, now: i64) -> Result<Forgotten, AppError> {
     let stmts = vec![
         stmt(
             db,
@@ -141,7 +141,7 @@ pub async fn run_retention(db: &D1Database, c: &Cutoffs, now: i64) -> Result<For
 /// Notes that a job ran, where it stopped (`checkpoint`, the job's own JSON) and what it
 /// touched (counts only).
 pub async fn record(
-    db: &D1Database,
+    db: &Db,
     job: &str,
     now: i64,
     checkpoint: Option<&str>,
@@ -171,7 +171,7 @@ pub struct JobRun {
 }
 
 /// The last run of `job`, if it ever ran.
-pub async fn last_run(db: &D1Database, job: &str) -> Result<Option<JobRun>, AppError> {
+pub async fn last_run(db: &Db, job: &str) -> Result<Option<JobRun>, AppError> {
     super::first(stmt(
         db,
         "SELECT last_run_at, checkpoint, last_counts FROM jobs WHERE name = ?1",
@@ -185,7 +185,7 @@ pub async fn last_run(db: &D1Database, job: &str) -> Result<Option<JobRun>, AppE
 /// made within the last 30 days, and not already settled by such a question (the ledger
 /// records the answer as the event `session:{id}`). Oldest first, at most `limit`.
 pub async fn sessions_to_ask(
-    db: &D1Database,
+    db: &Db,
     asked_before: i64,
     made_after: i64,
     limit: usize,

@@ -8,12 +8,13 @@
 //! Every effect statement after it is guarded by the recorded outcome, so what is stored as
 //! having happened is what happened.
 
+use super::Db;
 use super::{batch, rows, stmt, Arg};
 use crate::error::AppError;
 use app::ledger::{Action, Closed, Outcome, Payment};
 use app::webhook::WebhookEvent;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// How an event was taken.
 pub enum Recorded {
@@ -23,7 +24,7 @@ pub enum Recorded {
     Before,
 }
 
-pub async fn pledge_exists(db: &D1Database, id: &str) -> Result<bool, AppError> {
+pub async fn pledge_exists(db: &Db, id: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     Ok(super::first::<One>(stmt(
@@ -38,7 +39,7 @@ pub async fn pledge_exists(db: &D1Database, id: &str) -> Result<bool, AppError> 
 /// Of these event ids of `scheme`, the ones the ledger has recorded already (delivered by a
 /// webhook, or read before): one statement for a whole page.
 pub async fn recorded_ids(
-    db: &D1Database,
+    db: &Db,
     scheme: &str,
     ids: &[&str],
 ) -> Result<std::collections::HashSet<String>, AppError> {
@@ -58,7 +59,7 @@ pub async fn recorded_ids(
     Ok(rows::<Row>(&r)?.into_iter().map(|r| r.event_id).collect())
 }
 
-async fn event_recorded(db: &D1Database, scheme: &str, id: &str) -> Result<bool, AppError> {
+async fn event_recorded(db: &Db, scheme: &str, id: &str) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     let s = stmt(
@@ -136,7 +137,7 @@ enum Payments {
 /// disputes (same scheme, same currency), at most its amount; a one-off pledge whose payment
 /// is wholly taken back is refunded. Unguarded, because it only converges.
 fn settle(
-    db: &D1Database,
+    db: &Db,
     scheme: &str,
     which: Payments,
     target: &str,
@@ -171,7 +172,7 @@ fn settle(
 /// The statement that records a payment, guarded by the recorded outcome. A month's
 /// PaymentIntent may already be known from `invoice_payment.paid`.
 fn insert_payment(
-    db: &D1Database,
+    db: &Db,
     event: &WebhookEvent,
     pledge_id: &str,
     payment: &Payment,
@@ -203,7 +204,7 @@ fn insert_payment(
 /// it (a monthly gift's first month may be recorded from `invoice.paid` before the session's
 /// completion arrives with it), written once and never counted.
 fn present(
-    db: &D1Database,
+    db: &Db,
     scheme: &str,
     payment: &Payment,
 ) -> Result<Option<D1PreparedStatement>, AppError> {
@@ -226,7 +227,7 @@ fn present(
 
 /// The statements that carry out an action, each guarded by the recorded outcome.
 fn effects(
-    db: &D1Database,
+    db: &Db,
     event: &WebhookEvent,
     action: &Action,
     now: i64,
@@ -413,7 +414,7 @@ fn recorded_fields(action: &Action) -> (Option<&str>, Option<&str>, Option<i64>,
 
 /// Records the event and applies its action in one D1 batch, and says what it did.
 pub async fn apply_webhook(
-    db: &D1Database,
+    db: &Db,
     event: &WebhookEvent,
     action: &Action,
     now: i64,

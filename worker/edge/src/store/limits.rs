@@ -4,11 +4,10 @@
 //! *is* the check: it records the action only while the visitor is under every window of the
 //! bucket, and whether a row came back decides. D1 runs each statement atomically.
 
-use super::{batch, rows, stmt, Arg};
+use super::{batch, rows, stmt, Arg, Db};
 use crate::error::AppError;
 use app::limits::{Bucket, Window, KEEP_SECS};
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Deserialize)]
 struct Id {
@@ -18,7 +17,7 @@ struct Id {
 /// Records one action of `bucket` for this visitor if they are under every window of it, and
 /// forgets actions older than a day. `Some(id)` of the recorded action, or `None`: over a limit.
 pub async fn take(
-    db: &D1Database,
+    db: &Db,
     bucket: Bucket,
     key_hash: &str,
     now: i64,
@@ -29,7 +28,7 @@ pub async fn take(
 /// [`take`] under `windows` instead of the bucket's own (a pledge while the card-testing
 /// shield is tight: `app::shield::Level::pledge_windows`).
 pub async fn take_within(
-    db: &D1Database,
+    db: &Db,
     bucket: Bucket,
     windows: &[Window],
     key_hash: &str,
@@ -62,7 +61,7 @@ pub async fn take_within(
 }
 
 /// Gives back an action taken with [`take`] (a sign-in whose password was right).
-pub async fn give_back(db: &D1Database, id: i64) -> Result<(), AppError> {
+pub async fn give_back(db: &Db, id: i64) -> Result<(), AppError> {
     stmt(db, "DELETE FROM rate_events WHERE rowid = ?1", &[id.into()])?
         .run()
         .await
@@ -71,12 +70,7 @@ pub async fn give_back(db: &D1Database, id: i64) -> Result<(), AppError> {
 }
 
 /// How many actions of `bucket` this visitor has within its first window.
-pub async fn count(
-    db: &D1Database,
-    bucket: Bucket,
-    key_hash: &str,
-    now: i64,
-) -> Result<i64, AppError> {
+pub async fn count(db: &Db, bucket: Bucket, key_hash: &str, now: i64) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct N {
         n: i64,
@@ -91,12 +85,7 @@ pub async fn count(
 }
 
 /// Marks a form token's nonce as used, until `expires_at`. `false`: it was used before.
-pub async fn use_nonce(
-    db: &D1Database,
-    nonce: &str,
-    expires_at: i64,
-    now: i64,
-) -> Result<bool, AppError> {
+pub async fn use_nonce(db: &Db, nonce: &str, expires_at: i64, now: i64) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     let results = batch(

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod admin;
 mod comments;
+mod db;
 pub mod erasure;
 pub mod figures;
 pub mod funnel;
@@ -29,6 +30,7 @@ pub mod updates;
 pub use comments::{
     approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, OwnRow,
 };
+pub use db::{Db, Reads};
 use page::totals;
 pub use page::{campaign, held_comments, home_doc, home_from, PageCounts};
 pub use pledges::{
@@ -39,7 +41,7 @@ use crate::error::AppError;
 use app::webhook::EXACT_LIMIT;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::{D1PreparedStatement, D1Result};
 
 /// A bound value.
 ///
@@ -80,7 +82,7 @@ pub fn exact(n: i64) -> Option<f64> {
         .then_some(n as f64)
 }
 
-fn stmt(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, AppError> {
+fn stmt(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, AppError> {
     let mut values = Vec::with_capacity(args.len());
     for a in args {
         values.push(match a {
@@ -135,10 +137,7 @@ fn returned_one(results: &[D1Result], i: usize) -> Result<bool, AppError> {
         .is_some_and(|r| !r.is_empty()))
 }
 
-async fn batch(
-    db: &D1Database,
-    stmts: Vec<D1PreparedStatement>,
-) -> Result<Vec<D1Result>, AppError> {
+async fn batch(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, AppError> {
     db.batch(stmts).await.map_err(AppError::Storage)
 }
 

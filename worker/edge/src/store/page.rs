@@ -7,6 +7,7 @@
 //! not trusted to the aggregates.
 
 use super::figures::{figure, with_fig};
+use super::Db;
 use super::{counted, decode_each, first, stmt, Arg};
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
@@ -19,7 +20,6 @@ use app::order::{
 use app::update::Update;
 use serde::Deserialize;
 use std::sync::OnceLock;
-use worker::D1Database;
 
 /// The campaign's numbers: tiers with the net USD designated to each, totals (every paid month
 /// of a monthly gift is a gift, and counts toward its tier again), the active monthly gifts,
@@ -210,7 +210,7 @@ impl PageCounts {
 }
 
 /// Runs one of the page statements and returns its JSON document as SQLite wrote it.
-async fn raw_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<String, AppError> {
+async fn raw_doc(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<String, AppError> {
     #[derive(Deserialize)]
     struct Row {
         page: String,
@@ -227,7 +227,7 @@ fn parse_doc(raw: &str) -> Result<PageDoc, AppError> {
 }
 
 /// Runs one of the page statements and reads its JSON document.
-async fn page_doc(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
+async fn page_doc(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
     parse_doc(&raw_doc(db, sql, args).await?)
 }
 
@@ -292,7 +292,7 @@ fn comments_from(page: i64, doc: &mut PageDoc, own: &[i64], own_since: i64) -> C
 }
 
 /// The campaign's numbers alone (`/api/campaign`).
-pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError> {
+pub async fn campaign(db: &Db, goal: Cents) -> Result<Campaign, AppError> {
     let mut doc = page_doc(db, campaign_statement(), &[]).await?;
     Ok(campaign_from(goal, &mut doc))
 }
@@ -300,7 +300,7 @@ pub async fn campaign(db: &D1Database, goal: Cents) -> Result<Campaign, AppError
 /// The page data of page `page` of the campaign page as everyone sees it (no visitor's held
 /// comments): the one statement's JSON document, kept as it is so the edge can keep it too
 /// ([`crate::cache`]) and a commenter's page be drawn from it ([`home_from`]).
-pub async fn home_doc(db: &D1Database, page: i64) -> Result<String, AppError> {
+pub async fn home_doc(db: &Db, page: i64) -> Result<String, AppError> {
     let offset = (page - 1).max(0).saturating_mul(THREADS_PER_PAGE);
     raw_doc(
         db,
@@ -312,7 +312,7 @@ pub async fn home_doc(db: &D1Database, page: i64) -> Result<String, AppError> {
 
 /// The visitor's own held comments (ids from their sealed cookie): the one small query a
 /// commenter's page adds to the shared page data.
-pub async fn held_comments(db: &D1Database, own: &[i64]) -> Result<String, AppError> {
+pub async fn held_comments(db: &Db, own: &[i64]) -> Result<String, AppError> {
     if own.is_empty() {
         return Ok("[]".into());
     }

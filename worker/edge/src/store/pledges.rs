@@ -1,12 +1,12 @@
 //! Pledges as the visitor's form makes them and their own page shows them. What the payment
 //! provider says of them is the ledger's (`ledger.rs`).
 
+use super::Db;
 use super::{first, rows, stmt};
 use crate::error::AppError;
 use app::campaign::Tier;
 use app::money::Cents;
 use serde::Deserialize;
-use worker::D1Database;
 
 use app::pledge::{Frequency, NewPledge, Pledge, PledgeForm, Status, StoredPledgeForm};
 
@@ -15,7 +15,7 @@ use app::pledge::{Frequency, NewPledge, Pledge, PledgeForm, Status, StoredPledge
 /// `(now, attested_at)`: made now; attested then (the first post's time, when the donor was
 /// asked "Would you make it monthly?" in between, #28 §2).
 pub async fn create_pledge(
-    db: &D1Database,
+    db: &Db,
     id: &str,
     p: &NewPledge,
     lang: &str,
@@ -86,7 +86,7 @@ const PLEDGE_COLUMNS: &str = "id, status, frequency, amount_cents, currency, tie
 const FORM_COLUMNS: &str = "name, email, show_name, note, source";
 
 /// The pledge `id`, with the form's fields too when `form`.
-async fn pledge_row(db: &D1Database, id: &str, form: bool) -> Result<Option<PledgeRow>, AppError> {
+async fn pledge_row(db: &Db, id: &str, form: bool) -> Result<Option<PledgeRow>, AppError> {
     let sql = if form {
         format!("SELECT {PLEDGE_COLUMNS}, {FORM_COLUMNS} FROM pledges WHERE id = ?1")
     } else {
@@ -118,18 +118,14 @@ impl PledgeRow {
 }
 
 /// A pledge as its own page and the API show it.
-pub async fn pledge(db: &D1Database, id: &str) -> Result<Option<Pledge>, AppError> {
+pub async fn pledge(db: &Db, id: &str) -> Result<Option<Pledge>, AppError> {
     Ok(pledge_row(db, id, false).await?.and_then(|r| r.pledge()))
 }
 
 /// A pending, recent pledge as the form that made it, for "back to the form" from the
 /// checkout (`app::pledge::may_resume`); `None` for any other pledge, whose name, email and
 /// note are then shown to nobody.
-pub async fn resumable_form(
-    db: &D1Database,
-    id: &str,
-    now: i64,
-) -> Result<Option<PledgeForm>, AppError> {
+pub async fn resumable_form(db: &Db, id: &str, now: i64) -> Result<Option<PledgeForm>, AppError> {
     let Some(r) = pledge_row(db, id, true).await? else {
         return Ok(None);
     };
@@ -153,7 +149,7 @@ pub async fn resumable_form(
 }
 
 /// The tiers alone, for validating a pledge.
-pub async fn tiers(db: &D1Database) -> Result<Vec<Tier>, AppError> {
+pub async fn tiers(db: &Db) -> Result<Vec<Tier>, AppError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -180,11 +176,7 @@ pub async fn tiers(db: &D1Database) -> Result<Vec<Tier>, AppError> {
 
 /// Keeps the provider's Checkout Session id on the pledge, so that it can still be asked about
 /// later (a payment no webhook reported).
-pub async fn set_checkout_session(
-    db: &D1Database,
-    id: &str,
-    session_id: &str,
-) -> Result<(), AppError> {
+pub async fn set_checkout_session(db: &Db, id: &str, session_id: &str) -> Result<(), AppError> {
     stmt(
         db,
         "UPDATE pledges SET checkout_session_id = ?2 WHERE id = ?1",
@@ -205,7 +197,7 @@ pub struct StopRefs {
 }
 
 /// The provider's references of pledge `id` (`None`: no such pledge).
-pub async fn stop_refs(db: &D1Database, id: &str) -> Result<Option<StopRefs>, AppError> {
+pub async fn stop_refs(db: &Db, id: &str) -> Result<Option<StopRefs>, AppError> {
     first(stmt(
         db,
         "SELECT subscription_id, checkout_session_id FROM pledges WHERE id = ?1",
@@ -218,7 +210,7 @@ pub async fn stop_refs(db: &D1Database, id: &str) -> Result<Option<StopRefs>, Ap
 /// monthly one that is pending or active, so a second stop (or the provider's own
 /// `customer.subscription.deleted` afterwards) changes nothing, and `ended_at` keeps the
 /// first time. Whether it changed the pledge now.
-pub async fn stop_monthly(db: &D1Database, id: &str, now: i64) -> Result<bool, AppError> {
+pub async fn stop_monthly(db: &Db, id: &str, now: i64) -> Result<bool, AppError> {
     // The running figures' monthly supporters (`store::figures`), folded in the same batch.
     let mut statements = vec![stmt(
         db,

@@ -2,16 +2,15 @@
 //! recorded webhook events, and its trips, each change one atomic statement, so two signals
 //! arriving together open one trip and pause it at most once.
 
-use super::{first, stmt, Arg};
+use super::{first, stmt, Arg, Db};
 use crate::error::AppError;
 use app::shield::{Signals, Trip};
 use serde::Deserialize;
-use worker::D1Database;
 
 const TRIP_COLUMNS: &str = "id, opened_at, tight_until, paused_until, failed, expired, closed_at";
 
 /// The latest trip, running or not.
-pub async fn latest(db: &D1Database) -> Result<Option<Trip>, AppError> {
+pub async fn latest(db: &Db) -> Result<Option<Trip>, AppError> {
     let s = stmt(
         db,
         &format!("SELECT {TRIP_COLUMNS} FROM shield_trips ORDER BY id DESC LIMIT 1"),
@@ -23,7 +22,7 @@ pub async fn latest(db: &D1Database) -> Result<Option<Trip>, AppError> {
 /// The signals received after `since`: declined cards (recorded, whoever's payment it was)
 /// and sessions of ours that expired unpaid, from Stripe, in the configured livemode (another
 /// mode's events are recorded `ignored:livemode`).
-pub async fn signals(db: &D1Database, since: i64) -> Result<Signals, AppError> {
+pub async fn signals(db: &Db, since: i64) -> Result<Signals, AppError> {
     let s = stmt(
         db,
         "SELECT COALESCE(SUM(type = 'payment_intent.payment_failed'), 0) AS failed, \
@@ -43,7 +42,7 @@ struct One {}
 
 /// Opens a trip, unless one is running: whether this statement opened it.
 pub async fn open(
-    db: &D1Database,
+    db: &Db,
     tight_until: i64,
     paused_until: Option<i64>,
     s: Signals,
@@ -67,7 +66,7 @@ pub async fn open(
 
 /// Pauses running trip `id`, if it never paused: whether this statement paused it.
 pub async fn pause(
-    db: &D1Database,
+    db: &Db,
     id: i64,
     tight_until: i64,
     paused_until: i64,
@@ -89,7 +88,7 @@ pub async fn pause(
 }
 
 /// Closes the running trip by hand: its id, or `None` when none was running.
-pub async fn close(db: &D1Database, by: i64, now: i64) -> Result<Option<i64>, AppError> {
+pub async fn close(db: &Db, by: i64, now: i64) -> Result<Option<i64>, AppError> {
     #[derive(Deserialize)]
     struct Closed {
         id: i64,

@@ -7,11 +7,10 @@
 //! the turn; each other one reads the state the winner left and tries again from it, so it is
 //! refused unread if that state says to wait. A success gives the turn back.
 
-use super::{batch, first, rows, stmt};
+use super::{batch, first, rows, stmt, Db};
 use crate::error::AppError;
 use app::admin::SlowDown;
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Deserialize)]
 struct One {}
@@ -34,7 +33,7 @@ pub enum Turn {
 /// Runs `take` (an `UPDATE … RETURNING 1 AS one`), then `read` (the state as it then is), in one
 /// batch: one round trip, and the read sees what the write left.
 async fn turn(
-    db: &D1Database,
+    db: &Db,
     take: worker::D1PreparedStatement,
     read: worker::D1PreparedStatement,
 ) -> Result<Turn, AppError> {
@@ -62,7 +61,7 @@ async fn turn(
 /// The account's turn: `next` written over `seen` if the account still has `seen` and its wait
 /// is over at `now`.
 pub async fn take_account_turn(
-    db: &D1Database,
+    db: &Db,
     account_id: i64,
     seen: SlowDown,
     next: SlowDown,
@@ -90,7 +89,7 @@ pub async fn take_account_turn(
 
 /// A success from a browser without the device cookie gives the account's turn back, and
 /// with it the failures before (as a sign-in always did).
-pub async fn account_signed_in(db: &D1Database, account_id: i64) -> Result<(), AppError> {
+pub async fn account_signed_in(db: &Db, account_id: i64) -> Result<(), AppError> {
     stmt(
         db,
         "UPDATE accounts SET failed_signins = 0, next_try_at = 0 WHERE id = ?1",
@@ -104,7 +103,7 @@ pub async fn account_signed_in(db: &D1Database, account_id: i64) -> Result<(), A
 
 /// A known device's slow-down: the device under this hash, for this account, not expired.
 pub async fn device(
-    db: &D1Database,
+    db: &Db,
     id_hash: &str,
     account_id: i64,
     now: i64,
@@ -118,7 +117,7 @@ pub async fn device(
 }
 
 fn device_read(
-    db: &D1Database,
+    db: &Db,
     id_hash: &str,
     account_id: i64,
     now: i64,
@@ -132,7 +131,7 @@ fn device_read(
 
 /// The device's turn, taken as [`take_account_turn`] takes the account's.
 pub async fn take_device_turn(
-    db: &D1Database,
+    db: &Db,
     id_hash: &str,
     account_id: i64,
     seen: SlowDown,
@@ -159,7 +158,7 @@ pub async fn take_device_turn(
 /// the device it replaces (the browser's former cookie, if it was this account's) and every
 /// expired one are deleted, so the table holds a row per browser at most.
 pub async fn new_device(
-    db: &D1Database,
+    db: &Db,
     id_hash: &str,
     account_id: i64,
     now: i64,

@@ -7,11 +7,11 @@
 //!   before, even one whose sign-in is still under way ([`super::accounts::create_session`]);
 //! - the bootstrap makes an invitation only while [`BOOTSTRAP_OPEN`].
 
-use super::{batch, first, returned_one, rows, stmt, Arg};
+use super::{batch, first, returned_one, rows, stmt, Arg, Db};
 use crate::error::AppError;
 use app::account::roles::{Role, Roles};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// The guard of every statement that may take an owner away from the `accounts` row it
 /// changes: that row is not an active owner, or another active owner remains. Checked inside
@@ -28,7 +28,7 @@ const BOOTSTRAP_OPEN: &str = "NOT EXISTS (SELECT 1 FROM accounts WHERE status = 
                      WHERE i.bootstrap = 1 AND i.used_at IS NULL AND i.expires_at > ?1 AND a.status = 'invited')";
 
 /// Whether the bootstrap may make an invitation now ([`BOOTSTRAP_OPEN`]).
-pub async fn bootstrap_open(db: &D1Database, now: i64) -> Result<bool, AppError> {
+pub async fn bootstrap_open(db: &Db, now: i64) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     Ok(first::<One>(stmt(
@@ -43,7 +43,7 @@ pub async fn bootstrap_open(db: &D1Database, now: i64) -> Result<bool, AppError>
 /// A new account, invited: it can do nothing until its invitation is taken (a password, then
 /// a second factor). `None` when the name is taken.
 pub async fn invite_new(
-    db: &D1Database,
+    db: &Db,
     name: &str,
     roles: Roles,
     token_hash: &str,
@@ -63,7 +63,7 @@ pub async fn invite_new(
 /// statement that inserts it: of two bootstraps arriving together, one makes it. `None` when
 /// the bootstrap is shut or the name is taken.
 pub async fn bootstrap_invite(
-    db: &D1Database,
+    db: &Db,
     name: &str,
     token_hash: &str,
     now: i64,
@@ -84,7 +84,7 @@ pub async fn bootstrap_invite(
 /// `account` (the statement inserting an invited account, returning its id) and, in the same
 /// batch, its invitation: only for the account that statement made, which has none yet.
 async fn invite(
-    db: &D1Database,
+    db: &Db,
     account: D1PreparedStatement,
     name: &str,
     token_hash: &str,
@@ -129,7 +129,7 @@ async fn invite(
 /// new invitation is inserted only if [`KEEPS_AN_OWNER`] holds, and everything after follows
 /// from that invitation being there. False when refused (the last active owner).
 pub async fn reinvite(
-    db: &D1Database,
+    db: &Db,
     account_id: i64,
     token_hash: &str,
     now: i64,
@@ -181,7 +181,7 @@ pub async fn reinvite(
 
 /// An account's roles become `roles`, unless that takes the last active owner's away
 /// ([`KEEPS_AN_OWNER`]). False when refused.
-pub async fn set_roles(db: &D1Database, account_id: i64, roles: Roles) -> Result<bool, AppError> {
+pub async fn set_roles(db: &Db, account_id: i64, roles: Roles) -> Result<bool, AppError> {
     #[derive(Deserialize)]
     struct One {}
     Ok(first::<One>(stmt(
@@ -200,7 +200,7 @@ pub async fn set_roles(db: &D1Database, account_id: i64, roles: Roles) -> Result
 /// Disables an account, unless it is the last active owner ([`KEEPS_AN_OWNER`]): a new
 /// generation, so every session begun before ends, even one whose sign-in is still under way.
 /// False when refused or already disabled.
-pub async fn disable(db: &D1Database, account_id: i64) -> Result<bool, AppError> {
+pub async fn disable(db: &Db, account_id: i64) -> Result<bool, AppError> {
     let results = batch(
         db,
         vec![
@@ -225,7 +225,7 @@ pub async fn disable(db: &D1Database, account_id: i64) -> Result<bool, AppError>
 }
 
 /// Enables a disabled account: active again if it has a second factor, else invited.
-pub async fn enable(db: &D1Database, account_id: i64) -> Result<(), AppError> {
+pub async fn enable(db: &Db, account_id: i64) -> Result<(), AppError> {
     stmt(
         db,
         "UPDATE accounts SET status = CASE WHEN totp_secret IS NULL THEN 'invited' ELSE 'active' END, failed_signins = 0, next_try_at = 0 \

@@ -1,11 +1,10 @@
 //! The campaign's updates: every SQL statement of them. The campaign page's latest three come
 //! with the page statement (`page.rs`), not from here.
 
-use super::{batch, first, rows, stmt};
+use super::{batch, first, rows, stmt, Db};
 use crate::error::AppError;
 use app::update::{Update, UpdateStatus, UpdateText, IN_FEED, PER_PAGE};
 use serde::Deserialize;
-use worker::D1Database;
 
 /// The columns an [`Update`] decodes from.
 pub(super) const COLUMNS: &str =
@@ -28,7 +27,7 @@ struct Id {
 }
 
 /// A new update, as a draft; its id.
-pub async fn create(db: &D1Database, text: &UpdateText, now: i64) -> Result<i64, AppError> {
+pub async fn create(db: &Db, text: &UpdateText, now: i64) -> Result<i64, AppError> {
     let [te, be, tk, bk] = parts(text);
     first::<Id>(stmt(
         db,
@@ -42,7 +41,7 @@ pub async fn create(db: &D1Database, text: &UpdateText, now: i64) -> Result<i64,
 }
 
 /// Saves an edit; `false`: there is no such update.
-pub async fn edit(db: &D1Database, id: i64, text: &UpdateText, now: i64) -> Result<bool, AppError> {
+pub async fn edit(db: &Db, id: i64, text: &UpdateText, now: i64) -> Result<bool, AppError> {
     let [te, be, tk, bk] = parts(text);
     Ok(first::<Id>(stmt(
         db,
@@ -56,7 +55,7 @@ pub async fn edit(db: &D1Database, id: i64, text: &UpdateText, now: i64) -> Resu
 
 /// Publishes or unpublishes; the first publication's date is kept. `false`: no such update.
 pub async fn set_status(
-    db: &D1Database,
+    db: &Db,
     id: i64,
     status: UpdateStatus,
     now: i64,
@@ -73,7 +72,7 @@ pub async fn set_status(
 }
 
 /// One update, whatever its status (the admin area).
-pub async fn any(db: &D1Database, id: i64) -> Result<Option<Update>, AppError> {
+pub async fn any(db: &Db, id: i64) -> Result<Option<Update>, AppError> {
     first(stmt(
         db,
         &format!("SELECT {COLUMNS} FROM updates WHERE id = ?1"),
@@ -83,7 +82,7 @@ pub async fn any(db: &D1Database, id: i64) -> Result<Option<Update>, AppError> {
 }
 
 /// One published update (its permalink); a draft is `None`.
-pub async fn published(db: &D1Database, id: i64) -> Result<Option<Update>, AppError> {
+pub async fn published(db: &Db, id: i64) -> Result<Option<Update>, AppError> {
     first(stmt(
         db,
         &format!("SELECT {COLUMNS} FROM updates WHERE id = ?1 AND status = 'published'"),
@@ -93,7 +92,7 @@ pub async fn published(db: &D1Database, id: i64) -> Result<Option<Update>, AppEr
 }
 
 /// Every update, newest first (the admin list; a campaign writes a few a month).
-pub async fn all(db: &D1Database) -> Result<Vec<Update>, AppError> {
+pub async fn all(db: &Db) -> Result<Vec<Update>, AppError> {
     let r = stmt(
         db,
         &format!("SELECT {COLUMNS} FROM updates ORDER BY created_at DESC, id DESC LIMIT 500"),
@@ -109,7 +108,7 @@ pub async fn all(db: &D1Database) -> Result<Vec<Update>, AppError> {
 const NEWEST: &str = "ORDER BY published_at DESC, id DESC";
 
 /// Page `page` of the published updates, and how many there are.
-pub async fn page(db: &D1Database, page: i64) -> Result<(i64, Vec<Update>), AppError> {
+pub async fn page(db: &Db, page: i64) -> Result<(i64, Vec<Update>), AppError> {
     #[derive(Deserialize)]
     struct N {
         n: i64,
@@ -139,7 +138,7 @@ pub async fn page(db: &D1Database, page: i64) -> Result<(i64, Vec<Update>), AppE
 }
 
 /// The latest published updates, for a feed.
-pub async fn for_feed(db: &D1Database) -> Result<Vec<Update>, AppError> {
+pub async fn for_feed(db: &Db) -> Result<Vec<Update>, AppError> {
     let r = stmt(
         db,
         &format!("SELECT {COLUMNS} FROM updates WHERE status = 'published' {NEWEST} LIMIT ?1"),

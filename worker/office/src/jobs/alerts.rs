@@ -5,15 +5,15 @@
 
 use app::alerts::{self, Kind, State};
 use edge::ctx::Config;
+use edge::store::Db;
 use edge::{log, store};
-use worker::D1Database;
 
 const JOB: &str = "alerts";
 
 use crate::telegram::send;
 
 /// Runs the job once: counts, decides, sends, remembers.
-pub async fn run(config: &Config, db: &D1Database, now: i64) {
+pub async fn run(config: &Config, db: &Db, now: i64) {
     if config.telegram.is_none() {
         return;
     }

@@ -5,7 +5,6 @@
 //! Then `PRAGMA optimize`, so the planner's statistics follow the campaign's growth.
 
 use edge::{log, store};
-use worker::D1Database;
 
 const JOB: &str = "figures";
 
@@ -13,7 +12,7 @@ const JOB: &str = "figures";
 pub const EVERY_SECS: i64 = 23 * 3600 + 30 * 60;
 
 /// Runs the check when it is due.
-pub async fn run(db: &D1Database, now: i64) {
+pub async fn run(db: &store::Db, now: i64) {
     let due = match store::jobs::last_run(db, JOB).await {
         Ok(last) => last.is_none_or(|r| now - r.last_run_at >= EVERY_SECS),
         Err(_) => {

@@ -14,10 +14,15 @@ use worker::Env;
 /// with Stripe (when configured) and the alerts.
 pub async fn run(env: &Env) {
     let config = Config::get(env);
-    let Ok(db) = env.d1("DB") else {
+    // The jobs read the primary, like every write's request.
+    let Some(db) = env
+        .d1("DB")
+        .ok()
+        .and_then(|d1| store::Db::open(&d1, &store::Reads::Primary).ok())
+    else {
         log::event(
             "job_failed",
-            &[("job", "retention"), ("why", "no DB binding")],
+            &[("job", "retention"), ("why", "no DB binding or session")],
         );
         return;
     };

@@ -13,8 +13,8 @@ use crate::{checkout, webhooks};
 use app::ledger::Outcome;
 use app::reconcile::{self, Listed, Report, State};
 use edge::ctx::Config;
+use edge::store::Db;
 use edge::{log, store};
-use worker::D1Database;
 
 const JOB: &str = "reconcile";
 
@@ -23,7 +23,7 @@ const JOB: &str = "reconcile";
 const STATEMENTS_PER_EVENT: usize = 6;
 
 /// Runs the job once, if Stripe is configured, and records what it did.
-pub async fn run(config: &Config, db: &D1Database, now: i64) {
+pub async fn run(config: &Config, db: &Db, now: i64) {
     if config.stripe_secret_key.is_none() {
         return;
     }
@@ -52,13 +52,7 @@ pub async fn run(config: &Config, db: &D1Database, now: i64) {
 }
 
 /// Reads the events since the checkpoint and applies what the plan says; the state to store.
-async fn events(
-    config: &Config,
-    db: &D1Database,
-    now: i64,
-    state: &State,
-    report: &mut Report,
-) -> State {
+async fn events(config: &Config, db: &Db, now: i64, state: &State, report: &mut Report) -> State {
     let since = state.since(now);
     let mut cursor = state.cursor.clone();
     let mut read: Vec<Listed> = Vec::new();
@@ -127,7 +121,7 @@ async fn events(
 /// skipped: it would not parse on a later run either.
 async fn apply(
     config: &Config,
-    db: &D1Database,
+    db: &Db,
     body: &[u8],
     now: i64,
     report: &mut Report,
@@ -151,7 +145,7 @@ async fn apply(
 }
 
 /// Asks Stripe about the Checkout Sessions of pledges no webhook settled.
-async fn sessions(config: &Config, db: &D1Database, now: i64, report: &mut Report) {
+async fn sessions(config: &Config, db: &Db, now: i64, report: &mut Report) {
     report.d1_statements += 1;
     let ids = match store::jobs::sessions_to_ask(
         db,

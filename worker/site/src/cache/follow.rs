@@ -14,7 +14,7 @@ use app::paging::pages_to_drop;
 use edge::changes::Change;
 use edge::ctx::Ctx;
 use edge::home::template_from;
-use edge::store::{self, PageCounts};
+use edge::store::{self, PageCounts, Reads};
 use std::cell::RefCell;
 use worker::Context;
 
@@ -36,14 +36,17 @@ pub async fn apply(ctx: &Context, cx: &Ctx, change: Change) {
     if !redraw_wanted(&cx.origin, change) {
         return;
     }
-    let cx = cx.detached();
+    // It reads at least this request's writes (the office's bookmark).
+    let mut cx = cx.detached_reading(cx.after_writes());
     ctx.wait_until(async move {
         let mut changes = vec![change];
         loop {
             follow(&cx, &changes).await;
             match redraw_again(&cx.origin) {
                 Some(more) => {
-                    changes = more;
+                    // The writes that came meanwhile named no point to this redraw: the
+                    // primary has them all.
+                    (changes, cx) = (more, cx.detached_reading(Reads::Primary));
                     worker::Delay::from(REDRAW_GAP).await;
                 }
                 None => break,
@@ -66,6 +69,15 @@ async fn follow(cx: &Ctx, changes: &[Change]) {
         Ok(db) => store::home_doc(db, 1).await.ok(),
         Err(_) => None,
     };
+    if cx.loopback {
+        // For the tests of the bookmark's round trip (`tests/it/replicas.rs`): where this
+        // redraw's session began. A bookmark names a point of the database, nothing of a person.
+        let from = match cx.reads() {
+            Reads::AtLeast(bookmark) => bookmark,
+            _ => "primary",
+        };
+        edge::log::event("redraw_read", &[("from", from)]);
+    }
     let after = first.as_deref().and_then(|doc| PageCounts::of(doc).ok());
     if after.is_none() {
         edge::log::event("purge_count_failed", &[]);
