@@ -12,13 +12,13 @@
 //! [`super::team`]), so a sign-in that raced one leaves no session behind; an enrolment's
 //! recovery codes are written only by the batch that takes its invitation.
 
+use super::Stmt;
 use super::{batch, first, returned_one, rows, stmt, Db};
 use crate::error::AppError;
 use app::account::audit::{Action, Entry};
 use app::account::roles::Roles;
 use app::account::status::AccountStatus;
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 /// An account as the sign-in and the owners' pages read it.
 #[derive(Clone, Debug, Deserialize)]
@@ -373,10 +373,7 @@ pub async fn end_sessions(db: &Db, account_id: i64) -> Result<i64, AppError> {
     )
     .await?;
     let ended = match results.get(1) {
-        Some(r) => r
-            .results::<serde_json::Value>()
-            .map_err(AppError::Storage)?
-            .len(),
+        Some(r) => r.len(),
         None => 0,
     };
     Ok(i64::try_from(ended).unwrap_or(i64::MAX))
@@ -394,7 +391,7 @@ pub fn audit_stmt(
     action: Action,
     subject: Option<&str>,
     detail: Option<&str>,
-) -> Result<D1PreparedStatement, AppError> {
+) -> Result<Stmt, AppError> {
     stmt(
         db,
         "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",

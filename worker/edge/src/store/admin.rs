@@ -5,6 +5,7 @@
 //! where it can be. Values are bound, never spliced: where a statement varies (the order of a
 //! moderation list), it is chosen from constants here.
 
+use super::Rows;
 use super::{batch, counted, first, rows, stmt, totals, Db};
 use crate::error::AppError;
 use app::admin::{
@@ -15,14 +16,13 @@ use app::admin::{Dashboard, COMMENTS_PER_PAGE};
 use app::comment::CommentStatus;
 use app::money::Cents;
 use serde::Deserialize;
-use worker::D1Result;
 
 #[derive(Deserialize)]
 struct N {
     n: i64,
 }
 
-fn count(r: &D1Result) -> Result<i64, AppError> {
+fn count(r: &Rows) -> Result<i64, AppError> {
     Ok(rows::<N>(r)?.first().map_or(0, |r| r.n))
 }
 

@@ -1,9 +1,9 @@
 //! Visitors' comments and offers of help, as they are stored; moderation is `admin.rs`.
 
+use super::Stmt;
 use super::{first, rows, stmt, Arg, Db};
 use crate::error::AppError;
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 use app::comment::{CommentStatus, NewComment};
 use app::volunteer::NewVolunteer;
@@ -88,7 +88,7 @@ const HAS_REPLIES: &str =
 /// The two statements that remove comment `id`, for its author and for a moderator alike: an
 /// emptied `removed` placeholder while anything is under it (the others' replies stay in their
 /// thread), gone otherwise. Each returns the id it touched.
-pub(super) fn removal(db: &Db, id: i64) -> Result<[D1PreparedStatement; 2], AppError> {
+pub(super) fn removal(db: &Db, id: i64) -> Result<[Stmt; 2], AppError> {
     Ok([
         stmt(
             db,

@@ -7,7 +7,13 @@
 //! own writes). Without replication every session reads the primary, as plain queries do.
 
 use crate::error::AppError;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use worker::js_sys::{Array, Promise, JSON};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::{D1DatabaseSession as SessionSys, D1Result as ResultSys};
+use worker::{D1Database, D1PreparedStatement};
 
 /// Where a session's first query may be answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +57,18 @@ impl Db {
         self.0.prepare(sql)
     }
 
-    pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> worker::Result<Vec<D1Result>> {
-        self.0.batch(stmts).await
+    /// Runs the statements as one batch (one transaction); their rows in the same order.
+    pub async fn batch(&self, stmts: Vec<Stmt>) -> worker::Result<Vec<Rows>> {
+        let session: &SessionSys = self.0.as_ref().unchecked_ref();
+        let list: Array = stmts
+            .into_iter()
+            .map(|s| JsValue::from(s.0.inner().clone()))
+            .collect();
+        let results = settle(session.session_batch(list)).await?;
+        Ok(results
+            .dyn_into::<Array>()
+            .map(|a| a.iter().map(Rows::of).collect())
+            .unwrap_or_default())
     }
 
     /// The latest point of the database this session has seen (after a write: at least that
@@ -60,6 +76,96 @@ impl Db {
     pub fn bookmark(&self) -> Option<String> {
         self.0.get_bookmark().ok().flatten()
     }
+}
+
+/// A bound statement of a session.
+///
+/// Its results cross from the binding into Rust as JSON text, in one call (`JSON.stringify`
+/// in the runtime) and one parse (serde_json), rather than value by value through
+/// `serde_wasm_bindgen` into a `serde_json::Value` and then into the row's type, as the
+/// `worker` crate's `D1Result::results` would: the crossing was most of what our read of the
+/// page statement cost beyond the peer's (`bench/README.md`, #29 §2).
+#[derive(Clone)]
+pub struct Stmt(pub(super) D1PreparedStatement);
+
+impl Stmt {
+    /// Every row.
+    pub async fn all(&self) -> worker::Result<Rows> {
+        Ok(Rows::of(settle(self.0.inner().all()).await?))
+    }
+
+    /// Runs it for its effect alone.
+    pub async fn run(&self) -> worker::Result<()> {
+        settle(self.0.inner().run()).await.map(drop)
+    }
+
+    /// One text column of the first row, as the runtime holds it (no JSON in between): the
+    /// page statements' one document.
+    pub async fn first_text(&self, column: &str) -> worker::Result<Option<String>> {
+        Ok(settle(self.0.inner().first(Some(column)))
+            .await?
+            .as_string())
+    }
+}
+
+/// Awaits one of the binding's promises.
+async fn settle(p: Result<Promise, JsValue>) -> worker::Result<JsValue> {
+    Ok(JsFuture::from(p?).await?)
+}
+
+/// The rows of one statement, still in the runtime: counted there, and read into Rust only
+/// when decoded ([`Rows::decode`]).
+pub struct Rows(Option<Array>);
+
+impl Rows {
+    fn of(result: JsValue) -> Rows {
+        Rows(
+            result
+                .unchecked_into::<ResultSys>()
+                .results()
+                .ok()
+                .flatten(),
+        )
+    }
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |a| a.length() as usize)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows that decode into `T`. A row that does not (a value a column should never
+    /// hold) is skipped and logged by its position only, so one bad row never takes a page
+    /// down for everyone.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<Vec<T>, AppError> {
+        let Some(list) = &self.0 else {
+            return Ok(Vec::new());
+        };
+        let text = JSON::stringify(list)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or(AppError::Internal("D1's rows did not turn into JSON"))?;
+        let raw: Vec<&RawValue> = serde_json::from_str(&text)
+            .map_err(|_| AppError::Internal("D1's rows turned into bad JSON"))?;
+        Ok(decode_each(&raw, std::any::type_name::<T>()))
+    }
+}
+
+/// Decodes each element of a JSON list on its own; skips and logs the ones that do not fit.
+pub(super) fn decode_each<T: DeserializeOwned>(raw: &[&RawValue], what: &str) -> Vec<T> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, v) in raw.iter().enumerate() {
+        match serde_json::from_str(v.get()) {
+            Ok(t) => out.push(t),
+            Err(_) => {
+                crate::log::event("row_skipped", &[("type", what), ("index", &i.to_string())])
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

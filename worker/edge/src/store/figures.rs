@@ -21,11 +21,11 @@
 //! them is what [`check`], run daily, finds and repairs.
 
 use super::Db;
+use super::Stmt;
 use super::{batch, counted, first, stmt};
 use crate::error::AppError;
 use serde::Deserialize;
 use std::sync::OnceLock;
-use worker::D1PreparedStatement;
 
 /// A payment's counted net now (unqualified columns: inside `FROM payments`).
 fn net_now() -> String {
@@ -90,7 +90,7 @@ pub(super) fn figure(key: &str) -> String {
 /// The statements that fold every dirty row into the figures, in order; appended to each
 /// batch that writes a payment or a pledge's status (unguarded: with nothing dirty they do
 /// nothing, and folding twice adds nothing the second time).
-pub(super) fn fold(db: &Db) -> Result<Vec<D1PreparedStatement>, AppError> {
+pub(super) fn fold(db: &Db) -> Result<Vec<Stmt>, AppError> {
     static SQL: OnceLock<[String; 3]> = OnceLock::new();
     let [add, pledges, payments] = SQL.get_or_init(|| {
         [

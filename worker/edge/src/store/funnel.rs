@@ -7,16 +7,16 @@
 //! ([`paid_stmt`], in the batch of the event that records it), so a duplicate webhook never
 //! counts twice.
 
+use super::Stmt;
 use super::{rows, stmt, Db};
 use crate::error::AppError;
 use app::funnel::{Kind, Tally};
 use app::i18n::Lang;
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 /// One statement adding every tally (one JSON array bound once, whatever its length); `None`
 /// when there is nothing to add.
-pub fn add_stmt(db: &Db, tallies: &[Tally]) -> Result<Option<D1PreparedStatement>, AppError> {
+pub fn add_stmt(db: &Db, tallies: &[Tally]) -> Result<Option<Stmt>, AppError> {
     let list: Vec<serde_json::Value> = tallies
         .iter()
         .filter(|t| t.n > 0 && super::exact(t.day).is_some())
@@ -69,7 +69,7 @@ pub(super) fn paid_stmt(
     event_id: &str,
     pledge_id: &str,
     now: i64,
-) -> Result<D1PreparedStatement, AppError> {
+) -> Result<Stmt, AppError> {
     stmt(
         db,
         &format!(

@@ -9,12 +9,12 @@
 //! having happened is what happened.
 
 use super::Db;
+use super::Stmt;
 use super::{batch, rows, stmt, Arg};
 use crate::error::AppError;
 use app::ledger::{Action, Closed, Outcome, Payment};
 use app::webhook::WebhookEvent;
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 /// How an event was taken.
 pub enum Recorded {
@@ -136,12 +136,7 @@ enum Payments {
 /// payment's refunded amount is the larger of what it holds and its refunds plus lost
 /// disputes (same scheme, same currency), at most its amount; a one-off pledge whose payment
 /// is wholly taken back is refunded. Unguarded, because it only converges.
-fn settle(
-    db: &Db,
-    scheme: &str,
-    which: Payments,
-    target: &str,
-) -> Result<Vec<D1PreparedStatement>, AppError> {
+fn settle(db: &Db, scheme: &str, which: Payments, target: &str) -> Result<Vec<Stmt>, AppError> {
     let selector = match which {
         Payments::Key => "ref = ?2",
         Payments::Intent => "payment_intent = ?2",
@@ -177,7 +172,7 @@ fn insert_payment(
     pledge_id: &str,
     payment: &Payment,
     now: i64,
-) -> Result<D1PreparedStatement, AppError> {
+) -> Result<Stmt, AppError> {
     stmt(
         db,
         &format!(
@@ -203,11 +198,7 @@ fn insert_payment(
 /// What the donor was shown and paid in, beside payment `key` (#28 §1): whichever event brings
 /// it (a monthly gift's first month may be recorded from `invoice.paid` before the session's
 /// completion arrives with it), written once and never counted.
-fn present(
-    db: &Db,
-    scheme: &str,
-    payment: &Payment,
-) -> Result<Option<D1PreparedStatement>, AppError> {
+fn present(db: &Db, scheme: &str, payment: &Payment) -> Result<Option<Stmt>, AppError> {
     let Some(p) = &payment.presentment else {
         return Ok(None);
     };
@@ -231,7 +222,7 @@ fn effects(
     event: &WebhookEvent,
     action: &Action,
     now: i64,
-) -> Result<Vec<D1PreparedStatement>, AppError> {
+) -> Result<Vec<Stmt>, AppError> {
     let (scheme, id) = (event.scheme.as_str(), event.id.as_str());
     Ok(match action {
         Action::Pay { pledge_id, payment, subscription } => {

@@ -30,7 +30,8 @@ pub mod updates;
 pub use comments::{
     approved_thread_of, create_comment, create_volunteer, delete_own, own_comment, OwnRow,
 };
-pub use db::{Db, Reads};
+use db::decode_each;
+pub use db::{Db, Reads, Rows, Stmt};
 use page::totals;
 pub use page::{campaign, held_comments, home_doc, home_from, PageCounts};
 pub use pledges::{
@@ -41,7 +42,6 @@ use crate::error::AppError;
 use app::webhook::EXACT_LIMIT;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1PreparedStatement, D1Result};
 
 /// A bound value.
 ///
@@ -82,7 +82,7 @@ pub fn exact(n: i64) -> Option<f64> {
         .then_some(n as f64)
 }
 
-fn stmt(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, AppError> {
+fn stmt(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<Stmt, AppError> {
     let mut values = Vec::with_capacity(args.len());
     for a in args {
         values.push(match a {
@@ -93,51 +93,29 @@ fn stmt(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, App
             Arg::Null => JsValue::NULL,
         });
     }
-    db.prepare(sql).bind(&values).map_err(AppError::Storage)
+    db.prepare(sql)
+        .bind(&values)
+        .map(Stmt)
+        .map_err(AppError::Storage)
 }
 
-/// The rows of a result that decode into `T`. A row that does not (a value a column should
-/// never hold) is skipped and logged by its position only, so one bad row never takes a page
-/// down for everyone.
-fn rows<T: DeserializeOwned>(r: &D1Result) -> Result<Vec<T>, AppError> {
-    let raw = r
-        .results::<serde_json::Value>()
-        .map_err(AppError::Storage)?;
-    Ok(decode_each(raw, std::any::type_name::<T>()))
-}
-
-/// Decodes each value on its own; skips and logs the ones that do not fit.
-fn decode_each<T: DeserializeOwned>(raw: Vec<serde_json::Value>, what: &str) -> Vec<T> {
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, v) in raw.into_iter().enumerate() {
-        match serde_json::from_value(v) {
-            Ok(t) => out.push(t),
-            Err(_) => {
-                crate::log::event("row_skipped", &[("type", what), ("index", &i.to_string())])
-            }
-        }
-    }
-    out
+/// The rows of a result that decode into `T` ([`Rows::decode`]).
+fn rows<T: DeserializeOwned>(r: &Rows) -> Result<Vec<T>, AppError> {
+    r.decode()
 }
 
 /// The first row that decodes, if any.
-async fn first<T: DeserializeOwned>(s: D1PreparedStatement) -> Result<Option<T>, AppError> {
+async fn first<T: DeserializeOwned>(s: Stmt) -> Result<Option<T>, AppError> {
     let r = s.all().await.map_err(AppError::Storage)?;
     Ok(rows::<T>(&r)?.into_iter().next())
 }
 
 /// Whether statement `i` of a batch returned a row.
-fn returned_one(results: &[D1Result], i: usize) -> Result<bool, AppError> {
-    #[derive(serde::Deserialize)]
-    struct One {}
-    Ok(results
-        .get(i)
-        .map(rows::<One>)
-        .transpose()?
-        .is_some_and(|r| !r.is_empty()))
+fn returned_one(results: &[Rows], i: usize) -> Result<bool, AppError> {
+    Ok(results.get(i).is_some_and(|r| !r.is_empty()))
 }
 
-async fn batch(db: &Db, stmts: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, AppError> {
+async fn batch(db: &Db, stmts: Vec<Stmt>) -> Result<Vec<Rows>, AppError> {
     db.batch(stmts).await.map_err(AppError::Storage)
 }
 

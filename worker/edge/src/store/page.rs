@@ -8,7 +8,7 @@
 
 use super::figures::{figure, with_fig};
 use super::Db;
-use super::{counted, decode_each, first, stmt, Arg};
+use super::{counted, decode_each, stmt, Arg};
 use crate::error::AppError;
 use app::campaign::{Campaign, Supporter, Tier, TierProgress};
 use app::comment::{thread, Comment, CommentPage, CommentStatus, THREADS_PER_PAGE};
@@ -19,6 +19,7 @@ use app::order::{
 };
 use app::update::Update;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::sync::OnceLock;
 
 /// The campaign's numbers: tiers with the net USD designated to each, totals (every paid month
@@ -123,30 +124,30 @@ fn update_fields() -> String {
     )
 }
 
-/// The JSON document the page statement returns. Lists stay raw JSON until each element is
-/// decoded on its own ([`decode_each`]).
+/// The JSON document the page statement returns. Lists stay raw JSON text, borrowed from the
+/// document, until each element is decoded on its own ([`decode_each`]).
 #[derive(Deserialize, Default)]
-struct PageDoc {
-    #[serde(default)]
-    tiers: Vec<serde_json::Value>,
+struct PageDoc<'a> {
+    #[serde(default, borrow)]
+    tiers: Vec<&'a RawValue>,
     #[serde(default)]
     raised: i64,
     #[serde(default)]
     gifts: i64,
     #[serde(default)]
     monthly: i64,
-    #[serde(default)]
-    recent: Vec<serde_json::Value>,
+    #[serde(default, borrow)]
+    recent: Vec<&'a RawValue>,
     #[serde(default)]
     threads: i64,
     #[serde(default)]
     published: i64,
     #[serde(default)]
     comments: i64,
-    #[serde(default)]
-    rows: Vec<serde_json::Value>,
-    #[serde(default)]
-    updates: Vec<serde_json::Value>,
+    #[serde(default, borrow)]
+    rows: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    updates: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -211,30 +212,22 @@ impl PageCounts {
 
 /// Runs one of the page statements and returns its JSON document as SQLite wrote it.
 async fn raw_doc(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<String, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        page: String,
-    }
-    Ok(first::<Row>(stmt(db, sql, args)?)
-        .await?
-        .ok_or(AppError::Internal("the page statement returned no row"))?
-        .page)
+    stmt(db, sql, args)?
+        .first_text("page")
+        .await
+        .map_err(AppError::Storage)?
+        .ok_or(AppError::Internal("the page statement returned no row"))
 }
 
-fn parse_doc(raw: &str) -> Result<PageDoc, AppError> {
+fn parse_doc(raw: &str) -> Result<PageDoc<'_>, AppError> {
     serde_json::from_str(raw)
         .map_err(|_| AppError::Internal("the page statement returned bad JSON"))
 }
 
-/// Runs one of the page statements and reads its JSON document.
-async fn page_doc(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<PageDoc, AppError> {
-    parse_doc(&raw_doc(db, sql, args).await?)
-}
-
-fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
-    let mut tiers: Vec<TierDoc> = decode_each(std::mem::take(&mut doc.tiers), "tier");
+fn campaign_from(goal: Cents, doc: &PageDoc) -> Campaign {
+    let mut tiers: Vec<TierDoc> = decode_each(&doc.tiers, "tier");
     sort_by_key(&mut tiers, Ascending, |t| (Some(t.position), 0));
-    let mut recent: Vec<RecentDoc> = decode_each(std::mem::take(&mut doc.recent), "supporter");
+    let mut recent: Vec<RecentDoc> = decode_each(&doc.recent, "supporter");
     sort_by_key(&mut recent, Descending, |r| (r.at, r.seq));
     Campaign {
         goal,
@@ -264,10 +257,17 @@ fn campaign_from(goal: Cents, doc: &mut PageDoc) -> Campaign {
 
 /// The page's comments, threaded. `own` names the visitor's comments they may still delete
 /// (from their cookie, written since `own_since`).
-fn comments_from(page: i64, doc: &mut PageDoc, own: &[i64], own_since: i64) -> CommentPage {
+fn comments_from(
+    page: i64,
+    doc: &PageDoc,
+    held: Vec<CommentDoc>,
+    own: &[i64],
+    own_since: i64,
+) -> CommentPage {
     let (mut roots, replies): (Vec<Comment>, Vec<Comment>) =
-        decode_each::<CommentDoc>(std::mem::take(&mut doc.rows), "comment")
+        decode_each::<CommentDoc>(&doc.rows, "comment")
             .into_iter()
+            .chain(held)
             .map(|c| Comment {
                 id: c.id,
                 parent_id: c.parent_id,
@@ -293,8 +293,8 @@ fn comments_from(page: i64, doc: &mut PageDoc, own: &[i64], own_since: i64) -> C
 
 /// The campaign's numbers alone (`/api/campaign`).
 pub async fn campaign(db: &Db, goal: Cents) -> Result<Campaign, AppError> {
-    let mut doc = page_doc(db, campaign_statement(), &[]).await?;
-    Ok(campaign_from(goal, &mut doc))
+    let raw = raw_doc(db, campaign_statement(), &[]).await?;
+    Ok(campaign_from(goal, &parse_doc(&raw)?))
 }
 
 /// The page data of page `page` of the campaign page as everyone sees it (no visitor's held
@@ -339,20 +339,18 @@ pub fn home_from(
     own_since: i64,
 ) -> Result<(Campaign, CommentPage, Vec<Update>), AppError> {
     let mut doc = parse_doc(doc)?;
-    let held: Vec<serde_json::Value> = serde_json::from_str(held)
+    let held: Vec<&RawValue> = serde_json::from_str(held)
         .map_err(|_| AppError::Internal("the held comments query returned bad JSON"))?;
-    let is_root =
-        |c: &serde_json::Value| c.get("parent_id").is_some_and(serde_json::Value::is_null);
-    doc.threads += held.iter().filter(|c| is_root(c)).count() as i64;
+    let mut held: Vec<CommentDoc> = decode_each(&held, "comment");
+    doc.threads += held.iter().filter(|c| c.parent_id.is_none()).count() as i64;
     doc.comments += held.len() as i64;
-    doc.rows
-        .extend(held.into_iter().filter(|c| page <= 1 || !is_root(c)));
-    let mut updates: Vec<Update> = decode_each(std::mem::take(&mut doc.updates), "update");
+    held.retain(|c| page <= 1 || c.parent_id.is_some());
+    let mut updates: Vec<Update> = decode_each(&doc.updates, "update");
     updates.retain(Update::is_public);
     sort_by_key(&mut updates, Descending, |u| (u.published_at, u.id));
     Ok((
-        campaign_from(goal, &mut doc),
-        comments_from(page, &mut doc, own, own_since),
+        campaign_from(goal, &doc),
+        comments_from(page, &doc, held, own, own_since),
         updates,
     ))
 }

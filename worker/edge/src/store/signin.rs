@@ -7,7 +7,7 @@
 //! the turn; each other one reads the state the winner left and tries again from it, so it is
 //! refused unread if that state says to wait. A success gives the turn back.
 
-use super::{batch, first, rows, stmt, Db};
+use super::{batch, first, rows, stmt, Db, Stmt};
 use crate::error::AppError;
 use app::admin::SlowDown;
 use serde::Deserialize;
@@ -32,11 +32,7 @@ pub enum Turn {
 
 /// Runs `take` (an `UPDATE … RETURNING 1 AS one`), then `read` (the state as it then is), in one
 /// batch: one round trip, and the read sees what the write left.
-async fn turn(
-    db: &Db,
-    take: worker::D1PreparedStatement,
-    read: worker::D1PreparedStatement,
-) -> Result<Turn, AppError> {
+async fn turn(db: &Db, take: Stmt, read: Stmt) -> Result<Turn, AppError> {
     let results = batch(db, vec![take, read]).await?;
     let taken = results
         .first()
@@ -116,12 +112,7 @@ pub async fn device(
         }))
 }
 
-fn device_read(
-    db: &Db,
-    id_hash: &str,
-    account_id: i64,
-    now: i64,
-) -> Result<worker::D1PreparedStatement, AppError> {
+fn device_read(db: &Db, id_hash: &str, account_id: i64, now: i64) -> Result<Stmt, AppError> {
     stmt(
         db,
         "SELECT failed, next_try_at FROM signin_devices WHERE id_hash = ?1 AND account_id = ?2 AND expires_at > ?3",

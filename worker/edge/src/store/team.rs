@@ -7,11 +7,11 @@
 //!   before, even one whose sign-in is still under way ([`super::accounts::create_session`]);
 //! - the bootstrap makes an invitation only while [`BOOTSTRAP_OPEN`].
 
+use super::Stmt;
 use super::{batch, first, returned_one, rows, stmt, Arg, Db};
 use crate::error::AppError;
 use app::account::roles::{Role, Roles};
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 /// The guard of every statement that may take an owner away from the `accounts` row it
 /// changes: that row is not an active owner, or another active owner remains. Checked inside
@@ -85,7 +85,7 @@ pub async fn bootstrap_invite(
 /// batch, its invitation: only for the account that statement made, which has none yet.
 async fn invite(
     db: &Db,
-    account: D1PreparedStatement,
+    account: Stmt,
     name: &str,
     token_hash: &str,
     now: i64,
