@@ -22,7 +22,7 @@
 // BENCH_CONNECTIONS (8), BENCH_COLD_STARTS (5), BENCH_QUIET_WAIT (5), BENCH_QUIET_BUDGET (60),
 // BENCH_LIGHTHOUSE (1), BENCH_BUILD (build), BENCH_CASES (all; `cached`: only the edge cache
 // against the static asset, with the checks; `scale`: only the scale case, with its checks;
-// no cold starts, webhook or Lighthouse); the scale case's BENCH_SCALE_PAGE (200: its deep
+// `webhook`: only the webhook case; no cold starts or Lighthouse); the scale case's BENCH_SCALE_PAGE (200: its deep
 // page), BENCH_SCALE_CONNECTIONS (2), BENCH_SCALE_SECONDS (5), BENCH_SCALE_PROBES (1).
 
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
@@ -61,11 +61,13 @@ const CFG = {
   scaleProbes: Math.max(0, Number(env('BENCH_SCALE_PROBES', 1))),
   scaleSeconds: Number(env('BENCH_SCALE_SECONDS', 5)),
 };
-// Which parts run: `all`, `cached` (the edge cache alone) or `scale` (the scale case alone).
+// Which parts run: `all`, `cached` (the edge cache alone), `scale` (the scale case alone) or
+// `webhook` (the webhook case alone).
 const RUNS = {
   peer: ['all', 'scale'].includes(CFG.cases),
   scale: ['all', 'scale'].includes(CFG.cases),
   cached: ['all', 'cached'].includes(CFG.cases),
+  webhook: ['all', 'webhook'].includes(CFG.cases),
   full: CFG.cases === 'all',
 };
 // The site's worker (what a visitor's request loads) and the office's, as scripts/build.sh lays them out.
@@ -925,7 +927,7 @@ async function run(mf, url, results) {
     for (const r of c.runs) if (r.non2xx || r.socket_errors) check(`${k} under load${r.round ? ` (round ${r.round})` : ''}`, false, `${r.non2xx} non-2xx, ${r.socket_errors} socket errors of ${r.requests}`);
   }
 
-  if (all) {
+  if (RUNS.webhook) {
     step(`webhook: signed Stripe deliveries for pending pledges, verified and stored; ${CFG.rounds} runs`);
     C.webhook = await webhooks(mf, url);
   }

@@ -62,7 +62,7 @@ fi
 now() { date +%s%N; }
 secs() { awk "BEGIN { printf \"%.1f\", ($(now) - $1) / 1e9 }"; }
 tools=$("$CARGO_BIN/worker-build" --version; "$WASM_BINDGEN_BIN" --version)
-script=$(sha256sum < "$0")
+script=$(cat "$0" "$ROOT/scripts/strip-wasm.mjs" | sha256sum)
 
 for part in site office; do
   if [ "$what" != both ] && [ "$what" != "$part" ]; then
@@ -92,6 +92,9 @@ for part in site office; do
   rm -f "$stamp"
   # shellcheck disable=SC2086
   (cd "$ROOT/worker/$part" && "$CARGO_BIN/worker-build" $worker_build_profile --out-dir "$out")
+  if [ "$profile" = release ]; then
+    node "$ROOT/scripts/strip-wasm.mjs" "$out/index_bg.wasm"
+  fi
   state > "$stamp"
   echo "== $part: built ($profile) in $(secs "$started") s"
 done
