@@ -38,6 +38,7 @@ import { wrk } from './lib/wrk.mjs';
 import { lighthouse } from './lib/lighthouse.mjs';
 import { median, ratios, spread } from './lib/stats.mjs';
 import { SEED_EXPECTS, SEED_SCHEMA, seedScale } from './lib/scale.mjs';
+import { INSPECTOR_PORT, PROFILE, startProfile, summarize as profileSummary } from './lib/profile.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = `${ROOT}/bench/out`;
@@ -195,6 +196,7 @@ function builtWorker(toml, dir, name, extra) {
     ...(extra.serviceBindings ? { serviceBindings: extra.serviceBindings } : {}),
     cacheAPI: true,
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+    ...(PROFILE ? { unsafeInspectorProxy: true } : {}),
   };
 }
 
@@ -253,6 +255,7 @@ function miniflare(workers) {
   return new Miniflare(convertV4MiniflareOptions({
     workers,
     resourcePersistencePath: STATE,
+    ...(PROFILE ? { inspectorPort: INSPECTOR_PORT } : {}),
     logRequests: false,
     telemetry: { enabled: false },
     handleStructuredLogs: (l) => {
@@ -1080,11 +1083,18 @@ async function webhooks(mf, url) {
     const signedAt = Date.now();
     writeFileSync(`${OUT}/webhooks-main.txt`, deliveries(`m${round}_`, first + WARM, MAIN));
     log(`   [${round}/${CFG.rounds}] ${WARM} + ${MAIN} deliveries signed with stripe@${pkgVersion('stripe')} (${Date.now() - signedAt} ms for the main set)`);
+    const profiling = PROFILE && round === 1 ? await Promise.all(['ours', 'office'].map(startProfile)) : null;
     const r = await measure(`[${round}/${CFG.rounds}] ${label}`, {
       url: url.ours, script,
       scriptEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-main.txt` },
       warmupEnv: { BENCH_WEBHOOKS: `${OUT}/webhooks-warmup.txt` },
     });
+    if (profiling) {
+      for (const [i, name] of ['ours', 'office'].entries()) {
+        const p = await profiling[i].stop(`${OUT}/webhook-${name}.cpuprofile`);
+        for (const line of profileSummary(`profile of ${name} (BENCH_PROFILE=1, round 1)`, p)) log(`   ${line}`);
+      }
+    }
     const like = `evt_bench_m${round}_*`;
     const stored = await count('SELECT COUNT(*) AS n FROM webhook_events WHERE event_id GLOB ?1', like);
     const applied = await count("SELECT COUNT(*) AS n FROM webhook_events WHERE event_id GLOB ?1 AND outcome = 'applied'", like);

@@ -44,17 +44,19 @@ pub async fn apply(
         livemode: config.livemode,
         campaign_id: config.campaign_id.clone(),
     };
-    let exists = match ledger::named_pledge(event) {
-        Some(id) => store::ledger::pledge_exists(db, id).await?,
-        None => false,
-    };
-    let action = ledger::decide(event, &settings, exists);
-    Ok(
-        match store::ledger::apply_webhook(db, event, &action, now).await? {
-            store::ledger::Recorded::Now(outcome) => Some(outcome),
-            store::ledger::Recorded::Before => None,
-        },
-    )
+    // Decided first as if the pledge it names were ours (nearly always so), in one batch that
+    // records nothing if it is not; then, only in that case, decided again knowing it is not.
+    let named = ledger::named_pledge(event);
+    let action = ledger::decide(event, &settings, named.is_some());
+    let mut recorded = store::ledger::apply_webhook(db, event, &action, now, named).await?;
+    if let store::ledger::Recorded::NoSuchPledge = recorded {
+        let action = ledger::decide(event, &settings, false);
+        recorded = store::ledger::apply_webhook(db, event, &action, now, None).await?;
+    }
+    Ok(match recorded {
+        store::ledger::Recorded::Now(outcome) => Some(outcome),
+        store::ledger::Recorded::Before | store::ledger::Recorded::NoSuchPledge => None,
+    })
 }
 
 /// Verifies a delivery and applies it. The sandbox checkout calls this too, in process, with
