@@ -39,6 +39,7 @@
 //! | funnel | 15100–15199 |
 //! | figures (pledge ids) | 15200–15299 |
 //! | replicas | 15300–15399 |
+//! | webhooks (pledge ids named, never stored) | 15400–15499 |
 //! | browser | 20000–29999 |
 //!
 //! How many tests run at once is `RUST_TEST_THREADS` (`.cargo/config.toml`): they mostly wait

@@ -550,3 +550,54 @@ fn a_thousand_deliveries_a_third_duplicates_32_at_a_time_leave_exact_totals() {
         20
     );
 }
+
+/// An event is decided first as if the pledge it names were ours, in a batch that records it
+/// only if that pledge exists (#29 §3: no read before it); a pledge we do not have is decided
+/// again knowing it: with our campaign's marker a gift made elsewhere, without it not ours;
+/// each counted once, and a second copy of either a duplicate.
+#[test]
+fn an_event_naming_a_pledge_we_do_not_have_is_decided_again_and_counted_once() {
+    let w = Worker::start(&[]);
+    let (ours, known) = (pid(15400), pid(15401));
+    pledge(&w, &known, 1000, None);
+    let missing = completed("evt_missing", &ours, 2500, "usd");
+    assert_eq!(send_stripe(&w, &missing).body, "applied");
+    assert_eq!(send_stripe(&w, &missing).body, "duplicate");
+    let theirs = session(
+        "evt_missing_theirs",
+        "checkout.session.completed",
+        json!({"id": "cs_theirs", "payment_status": "paid", "amount_total": 4000, "currency": "usd",
+               "client_reference_id": pid(15402), "payment_intent": "pi_theirs",
+               "metadata": {"campaign": "another-campaign"}}),
+    );
+    assert_eq!(send_stripe(&w, &theirs).body, "ignored:not-ours");
+    assert_eq!(send_stripe(&w, &theirs).body, "duplicate");
+    // The pledge we have still takes the first path.
+    assert_eq!(
+        send_stripe(&w, &completed("evt_known", &known, 1000, "usd")).body,
+        "applied"
+    );
+    assert_eq!(campaign(&w)["raised_cents"], 3500);
+    let pledges = w.sql("SELECT id, origin FROM pledges ORDER BY id");
+    let ids: Vec<(&str, &str)> = pledges
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default(),
+                r["origin"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (known.as_str(), "site"),
+            (format!("ext-stripe-cs_{ours}").as_str(), "external")
+        ]
+    );
+    let events = w.sql("SELECT event_id, outcome, pledge_id FROM webhook_events ORDER BY event_id");
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[1]["outcome"], "applied");
+    assert_eq!(events[1]["pledge_id"], format!("ext-stripe-cs_{ours}"));
+    assert_eq!(events[2]["outcome"], "ignored:not-ours");
+}
