@@ -22,7 +22,8 @@
 // BENCH_CONNECTIONS (8), BENCH_COLD_STARTS (5), BENCH_QUIET_WAIT (5), BENCH_QUIET_BUDGET (60),
 // BENCH_LIGHTHOUSE (1), BENCH_BUILD (build), BENCH_CASES (all; `cached`: only the edge cache
 // against the static asset, with the checks; `scale`: only the scale case, with its checks;
-// `webhook`: only the webhook case; no cold starts or Lighthouse); the scale case's BENCH_SCALE_PAGE (200: its deep
+// `webhook`: only the webhook case; `seed`: only rendered /, rendering alone and the statement
+// alone on the seed data; no cold starts or Lighthouse); the scale case's BENCH_SCALE_PAGE (200: its deep
 // page), BENCH_SCALE_CONNECTIONS (2), BENCH_SCALE_SECONDS (5), BENCH_SCALE_PROBES (1).
 
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
@@ -63,9 +64,11 @@ const CFG = {
   scaleSeconds: Number(env('BENCH_SCALE_SECONDS', 5)),
 };
 // Which parts run: `all`, `cached` (the edge cache alone), `scale` (the scale case alone) or
-// `webhook` (the webhook case alone).
+// `webhook` (the webhook case alone) or `seed` (rendered, rendering alone and the statement
+// alone on the seed data, ours against the peer).
 const RUNS = {
-  peer: ['all', 'scale'].includes(CFG.cases),
+  peer: ['all', 'scale', 'seed'].includes(CFG.cases),
+  seed: ['all', 'seed'].includes(CFG.cases),
   scale: ['all', 'scale'].includes(CFG.cases),
   cached: ['all', 'cached'].includes(CFG.cases),
   webhook: ['all', 'webhook'].includes(CFG.cases),
@@ -825,7 +828,7 @@ async function run(mf, url, results) {
 
   // Rendering alone: ours' loopback-only entry (page data read from D1 once per isolate).
   const renderOnly = {};
-  for (const [key, path, peerPath] of all ? [['en', '/__bench/render', '/_bench/render'], ['km', '/km/__bench/render', '/km/_bench/render']] : []) {
+  for (const [key, path, peerPath] of RUNS.seed ? [['en', '/__bench/render', '/_bench/render'], ['km', '/km/__bench/render', '/km/_bench/render']] : []) {
     const o = await get(new URL(path, url['ours-render']));
     const p = await get(new URL(peerPath, url.peer));
     check(`peer ${peerPath}`, isPage(p), `${p.status}, ${p.bytes} bytes`);
@@ -873,7 +876,7 @@ async function run(mf, url, results) {
   const at = (base, path) => new URL(path, base).toString();
   await single('limit_hello', 'limit: hello world', { url: url['limit-hello'] });
 
-  if (all) {
+  if (RUNS.seed) {
   log('  rendered / with its D1 read: ours-render (edge cache off) against the peer');
   await series([
     { key: 'ours_rendered', label: 'ours-render /', url: url['ours-render'] },
@@ -914,7 +917,7 @@ async function run(mf, url, results) {
 
   // Where the time goes: the page statement alone, read and decoded (a target), and the worker
   // without D1 (a diagnostic).
-  if (all) {
+  if (RUNS.seed) {
     log('  the page statement alone (seed data): ours /__bench/d1 against the peer /_bench/d1');
     await series([
       { key: 'ours_d1', label: 'ours /__bench/d1', url: at(url['ours-render'], '/__bench/d1') },
