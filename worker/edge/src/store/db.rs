@@ -12,7 +12,9 @@ use serde_json::value::RawValue;
 use worker::js_sys::{Array, Promise, JSON};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::worker_sys::{D1DatabaseSession as SessionSys, D1Result as ResultSys};
+use worker::worker_sys::{
+    D1Database as DatabaseSys, D1DatabaseSession as SessionSys, D1Result as ResultSys,
+};
 use worker::{D1Database, D1PreparedStatement};
 
 /// Where a session's first query may be answered.
@@ -38,8 +40,13 @@ impl Reads {
     }
 }
 
-/// One D1 session, opened where [`Reads`] says.
-pub struct Db(worker::D1DatabaseSession);
+/// One D1 session, opened where [`Reads`] says; or plain queries, outside any session.
+pub struct Db(Conn);
+
+enum Conn {
+    Session(worker::D1DatabaseSession),
+    Plain(D1Database),
+}
 
 impl Db {
     pub fn open(d1: &D1Database, reads: &Reads) -> Result<Db, AppError> {
@@ -48,33 +55,51 @@ impl Db {
             Reads::AnyReplica => "first-unconstrained",
             Reads::AtLeast(bookmark) => bookmark,
         };
-        d1.with_session(Some(at)).map(Db).map_err(AppError::Storage)
+        d1.with_session(Some(at))
+            .map(|s| Db(Conn::Session(s)))
+            .map_err(AppError::Storage)
     }
 
-    /// A statement of this session (it unwraps as `D1Database::prepare` does: the binding's
-    /// `prepare` only builds an object and never throws).
+    /// Plain queries: the primary, as every session reads while the database has no replicas,
+    /// without a session's cost (`Config::read_replicas`). No bookmark.
+    pub fn plain(d1: &D1Database) -> Db {
+        let same: DatabaseSys = d1.as_ref().clone().unchecked_into();
+        Db(Conn::Plain(D1Database::from(same)))
+    }
+
+    /// A statement (it unwraps as `D1Database::prepare` does: the binding's `prepare` only
+    /// builds an object and never throws).
     pub fn prepare(&self, sql: &str) -> D1PreparedStatement {
-        self.0.prepare(sql)
+        match &self.0 {
+            Conn::Session(s) => s.prepare(sql),
+            Conn::Plain(d1) => d1.prepare(sql),
+        }
     }
 
     /// Runs the statements as one batch (one transaction); their rows in the same order.
     pub async fn batch(&self, stmts: Vec<Stmt>) -> worker::Result<Vec<Rows>> {
-        let session: &SessionSys = self.0.as_ref().unchecked_ref();
         let list: Array = stmts
             .into_iter()
             .map(|s| JsValue::from(s.0.inner().clone()))
             .collect();
-        let results = settle(session.session_batch(list)).await?;
-        Ok(results
+        let sent = match &self.0 {
+            Conn::Session(s) => s.as_ref().unchecked_ref::<SessionSys>().session_batch(list),
+            Conn::Plain(d1) => d1.as_ref().unchecked_ref::<DatabaseSys>().batch(list),
+        };
+        Ok(settle(sent)
+            .await?
             .dyn_into::<Array>()
             .map(|a| a.iter().map(Rows::of).collect())
             .unwrap_or_default())
     }
 
     /// The latest point of the database this session has seen (after a write: at least that
-    /// write), or `None` before its first query.
+    /// write), or `None` before its first query or outside a session.
     pub fn bookmark(&self) -> Option<String> {
-        self.0.get_bookmark().ok().flatten()
+        match &self.0 {
+            Conn::Session(s) => s.get_bookmark().ok().flatten(),
+            Conn::Plain(_) => None,
+        }
     }
 }
 
