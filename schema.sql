@@ -150,7 +150,8 @@ CREATE TABLE comments (
   is_campaign INTEGER NOT NULL DEFAULT 0,
   link_count  INTEGER NOT NULL DEFAULT 0,
   flagged     INTEGER NOT NULL DEFAULT 0, -- more than 2 links: bottom of the queue
-  created_at  INTEGER NOT NULL
+  created_at  INTEGER NOT NULL,
+  fig_approved INTEGER NOT NULL DEFAULT 0 -- 1 while counted in the figures as approved (0017)
 );
 CREATE INDEX comments_public ON comments (status, parent_id, created_at);
 CREATE INDEX comments_thread ON comments (thread_id);
@@ -309,8 +310,11 @@ CREATE TABLE funnel (
 -- 'raised', 'gifts', 'monthly' and 'net:' || each designation, folded from the payments and
 -- pledges marked fig_dirty in the batch that changed them; a daily check rebuilds them.
 CREATE TABLE figures (
-  key TEXT PRIMARY KEY NOT NULL,  -- 'raised', 'gifts', 'monthly', 'net:' || a designation
+  key TEXT PRIMARY KEY NOT NULL,  -- 'raised', 'gifts', 'monthly', 'net:' || a designation, 'comments', 'threads'
   n   INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX payments_fig_dirty ON payments (fig_dirty) WHERE fig_dirty = 1;
 CREATE INDEX pledges_fig_dirty ON pledges (fig_dirty) WHERE fig_dirty = 1;
+-- The comment counts (migration 0017): 'comments' (approved) and 'threads' (approved roots),
+-- from each comment's fig_approved; pending where its status no longer matches it.
+CREATE INDEX comments_fig_pending ON comments (id) WHERE (status = 'approved') <> fig_approved;

@@ -38,11 +38,13 @@ const GIFT_NOW = `(CASE WHEN ${COUNTED} THEN 1 ELSE 0 END)`;
 const MONTHLY_NOW = (p) => `(CASE WHEN ${p}.frequency = 'month' AND ${p}.status = 'active' \
 AND EXISTS (SELECT 1 FROM payments WHERE pledge_id = ${p}.id AND ${COUNTED}) THEN 1 ELSE 0 END)`;
 const DIRTY_PLEDGES = "SELECT id FROM pledges WHERE fig_dirty = 1 UNION SELECT pledge_id FROM payments WHERE fig_dirty = 1";
-const PENDING = `SELECT 'raised' AS k, SUM(${NET_NOW} - fig_net) AS d FROM payments WHERE fig_dirty = 1 \
+const PENDING = `SELECT k, d FROM (SELECT 'raised' AS k, SUM(${NET_NOW} - fig_net) AS d FROM payments WHERE fig_dirty = 1 \
 UNION ALL SELECT 'gifts', SUM(${GIFT_NOW} - fig_gift) FROM payments WHERE fig_dirty = 1 \
 UNION ALL SELECT 'net:' || (SELECT p.designation FROM pledges p WHERE p.id = y.pledge_id), SUM(${NET_NOW} - y.fig_net) \
 FROM payments y WHERE y.fig_dirty = 1 GROUP BY 1 \
-UNION ALL SELECT 'monthly', SUM(${MONTHLY_NOW('p')} - p.fig_monthly) FROM pledges p WHERE p.id IN (${DIRTY_PLEDGES})`;
+UNION ALL SELECT 'monthly', SUM(${MONTHLY_NOW('p')} - p.fig_monthly) FROM pledges p WHERE p.id IN (${DIRTY_PLEDGES})) \
+UNION ALL SELECT k, d FROM (SELECT 'comments' AS k, SUM((status = 'approved') - fig_approved) AS d FROM comments WHERE (status = 'approved') <> fig_approved \
+UNION ALL SELECT 'threads', SUM((status = 'approved') - fig_approved) FROM comments WHERE (status = 'approved') <> fig_approved AND +parent_id IS NULL)`;
 const WITH_FIG = `WITH fig(key, n) AS (SELECT key, n FROM figures UNION ALL SELECT k, d FROM (${PENDING}) WHERE d IS NOT NULL AND k IS NOT NULL)`;
 const FIGURE = (key) => `(SELECT COALESCE(SUM(n), 0) FROM fig WHERE key = ${key})`;
 const CAMPAIGN_FIELDS = `\
@@ -57,9 +59,9 @@ const VISIBLE = "(c.status = 'approved' \
 OR (c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1))) \
 OR (c.status = 'removed' AND (EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' AND r.parent_id = c.id) \
 OR EXISTS (SELECT 1 FROM comments r WHERE r.status = 'approved' AND r.thread_id = c.id AND r.id <> c.id))))";
-const COMMENT_FIELDS = `'threads', ((SELECT COUNT(*) FROM comments WHERE status = 'approved' AND parent_id IS NULL) \
+const COMMENT_FIELDS = `'threads', (${FIGURE("'threads'")} \
 + (SELECT COUNT(*) FROM comments c WHERE c.status IN ('held', 'removed') AND c.parent_id IS NULL AND ${VISIBLE})), \
-'comments', ((SELECT COUNT(*) FROM comments WHERE status = 'approved') \
+'comments', (${FIGURE("'comments'")} \
 + (SELECT COUNT(*) FROM comments c WHERE c.status = 'held' AND c.id IN (SELECT value FROM json_each(?1)))), \
 'rows', (WITH roots AS (SELECT id FROM ( \
 SELECT * FROM (SELECT c.id, c.created_at FROM comments c WHERE c.status = 'approved' AND c.parent_id IS NULL \
@@ -69,8 +71,8 @@ SELECT c.id, c.created_at FROM comments c WHERE c.status IN ('held', 'removed') 
 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3) \
 SELECT json_group_array(json_object('id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'website', c.website, \
 'body', c.body, 'is_campaign', c.is_campaign, 'status', c.status, 'created_at', c.created_at)) \
-FROM comments c WHERE ${VISIBLE} \
-AND c.id IN (SELECT id FROM roots UNION ALL SELECT r.id FROM comments r WHERE r.thread_id IN (SELECT id FROM roots)))`;
+FROM (SELECT id FROM roots UNION SELECT r.id FROM comments r WHERE r.thread_id IN (SELECT id FROM roots)) AS ids \
+CROSS JOIN comments c ON c.id = ids.id WHERE ${VISIBLE})`;
 const UPDATES_ON_HOME = 3;
 const UPDATE_FIELDS = `'updates', (SELECT json_group_array(json_object('id', id, 'title_en', title_en, 'body_en', body_en, \
 'title_km', title_km, 'body_km', body_km, 'status', status, 'published_at', published_at, 'created_at', created_at, \

@@ -92,22 +92,22 @@ struct Touched {}
 
 /// Approves a comment or marks it as spam. `false`: there is no such comment.
 pub async fn set_comment_status(db: &Db, id: i64, status: CommentStatus) -> Result<bool, AppError> {
-    let r = stmt(
+    // The comment counts (`store::figures`), folded in the same batch.
+    let mut stmts = vec![stmt(
         db,
         "UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id",
         &[id.into(), status.as_str().into()],
-    )?
-    .all()
-    .await
-    .map_err(AppError::Storage)?;
-    Ok(!rows::<Touched>(&r)?.is_empty())
+    )?];
+    stmts.extend(super::figures::fold(db)?);
+    let results = batch(db, stmts).await?;
+    super::returned_one(&results, 0)
 }
 
 /// Removes a comment as its author's own deletion does (`comments::removal`): a placeholder
 /// while replies are under it, so erasing one person's words on request never takes another's
 /// reply with it. `false`: there is no such comment.
 pub async fn delete_comment(db: &Db, id: i64) -> Result<bool, AppError> {
-    let results = batch(db, super::comments::removal(db, id)?.into()).await?;
+    let results = batch(db, super::comments::removal(db, id)?).await?;
     for r in &results {
         if !rows::<Touched>(r)?.is_empty() {
             return Ok(true);
@@ -144,16 +144,19 @@ pub async fn create_reply(db: &Db, r: &NewReply<'_>) -> Result<i64, AppError> {
         id: i64,
     }
     let links = app::comment::count_links(r.body) as i64;
-    let res = stmt(
+    let mut stmts = vec![stmt(
         db,
         "INSERT INTO comments (parent_id, thread_id, name, body, lang, status, is_campaign, link_count, flagged, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, 'approved', 1, ?6, 0, ?7) RETURNING id",
         &[r.parent.into(), r.thread.into(), r.name.into(), r.body.into(), r.lang.into(), links.into(), r.now.into()],
-    )?
-    .all()
-    .await
-    .map_err(AppError::Storage)?;
-    rows::<Row>(&res)?
+    )?];
+    // The comment counts (`store::figures`), folded in the same batch.
+    stmts.extend(super::figures::fold(db)?);
+    let results = batch(db, stmts).await?;
+    let inserted = results
+        .first()
+        .ok_or(AppError::Internal("insert returned no id"))?;
+    rows::<Row>(inserted)?
         .first()
         .map(|r| r.id)
         .ok_or(AppError::Internal("insert returned no id"))

@@ -85,11 +85,12 @@ pub async fn create_volunteer(
 const HAS_REPLIES: &str =
     "EXISTS (SELECT 1 FROM comments r WHERE (r.parent_id = ?1 OR r.thread_id = ?1) AND r.id <> ?1)";
 
-/// The two statements that remove comment `id`, for its author and for a moderator alike: an
+/// The statements that remove comment `id`, for its author and for a moderator alike: an
 /// emptied `removed` placeholder while anything is under it (the others' replies stay in their
-/// thread), gone otherwise. Each returns the id it touched.
-pub(super) fn removal(db: &Db, id: i64) -> Result<[Stmt; 2], AppError> {
-    Ok([
+/// thread), gone otherwise, its share of the comment counts with it; then the fold
+/// (`store::figures`). The first and the third return the id they touched.
+pub(super) fn removal(db: &Db, id: i64) -> Result<Vec<Stmt>, AppError> {
+    let mut v = vec![
         stmt(
             db,
             &format!(
@@ -98,12 +99,15 @@ pub(super) fn removal(db: &Db, id: i64) -> Result<[Stmt; 2], AppError> {
             ),
             &[id.into()],
         )?,
+        super::figures::comment_leaving(db, id, &format!("NOT {HAS_REPLIES}"))?,
         stmt(
             db,
             &format!("DELETE FROM comments WHERE id = ?1 AND NOT {HAS_REPLIES} RETURNING id"),
             &[id.into()],
         )?,
-    ])
+    ];
+    v.extend(super::figures::fold(db)?);
+    Ok(v)
 }
 
 /// A comment as its author sees it on the page asking "delete it?".

@@ -19,6 +19,15 @@
 //! pending deltas ([`PENDING`]), so even a row written outside these statements (a test, a
 //! maintainer's `wrangler d1 execute`) is counted before any fold; a status written outside
 //! them is what [`check`], run daily, finds and repairs.
+//!
+//! **The comment counts** (migration 0017): approved comments and approved threads, the rest
+//! of what the page counted by walking an index that grew with every comment. Each comment
+//! keeps the share it has added (`fig_approved`); no mark is needed, because its share is
+//! pending exactly when its status no longer matches it (`COMMENT_PENDING`, the partial
+//! index's own `WHERE`), however the status changed. A deleted comment takes its share with it
+//! in the batch that deletes it ([`comment_leaving`]). The few rows that depend on others (a
+//! removed root shown for its approved reply, the visitor's own held comments) are still
+//! counted live by the page statement.
 
 use super::Db;
 use super::Stmt;
@@ -54,17 +63,30 @@ fn monthly_now(p: &str) -> String {
 const DIRTY_PLEDGES: &str =
     "SELECT id FROM pledges WHERE fig_dirty = 1 UNION SELECT pledge_id FROM payments WHERE fig_dirty = 1";
 
+/// A comment whose share of the comment counts is pending: its status no longer matches the
+/// share it added (`fig_approved`). Written exactly as `comments_fig_pending`'s `WHERE`, so
+/// that SQLite walks that partial index (a few rows), whoever changed the comment (the
+/// threads' `+parent_id`: not by `comments_public`, which would walk every root).
+const COMMENT_PENDING: &str = "(status = 'approved') <> fig_approved";
+
+// D1 allows few terms in one compound SELECT (SQLITE_LIMIT_COMPOUND_SELECT; six were refused
+// as "too many terms"): the payments' figures and the comments' are two compounds, each in
+// its own subquery.
+
 /// The dirty rows' pending deltas as `(k, d)` rows, by figure key.
 fn pending() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         let (net, gift) = (net_now(), gift_now());
         format!(
-            "SELECT 'raised' AS k, SUM({net} - fig_net) AS d FROM payments WHERE fig_dirty = 1 \
+            "SELECT k, d FROM (SELECT 'raised' AS k, SUM({net} - fig_net) AS d FROM payments WHERE fig_dirty = 1 \
              UNION ALL SELECT 'gifts', SUM({gift} - fig_gift) FROM payments WHERE fig_dirty = 1 \
              UNION ALL SELECT 'net:' || (SELECT p.designation FROM pledges p WHERE p.id = y.pledge_id), SUM({net} - y.fig_net) \
                        FROM payments y WHERE y.fig_dirty = 1 GROUP BY 1 \
-             UNION ALL SELECT 'monthly', SUM({} - p.fig_monthly) FROM pledges p WHERE p.id IN ({DIRTY_PLEDGES})",
+             UNION ALL SELECT 'monthly', SUM({} - p.fig_monthly) FROM pledges p WHERE p.id IN ({DIRTY_PLEDGES})) \
+             UNION ALL SELECT k, d FROM ( \
+               SELECT 'comments' AS k, SUM((status = 'approved') - fig_approved) AS d FROM comments WHERE {COMMENT_PENDING} \
+               UNION ALL SELECT 'threads', SUM((status = 'approved') - fig_approved) FROM comments WHERE {COMMENT_PENDING} AND +parent_id IS NULL)",
             monthly_now("p")
         )
     })
@@ -87,12 +109,10 @@ pub(super) fn figure(key: &str) -> String {
     format!("(SELECT COALESCE(SUM(n), 0) FROM fig WHERE key = {key})")
 }
 
-/// The statements that fold every dirty row into the figures, in order; appended to each
-/// batch that writes a payment or a pledge's status (unguarded: with nothing dirty they do
-/// nothing, and folding twice adds nothing the second time).
-pub(super) fn fold(db: &Db) -> Result<Vec<Stmt>, AppError> {
-    static SQL: OnceLock<[String; 3]> = OnceLock::new();
-    let [add, pledges, payments] = SQL.get_or_init(|| {
+/// The fold's statements, built once per isolate.
+fn fold_sql() -> &'static [String; 4] {
+    static SQL: OnceLock<[String; 4]> = OnceLock::new();
+    SQL.get_or_init(|| {
         [
             format!(
                 "INSERT INTO figures (key, n) SELECT k, d FROM ({}) WHERE d IS NOT NULL AND d <> 0 AND k IS NOT NULL \
@@ -108,23 +128,52 @@ pub(super) fn fold(db: &Db) -> Result<Vec<Stmt>, AppError> {
                 net_now(),
                 gift_now()
             ),
+            format!(
+                "UPDATE comments SET fig_approved = (status = 'approved') WHERE {COMMENT_PENDING}"
+            ),
         ]
-    });
+    })
+}
+
+/// The statements that fold every dirty row into the figures, in order; appended to each
+/// batch that writes a payment, a pledge's status or a comment's (unguarded: with nothing
+/// dirty they do nothing, and folding twice adds nothing the second time).
+pub(super) fn fold(db: &Db) -> Result<Vec<Stmt>, AppError> {
+    let [add, pledges, payments, comments] = fold_sql();
     Ok(vec![
         stmt(db, add, &[])?,
         stmt(db, pledges, &[])?,
         stmt(db, payments, &[])?,
+        stmt(db, comments, &[])?,
     ])
+}
+
+/// The statement that takes comment `?1`'s recorded share out of the comment counts, to run
+/// just before a statement that deletes it under `condition` (the same condition, on `c`).
+pub(super) fn comment_leaving(db: &Db, id: i64, condition: &str) -> Result<Stmt, AppError> {
+    stmt(
+        db,
+        &format!(
+            "INSERT INTO figures (key, n) SELECT k, d FROM ( \
+               SELECT 'comments' AS k, -1 AS d FROM comments c WHERE c.id = ?1 AND c.fig_approved = 1 AND {condition} \
+               UNION ALL SELECT 'threads', -1 FROM comments c WHERE c.id = ?1 AND c.fig_approved = 1 AND c.parent_id IS NULL AND {condition}) \
+             WHERE true ON CONFLICT (key) DO UPDATE SET n = n + excluded.n"
+        ),
+        &[id.into()],
+    )
 }
 
 /// Every figure computed from the rows alone, as `(k, n)` rows: what the figures must equal.
 fn recomputed() -> String {
     let net = net_now();
     format!(
-        "SELECT 'raised' AS k, COALESCE(SUM({net}), 0) AS n FROM payments \
+        "SELECT k, n FROM (SELECT 'raised' AS k, COALESCE(SUM({net}), 0) AS n FROM payments \
          UNION ALL SELECT 'gifts', COALESCE(SUM({}), 0) FROM payments \
          UNION ALL SELECT 'net:' || (SELECT p.designation FROM pledges p WHERE p.id = payments.pledge_id), SUM({net}) FROM payments GROUP BY 1 \
-         UNION ALL SELECT 'monthly', COUNT(*) FROM pledges p WHERE {} = 1",
+         UNION ALL SELECT 'monthly', COUNT(*) FROM pledges p WHERE {} = 1) \
+         UNION ALL SELECT k, n FROM ( \
+           SELECT 'comments' AS k, COUNT(*) AS n FROM comments WHERE status = 'approved' \
+           UNION ALL SELECT 'threads', COUNT(*) FROM comments WHERE status = 'approved' AND parent_id IS NULL)",
         gift_now(),
         monthly_now("p")
     )
@@ -200,14 +249,22 @@ async fn rebuild(db: &Db) -> Result<(), AppError> {
             ),
             &[],
         )?,
+        stmt(
+            db,
+            "UPDATE comments SET fig_approved = (status = 'approved')",
+            &[],
+        )?,
         stmt(db, "DELETE FROM figures", &[])?,
         stmt(
             db,
             "INSERT INTO figures (key, n) \
-             SELECT 'raised', COALESCE(SUM(fig_net), 0) FROM payments \
+             SELECT k, n FROM (SELECT 'raised' AS k, COALESCE(SUM(fig_net), 0) AS n FROM payments \
              UNION ALL SELECT 'gifts', COALESCE(SUM(fig_gift), 0) FROM payments \
              UNION ALL SELECT 'monthly', COALESCE(SUM(fig_monthly), 0) FROM pledges \
-             UNION ALL SELECT 'net:' || p.designation, SUM(y.fig_net) FROM payments y JOIN pledges p ON p.id = y.pledge_id GROUP BY 1",
+             UNION ALL SELECT 'net:' || p.designation, SUM(y.fig_net) FROM payments y JOIN pledges p ON p.id = y.pledge_id GROUP BY 1) \
+             UNION ALL SELECT k, n FROM ( \
+               SELECT 'comments' AS k, COUNT(*) AS n FROM comments WHERE fig_approved = 1 \
+               UNION ALL SELECT 'threads', COUNT(*) FROM comments WHERE fig_approved = 1 AND parent_id IS NULL)",
             &[],
         )?,
     ];
