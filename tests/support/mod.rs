@@ -514,8 +514,12 @@ pub fn d1(dir: &Path, args: &[&str]) -> Vec<u8> {
     let mut tries = 0u64;
     loop {
         let out = d1_once(dir, args);
-        let busy =
-            !out.status.success() && String::from_utf8_lossy(&out.stdout).contains("SQLITE_BUSY");
+        // wrangler names the refusal on stdout, or answers "internal error" there and names it
+        // on stderr (seen when the lock was met preparing the statement).
+        let busy = !out.status.success()
+            && [&out.stdout, &out.stderr]
+                .iter()
+                .any(|o| String::from_utf8_lossy(o).contains("SQLITE_BUSY"));
         tries += 1;
         if busy && tries < 5 {
             std::thread::sleep(std::time::Duration::from_millis(200 * tries));
