@@ -108,8 +108,8 @@ impl Db {
 /// Its results cross from the binding into Rust as JSON text, in one call (`JSON.stringify`
 /// in the runtime) and one parse (serde_json), rather than value by value through
 /// `serde_wasm_bindgen` into a `serde_json::Value` and then into the row's type, as the
-/// `worker` crate's `D1Result::results` would: the crossing was most of what our read of the
-/// page statement cost beyond the peer's (`bench/README.md`, #29 §2).
+/// `worker` crate's `D1Result::results` would (#29 §2: 14 KB less of the visitor's wasm;
+/// `bench/README.md`).
 #[derive(Clone)]
 pub struct Stmt(pub(super) D1PreparedStatement);
 
