@@ -6,8 +6,7 @@
 //! outside the store's statements broke, and says so.
 
 use campaign_tests::monthly::{self, pending_sql, MONTH};
-use campaign_tests::signer::{sign, Delivery};
-use campaign_tests::{now, pid, test_var as var, Worker};
+use campaign_tests::{now, pid, Worker};
 use serde_json::{json, Value};
 
 /// A fixed shuffle (a small linear congruential generator), the same on every run.
@@ -65,24 +64,6 @@ fn one_off(p: &str, cents: i64, n: usize) -> Vec<(String, String)> {
         _ => {}
     }
     v
-}
-
-/// Signs every body at once and delivers them in order; every answer a 200.
-fn deliver(w: &Worker, events: &[(String, String)]) {
-    let deliveries: Vec<Delivery<'_>> = events
-        .iter()
-        .map(|(_, body)| Delivery {
-            scheme: "stripe",
-            secret: var("STRIPE_WEBHOOK_SECRET"),
-            body,
-            timestamp: now(),
-            id: "",
-        })
-        .collect();
-    for ((label, body), h) in events.iter().zip(sign(&deliveries)) {
-        let r = w.post_json("/webhooks/stripe", &h, body);
-        assert_eq!(r.status, 200, "{label}: {}", r.body);
-    }
 }
 
 /// Every figure, recomputed from the rows by this test's own SQL: a payment counts when it is
@@ -159,7 +140,7 @@ fn every_figure_equals_its_rows_after_a_shuffled_storm_and_the_daily_check_repai
     // Duplicates: five events delivered twice.
     let again: Vec<_> = mixed.iter().step_by(7).take(5).cloned().collect();
     mixed.extend(again);
-    deliver(&w, &mixed);
+    super::monthly::deliver(&w, &mixed);
 
     let want = recomputed(&w);
     assert_eq!(want["monthly"], 1, "one monthly gift still runs: {want}");
