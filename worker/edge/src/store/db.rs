@@ -103,7 +103,7 @@ impl Db {
     }
 }
 
-/// A bound statement of a session.
+/// A bound statement, of a session or of plain queries ([`Db`]).
 ///
 /// Its results cross from the binding into Rust as JSON text, in one call (`JSON.stringify`
 /// in the runtime) and one parse (serde_json), rather than value by value through
